@@ -142,10 +142,11 @@ class Elaborator:
 
     # -- core instances and types ------------------------------------------------------
 
-    def module_type(self, scope: Scope, idx: int) -> T.CoreModuleType | None:
+    def module_type(self, scope: Scope, idx: int, force: bool = False) -> T.CoreModuleType | None:
+        """A core module's interface; None when it was not decoded (not asked, not needed)."""
         entry = _at(scope.core_modules, idx, "core module")
         if isinstance(entry, S.CoreModuleSection):
-            if not self.check_core:
+            if not (self.check_core or force):
                 return None
             entry = module_interface(entry.data, entry.offset)
             scope.core_modules[idx] = entry
@@ -178,7 +179,10 @@ class Elaborator:
             _at(scope.core_types, idx, "core type")
 
     def _core_type(self, scope: Scope, ty: object) -> None:
-        scope.core_types.append(self.core_type(scope, ty))
+        if isinstance(ty, CT.RecGroup):  # a rec group defines one type index per member
+            scope.core_types.extend(self.core_type(scope, t) for t in ty.types)
+        else:
+            scope.core_types.append(self.core_type(scope, ty))
 
     def core_type(self, scope: Scope, ty: object) -> object:
         if isinstance(ty, CT.CoreFuncType):
@@ -192,7 +196,7 @@ class Elaborator:
                     imp = decl.import_
                     imports[(imp.module, imp.name)] = self._core_extern(inner, imp.type)
                 elif isinstance(decl, CT.ModuleTypeDecl):
-                    inner.core_types.append(self.core_type(inner, decl.type))
+                    self._core_type(inner, decl.type)
                 elif isinstance(decl, CT.ModuleAliasDecl):
                     target = inner.outer(decl.alias.count)
                     inner.core_types.append(_at(target.core_types, decl.alias.index, "core type"))
@@ -216,7 +220,7 @@ class Elaborator:
                 if arg.name in args:
                     raise ValidationError(f"instantiation argument `{arg.name}` given twice")
                 args[arg.name] = self.item_type(scope, arg.item.sort, arg.item.idx)
-            itype = instantiate(ctype, args, owner=f"instance {len(scope.instances)}")  # type: ignore[arg-type]
+            itype = instantiate(ctype, args)  # type: ignore[arg-type]
             origin = InstanceOrigin(
                 "instantiate",
                 component=inst.component,
@@ -227,7 +231,10 @@ class Elaborator:
             for e in inst.exports:
                 if e.name in exports:
                     raise ValidationError(f"instance export `{e.name}` defined twice")
-                exports[e.name] = self.item_type(scope, e.item.sort, e.item.idx)
+                item = self.item_type(scope, e.item.sort, e.item.idx)
+                if e.item.sort == "type":
+                    item = _type_export(item, e.name, None)  # type: ignore[arg-type]
+                exports[e.name] = item
             itype = T.InstanceType(exports)
             origin = InstanceOrigin("inline")
         scope.instances.append(itype)
@@ -246,8 +253,8 @@ class Elaborator:
         if sort == "value":
             return T.ValueExtern(_at(scope.values, idx, "value"))  # type: ignore[arg-type]
         if sort == "core module":
-            mtype = self.module_type(scope, idx)
-            return mtype if mtype else T.CoreModuleType({}, {})
+            # Passing a module to a component needs its interface: decode just that.
+            return self.module_type(scope, idx, force=True)  # type: ignore[return-value]
         raise ValidationError(f"a `{sort}` cannot be imported, exported or passed to a component")
 
     # -- aliases -------------------------------------------------------------------------
@@ -272,7 +279,7 @@ class Elaborator:
             exports = _at(scope.core_instances, target.instance, "core instance")
             core_sort = sort.removeprefix("core ")
             if exports is not None:
-                kind = exports.get(target.name)  # type: ignore[attr-defined]
+                kind = _core_kind(exports.get(target.name))  # type: ignore[attr-defined]
                 if kind is None:
                     raise ValidationError(
                         f"core instance {target.instance} has no export named `{target.name}`"
@@ -417,7 +424,7 @@ class Elaborator:
         for i, decl in enumerate(decls):
             try:
                 if isinstance(decl, B.CoreTypeDecl):
-                    scope.core_types.append(self.core_type(scope, decl.type))
+                    self._core_type(scope, decl.type)
                 elif isinstance(decl, B.TypeDecl):
                     scope.types.append(self.deftype(scope, decl.type))
                 elif isinstance(decl, B.AliasDecl):
@@ -448,9 +455,7 @@ class Elaborator:
                 raise ValidationError(f"core type index {et.type_idx} is not a module type")
             return mt
         if isinstance(et, B.ExternValue):
-            if isinstance(et.bound, B.ValueBoundEq):
-                return T.ValueExtern(_at(scope.values, et.bound.value_idx, "value"))  # type: ignore[arg-type]
-            return T.ValueExtern(self.valtype(scope, et.bound.type))
+            return T.ValueExtern(self.valtype(scope, et.type))
         bound = et.bound  # type: ignore[attr-defined]
         if isinstance(bound, B.TypeBoundSubResource):
             return T.ResourceType(name, scope.name or None)
@@ -491,14 +496,9 @@ class Elaborator:
                 )
             item = T.substitute(ascribed, mapping)  # type: ignore[assignment]
         elif sort == "type":
-            if isinstance(item, T.ResourceType) and item.name is None:
-                # The first export of a resource defined here is its externally visible name.
-                item.name, item.owner = name, scope.name or None
-            else:
-                # Any other type export is an `eq` bound: a new name for an existing type.
-                item = T.NamedType(name, item, scope.name or None)  # type: ignore[arg-type]
+            item = _type_export(item, name, scope.name or None)  # type: ignore[arg-type]
         elif sort == "instance":
-            _claim(item, name)  # type: ignore[arg-type]
+            item = _claim(item, name)  # type: ignore[arg-type]
         scope.exports[name] = item
         self.push(scope, item, InstanceOrigin("export", name))
 
@@ -554,7 +554,7 @@ _TYPE_INDEX_EXTERNS: dict[type, tuple[type, str]] = {
 }
 
 
-def instantiate(ctype: T.ComponentType, args: dict[str, T.Extern], owner: str) -> T.InstanceType:
+def instantiate(ctype: T.ComponentType, args: dict[str, T.Extern]) -> T.InstanceType:
     """The instance that instantiating a component of type `ctype` with `args` gives.
 
     Each import must have an argument of a fitting type; the resources the imports declare
@@ -574,20 +574,45 @@ def instantiate(ctype: T.ComponentType, args: dict[str, T.Extern], owner: str) -
         # Resources the component defines or its exports declare are new in every instance;
         # those bound by imports are the arguments'; any others come from an outer scope.
         if r not in mapping and (r.rep is not None or id(r) in declared):
-            mapping[r] = T.ResourceType(r.name, owner)
+            mapping[r] = T.ResourceType(r.name, None, r.rep)
     return T.InstanceType({n: T.substitute(e, mapping) for n, e in ctype.exports.items()})  # type: ignore[misc]
 
 
-def _claim(itype: T.InstanceType, name: str) -> None:
-    """Exporting an instance names the types it declares that have no owner yet."""
+def _type_export(item: T.DefType, name: str, owner: str | None) -> T.Extern:
+    """What exporting the type `item` as `name` declares."""
+    if isinstance(item, T.ResourceType) and item.name is None:
+        # The first export of a resource defined here is its externally visible name.
+        item.name, item.owner = name, owner
+        return item
+    # Any other type export is an `eq` bound: a new name for an existing type.
+    return T.NamedType(name, item, owner)
+
+
+def _core_kind(desc: object) -> str | None:
+    """The sort of a core export, whether described by name or by its function type."""
+    if desc is None or isinstance(desc, str):
+        return desc
+    return "func"
+
+
+def _claim(itype: T.InstanceType, name: str) -> T.InstanceType:
+    """The instance as seen from outside once exported as `name`.
+
+    Exporting is what gives types their external names: a resource this component defines
+    (or an instance of it created) and that has no owner yet is declared by this export, and
+    names without an owner belong to it.
+    """
+    exports: dict[str, T.Extern] = {}
     for key, ext in itype.exports.items():
-        if isinstance(ext, T.ResourceType):
-            if ext.name is None:
-                ext.name = key
-            if ext.owner is None:
-                ext.owner = name
+        target = ext.type if isinstance(ext, T.NamedType) else ext
+        if isinstance(target, T.ResourceType) and target.owner is None:
+            target.name = target.name or key
+            target.owner = name
+            ext = target
         elif isinstance(ext, T.NamedType) and ext.owner is None:
             ext.owner = name
+        exports[key] = ext
+    return T.InstanceType(exports)
 
 
 def _unique(names: object, what: str) -> None:

@@ -43,10 +43,20 @@ class BinaryError(ComposerError):
         self.path.append(label)
         return self
 
+    # Deeply nested input gives long paths; show both ends of them.
+    PATH_HEAD, PATH_TAIL = 3, 4
+
+    def path_text(self) -> str:
+        path = list(reversed(self.path))
+        if len(path) > self.PATH_HEAD + self.PATH_TAIL + 1:
+            hidden = len(path) - self.PATH_HEAD - self.PATH_TAIL
+            path = [*path[: self.PATH_HEAD], f"... {hidden} more ...", *path[-self.PATH_TAIL :]]
+        return " > ".join(path)
+
     def __str__(self) -> str:
         where = f"offset {self.offset:#x}"
         if self.path:
-            where += ": " + " > ".join(reversed(self.path))
+            where += ": " + self.path_text()
         text = f"{where}: {self.message}"
         return f"{self.file}: {text}" if self.file else text
 

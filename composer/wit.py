@@ -14,10 +14,21 @@ from . import types as T
 _ANNOTATED = re.compile(r"^\[(constructor|method|static)\]([^.]+)(?:\.(.+))?$")
 
 
-def type_text(t: object) -> str:
-    """A type as WIT writes it where it is used (`list<u8>`, `borrow<file>`, `point`)."""
+Names = dict[int, str] | None  # id(type) -> the name an interface exports it under
+
+
+def type_text(t: object, names: Names = None, define: bool = False) -> str:
+    """A type as WIT writes it where it is used (`list<u8>`, `borrow<file>`, `point`).
+
+    `names` lets a type that an interface exports by name show as that name wherever the
+    same type is used (WIT has no anonymous records); `define` writes the type itself even
+    if it has a name, for its definition.
+    """
     if t is None:
         return "_"
+    if names and not define and id(t) in names:
+        return names[id(t)]
+    sub = (lambda x: type_text(x, names)) if names else type_text
     if isinstance(t, T.NamedType):
         return t.name
     if isinstance(t, T.ResourceType):
@@ -25,37 +36,37 @@ def type_text(t: object) -> str:
     if isinstance(t, T.PrimType):
         return t.name
     if isinstance(t, T.ListType):
-        inner = type_text(t.element)
+        inner = sub(t.element)
         return f"list<{inner}, {t.length}>" if t.length is not None else f"list<{inner}>"
     if isinstance(t, T.TupleType):
-        return f"tuple<{', '.join(type_text(x) for x in t.types)}>"
+        return f"tuple<{', '.join(sub(x) for x in t.types)}>"
     if isinstance(t, T.OptionType):
-        return f"option<{type_text(t.type)}>"
+        return f"option<{sub(t.type)}>"
     if isinstance(t, T.ResultType):
         if t.ok is None and t.err is None:
             return "result"
         if t.err is None:
-            return f"result<{type_text(t.ok)}>"
-        return f"result<{type_text(t.ok)}, {type_text(t.err)}>"
+            return f"result<{sub(t.ok)}>"
+        return f"result<{sub(t.ok)}, {sub(t.err)}>"
     if isinstance(t, T.OwnType):
-        return type_text(t.resource)
+        return sub(t.resource)
     if isinstance(t, T.BorrowType):
-        return f"borrow<{type_text(t.resource)}>"
+        return f"borrow<{sub(t.resource)}>"
     if isinstance(t, (T.StreamType, T.FutureType)):
         kw = "stream" if isinstance(t, T.StreamType) else "future"
-        return f"{kw}<{type_text(t.element)}>" if t.element is not None else kw
+        return f"{kw}<{sub(t.element)}>" if t.element is not None else kw
     if isinstance(t, T.MapType):
-        return f"map<{type_text(t.key)}, {type_text(t.value)}>"
+        return f"map<{sub(t.key)}, {sub(t.value)}>"
     if isinstance(t, T.RecordType):
-        return "record { " + ", ".join(f"{n}: {type_text(v)}" for n, v in t.fields) + " }"
+        return "record { " + ", ".join(f"{n}: {sub(v)}" for n, v in t.fields) + " }"
     if isinstance(t, T.VariantType):
-        return "variant { " + ", ".join(_case(n, v) for n, v in t.cases) + " }"
+        return "variant { " + ", ".join(_case(n, v, names) for n, v in t.cases) + " }"
     if isinstance(t, T.EnumType):
         return "enum { " + ", ".join(t.names) + " }"
     if isinstance(t, T.FlagsType):
         return "flags { " + ", ".join(t.names) + " }"
     if isinstance(t, T.FuncType):
-        return func_text(t)
+        return func_text(t, names=names)
     if isinstance(t, T.InstanceType):
         return "interface { ... }"
     if isinstance(t, T.ComponentType):
@@ -63,30 +74,41 @@ def type_text(t: object) -> str:
     return type(t).__name__
 
 
-def _case(name: str, payload: object) -> str:
-    return f"{name}({type_text(payload)})" if payload is not None else name
+def _case(name: str, payload: object, names: Names = None) -> str:
+    return f"{name}({type_text(payload, names)})" if payload is not None else name
 
 
-def func_text(f: T.FuncType, skip_self: bool = False, keyword: str = "func") -> str:
+def func_text(
+    f: T.FuncType, skip_self: bool = False, keyword: str = "func", names: Names = None
+) -> str:
     params = f.params[1:] if skip_self else f.params
     text = ("async " if f.is_async else "") + keyword
-    text += "(" + ", ".join(f"{n}: {type_text(t)}" for n, t in params) + ")"
+    text += "(" + ", ".join(f"{n}: {type_text(t, names)}" for n, t in params) + ")"
     if f.result is not None:
-        text += f" -> {type_text(f.result)}"
+        text += f" -> {type_text(f.result, names)}"
     return text
 
 
-def _typedef_lines(name: str, t: T.DefType, indent: str) -> list[str]:
+def constructor_text(f: T.FuncType, names: Names = None) -> str:
+    """`constructor(params)`: a constructor returning its own resource says no result."""
+    if isinstance(T.unwrap(f.result), T.OwnType):  # type: ignore[arg-type]
+        f = T.FuncType(f.params, None, f.is_async)
+    return func_text(f, keyword="constructor", names=names)
+
+
+def _typedef_lines(name: str, t: T.DefType, indent: str, names: Names = None) -> list[str]:
     """The definition of a named type declared by the interface itself."""
     if isinstance(t, T.RecordType):
-        return [f"{indent}record {name} {{", *[f"{indent}  {n}: {type_text(v)}," for n, v in t.fields], f"{indent}}}"]
+        fields = [f"{indent}  {n}: {type_text(v, names)}," for n, v in t.fields]
+        return [f"{indent}record {name} {{", *fields, f"{indent}}}"]
     if isinstance(t, T.VariantType):
-        return [f"{indent}variant {name} {{", *[f"{indent}  {_case(n, v)}," for n, v in t.cases], f"{indent}}}"]
+        cases = [f"{indent}  {_case(n, v, names)}," for n, v in t.cases]
+        return [f"{indent}variant {name} {{", *cases, f"{indent}}}"]
     if isinstance(t, T.EnumType):
         return [f"{indent}enum {name} {{", *[f"{indent}  {n}," for n in t.names], f"{indent}}}"]
     if isinstance(t, T.FlagsType):
         return [f"{indent}flags {name} {{", *[f"{indent}  {n}," for n in t.names], f"{indent}}}"]
-    return [f"{indent}type {name} = {type_text(t)};"]
+    return [f"{indent}type {name} = {type_text(t, names, define=True)};"]
 
 
 def interface_lines(itype: T.InstanceType, owner: str | None, indent: str = "  ") -> list[str]:
@@ -94,24 +116,30 @@ def interface_lines(itype: T.InstanceType, owner: str | None, indent: str = "  "
     lines: list[str] = []
     resources: dict[str, list[str]] = {}
     funcs: list[str] = []
+    names: dict[int, str] = {
+        id(ext.type): name
+        for name, ext in itype.exports.items()
+        if isinstance(ext, T.NamedType) and not isinstance(ext.type, (T.NamedType, T.ResourceType, T.PrimType))
+    }
     for name, ext in itype.exports.items():
         if isinstance(ext, T.ResourceType):
             resources[name] = []
             lines.append(f"\0resource {name}")
         elif isinstance(ext, T.NamedType):
-            lines.extend(_named_lines(name, ext, owner, indent, resources))
+            lines.extend(_named_lines(name, ext, owner, indent, resources, names))
         elif isinstance(ext, T.FuncType):
             m = _ANNOTATED.match(name)
             if m and m.group(2) in resources:
                 kind, res, member = m.groups()
                 if kind == "constructor":
-                    resources[res].append(f"{indent}  {func_text(ext, keyword='constructor')};")
+                    resources[res].append(f"{indent}  {constructor_text(ext, names)};")
                 elif kind == "method":
-                    resources[res].append(f"{indent}  {member}: {func_text(ext, skip_self=True)};")
+                    text = func_text(ext, skip_self=True, names=names)
+                    resources[res].append(f"{indent}  {member}: {text};")
                 else:
-                    resources[res].append(f"{indent}  {member}: static {func_text(ext)};")
+                    resources[res].append(f"{indent}  {member}: static {func_text(ext, names=names)};")
             else:
-                funcs.append(f"{indent}{name}: {func_text(ext)};")
+                funcs.append(f"{indent}{name}: {func_text(ext, names=names)};")
         elif isinstance(ext, T.InstanceType):
             funcs.append(f"{indent}/* instance {name} */")
         else:
@@ -131,7 +159,12 @@ def interface_lines(itype: T.InstanceType, owner: str | None, indent: str = "  "
 
 
 def _named_lines(
-    name: str, t: T.NamedType, owner: str | None, indent: str, resources: dict[str, list[str]]
+    name: str,
+    t: T.NamedType,
+    owner: str | None,
+    indent: str,
+    resources: dict[str, list[str]],
+    names: Names,
 ) -> list[str]:
     target = t.type
     source = getattr(target, "owner", None)
@@ -143,7 +176,7 @@ def _named_lines(
     if isinstance(target, T.ResourceType) and target.name == name:
         resources[name] = []
         return [f"\0resource {name}"]
-    return _typedef_lines(name, target, indent)
+    return _typedef_lines(name, target, indent, names)
 
 
 def extern_lines(kind: str, name: str, ext: T.Extern, indent: str = "") -> list[str]:

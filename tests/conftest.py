@@ -53,3 +53,20 @@ def wat(text: str) -> bytes:
 @pytest.fixture(scope="session")
 def wat_compiler():
     return wat
+
+
+@pytest.fixture(scope="session")
+def small_fixtures() -> dict[str, Path]:
+    """Every fixture but the componentize-py ones, built (incrementally) by the project's script."""
+    import build_fixtures
+
+    return build_fixtures.build_all(ROOT / "fixtures" / "build")
+
+
+@pytest.fixture(scope="session")
+def cpy_fixtures() -> dict[str, Path]:
+    """The ~18 MB componentize-py components: built once, then cached under fixtures/build."""
+    import build_fixtures
+
+    names = [f.name for f in build_fixtures.FIXTURES if f.recipe == "componentize-py"]
+    return build_fixtures.build_all(ROOT / "fixtures" / "build", names, componentize_py=True)

@@ -60,7 +60,7 @@ def test_error_path_lists_fields_outermost_first():
     with pytest.raises(BinaryError) as e:
         EITHER.read(Reader(b"\x08\x02\x01\x80"))
     text = str(e.value)
-    assert "other.items > [1]" in text
+    assert "other.items > item[1]" in text
     assert e.value.offset == 4
 
 

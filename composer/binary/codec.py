@@ -237,7 +237,7 @@ class Vec:
             for i in range(n):
                 out.append(item.read(r))
         except BinaryError as exc:
-            exc.add_context(f"[{i}]")
+            exc.add_context(f"{self.what}[{i}]")
             raise
         return tuple(out)
 

@@ -258,8 +258,15 @@ class CoreArrayType(Production):
     element: FieldType = field_(FieldType)
 
 
-COMP_TYPE = Choice("core:comptype", [CoreFuncType, CoreStructType, CoreArrayType])
-CompType = CoreFuncType | CoreStructType | CoreArrayType
+class SharedCompType(Production):
+    """comptype ::= 0x65 ct:comptype   (shared ct), of shared-everything-threads"""
+
+    TAG = (0x65,)
+    body: object = field_(lambda: COMP_TYPE)
+
+
+COMP_TYPE = Choice("core:comptype", [CoreFuncType, CoreStructType, CoreArrayType, SharedCompType])
+CompType = CoreFuncType | CoreStructType | CoreArrayType | SharedCompType
 
 
 class SubType(Production):
@@ -291,7 +298,8 @@ class PrefixedSubType(Production):
 
 
 SUB_TYPE = Choice(
-    "core:subtype", [SubType, SubFinalType, CoreFuncType, CoreStructType, CoreArrayType]
+    "core:subtype",
+    [SubType, SubFinalType, CoreFuncType, CoreStructType, CoreArrayType, SharedCompType],
 )
 
 
@@ -358,6 +366,9 @@ class ModuleType(Production):
 # core:type ::= core:deftype: a rec group, a (prefixed) sub type, a comptype, or a module type.
 CORE_TYPE = Choice(
     "core:type",
-    [ModuleType, PrefixedSubType, RecGroup, SubFinalType, CoreFuncType, CoreStructType, CoreArrayType],
+    [
+        ModuleType, PrefixedSubType, RecGroup, SubFinalType,
+        CoreFuncType, CoreStructType, CoreArrayType, SharedCompType,
+    ],
 )
 CoreType = ModuleType | PrefixedSubType | RecGroup | SubFinalType | CompType

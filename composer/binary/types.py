@@ -288,23 +288,6 @@ class TypeBoundSubResource(Production):
 TYPEBOUND = Choice("typebound", [TypeBoundEq, TypeBoundSubResource])
 
 
-class ValueBoundEq(Production):
-    """valuebound ::= 0x00 i:<valueidx>   (eq i)"""
-
-    TAG = (0x00,)
-    value_idx: int = field_(U32)
-
-
-class ValueBoundType(Production):
-    """valuebound ::= 0x01 t:<valtype>"""
-
-    TAG = (0x01,)
-    type: ValTypeRef = field_(VALTYPE)
-
-
-VALUEBOUND = Choice("valuebound", [ValueBoundEq, ValueBoundType])
-
-
 class ExternCoreModule(Production):
     """externtype ::= 0x00 0x11 i:<core:typeidx>   (core module (type i))"""
 
@@ -320,10 +303,15 @@ class ExternFunc(Production):
 
 
 class ExternValue(Production):
-    """externtype ::= 0x02 b:<valuebound>   (value b)"""
+    """externtype ::= 0x02 t:<valtype>   (value t)
+
+    The spec snapshot writes `0x02 b:<valuebound>` with an `(eq i)` form; wasm-tools 1.262
+    writes (and wasmparser reads) the value type directly after 0x02, so we do too: an
+    `eq` bound's 0x00 could not be told apart from type index 0.
+    """
 
     TAG = (0x02,)
-    bound: ValueBoundEq | ValueBoundType = field_(VALUEBOUND)
+    type: ValTypeRef = field_(VALTYPE)
 
 
 class ExternTypeBound(Production):

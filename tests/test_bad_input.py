@@ -1,0 +1,211 @@
+"""Bad input: one line naming the file, the byte offset and what is wrong; exit status 1;
+no traceback. Usage errors exit 2."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from composer.binary.writer import Writer, encode_u
+from composer.cli import cli
+
+from conftest import wat
+
+SMALL = """(component
+  (type (func (param "s" string) (result string)))
+  (import "example:demo/api@1.0.0" (instance (export "run" (func (type 0)))))
+)"""
+
+
+def run_inspect(path) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, ["inspect", str(path)])
+    return result.exit_code, result.stderr
+
+
+def assert_one_line_error(stderr: str, path, *fragments: str, offset: int | None = None) -> None:
+    lines = stderr.strip().splitlines()
+    assert len(lines) == 1, stderr
+    line = lines[0]
+    assert line.startswith("error: "), line
+    assert str(path) in line
+    assert "Traceback" not in stderr
+    for fragment in fragments:
+        assert fragment in line, line
+    if offset is not None:
+        assert f"offset {offset:#x}" in line, line
+
+
+def section(sid: int, payload: bytes) -> bytes:
+    return bytes([sid]) + encode_u(len(payload)) + payload
+
+
+PREAMBLE = b"\x00asm\x0d\x00\x01\x00"
+
+
+def test_truncated_file(tmp_path):
+    data = wat(SMALL)
+    path = tmp_path / "cut.wasm"
+    path.write_bytes(data[: len(data) - 5])
+    code, err = run_inspect(path)
+    assert code == 1
+    assert_one_line_error(err, path, "runs past the end")
+    assert re.search(r"offset 0x[0-9a-f]+", err)
+
+
+def test_truncated_preamble(tmp_path):
+    path = tmp_path / "short.wasm"
+    path.write_bytes(b"\x00asm\x0d")
+    code, err = run_inspect(path)
+    assert code == 1
+    assert_one_line_error(err, path, "truncated", offset=5)
+
+
+def test_core_module_is_not_a_component(tmp_path):
+    path = tmp_path / "module.wasm"
+    path.write_bytes(wat("(module (func (export \"f\")))"))
+    code, err = run_inspect(path)
+    assert code == 1
+    assert_one_line_error(err, path, "core WebAssembly module, not a component", offset=6)
+
+
+def test_wrong_version(tmp_path):
+    path = tmp_path / "version.wasm"
+    path.write_bytes(b"\x00asm\x0c\x00\x01\x00")
+    code, err = run_inspect(path)
+    assert code == 1
+    assert_one_line_error(err, path, "unknown binary version 0x000c", offset=4)
+
+
+def test_wrong_layer(tmp_path):
+    path = tmp_path / "layer.wasm"
+    path.write_bytes(b"\x00asm\x0d\x00\x07\x00")
+    code, err = run_inspect(path)
+    assert code == 1
+    assert_one_line_error(err, path, "unknown layer 0x0007", offset=6)
+
+
+def test_not_wasm_at_all(tmp_path):
+    path = tmp_path / "text.wasm"
+    path.write_bytes(b"hello world, not wasm")
+    code, err = run_inspect(path)
+    assert code == 1
+    assert_one_line_error(err, path, "not a WebAssembly binary", offset=0)
+
+
+def test_wat_text_gets_a_hint(tmp_path):
+    path = tmp_path / "root.wat"
+    path.write_text(SMALL)
+    code, err = run_inspect(path)
+    assert code == 1
+    assert_one_line_error(err, path, "WebAssembly text", "wasm-tools parse")
+
+
+def test_overlong_leb128_section_size(tmp_path):
+    path = tmp_path / "overlong.wasm"
+    path.write_bytes(PREAMBLE + b"\x07" + b"\x80\x80\x80\x80\x80\x00")
+    code, err = run_inspect(path)
+    assert code == 1
+    assert_one_line_error(err, path, "integer representation too long for u32", offset=9)
+
+
+def test_overflowing_leb128(tmp_path):
+    # a type section whose vector count has bits beyond 32
+    path = tmp_path / "overflow.wasm"
+    path.write_bytes(PREAMBLE + section(7, b"\xff\xff\xff\xff\x7f"))
+    code, err = run_inspect(path)
+    assert code == 1
+    assert_one_line_error(err, path, "integer too large for u32", "type section at 0x8", offset=10)
+
+
+def test_section_running_past_the_end(tmp_path):
+    path = tmp_path / "past.wasm"
+    path.write_bytes(PREAMBLE + b"\x07\x40\x01")
+    code, err = run_inspect(path)
+    assert code == 1
+    assert_one_line_error(err, path, "size 64 runs past the end", offset=10)
+
+
+def test_unknown_section_id(tmp_path):
+    path = tmp_path / "unknown.wasm"
+    path.write_bytes(PREAMBLE + section(13, b"\x00"))
+    code, err = run_inspect(path)
+    assert code == 1
+    assert_one_line_error(err, path, "unknown section id 13", offset=8)
+
+
+def test_invalid_utf8_in_a_name(tmp_path):
+    # import section: one import, plain name of 3 bytes with an invalid one, a func type
+    payload = b"\x01" + b"\x00\x03a\xffb" + b"\x01\x00"
+    data = PREAMBLE + section(7, b"\x01\x40\x00\x01\x00") + section(10, payload)
+    path = tmp_path / "utf8.wasm"
+    path.write_bytes(data)
+    code, err = run_inspect(path)
+    assert code == 1
+    bad = data.index(b"\xff")
+    assert_one_line_error(err, path, "invalid UTF-8", "import section", offset=bad)
+
+
+def test_vector_count_larger_than_the_file(tmp_path):
+    path = tmp_path / "count.wasm"
+    path.write_bytes(PREAMBLE + section(10, encode_u(1_000_000) + b"\x00"))
+    code, err = run_inspect(path)
+    assert code == 1
+    assert_one_line_error(err, path, "count 1000000 is larger than the 1 bytes left", offset=10)
+
+
+def test_types_nested_absurdly_deep(tmp_path):
+    # (type (instance (type (instance ... )))) two hundred levels deep
+    inner = b"\x42\x00"
+    for _ in range(200):
+        inner = b"\x42\x01\x01" + inner
+    path = tmp_path / "deep.wasm"
+    path.write_bytes(PREAMBLE + section(7, b"\x01" + inner))
+    code, err = run_inspect(path)
+    assert code == 1
+    assert_one_line_error(err, path, "nesting deeper than 100 levels")
+
+
+def test_components_nested_absurdly_deep(tmp_path):
+    data = PREAMBLE
+    for _ in range(150):
+        data = PREAMBLE + section(4, data)
+    path = tmp_path / "deep-components.wasm"
+    path.write_bytes(data)
+    code, err = run_inspect(path)
+    assert code == 1
+    assert_one_line_error(err, path, "nested deeper than 100 levels")
+
+
+def test_invalid_index_is_a_validation_error(tmp_path):
+    path = tmp_path / "invalid.wasm"
+    path.write_bytes(wat('(component (core module $m (func (export "f"))) (func (canon lift (core func 0))))'))
+    code, err = run_inspect(path)
+    assert code == 1
+    assert_one_line_error(err, path, "canon section at 0x", "core func index 0 out of bounds")
+
+
+def test_missing_file(tmp_path):
+    code, err = run_inspect(tmp_path / "nope.wasm")
+    assert code == 1
+    assert_one_line_error(err, tmp_path / "nope.wasm", "not found")
+
+
+def test_usage_error_exits_2():
+    result = CliRunner().invoke(cli, ["inspect"])
+    assert result.exit_code == 2
+    assert "Missing argument" in result.stderr
+
+
+def test_real_process_exit_status_and_no_traceback(tmp_path):
+    path = tmp_path / "module.wasm"
+    path.write_bytes(wat("(module)"))
+    proc = subprocess.run(
+        [sys.executable, "-m", "composer", "inspect", str(path)], capture_output=True, text=True
+    )
+    assert proc.returncode == 1
+    assert proc.stdout == ""
+    assert_one_line_error(proc.stderr, path, "not a component")

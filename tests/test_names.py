@@ -1,0 +1,74 @@
+"""names.py: interface names, semver tracks, strong uniqueness."""
+
+import pytest
+
+from composer.names import (
+    InterfaceName,
+    Version,
+    compatibility_key,
+    newest,
+    semver_compatible,
+    strongly_unique_key,
+)
+
+
+def test_parse_interface_name():
+    n = InterfaceName.parse("wasi:cli/stdout@0.2.9")
+    assert n is not None
+    assert (n.namespace, n.package, n.interface) == ("wasi", "cli", "stdout")
+    assert n.version == Version(0, 2, 9)
+    assert n.unversioned == "wasi:cli/stdout"
+    assert str(n) == "wasi:cli/stdout@0.2.9"
+    assert InterfaceName.parse("plain-name") is None
+    assert InterfaceName.parse("example:stringoperations/operations@0.1.0").package == "stringoperations"
+
+
+@pytest.mark.parametrize(
+    "wanted, offered, ok",
+    [
+        ("wasi:io/streams@0.2.0", "wasi:io/streams@0.2.12", True),
+        ("wasi:io/streams@0.2.12", "wasi:io/streams@0.2.0", False),  # older cannot serve newer
+        ("wasi:io/streams@0.2.0", "wasi:io/streams@0.3.0", False),  # another 0.x track
+        ("a:b/c@1.0.0", "a:b/c@1.4.1", True),
+        ("a:b/c@1.2.3", "a:b/c@1.2.4", True),
+        ("a:b/c@1.5.0", "a:b/c@1.4.9", False),
+        ("a:b/c@1.0.0", "a:b/c@2.0.0", False),
+        ("a:b/c@0.0.1", "a:b/c@0.0.2", False),  # 0.0.z matches exactly
+        ("a:b/c@0.0.1", "a:b/c@0.0.1", True),
+        ("a:b/c@1.0.0-rc.1", "a:b/c@1.0.0", False),  # pre-releases match exactly
+        ("a:b/c@1.0.0", "a:b/c@1.1.0-rc.1", False),
+        ("a:b/c@1.0.0", "a:b/d@1.0.0", False),  # another interface
+        ("a:b/c@1.0.0", "x:b/c@1.0.0", False),
+        ("a:b/c", "a:b/c@1.0.0", False),
+        ("plain", "plain", True),
+    ],
+)
+def test_semver_compatible(wanted, offered, ok):
+    assert semver_compatible(wanted, offered) is ok
+
+
+def test_compatibility_key_groups_one_track():
+    assert compatibility_key("wasi:io/error@0.2.0") == compatibility_key("wasi:io/error@0.2.12")
+    assert compatibility_key("wasi:io/error@0.2.0") != compatibility_key("wasi:io/error@0.3.0")
+    assert compatibility_key("a:b/c@1.2.0") == compatibility_key("a:b/c@1.9.9")
+    assert compatibility_key("plain") == "plain"
+
+
+def test_newest_picks_the_highest_version():
+    names = ["wasi:io/error@0.2.0", "wasi:io/error@0.2.12", "wasi:io/error@0.2.9"]
+    assert newest(names) == "wasi:io/error@0.2.12"
+
+
+@pytest.mark.parametrize(
+    "a, b, clash",
+    [
+        ("foo", "FOO", True),
+        ("foo", "[method]foo.foo", True),
+        ("[static]foo.bar", "[method]foo.bar", True),
+        ("foo", "[constructor]foo", False),
+        ("foo-bar", "foo", False),
+        ("foo:bar/baz", "foo:bar/BAZ", True),
+    ],
+)
+def test_strong_uniqueness(a, b, clash):
+    assert (strongly_unique_key(a) == strongly_unique_key(b)) is clash
