@@ -104,5 +104,81 @@ def inspect_cmd(file: Path, as_json: bool) -> None:
     run_command(body)
 
 
+@cli.command("compose", hidden=True)
+@click.argument("root", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-d", "--definitions", "dependencies", multiple=True, metavar="DEP.wasm",
+              type=click.Path(dir_okay=False, path_type=Path),
+              help="A dependency whose exports satisfy imports of the root or of other "
+                   "dependencies (repeatable).")
+@click.option("-p", "--search-path", "search_paths", multiple=True, metavar="DIR",
+              type=click.Path(file_okay=False, path_type=Path),
+              help="Also look here for dependencies named after an import (repeatable).")
+@click.option("-c", "--config", type=click.Path(dir_okay=False, path_type=Path),
+              help="A composition config (the YAML format of wasm-tools compose).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the composed component (default: stdout, not a terminal).")
+@click.option("--no-imports", is_flag=True,
+              help="Fail if an instance import is left for the host.")
+@click.option("--skip-validation", is_flag=True, help="Do not check the composed component.")
+@click.option("--import-components", is_flag=True,
+              help="Import the components instead of embedding them.")
+@click.option("--depfile", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write a Make rule naming every file the composition read.")
+@click.option("-q", "--quiet", is_flag=True, help="Print no warnings.")
+@click.option("-v", "--verbose", is_flag=True, help="Explain every matching decision.")
+def compose_cmd(
+    root: Path,
+    dependencies: tuple[Path, ...],
+    search_paths: tuple[Path, ...],
+    config: Path | None,
+    output: Path | None,
+    no_imports: bool,
+    skip_validation: bool,
+    import_components: bool,
+    depfile: Path | None,
+    quiet: bool,
+    verbose: bool,
+) -> None:
+    """Compose ROOT with its dependencies into one component."""
+    if output is None and sys.stdout.isatty():
+        raise click.UsageError(
+            "refusing to write a binary component to a terminal; use -o OUT.wasm or redirect"
+        )
+    if depfile is not None and output is None:
+        raise click.UsageError("--depfile needs -o: a Make rule needs a target file")
+
+    def body() -> None:
+        from .compose import CompositionFailed, compose, depfile_text, write_atomically
+
+        try:
+            result = compose(
+                root, list(dependencies), search_paths=list(search_paths), config=config,
+                no_imports=no_imports, skip_validation=skip_validation,
+                import_components=import_components,
+            )
+        except CompositionFailed as exc:
+            if verbose:
+                for line in exc.plan.explanations:
+                    click.echo(f"  {line}", err=True)
+            raise
+        if verbose:
+            for line in result.explanations:
+                click.echo(f"  {line}", err=True)
+        if not quiet:
+            for warning in result.warnings:
+                click.echo(f"warning: {warning}", err=True)
+        if output is None:
+            sys.stdout.buffer.write(result.data)
+            sys.stdout.buffer.flush()
+            return
+        write_atomically(output, result.data)
+        if depfile is not None:
+            write_atomically(depfile, depfile_text(output, result.files_read).encode())
+        if verbose:
+            click.echo(f"wrote {output} ({len(result.data):,} bytes)", err=True)
+
+    run_command(body)
+
+
 def main() -> None:
     cli(prog_name="compose")

@@ -28,9 +28,9 @@ from .binary.component import Component
 from .binary.imports import Export
 from .binary.module import module_interface
 from .errors import ValidationError
-from .names import strongly_unique_key
+from .names import is_extern_name, strongly_unique_key
 from .record import Record, field_
-from .subtype import check_extern
+from .subtype import Bindings, check_extern
 
 
 class InstanceOrigin(Record):
@@ -228,9 +228,9 @@ class Elaborator:
             )
         else:
             exports: dict[str, T.Extern] = {}
+            keys: dict[str, str] = {}
             for e in inst.exports:
-                if e.name in exports:
-                    raise ValidationError(f"instance export `{e.name}` defined twice")
+                _check_unique(keys, e.name, "export")
                 item = self.item_type(scope, e.item.sort, e.item.idx)
                 if e.item.sort == "type":
                     item = _type_export(item, e.name, None)  # type: ignore[arg-type]
@@ -488,13 +488,13 @@ class Elaborator:
         item = self.item_type(scope, sort, idx)
         if exp.type is not None:
             ascribed = self.extern(scope, exp.type, name)
-            mapping: dict[object, object] = {}
-            mismatch = check_extern(item, ascribed, mapping)
+            bindings = Bindings()
+            mismatch = check_extern(item, ascribed, bindings)
             if mismatch:
                 raise ValidationError(
                     f"export `{name}`: the definition does not match the declared type: {mismatch}"
                 )
-            item = T.substitute(ascribed, mapping)  # type: ignore[assignment]
+            item = T.substitute(ascribed, bindings.map)  # type: ignore[assignment]
         elif sort == "type":
             item = _type_export(item, name, scope.name or None)  # type: ignore[arg-type]
         elif sort == "instance":
@@ -561,12 +561,13 @@ def instantiate(ctype: T.ComponentType, args: dict[str, T.Extern]) -> T.Instance
     are then bound to the arguments' resources, and the resources the exports declare are
     fresh, as every instantiation makes new ones.
     """
-    mapping: dict[object, object] = {}
+    bindings = Bindings()
+    mapping = bindings.map
     for name, expected in ctype.imports.items():
         actual = args.get(name)
         if actual is None:
             raise ValidationError(f"missing instantiation argument for import `{name}`")
-        mismatch = check_extern(actual, expected, mapping)
+        mismatch = check_extern(actual, expected, bindings)
         if mismatch:
             raise ValidationError(f"instantiation argument `{name}` does not fit: {mismatch}")
     declared = {id(r) for e in ctype.exports.values() for r in T.declared_resources(e)}
@@ -622,6 +623,8 @@ def _unique(names: object, what: str) -> None:
 
 
 def _check_unique(seen: dict[str, str], name: str, what: str) -> None:
+    if what in ("import", "export") and not is_extern_name(name):
+        raise ValidationError(f"{what} name `{name}` is not a valid extern name")
     key = strongly_unique_key(name)
     if key in seen:
         other = seen[key]

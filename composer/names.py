@@ -148,6 +148,23 @@ def is_label(text: str) -> bool:
     return bool(_LABEL_RE.match(text))
 
 
+_PLAIN = re.compile(
+    rf"^(?:{_LABEL}|\[constructor\]{_LABEL}|\[(?:method|static)\]{_LABEL}\.{_LABEL})$"
+)
+
+
+def is_extern_name(name: str) -> bool:
+    """`externname ::= plainname | interfacename`, with a full semver if versioned.
+
+    (The shortened canonical versions of 🔗, `@0.2`, are not accepted yet, as in
+    wasm-tools 1.262.)
+    """
+    if _PLAIN.match(name):
+        return True
+    parsed = _parse_interface(name)
+    return parsed is not None and (parsed.raw_version is None or parsed.version is not None)
+
+
 _ANNOTATION = re.compile(r"^\[(constructor|method|static)\](.*)$")
 
 

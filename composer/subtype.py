@@ -31,11 +31,34 @@ class Mismatch(Record):
         return ": ".join([*self.path, self.message])
 
 
-Mapping = dict[object, object]
+class Bindings:
+    """How resources compare while checking: by identity, after the bindings made so far.
+
+    `bind` records that a resource the expected type declares stands for an actual resource;
+    `same` compares two resources under those bindings. `map` is the substitution the
+    bindings amount to (expected resource -> actual resource). The resolver substitutes
+    subclasses that compare resources across the components of a composition.
+    """
+
+    def __init__(self) -> None:
+        self.map: dict[object, object] = {}
+
+    def resolve(self, r: T.ResourceType) -> object:
+        return self.map.get(r, r)
+
+    def same(self, actual: T.ResourceType, expected: T.ResourceType) -> bool:
+        return self.resolve(actual) is self.resolve(expected)
+
+    def bind(self, expected: T.ResourceType, actual: T.ResourceType) -> bool:
+        """Bind a declared resource; False if it is already bound to another one."""
+        bound = self.map.get(expected)
+        if bound is not None:
+            return bound is self.resolve(actual)
+        self.map[expected] = self.resolve(actual)
+        return True
 
 
-def _same_resource(actual: T.ResourceType, expected: T.ResourceType, mapping: Mapping) -> bool:
-    return mapping.get(actual, actual) is mapping.get(expected, expected)
+Mapping = Bindings
 
 
 def _describe(ext: object) -> str:
@@ -55,11 +78,8 @@ def check_extern(actual: T.Extern, expected: T.Extern, mapping: Mapping) -> Mism
         res = T.resource_of(actual)  # type: ignore[arg-type]
         if res is None:
             return Mismatch(f"expected a resource, found {_describe(actual)}")
-        bound = mapping.get(expected)
-        if bound is not None and bound is not mapping.get(res, res):
+        if not mapping.bind(expected, res):
             return Mismatch(f"expected resource {expected.name}, found a different resource {res.name}")
-        if bound is None:
-            mapping[expected] = mapping.get(res, res)
         return None
     if isinstance(expected, T.NamedType):
         if not isinstance(actual, (T.ResourceType, T.NamedType)) and not T.is_value_type(actual):  # type: ignore[arg-type]
@@ -160,7 +180,7 @@ def check_func(actual: T.FuncType, expected: T.FuncType, mapping: Mapping) -> Mi
 
 
 def types_equal(a: T.DefType, b: T.DefType, mapping: Mapping | None = None) -> bool:
-    return check_type(a, b, mapping if mapping is not None else {}) is None
+    return check_type(a, b, mapping if mapping is not None else Bindings()) is None
 
 
 def check_type(actual: T.DefType, expected: T.DefType, mapping: Mapping) -> Mismatch | None:
@@ -171,7 +191,7 @@ def check_type(actual: T.DefType, expected: T.DefType, mapping: Mapping) -> Mism
     if isinstance(e, T.ResourceType):
         if not isinstance(a, T.ResourceType):
             return Mismatch(f"expected resource {e.name}, found {type_text(actual)}")
-        if not _same_resource(a, e, mapping):
+        if not mapping.same(a, e):
             return Mismatch(_resource_difference(a, e))
         return None
     if type(a) is not type(e):
@@ -207,7 +227,7 @@ def check_type(actual: T.DefType, expected: T.DefType, mapping: Mapping) -> Mism
         )
     if isinstance(e, (T.OwnType, T.BorrowType)):
         ra, re_ = T.resource_of(a.resource), T.resource_of(e.resource)  # type: ignore[attr-defined]
-        if not _same_resource(ra, re_, mapping):  # type: ignore[arg-type]
+        if not mapping.same(ra, re_):  # type: ignore[arg-type]
             return Mismatch(_resource_difference(ra, re_))  # type: ignore[arg-type]
         return None
     if isinstance(e, T.MapType):

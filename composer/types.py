@@ -20,7 +20,7 @@ from __future__ import annotations
 import itertools
 
 from .record import Record, field_
-from typing import Union
+from typing import Iterator, Union
 
 # -- value types ---------------------------------------------------------------------------
 
@@ -375,19 +375,17 @@ def _collect_fresh(
             _collect_fresh(v, f"{owner}/{name}", mapping, placeholders)
 
 
-def resources_in(t: object) -> list[ResourceType]:
-    """Every resource `t` mentions, in first-seen order."""
-    seen: dict[int, ResourceType] = {}
-    visited: set[int] = set()
+def walk(t: object) -> "Iterator[object]":
+    """Every type node reachable from `t` (names and their targets included), each once."""
+    seen: set[int] = set()
     stack = [t]
     while stack:
         x = stack.pop()
-        if x is None or isinstance(x, (PrimType, str, int)) or id(x) in visited:
+        if x is None or isinstance(x, (PrimType, str, int)) or id(x) in seen:
             continue
-        visited.add(id(x))
-        if isinstance(x, ResourceType):
-            seen.setdefault(id(x), x)
-        elif isinstance(x, NamedType):
+        seen.add(id(x))
+        yield x
+        if isinstance(x, NamedType):
             stack.append(x.type)
         elif isinstance(x, (list, tuple)):
             stack.extend(reversed(x))
@@ -398,7 +396,7 @@ def resources_in(t: object) -> list[ResourceType]:
         elif isinstance(x, FuncType):
             stack.append(x.result)
             stack.extend(reversed([v for _, v in x.params]))
-        elif isinstance(x, (RecordType,)):
+        elif isinstance(x, RecordType):
             stack.extend(reversed([v for _, v in x.fields]))
         elif isinstance(x, VariantType):
             stack.extend(reversed([v for _, v in x.cases]))
@@ -416,4 +414,8 @@ def resources_in(t: object) -> list[ResourceType]:
             stack.extend([x.value, x.key])
         elif isinstance(x, ValueExtern):
             stack.append(x.type)
-    return list(seen.values())
+
+
+def resources_in(t: object) -> list[ResourceType]:
+    """Every resource `t` mentions, in first-seen order."""
+    return [x for x in walk(t) if isinstance(x, ResourceType)]

@@ -6,6 +6,7 @@ from composer.names import (
     InterfaceName,
     Version,
     compatibility_key,
+    is_extern_name,
     newest,
     semver_compatible,
     strongly_unique_key,
@@ -72,3 +73,20 @@ def test_newest_picks_the_highest_version():
 )
 def test_strong_uniqueness(a, b, clash):
     assert (strongly_unique_key(a) == strongly_unique_key(b)) is clash
+
+
+@pytest.mark.parametrize(
+    "name, ok",
+    [
+        ("foo", True), ("foo-bar", True), ("foo-1", True), ("FOO-BAR", True),
+        ("Foo-BAR", False), ("foo--bar", False), ("1foo", False), ("fOo", False),
+        ("[static]r.m", True), ("[method]r.m", True), ("[constructor]r", True),
+        ("[async]foo", False),
+        ("a:b/c", True), ("a:b/c@1.0.0", True), ("a:b/c@1.0.0-rc.1+build", True),
+        ("a:b/c@1.0", False), ("a:b/c@1.0.", False), ("a:b/c@01.0.0", False),
+        ("a:b/c/d", True), ("a:b:c/d", True), ("A:b/c", False), ("a:b/C", True),
+        ("locked-dep=<foo:add@1.0.0>", False),
+    ],
+)
+def test_extern_names_as_wasm_tools_validates_them(name, ok):
+    assert is_extern_name(name) is ok

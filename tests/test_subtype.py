@@ -1,7 +1,7 @@
 """subtype.py: acceptance rules and the path to the first mismatch."""
 
 from composer import types as T
-from composer.subtype import check_extern, check_func, check_type
+from composer.subtype import Bindings, check_extern, check_func, check_type
 
 U32, U64, STR = T.PRIMS["u32"], T.PRIMS["u64"], T.PRIMS["string"]
 
@@ -17,48 +17,48 @@ def instance(**exports):
 def test_instance_with_more_exports_is_a_subtype():
     expected = instance(word_count=func([("s", STR)], U32))
     actual = instance(word_count=func([("s", STR)], U32), reverse=func([("s", STR)], STR))
-    assert check_extern(actual, expected, {}) is None
-    assert str(check_extern(expected, actual, {})) == "missing func reverse"
+    assert check_extern(actual, expected, Bindings()) is None
+    assert str(check_extern(expected, actual, Bindings())) == "missing func reverse"
 
 
 def test_mismatch_names_the_function_and_the_result():
     expected = instance(word_count=func([("s", STR)], U32))
     actual = instance(word_count=func([("s", STR)], U64))
-    assert str(check_extern(actual, expected, {})) == "func word-count: result: expected u32, found u64"
+    assert str(check_extern(actual, expected, Bindings())) == "func word-count: result: expected u32, found u64"
 
 
 def test_param_name_and_arity():
     assert "expected parameter `s`, found `t`" in str(
-        check_func(func([("t", STR)]), func([("s", STR)]), {})
+        check_func(func([("t", STR)]), func([("s", STR)]), Bindings())
     )
-    assert "expected 1 parameters (s), found 0" in str(check_func(func(), func([("s", STR)]), {}))
+    assert "expected 1 parameters (s), found 0" in str(check_func(func(), func([("s", STR)]), Bindings()))
 
 
 def test_record_field_path():
     point = T.NamedType("point", T.RecordType((("x", U32), ("y", U32))))
     other = T.NamedType("point", T.RecordType((("x", U32), ("y", STR))))
-    mismatch = check_type(other, point, {})
+    mismatch = check_type(other, point, Bindings())
     assert str(mismatch) == "field y: expected u32, found string"
     renamed = T.RecordType((("x", U32), ("z", U32)))
-    assert "expected fields (x, y), found (x, z)" in str(check_type(renamed, point, {}))
+    assert "expected fields (x, y), found (x, z)" in str(check_type(renamed, point, Bindings()))
 
 
 def test_names_are_transparent():
     a = T.NamedType("duration", U64)
-    assert check_type(a, U64, {}) is None
-    assert check_type(T.ListType(a), T.ListType(U64), {}) is None
+    assert check_type(a, U64, Bindings()) is None
+    assert check_type(T.ListType(a), T.ListType(U64), Bindings()) is None
 
 
 def test_variant_option_result_tuple_list():
     v1 = T.VariantType((("a", None), ("b", U32)))
     v2 = T.VariantType((("a", None), ("b", None)))
-    assert str(check_type(v1, v2, {})) == "case b: expected none, found u32"
-    assert check_type(T.ResultType(U32, None), T.ResultType(U32, STR), {}) is not None
-    assert str(check_type(T.OptionType(STR), T.OptionType(U32), {})) == "option: expected u32, found string"
-    assert "tuple element 1" in str(check_type(T.TupleType((U32, U32)), T.TupleType((U32, STR)), {}))
-    assert check_type(T.ListType(U32, 4), T.ListType(U32), {}) is not None
-    assert check_type(T.EnumType(("a", "b")), T.EnumType(("a", "b")), {}) is None
-    assert check_type(T.FlagsType(("a",)), T.FlagsType(("b",)), {}) is not None
+    assert str(check_type(v1, v2, Bindings())) == "case b: expected none, found u32"
+    assert check_type(T.ResultType(U32, None), T.ResultType(U32, STR), Bindings()) is not None
+    assert str(check_type(T.OptionType(STR), T.OptionType(U32), Bindings())) == "option: expected u32, found string"
+    assert "tuple element 1" in str(check_type(T.TupleType((U32, U32)), T.TupleType((U32, STR)), Bindings()))
+    assert check_type(T.ListType(U32, 4), T.ListType(U32), Bindings()) is not None
+    assert check_type(T.EnumType(("a", "b")), T.EnumType(("a", "b")), Bindings()) is None
+    assert check_type(T.FlagsType(("a",)), T.FlagsType(("b",)), Bindings()) is not None
 
 
 def test_resources_are_identities_bound_by_declaration():
@@ -67,19 +67,19 @@ def test_resources_are_identities_bound_by_declaration():
     expected = T.InstanceType({"r": r_expected, "use": func([("x", T.OwnType(r_expected))])})
     r_actual = T.ResourceType("r")
     actual = T.InstanceType({"r": r_actual, "use": func([("x", T.OwnType(r_actual))])})
-    mapping: dict = {}
-    assert check_extern(actual, expected, mapping) is None
-    assert mapping[r_expected] is r_actual
+    bindings = Bindings()
+    assert check_extern(actual, expected, bindings) is None
+    assert bindings.map[r_expected] is r_actual
     # the function uses another resource than the one exported as `r`
     r_other = T.ResourceType("other")
     wrong = T.InstanceType({"r": r_actual, "use": func([("x", T.OwnType(r_other))])})
-    mismatch = check_extern(wrong, expected, {})
+    mismatch = check_extern(wrong, expected, Bindings())
     assert str(mismatch).startswith("func use: param x: expected resource r")
 
 
 def test_own_and_borrow_differ():
     r = T.ResourceType("r")
-    assert check_type(T.BorrowType(r), T.OwnType(r), {}) is not None
+    assert check_type(T.BorrowType(r), T.OwnType(r), Bindings()) is not None
 
 
 def test_component_imports_are_contravariant():
@@ -87,9 +87,9 @@ def test_component_imports_are_contravariant():
     wants_more = T.ComponentType({"a": f, "b": f}, {"x": f})
     wants_less = T.ComponentType({"a": f}, {"x": f, "y": f})
     expected = T.ComponentType({"a": f}, {"x": f})
-    assert check_extern(wants_less, expected, {}) is None
-    assert "import `b`" in str(check_extern(wants_more, expected, {}))
+    assert check_extern(wants_less, expected, Bindings()) is None
+    assert "import `b`" in str(check_extern(wants_more, expected, Bindings()))
 
 
 def test_sort_mismatch():
-    assert str(check_extern(func(), instance(), {})) == "expected instance, found func"
+    assert str(check_extern(func(), instance(), Bindings())) == "expected instance, found func"

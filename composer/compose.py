@@ -1,0 +1,144 @@
+"""Composing, from Python: `compose(root, dependencies) -> Composition`.
+
+    from composer import compose
+    result = compose("consumer.wasm", ["string-operations.wasm"])
+    result.data        # the composed component's bytes
+    result.graph       # the networkx graph of what was wired to what
+    result.warnings    # e.g. a dependency that satisfied nothing
+
+Every check happens before anything is written: the wiring is type-checked, and the output's
+component layer is checked by our own elaborator (the same code that reads inputs) unless
+`skip_validation`. `write_atomically` then puts the bytes in place, or nothing at all.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Any, Sequence
+
+from .binary.component import Component
+from .config import Config, load_config
+from .errors import CompositionError, ComposerError
+from .record import Record
+from .resolve import Plan, resolve
+
+
+class Composition(Record):
+    data: bytes
+    plan: Plan
+
+    @property
+    def graph(self) -> Any:
+        return self.plan.graph
+
+    @property
+    def warnings(self) -> list[str]:
+        return self.plan.warnings
+
+    @property
+    def explanations(self) -> list[str]:
+        return self.plan.explanations
+
+    @property
+    def files_read(self) -> list[Path]:
+        return self.plan.files_read
+
+
+class CompositionFailed(CompositionError):
+    """The composition has problems; `plan` says what was resolved and what failed."""
+
+    def __init__(self, plan: Plan) -> None:
+        lines = [p.message for p in plan.problems]
+        message = lines[0] if len(lines) == 1 else f"{len(lines)} problems:\n  " + "\n  ".join(lines)
+        super().__init__(message)
+        self.plan = plan
+
+
+def plan_composition(
+    root: Path | str,
+    dependencies: Sequence[Path | str] = (),
+    *,
+    search_paths: Sequence[Path | str] = (),
+    config: Config | Path | str | None = None,
+    no_imports: bool = False,
+) -> Plan:
+    """Resolve and link without encoding: the plan, problems included (for reports)."""
+    if config is not None and not isinstance(config, Config):
+        config = load_config(config)
+    return resolve(root, list(dependencies), list(search_paths), config, no_imports)
+
+
+def compose(
+    root: Path | str,
+    dependencies: Sequence[Path | str] = (),
+    *,
+    search_paths: Sequence[Path | str] = (),
+    config: Config | Path | str | None = None,
+    no_imports: bool = False,
+    skip_validation: bool = False,
+    import_components: bool = False,
+) -> Composition:
+    """Compose `root` with `dependencies`; raises CompositionFailed naming every problem."""
+    from .encode import encode_plan
+
+    if config is not None and not isinstance(config, Config):
+        config = load_config(config)
+    plan = plan_composition(
+        root, dependencies, search_paths=search_paths, config=config, no_imports=no_imports
+    )
+    if plan.problems:
+        raise CompositionFailed(plan)
+    cfg = config or Config()
+    data = encode_plan(plan, import_components or cfg.import_components)
+    if not (skip_validation or cfg.skip_validation):
+        validate_output(data)
+    return Composition(data, plan)
+
+
+def validate_output(data: bytes) -> None:
+    """Check the composed component's layer with our own elaborator."""
+    from .elaborate import elaborate
+
+    try:
+        elaborate(Component.decode(data))
+    except ComposerError as exc:
+        raise CompositionError(
+            f"internal error: the composed component does not validate: {exc} "
+            "(use --skip-validation to write it anyway, and please report this)"
+        ) from None
+
+
+def write_atomically(path: Path | str, data: bytes) -> None:
+    """Write `data` to `path` so that readers see the old file or the new one, never part."""
+    path = Path(path)
+    directory = path.parent if str(path.parent) else Path(".")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    except OSError as exc:
+        raise ComposerError(f"cannot write output: {exc.strerror}", file=str(path)) from None
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        os.replace(tmp, path)
+    except OSError as exc:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise ComposerError(f"cannot write output: {exc.strerror}", file=str(path)) from None
+
+
+def depfile_text(target: Path | str, inputs: Sequence[Path]) -> str:
+    """A Make rule naming every file the composition read, as `gcc -MD` writes one."""
+
+    def esc(p: Path | str) -> str:
+        return str(p).replace("\\", "\\\\").replace(" ", "\\ ").replace("#", "\\#").replace("$", "$$")
+
+    seen: list[str] = []
+    for p in inputs:
+        s = esc(p)
+        if s not in seen:
+            seen.append(s)
+    return f"{esc(target)}: " + " \\\n  ".join(seen) + "\n" + "".join(f"\n{s}:\n" for s in seen)

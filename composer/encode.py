@@ -1,0 +1,294 @@
+"""The encoder: writes the composed component a `Plan` describes.
+
+The output has the shape every composer writes (`../shared/notes/peers.md`):
+
+1. each import left for the host: its instance type, then the import (types are written
+   before the imports that use them: `use`d resources and names are aliased out of the
+   import that declares them);
+2. each input component, embedded verbatim as a nested component (or, with
+   `import_components`, imported under its name);
+3. the instances, providers first, each argument carrying the import's exact name: an
+   import of the output, another instance, or one of its exports;
+4. the root's exports, aliased out of the root instance and exported under their names.
+
+Everything is ordered by the plan (discovery and provider order), never by the order of the
+command line, so the same inputs always give the same bytes.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from . import types as T
+from .binary import aliases as A
+from .binary import instances as I
+from .binary import sections as S
+from .binary import types as B
+from .binary.component import Component
+from .binary.imports import Export, Import
+from .binary.names import plain
+from .binary.sorts import SortIdx
+from .errors import CompositionError
+from .merge import HostImport
+from .graph import arguments
+from .resolve import Instance, Plan
+from .typeencode import TypeEncoder, TypeScope
+from .unify import host_ident, inst_ident
+
+_SORT_SPACE = {
+    "func": "func", "instance": "instance", "component": "component", "type": "type",
+    "value": "value", "core module": "core module",
+}
+
+
+class ComponentBuilder(TypeScope):
+    """The composed component under construction: its sections and index spaces."""
+
+    def __init__(self) -> None:
+        super().__init__(None)
+        self.sections: list[S.Section] = []
+        self._open: tuple[type, list] | None = None
+        self.counts = {sort: 0 for sort in _SORT_SPACE.values()}
+
+    def _item(self, kind: type, item: object) -> None:
+        if self._open is None or self._open[0] is not kind:
+            self._close()
+            self._open = (kind, [])
+        self._open[1].append(item)
+
+    def _close(self) -> None:
+        if self._open is not None:
+            kind, items = self._open
+            self.sections.append(kind(tuple(items)))
+            self._open = None
+
+    def _next(self, sort: str) -> int:
+        space = _SORT_SPACE[sort]
+        self.counts[space] += 1
+        return self.counts[space] - 1
+
+    # TypeScope
+    def add_type(self, deftype: object) -> int:
+        self._item(S.TypeSection, deftype)
+        return self._next("type")
+
+    def add_alias(self, alias: A.Alias) -> int:
+        self._item(S.AliasSection, alias)
+        return self._next(alias.sort)
+
+    # definitions
+    def import_(self, name: str, et: object) -> int:
+        self._item(S.ImportSection, Import(plain(name), et))
+        return self._next(_import_sort(et))
+
+    def component(self, data: bytes | memoryview) -> int:
+        self._close()
+        self.sections.append(S.ComponentSection(memoryview(data)))
+        return self._next("component")
+
+    def instantiate(self, component: int, args: list[tuple[str, str, int]]) -> int:
+        items = tuple(I.InstantiateArg(n, SortIdx(sort, idx)) for n, sort, idx in args)
+        self._item(S.InstanceSection, I.Instantiate(component, items))
+        return self._next("instance")
+
+    def export(self, name: str, sort: str, idx: int) -> int:
+        self._item(S.ExportSection, Export(plain(name), SortIdx(sort, idx), None))
+        return self._next(sort)
+
+    def finish(self) -> bytes:
+        self._close()
+        return Component(tuple(self.sections)).encode()
+
+
+def _import_sort(et: object) -> str:
+    return {
+        B.ExternFunc: "func", B.ExternInstance: "instance", B.ExternComponent: "component",
+        B.ExternTypeBound: "type", B.ExternValue: "value", B.ExternCoreModule: "core module",
+    }[type(et)]
+
+
+class Encoder:
+    def __init__(self, plan: Plan, import_components: bool = False) -> None:
+        if plan.unifier is None:
+            raise CompositionError("the plan was not linked")
+        self.plan = plan
+        self.u = plan.unifier
+        self.import_components = import_components
+        self.out = ComponentBuilder()
+        self.types = TypeEncoder(lambda ctx, obj: self.u.find(inst_ident(ctx, obj)))
+        self.host_index: dict[str, tuple[str, int]] = {}  # host import name -> (sort, index)
+        self.instance_index: dict[str, int] = {}
+        self.component_index: dict[str, int] = {}  # file name -> component index
+        self.export_alias: dict[tuple[str, str], tuple[str, int]] = {}
+
+    def encode(self) -> bytes:
+        for kind, name in self.item_order():
+            if kind == "host":
+                self.host_import(self.plan_host(name))
+            else:
+                self.ensure_components()
+                self.instance(self.plan.instances[name])
+        self.ensure_components()
+        self.root_exports()
+        return self.out.finish()
+
+    def plan_host(self, name: str) -> HostImport:
+        return next(h for h in self.plan.host_imports if h.name == name)
+
+    # -- order ---------------------------------------------------------------------------
+
+    def item_order(self) -> list[tuple[str, str]]:
+        """Host imports and instances, each after what its types or arguments need."""
+        import networkx as nx
+
+        g = nx.DiGraph()
+        rank: dict[tuple[str, str], tuple] = {}
+        for i, h in enumerate(self.plan.host_imports):
+            node = ("host", h.name)
+            g.add_node(node)
+            rank[node] = (0, i)
+            for dep in self._host_needs(h):
+                g.add_edge(dep, node)
+        wiring = self.plan.graph
+        for i, name in enumerate(self.plan.order):
+            node = ("instance", name)
+            g.add_node(node)
+            rank[node] = (1, i)
+            for provider, data in arguments(wiring, name).values():
+                if data["kind"] == "plug":
+                    g.add_edge(("instance", provider), node)
+                else:
+                    g.add_edge(("host", wiring.nodes[provider]["name"]), node)
+        try:
+            return list(nx.lexicographical_topological_sort(g, key=lambda n: rank[n]))
+        except nx.NetworkXUnfeasible:
+            cycle = " -> ".join(f"{k} {n}" for (k, n), _ in nx.find_cycle(g))
+            raise CompositionError(f"the imports and instances of the output depend on each other: {cycle}") from None
+
+    def _host_needs(self, h: HostImport) -> set[tuple[str, str]]:
+        """Other host imports and instances whose types `h`'s type refers to."""
+        needs: set[tuple[str, str]] = set()
+        exports = h.exports.values() if h.sort == "instance" else [(h.representative.type, h.representative.instance)]
+        for ext, ctx in exports:
+            for obj in _referenced(ext):
+                owner = self.u.owner(inst_ident(ctx, obj))
+                if owner is None:
+                    continue
+                if owner[0] == "host" and owner[1] != h.name:
+                    needs.add(("host", owner[1]))
+                elif owner[0] == "export":
+                    needs.add(("instance", owner[1]))
+        return needs
+
+    # -- host imports ----------------------------------------------------------------------
+
+    def host_import(self, h: HostImport) -> None:
+        out = self.out
+        rep = h.representative
+        if h.sort == "instance":
+            itype = self.types.instance_type(out, h.exports, rep.instance)
+            idx = out.import_(h.name, B.ExternInstance(out.add_type(itype)))
+            self.host_index[h.name] = ("instance", idx)
+            for member, (ext, ctx) in h.exports.items():
+                if isinstance(ext, (T.ResourceType, T.NamedType)):
+                    key = self.u.find(host_ident(h.name, member))
+                    out.lazy.setdefault(key, _alias(out, idx, member))
+            return
+        ext = rep.type
+        if isinstance(ext, T.ResourceType):
+            et: object = B.ExternTypeBound(B.TypeBoundSubResource())
+        elif isinstance(ext, T.NamedType):
+            et = B.ExternTypeBound(B.TypeBoundEq(self.types.deftype(out, ext.type, rep.instance)))
+        else:
+            et = self.types.externtype(out, ext, rep.instance, h.name)
+        idx = out.import_(h.name, et)
+        self.host_index[h.name] = (_import_sort(et), idx)
+        if isinstance(ext, (T.ResourceType, T.NamedType)):
+            out.named[self.u.find(host_ident(h.name, ""))] = idx
+
+    # -- components and instances -----------------------------------------------------------
+
+    def ensure_components(self) -> None:
+        """Embed (or import) every component used, in first-use order, once."""
+        for name in sorted(self.plan.instances, key=lambda n: self.plan.instances[n].index):
+            f = self.plan.instances[name].file
+            if f.name in self.component_index:
+                continue
+            if self.import_components:
+                ctype = T.ComponentType(dict(f.imports), dict(f.exports))
+                ct = self.types.component_type(self.out, ctype, name)
+                idx = self.out.import_(f.name, B.ExternComponent(self.out.add_type(ct)))
+            else:
+                idx = self.out.component(f.loaded.data)
+            self.component_index[f.name] = idx
+
+    def instance(self, inst: Instance) -> None:
+        args: list[tuple[str, str, int]] = []
+        wired = arguments(self.plan.graph, inst.name)
+        for imp in inst.file.imports:  # arguments in the order the component imports them
+            provider, data = wired[imp]
+            if data["kind"] == "host":
+                sort, idx = self.host_index[self.plan.graph.nodes[provider]["name"]]
+            elif data["export"] is None:
+                sort, idx = "instance", self.instance_index[provider]
+            else:
+                sort, idx = self.provider_export(provider, data["export"])
+            args.append((imp, sort, idx))
+        idx = self.out.instantiate(self.component_index[inst.file.name], args)
+        self.instance_index[inst.name] = idx
+        self.register_instance_types(inst, idx)
+
+    def provider_export(self, instance: str, export: str) -> tuple[str, int]:
+        key = (instance, export)
+        found = self.export_alias.get(key)
+        if found is None:
+            ext = self.plan.instances[instance].file.exports[export]
+            sort = T.sort_of(ext)
+            idx = self.out.add_alias(
+                A.Alias(sort, A.AliasExport(self.instance_index[instance], export))
+            )
+            found = self.export_alias[key] = (sort, idx)
+        return found
+
+    def register_instance_types(self, inst: Instance, idx: int) -> None:
+        """Types an instance exports can be aliased out of it when a host import needs them."""
+        for export, ext in inst.file.exports.items():
+            if isinstance(ext, T.InstanceType):
+                for member, obj in ext.exports.items():
+                    if isinstance(obj, (T.ResourceType, T.NamedType)):
+                        key = self.u.find(inst_ident(inst.name, obj))
+                        self.out.lazy.setdefault(key, self._nested_alias(inst.name, export, member))
+            elif isinstance(ext, (T.ResourceType, T.NamedType)):
+                key = self.u.find(inst_ident(inst.name, ext))
+                self.out.lazy.setdefault(key, self._nested_alias(inst.name, None, export))
+
+    def _nested_alias(self, instance: str, export: str | None, member: str) -> Callable[[], int]:
+        def make() -> int:
+            if export is None:
+                return self.out.add_alias(A.Alias("type", A.AliasExport(self.instance_index[instance], member)))
+            _, inner = self.provider_export(instance, export)
+            return self.out.add_alias(A.Alias("type", A.AliasExport(inner, member)))
+
+        return make
+
+    # -- exports ---------------------------------------------------------------------------
+
+    def root_exports(self) -> None:
+        root = self.plan.root
+        for name, ext in root.file.exports.items():
+            sort, idx = self.provider_export(root.name, name)
+            self.out.export(name, sort, idx)
+
+
+def _alias(out: ComponentBuilder, instance: int, member: str) -> Callable[[], int]:
+    return lambda: out.add_alias(A.Alias("type", A.AliasExport(instance, member)))
+
+
+def _referenced(ext: object) -> list[object]:
+    """Resources and type names a type refers to, looking through names."""
+    return [x for x in T.walk(ext) if isinstance(x, (T.ResourceType, T.NamedType))]
+
+
+def encode_plan(plan: Plan, import_components: bool = False) -> bytes:
+    return Encoder(plan, import_components).encode()
+

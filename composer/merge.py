@@ -1,0 +1,123 @@
+"""What the composed component still imports: the unsatisfied imports of all instances, merged.
+
+Imports of one name, and instance imports of one interface on one semver track
+(`wasi:io/streams@0.2.0` and `@0.2.9`), become one import of the output: named after the
+highest version, exporting the union of what its users import. The resources and type
+names they declare are united (`unify.py`), so every user sees the same `output-stream`.
+Exports both users import must have the same type; otherwise the merge is refused, naming
+both sources.
+"""
+
+from __future__ import annotations
+
+from . import types as T
+from .names import compatibility_key, newest
+from .record import Record, field_
+from .resolve import Host, Plan, Problem
+from .subtype import check_extern
+from .unify import UnifiedBindings, declared_objects, host_ident, inst_ident
+
+
+class HostMember(Record):
+    """One instance's import that the host satisfies."""
+
+    instance: str
+    import_name: str  # the name the instance imports
+    host_name: str  # the name it asks the host for (the import name, or a config instance)
+    type: T.Extern
+
+
+class HostImport(Record, mutable=True):
+    """One import of the composed component."""
+
+    name: str
+    sort: str
+    members: list[HostMember]
+    # For instance imports: export name -> (type, the instance whose model the type is in)
+    exports: dict[str, tuple[T.Extern, str]] = field_(factory=dict)
+
+    @property
+    def representative(self) -> HostMember:
+        return next((m for m in self.members if m.host_name == self.name), self.members[0])
+
+    @property
+    def semver_bridged(self) -> bool:
+        return len({m.host_name for m in self.members}) > 1
+
+
+def merge_host_imports(plan: Plan) -> None:
+    u = plan.unifier
+    assert u is not None
+    groups: dict[str, HostImport] = {}
+    ordered = sorted(plan.instances.values(), key=lambda i: i.index)
+    for inst in ordered:
+        for imp, arg in inst.args.items():
+            if not isinstance(arg, Host):
+                continue
+            ext = inst.file.imports[imp]
+            sort = T.sort_of(ext)
+            key = compatibility_key(arg.name) if sort == "instance" else arg.name
+            member = HostMember(inst.name, imp, arg.name, ext)
+            group = groups.get(key)
+            if group is None:
+                groups[key] = group = HostImport(arg.name, sort, [])
+            elif group.sort != sort:
+                other = group.members[0]
+                plan.problems.append(Problem(
+                    f"cannot import `{arg.name}` as a {sort} for {_where(plan, member)}: "
+                    f"{_where(plan, other)} imports it as a {group.sort}",
+                    inst.name, imp,
+                ))
+                continue
+            group.members.append(member)
+            plan.host_of[(inst.name, imp)] = group
+    for group in groups.values():
+        if group.sort == "instance":
+            group.name = newest([m.host_name for m in group.members])
+        for m in group.members:
+            for export, obj in declared_objects(m.type):
+                u.union(inst_ident(m.instance, obj), host_ident(group.name, export))
+            if isinstance(m.type, (T.ResourceType, T.NamedType)):
+                u.union(inst_ident(m.instance, m.type), host_ident(group.name, ""))
+        for export, _ in declared_objects(group.representative.type):
+            u.set_owner(host_ident(group.name, export), ("host", group.name, export))
+        if isinstance(group.representative.type, (T.ResourceType, T.NamedType)):
+            u.set_owner(host_ident(group.name, ""), ("host", group.name, None))
+    for group in groups.values():
+        _merge_members(plan, group)
+    plan.host_imports = list(groups.values())
+
+
+def _merge_members(plan: Plan, group: HostImport) -> None:
+    """Union of the members' exports, refusing exports whose types differ."""
+    u = plan.unifier
+    rep = group.representative
+    members = [rep] + [m for m in group.members if m is not rep]
+    if group.sort != "instance":
+        for m in members[1:]:
+            mismatch = check_extern(m.type, rep.type, UnifiedBindings(u, m.instance, rep.instance))  # type: ignore[arg-type]
+            if mismatch:
+                _conflict(plan, group, m, rep, mismatch)
+        return
+    for m in members:
+        for export, ext in m.type.exports.items():  # type: ignore[attr-defined]
+            have = group.exports.get(export)
+            if have is None:
+                group.exports[export] = (ext, m.instance)
+                continue
+            mismatch = check_extern(ext, have[0], UnifiedBindings(u, m.instance, have[1]))  # type: ignore[arg-type]
+            if mismatch:
+                owner = next(x for x in members if x.instance == have[1])
+                _conflict(plan, group, m, owner, mismatch.within(f"{T.sort_of(ext)} {export}"))
+
+
+def _where(plan: Plan, m: HostMember) -> str:
+    return f"`{m.import_name}` of {plan.instances[m.instance].file.display}"
+
+
+def _conflict(plan: Plan, group: HostImport, a: HostMember, b: HostMember, mismatch: object) -> None:
+    plan.problems.append(Problem(
+        f"cannot merge the imports {_where(plan, a)} and {_where(plan, b)} into one import "
+        f"`{group.name}`: {mismatch}",
+        a.instance, a.import_name,
+    ))

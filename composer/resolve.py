@@ -1,0 +1,497 @@
+"""The resolver: which export satisfies which import.
+
+Starting from the root, every import of every instance is resolved, in this order:
+
+1. an explicit argument of the config (`instantiations: NAME: arguments:`);
+2. an export of a dependency (`-d`, `definitions`) with the import's exact name and sort;
+3. a dependency found by the import's name: a config `instantiations`/`dependencies` entry of
+   that name, or a file named after it in the config's directory, the root's directory or a
+   search path (as `wasm-tools compose` finds them); the dependency instance itself, or else
+   its first exported instance whose type fits, is passed;
+4. an export of a dependency on a semver-compatible track (`@0.2.0` ~ `@0.2.12`, `@1.0.0` ~
+   `@1.4.1`), the highest version offered;
+5. otherwise the import is left for the host.
+
+Dependencies satisfy the imports of the root and of each other, whatever order they were
+given in; each dependency component is instantiated once and shared by every import it
+satisfies. Each connection is type-checked (`subtype.py`); a rejection names the import, the
+dependency and the path to the mismatch.
+
+Resolution happens in two phases. The first decides the wiring, comparing resources that come
+from imports by interface and name. The second (`link`) walks the instances providers-first,
+unites resource identities across components (`unify.py`), re-checks every connection
+exactly and merges what is left for the host (`merge.py`). Problems are collected rather than
+raised, so that `compose graph` can draw a failed composition.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from pathlib import Path
+from typing import Callable
+
+from . import types as T
+from .config import Argument, Config
+from .load import Loaded, load_component
+from .names import InterfaceName, newest, semver_compatible
+from .record import Record, field_
+from .subtype import check_extern
+from .unify import NameBindings, UnifiedBindings, Unifier, declared_objects, inst_ident
+
+
+class ComponentFile(Record):
+    """A component the composition reads."""
+
+    name: str  # unique short name: "root", a file stem, a config name
+    path: Path
+    loaded: Loaded
+    origin: str  # "root", "dependency" (-d / definitions), "by name"
+
+    @property
+    def imports(self) -> dict[str, T.Extern]:
+        return self.loaded.scope.imports
+
+    @property
+    def exports(self) -> dict[str, T.Extern]:
+        return self.loaded.scope.exports
+
+    @property
+    def display(self) -> str:
+        return self.path.name
+
+
+class Plug(Record):
+    """An import satisfied by another instance: by one of its exports, or by the instance."""
+
+    instance: str
+    export: str | None
+    how: str  # why this export: "exact name", "semver", "by name", "config"
+
+
+class Host(Record):
+    """An import left for the host (an import of the composed component)."""
+
+    name: str  # the imported name; instance imports are merged later
+
+
+class Instance(Record, mutable=True):
+    name: str
+    file: ComponentFile
+    index: int  # discovery order: the root is 0
+    args: dict[str, Plug | Host] = field_(factory=dict)
+
+
+class Problem(Record):
+    message: str
+    instance: str | None = None
+    import_name: str | None = None
+
+
+class Plan(Record, mutable=True):
+    """Everything the resolver decided; the encoder and the graph report read it."""
+
+    root: Instance
+    instances: dict[str, Instance]
+    files: dict[str, ComponentFile]
+    unused: list[ComponentFile]
+    problems: list[Problem]
+    warnings: list[str]
+    explanations: list[str]
+    files_read: list[Path]
+    order: list[str] = field_(factory=list)  # instances, providers first
+    unifier: Unifier | None = None
+    host_imports: list = field_(factory=list)  # merge.HostImport, first-use order
+    host_of: dict = field_(factory=dict)  # (instance, import name) -> merge.HostImport
+    graph: object = None  # graph.build_graph(plan): the networkx graph of the wiring
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+class Resolver:
+    def __init__(
+        self,
+        root: Path,
+        dependencies: list[Path] = (),  # type: ignore[assignment]
+        search_paths: list[Path] = (),  # type: ignore[assignment]
+        config: Config | None = None,
+        disallow_imports: bool = False,
+        loader: Callable[[Path], Loaded] = load_component,
+    ) -> None:
+        self.root_path = Path(root)
+        self.dep_paths = [Path(p) for p in dependencies]
+        self.config = config or Config()
+        self.search_paths = [Path(p) for p in search_paths]
+        self.disallow = disallow_imports or self.config.disallow_imports
+        self.load = loader
+        self.files: dict[str, ComponentFile] = {}
+        self.by_path: dict[Path, ComponentFile] = {}
+        self.providers: list[ComponentFile] = []
+        self.instances: dict[str, Instance] = {}
+        self.instance_of_file: dict[Path, str] = {}
+        self.problems: list[Problem] = []
+        self.warnings: list[str] = []
+        self.explanations: list[str] = []
+        self.files_read: list[Path] = []
+        self.queue: deque[str] = deque()
+
+    # -- files ---------------------------------------------------------------------------
+
+    def _file(self, path: Path, name: str, origin: str) -> ComponentFile:
+        key = path.resolve()
+        known = self.by_path.get(key)
+        if known is not None:
+            return known
+        loaded = self.load(path)
+        self.files_read.append(path)
+        unique = name
+        n = 2
+        while unique in self.files:
+            unique = f"{name}-{n}"
+            n += 1
+        f = ComponentFile(unique, path, loaded, origin)
+        self.files[unique] = f
+        self.by_path[key] = f
+        return f
+
+    def _search_dirs(self) -> list[Path]:
+        dirs: list[Path] = []
+        if self.config.dir is not None:
+            dirs.append(self.config.dir)
+        dirs.append(self.root_path.parent)
+        dirs += list(self.config.search_paths) + self.search_paths
+        unique: list[Path] = []
+        for d in dirs:
+            if d.resolve() not in [u.resolve() for u in unique]:
+                unique.append(d)
+        return unique
+
+    def _find_file(self, name: str) -> Path | None:
+        """A component file named after `name`, as wasm-tools compose looks for it."""
+        for d in self._search_dirs():
+            # `a:b/c@1.0.0` is also looked for as `a:b/c@1.0.wasm` (the extension replaces
+            # the last dot-part, as wasm-tools does), then as `a:b/c@1.0.0.wasm`.
+            for candidate in (d / Path(name).with_suffix(".wasm"), d / f"{name}.wasm"):
+                if candidate.is_file() and candidate.resolve() != self.root_path.resolve():
+                    return candidate
+        return None
+
+    def _named_file(self, dep_name: str) -> ComponentFile | None:
+        dep = self.config.dependencies.get(dep_name)
+        if dep is not None:
+            return self._file(dep.path, dep_name, "by name")
+        found = self._find_file(dep_name)
+        if found is None:
+            return None
+        stem = Path(dep_name).name.split("@")[0] or "dependency"
+        return self._file(found, stem, "by name")
+
+    # -- instances -----------------------------------------------------------------------
+
+    def _instance(self, name: str, f: ComponentFile) -> Instance:
+        inst = Instance(name, f, len(self.instances))
+        self.instances[name] = inst
+        self.queue.append(name)
+        return inst
+
+    def _instance_for_file(self, f: ComponentFile) -> Instance:
+        """The shared instance of a dependency component."""
+        existing = self.instance_of_file.get(f.path.resolve())
+        if existing is not None:
+            return self.instances[existing]
+        name = f.name
+        n = 2
+        while name in self.instances:
+            name = f"{f.name}-{n}"
+            n += 1
+        inst = self._instance(name, f)
+        self.instance_of_file[f.path.resolve()] = name
+        return inst
+
+    def _named_instance(self, name: str) -> Instance | None:
+        """The instance called `name`: a config instantiation or a dependency of that name."""
+        if name in self.instances:
+            return self.instances[name]
+        cfg = self.config.instantiations.get(name)
+        dep_name = cfg.dependency_name if cfg else name
+        f = self._named_file(dep_name)
+        if f is None:
+            return None
+        if cfg is None:
+            return self._instance_for_file(f)
+        return self._instance(name, f)
+
+    # -- resolution ----------------------------------------------------------------------
+
+    def resolve(self) -> Plan:
+        root_file = self._file(self.root_path, "root", "root")
+        for path in [*self.dep_paths, *self.config.definitions]:
+            f = self._file(path, path.stem, "dependency")
+            if f is not root_file and f not in self.providers:
+                self.providers.append(f)
+        if self.config.path is not None:
+            self.files_read.append(self.config.path)
+        root = self._instance("root", root_file)
+        self.instance_of_file[root_file.path.resolve()] = "root"
+        if not root_file.imports:
+            self.problems.append(
+                Problem(f"component `{root_file.display}` does not import any instances")
+            )
+        while self.queue:
+            inst = self.instances[self.queue.popleft()]
+            self._check_config_arguments(inst)
+            for name, expected in inst.file.imports.items():
+                self._resolve_import(inst, name, expected)
+        self._finish()
+        plan = Plan(
+            root=root,
+            instances=self.instances,
+            files=self.files,
+            unused=[f for f in self.providers if f.path.resolve() not in self.instance_of_file],
+            problems=self.problems,
+            warnings=self.warnings,
+            explanations=self.explanations,
+            files_read=self.files_read,
+        )
+        for f in plan.unused:
+            self.warnings.append(f"dependency `{f.path}` satisfies no import; it is left out")
+        return plan
+
+    def _check_config_arguments(self, inst: Instance) -> None:
+        cfg = self.config.instantiations.get(inst.name)
+        if cfg is None:
+            return
+        for arg_name in cfg.arguments:
+            if arg_name not in inst.file.imports:
+                self.problems.append(
+                    Problem(
+                        f"component `{inst.file.display}` has no import named `{arg_name}`",
+                        inst.name,
+                        arg_name,
+                    )
+                )
+
+    def _explain(self, inst: Instance, name: str, text: str) -> None:
+        self.explanations.append(f"{inst.name} ({inst.file.display}): import `{name}`: {text}")
+
+    def _problem(self, inst: Instance, name: str, text: str) -> None:
+        self.problems.append(Problem(text, inst.name, name))
+        self._explain(inst, name, f"error: {text}")
+
+    def _resolve_import(self, inst: Instance, name: str, expected: T.Extern) -> None:
+        cfg = self.config.instantiations.get(inst.name)
+        if cfg is not None and name in cfg.arguments:
+            self._from_config(inst, name, expected, cfg.arguments[name])
+            return
+        sort = T.sort_of(expected)
+        exact = [
+            f for f in self.providers
+            if f is not inst.file and name in f.exports and T.sort_of(f.exports[name]) == sort
+        ]
+        if len(exact) > 1:
+            listing = ", ".join(f"`{f.path}`" for f in exact)
+            self._problem(inst, name, f"`{name}` is exported by more than one dependency: {listing} "
+                                      "(choose one with a config `instantiations` argument)")
+            return
+        if exact:
+            self._plug_export(inst, name, expected, exact[0], name, "exact name")
+            return
+        if sort == "instance":
+            by_name = self._named_instance(name)
+            if by_name is not None and by_name is not inst:
+                self._plug_instance(inst, name, expected, by_name, "by name")
+                return
+        compatible: list[tuple[ComponentFile, str]] = []
+        for f in self.providers:
+            if f is inst.file:
+                continue
+            offers = [e for e, t in f.exports.items() if T.sort_of(t) == sort and semver_compatible(name, e)]
+            if offers:
+                compatible.append((f, newest(offers)))
+        if len(compatible) > 1:
+            listing = ", ".join(f"`{f.path}` (`{e}`)" for f, e in compatible)
+            self._problem(inst, name, f"`{name}` is offered by more than one dependency: {listing} "
+                                      "(choose one with a config `instantiations` argument)")
+            return
+        if compatible:
+            f, export = compatible[0]
+            self._plug_export(inst, name, expected, f, export, f"semver-compatible `{export}`")
+            return
+        if sort == "instance" and self.disallow:
+            self._problem(inst, name, f"a dependency named `{name}` could not be found and "
+                                      "instance imports are not allowed")
+            return
+        inst.args[name] = Host(name)
+        self._explain(inst, name, "no dependency offers it: left for the host")
+
+    def _plug_export(
+        self, inst: Instance, name: str, expected: T.Extern, f: ComponentFile, export: str, how: str
+    ) -> None:
+        mismatch = check_extern(f.exports[export], expected, NameBindings())
+        if mismatch:
+            self._problem(inst, name, f"{self._what(inst, name)} from {f.display}: {mismatch}")
+            return
+        provider = self._instance_for_file(f)
+        inst.args[name] = Plug(provider.name, export, how)
+        self._explain(inst, name, f"satisfied by `{export}` of {provider.name} ({f.display}), {how}")
+
+    def _what(self, inst: Instance, name: str) -> str:
+        if inst.name == "root":
+            return f"`{name}`"
+        return f"`{name}` (imported by {inst.file.display})"
+
+    def _plug_instance(
+        self, inst: Instance, name: str, expected: T.Extern, provider: Instance, how: str
+    ) -> None:
+        """Pass the provider instance itself if it fits, else its first fitting export."""
+        f = provider.file
+        whole = T.InstanceType(dict(f.exports))
+        mismatch = check_extern(whole, expected, NameBindings())
+        if mismatch is None:
+            inst.args[name] = Plug(provider.name, None, how)
+            self._explain(inst, name, f"satisfied by instance {provider.name} ({f.display}), {how}")
+            return
+        for export, t in f.exports.items():
+            if isinstance(t, T.InstanceType) and check_extern(t, expected, NameBindings()) is None:
+                inst.args[name] = Plug(provider.name, export, how)
+                self._explain(
+                    inst, name,
+                    f"satisfied by export `{export}` of {provider.name} ({f.display}), {how}",
+                )
+                return
+        self._problem(inst, name, f"component `{f.display}` is not compatible with import `{name}` "
+                                  f"of component `{inst.file.display}`: {mismatch}")
+
+    def _from_config(self, inst: Instance, name: str, expected: T.Extern, arg: Argument) -> None:
+        provider = self._named_instance(arg.instance)
+        if provider is None:
+            if arg.export is not None:
+                self._problem(inst, name, f"an explicit export `{arg.export}` cannot be specified "
+                                          f"for imported instance `{arg.instance}`")
+            elif self.disallow:
+                self._problem(inst, name, f"a dependency named `{arg.instance}` could not be found "
+                                          "and instance imports are not allowed")
+            else:
+                inst.args[name] = Host(arg.instance)
+                self._explain(inst, name, f"config: instance `{arg.instance}` is imported from the host")
+            return
+        if arg.export is None:
+            self._plug_instance(inst, name, expected, provider, "config")
+            return
+        f = provider.file
+        actual = f.exports.get(arg.export)
+        if actual is None or T.sort_of(actual) != T.sort_of(expected):
+            self._problem(inst, name, f"component `{f.display}` does not export "
+                                      f"{'an instance' if T.sort_of(expected) == 'instance' else 'a ' + T.sort_of(expected)} "
+                                      f"named `{arg.export}`")
+            return
+        mismatch = check_extern(actual, expected, NameBindings())
+        if mismatch:
+            self._problem(inst, name, f"component `{f.display}` exports an instance named `{arg.export}` "
+                                      f"but it is not compatible with import `{name}` of component "
+                                      f"`{inst.file.display}`: {mismatch}")
+            return
+        inst.args[name] = Plug(provider.name, arg.export, "config")
+        self._explain(inst, name, f"config: export `{arg.export}` of {provider.name} ({f.display})")
+
+    def _finish(self) -> None:
+        plugged = any(isinstance(a, Plug) for i in self.instances.values() for a in i.args.values())
+        root = self.instances["root"]
+        if root.file.imports and not plugged and not self.problems:
+            self.problems.append(
+                Problem(f"no dependencies of component `{root.file.display}` were found")
+            )
+
+
+def resolve(
+    root: Path | str,
+    dependencies: list[Path | str] = (),  # type: ignore[assignment]
+    search_paths: list[Path | str] = (),  # type: ignore[assignment]
+    config: Config | None = None,
+    disallow_imports: bool = False,
+) -> Plan:
+    """Decide the wiring, then link it (see the module docstring)."""
+    resolver = Resolver(
+        Path(root),
+        [Path(d) for d in dependencies],
+        [Path(p) for p in search_paths],
+        config,
+        disallow_imports,
+    )
+    plan = resolver.resolve()
+    if plan.ok:
+        link(plan)
+    from .graph import build_graph
+
+    plan.graph = build_graph(plan)
+    return plan
+
+
+# -- phase two: link ---------------------------------------------------------------------
+
+
+def provider_order(plan: Plan) -> list[str] | None:
+    """Instances with every provider before its users; None (and a problem) on a cycle."""
+    import networkx as nx
+
+    g = nx.DiGraph()
+    for inst in plan.instances.values():
+        g.add_node(inst.name)
+        for arg in inst.args.values():
+            if isinstance(arg, Plug):
+                g.add_edge(arg.instance, inst.name)
+    try:
+        return list(
+            nx.lexicographical_topological_sort(g, key=lambda n: plan.instances[n].index)
+        )
+    except nx.NetworkXUnfeasible:
+        cycle = nx.find_cycle(g)
+        names = [a for a, _ in cycle] + [cycle[0][0]]
+        shown = " -> ".join(f"{n} ({plan.instances[n].file.display})" for n in reversed(names))
+        plan.problems.append(Problem(f"instances form a cycle: {shown}"))
+        return None
+
+
+def link(plan: Plan) -> None:
+    """Unite resource identities across the wiring, re-check it exactly, merge host imports."""
+    from .merge import merge_host_imports
+
+    order = provider_order(plan)
+    if order is None:
+        return
+    plan.order = order
+    u = Unifier()
+    plan.unifier = u
+    # Where each instance's exported resources and type names can be named from.
+    for inst in plan.instances.values():
+        for export, ext in inst.file.exports.items():
+            for member, obj in declared_objects(ext):
+                u.set_owner(inst_ident(inst.name, obj), ("export", inst.name, export, member))
+            if isinstance(ext, (T.ResourceType, T.NamedType)):
+                u.set_owner(inst_ident(inst.name, ext), ("export", inst.name, None, export))
+    for name in order:
+        inst = plan.instances[name]
+        for imp, expected in inst.file.imports.items():
+            arg = inst.args.get(imp)
+            if isinstance(arg, Plug):
+                provider = plan.instances[arg.instance]
+                actual = (
+                    T.InstanceType(dict(provider.file.exports))
+                    if arg.export is None
+                    else provider.file.exports[arg.export]
+                )
+                mismatch = check_extern(actual, expected, UnifiedBindings(u, provider.name, inst.name))
+                if mismatch:
+                    what = f"`{imp}`" if name == "root" else f"`{imp}` (imported by {inst.file.display})"
+                    plan.problems.append(
+                        Problem(f"{what} from {provider.file.display}: {mismatch}", name, imp)
+                    )
+    merge_host_imports(plan)
+
+
+def interface_package(name: str) -> str:
+    """`wasi:cli` for `wasi:cli/stdout@0.2.0`; the name itself for plain names."""
+    parsed = InterfaceName.parse(name)
+    return parsed.package_name if parsed else name
+

@@ -1,0 +1,128 @@
+"""Which resources and type names are the same across the components of a composition.
+
+Inside one component, a resource is one Python object (`types.ResourceType`). Across a
+composition the same resource has many objects: the `output-stream` the root imports, the
+one a dependency imports, the one the host provides. Once the resolver knows what is wired to
+what, those are one type. `Unifier` records that with union-find over identities:
+
+* `("i", instance, id(obj))`: object `obj` of the component as instantiated by `instance`
+  (instances of one component have distinct resources: resources are generative);
+* `("h", import, name)`: the export `name` of the output's import `import` (the host's).
+
+Every identity also has an owner: where the output can name it from, an import of the host
+(preferred) or an export of an instance.
+"""
+
+from __future__ import annotations
+
+from typing import Hashable
+
+from . import types as T
+from .subtype import Bindings
+
+Ident = tuple
+
+
+def inst_ident(instance: str, obj: object) -> Ident:
+    return ("i", instance, id(obj))
+
+
+def host_ident(import_name: str, export: str) -> Ident:
+    return ("h", import_name, export)
+
+
+class Unifier:
+    def __init__(self) -> None:
+        self.parent: dict[Hashable, Hashable] = {}
+        # identity -> (kind, ...) where the output can refer to it
+        self.owners: dict[Hashable, tuple] = {}
+        # keep the objects alive while their ids are used as keys
+        self._objects: list[object] = []
+
+    def find(self, x: Hashable) -> Hashable:
+        parent = self.parent
+        root = x
+        while parent.get(root, root) != root:
+            root = parent[root]
+        while parent.get(x, x) != root:  # path compression
+            parent[x], x = root, parent[x]
+        return root
+
+    def union(self, a: Hashable, b: Hashable) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return
+        # keep the root with an owner, preferring a host owner
+        if _rank(self.owners.get(rb)) > _rank(self.owners.get(ra)):
+            ra, rb = rb, ra
+        self.parent[rb] = ra
+        if ra not in self.owners and rb in self.owners:
+            self.owners[ra] = self.owners[rb]
+
+    def keep(self, obj: object) -> None:
+        self._objects.append(obj)
+
+    def set_owner(self, ident: Hashable, owner: tuple) -> None:
+        root = self.find(ident)
+        if _rank(owner) > _rank(self.owners.get(root)):
+            self.owners[root] = owner
+
+    def owner(self, ident: Hashable) -> tuple | None:
+        return self.owners.get(self.find(ident))
+
+
+def _rank(owner: tuple | None) -> int:
+    if owner is None:
+        return 0
+    return 2 if owner[0] == "host" else 1
+
+
+class UnifiedBindings(Bindings):
+    """Resources compared across two instances through the unifier.
+
+    `actual` objects belong to instance `actual_inst`, `expected` ones to `expected_inst`;
+    binding a resource the expected type declares unites the two identities.
+    """
+
+    def __init__(self, unifier: Unifier, actual_inst: str, expected_inst: str) -> None:
+        super().__init__()
+        self.u = unifier
+        self.actual_inst = actual_inst
+        self.expected_inst = expected_inst
+
+    def same(self, actual: T.ResourceType, expected: T.ResourceType) -> bool:
+        return self.u.find(inst_ident(self.actual_inst, actual)) == self.u.find(
+            inst_ident(self.expected_inst, expected)
+        )
+
+    def bind(self, expected: T.ResourceType, actual: T.ResourceType) -> bool:
+        self.u.union(inst_ident(self.actual_inst, actual), inst_ident(self.expected_inst, expected))
+        self.map[expected] = actual
+        return True
+
+
+class NameBindings(Bindings):
+    """Before the wiring is known: resources that come from imports compare by interface and
+    name (`wasi:io/streams.output-stream`, any version); others by identity."""
+
+    def same(self, actual: T.ResourceType, expected: T.ResourceType) -> bool:
+        if super().same(actual, expected):
+            return True
+        return _name_key(actual) == _name_key(expected)
+
+
+def _name_key(r: T.ResourceType) -> tuple:
+    from .names import InterfaceName
+
+    owner = r.owner or ""
+    parsed = InterfaceName.parse(owner)
+    return (parsed.unversioned if parsed else owner, r.name)
+
+
+def declared_objects(ext: object) -> list[tuple[str, object]]:
+    """The (name, object) pairs an instance type declares: resources and type names."""
+    if not isinstance(ext, T.InstanceType):
+        return []
+    return [
+        (name, v) for name, v in ext.exports.items() if isinstance(v, (T.ResourceType, T.NamedType))
+    ]
