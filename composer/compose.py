@@ -91,18 +91,27 @@ def compose(
     if plan.problems:
         raise CompositionFailed(plan)
     cfg = config or Config()
-    data = encode_plan(plan, import_components or cfg.import_components)
+    data, embedded = encode_plan(plan, import_components or cfg.import_components)
     if not (skip_validation or cfg.skip_validation):
-        validate_output(data)
+        validate_output(data, [f.loaded.scope.component_type() for f in embedded])
     return Composition(data, plan)
 
 
-def validate_output(data: bytes) -> None:
-    """Check the composed component's layer with our own elaborator."""
+def validate_output(data: bytes, embedded: Sequence[Any] = ()) -> None:
+    """Check the composed component's layer with our own elaborator.
+
+    `embedded` are the types of the components the encoder embedded verbatim, in order:
+    they were checked when read, so their types are reused instead of decoding them again.
+    """
     from .elaborate import elaborate
 
+    types = iter(embedded)
+
+    def known(section: Any) -> Any:
+        return next(types, None)
+
     try:
-        elaborate(Component.decode(data))
+        elaborate(Component.decode(data), known=known)
     except ComposerError as exc:
         raise CompositionError(
             f"internal error: the composed component does not validate: {exc} "

@@ -64,6 +64,8 @@ class Scope:
         self.imports: dict[str, T.Extern] = {}
         self.exports: dict[str, T.Extern] = {}
         self._import_keys: dict[str, str] = {}
+        # resources that imports introduced: the only ones later imports may use
+        self.imported_resources: set[int] = set()
         self._export_keys: dict[str, str] = {}
 
     def component_type(self) -> T.ComponentType:
@@ -87,8 +89,15 @@ def _at(space: list, idx: int, what: str) -> object:
 class Elaborator:
     """Replays definitions into scopes. One elaborator can be reused for many components."""
 
-    def __init__(self, check_core: bool = False) -> None:
+    def __init__(
+        self,
+        check_core: bool = False,
+        known: Callable[[S.ComponentSection], T.ComponentType | None] | None = None,
+    ) -> None:
         self.check_core = check_core
+        # The composer embeds components it has already elaborated; `known` gives their
+        # types back so that checking the output does not decode them a second time.
+        self.known = known
 
     # -- components --------------------------------------------------------------------
 
@@ -122,8 +131,10 @@ class Elaborator:
         scope.core_modules.append(section)
 
     def _nested_component(self, scope: Scope, section: S.ComponentSection) -> None:
-        nested = self.component(section.decode(), scope)
-        scope.components.append(nested.component_type())
+        ctype = self.known(section) if self.known and scope.parent is None else None
+        if ctype is None:
+            ctype = self.component(section.decode(), scope).component_type()
+        scope.components.append(ctype)
         scope.component_sources.append(section)
 
     def _start(self, scope: Scope, section: S.StartSection) -> None:
@@ -467,6 +478,15 @@ class Elaborator:
         name = imp.name
         _check_unique(scope._import_keys, name, "import")
         ext = self.extern(scope, imp.type, name)
+        if scope.kind == "component":
+            own = {id(r) for r in T.declared_resources(ext)}
+            for r in T.resources_in(ext):
+                if id(r) not in own and id(r) not in scope.imported_resources:
+                    raise ValidationError(
+                        f"import `{name}` uses resource `{r.name}`, which is not imported: "
+                        "imports cannot use resources the component defines itself"
+                    )
+            scope.imported_resources |= own
         if isinstance(ext, T.NamedType):
             ext.owner = scope.name or None
         scope.imports[name] = ext
@@ -633,6 +653,10 @@ def _check_unique(seen: dict[str, str], name: str, what: str) -> None:
     seen[key] = name
 
 
-def elaborate(comp: Component, check_core: bool = False) -> Scope:
+def elaborate(
+    comp: Component,
+    check_core: bool = False,
+    known: Callable[[S.ComponentSection], T.ComponentType | None] | None = None,
+) -> Scope:
     """The index spaces, imports and exports of a decoded component."""
-    return Elaborator(check_core).component(comp)
+    return Elaborator(check_core, known).component(comp)

@@ -33,7 +33,7 @@ from .merge import HostImport
 from .graph import arguments
 from .resolve import Instance, Plan
 from .typeencode import TypeEncoder, TypeScope
-from .unify import host_ident, inst_ident
+from .unify import host_ident, inst_ident, referenced
 
 _SORT_SPACE = {
     "func": "func", "instance": "instance", "component": "component", "type": "type",
@@ -120,6 +120,7 @@ class Encoder:
         self.instance_index: dict[str, int] = {}
         self.component_index: dict[str, int] = {}  # file name -> component index
         self.export_alias: dict[tuple[str, str], tuple[str, int]] = {}
+        self.embedded: list = []  # resolve.ComponentFile, in the order they are embedded
 
     def encode(self) -> bytes:
         for kind, name in self.item_order():
@@ -166,18 +167,17 @@ class Encoder:
             raise CompositionError(f"the imports and instances of the output depend on each other: {cycle}") from None
 
     def _host_needs(self, h: HostImport) -> set[tuple[str, str]]:
-        """Other host imports and instances whose types `h`'s type refers to."""
+        """The other host imports whose types `h`'s type refers to.
+
+        (Type names an instance inside the output exports are written out structurally;
+        resources it defines cannot appear in imports at all: merge.py refuses those.)
+        """
         needs: set[tuple[str, str]] = set()
-        exports = h.exports.values() if h.sort == "instance" else [(h.representative.type, h.representative.instance)]
-        for ext, ctx in exports:
-            for obj in _referenced(ext):
+        for ext, ctx in h.typed_parts():
+            for obj in referenced(ext):
                 owner = self.u.owner(inst_ident(ctx, obj))
-                if owner is None:
-                    continue
-                if owner[0] == "host" and owner[1] != h.name:
+                if owner is not None and owner[0] == "host" and owner[1] != h.name:
                     needs.add(("host", owner[1]))
-                elif owner[0] == "export":
-                    needs.add(("instance", owner[1]))
         return needs
 
     # -- host imports ----------------------------------------------------------------------
@@ -220,6 +220,7 @@ class Encoder:
                 idx = self.out.import_(f.name, B.ExternComponent(self.out.add_type(ct)))
             else:
                 idx = self.out.component(f.loaded.data)
+                self.embedded.append(f)
             self.component_index[f.name] = idx
 
     def instance(self, inst: Instance) -> None:
@@ -236,7 +237,6 @@ class Encoder:
             args.append((imp, sort, idx))
         idx = self.out.instantiate(self.component_index[inst.file.name], args)
         self.instance_index[inst.name] = idx
-        self.register_instance_types(inst, idx)
 
     def provider_export(self, instance: str, export: str) -> tuple[str, int]:
         key = (instance, export)
@@ -249,27 +249,6 @@ class Encoder:
             )
             found = self.export_alias[key] = (sort, idx)
         return found
-
-    def register_instance_types(self, inst: Instance, idx: int) -> None:
-        """Types an instance exports can be aliased out of it when a host import needs them."""
-        for export, ext in inst.file.exports.items():
-            if isinstance(ext, T.InstanceType):
-                for member, obj in ext.exports.items():
-                    if isinstance(obj, (T.ResourceType, T.NamedType)):
-                        key = self.u.find(inst_ident(inst.name, obj))
-                        self.out.lazy.setdefault(key, self._nested_alias(inst.name, export, member))
-            elif isinstance(ext, (T.ResourceType, T.NamedType)):
-                key = self.u.find(inst_ident(inst.name, ext))
-                self.out.lazy.setdefault(key, self._nested_alias(inst.name, None, export))
-
-    def _nested_alias(self, instance: str, export: str | None, member: str) -> Callable[[], int]:
-        def make() -> int:
-            if export is None:
-                return self.out.add_alias(A.Alias("type", A.AliasExport(self.instance_index[instance], member)))
-            _, inner = self.provider_export(instance, export)
-            return self.out.add_alias(A.Alias("type", A.AliasExport(inner, member)))
-
-        return make
 
     # -- exports ---------------------------------------------------------------------------
 
@@ -284,11 +263,9 @@ def _alias(out: ComponentBuilder, instance: int, member: str) -> Callable[[], in
     return lambda: out.add_alias(A.Alias("type", A.AliasExport(instance, member)))
 
 
-def _referenced(ext: object) -> list[object]:
-    """Resources and type names a type refers to, looking through names."""
-    return [x for x in T.walk(ext) if isinstance(x, (T.ResourceType, T.NamedType))]
-
-
-def encode_plan(plan: Plan, import_components: bool = False) -> bytes:
-    return Encoder(plan, import_components).encode()
+def encode_plan(plan: Plan, import_components: bool = False) -> tuple[bytes, list]:
+    """The composed component's bytes, and the component files it embeds, in order."""
+    encoder = Encoder(plan, import_components)
+    data = encoder.encode()
+    return data, encoder.embedded
 

@@ -15,7 +15,7 @@ from .names import compatibility_key, newest
 from .record import Record, field_
 from .resolve import Host, Plan, Problem
 from .subtype import check_extern
-from .unify import UnifiedBindings, declared_objects, host_ident, inst_ident
+from .unify import UnifiedBindings, declared_objects, host_ident, inst_ident, referenced
 
 
 class HostMember(Record):
@@ -43,6 +43,13 @@ class HostImport(Record, mutable=True):
     @property
     def semver_bridged(self) -> bool:
         return len({m.host_name for m in self.members}) > 1
+
+    def typed_parts(self) -> list[tuple[T.Extern, str]]:
+        """(type, instance whose model it is in) for each part of this import's type."""
+        if self.sort == "instance":
+            return list(self.exports.values())
+        rep = self.representative
+        return [(rep.type, rep.instance)]
 
 
 def merge_host_imports(plan: Plan) -> None:
@@ -85,7 +92,28 @@ def merge_host_imports(plan: Plan) -> None:
             u.set_owner(host_ident(group.name, ""), ("host", group.name, None))
     for group in groups.values():
         _merge_members(plan, group)
+        _check_no_inner_resources(plan, group)
     plan.host_imports = list(groups.values())
+
+
+def _check_no_inner_resources(plan: Plan, group: HostImport) -> None:
+    """An import of the output cannot use a resource an instance inside it defines."""
+    u = plan.unifier
+    for ext, ctx in group.typed_parts():
+        for obj in referenced(ext):
+            owner = u.owner(inst_ident(ctx, obj))  # type: ignore[union-attr]
+            if owner is None or owner[0] != "export" or not isinstance(obj, T.ResourceType):
+                continue
+            provider = plan.instances[owner[1]].file.display
+            where = f"`{owner[2]}` of {provider}" if owner[2] else provider
+            plan.problems.append(Problem(
+                f"`{group.name}` cannot be left for the host: it uses the resource "
+                f"`{owner[3]}` that {where} defines, and an import cannot use a resource "
+                f"defined inside the composed component (satisfy `{group.name}` with a "
+                "dependency too, or let the host provide both)",
+                group.members[0].instance, group.members[0].import_name,
+            ))
+            return
 
 
 def _merge_members(plan: Plan, group: HostImport) -> None:

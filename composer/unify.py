@@ -126,3 +126,8 @@ def declared_objects(ext: object) -> list[tuple[str, object]]:
     return [
         (name, v) for name, v in ext.exports.items() if isinstance(v, (T.ResourceType, T.NamedType))
     ]
+
+
+def referenced(ext: object) -> list[object]:
+    """Resources and type names a type refers to, looking through names."""
+    return [x for x in T.walk(ext) if isinstance(x, (T.ResourceType, T.NamedType))]

@@ -239,7 +239,7 @@ FIXTURES: list[Fixture] = [
         runnable="command",
         expected_stdout=SEED_STDOUT,
         deps=("seed-ops",),
-        also_runs_with=(("embed-seed-ops",), ("cpy-seed-ops",)),
+        also_runs_with=(("embed-seed-ops",), ("cpy-seed-ops",), ("seed-ops-logging",)),
         host=("wasip2",),
     ),
     Fixture(
@@ -304,6 +304,30 @@ FIXTURES: list[Fixture] = [
         also_runs_with=(("seed-ops",), ("embed-seed-ops",)),
         host=("wasip2",),
         notes="componentize-py output is not byte-reproducible; cached by a hash of the sources.",
+    ),
+    Fixture(
+        name="seed-ops-logging",
+        recipe="wat",
+        covers=(
+            "seed dependency that also imports WASI 0.2.12: io/error, io/streams, cli/stderr",
+            "logs every call to stderr: get-stderr, blocking-write-and-flush, resource.drop",
+            "instance types identical to seed-app's WASI 0.2.0 imports, at a newer version",
+            "with seed-app: streams@0.2.0 + @0.2.12 must merge into one import, one output-stream",
+            "memory, realloc and heap pointer in a 'libc' core instance used by canon lower and lift",
+        ),
+        runnable=(
+            Call(SEED_OPS, "reverse", (SEED_TEXT,), "ledoM tnenopmoC ylbmessAbeW olleH"),
+            Call(SEED_OPS, "reverse", ("héllo wörld 😀 Ω",), "Ω 😀 dlröw olléh"),
+            Call(SEED_OPS, "reverse", ("",), ""),
+            Call(SEED_OPS, "word-count", (SEED_TEXT,), 4),
+            Call(SEED_OPS, "word-count", ("  one\ttwo\n three  ",), 3),
+            Call(SEED_OPS, "word-count", ("",), 0),
+        ),
+        host=("wasip2",),
+        notes="Each call writes 'reverse called\\n' / 'word-count called\\n' to stderr. As "
+        "seed-app's dependency (in seed-app's also_runs_with): stdout as with seed-ops, stderr "
+        "'reverse called\\nword-count called\\n'; `wasm-tools compose` keeps "
+        "wasi:io/error and wasi:io/streams at both 0.2.0 and 0.2.12 (6 imports).",
     ),
     Fixture(
         name="value-types",

@@ -78,16 +78,15 @@ def test_each_import_of_an_instance_type_has_its_own_resources():
 
 
 ALL_VALUE_TYPES = """(component
-  (type $r (resource (rep i32)))
-  (export $re "res" (type $r))
+  (import "res" (type $re (sub resource)))
   (type $point (record (field "x" s32) (field "y" s32)))
-  (export $p "point" (type $point))
+  (import "point" (type $p (eq $point)))
   (type $shape (variant (case "circle" f64) (case "none")))
-  (export $s "shape" (type $shape))
+  (import "shape" (type $s (eq $shape)))
   (type $color (enum "red" "green"))
-  (export $c "color" (type $color))
+  (import "color" (type $c (eq $color)))
   (type $perm (flags "read" "write"))
-  (export $pm "perm" (type $perm))
+  (import "perm" (type $pm (eq $perm)))
   (type $f (func
     (param "a" bool) (param "b" s8) (param "c" u8) (param "d" s16) (param "e" u16)
     (param "f" s32) (param "g" u32) (param "h" s64) (param "i" u64) (param "j" f32)
@@ -110,10 +109,10 @@ def test_every_value_type_renders_as_wit():
         "q: result<perm, string>, r: result, s: result<u8>, t: result<_, u8>, "
         "u: borrow<res>, v: res) -> list<option<tuple<u32, string>>>"
     )
-    point = T.unwrap(scope.exports["point"])
+    point = T.unwrap(scope.imports["point"])
     assert point == T.RecordType((("x", T.PRIMS["s32"]), ("y", T.PRIMS["s32"])))
-    assert isinstance(scope.exports["res"], T.ResourceType)
-    assert scope.exports["res"].name == "res"
+    assert isinstance(scope.imports["res"], T.ResourceType)
+    assert scope.imports["res"].name == "res"
 
 
 def test_nested_component_instantiation_gives_export_types():

@@ -11,8 +11,8 @@ from typing import Iterator
 from ..errors import BinaryError
 from ..record import Record
 from .reader import MAX_NESTING, Reader
-from .sections import SECTION_CLASSES, Section
-from .writer import Writer
+from .sections import SECTION_CLASSES, ComponentSection, CoreModuleSection, Section
+from .writer import Writer, encode_u
 
 MAGIC = b"\x00asm"
 COMPONENT_VERSION = 0x0D  # pre-standard; bumped as the proposal changes
@@ -86,14 +86,22 @@ class Component(Record):
         return cls(tuple(sections), data, base, depth)
 
     def encode(self) -> bytes:
-        w = Writer()
-        w.bytes(MAGIC)
-        w.bytes(COMPONENT_VERSION.to_bytes(2, "little"))
-        w.bytes(COMPONENT_LAYER.to_bytes(2, "little"))
+        # Parts are joined once at the end, so the megabytes of embedded modules and
+        # components are copied once, not once per enclosing buffer.
+        parts: list[bytes | memoryview] = [
+            MAGIC, COMPONENT_VERSION.to_bytes(2, "little"), COMPONENT_LAYER.to_bytes(2, "little")
+        ]
         for section in self.sections:
-            w.byte(section.ID)
-            w.sized(section.write_payload)
-        return w.getvalue()
+            if isinstance(section, (CoreModuleSection, ComponentSection)):
+                raw = section.data
+                parts.append(bytes((section.ID,)) + encode_u(len(raw)))
+                parts.append(raw)
+            else:
+                w = Writer()
+                w.byte(section.ID)
+                w.sized(section.write_payload)
+                parts.append(w.buf)
+        return b"".join(parts)
 
     def of_kind(self, kind: type[Section]) -> Iterator[Section]:
         return (s for s in self.sections if isinstance(s, kind))

@@ -1,0 +1,65 @@
+"""Small runnable components, written as WAT for the composition tests.
+
+`counter(...)` makes a component whose `get: func() -> u32` (or `u64`) returns a constant
+plus the `get()` of every interface it imports, exported as an interface or, for a root, as a
+top-level `run`. Chains of them prove transitive wiring by the number they compute.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import wat
+
+
+def counter(
+    value: int,
+    exports: str | None = None,
+    imports: tuple[str, ...] = (),
+    result: str = "u32",
+    import_result: str = "u32",
+    extra_exports: tuple[str, ...] = (),
+) -> str:
+    """WAT: `get() = value + sum(import.get() for each import)`.
+
+    Exported as the interface `exports` (and each of `extra_exports`), or as a top-level
+    `run` function when `exports` is None.
+    """
+    core = {"u32": "i32", "u64": "i64"}
+    lines = ["(component"]
+    for i, name in enumerate(imports):
+        lines.append(f'  (import "{name}" (instance $i{i} (export "get" (func (result {import_result})))))')
+        lines.append(f'  (core func $g{i} (canon lower (func $i{i} "get")))')
+    body = [f"({core[result]}.const {value})"]
+    module_imports = []
+    for i in range(len(imports)):
+        module_imports.append(f'(import "deps" "g{i}" (func $g{i} (result {core[import_result]})))')
+        call = f"(call $g{i})"
+        if import_result != result:
+            call = f"({core[result]}.extend_i32_u {call})" if result == "u64" else f"(i32.wrap_i64 {call})"
+        body.append(call)
+        body.append(f"{core[result]}.add")
+    lines.append("  (core module $m")
+    lines += [f"    {imp}" for imp in module_imports]
+    lines.append(f'    (func (export "get") (result {core[result]}) {" ".join(body)}))')
+    if imports:
+        exported = " ".join(f'(export "g{i}" (func $g{i}))' for i in range(len(imports)))
+        lines.append(f"  (core instance $deps {exported})")
+        lines.append('  (core instance $c (instantiate $m (with "deps" (instance $deps))))')
+    else:
+        lines.append("  (core instance $c (instantiate $m))")
+    lines.append(f'  (func $get (result {result}) (canon lift (core func $c "get")))')
+    if exports is None:
+        lines.append('  (export "run" (func $get))')
+    else:
+        lines.append('  (instance $out (export "get" (func $get)))')
+        for name in (exports, *extra_exports):
+            lines.append(f'  (export "{name}" (instance $out))')
+    lines.append(")")
+    return "\n".join(lines)
+
+
+def write(tmp: Path, name: str, text: str) -> Path:
+    path = tmp / f"{name}.wasm"
+    path.write_bytes(wat(text))
+    return path
