@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import sys
+from functools import partial
 from pathlib import Path
 from typing import Any, Callable
 
@@ -104,6 +105,54 @@ def inspect_cmd(file: Path, as_json: bool) -> None:
     run_command(body)
 
 
+def _host_options(f: Callable) -> Callable:
+    """The options of the embedded host, shared by `run` and `compose --run`."""
+    options = [
+        click.option("--env", "env", multiple=True, metavar="K=V",
+                     help="Set an environment variable for the component (repeatable)."),
+        click.option("--inherit-env", is_flag=True, help="Pass this process's environment on."),
+        click.option("--dir", "dirs", multiple=True, metavar="HOST[::GUEST]",
+                     help="Grant a host directory, seen by the component as GUEST (repeatable)."),
+        click.option("--timeout", type=float, metavar="SECONDS",
+                     help="Stop the component after this long."),
+        click.option("--max-memory", metavar="SIZE",
+                     help="Largest linear memory the component may have (64M, 1G, ...)."),
+        click.option("--no-cache", is_flag=True, help="Do not use wasmtime's compilation cache."),
+    ]
+    for option in reversed(options):
+        f = option(f)
+    return f
+
+
+def _host_config(env: tuple[str, ...], inherit_env: bool, dirs: tuple[str, ...],
+                 timeout: float | None, max_memory: str | None, no_cache: bool,
+                 args: tuple[str, ...] = (), program: str = "component", http: bool = False) -> Any:
+    from .execute import HostConfig, parse_size
+
+    pairs = []
+    for item in env:
+        key, eq, value = item.partition("=")
+        if not eq or not key:
+            raise click.UsageError(f"--env {item}: expected KEY=VALUE")
+        pairs.append((key, value))
+    grants = []
+    for item in dirs:
+        host, sep, guest = item.partition("::")
+        grants.append((host, guest if sep else host))
+    limit = None
+    if max_memory is not None:
+        try:
+            limit = parse_size(max_memory)
+        except ValueError as exc:
+            raise click.UsageError(f"--max-memory: {exc}") from None
+    if timeout is not None and timeout <= 0:
+        raise click.UsageError("--timeout must be more than 0 seconds")
+    return HostConfig(
+        args=tuple(args), env=tuple(pairs), inherit_env=inherit_env, dirs=tuple(grants),
+        timeout=timeout, max_memory=limit, cache=not no_cache, program=program, http=http,
+    )
+
+
 @cli.command("compose", hidden=True)
 @click.argument("root", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("-d", "--definitions", "dependencies", multiple=True, metavar="DEP.wasm",
@@ -126,6 +175,14 @@ def inspect_cmd(file: Path, as_json: bool) -> None:
               help="Write a Make rule naming every file the composition read.")
 @click.option("-q", "--quiet", is_flag=True, help="Print no warnings.")
 @click.option("-v", "--verbose", is_flag=True, help="Explain every matching decision.")
+@click.option("--verify", "verify_after", is_flag=True,
+              help="Check the output as `compose verify` does before writing it.")
+@click.option("--world", metavar="WORLD",
+              help="With --verify: wasi:cli/command or wasi:http/proxy (default: inferred).")
+@click.option("--run", "run_after", is_flag=True,
+              help="Run the output (wasi:cli/run) before writing it; its exit status is "
+                   "compose's, and the output is written only if it exits 0.")
+@_host_options
 def compose_cmd(
     root: Path,
     dependencies: tuple[Path, ...],
@@ -138,8 +195,26 @@ def compose_cmd(
     depfile: Path | None,
     quiet: bool,
     verbose: bool,
+    verify_after: bool,
+    world: str | None,
+    run_after: bool,
+    env: tuple[str, ...],
+    inherit_env: bool,
+    dirs: tuple[str, ...],
+    timeout: float | None,
+    max_memory: str | None,
+    no_cache: bool,
 ) -> None:
     """Compose ROOT with its dependencies into one component."""
+    if world is not None and not verify_after:
+        raise click.UsageError("--world goes with --verify")
+    verify_world = (world or "") if verify_after else None
+    if (verify_after or run_after) and output is None:
+        raise click.UsageError("--verify and --run need -o: they check the file before it is written")
+    host_config = None
+    if run_after:
+        host_config = _host_config(env, inherit_env, dirs, timeout, max_memory, no_cache,
+                                   program=output.name if output else "component")
     if output is None and sys.stdout.isatty():
         raise click.UsageError(
             "refusing to write a binary component to a terminal; use -o OUT.wasm or redirect"
@@ -171,13 +246,126 @@ def compose_cmd(
             sys.stdout.buffer.write(result.data)
             sys.stdout.buffer.flush()
             return
-        write_atomically(output, result.data)
+        check = None
+        if verify_world is not None or host_config is not None:
+            check = partial(_check_output, verify_world=verify_world, host_config=host_config,
+                            output=output, no_cache=no_cache)
+        write_atomically(output, result.data, check)
         if depfile is not None:
             write_atomically(depfile, depfile_text(output, result.files_read).encode())
         if verbose:
             click.echo(f"wrote {output} ({len(result.data):,} bytes)", err=True)
 
     run_command(body)
+
+
+def _run_component(path: Path, config: Any, invoke: str | None) -> None:
+    """Run (or call into) a component; exits with its status."""
+    from .execute import ComponentExit, Host, invoke as call
+
+    host = Host(config)
+    if invoke is not None:
+        click.echo(call(host, path, invoke))
+        return
+    try:
+        status = host.run(path)
+    except ComponentExit as exc:
+        status = exc.code
+    sys.stdout.flush()
+    if status:
+        sys.exit(status)
+
+
+@cli.command(
+    "run",
+    # compose's own options may come before or after COMPONENT (`run x.wasm --invoke ...`);
+    # anything else goes to the component, and everything after `--` does.
+    context_settings={"ignore_unknown_options": True, "allow_interspersed_args": True},
+)
+@click.argument("component", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+@click.option("--invoke", metavar="'FUNC(ARGS)'",
+              help="Call an exported function with WAVE arguments and print its result.")
+@_host_options
+def run_cmd(component: Path, args: tuple[str, ...], invoke: str | None, env: tuple[str, ...],
+            inherit_env: bool, dirs: tuple[str, ...], timeout: float | None,
+            max_memory: str | None, no_cache: bool) -> None:
+    """Run a command component (wasi:cli/run) in the embedded WASI 0.2 host.
+
+    Arguments after COMPONENT go to the component (after `--` when they look like options of
+    compose run). It sees no directory and no environment unless granted with --dir and
+    --env/--inherit-env. Exits with the component's status.
+    """
+    config = _host_config(env, inherit_env, dirs, timeout, max_memory, no_cache, args,
+                          program=component.name)
+    run_command(lambda: _run_component(component, config, invoke))
+
+
+@cli.command("verify")
+@click.argument("component", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--world", metavar="WORLD",
+              help="wasi:cli/command or wasi:http/proxy (default: inferred from the exports).")
+@click.option("--no-cache", is_flag=True, help="Do not use wasmtime's compilation cache.")
+def verify_cmd(component: Path, world: str | None, no_cache: bool) -> None:
+    """Check that a WASI 0.2 host can run COMPONENT: its imports, limits, instantiation."""
+    run_command(lambda: _verify(component, world, no_cache))
+
+
+def _verify(path: Path, world: str | None, no_cache: bool) -> None:
+    from .verify import verify
+
+    try:
+        report = verify(path, world, cache=not no_cache)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    _print_report(report, path)
+    if not report.ok:
+        sys.exit(1)
+
+
+def _print_report(report: Any, path: Path) -> None:
+    how = "inferred from its exports" if report.inferred else "as asked"
+    echo = partial(click.echo, err=not report.ok)
+    echo(f"{path}: checked against {report.world.name} ({how})")
+    for check in report.imports:
+        mark = "ok     " if check.problem is None else "MISSING"
+        echo(f"  {mark} import {check.name} ({check.sort})"
+             + ("" if check.problem is None else f": {check.problem}"))
+    for problem in report.problems:
+        if not problem.startswith("import `"):
+            echo(f"  FAILED  {problem}")
+    if report.ok:
+        echo(f"ok: instantiates in the embedded host; {len(report.imports)} imports, all provided")
+    else:
+        echo(f"failed: {len(report.problems)} problem{'s' if len(report.problems) != 1 else ''}")
+
+
+def _check_output(tmp: Path, *, verify_world: str | None, host_config: Any, output: Path,
+                  no_cache: bool) -> None:
+    """`compose --verify/--run`: check the complete output file before it is renamed into
+    place; raising leaves nothing written."""
+    if verify_world is not None:
+        from .verify import verify
+
+        try:
+            report = verify(tmp, verify_world or None, cache=not no_cache)
+        except ValueError as exc:
+            raise click.UsageError(str(exc)) from None
+        _print_report(report, output)
+        if not report.ok:
+            raise ComposerError("fails verification; not written", file=str(output))
+    if host_config is not None:
+        from .execute import ComponentExit, Host
+
+        try:
+            status = Host(host_config).run(tmp)
+        except ComponentExit as exc:
+            status = exc.code
+        sys.stdout.flush()
+        if status:
+            click.echo(f"error: {output}: the composed component exited with status {status}; "
+                       "not written", err=True)
+            sys.exit(status)
 
 
 def main() -> None:

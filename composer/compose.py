@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from .binary.component import Component
 from .config import Config, load_config
@@ -119,8 +119,13 @@ def validate_output(data: bytes, embedded: Sequence[Any] = ()) -> None:
         ) from None
 
 
-def write_atomically(path: Path | str, data: bytes) -> None:
-    """Write `data` to `path` so that readers see the old file or the new one, never part."""
+def write_atomically(path: Path | str, data: bytes,
+                     check: Callable[[Path], None] | None = None) -> None:
+    """Write `data` to `path` so that readers see the old file or the new one, never part.
+
+    `check(temporary_path)` runs on the complete file before it takes `path`'s place (what
+    `compose --verify/--run` do); when it raises, nothing is written.
+    """
     path = Path(path)
     directory = path.parent if str(path.parent) else Path(".")
     try:
@@ -130,13 +135,17 @@ def write_atomically(path: Path | str, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as out:
             out.write(data)
+        if check is not None:
+            check(Path(tmp))
         os.replace(tmp, path)
-    except OSError as exc:
+    except BaseException as exc:
         try:
             os.unlink(tmp)
         except OSError:
             pass
-        raise ComposerError(f"cannot write output: {exc.strerror}", file=str(path)) from None
+        if isinstance(exc, OSError):
+            raise ComposerError(f"cannot write output: {exc.strerror}", file=str(path)) from None
+        raise
 
 
 def depfile_text(target: Path | str, inputs: Sequence[Path]) -> str:

@@ -565,6 +565,19 @@ FIXTURES: list[Fixture] = [
         host=("wasip2",),
     ),
     Fixture(
+        name="echo-env",
+        recipe="adapter",
+        covers=(
+            "preview1 command printing its arguments and environment, one per line, then "
+            "copying stdin to stdout (args_get, environ_get, fd_read on fd 0)",
+        ),
+        runnable="command",
+        expected_stdout="",  # run_command passes no arguments, no environment, empty stdin
+        host=("wasip2",),
+        notes="What `compose run` passes is visible in its output: "
+        "`compose run echo-env.wasm a b --env K=V < in` prints `echo-env.wasm`, a, b, K=V, in.",
+    ),
+    Fixture(
         name="http-proxy",
         recipe="embed",
         covers=(

@@ -70,3 +70,23 @@ def cpy_fixtures() -> dict[str, Path]:
 
     names = [f.name for f in build_fixtures.FIXTURES if f.recipe == "componentize-py"]
     return build_fixtures.build_all(ROOT / "fixtures" / "build", names, componentize_py=True)
+
+
+@pytest.fixture(scope="session")
+def composed_seed(tmp_path_factory, small_fixtures) -> Path:
+    """The seed example (WAT-built app + string operations) composed by `compose()`."""
+    from composer.compose import compose
+
+    out = tmp_path_factory.mktemp("seed") / "composed.wasm"
+    out.write_bytes(compose(small_fixtures["seed-app"], [small_fixtures["seed-ops"]]).data)
+    return out
+
+
+@pytest.fixture(scope="session")
+def composed_cpy_seed(tmp_path_factory, cpy_fixtures) -> Path:
+    """The seed example built by componentize-py, composed (~36 MB)."""
+    from composer.compose import compose
+
+    out = tmp_path_factory.mktemp("cpy-seed") / "composed.wasm"
+    out.write_bytes(compose(cpy_fixtures["cpy-seed-app"], [cpy_fixtures["cpy-seed-ops"]]).data)
+    return out

@@ -1,0 +1,313 @@
+"""The embedded WASI 0.2 host: run and call components with wasmtime-py.
+
+`Host` wraps one wasmtime engine and the settings of one run: arguments, environment,
+directories granted, limits. What a component may touch is only what the settings grant: no
+directory and no inherited environment unless asked. Compiled code goes to wasmtime's cache,
+so a second run of the same component does not compile it again.
+
+wasmtime is imported here only, and this module only by the commands that run components.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any, Callable
+
+from .errors import ComposerError
+from .record import Record, field_
+
+
+class RunError(ComposerError):
+    pass
+
+
+class HostConfig(Record):
+    args: tuple[str, ...] = ()
+    env: tuple[tuple[str, str], ...] = ()
+    inherit_env: bool = False
+    dirs: tuple[tuple[str, str], ...] = ()  # (host path, guest path)
+    timeout: float | None = None  # seconds
+    max_memory: int | None = None  # bytes, per linear memory
+    cache: bool = True
+    http: bool = False  # also provide wasi:http
+    # None: inherit the process's stream; a path: read from / write to that file
+    stdin: str | None = None
+    stdout: str | None = None
+    stderr: str | None = None
+    program: str = field_(default="component")
+
+
+class Host:
+    def __init__(self, config: HostConfig) -> None:
+        from wasmtime import Config, Engine
+
+        self.config = config
+        wc = Config()
+        if config.cache:
+            try:
+                wc.cache = True
+            except Exception:  # a cache that cannot be set up only costs time
+                pass
+        wc.epoch_interruption = config.timeout is not None
+        self.engine = Engine(wc)
+        self._timed_out = False
+
+    # -- loading and linking -------------------------------------------------------------
+
+    def load(self, path: Path) -> Any:
+        from wasmtime import WasmtimeError
+        from wasmtime.component import Component
+
+        from .load import decode_component, read_file
+
+        # our own reader first: a missing file, a core module or a damaged binary gets the
+        # same one-line message (with its byte offset) as everywhere else in compose
+        data = read_file(Path(path))
+        decode_component(data, str(path))
+        try:
+            return Component(self.engine, data)
+        except WasmtimeError as exc:
+            raise RunError(f"wasmtime cannot compile it: {_first_line(exc)}", file=str(path)) from None
+
+    def _store(self) -> Any:
+        from wasmtime import Store, WasiConfig
+
+        c = self.config
+        wasi = WasiConfig()
+        wasi.argv = [c.program, *c.args]
+        if c.inherit_env:
+            wasi.inherit_env()
+        if c.env:
+            env = list(c.env)
+            if c.inherit_env:
+                import os
+
+                env = [(k, v) for k, v in os.environ.items() if k not in dict(c.env)] + env
+            wasi.env = env
+        for stream, path, inherit in (
+            ("stdin", c.stdin, wasi.inherit_stdin),
+            ("stdout", c.stdout, wasi.inherit_stdout),
+            ("stderr", c.stderr, wasi.inherit_stderr),
+        ):
+            if path is None:
+                inherit()
+            else:
+                setattr(wasi, f"{stream}_file", path)
+        for host_dir, guest_dir in c.dirs:
+            if not Path(host_dir).is_dir():
+                raise RunError(f"--dir {host_dir}: not a directory")
+            wasi.preopen_dir(host_dir, guest_dir)
+        store = Store(self.engine)
+        store.set_wasi(wasi)
+        if c.http:
+            store.set_wasi_http()
+        if c.max_memory is not None:
+            store.set_limits(memory_size=c.max_memory)
+        if c.timeout is not None:
+            store.set_epoch_deadline(1)  # the timer bumps the engine's epoch once
+        return store
+
+    def instantiate(self, component: Any, display: str) -> tuple[Any, Any]:
+        from wasmtime.component import Linker
+
+        store = self._store()
+        linker = Linker(self.engine)
+        linker.add_wasip2()
+        if self.config.http:
+            linker.add_wasi_http()
+        instance = self._guard(lambda: linker.instantiate(store, component), display,
+                               failed="cannot instantiate it")
+        return store, instance
+
+    # -- running -------------------------------------------------------------------------
+
+    def run(self, path: Path) -> int:
+        """Run a `wasi:cli/run` command; its exit status."""
+        component = self.load(path)
+        run_name = next(
+            (n for n in component.type.exports(self.engine) if n.startswith("wasi:cli/run@")), None
+        )
+        if run_name is None:
+            raise RunError("not a command: it does not export wasi:cli/run", file=str(path))
+        store, instance = self.instantiate(component, str(path))
+        iface = instance.get_export_index(store, run_name)
+        func = instance.get_func(store, instance.get_export_index(store, "run", iface))
+        result = self._call(lambda: func(store), store, str(path))
+        return 0 if getattr(result, "tag", "ok") == "ok" and result is not False else 1
+
+    def call(self, path: Path, export: str | None, name: str, args: list[Any],
+             convert: Callable[[Any], list[Any]]) -> tuple[Any, Any]:
+        """Call an exported function; `convert(func_type)` turns `args` into its values.
+
+        Returns (result value, result type).
+        """
+        component = self.load(path)
+        store, instance = self.instantiate(component, str(path))
+        parent = instance.get_export_index(store, export) if export else None
+        index = instance.get_export_index(store, name, parent)
+        func = instance.get_func(store, index) if index is not None else None
+        if func is None:
+            raise RunError(f"no exported function `{name}`", file=str(path))
+        fty = func.type(store)
+        values = convert(fty)
+        result = self._call(lambda: func(store, *values), store, str(path))
+        return result, fty.result
+
+    def _call(self, run: Callable[[], Any], store: Any, display: str) -> Any:
+        from wasmtime import ExitTrap
+
+        try:
+            return self._guard(run, display)
+        except ExitTrap as exc:
+            raise ComponentExit(exc.code) from None
+
+    def _guard(self, run: Callable[[], Any], display: str, failed: str = "failed") -> Any:
+        """Run with the timeout armed; traps and limits become one-line errors, other
+        failures (linking, say) `failed: ...`."""
+        from wasmtime import ExitTrap, Trap, WasmtimeError
+
+        timer = None
+        if self.config.timeout is not None:
+            self._timed_out = False
+
+            def expire() -> None:
+                self._timed_out = True
+                self.engine.increment_epoch()
+
+            timer = threading.Timer(self.config.timeout, expire)
+            timer.daemon = True
+            timer.start()
+        try:
+            return run()
+        except ExitTrap:
+            raise
+        except (Trap, WasmtimeError) as exc:
+            if self._timed_out:
+                raise RunError(f"stopped: --timeout of {self.config.timeout:g} s reached", file=display) from None
+            message = _first_line(exc)
+            trapped = "wasm trap" in str(exc) or "wasm backtrace" in str(exc)
+            if self.config.max_memory is not None and ("memory" in message or "unreachable" in message):
+                message += (
+                    f" (a --max-memory of {self.config.max_memory:,} bytes was set; "
+                    "the component may have run out of memory)"
+                )
+            raise RunError(f"{'trapped' if trapped else failed}: {message}", file=display) from None
+        finally:
+            if timer is not None:
+                timer.cancel()
+
+
+
+class ComponentExit(Exception):
+    """The component asked to exit (`wasi:cli/exit`) with this status."""
+
+    def __init__(self, code: int) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if not lines:
+        return type(exc).__name__
+    # wasmtime puts the cause last ("Caused by: ..."); the first line is the summary
+    head = lines[0].removeprefix("error while executing at wasm backtrace:").strip()
+    return head or lines[-1]
+
+
+_SIZE_UNITS = {"": 1, "b": 1, "k": 1024, "kb": 1000, "kib": 1024, "m": 1024**2, "mb": 1000**2,
+               "mib": 1024**2, "g": 1024**3, "gb": 1000**3, "gib": 1024**3}
+
+
+def parse_size(text: str) -> int:
+    """`64M`, `512KiB`, `1G`, `65536` -> bytes (K/M/G are binary, KB/MB/GB decimal)."""
+    import re
+
+    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*", text)
+    unit = m.group(2).lower() if m else ""
+    if not m or unit not in _SIZE_UNITS:
+        raise ValueError(f"`{text}` is not a size (e.g. 64M, 512KiB, 1G)")
+    return int(float(m.group(1)) * _SIZE_UNITS[unit])
+
+
+# -- calling a function by name -----------------------------------------------------------
+
+
+def find_function(exports: dict, name: str) -> tuple[str | None, str, Any]:
+    """(exported instance or None, function name, model FuncType) for `name`.
+
+    `name` is `func`, `interface#func` with the interface's full name, or a shorter unique
+    form of it: `stringoperations/operations#reverse`, `operations#reverse`.
+    """
+    from . import types as T
+    from .names import InterfaceName
+
+    def functions() -> list[tuple[str | None, str, Any]]:
+        out: list[tuple[str | None, str, Any]] = []
+        for ename, ext in exports.items():
+            if isinstance(ext, T.FuncType):
+                out.append((None, ename, ext))
+            elif isinstance(ext, T.InstanceType):
+                out += [(ename, f, t) for f, t in ext.exports.items() if isinstance(t, T.FuncType)]
+        return out
+
+    def label(entry: tuple[str | None, str, Any]) -> str:
+        return entry[1] if entry[0] is None else f"{entry[0]}#{entry[1]}"
+
+    iface, _, func = name.rpartition("#")
+    candidates = [e for e in functions() if e[1] == func]
+    if iface:
+        def matches(export: str | None) -> bool:
+            if export is None:
+                return False
+            if export == iface:
+                return True
+            parsed = InterfaceName.parse(export)
+            if parsed is None:
+                return False
+            forms = {parsed.unversioned, parsed.interface, f"{parsed.package}/{parsed.interface}"}
+            return iface in forms
+        candidates = [e for e in candidates if matches(e[0])]
+    elif any(e[0] is None for e in candidates):
+        candidates = [e for e in candidates if e[0] is None]
+    if len(candidates) == 1:
+        return candidates[0]
+    if not candidates:
+        available = ", ".join(label(e) for e in functions()) or "none"
+        raise RunError(f"no exported function matches `{name}` (exported functions: {available})")
+    listing = ", ".join(label(e) for e in candidates)
+    raise RunError(f"`{name}` is ambiguous: {listing}")
+
+
+def invoke(host: Host, path: Path, expression: str) -> str:
+    """Call `expression` (`func(args)`, WAVE arguments) on the component; the result as WAVE."""
+    from . import wave
+    from .load import load_component
+    from .wit import func_text
+
+    name, args = wave.parse_call(expression)
+    loaded = load_component(path)
+    export, func, ftype = find_function(loaded.scope.exports, name)
+    shown = func if export is None else f"{export}#{func}"
+    signature = f"{shown}: {func_text(ftype)}"
+    if len(args) != len(ftype.params):
+        raise RunError(
+            f"`{shown}` takes {len(ftype.params)} argument{'s' if len(ftype.params) != 1 else ''}, "
+            f"{len(args)} given (expected {signature})"
+        )
+
+    def convert(fty: Any) -> list[Any]:
+        values = []
+        for i, (node, (pname, ptype)) in enumerate(zip(args, fty.params)):
+            try:
+                values.append(wave.to_value(node, ptype))
+            except wave.WaveError as exc:
+                raise RunError(
+                    f"argument {i + 1} (`{pname}`) of `{shown}`: {exc.message} (expected {signature})"
+                ) from None
+        return values
+
+    result, rtype = host.call(path, export, func, args, convert)
+    return "" if rtype is None else wave.to_text(result, rtype)

@@ -1,0 +1,197 @@
+"""`compose run`: the embedded WASI 0.2 host runs real components in a child process (stdio
+passes through the real file descriptors), with exit statuses, arguments, environment,
+directory grants, limits and `--invoke` calls checked from the outside."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import build_fixtures as bf
+from composer.compose import compose
+from composer.execute import RunError, find_function, parse_size
+from composer.load import load_component
+
+
+def compose_proc(*args: str | Path, input: str = "", cwd: Path | None = None,
+                 timeout: float = 120) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "composer", *map(str, args)],
+        input=input, capture_output=True, text=True, cwd=cwd, timeout=timeout,
+    )
+
+
+def test_composed_seed_prints_the_expected_text_and_exits_0(composed_seed):
+    proc = compose_proc("run", composed_seed)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == bf.SEED_STDOUT
+    assert proc.stderr == ""
+
+
+def test_composed_componentize_py_seed_runs(composed_cpy_seed):
+    out = composed_cpy_seed
+    proc = compose_proc("run", out)
+    assert (proc.returncode, proc.stdout) == (0, bf.SEED_STDOUT), proc.stderr
+
+
+def test_exit_status_of_the_component_is_the_process_status(small_fixtures):
+    proc = compose_proc("run", small_fixtures["exit-3"])
+    assert proc.returncode == 3
+    assert "Traceback" not in proc.stderr
+
+
+def test_arguments_environment_and_stdin_reach_the_component(small_fixtures):
+    proc = compose_proc("run", small_fixtures["echo-env"], "one", "--two", "--env", "K=V",
+                        "--", "--timeout", input="typed on stdin\n")
+    assert proc.returncode == 0, proc.stderr
+    # argv[0] is the file's name; options of `compose run` are taken wherever they stand,
+    # unknown ones and everything after `--` go to the component
+    assert proc.stdout.splitlines() == ["echo-env.wasm", "one", "--two", "--timeout", "K=V",
+                                        "typed on stdin"]
+
+
+def test_no_environment_is_inherited_unless_asked(small_fixtures):
+    env_marker = "COMPOSER_TEST_MARKER=visible"
+    import os
+
+    env = {**os.environ, "COMPOSER_TEST_MARKER": "visible"}
+    plain = subprocess.run([sys.executable, "-m", "composer", "run", str(small_fixtures["echo-env"])],
+                           capture_output=True, text=True, env=env, input="")
+    assert plain.stdout.splitlines() == ["echo-env.wasm"]
+    inherited = subprocess.run(
+        [sys.executable, "-m", "composer", "run", "--inherit-env", "--env", "EXTRA=1",
+         str(small_fixtures["echo-env"])],
+        capture_output=True, text=True, env=env, input="",
+    )
+    lines = inherited.stdout.splitlines()
+    assert env_marker in lines and "EXTRA=1" in lines
+
+
+def test_host_files_are_reachable_only_through_dir_grants(tmp_path, small_fixtures):
+    granted = tmp_path / "granted"
+    granted.mkdir()
+    (granted / "data.txt").write_text(bf.READ_FILE_DATA)
+    denied = compose_proc("run", small_fixtures["read-file"], cwd=granted)
+    assert denied.returncode == 1
+    assert denied.stdout == ""
+    assert "cannot open data.txt" in denied.stderr
+    allowed = compose_proc("run", small_fixtures["read-file"], "--dir", f"{granted}::/")
+    assert (allowed.returncode, allowed.stdout) == (0, bf.READ_FILE_DATA), allowed.stderr
+    same_name = compose_proc("run", "--dir", granted, small_fixtures["read-file"])
+    assert same_name.stdout == bf.READ_FILE_DATA
+
+
+def test_granting_a_missing_directory_is_an_error(tmp_path, small_fixtures):
+    proc = compose_proc("run", small_fixtures["read-file"], "--dir", tmp_path / "nope")
+    assert proc.returncode == 1
+    assert "nope: not a directory" in proc.stderr
+
+
+def test_timeout_stops_a_component_that_loops_forever(small_fixtures):
+    proc = compose_proc("run", small_fixtures["loop-forever"], "--timeout", "2", timeout=60)
+    assert proc.returncode == 1
+    assert "stopped: --timeout of 2 s reached" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_max_memory_is_enforced_with_a_clear_message(small_fixtures):
+    # echo-env's memory starts at 3 pages (192 KiB)
+    small = compose_proc("run", small_fixtures["echo-env"], "--max-memory", "64K")
+    assert small.returncode == 1
+    assert "exceeds memory limits" in small.stderr and "--max-memory" in small.stderr
+    enough = compose_proc("run", small_fixtures["echo-env"], "--max-memory", "1M")
+    assert enough.returncode == 0, enough.stderr
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--max-memory", "lots"], "not a size"),
+    (["--timeout", "0"], "--timeout must be more than 0"),
+    (["--env", "NOEQUALS"], "expected KEY=VALUE"),
+])
+def test_bad_limits_are_usage_errors(small_fixtures, args, message):
+    proc = compose_proc("run", small_fixtures["echo-env"], *args)
+    assert proc.returncode == 2
+    assert message in proc.stderr
+
+
+@pytest.mark.parametrize("name, message", [
+    ("core-module", "offset 0x6: this is a core WebAssembly module, not a component"),
+    ("value-types", "not a command: it does not export wasi:cli/run"),
+])
+def test_what_cannot_run_is_named(small_fixtures, name, message):
+    proc = compose_proc("run", small_fixtures[name])
+    assert proc.returncode == 1
+    assert proc.stderr.startswith(f"error: {small_fixtures[name]}: {message}")
+    assert proc.stderr.count("\n") == 1
+
+
+def test_missing_file(tmp_path):
+    proc = compose_proc("run", tmp_path / "absent.wasm")
+    assert proc.returncode == 1
+    assert "absent.wasm: component file not found" in proc.stderr
+
+
+# -- --invoke ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("expr, result", [
+    ('reverse("hello")', '"olleh"'),
+    ('word-count("one two  three")', "3"),
+    ('example:stringoperations/operations@0.1.0#reverse("hi")', '"ih"'),
+    ('stringoperations/operations#reverse("ab")', '"ba"'),
+    ('operations#word-count("")', "0"),
+])
+def test_invoke_calls_exported_functions(small_fixtures, expr, result):
+    proc = compose_proc("run", small_fixtures["seed-ops"], "--invoke", expr)
+    assert (proc.returncode, proc.stdout, proc.stderr) == (0, result + "\n", "")
+
+
+def test_invoke_on_the_componentize_py_string_operations(cpy_fixtures):
+    ops = cpy_fixtures["cpy-seed-ops"]
+    assert compose_proc("run", ops, "--invoke", 'reverse("WebAssembly")').stdout == '"ylbmessAbeW"\n'
+    assert compose_proc("run", ops, "--invoke", 'word-count("a b c d")').stdout == "4\n"
+
+
+SIGNATURE = "example:stringoperations/operations@0.1.0#reverse: func(s: string) -> string"
+
+
+@pytest.mark.parametrize("expr, message", [
+    ("reverse(42)", f"argument 1 (`s`) of `example:stringoperations/operations@0.1.0#reverse`: "
+                    f"expected a string, found `42` (expected {SIGNATURE})"),
+    ('reverse("a", "b")', f"takes 1 argument, 2 given (expected {SIGNATURE})"),
+    ("reverse()", "takes 1 argument, 0 given"),
+    ('shout("x")', "no exported function matches `shout` (exported functions: "
+                   "example:stringoperations/operations@0.1.0#reverse, "
+                   "example:stringoperations/operations@0.1.0#word-count)"),
+    ('reverse("unterminated)', "unterminated string at column 9"),
+    ("reverse", "expected `function(arguments)`"),
+])
+def test_bad_invocations_name_the_expected_signature(small_fixtures, expr, message):
+    proc = compose_proc("run", small_fixtures["seed-ops"], "--invoke", expr)
+    assert proc.returncode == 1
+    assert message in proc.stderr
+    assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
+
+
+def test_find_function_forms_and_ambiguity(small_fixtures):
+    exports = load_component(small_fixtures["value-types"]).scope.exports
+    iface, func, ftype = find_function(exports, "all-types#echo-u8")
+    assert (iface, func, len(ftype.params)) == ("example:values/all-types@0.1.0", "echo-u8", 1)
+    with pytest.raises(RunError, match="no exported function matches `other#echo-u8`"):
+        find_function(exports, "other#echo-u8")
+
+
+@pytest.mark.parametrize("text, size", [
+    ("65536", 65536), ("64K", 65536), ("64KiB", 65536), ("64KB", 64000), ("2M", 2 << 20),
+    ("1G", 1 << 30), ("1.5M", 3 << 19),
+])
+def test_parse_size(text, size):
+    assert parse_size(text) == size
+
+
+def test_parse_size_rejects_nonsense():
+    with pytest.raises(ValueError):
+        parse_size("12 parsecs")
