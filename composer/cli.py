@@ -179,6 +179,10 @@ def _host_config(env: tuple[str, ...], inherit_env: bool, dirs: tuple[str, ...],
               help="Check the output as `compose verify` does before writing it.")
 @click.option("--world", metavar="WORLD",
               help="With --verify: wasi:cli/command or wasi:http/proxy (default: inferred).")
+@click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),
+              metavar="FILE",
+              help="Also write the composition report (format from the suffix: .html, .dot, "
+                   ".mmd, .json, .txt), even when the composition fails.")
 @click.option("--run", "run_after", is_flag=True,
               help="Run the output (wasi:cli/run) before writing it; its exit status is "
                    "compose's, and the output is written only if it exits 0.")
@@ -197,6 +201,7 @@ def compose_cmd(
     verbose: bool,
     verify_after: bool,
     world: str | None,
+    report_path: Path | None,
     run_after: bool,
     env: tuple[str, ...],
     inherit_env: bool,
@@ -235,7 +240,11 @@ def compose_cmd(
             if verbose:
                 for line in exc.plan.explanations:
                     click.echo(f"  {line}", err=True)
+            if report_path is not None:
+                _write_report_of_plan(exc.plan, report_path)
             raise
+        if report_path is not None:
+            _write_report_of_plan(result.plan, report_path)
         if verbose:
             for line in result.explanations:
                 click.echo(f"  {line}", err=True)
@@ -366,6 +375,96 @@ def _check_output(tmp: Path, *, verify_world: str | None, host_config: Any, outp
             click.echo(f"error: {output}: the composed component exited with status {status}; "
                        "not written", err=True)
             sys.exit(status)
+
+
+_SUFFIX_FORMATS = {".html": "html", ".htm": "html", ".dot": "dot", ".gv": "dot",
+                   ".mmd": "mermaid", ".mermaid": "mermaid", ".json": "json", ".txt": "tree"}
+
+
+def _format_for(path: Path | None, given: str | None) -> str:
+    if given:
+        return given
+    if path is not None:
+        return _SUFFIX_FORMATS.get(path.suffix.lower(), "html")
+    return "tree"
+
+
+def _write_report_of_plan(plan: Any, path: Path) -> None:
+    from .compose import write_atomically
+    from .report import render
+    from .report.model import from_plan
+
+    text = render(from_plan(plan), _format_for(path, None))
+    write_atomically(path, text.encode())
+
+
+@cli.command("graph")
+@click.argument("root", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-d", "--definitions", "dependencies", multiple=True, metavar="DEP.wasm",
+              type=click.Path(dir_okay=False, path_type=Path), help="A dependency (repeatable).")
+@click.option("-p", "--search-path", "search_paths", multiple=True, metavar="DIR",
+              type=click.Path(file_okay=False, path_type=Path),
+              help="Also look here for dependencies named after an import (repeatable).")
+@click.option("-c", "--config", type=click.Path(dir_okay=False, path_type=Path),
+              help="A composition config (the YAML format of wasm-tools compose).")
+@click.option("-f", "--format", "fmt", type=click.Choice(["html", "dot", "mermaid", "json", "tree"]),
+              help="Output format (default: from the -o suffix, else a tree).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the report here (default: stdout).")
+@click.option("--composed", is_flag=True,
+              help="ROOT is an already composed component: draw its wiring (the default when "
+                   "no dependency, search path or config is given and ROOT instantiates components).")
+def graph_cmd(root: Path, dependencies: tuple[Path, ...], search_paths: tuple[Path, ...],
+              config: Path | None, fmt: str | None, output: Path | None, composed: bool) -> None:
+    """Draw what a composition wires to what (before, instead of, or after composing).
+
+    With dependencies, the composition plan of ROOT is drawn, failures included (exit 1 when
+    the composition would fail). A composed component alone is read back and drawn.
+    """
+    fmt = _format_for(output, fmt)
+
+    def body() -> None:
+        from .report import render
+        from .report.composed import from_composed
+        from .report.model import from_plan
+
+        report = None
+        if composed or not (dependencies or search_paths or config):
+            if composed or _instantiates_components(root):
+                report = from_composed(root)
+        if report is None:
+            from .compose import plan_composition
+
+            report = from_plan(plan_composition(root, list(dependencies),
+                                                search_paths=list(search_paths), config=config))
+        if output is None and fmt == "tree" and _stdout_is_terminal():
+            from .report.tree import print_tree
+
+            print_tree(report)
+        else:
+            text = render(report, fmt)
+            if output is None:
+                click.echo(text, nl=False)
+            else:
+                from .compose import write_atomically
+
+                write_atomically(output, text.encode())
+        if not report.ok:
+            for problem in report.problems:
+                click.echo(f"error: {problem.message}", err=True)
+            sys.exit(1)
+
+    run_command(body)
+
+
+def _instantiates_components(path: Path) -> bool:
+    from .binary import instances as I
+    from .binary import sections as S
+    from .load import decode_component, read_file
+
+    comp = decode_component(read_file(path), str(path))
+    return any(isinstance(i, I.Instantiate)
+               for s in comp.sections if isinstance(s, S.InstanceSection) for i in s.items)
 
 
 def main() -> None:

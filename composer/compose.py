@@ -133,6 +133,15 @@ def write_atomically(path: Path | str, data: bytes,
     except OSError as exc:
         raise ComposerError(f"cannot write output: {exc.strerror}", file=str(path)) from None
     try:
+        # mkstemp creates the file private (0600); give it the mode a plain open() would:
+        # the existing file's, else 0666 less the umask
+        try:
+            mode = path.stat().st_mode & 0o7777
+        except OSError:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as out:
             out.write(data)
         if check is not None:

@@ -27,6 +27,7 @@ from .binary import types as B
 from .binary.component import Component
 from .binary.imports import Export, Import
 from .binary.names import plain
+from .binary.namesec import SECTION_NAME as NAMESEC, ComponentNames
 from .binary.sorts import SortIdx
 from .errors import CompositionError
 from .merge import HostImport
@@ -95,6 +96,10 @@ class ComponentBuilder(TypeScope):
         self._item(S.ExportSection, Export(plain(name), SortIdx(sort, idx), None))
         return self._next(sort)
 
+    def custom(self, name: str, data: bytes) -> None:
+        self._close()
+        self.sections.append(S.CustomSection(name, memoryview(data)))
+
     def finish(self) -> bytes:
         self._close()
         return Component(tuple(self.sections)).encode()
@@ -131,7 +136,19 @@ class Encoder:
                 self.instance(self.plan.instances[name])
         self.ensure_components()
         self.root_exports()
+        self.names()
         return self.out.finish()
+
+    def names(self) -> None:
+        """A `component-name` section: which embedded component and which instance is which,
+        for debuggers and for `compose graph composed.wasm`."""
+        by_file = {f.name: f for f in self.plan.files.values()}
+        names = ComponentNames.build(
+            None,
+            component={i: by_file[n].path.name for n, i in self.component_index.items()},
+            instance={i: n for n, i in self.instance_index.items()},
+        )
+        self.out.custom(NAMESEC, names.encode())
 
     def plan_host(self, name: str) -> HostImport:
         return next(h for h in self.plan.host_imports if h.name == name)

@@ -85,6 +85,8 @@ class Problem(Record):
     message: str
     instance: str | None = None
     import_name: str | None = None
+    provider: str | None = None  # the file (ComponentFile.name) whose export was rejected
+    export: str | None = None
 
 
 class Plan(Record, mutable=True):
@@ -275,8 +277,9 @@ class Resolver:
     def _explain(self, inst: Instance, name: str, text: str) -> None:
         self.explanations.append(f"{inst.name} ({inst.file.display}): import `{name}`: {text}")
 
-    def _problem(self, inst: Instance, name: str, text: str) -> None:
-        self.problems.append(Problem(text, inst.name, name))
+    def _problem(self, inst: Instance, name: str, text: str, provider: str | None = None,
+                 export: str | None = None) -> None:
+        self.problems.append(Problem(text, inst.name, name, provider, export))
         self._explain(inst, name, f"error: {text}")
 
     def _resolve_import(self, inst: Instance, name: str, expected: T.Extern) -> None:
@@ -330,7 +333,8 @@ class Resolver:
     ) -> None:
         mismatch = check_extern(f.exports[export], expected, NameBindings())
         if mismatch:
-            self._problem(inst, name, f"{self._what(inst, name)} from {f.display}: {mismatch}")
+            self._problem(inst, name, f"{self._what(inst, name)} from {f.display}: {mismatch}",
+                          f.name, export)
             return
         provider = self._instance_for_file(f)
         inst.args[name] = Plug(provider.name, export, how)

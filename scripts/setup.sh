@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Set up a fresh machine for composer: a virtualenv in .venv with the package and its test
-# tools (wasm-tools, componentize-py). Safe to run again; it only installs what is missing.
+# tools (wasm-tools, componentize-py). With --test, also what the report tests need: Debian's
+# chromium and graphviz (apt-get) and the mermaid parser (npm, pinned). Safe to run again; it
+# only installs what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-python3}
@@ -12,4 +14,19 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   .venv/bin/python -m pip install --quiet --upgrade pip
   .venv/bin/python -m pip install --quiet -e ".[test]"
   touch "$stamp"
+fi
+if [ "${1:-}" = "--test" ]; then
+  need=()
+  command -v chromium >/dev/null || need+=(chromium)
+  command -v dot >/dev/null || need+=(graphviz)
+  if [ ${#need[@]} -gt 0 ]; then
+    sudo=""
+    [ "$(id -u)" = 0 ] || sudo=sudo
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null
+  fi
+  mermaid=.venv/node/node_modules/mermaid/dist/mermaid.min.js
+  if [ ! -f "$mermaid" ]; then
+    npm install --silent --no-audit --no-fund --prefix .venv/node mermaid@11.17.2
+  fi
 fi

@@ -2,5 +2,5 @@
 # Set up (if needed) and run the whole test suite. This is what CI runs (.ci/run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./scripts/setup.sh
+./scripts/setup.sh --test
 exec .venv/bin/python -m pytest "$@"

@@ -538,3 +538,18 @@ def test_our_validator_refuses_imports_using_local_resources():
     with pytest.raises(ValidationError) as e:
         elaborate(Component.decode(data))
     assert "import `f` uses resource" in str(e.value)
+
+
+def test_output_gets_the_mode_a_plain_write_would(tmp_path):
+    root = write(tmp_path, "root", counter(1, imports=("t:a/a@1.0.0",)))
+    dep = write(tmp_path, "a", counter(10, exports="t:a/a@1.0.0"))
+    out = tmp_path / "out.wasm"
+    old = os.umask(0o022)
+    try:
+        assert compose_cli(root, "-d", dep, "-o", out)[0] == 0
+        assert out.stat().st_mode & 0o777 == 0o644
+        out.chmod(0o640)  # an existing file keeps its mode
+        assert compose_cli(root, "-d", dep, "-o", out)[0] == 0
+        assert out.stat().st_mode & 0o777 == 0o640
+    finally:
+        os.umask(old)

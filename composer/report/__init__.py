@@ -1,0 +1,28 @@
+"""The composition report: what was wired to what, and why an import was left for the host.
+
+`model.py` turns a composition plan (or an already composed component, `composed.py`) into
+one `Report`; each output format renders that same model: `json_out.py` (the documented
+schema in `schema.json`), `dot.py`, `mermaid.py`, `tree.py` (rich) and `html.py` (a
+self-contained page with an inline SVG laid out by dependency depth).
+"""
+
+from __future__ import annotations
+
+FORMATS = ("html", "dot", "mermaid", "json", "tree")
+
+
+def render(report: "object", fmt: str) -> str:
+    """The report in format `fmt` (one of FORMATS)."""
+    if fmt == "json":
+        from .json_out import render_json as r
+    elif fmt == "dot":
+        from .dot import render_dot as r
+    elif fmt == "mermaid":
+        from .mermaid import render_mermaid as r
+    elif fmt == "tree":
+        from .tree import render_tree as r
+    elif fmt == "html":
+        from .html import render_html as r
+    else:
+        raise ValueError(f"unknown format `{fmt}` (known: {', '.join(FORMATS)})")
+    return r(report)  # type: ignore[arg-type]

@@ -1,0 +1,220 @@
+"""The report model, built from a composition plan: components, edges, host imports,
+unused dependencies and problems, with the WIT-like text shown when a user asks "what is in
+this?". Every format renders this model, so they all show the same thing."""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from .. import types as T
+from ..names import InterfaceName
+from ..record import Record, field_
+from ..wit import extern_lines
+
+
+class Item(Record):
+    """An export or import of a component, with its type as WIT-like text."""
+
+    name: str
+    sort: str
+    wit: str
+
+
+class Node(Record):
+    """A component instance of the composition (or an unused dependency)."""
+
+    id: str
+    kind: str  # "root", "dependency", "unused"
+    file: str  # what the user gave (or the name recorded in a composed component)
+    size: int  # bytes
+    exports: tuple[Item, ...]
+    imports: tuple[Item, ...]
+    depth: int = 0  # 0 for the root, providers deeper
+
+
+class Edge(Record):
+    """An import of `source` satisfied by `target` (a node, or a host import)."""
+
+    source: str
+    target: str
+    import_name: str
+    export_name: str | None  # None: the target instance itself, or the host import
+    sort: str
+    how: str  # "exact name", "semver", "by name", "config", "host", "wired"
+    semver: bool  # the names differ in version: bridged by semver compatibility
+    problem: str | None = None
+
+
+class HostImport(Record):
+    id: str  # "host:" + name
+    name: str
+    sort: str
+    package: str  # "wasi:cli", or the name for plain names
+    users: tuple[str, ...]  # node ids importing it
+    semver_bridged: bool
+    wit: str
+
+
+class Problem(Record):
+    message: str
+    node: str | None = None
+    import_name: str | None = None
+
+
+class Report(Record):
+    title: str
+    source: str  # "plan" (inputs) or "composed" (a composed component)
+    nodes: tuple[Node, ...]
+    edges: tuple[Edge, ...]
+    host_imports: tuple[HostImport, ...]
+    problems: tuple[Problem, ...] = ()
+    warnings: tuple[str, ...] = field_(default=())
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def node(self, node_id: str) -> Node:
+        return next(n for n in self.nodes if n.id == node_id)
+
+    def packages(self) -> dict[str, list[HostImport]]:
+        """Host imports grouped by package, packages and imports in name order."""
+        groups: dict[str, list[HostImport]] = {}
+        for h in sorted(self.host_imports, key=lambda h: (h.package, h.name)):
+            groups.setdefault(h.package, []).append(h)
+        return groups
+
+    def summary(self) -> dict[str, int]:
+        return {
+            "components": sum(1 for n in self.nodes if n.kind != "unused"),
+            "plugged_imports": sum(1 for e in self.edges if not e.target.startswith(HOST)),
+            "host_imports": len(self.host_imports),
+            "unused_dependencies": sum(1 for n in self.nodes if n.kind == "unused"),
+            "semver_bridged": sum(1 for e in self.edges if e.semver),
+            "problems": len(self.problems),
+            "warnings": len(self.warnings),
+        }
+
+
+HOST = "host:"
+
+
+def items(kind: str, entries: dict[str, T.Extern]) -> tuple[Item, ...]:
+    return tuple(
+        Item(name, T.sort_of(ext), "\n".join(extern_lines(kind, name, ext)))
+        for name, ext in entries.items()
+    )
+
+
+def package_of(name: str) -> str:
+    parsed = InterfaceName.parse(name)
+    return parsed.package_name if parsed else name
+
+
+def versions_differ(a: str, b: str | None) -> bool:
+    if b is None:
+        return False
+    pa, pb = InterfaceName.parse(a), InterfaceName.parse(b)
+    return bool(pa and pb and pa.unversioned == pb.unversioned and pa.raw_version != pb.raw_version)
+
+
+def depths(node_ids: Iterable[str], edges: Iterable[Edge], root: str | None) -> dict[str, int]:
+    """Dependency depth: the root 0, each provider one deeper than its deepest user (so
+    every edge points down); nodes not reached (unused) one deeper than all."""
+    import networkx as nx
+
+    g = nx.DiGraph()
+    g.add_nodes_from(node_ids)
+    g.add_edges_from((e.source, e.target) for e in edges if not e.target.startswith(HOST))
+    out: dict[str, int] = {}
+    if root is not None and root in g:
+        try:
+            order = list(nx.topological_sort(g))
+        except nx.NetworkXUnfeasible:  # a cycle: fall back to shortest distance
+            out = dict(nx.single_source_shortest_path_length(g, root))
+        else:
+            reached = nx.descendants(g, root) | {root}
+            out = {root: 0}
+            for n in order:
+                if n in reached and n != root:
+                    out[n] = max((out.get(p, 0) + 1 for p in g.predecessors(n) if p in reached),
+                                 default=1)
+    deepest = max(out.values(), default=0)
+    return {n: out.get(n, deepest + 1) for n in g.nodes}
+
+
+def from_plan(plan: Any, title: str | None = None) -> Report:
+    """The report of a composition plan (`compose.plan_composition`), failed or not."""
+    g = plan.graph
+    nodes: list[Node] = []
+    for inst in sorted(plan.instances.values(), key=lambda i: i.index):
+        f = inst.file
+        nodes.append(Node(
+            inst.name, "root" if inst is plan.root else "dependency", str(f.path),
+            len(f.loaded.data), items("export", f.exports), items("import", f.imports),
+        ))
+    for f in plan.unused:
+        nodes.append(Node(f"unused:{f.name}", "unused", str(f.path), len(f.loaded.data),
+                          items("export", f.exports), items("import", f.imports)))
+    problem_of = {(p.instance, p.import_name): p for p in plan.problems if p.import_name}
+    edges: list[Edge] = []
+    users: dict[str, list[str]] = {}
+    for source, target, key, data in sorted(g.edges(keys=True, data=True), key=_edge_order(plan)):
+        found = problem_of.pop((source, key), None)
+        problem = found.message if found else None
+        if data["kind"] == "host":
+            users.setdefault(target, []).append(source)
+            edges.append(Edge(source, target, key, None, data["sort"], "host", data["semver"],
+                              problem))
+        else:
+            edges.append(Edge(source, target, key, data["export"], data["sort"], _how(data["how"]),
+                              versions_differ(key, data["export"]) or data["semver"], problem))
+    # imports that failed before they were wired: an edge to the dependency whose export was
+    # rejected, or a dangling one to a "missing" target
+    node_of_file = {i.file.name: i.name for i in plan.instances.values()}
+    node_of_file.update({f.name: f"unused:{f.name}" for f in plan.unused})
+    for (inst_name, imp), p in problem_of.items():
+        inst = plan.instances.get(inst_name)
+        sort = T.sort_of(inst.file.imports[imp]) if inst and imp in inst.file.imports else "instance"
+        target = node_of_file.get(p.provider or "", f"missing:{inst_name}:{imp}")
+        edges.append(Edge(inst_name, target, imp, p.export, sort, "unsatisfied",
+                          versions_differ(imp, p.export), p.message))
+    hosts: list[HostImport] = []
+    for node_id, data in g.nodes(data=True):
+        if data.get("kind") != "host":
+            continue
+        h = data.get("host")
+        name = data["name"]
+        if h is not None:
+            wit = "\n".join(
+                extern_lines("import", name, T.InstanceType({k: t for k, (t, _) in h.exports.items()}))
+                if h.sort == "instance" else extern_lines("import", name, h.representative.type)
+            )
+            bridged, sort = h.semver_bridged, h.sort
+        else:
+            wit, bridged, sort = "", False, "instance"
+        hosts.append(HostImport(node_id, name, sort, package_of(name),
+                                tuple(dict.fromkeys(users.get(node_id, ()))), bridged, wit))
+    problems = tuple(Problem(p.message, p.instance, p.import_name) for p in plan.problems)
+    root = plan.root.name
+    depth = depths([n.id for n in nodes], edges, root)
+    nodes = [n.replace(depth=depth[n.id]) for n in nodes]
+    return Report(title or f"composition of {plan.root.file.display}", "plan", tuple(nodes),
+                  tuple(edges), tuple(hosts), problems, tuple(plan.warnings))
+
+
+def _how(explanation: str) -> str:
+    """The resolver's reason (`semver-compatible `x@1.2.0``, ...) as one of the schema's words."""
+    for word in ("exact name", "semver", "by name", "config"):
+        if explanation.startswith(word):
+            return word
+    return "wired"
+
+
+def _edge_order(plan: Any):  # type: ignore[no-untyped-def]
+    def key(e: tuple) -> tuple:
+        source, _, imp, _ = e
+        inst = plan.instances[source]
+        names = list(inst.file.imports)
+        return (inst.index, names.index(imp) if imp in names else len(names), imp)
+    return key
