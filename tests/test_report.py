@@ -248,3 +248,20 @@ def test_tree_is_the_default_on_stdout(chain):
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.startswith("composition of root.wasm — ok")
     assert "t:b/b@1.0.0 ← b (exact name)" in proc.stdout
+
+
+def test_import_nobody_could_satisfy_is_drawn_to_an_unsatisfied_mark(tmp_path):
+    import pydot
+
+    root = write(tmp_path, "root", counter(1, imports=("t:a/a@1.0.0",)))
+    one = write(tmp_path, "one", counter(2, exports="t:a/a@1.0.0"))
+    two = write(tmp_path, "two", counter(3, exports="t:a/a@1.0.0"))
+    report = from_plan(plan_composition(root, [one, two]))  # ambiguous: both offer it
+    (edge,) = [e for e in report.edges if e.problem]
+    assert edge.target == "missing:root:t:a/a@1.0.0" and edge.how == "unsatisfied"
+    assert "more than one dependency" in edge.problem
+    page = render(report, "html")
+    assert 'class="node missing"' in page and 'class="edge problem"' in page
+    (graph,) = pydot.graph_from_dot_data(render(report, "dot"))
+    assert any(n.get("shape") == '"octagon"' for n in graph.get_nodes())
+    assert '{{"unsatisfied"}}' in render(report, "mermaid")

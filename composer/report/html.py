@@ -181,7 +181,8 @@ def render_html(report: Report) -> str:
             f'<text x="{x + NODE_W / 2:.0f}" y="{y + 33:.0f}" text-anchor="middle">'
             f'{html.escape(_short(h.name, 28))}</text></g>'
         )
-    for target in {e.target for e in report.edges} - set(pos.keys() & {n.id for n in report.nodes}) - {h.id for h in report.host_imports}:
+    drawn = {n.id for n in report.nodes} | {h.id for h in report.host_imports}
+    for target in dict.fromkeys(e.target for e in report.edges if e.target not in drawn):
         x, y = pos[target]
         svg.append(
             f'<g class="node missing" data-id="{html.escape(target)}"><title>unsatisfied import</title>'
