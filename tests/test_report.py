@@ -223,7 +223,19 @@ def test_html_page_in_headless_chromium(browser, chain_report, tmp_path):
     assert "get: func() -> u32;" in page.locator("#details pre").inner_text()
     page.locator("svg#graph g.edge.semver").click()
     assert "semver-compatible versions bridged" in page.locator("#details").inner_text()
-    assert page.locator("table.summary").inner_text().split() [:2] == ["components", "4"]
+    assert page.locator("table.summary").inner_text().split()[:2] == ["components", "4"]
+    # clicking a component fades everything but its own edges and neighbours
+    page.locator('svg#graph g.node[data-id="a"]').click()
+    assert page.locator("svg#graph g.edge:not(.dim)").count() == 2  # root -> a, a -> b
+    assert page.locator("svg#graph g.node.component:not(.dim)").count() == 3
+    # find, zoom
+    page.fill("#find", "spare")
+    assert page.locator("svg#graph g.node.match").count() == 1
+    assert page.locator("#found").inner_text() == "1 found"
+    width = float(page.locator("svg#graph").get_attribute("width"))
+    page.click("#zoom-in")
+    assert float(page.locator("svg#graph").get_attribute("width")) == pytest.approx(width * 1.25, abs=1)
+    page.click("#zoom-reset")
     page.screenshot(path=str(tmp_path / "report.png"), full_page=True)
     assert (tmp_path / "report.png").stat().st_size > 10_000
     assert problems == []

@@ -149,7 +149,8 @@ def render_html(report: Report) -> str:
         eid = f"edge-{k}"
         details[eid] = {"title": f"{e.source} → {e.target}", "text": text, "wit": wit}
         svg.append(
-            f'<g class="{" ".join(classes)}" id="{eid}" data-id="{eid}" tabindex="0">'
+            f'<g class="{" ".join(classes)}" id="{eid}" data-id="{eid}" tabindex="0" '
+            f'data-source="{html.escape(e.source)}" data-target="{html.escape(e.target)}">'
             f'<title>{html.escape(text)}</title><path class="hit" d="{d}"/>'
             f'<path d="{d}" marker-end="url(#arrow)"/>'
         )
@@ -163,7 +164,8 @@ def render_html(report: Report) -> str:
         text = f"{n.id}: {n.file} ({size_text(n.size)}), {len(n.exports)} exports, {len(n.imports)} imports"
         details[n.id] = {"title": n.id, "text": text, "wit": wit + ("\n\n" + imports if imports else "")}
         svg.append(
-            f'<g class="node component {n.kind}" data-id="{html.escape(n.id)}" tabindex="0">'
+            f'<g class="node component {n.kind}" data-id="{html.escape(n.id)}" tabindex="0" '
+            f'data-search="{html.escape((n.id + " " + n.file).lower())}">'
             f'<title>{html.escape(text + chr(10) + chr(10) + wit)}</title>'
             f'<rect x="{x:.0f}" y="{y:.0f}" width="{NODE_W}" height="{NODE_H}" rx="8"/>'
             f'<text x="{x + 10:.0f}" y="{y + 22:.0f}" class="name">{html.escape(_short(n.id, 26))}</text>'
@@ -207,7 +209,14 @@ def render_html(report: Report) -> str:
 <body>
 <header><h1>{html.escape(report.title)}</h1><span class="status {'ok' if report.ok else 'bad'}">{status}</span></header>
 <main>
-<section class="canvas">{''.join(svg)}</section>
+<section class="canvas">
+<div class="toolbar"><button type="button" id="zoom-out" title="zoom out">−</button>
+<button type="button" id="zoom-in" title="zoom in">+</button>
+<button type="button" id="zoom-fit" title="fit the whole graph">fit</button>
+<button type="button" id="zoom-reset" title="actual size">1:1</button>
+<input type="search" id="find" placeholder="find a component…" aria-label="find a component">
+<span id="found"></span></div>
+<div class="scroll">{''.join(svg)}</div></section>
 <aside>
 <h2>Summary</h2><table class="summary">{rows_html}</table>
 {f'<h2>Problems</h2><ul class="problems">{problems}</ul>' if problems else ''}
@@ -243,7 +252,13 @@ header{display:flex;gap:1em;align-items:baseline;padding:12px 20px;border-bottom
 h1{font-size:18px;margin:0}h2{font-size:14px;margin:18px 0 6px}
 .status{padding:2px 8px;border-radius:10px;font-weight:600}.status.ok{background:#e3f6e8;color:#17692f}.status.bad{background:#fde5e5;color:#a31515}
 main{display:flex;align-items:flex-start}
-.canvas{flex:1;overflow:auto;padding:10px;max-height:calc(100vh - 60px)}
+.canvas{flex:1;min-width:0}
+.toolbar{display:flex;gap:6px;align-items:center;padding:8px 10px;border-bottom:1px solid #e6e9ef;background:#fff}
+.toolbar button{min-width:34px;padding:3px 8px;border:1px solid #c5cad3;border-radius:5px;background:#f7f8fa;cursor:pointer}
+.toolbar input{margin-left:10px;padding:3px 8px;border:1px solid #c5cad3;border-radius:5px;width:220px}
+#found{color:#666;font-size:12px}
+.scroll{overflow:auto;padding:10px;max-height:calc(100vh - 110px)}
+.dim{opacity:.15}.match rect{stroke:#e0a100;stroke-width:3}
 aside{width:380px;flex:none;padding:0 16px 16px;border-left:1px solid #dde2ea;background:#fff;min-height:calc(100vh - 60px);box-sizing:border-box}
 table.summary{border-collapse:collapse}table.summary th{text-align:left;font-weight:normal;color:#555;padding:2px 12px 2px 0}
 ul{padding-left:18px;margin:4px 0}.problems li{color:#a31515}.warnings li{color:#8a5a00}
@@ -280,15 +295,61 @@ _JS = """
     var p = document.createElement('p'); p.textContent = d.text; p.style.whiteSpace = 'pre-wrap'; panel.appendChild(p);
     if (d.wit) { var pre = document.createElement('pre'); pre.textContent = d.wit; panel.appendChild(pre); }
   }
+  var svg = document.getElementById('graph');
+  var edges = Array.prototype.slice.call(svg.querySelectorAll('g.edge'));
+  var nodes = Array.prototype.slice.call(svg.querySelectorAll('g.node'));
+  // a clicked component: its own edges stay, the rest of the picture fades
+  function focus(id) {
+    var near = {}; near[id] = true;
+    edges.forEach(function (e) {
+      var mine = e.getAttribute('data-source') === id || e.getAttribute('data-target') === id;
+      if (mine) { near[e.getAttribute('data-source')] = true; near[e.getAttribute('data-target')] = true; }
+      e.classList.toggle('dim', id !== null && !mine);
+    });
+    nodes.forEach(function (n) { n.classList.toggle('dim', id !== null && !near[n.getAttribute('data-id')]); });
+  }
   var items = document.querySelectorAll('[data-id]');
   items.forEach(function (el) {
     var id = el.getAttribute('data-id');
     el.addEventListener('mouseenter', function () { if (!pinned) show(id); });
-    el.addEventListener('click', function () {
+    el.addEventListener('click', function (ev) {
+      ev.stopPropagation();
       if (pinned) pinned.classList.remove('selected');
       pinned = el; el.classList.add('selected'); show(id);
+      focus(el.classList.contains('node') ? id : null);
     });
     el.addEventListener('keydown', function (ev) { if (ev.key === 'Enter') el.click(); });
   });
+  svg.addEventListener('click', function () {
+    if (pinned) pinned.classList.remove('selected');
+    pinned = null; focus(null);
+  });
+  // zoom: the SVG keeps its viewBox, its size changes
+  var baseW = svg.width.baseVal.value, baseH = svg.height.baseVal.value, scale = 1;
+  var scroller = svg.parentNode;
+  function zoom(s) {
+    scale = Math.max(0.1, Math.min(4, s));
+    svg.setAttribute('width', Math.round(baseW * scale));
+    svg.setAttribute('height', Math.round(baseH * scale));
+  }
+  document.getElementById('zoom-in').addEventListener('click', function () { zoom(scale * 1.25); });
+  document.getElementById('zoom-out').addEventListener('click', function () { zoom(scale / 1.25); });
+  document.getElementById('zoom-reset').addEventListener('click', function () { zoom(1); });
+  document.getElementById('zoom-fit').addEventListener('click', function () {
+    zoom(Math.min(1, (scroller.clientWidth - 24) / baseW, (scroller.clientHeight - 24) / baseH));
+  });
+  // find: components whose name or file contains the text
+  var found = document.getElementById('found');
+  document.getElementById('find').addEventListener('input', function (ev) {
+    var text = ev.target.value.trim().toLowerCase(), hits = [];
+    svg.querySelectorAll('g.node.component').forEach(function (n) {
+      var hit = text !== '' && n.getAttribute('data-search').indexOf(text) >= 0;
+      n.classList.toggle('match', hit);
+      if (hit) hits.push(n);
+    });
+    found.textContent = text === '' ? '' : hits.length + ' found';
+    if (hits.length) hits[0].scrollIntoView({block: 'center', inline: 'center'});
+  });
+  if (baseW > scroller.clientWidth * 1.5) zoom(Math.max(0.4, (scroller.clientWidth - 24) / baseW));
 })();
 """
