@@ -126,7 +126,7 @@ def _host_options(f: Callable) -> Callable:
 
 def _host_config(env: tuple[str, ...], inherit_env: bool, dirs: tuple[str, ...],
                  timeout: float | None, max_memory: str | None, no_cache: bool,
-                 args: tuple[str, ...] = (), program: str = "component", http: bool = False) -> Any:
+                 args: tuple[str, ...] = (), program: str = "component") -> Any:
     from .execute import HostConfig, parse_size
 
     pairs = []
@@ -149,7 +149,7 @@ def _host_config(env: tuple[str, ...], inherit_env: bool, dirs: tuple[str, ...],
         raise click.UsageError("--timeout must be more than 0 seconds")
     return HostConfig(
         args=tuple(args), env=tuple(pairs), inherit_env=inherit_env, dirs=tuple(grants),
-        timeout=timeout, max_memory=limit, cache=not no_cache, program=program, http=http,
+        timeout=timeout, max_memory=limit, cache=not no_cache, program=program,
     )
 
 
@@ -211,15 +211,18 @@ def compose_cmd(
     no_cache: bool,
 ) -> None:
     """Compose ROOT with its dependencies into one component."""
-    if world is not None and not verify_after:
-        raise click.UsageError("--world goes with --verify")
-    verify_world = (world or "") if verify_after else None
+    if world is not None:
+        if not verify_after:
+            raise click.UsageError("--world goes with --verify")
+        _check_world(world)
     if (verify_after or run_after) and output is None:
         raise click.UsageError("--verify and --run need -o: they check the file before it is written")
     host_config = None
     if run_after:
         host_config = _host_config(env, inherit_env, dirs, timeout, max_memory, no_cache,
                                    program=output.name if output else "component")
+    elif env or inherit_env or dirs or timeout is not None or max_memory is not None:
+        raise click.UsageError("--env, --inherit-env, --dir, --timeout and --max-memory go with --run")
     if output is None and sys.stdout.isatty():
         raise click.UsageError(
             "refusing to write a binary component to a terminal; use -o OUT.wasm or redirect"
@@ -256,9 +259,9 @@ def compose_cmd(
             sys.stdout.buffer.flush()
             return
         check = None
-        if verify_world is not None or host_config is not None:
-            check = partial(_check_output, verify_world=verify_world, host_config=host_config,
-                            output=output, no_cache=no_cache)
+        if verify_after or host_config is not None:
+            check = partial(_check_output, verify=verify_after, world=world,
+                            host_config=host_config, output=output, no_cache=no_cache)
         write_atomically(output, result.data, check)
         if depfile is not None:
             write_atomically(depfile, depfile_text(output, result.files_read).encode())
@@ -270,16 +273,13 @@ def compose_cmd(
 
 def _run_component(path: Path, config: Any, invoke: str | None) -> None:
     """Run (or call into) a component; exits with its status."""
-    from .execute import ComponentExit, Host, invoke as call
+    from .execute import Host, invoke as call
 
     host = Host(config)
     if invoke is not None:
         click.echo(call(host, path, invoke))
         return
-    try:
-        status = host.run(path)
-    except ComponentExit as exc:
-        status = exc.code
+    status = host.run(path)
     sys.stdout.flush()
     if status:
         sys.exit(status)
@@ -320,13 +320,21 @@ def verify_cmd(component: Path, world: str | None, no_cache: bool) -> None:
     run_command(lambda: _verify(component, world, no_cache))
 
 
+def _check_world(world: str) -> None:
+    from .verify import world_named
+
+    try:
+        world_named(world)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+
+
 def _verify(path: Path, world: str | None, no_cache: bool) -> None:
     from .verify import verify
 
-    try:
-        report = verify(path, world, cache=not no_cache)
-    except ValueError as exc:
-        raise click.UsageError(str(exc)) from None
+    if world is not None:
+        _check_world(world)
+    report = verify(path, world, cache=not no_cache)
     _print_report(report, path)
     if not report.ok:
         sys.exit(1)
@@ -341,35 +349,32 @@ def _print_report(report: Any, path: Path) -> None:
         echo(f"  {mark} import {check.name} ({check.sort})"
              + ("" if check.problem is None else f": {check.problem}"))
     for problem in report.problems:
-        if not problem.startswith("import `"):
-            echo(f"  FAILED  {problem}")
-    if report.ok:
+        echo(f"  FAILED  {problem}")
+    if not report.ok:
+        count = len(report.missing) + len(report.problems)
+        echo(f"failed: {count} problem{'s' if count != 1 else ''}")
+    elif report.instantiated:
         echo(f"ok: instantiates in the embedded host; {len(report.imports)} imports, all provided")
     else:
-        echo(f"failed: {len(report.problems)} problem{'s' if len(report.problems) != 1 else ''}")
+        echo(f"ok: {len(report.imports)} imports, all provided; running it is the last check")
 
 
-def _check_output(tmp: Path, *, verify_world: str | None, host_config: Any, output: Path,
-                  no_cache: bool) -> None:
+def _check_output(tmp: Path, *, verify: bool, world: str | None, host_config: Any,
+                  output: Path, no_cache: bool) -> None:
     """`compose --verify/--run`: check the complete output file before it is renamed into
     place; raising leaves nothing written."""
-    if verify_world is not None:
-        from .verify import verify
+    if verify:
+        from .verify import verify as check
 
-        try:
-            report = verify(tmp, verify_world or None, cache=not no_cache)
-        except ValueError as exc:
-            raise click.UsageError(str(exc)) from None
+        # with --run the run instantiates it: compiling it twice would only cost time
+        report = check(tmp, world, cache=not no_cache, instantiate=host_config is None)
         _print_report(report, output)
         if not report.ok:
             raise ComposerError("fails verification; not written", file=str(output))
     if host_config is not None:
-        from .execute import ComponentExit, Host
+        from .execute import Host
 
-        try:
-            status = Host(host_config).run(tmp)
-        except ComponentExit as exc:
-            status = exc.code
+        status = Host(host_config).run(tmp)
         sys.stdout.flush()
         if status:
             click.echo(f"error: {output}: the composed component exited with status {status}; "
@@ -424,14 +429,16 @@ def graph_cmd(root: Path, dependencies: tuple[Path, ...], search_paths: tuple[Pa
     fmt = _format_for(output, fmt)
 
     def body() -> None:
+        from .load import load_component
         from .report import render
-        from .report.composed import from_composed
+        from .report.composed import from_composed, instantiates_components
         from .report.model import from_plan
 
         report = None
         if composed or not (dependencies or search_paths or config):
-            if composed or _instantiates_components(root):
-                report = from_composed(root)
+            loaded = load_component(root)
+            if composed or instantiates_components(loaded):
+                report = from_composed(loaded)
         if report is None:
             from .compose import plan_composition
 
@@ -455,16 +462,6 @@ def graph_cmd(root: Path, dependencies: tuple[Path, ...], search_paths: tuple[Pa
             sys.exit(1)
 
     run_command(body)
-
-
-def _instantiates_components(path: Path) -> bool:
-    from .binary import instances as I
-    from .binary import sections as S
-    from .load import decode_component, read_file
-
-    comp = decode_component(read_file(path), str(path))
-    return any(isinstance(i, I.Instantiate)
-               for s in comp.sections if isinstance(s, S.InstanceSection) for i in s.items)
 
 
 def main() -> None:

@@ -33,14 +33,16 @@ from .record import Record, field_
 from .subtype import Bindings, check_extern
 
 
-class InstanceOrigin(Record):
-    """How a component-level instance came to be: for the graph of composed components."""
+class Origin(Record):
+    """How a component-level instance or function came to be: what `compose graph` follows
+    to see, in a composed component, which instance's export feeds which argument."""
 
-    kind: str  # "import", "instantiate", "inline", "alias", "export"
+    kind: str  # "import", "instantiate", "inline", "alias", "export", "lift"
     name: str | None = None  # import/export/alias name
     component: int | None = None  # for "instantiate": index into the component space
     args: dict[str, tuple[str, int]] = field_(factory=dict)  # name -> (sort, index)
     instance: int | None = None  # for "alias": the instance aliased from
+    index: int | None = None  # for "export": the index (same sort) that is exported
 
 
 class Scope:
@@ -55,7 +57,8 @@ class Scope:
         self.funcs: list[T.FuncType] = []
         self.values: list[T.ValType] = []
         self.instances: list[T.InstanceType] = []
-        self.instance_origins: list[InstanceOrigin] = []
+        self.instance_origins: list[Origin] = []
+        self.func_origins: list[Origin] = []
         self.components: list[T.ComponentType] = []
         self.component_sources: list[object] = []  # ComponentSection or ("import", name)
         self.core_modules: list[S.CoreModuleSection | T.CoreModuleType] = []
@@ -232,7 +235,7 @@ class Elaborator:
                     raise ValidationError(f"instantiation argument `{arg.name}` given twice")
                 args[arg.name] = self.item_type(scope, arg.item.sort, arg.item.idx)
             itype = instantiate(ctype, args)  # type: ignore[arg-type]
-            origin = InstanceOrigin(
+            origin = Origin(
                 "instantiate",
                 component=inst.component,
                 args={a.name: (a.item.sort, a.item.idx) for a in inst.args},
@@ -247,7 +250,7 @@ class Elaborator:
                     item = _type_export(item, e.name, None)  # type: ignore[arg-type]
                 exports[e.name] = item
             itype = T.InstanceType(exports)
-            origin = InstanceOrigin("inline")
+            origin = Origin("inline")
         scope.instances.append(itype)
         scope.instance_origins.append(origin)
 
@@ -285,7 +288,7 @@ class Elaborator:
                     f"export `{target.name}` of instance {target.instance} is a "
                     f"{T.sort_of(ext)}, not a {sort}"
                 )
-            self.push(scope, ext, InstanceOrigin("alias", target.name, instance=target.instance))
+            self.push(scope, ext, Origin("alias", target.name, instance=target.instance))
         elif isinstance(target, A.AliasCoreExport):
             exports = _at(scope.core_instances, target.instance, "core instance")
             core_sort = sort.removeprefix("core ")
@@ -323,13 +326,14 @@ class Elaborator:
             else:
                 scope.types.append(entry)  # type: ignore[arg-type]
 
-    def push(self, scope: Scope, ext: T.Extern, origin: InstanceOrigin | None = None) -> None:
+    def push(self, scope: Scope, ext: T.Extern, origin: Origin | None = None) -> None:
         """Append an imported, exported or aliased item to the index space of its sort."""
         if isinstance(ext, T.FuncType):
             scope.funcs.append(ext)
+            scope.func_origins.append(origin or Origin("alias"))
         elif isinstance(ext, T.InstanceType):
             scope.instances.append(ext)
-            scope.instance_origins.append(origin or InstanceOrigin("alias"))
+            scope.instance_origins.append(origin or Origin("alias"))
         elif isinstance(ext, T.ComponentType):
             scope.components.append(ext)
             scope.component_sources.append(origin)
@@ -490,7 +494,7 @@ class Elaborator:
         if isinstance(ext, T.NamedType):
             ext.owner = scope.name or None
         scope.imports[name] = ext
-        self.push(scope, ext, InstanceOrigin("import", name))
+        self.push(scope, ext, Origin("import", name))
         if isinstance(ext, T.ComponentType):
             scope.component_sources[-1] = ("import", name)
 
@@ -499,7 +503,7 @@ class Elaborator:
         _check_unique(scope._export_keys, name, "export")
         ext = self.extern(scope, decl.type, name)
         scope.exports[name] = ext
-        self.push(scope, ext, InstanceOrigin("export", name))
+        self.push(scope, ext, Origin("export", name))
 
     def _export(self, scope: Scope, exp: Export) -> None:
         name = exp.name
@@ -520,7 +524,7 @@ class Elaborator:
         elif sort == "instance":
             item = _claim(item, name)  # type: ignore[arg-type]
         scope.exports[name] = item
-        self.push(scope, item, InstanceOrigin("export", name))
+        self.push(scope, item, Origin("export", name, index=idx))
 
     # -- canonical definitions -----------------------------------------------------------
 
@@ -532,6 +536,7 @@ class Elaborator:
             if not isinstance(ft, T.FuncType):
                 raise ValidationError(f"canon lift: type index {canon.type_idx} is not a function type")
             scope.funcs.append(ft)
+            scope.func_origins.append(Origin("lift"))
             return
         if isinstance(canon, C.Lower):
             _at(scope.funcs, canon.func, "function")

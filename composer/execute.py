@@ -55,16 +55,19 @@ class Host:
 
     # -- loading and linking -------------------------------------------------------------
 
-    def load(self, path: Path) -> Any:
+    def load(self, path: Path, data: bytes | None = None) -> Any:
+        """Compile the component at `path`; `data` is its bytes when the caller has already
+        read and decoded them (verify, --invoke), so the file is not read twice."""
         from wasmtime import WasmtimeError
         from wasmtime.component import Component
 
-        from .load import decode_component, read_file
+        if data is None:
+            from .load import decode_component, read_file
 
-        # our own reader first: a missing file, a core module or a damaged binary gets the
-        # same one-line message (with its byte offset) as everywhere else in compose
-        data = read_file(Path(path))
-        decode_component(data, str(path))
+            # our own reader first: a missing file, a core module or a damaged binary gets
+            # the same one-line message (with its byte offset) as everywhere else in compose
+            data = read_file(Path(path))
+            decode_component(data, str(path))
         try:
             return Component(self.engine, data)
         except WasmtimeError as exc:
@@ -123,7 +126,8 @@ class Host:
     # -- running -------------------------------------------------------------------------
 
     def run(self, path: Path) -> int:
-        """Run a `wasi:cli/run` command; its exit status."""
+        """Run a `wasi:cli/run` command; its exit status (`wasi:cli/exit`, else 0 when `run`
+        returns ok and 1 when it returns err)."""
         component = self.load(path)
         run_name = next(
             (n for n in component.type.exports(self.engine) if n.startswith("wasi:cli/run@")), None
@@ -133,16 +137,19 @@ class Host:
         store, instance = self.instantiate(component, str(path))
         iface = instance.get_export_index(store, run_name)
         func = instance.get_func(store, instance.get_export_index(store, "run", iface))
-        result = self._call(lambda: func(store), store, str(path))
-        return 0 if getattr(result, "tag", "ok") == "ok" and result is not False else 1
+        try:
+            result = self._call(lambda: func(store), str(path))
+        except ComponentExit as exc:
+            return exc.code
+        return 0 if result.tag == "ok" else 1  # `run: func() -> result`
 
-    def call(self, path: Path, export: str | None, name: str, args: list[Any],
-             convert: Callable[[Any], list[Any]]) -> tuple[Any, Any]:
-        """Call an exported function; `convert(func_type)` turns `args` into its values.
+    def call(self, path: Path, export: str | None, name: str,
+             convert: Callable[[Any], list[Any]], data: bytes | None = None) -> tuple[Any, Any]:
+        """Call an exported function; `convert(func_type)` gives its argument values.
 
-        Returns (result value, result type).
+        Returns (result value, result type). A call that exits raises ComponentExit.
         """
-        component = self.load(path)
+        component = self.load(path, data)
         store, instance = self.instantiate(component, str(path))
         parent = instance.get_export_index(store, export) if export else None
         index = instance.get_export_index(store, name, parent)
@@ -151,16 +158,16 @@ class Host:
             raise RunError(f"no exported function `{name}`", file=str(path))
         fty = func.type(store)
         values = convert(fty)
-        result = self._call(lambda: func(store, *values), store, str(path))
+        result = self._call(lambda: func(store, *values), str(path))
         return result, fty.result
 
-    def _call(self, run: Callable[[], Any], store: Any, display: str) -> Any:
+    def _call(self, run: Callable[[], Any], display: str) -> Any:
         from wasmtime import ExitTrap
 
         try:
             return self._guard(run, display)
         except ExitTrap as exc:
-            raise ComponentExit(exc.code) from None
+            raise ComponentExit(exc.code, display) from None
 
     def _guard(self, run: Callable[[], Any], display: str, failed: str = "failed") -> Any:
         """Run with the timeout armed; traps and limits become one-line errors, other
@@ -199,12 +206,15 @@ class Host:
 
 
 
-class ComponentExit(Exception):
-    """The component asked to exit (`wasi:cli/exit`) with this status."""
+class ComponentExit(ComposerError):
+    """The component asked to exit (`wasi:cli/exit`) with this status. `Host.run` turns it
+    into its return value; elsewhere (a function called with --invoke) it ends compose with
+    the same status."""
 
-    def __init__(self, code: int) -> None:
-        super().__init__(code)
+    def __init__(self, code: int, display: str) -> None:
+        super().__init__(f"exited with status {code}", file=display)
         self.code = code
+        self.exit_code = code
 
 
 def _first_line(exc: BaseException) -> str:
@@ -309,5 +319,5 @@ def invoke(host: Host, path: Path, expression: str) -> str:
                 ) from None
         return values
 
-    result, rtype = host.call(path, export, func, args, convert)
+    result, rtype = host.call(path, export, func, convert, loaded.data)
     return "" if rtype is None else wave.to_text(result, rtype)

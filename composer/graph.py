@@ -5,11 +5,11 @@ A `MultiDiGraph` with
 * a node per component instance: id = instance name, `kind` "root" or "instance",
   `file` (resolve.ComponentFile);
 * a node per import the output keeps for the host: id = "host:" + its name, `kind` "host",
-  `host` (merge.HostImport);
+  `host` (merge.HostImport), `name`, `package` (`wasi:cli`, ...);
 * an edge per satisfied import, from the importing instance to what satisfies it, keyed by
-  the import's name: `import` (the name imported), `export` (the provider's export, None for
-  the provider instance itself or a host import), `sort`, `how` (why it was chosen) and
-  `semver` (whether the names differ in version).
+  the import's name: `kind` ("plug" or "host"), `import_` (the name imported), `export` (the
+  provider's export, None for the provider instance itself or a host import), `sort`, `how`
+  (why it was chosen) and `semver` (whether the names differ in version).
 
 Graph-level attributes: `unused` (dependencies that satisfied nothing) and `problems`.
 The encoder takes its instantiation arguments and its order from here; the report draws it.
@@ -20,7 +20,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import types as T
-from .names import InterfaceName
+from .names import package_of, versions_differ
 from .resolve import Host, Plan, Plug
 
 HOST_PREFIX = "host:"
@@ -42,11 +42,7 @@ def build_graph(plan: Plan) -> Any:
             index=inst.index,
         )
     for h in plan.host_imports:
-        parsed = InterfaceName.parse(h.name)
-        g.add_node(
-            host_node(h.name), kind="host", host=h, name=h.name,
-            package=parsed.package_name if parsed else None,
-        )
+        g.add_node(host_node(h.name), kind="host", host=h, name=h.name, package=package_of(h.name))
     for inst in plan.instances.values():
         for imp, arg in inst.args.items():
             sort = T.sort_of(inst.file.imports[imp])
@@ -55,23 +51,19 @@ def build_graph(plan: Plan) -> Any:
                 offered = export if export is not None else imp
                 g.add_edge(
                     inst.name, arg.instance, key=imp, kind="plug", import_=imp, export=export,
-                    sort=sort, how=arg.how, semver=_versioned_differently(imp, offered),
+                    sort=sort, how=arg.how, semver=versions_differ(imp, offered),
                 )
             elif isinstance(arg, Host):
                 h = plan.host_of.get((inst.name, imp))
                 target = host_node(h.name) if h is not None else host_node(arg.name)
                 if target not in g:
-                    g.add_node(target, kind="host", host=None, name=arg.name, package=None)
+                    g.add_node(target, kind="host", host=None, name=arg.name,
+                               package=package_of(arg.name))
                 g.add_edge(
                     inst.name, target, key=imp, kind="host", import_=imp, export=None,
                     sort=sort, how="host", semver=h is not None and h.name != arg.name,
                 )
     return g
-
-
-def _versioned_differently(a: str, b: str) -> bool:
-    pa, pb = InterfaceName.parse(a), InterfaceName.parse(b)
-    return bool(pa and pb and pa.unversioned == pb.unversioned and pa.raw_version != pb.raw_version)
 
 
 def arguments(g: Any, instance: str) -> dict[str, tuple[str, dict]]:

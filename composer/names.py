@@ -20,7 +20,6 @@ _INTERFACE_RE = re.compile(
     rf"^(?P<ns>{_WORD}(?::{_WORD})*):(?P<pkg>{_WORD})(?P<path>(?:/{_LABEL})+)(?:@(?P<ver>.+))?$"
 )
 _SEMVER_RE = re.compile(rf"^{_SEMVER}$")
-_LABEL_RE = re.compile(rf"^{_LABEL}$")
 
 
 @dataclass(frozen=True, order=True, slots=True)
@@ -144,8 +143,18 @@ def newest(names: list[str]) -> str:
     return max(names, key=key)
 
 
-def is_label(text: str) -> bool:
-    return bool(_LABEL_RE.match(text))
+def versions_differ(a: str, b: str | None) -> bool:
+    """Two names of one interface at different versions (a semver-compatible bridge)."""
+    if b is None:
+        return False
+    pa, pb = _parse_interface(a), _parse_interface(b)
+    return bool(pa and pb and pa.unversioned == pb.unversioned and pa.raw_version != pb.raw_version)
+
+
+def package_of(name: str) -> str:
+    """`wasi:cli` for `wasi:cli/stdout@0.2.0`; the name itself for plain names."""
+    parsed = _parse_interface(name)
+    return parsed.package_name if parsed else name
 
 
 _PLAIN = re.compile(

@@ -33,7 +33,7 @@ from typing import Callable
 from . import types as T
 from .config import Argument, Config
 from .load import Loaded, load_component
-from .names import InterfaceName, newest, semver_compatible
+from .names import newest, semver_compatible
 from .record import Record, field_
 from .subtype import check_extern
 from .unify import NameBindings, UnifiedBindings, Unifier, declared_objects, inst_ident
@@ -493,9 +493,4 @@ def link(plan: Plan) -> None:
                     )
     merge_host_imports(plan)
 
-
-def interface_package(name: str) -> str:
-    """`wasi:cli` for `wasi:cli/stdout@0.2.0`; the name itself for plain names."""
-    parsed = InterfaceName.parse(name)
-    return parsed.package_name if parsed else name
 

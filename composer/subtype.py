@@ -179,10 +179,6 @@ def check_func(actual: T.FuncType, expected: T.FuncType, mapping: Mapping) -> Mi
     return None
 
 
-def types_equal(a: T.DefType, b: T.DefType, mapping: Mapping | None = None) -> bool:
-    return check_type(a, b, mapping if mapping is not None else Bindings()) is None
-
-
 def check_type(actual: T.DefType, expected: T.DefType, mapping: Mapping) -> Mismatch | None:
     """Type equality, with resources compared under `mapping`."""
     a, e = T.unwrap(actual), T.unwrap(expected)

@@ -74,12 +74,16 @@ class Report(Record, mutable=True):
     world: World
     inferred: bool
     imports: list[ImportCheck] = field_(factory=list)
-    problems: list[str] = field_(factory=list)
+    problems: list[str] = field_(factory=list)  # beyond the imports: limits, instantiation
     instantiated: bool = False
 
     @property
+    def missing(self) -> list[ImportCheck]:
+        return [check for check in self.imports if check.problem is not None]
+
+    @property
     def ok(self) -> bool:
-        return not self.problems
+        return not self.missing and not self.problems
 
 
 def world_named(name: str) -> World:
@@ -124,18 +128,21 @@ def _nearest(world: World, name: str) -> str:
     return f"the host has no {package} interface"
 
 
-def count_modules_and_components(data: bytes | memoryview) -> int:
+def count_modules_and_components(component: Component) -> int:
     """Core modules and components in a component tree, the component itself included."""
     count = 1
-    for section in Component.decode(data).sections:
+    for section in component.sections:
         if isinstance(section, S.CoreModuleSection):
             count += 1
         elif isinstance(section, S.ComponentSection):
-            count += count_modules_and_components(section.data)
+            count += count_modules_and_components(section.decode())
     return count
 
 
-def verify(path: Path, world_name: str | None = None, cache: bool = True) -> Report:
+def verify(path: Path, world_name: str | None = None, cache: bool = True,
+           instantiate: bool = True) -> Report:
+    """Check `path` against a host world (named, else inferred from its exports, else
+    wasi:cli/command). `instantiate=False` leaves the real check to a run that follows."""
     from .execute import Host, HostConfig, RunError
     from .load import load_component
 
@@ -150,20 +157,19 @@ def verify(path: Path, world_name: str | None = None, cache: bool = True) -> Rep
         problem = None
         if not _allowed(world, name):
             problem = f"not provided by {world.name}: {_nearest(world, name)}"
-            report.problems.append(f"import `{name}` is {problem}")
         report.imports.append(ImportCheck(name, T.sort_of(ext), problem))
-    total = count_modules_and_components(loaded.data)
+    total = count_modules_and_components(loaded.component)
     if total > MAX_MODULES_AND_COMPONENTS:
         report.problems.append(
             f"{total} core modules and components in the component tree; wasmtime refuses "
             f"more than {MAX_MODULES_AND_COMPONENTS}"
         )
-    if report.problems:
+    if not report.ok or not instantiate:
         return report
     host = Host(HostConfig(cache=cache, http=world.http, stdin="/dev/null", stdout="/dev/null",
                            stderr="/dev/null"))
     try:
-        host.instantiate(host.load(path), str(path))
+        host.instantiate(host.load(path, loaded.data), str(path))
     except RunError as exc:
         report.problems.append(f"the embedded host refuses it: {exc.message}")
     else:

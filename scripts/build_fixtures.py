@@ -207,6 +207,15 @@ JCO_WASI_0212 = tuple(
     f"jco:0.2.12/wasi-{p}" for p in ("io", "clocks", "cli", "filesystem", "random", "sockets")
 )
 READ_FILE_DATA = "hello from data.txt\nsecond line\n"
+# what every string-operations fixture must answer (the seed's text, Unicode, empty input)
+SEED_OPS_CALLS = (
+    Call(SEED_OPS, "reverse", (SEED_TEXT,), "ledoM tnenopmoC ylbmessAbeW olleH"),
+    Call(SEED_OPS, "reverse", ("héllo wörld 😀 Ω",), "Ω 😀 dlröw olléh"),
+    Call(SEED_OPS, "reverse", ("",), ""),
+    Call(SEED_OPS, "word-count", (SEED_TEXT,), 4),
+    Call(SEED_OPS, "word-count", ("  one\ttwo\n three  ",), 3),
+    Call(SEED_OPS, "word-count", ("",), 0),
+)
 
 FIXTURES: list[Fixture] = [
     Fixture(
@@ -218,14 +227,7 @@ FIXTURES: list[Fixture] = [
             "bump-allocator cabi_realloc, UTF-8 aware reverse",
             "inline-export instance re-exported under an interface name",
         ),
-        runnable=(
-            Call(SEED_OPS, "reverse", (SEED_TEXT,), "ledoM tnenopmoC ylbmessAbeW olleH"),
-            Call(SEED_OPS, "reverse", ("héllo wörld 😀 Ω",), "Ω 😀 dlröw olléh"),
-            Call(SEED_OPS, "reverse", ("",), ""),
-            Call(SEED_OPS, "word-count", (SEED_TEXT,), 4),
-            Call(SEED_OPS, "word-count", ("  one\ttwo\n three  ",), 3),
-            Call(SEED_OPS, "word-count", ("",), 0),
-        ),
+        runnable=SEED_OPS_CALLS,
     ),
     Fixture(
         name="seed-app",
@@ -251,10 +253,7 @@ FIXTURES: list[Fixture] = [
         ),
         world="seed-ops",
         wit_deps=("wit/stringoperations/operations.wit",),
-        runnable=(
-            Call(SEED_OPS, "reverse", (SEED_TEXT,), "ledoM tnenopmoC ylbmessAbeW olleH"),
-            Call(SEED_OPS, "word-count", (SEED_TEXT,), 4),
-        ),
+        runnable=SEED_OPS_CALLS[::3],  # the seed text only
     ),
     Fixture(
         name="embed-seed-app",
@@ -281,10 +280,7 @@ FIXTURES: list[Fixture] = [
         ),
         world="seed-ops",
         wit_deps=("wit/stringoperations/operations.wit",),
-        runnable=(
-            Call(SEED_OPS, "reverse", (SEED_TEXT,), "ledoM tnenopmoC ylbmessAbeW olleH"),
-            Call(SEED_OPS, "word-count", (SEED_TEXT,), 4),
-        ),
+        runnable=SEED_OPS_CALLS[::3],  # the seed text only
         host=("wasip2",),
         notes="componentize-py output is not byte-reproducible (its pre-initialised snapshot "
         "differs between runs); it is cached by a hash of the sources.",
@@ -315,14 +311,7 @@ FIXTURES: list[Fixture] = [
             "with seed-app: streams@0.2.0 + @0.2.12 must merge into one import, one output-stream",
             "memory, realloc and heap pointer in a 'libc' core instance used by canon lower and lift",
         ),
-        runnable=(
-            Call(SEED_OPS, "reverse", (SEED_TEXT,), "ledoM tnenopmoC ylbmessAbeW olleH"),
-            Call(SEED_OPS, "reverse", ("héllo wörld 😀 Ω",), "Ω 😀 dlröw olléh"),
-            Call(SEED_OPS, "reverse", ("",), ""),
-            Call(SEED_OPS, "word-count", (SEED_TEXT,), 4),
-            Call(SEED_OPS, "word-count", ("  one\ttwo\n three  ",), 3),
-            Call(SEED_OPS, "word-count", ("",), 0),
-        ),
+        runnable=SEED_OPS_CALLS,
         host=("wasip2",),
         notes="Each call writes 'reverse called\\n' / 'word-count called\\n' to stderr. As "
         "seed-app's dependency (in seed-app's also_runs_with): stdout as with seed-ops, stderr "

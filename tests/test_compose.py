@@ -187,8 +187,8 @@ def test_two_dependencies_offering_one_import_is_an_error_listing_both(tmp_path)
 
 def test_config_chooses_between_ambiguous_dependencies(tmp_path):
     root = write(tmp_path, "root", counter(1, imports=("t:a/a@1.0.0",)))
-    a1 = write(tmp_path, "a1", counter(10, exports="t:a/a@1.0.0"))
-    a2 = write(tmp_path, "a2", counter(20, exports="t:a/a@1.0.0"))
+    write(tmp_path, "a1", counter(10, exports="t:a/a@1.0.0"))  # named by the config
+    write(tmp_path, "a2", counter(20, exports="t:a/a@1.0.0"))
     cfg = tmp_path / "compose.yml"
     cfg.write_text(
         "definitions: [a1.wasm, a2.wasm]\n"

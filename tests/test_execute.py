@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 import build_fixtures as bf
-from composer.compose import compose
 from composer.execute import RunError, find_function, parse_size
 from composer.load import load_component
 
@@ -41,6 +40,12 @@ def test_exit_status_of_the_component_is_the_process_status(small_fixtures):
     proc = compose_proc("run", small_fixtures["exit-3"])
     assert proc.returncode == 3
     assert "Traceback" not in proc.stderr
+
+
+def test_a_called_function_that_exits_ends_compose_with_its_status(small_fixtures):
+    proc = compose_proc("run", small_fixtures["exit-3"], "--invoke", "run#run()")
+    assert proc.returncode == 3
+    assert proc.stderr == f"error: {small_fixtures['exit-3']}: exited with status 3\n"
 
 
 def test_arguments_environment_and_stdin_reach_the_component(small_fixtures):

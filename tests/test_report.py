@@ -14,7 +14,7 @@ import pytest
 from composer.compose import compose, plan_composition
 from composer.report import render
 from composer.report.composed import from_composed
-from composer.report.json_out import report_dict, schema
+from composer.report.json_out import schema
 from composer.report.model import from_plan
 
 from components import counter, write

@@ -13,7 +13,7 @@ from typing import Any
 
 from .codec import BOOL, BYTE, U32, Choice, Production, Vec, field_
 from .codec import CodecSpec
-from .types import RESULTLIST, ValTypeRef
+from .types import RESULTLIST
 
 
 

@@ -16,7 +16,7 @@ import re
 from typing import Any, Callable, ClassVar, Iterable, Protocol, Sequence
 
 from ..errors import BinaryError
-from ..record import Record, field_
+from ..record import Record, field_  # noqa: F401 (field_: re-exported to the productions)
 from .reader import Reader
 from .writer import Writer
 

@@ -2,10 +2,11 @@
 them and what each instantiation argument is (another instance's export, or an import of the
 composed component, which the host provides).
 
-Only the outermost component's sections are walked, tracking where each component, instance
-and function index comes from; the types of the nested components come from the elaborated
-outer component. The `component-name` section the composer writes names the components and
-instances; without one (another tool's output) they are named by index.
+The elaborator already records where every instance and function of the outer component
+comes from (`elaborate.Origin`) and which section or import each component index is; this
+module only follows those origins through aliases and re-exports. The `component-name`
+section the composer writes names the components and instances; without one (another
+tool's output) they are named by index.
 """
 
 from __future__ import annotations
@@ -13,96 +14,62 @@ from __future__ import annotations
 from pathlib import Path
 
 from .. import types as T
-from ..binary import aliases as A
-from ..binary import instances as I
 from ..binary import sections as S
 from ..binary.namesec import SECTION_NAME, ComponentNames
+from ..elaborate import Scope
 from ..errors import ComposerError
 from ..load import Loaded, load_component
-from .model import HOST, Edge, HostImport, Node, Report, depths, items, package_of, versions_differ
+from ..names import package_of, versions_differ
+from .model import HOST, Edge, HostImport, Node, Report, depths, items, wit_text
 
-# where an index of the instance or func space comes from
-#   ("host", import name)       an import of the composed component
-#   ("instance", n)             instance n made by `instantiate`
-#   ("export", n, name)         export `name` of instance n
-#   ("local",)                  anything else (inline exports, canon lift, ...)
-Origin = tuple
+# what an argument is: ("host", import name), ("instance", n, export name or None: the
+# whole instance n), or ("local",) for what the composed component defines itself
+Source = tuple
 
 
-class _Spaces:
-    def __init__(self) -> None:
-        self.components: list[tuple[str | None, object]] = []  # (import name, nested section)
-        self.instances: list[Origin] = []
-        self.funcs: list[Origin] = []
-        self.instantiations: list[tuple[int, int, tuple[I.InstantiateArg, ...]]] = []
-
-    def space(self, sort: str) -> list | None:
-        return {"instance": self.instances, "func": self.funcs}.get(sort)
-
-    def add(self, sort: str, origin: Origin) -> None:
-        space = self.space(sort)
-        if space is not None:
-            space.append(origin)
-        elif sort == "component":
-            self.components.append((None, None))
-
-    def origin(self, sort: str, idx: int) -> Origin:
-        space = self.space(sort)
-        if space is None or idx >= len(space):
-            return ("local",)
-        return space[idx]
+def source_of(scope: Scope, sort: str, idx: int) -> Source:
+    """Follow aliases and re-exports back to an instantiation or an import."""
+    origins = {"instance": scope.instance_origins, "func": scope.func_origins}.get(sort)
+    if origins is None or idx >= len(origins):
+        return ("local",)
+    origin = origins[idx]
+    if origin.kind == "import":
+        return ("host", origin.name)
+    if origin.kind == "instantiate":
+        return ("instance", idx, None)
+    if origin.kind == "export" and origin.index is not None:
+        return source_of(scope, sort, origin.index)
+    if origin.kind == "alias" and origin.instance is not None:
+        base = source_of(scope, "instance", origin.instance)
+        if base[0] == "instance" and base[2] is None:
+            return ("instance", base[1], origin.name)
+        return base if base[0] == "host" else ("local",)
+    return ("local",)
 
 
-def _walk(loaded: Loaded) -> tuple[_Spaces, ComponentNames]:
-    spaces = _Spaces()
-    names = ComponentNames()
+def instantiates_components(loaded: Loaded) -> bool:
+    """Whether the component makes instances of components: a composition."""
+    return any(o.kind == "instantiate" for o in loaded.scope.instance_origins)
+
+
+def _names(loaded: Loaded) -> ComponentNames:
     for section in loaded.component.sections:
-        if isinstance(section, S.ComponentSection):
-            spaces.components.append((None, section))
-        elif isinstance(section, S.ImportSection):
-            for imp in section.items:
-                sort = T.sort_of(loaded.scope.imports[imp.name])
-                if sort == "component":
-                    spaces.components.append((imp.name, None))
-                else:
-                    spaces.add(sort, ("host", imp.name))
-        elif isinstance(section, S.InstanceSection):
-            for inst in section.items:
-                if isinstance(inst, I.Instantiate):
-                    n = len(spaces.instances)
-                    spaces.instantiations.append((n, inst.component, inst.args))
-                    spaces.instances.append(("instance", n))
-                else:
-                    spaces.instances.append(("local",))
-        elif isinstance(section, S.AliasSection):
-            for alias in section.items:
-                if isinstance(alias.target, A.AliasExport):
-                    base = spaces.origin("instance", alias.target.instance)
-                    origin = ("export", base[1], alias.target.name) if base[0] == "instance" else base
-                    spaces.add(alias.sort, origin)
-                elif not alias.sort.startswith("core"):
-                    spaces.add(alias.sort, ("local",))
-        elif isinstance(section, S.CanonSection):
-            for canon in section.items:
-                if type(canon).__name__ == "Lift":
-                    spaces.funcs.append(("local",))
-        elif isinstance(section, S.ExportSection):
-            for exp in section.items:
-                spaces.add(exp.item.sort, spaces.origin(exp.item.sort, exp.item.idx))
-        elif isinstance(section, S.CustomSection) and section.name == SECTION_NAME:
+        if isinstance(section, S.CustomSection) and section.name == SECTION_NAME:
             try:
-                names = ComponentNames.decode(section.data)
+                return ComponentNames.decode(section.data)
             except ComposerError:
-                names = ComponentNames()  # a damaged name section only costs the names
-    return spaces, names
+                break  # a damaged name section only costs the names
+    return ComponentNames()
 
 
-def from_composed(path: Path | str) -> Report:
-    """The report of a composed component read from `path`."""
-    loaded = load_component(path)
-    spaces, names = _walk(loaded)
-    if not spaces.instantiations:
-        raise ComposerError("not a composition: it instantiates no component", file=str(path))
+def from_composed(source: Path | str | Loaded) -> Report:
+    """The report of a composed component (a path, or the component already loaded)."""
+    loaded = source if isinstance(source, Loaded) else load_component(source)
+    scope = loaded.scope
+    made = [(n, o) for n, o in enumerate(scope.instance_origins) if o.kind == "instantiate"]
+    if not made:
+        raise ComposerError("not a composition: it instantiates no component", file=str(loaded.path))
+    names = _names(loaded)
     component_names = names.names_of("component")
     instance_names = names.names_of("instance")
 
@@ -111,59 +78,54 @@ def from_composed(path: Path | str) -> Report:
 
     # the root is the instance whose exports the composed component exports
     exported_from = {
-        spaces.origin(e.item.sort, e.item.idx)[1]
-        for s in loaded.component.sections if isinstance(s, S.ExportSection)
-        for e in s.items
-        if spaces.origin(e.item.sort, e.item.idx)[0] in ("export", "instance")
+        src[1] for n, o in enumerate(scope.instance_origins) if o.kind == "export"
+        for src in [source_of(scope, "instance", n)] if src[0] == "instance"
+    } | {
+        src[1] for n, o in enumerate(scope.func_origins) if o.kind == "export"
+        for src in [source_of(scope, "func", n)] if src[0] == "instance"
     }
-    root_n = max(exported_from) if exported_from else spaces.instantiations[-1][0]
+    root_n = max(exported_from) if exported_from else made[-1][0]
 
     nodes: list[Node] = []
     edges: list[Edge] = []
     users: dict[str, list[str]] = {}
-    for n, comp_idx, args in spaces.instantiations:
-        imported, section = spaces.components[comp_idx] if comp_idx < len(spaces.components) else (None, None)
-        label = component_names.get(comp_idx) or imported or f"component {comp_idx}"
+    for n, origin in made:
+        comp = origin.component or 0
         # the elaborated outer component knows every component index's type (nested ones
         # may alias types of the outer scope, so they are not elaborated on their own)
-        ctype = loaded.scope.components[comp_idx]
-        exports, imports = dict(ctype.exports), dict(ctype.imports)
-        size = len(section.data) if isinstance(section, S.ComponentSection) else 0
+        ctype = scope.components[comp]
+        where = scope.component_sources[comp]
+        label = component_names.get(comp) or (
+            where[1] if isinstance(where, tuple) and where[0] == "import" else f"component {comp}"
+        )
+        size = len(where.data) if isinstance(where, S.ComponentSection) else 0
         nid = node_id(n)
         nodes.append(Node(nid, "root" if n == root_n else "dependency", label, size,
-                          items("export", exports), items("import", imports)))
-        for arg in args:
-            origin = spaces.origin(arg.item.sort, arg.item.idx)
-            if origin[0] == "host":
-                target = HOST + origin[1]
+                          items("export", ctype.exports), items("import", ctype.imports)))
+        for arg, (sort, idx) in origin.args.items():
+            src = source_of(scope, sort, idx)
+            if src[0] == "host":
+                target = HOST + src[1]
                 users.setdefault(target, []).append(nid)
-                edges.append(Edge(nid, target, arg.name, None, arg.item.sort, "host",
-                                  versions_differ(arg.name, origin[1])))
-            elif origin[0] in ("instance", "export"):
-                export = origin[2] if origin[0] == "export" else None
-                semver = versions_differ(arg.name, export)
-                how = "exact name" if export == arg.name else ("semver" if semver else "wired")
-                edges.append(Edge(nid, node_id(origin[1]), arg.name, export, arg.item.sort, how,
-                                  semver))
-            else:
-                edges.append(Edge(nid, f"local:{arg.name}", arg.name, None, arg.item.sort,
-                                  "wired", False))
+                edges.append(Edge(nid, target, arg, None, sort, "host", versions_differ(arg, src[1])))
+            elif src[0] == "instance":
+                export = src[2]
+                semver = versions_differ(arg, export)
+                how = "exact name" if export == arg else ("semver" if semver else "wired")
+                edges.append(Edge(nid, node_id(src[1]), arg, export, sort, how, semver))
+            # else: something the composed component defines itself (an inline instance
+            # of lifted functions, as wit-component writes for adapters): not an edge
+            # between components
     hosts = []
-    for name, ext in loaded.scope.imports.items():
+    for name, ext in scope.imports.items():
         if T.sort_of(ext) == "component":
             continue
         hid = HOST + name
         bridged = any(e.target == hid and e.semver for e in edges)
         hosts.append(HostImport(hid, name, T.sort_of(ext), package_of(name),
                                 tuple(dict.fromkeys(users.get(hid, ()))), bridged,
-                                "\n".join(_lines(name, ext))))
+                                wit_text("import", name, ext)))
     depth = depths([n.id for n in nodes], edges, node_id(root_n))
     nodes = [n.replace(depth=depth[n.id]) for n in nodes]
-    return Report(f"{Path(path).name} (composed)", "composed", tuple(nodes), tuple(edges),
+    return Report(f"{loaded.path.name} (composed)", "composed", tuple(nodes), tuple(edges),
                   tuple(hosts))
-
-
-def _lines(name: str, ext: T.Extern) -> list[str]:
-    from ..wit import extern_lines
-
-    return extern_lines("import", name, ext)

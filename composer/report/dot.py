@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .model import HOST, Report
+from .model import HOST, Report, size_text
 
 
 def q(text: str) -> str:
@@ -14,22 +14,9 @@ def q(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
-def size_text(n: int) -> str:
-    for unit, div in (("MB", 1e6), ("kB", 1e3)):
-        if n >= div:
-            return f"{n / div:.1f} {unit}"
-    return f"{n} B"
-
-
-def edge_label(import_name: str, export_name: str | None) -> str:
-    if export_name is None or export_name == import_name:
-        return import_name
-    return f"{import_name}\n<- {export_name}"
-
-
 def render_dot(report: Report) -> str:
     out = [
-        f"digraph composition {{",
+        "digraph composition {",
         f"  label={q(report.title)}; labelloc=t; rankdir=TB;",
         '  node [shape=box, style="rounded,filled", fillcolor="#eef3fb", fontname="Helvetica"];',
         '  edge [fontname="Helvetica", fontsize=10];',
@@ -53,7 +40,7 @@ def render_dot(report: Report) -> str:
             out.append(f"    {q(h.id)} [{_attrs({'label': h.name, 'shape': 'ellipse', 'fillcolor': '#f4f4f4', 'tooltip': h.wit})}];")
         out.append("  }")
     for e in report.edges:
-        attrs = {"label": edge_label(e.import_name, e.export_name) + (" (semver)" if e.semver else "")}
+        attrs = {"label": e.label + (" (semver)" if e.semver else "")}
         if e.semver:
             attrs["style"] = "dashed"
             attrs["color"] = "darkorange"

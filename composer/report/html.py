@@ -10,8 +10,7 @@ import html
 import json
 from pathlib import Path
 
-from .dot import size_text
-from .model import HOST, Report
+from .model import HOST, Report, size_text
 
 NODE_W, NODE_H, GAP_X, GAP_Y, MARGIN, MARGIN_X = 200, 56, 28, 90, 30, 70
 

@@ -7,8 +7,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .dot import size_text
-from .model import HOST, Report
+from .model import Report, size_text
 
 
 def label(text: str) -> str:
@@ -43,9 +42,7 @@ def render_mermaid(report: Report) -> str:
     for k, e in enumerate(report.edges):
         if e.target not in known:
             out.append(f"  {ident(e.target, ids)}{{{{{label('unsatisfied')}}}}}")
-        text = e.import_name
-        if e.export_name and e.export_name != e.import_name:
-            text += f"\n<- {e.export_name}"
+        text = e.label
         if e.problem:
             text += f"\n{e.problem}"
             red.append(k)

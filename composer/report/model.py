@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any, Iterable
 
 from .. import types as T
-from ..names import InterfaceName
+from ..names import versions_differ
 from ..record import Record, field_
 from ..wit import extern_lines
 
@@ -43,6 +43,13 @@ class Edge(Record):
     how: str  # "exact name", "semver", "by name", "config", "host", "wired"
     semver: bool  # the names differ in version: bridged by semver compatibility
     problem: str | None = None
+
+    @property
+    def label(self) -> str:
+        """The import, and on a second line the export when its name differs."""
+        if self.export_name is None or self.export_name == self.import_name:
+            return self.import_name
+        return f"{self.import_name}\n<- {self.export_name}"
 
 
 class HostImport(Record):
@@ -99,23 +106,20 @@ class Report(Record):
 HOST = "host:"
 
 
+def size_text(n: int) -> str:
+    for unit, div in (("MB", 1e6), ("kB", 1e3)):
+        if n >= div:
+            return f"{n / div:.1f} {unit}"
+    return f"{n} B"
+
+
+def wit_text(kind: str, name: str, ext: T.Extern) -> str:
+    """`import x: interface { ... }` as the report shows it."""
+    return "\n".join(extern_lines(kind, name, ext))
+
+
 def items(kind: str, entries: dict[str, T.Extern]) -> tuple[Item, ...]:
-    return tuple(
-        Item(name, T.sort_of(ext), "\n".join(extern_lines(kind, name, ext)))
-        for name, ext in entries.items()
-    )
-
-
-def package_of(name: str) -> str:
-    parsed = InterfaceName.parse(name)
-    return parsed.package_name if parsed else name
-
-
-def versions_differ(a: str, b: str | None) -> bool:
-    if b is None:
-        return False
-    pa, pb = InterfaceName.parse(a), InterfaceName.parse(b)
-    return bool(pa and pb and pa.unversioned == pb.unversioned and pa.raw_version != pb.raw_version)
+    return tuple(Item(name, T.sort_of(ext), wit_text(kind, name, ext)) for name, ext in entries.items())
 
 
 def depths(node_ids: Iterable[str], edges: Iterable[Edge], root: str | None) -> dict[str, int]:
@@ -168,7 +172,7 @@ def from_plan(plan: Any, title: str | None = None) -> Report:
                               problem))
         else:
             edges.append(Edge(source, target, key, data["export"], data["sort"], _how(data["how"]),
-                              versions_differ(key, data["export"]) or data["semver"], problem))
+                              data["semver"], problem))
     # imports that failed before they were wired: an edge to the dependency whose export was
     # rejected, or a dangling one to a "missing" target
     node_of_file = {i.file.name: i.name for i in plan.instances.values()}
@@ -186,14 +190,13 @@ def from_plan(plan: Any, title: str | None = None) -> Report:
         h = data.get("host")
         name = data["name"]
         if h is not None:
-            wit = "\n".join(
-                extern_lines("import", name, T.InstanceType({k: t for k, (t, _) in h.exports.items()}))
-                if h.sort == "instance" else extern_lines("import", name, h.representative.type)
-            )
+            ext = (T.InstanceType({k: t for k, (t, _) in h.exports.items()})
+                   if h.sort == "instance" else h.representative.type)
+            wit = wit_text("import", name, ext)
             bridged, sort = h.semver_bridged, h.sort
         else:
             wit, bridged, sort = "", False, "instance"
-        hosts.append(HostImport(node_id, name, sort, package_of(name),
+        hosts.append(HostImport(node_id, name, sort, data["package"],
                                 tuple(dict.fromkeys(users.get(node_id, ()))), bridged, wit))
     problems = tuple(Problem(p.message, p.instance, p.import_name) for p in plan.problems)
     root = plan.root.name

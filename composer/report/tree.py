@@ -6,8 +6,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from .dot import size_text
-from .model import HOST, Report
+from .model import HOST, Report, size_text
 
 
 def build_tree(report: Report):  # type: ignore[no-untyped-def]
