@@ -17,6 +17,8 @@ command line, so the same inputs always give the same bytes.
 
 from __future__ import annotations
 
+from functools import cached_property
+
 from typing import Callable
 
 from . import types as T
@@ -142,16 +144,19 @@ class Encoder:
     def names(self) -> None:
         """A `component-name` section: which embedded component and which instance is which,
         for debuggers and for `compose graph composed.wasm`."""
-        by_file = {f.name: f for f in self.plan.files.values()}
         names = ComponentNames.build(
             None,
-            component={i: by_file[n].path.name for n, i in self.component_index.items()},
+            component={i: self.plan.files[n].path.name for n, i in self.component_index.items()},
             instance={i: n for n, i in self.instance_index.items()},
         )
         self.out.custom(NAMESEC, names.encode())
 
     def plan_host(self, name: str) -> HostImport:
-        return next(h for h in self.plan.host_imports if h.name == name)
+        return self._hosts_by_name[name]
+
+    @cached_property
+    def _hosts_by_name(self) -> dict[str, HostImport]:
+        return {h.name: h for h in self.plan.host_imports}
 
     # -- order ---------------------------------------------------------------------------
 

@@ -27,6 +27,7 @@ raised, so that `compose graph` can draw a failed composition.
 from __future__ import annotations
 
 from collections import deque
+from functools import cached_property
 from pathlib import Path
 from typing import Callable
 
@@ -111,6 +112,14 @@ class Plan(Record, mutable=True):
         return not self.problems
 
 
+def _unique(name: str, taken: dict) -> str:
+    """`name`, or `name-2`, `name-3`, ... whichever is not taken yet."""
+    unique, n = name, 2
+    while unique in taken:
+        unique, n = f"{name}-{n}", n + 1
+    return unique
+
+
 class Resolver:
     def __init__(
         self,
@@ -147,35 +156,32 @@ class Resolver:
             return known
         loaded = self.load(path)
         self.files_read.append(path)
-        unique = name
-        n = 2
-        while unique in self.files:
-            unique = f"{name}-{n}"
-            n += 1
-        f = ComponentFile(unique, path, loaded, origin)
-        self.files[unique] = f
+        f = ComponentFile(_unique(name, self.files), path, loaded, origin)
+        self.files[f.name] = f
         self.by_path[key] = f
         return f
 
+    @cached_property
     def _search_dirs(self) -> list[Path]:
+        """Where dependencies named after an import are looked for, each directory once."""
         dirs: list[Path] = []
         if self.config.dir is not None:
             dirs.append(self.config.dir)
         dirs.append(self.root_path.parent)
         dirs += list(self.config.search_paths) + self.search_paths
-        unique: list[Path] = []
+        first: dict[Path, Path] = {}
         for d in dirs:
-            if d.resolve() not in [u.resolve() for u in unique]:
-                unique.append(d)
-        return unique
+            first.setdefault(d.resolve(), d)
+        return list(first.values())
 
     def _find_file(self, name: str) -> Path | None:
         """A component file named after `name`, as wasm-tools compose looks for it."""
-        for d in self._search_dirs():
+        root = self.root_path.resolve()
+        for d in self._search_dirs:
             # `a:b/c@1.0.0` is also looked for as `a:b/c@1.0.wasm` (the extension replaces
             # the last dot-part, as wasm-tools does), then as `a:b/c@1.0.0.wasm`.
             for candidate in (d / Path(name).with_suffix(".wasm"), d / f"{name}.wasm"):
-                if candidate.is_file() and candidate.resolve() != self.root_path.resolve():
+                if candidate.is_file() and candidate.resolve() != root:
                     return candidate
         return None
 
@@ -202,11 +208,7 @@ class Resolver:
         existing = self.instance_of_file.get(f.path.resolve())
         if existing is not None:
             return self.instances[existing]
-        name = f.name
-        n = 2
-        while name in self.instances:
-            name = f"{f.name}-{n}"
-            n += 1
+        name = _unique(f.name, self.instances)
         inst = self._instance(name, f)
         self.instance_of_file[f.path.resolve()] = name
         return inst
@@ -266,13 +268,8 @@ class Resolver:
             return
         for arg_name in cfg.arguments:
             if arg_name not in inst.file.imports:
-                self.problems.append(
-                    Problem(
-                        f"component `{inst.file.display}` has no import named `{arg_name}`",
-                        inst.name,
-                        arg_name,
-                    )
-                )
+                self._problem(inst, arg_name,
+                              f"component `{inst.file.display}` has no import named `{arg_name}`")
 
     def _explain(self, inst: Instance, name: str, text: str) -> None:
         self.explanations.append(f"{inst.name} ({inst.file.display}): import `{name}`: {text}")

@@ -252,7 +252,7 @@ def to_value(node: Node, ty: Any) -> Any:
         text = type_text(ty)
         # "an enum", "an option", "an s32", "an f64"; "a u8", "a string"
         article = "an" if text[0] in "aeio" or (text[0] in "sf" and text[1:2].isdigit()) else "a"
-        return WaveError(f"expected {article} {text}, found `{_source(node)}`")
+        return WaveError(f"expected {article} {text}, found `{to_text_of_node(node)}`")
 
     if name in _INT_RANGES:
         if node.kind != "number":
@@ -346,10 +346,6 @@ def _cases(ty: Any) -> list[tuple[str, Any]]:
     if isinstance(ty, c.ResultType):
         return [("ok", ty.ok), ("err", ty.err)]
     return list(ty.cases)
-
-
-def _source(node: Node) -> str:
-    return to_text_of_node(node)
 
 
 def to_text_of_node(node: Node) -> str:

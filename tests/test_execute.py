@@ -181,12 +181,24 @@ def test_bad_invocations_name_the_expected_signature(small_fixtures, expr, messa
     assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
 
 
-def test_find_function_forms_and_ambiguity(small_fixtures):
+def test_find_function_forms(small_fixtures):
     exports = load_component(small_fixtures["value-types"]).scope.exports
     iface, func, ftype = find_function(exports, "all-types#echo-u8")
     assert (iface, func, len(ftype.params)) == ("example:values/all-types@0.1.0", "echo-u8", 1)
     with pytest.raises(RunError, match="no exported function matches `other#echo-u8`"):
         find_function(exports, "other#echo-u8")
+
+
+def test_find_function_names_every_candidate_when_ambiguous(tmp_path):
+    from components import counter, write
+
+    path = write(tmp_path, "two", counter(7, exports="t:a/a@1.0.0", extra_exports=("t:b/b@1.0.0",)))
+    exports = load_component(path).scope.exports
+    with pytest.raises(RunError, match="`get` is ambiguous: t:a/a@1.0.0#get, t:b/b@1.0.0#get"):
+        find_function(exports, "get")
+    assert find_function(exports, "b#get")[0] == "t:b/b@1.0.0"
+    proc = compose_proc("run", path, "--invoke", "t:b/b@1.0.0#get()")
+    assert (proc.returncode, proc.stdout) == (0, "7\n")
 
 
 @pytest.mark.parametrize("text, size", [

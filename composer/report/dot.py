@@ -39,6 +39,8 @@ def render_dot(report: Report) -> str:
         for h in hosts:
             out.append(f"    {q(h.id)} [{_attrs({'label': h.name, 'shape': 'ellipse', 'fillcolor': '#f4f4f4', 'tooltip': h.wit})}];")
         out.append("  }")
+    for target in report.unsatisfied_targets():
+        out.append(f"  {q(target)} [{_attrs({'label': 'unsatisfied', 'shape': 'octagon', 'color': 'red', 'fontcolor': 'red', 'style': 'solid'})}];")
     for e in report.edges:
         attrs = {"label": e.label + (" (semver)" if e.semver else "")}
         if e.semver:
@@ -50,8 +52,6 @@ def render_dot(report: Report) -> str:
             attrs["color"] = "red"
             attrs["fontcolor"] = "red"
             attrs["label"] += f"\n{e.problem}"
-        if not any(e.target == n.id for n in report.nodes) and not e.target.startswith(HOST):
-            out.append(f"  {q(e.target)} [{_attrs({'label': 'unsatisfied', 'shape': 'octagon', 'color': 'red', 'fontcolor': 'red', 'style': 'solid'})}];")
         out.append(f"  {q(e.source)} -> {q(e.target)} [{_attrs(attrs)}];")
     for p in report.problems:
         if p.import_name is None:

@@ -34,9 +34,7 @@ def _layers(report: Report) -> list[list[str]]:
     host_row = len(rows) if hosts else -1
     if hosts:
         rows.append(hosts)
-    known = set(g.nodes) | set(hosts)
-    tail = [n.id for n in report.nodes if n.kind == "unused"]
-    tail += list(dict.fromkeys(e.target for e in report.edges if e.target not in known))
+    tail = [n.id for n in report.nodes if n.kind == "unused"] + report.unsatisfied_targets()
     if tail:
         rows.append(tail)
     g.add_edges_from((e.source, e.target) for e in report.edges)
@@ -83,6 +81,7 @@ def render_html(report: Report) -> str:
             f'width="{max(xs) - min(xs) + NODE_W + 16:.0f}" height="{NODE_H + 30:.0f}" rx="10"/>'
             f'<text x="{min(xs):.0f}" y="{y - 8:.0f}">host: {html.escape(package)}</text></g>'
         )
+    nodes = {n.id: n for n in report.nodes}
     label_edges = len(report.edges) <= 60
     # spread the ends of the edges along a node's bottom (outgoing) and top (incoming) sides,
     # in the order of the nodes at their other ends, so that they do not cross at the node
@@ -136,15 +135,15 @@ def render_html(report: Report) -> str:
         text = f"{e.source} imports {e.import_name}\n"
         if e.target.startswith(HOST):
             text += f"left for the host as {e.target[len(HOST):]}"
-        elif e.problem is None or e.target in {n.id for n in report.nodes}:
-            text += f"satisfied by {e.target}" + (f" export {e.export_name}" if e.export_name else " (the instance)")
+        elif e.target in nodes:
+            text += ("offered by " if e.problem else "satisfied by ") + e.target
+            text += f" export {e.export_name}" if e.export_name else " (the instance)"
             text += f" ({e.how})"
         if e.semver:
             text += "\nsemver-compatible versions bridged"
         if e.problem:
             text += f"\nPROBLEM: {e.problem}"
-        source = report.node(e.source)
-        wit = next((i.wit for i in source.imports if i.name == e.import_name), "")
+        wit = next((i.wit for i in nodes[e.source].imports if i.name == e.import_name), "")
         eid = f"edge-{k}"
         details[eid] = {"title": f"{e.source} → {e.target}", "text": text, "wit": wit}
         svg.append(
@@ -182,8 +181,7 @@ def render_html(report: Report) -> str:
             f'<text x="{x + NODE_W / 2:.0f}" y="{y + 33:.0f}" text-anchor="middle">'
             f'{html.escape(_short(h.name, 28))}</text></g>'
         )
-    drawn = {n.id for n in report.nodes} | {h.id for h in report.host_imports}
-    for target in dict.fromkeys(e.target for e in report.edges if e.target not in drawn):
+    for target in report.unsatisfied_targets():
         x, y = pos[target]
         svg.append(
             f'<g class="node missing" data-id="{html.escape(target)}"><title>unsatisfied import</title>'

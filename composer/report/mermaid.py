@@ -36,12 +36,11 @@ def render_mermaid(report: Report) -> str:
         for h in hosts:
             out.append(f"    {ident(h.id, ids)}([{label(h.name)}])")
         out.append("  end")
-    known = {n.id for n in report.nodes} | {h.id for h in report.host_imports}
+    for target in report.unsatisfied_targets():
+        out.append(f"  {ident(target, ids)}{{{{{label('unsatisfied')}}}}}")
     red: list[int] = []
     semver: list[int] = []
     for k, e in enumerate(report.edges):
-        if e.target not in known:
-            out.append(f"  {ident(e.target, ids)}{{{{{label('unsatisfied')}}}}}")
         text = e.label
         if e.problem:
             text += f"\n{e.problem}"

@@ -81,8 +81,11 @@ class Report(Record):
     def ok(self) -> bool:
         return not self.problems
 
-    def node(self, node_id: str) -> Node:
-        return next(n for n in self.nodes if n.id == node_id)
+    def unsatisfied_targets(self) -> list[str]:
+        """Edge targets that are neither a component nor a host import (imports nobody could
+        satisfy: `missing:...`), in edge order, each once; drawn as an "unsatisfied" mark."""
+        drawn = {n.id for n in self.nodes} | {h.id for h in self.host_imports}
+        return list(dict.fromkeys(e.target for e in self.edges if e.target not in drawn))
 
     def packages(self) -> dict[str, list[HostImport]]:
         """Host imports grouped by package, packages and imports in name order."""
