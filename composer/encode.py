@@ -236,10 +236,11 @@ class Encoder:
             f = self.plan.instances[name].file
             if f.name in self.component_index:
                 continue
-            if self.import_components:
+            if self.import_components or f.import_name:
                 ctype = T.ComponentType(dict(f.imports), dict(f.exports))
                 ct = self.types.component_type(self.out, ctype, name)
-                idx = self.out.import_(f.name, B.ExternComponent(self.out.add_type(ct)))
+                idx = self.out.import_(f.import_name or f.name,
+                                       B.ExternComponent(self.out.add_type(ct)))
             else:
                 idx = self.out.component(f.loaded.data)
                 self.embedded.append(f)

@@ -47,6 +47,9 @@ class ComponentFile(Record):
     path: Path
     loaded: Loaded
     origin: str  # "root", "dependency" (-d / definitions), "by name"
+    # a config dependency's `import`: the output imports the component under this name
+    # instead of embedding it
+    import_name: str | None = None
 
     @property
     def imports(self) -> dict[str, T.Extern]:
@@ -149,14 +152,15 @@ class Resolver:
 
     # -- files ---------------------------------------------------------------------------
 
-    def _file(self, path: Path, name: str, origin: str) -> ComponentFile:
+    def _file(self, path: Path, name: str, origin: str,
+              import_name: str | None = None) -> ComponentFile:
         key = path.resolve()
         known = self.by_path.get(key)
         if known is not None:
             return known
         loaded = self.load(path)
         self.files_read.append(path)
-        f = ComponentFile(_unique(name, self.files), path, loaded, origin)
+        f = ComponentFile(_unique(name, self.files), path, loaded, origin, import_name)
         self.files[f.name] = f
         self.by_path[key] = f
         return f
@@ -188,7 +192,7 @@ class Resolver:
     def _named_file(self, dep_name: str) -> ComponentFile | None:
         dep = self.config.dependencies.get(dep_name)
         if dep is not None:
-            return self._file(dep.path, dep_name, "by name")
+            return self._file(dep.path, dep_name, "by name", dep.import_name)
         found = self._find_file(dep_name)
         if found is None:
             return None

@@ -37,7 +37,6 @@ class Unifier:
         # identity -> (kind, ...) where the output can refer to it
         self.owners: dict[Hashable, tuple] = {}
         # keep the objects alive while their ids are used as keys
-        self._objects: list[object] = []
 
     def find(self, x: Hashable) -> Hashable:
         parent = self.parent
@@ -58,9 +57,6 @@ class Unifier:
         self.parent[rb] = ra
         if ra not in self.owners and rb in self.owners:
             self.owners[ra] = self.owners[rb]
-
-    def keep(self, obj: object) -> None:
-        self._objects.append(obj)
 
     def set_owner(self, ident: Hashable, owner: tuple) -> None:
         root = self.find(ident)

@@ -553,3 +553,28 @@ def test_output_gets_the_mode_a_plain_write_would(tmp_path):
         assert out.stat().st_mode & 0o777 == 0o640
     finally:
         os.umask(old)
+
+
+def test_components_imported_instead_of_embedded(tmp_path):
+    root = write(tmp_path, "root", counter(1, imports=("t:a/a@1.0.0", "t:b/b@1.0.0")))
+    a = write(tmp_path, "a", counter(10, exports="t:a/a@1.0.0"))
+    b = write(tmp_path, "b", counter(100, exports="t:b/b@1.0.0"))
+    # --import-components: every component is imported under its name
+    out = tmp_path / "all.wasm"
+    code, err = compose_cli(root, "-d", a, "-d", b, "-o", out, "--import-components")
+    assert code == 0, err
+    valid(out)
+    assert top_imports(out) == ["root", "a", "b"]
+    # a config dependency's `import:` imports that one component under the given name
+    (tmp_path / "compose.yml").write_text(
+        "dependencies:\n  t:b/b@1.0.0: {path: b.wasm, import: my-b}\n"
+        "  t:a/a@1.0.0: a.wasm\n"
+    )
+    out = tmp_path / "one.wasm"
+    code, err = compose_cli(root, "-c", tmp_path / "compose.yml", "-o", out)
+    assert code == 0, err
+    valid(out)
+    assert top_imports(out) == ["my-b"]
+    text = wasm_tools("print", "--skeleton", str(out)).stdout.decode()
+    embedded = [line for line in text.splitlines() if line.startswith("  (component $")]
+    assert [line.split()[1] for line in embedded] == ["$root.wasm", "$a.wasm"]  # b imported
