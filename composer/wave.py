@@ -418,6 +418,8 @@ def to_text(value: Any, ty: Any) -> str:
     if isinstance(ty, (c.VariantType, c.OptionType, c.ResultType)):
         case, payload, pty = _case_of(ty, value)
         return case if pty is None else f"{case}({to_text(payload, pty)})"
+    if isinstance(ty, (c.OwnType, c.BorrowType)):
+        return "<resource handle>"  # WAVE has no syntax for resources; there is nothing to show
     return repr(value)
 
 

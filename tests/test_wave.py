@@ -100,6 +100,10 @@ def test_wrong_arguments_say_what_was_expected(host, small_fixtures, expr, messa
     assert "(expected example:values/all-types@0.1.0#" in info.value.message
 
 
+def test_a_returned_resource_prints_as_a_handle(host, small_fixtures):
+    assert invoke(host, small_fixtures["value-types"], "[constructor]blob([1, 2])") == "<resource handle>"
+
+
 def test_resources_cannot_be_written_on_the_command_line(host, small_fixtures):
     with pytest.raises(RunError, match="cannot be written on the command line"):
         invoke(host, small_fixtures["value-types"], "consume-blob(1)")
