@@ -58,8 +58,6 @@ class Bindings:
         return True
 
 
-Mapping = Bindings
-
 
 def _describe(ext: object) -> str:
     if isinstance(ext, (T.ResourceType, T.NamedType)) or T.is_value_type(ext):  # type: ignore[arg-type]
@@ -72,7 +70,7 @@ def _member(sort: str, name: str) -> str:
     return f"{sort} {name}"
 
 
-def check_extern(actual: T.Extern, expected: T.Extern, mapping: Mapping) -> Mismatch | None:
+def check_extern(actual: T.Extern, expected: T.Extern, mapping: Bindings) -> Mismatch | None:
     """None if `actual` fits where `expected` is wanted, else where and why not."""
     if isinstance(expected, T.ResourceType):
         res = T.resource_of(actual)  # type: ignore[arg-type]
@@ -100,7 +98,7 @@ def check_extern(actual: T.Extern, expected: T.Extern, mapping: Mapping) -> Mism
     return Mismatch(f"cannot compare {T.sort_of(expected)}")
 
 
-def check_instance(actual: T.InstanceType, expected: T.InstanceType, mapping: Mapping) -> Mismatch | None:
+def check_instance(actual: T.InstanceType, expected: T.InstanceType, mapping: Bindings) -> Mismatch | None:
     for name, want in expected.exports.items():
         have = actual.exports.get(name)
         sort = T.sort_of(want)
@@ -112,7 +110,7 @@ def check_instance(actual: T.InstanceType, expected: T.InstanceType, mapping: Ma
     return None
 
 
-def check_component(actual: T.ComponentType, expected: T.ComponentType, mapping: Mapping) -> Mismatch | None:
+def check_component(actual: T.ComponentType, expected: T.ComponentType, mapping: Bindings) -> Mismatch | None:
     # Imports are contravariant: every import the actual component has must be offered by
     # the expected type, and what is offered must fit what the component asks for.
     for name, need in actual.imports.items():
@@ -153,7 +151,7 @@ def check_module(actual: T.CoreModuleType, expected: T.CoreModuleType) -> Mismat
     return None
 
 
-def check_func(actual: T.FuncType, expected: T.FuncType, mapping: Mapping) -> Mismatch | None:
+def check_func(actual: T.FuncType, expected: T.FuncType, mapping: Bindings) -> Mismatch | None:
     if actual.is_async != expected.is_async:
         want = "an async" if expected.is_async else "a synchronous"
         return Mismatch(f"expected {want} function")
@@ -179,7 +177,7 @@ def check_func(actual: T.FuncType, expected: T.FuncType, mapping: Mapping) -> Mi
     return None
 
 
-def check_type(actual: T.DefType, expected: T.DefType, mapping: Mapping) -> Mismatch | None:
+def check_type(actual: T.DefType, expected: T.DefType, mapping: Bindings) -> Mismatch | None:
     """Type equality, with resources compared under `mapping`."""
     a, e = T.unwrap(actual), T.unwrap(expected)
     if a is e:
@@ -246,7 +244,7 @@ def _resource_difference(a: T.ResourceType, e: T.ResourceType) -> str:
     return f"expected {desc(e)}, found {desc(a)}"
 
 
-def _check_optional(a: object, e: object, mapping: Mapping, what: str) -> Mismatch | None:
+def _check_optional(a: object, e: object, mapping: Bindings, what: str) -> Mismatch | None:
     if a is None and e is None:
         return None
     if a is None or e is None:
@@ -260,7 +258,7 @@ def _check_optional(a: object, e: object, mapping: Mapping, what: str) -> Mismat
 def _check_labelled(
     actual: tuple[tuple[str, object], ...],
     expected: tuple[tuple[str, object], ...],
-    mapping: Mapping,
+    mapping: Bindings,
     what: str,
 ) -> Mismatch | None:
     if [n for n, _ in actual] != [n for n, _ in expected]:
