@@ -57,6 +57,11 @@ class Bindings:
         self.map[expected] = self.resolve(actual)
         return True
 
+    def whose(self, r: T.ResourceType, actual: bool) -> str:
+        """Where resource `r` of the actual (or expected) side comes from, for messages
+        about two resources that share a name: ` (exported by instance x)`, or nothing."""
+        return ""
+
 
 
 def _describe(ext: object) -> str:
@@ -186,15 +191,15 @@ def check_type(actual: T.DefType, expected: T.DefType, mapping: Bindings) -> Mis
         if not isinstance(a, T.ResourceType):
             return Mismatch(f"expected resource {e.name}, found {type_text(actual)}")
         if not mapping.same(a, e):
-            return Mismatch(_resource_difference(a, e))
+            return Mismatch(_resource_difference(a, e, mapping))
         return None
     if type(a) is not type(e):
-        return Mismatch(f"expected {type_text(expected)}, found {type_text(actual)}")
+        return _expected_found(actual, expected)
     if isinstance(e, T.PrimType):
         return None if a == e else Mismatch(f"expected {e.name}, found {a.name}")  # type: ignore[attr-defined]
     if isinstance(e, (T.ListType, T.StreamType, T.FutureType)):
         if isinstance(e, T.ListType) and a.length != e.length:  # type: ignore[attr-defined]
-            return Mismatch(f"expected {type_text(expected)}, found {type_text(actual)}")
+            return _expected_found(a, e)
         return _check_optional(a.element, e.element, mapping, "element")  # type: ignore[attr-defined]
     if isinstance(e, T.RecordType):
         return _check_labelled(a.fields, e.fields, mapping, "field")  # type: ignore[attr-defined]
@@ -202,7 +207,7 @@ def check_type(actual: T.DefType, expected: T.DefType, mapping: Bindings) -> Mis
         return _check_labelled(a.cases, e.cases, mapping, "case")  # type: ignore[attr-defined]
     if isinstance(e, T.TupleType):
         if len(a.types) != len(e.types):  # type: ignore[attr-defined]
-            return Mismatch(f"expected {type_text(expected)}, found {type_text(actual)}")
+            return _expected_found(a, e)
         for i, (x, y) in enumerate(zip(a.types, e.types)):  # type: ignore[attr-defined]
             mismatch = check_type(x, y, mapping)
             if mismatch:
@@ -210,7 +215,7 @@ def check_type(actual: T.DefType, expected: T.DefType, mapping: Bindings) -> Mis
         return None
     if isinstance(e, (T.FlagsType, T.EnumType)):
         if a.names != e.names:  # type: ignore[attr-defined]
-            return Mismatch(f"expected {type_text(expected)}, found {type_text(actual)}")
+            return _expected_found(a, e)
         return None
     if isinstance(e, T.OptionType):
         mismatch = check_type(a.type, e.type, mapping)  # type: ignore[attr-defined]
@@ -222,7 +227,7 @@ def check_type(actual: T.DefType, expected: T.DefType, mapping: Bindings) -> Mis
     if isinstance(e, (T.OwnType, T.BorrowType)):
         ra, re_ = T.resource_of(a.resource), T.resource_of(e.resource)  # type: ignore[attr-defined]
         if not mapping.same(ra, re_):  # type: ignore[arg-type]
-            return Mismatch(_resource_difference(ra, re_))  # type: ignore[arg-type]
+            return Mismatch(_resource_difference(ra, re_, mapping))  # type: ignore[arg-type]
         return None
     if isinstance(e, T.MapType):
         mismatch = check_type(a.key, e.key, mapping)  # type: ignore[attr-defined]
@@ -237,11 +242,24 @@ def check_type(actual: T.DefType, expected: T.DefType, mapping: Bindings) -> Mis
     return Mismatch(f"cannot compare {type(e).__name__}")
 
 
-def _resource_difference(a: T.ResourceType, e: T.ResourceType) -> str:
+def _expected_found(actual: object, expected: object) -> Mismatch:
+    """`expected X, found Y` by the types' names, or by what they stand for where the names
+    alone would read alike (`expected t, found t`)."""
+    want, have = type_text(expected), type_text(actual)
+    if want == have:
+        want, have = type_text(T.unwrap(expected)), type_text(T.unwrap(actual))  # type: ignore[arg-type]
+    return Mismatch(f"expected {want}, found {have}")
+
+
+def _resource_difference(a: T.ResourceType, e: T.ResourceType, mapping: Bindings) -> str:
     def desc(r: T.ResourceType) -> str:
         return f"resource {r.name}" + (f" of {r.owner}" if r.owner else "")
 
-    return f"expected {desc(e)}, found {desc(a)}"
+    want, have = desc(e), desc(a)
+    if want == have:  # two resources of one name: say whose each is
+        want += mapping.whose(e, actual=False)
+        have += mapping.whose(a, actual=True)
+    return f"expected {want}, found {have}"
 
 
 def _check_optional(a: object, e: object, mapping: Bindings, what: str) -> Mismatch | None:

@@ -96,6 +96,15 @@ class UnifiedBindings(Bindings):
         self.map[expected] = actual
         return True
 
+    def whose(self, r: T.ResourceType, actual: bool) -> str:
+        inst = self.actual_inst if actual else self.expected_inst
+        owner = self.u.owner(inst_ident(inst, r))
+        if owner is None:
+            return f" (of instance {inst})"
+        if owner[0] == "host":
+            return f" (imported from the host as {owner[1]})"
+        return f" (exported by instance {owner[1]})"
+
 
 class NameBindings(Bindings):
     """Before the wiring is known: resources that come from imports compare by interface and

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import wat
+from conftest import wat, wit_component
 
 
 def counter(
@@ -62,4 +62,11 @@ def counter(
 def write(tmp: Path, name: str, text: str) -> Path:
     path = tmp / f"{name}.wasm"
     path.write_bytes(wat(text))
+    return path
+
+
+def write_wit(tmp: Path, name: str, wit_text: str, world: str) -> Path:
+    """A component of `world` built from WIT, with placeholder bodies (see `wit_component`)."""
+    path = tmp / f"{name}.wasm"
+    path.write_bytes(wit_component(wit_text, world))
     return path

@@ -17,7 +17,7 @@ from composer import compose as api
 from composer.cli import cli
 from composer.compose import CompositionFailed
 
-from components import counter, write
+from components import counter, write, write_wit
 from conftest import wasm_tools
 
 
@@ -159,6 +159,94 @@ def test_type_mismatch_names_import_dependency_and_path(tmp_path):
     ) in err
     assert "Traceback" not in err
     assert not out.exists()
+
+
+# Labels are ordered: a record, variant, enum or flags type whose labels come in another
+# order, or a tuple whose elements do, is another type (they lower to other core values).
+ORDERED = {
+    "record": ("record t { x: u32, y: string }", "record t { y: string, x: u32 }",
+               "type t: expected fields (x, y), found (y, x)"),
+    "variant": ("variant t { a(u32), b(string) }", "variant t { b(string), a(u32) }",
+                "type t: expected cases (a, b), found (b, a)"),
+    "enum": ("enum t { a, b }", "enum t { b, a }",
+             "type t: expected enum { a, b }, found enum { b, a }"),
+    "flags": ("flags t { a, b }", "flags t { b, a }",
+              "type t: expected flags { a, b }, found flags { b, a }"),
+    "tuple": ("type t = tuple<u32, string>;", "type t = tuple<string, u32>;",
+              "type t: tuple element 0: expected u32, found string"),
+}
+
+
+def ordered_wit(decl: str) -> str:
+    return (f"package t:o@1.0.0;\ninterface api {{ {decl} f: func(v: t); }}\n"
+            "world root { import api; export run: func(); }\nworld dep { export api; }\n")
+
+
+@pytest.mark.parametrize("kind", ORDERED)
+def test_labels_and_elements_in_another_order_are_another_type(tmp_path, kind):
+    wanted, reordered, message = ORDERED[kind]
+    root = write_wit(tmp_path, "root", ordered_wit(wanted), "root")
+    same = write_wit(tmp_path, "same", ordered_wit(wanted), "dep")
+    other = write_wit(tmp_path, "other", ordered_wit(reordered), "dep")
+    out = tmp_path / "out.wasm"
+    code, err = compose_cli(root, "-d", same, "-o", out)  # the control: same order composes
+    assert code == 0, err
+    valid(out)
+    out.unlink()
+    code, err = compose_cli(root, "-d", other, "-o", out)
+    assert code == 1
+    assert f"error: `t:o/api@1.0.0` from other.wasm: {message}" in err
+    assert not out.exists()
+    # the oracle agrees that these do not fit
+    proc = wasm_tools("compose", str(root), "-d", str(other), "-o", str(tmp_path / "wt.wasm"),
+                      check=False)
+    assert proc.returncode != 0 and b"is not compatible" in proc.stderr
+
+
+RESOURCE_WIT = """package t:r@1.0.0;
+interface types { resource r { constructor(); } }
+interface api { use types.{r}; make: func() -> r; }
+world root { import types; import api; export run: func() -> u32; }
+world dep { export types; export api; }
+"""
+
+
+def test_resources_of_two_instances_differ_even_with_the_same_names(tmp_path):
+    # Two instances of one dependency: the root takes `types` from the first and `api`
+    # from the second, whose `r` is the second's. By interface and name the two `r`s look
+    # alike (the first, name-based pass accepts them); only the link phase, which follows
+    # resource identities across instances, sees that they are not the same resource.
+    root = write_wit(tmp_path, "root", RESOURCE_WIT, "root")
+    write_wit(tmp_path, "dep", RESOURCE_WIT, "dep")
+
+    def config(api_from: str) -> Path:
+        cfg = tmp_path / f"{api_from}.yml"
+        cfg.write_text(
+            "dependencies:\n  dep: dep.wasm\n"
+            "instantiations:\n  root:\n    arguments:\n"
+            "      t:r/types@1.0.0: {instance: first, export: t:r/types@1.0.0}\n"
+            f"      t:r/api@1.0.0: {{instance: {api_from}, export: t:r/api@1.0.0}}\n"
+            "  first: {dependency: dep}\n  second: {dependency: dep}\n"
+        )
+        return cfg
+
+    out = tmp_path / "out.wasm"
+    code, err = compose_cli(root, "-c", config("first"), "-o", out)  # the control
+    assert code == 0, err
+    valid(out)
+    out.unlink()
+    code, err = compose_cli(root, "-c", config("second"), "-o", out)
+    assert code == 1
+    assert (
+        "error: `t:r/api@1.0.0` from dep.wasm: type r: expected resource r of t:r/types@1.0.0 "
+        "(exported by instance first), found resource r of t:r/types@1.0.0 "
+        "(exported by instance second)"
+    ) in err
+    assert not out.exists()
+    # the oracle: wasm-tools compose's validator refuses what it built (it still writes it)
+    proc = wasm_tools("compose", str(root), "-c", str(config("second")), "-o",
+                      str(tmp_path / "wt.wasm"), check=False)
+    assert proc.returncode != 0 and b"resource types are not the same" in proc.stderr
 
 
 def test_verbose_explains_every_decision(tmp_path):
@@ -474,6 +562,37 @@ def test_makefile_with_depfile_rebuilds_only_when_an_input_changes(tmp_path):
     assert "is up to date" in make()
     os.utime(tmp_path / "a.wasm", (os.path.getmtime(tmp_path / "composed.wasm") + 5,) * 2)
     assert "compose" in make()
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+def test_depfile_paths_with_spaces_hashes_and_dollars_are_read_back_by_make(tmp_path):
+    # Make splits prerequisites at spaces, starts a comment at `#` and expands `$`: the
+    # depfile escapes each, so make sees the one file the composition read.
+    odd = tmp_path / "dir with space"
+    odd.mkdir()
+    write(tmp_path, "root", counter(1, imports=("t:a/a@1.0.0",)))
+    dep = write(odd, "a#1$x", counter(10, exports="t:a/a@1.0.0"))
+    compose_exe = Path(sys.executable).parent / "compose"
+    (tmp_path / "Makefile").write_text(
+        f"COMPOSE = {compose_exe}\n"
+        "out$$1.wasm: root.wasm\n"
+        "\t$(COMPOSE) root.wasm -d 'dir with space/a#1$$x.wasm' -o '$@' --depfile '$@.d'\n"
+        "-include out$$1.wasm.d\n"
+    )
+    target = tmp_path / "out$1.wasm"
+
+    def make() -> str:
+        proc = subprocess.run(["make"], cwd=tmp_path, capture_output=True, text=True)
+        assert proc.returncode == 0, proc.stderr
+        return proc.stdout
+
+    assert "compose" in make()
+    assert run_top(target) == 11
+    rule = (tmp_path / "out$1.wasm.d").read_text()
+    assert "dir\\ with\\ space/a\\#1$$x.wasm" in rule
+    assert "is up to date" in make()  # the odd path is one existing prerequisite
+    os.utime(dep, (os.path.getmtime(target) + 5,) * 2)
+    assert "compose" in make()  # and a change to it rebuilds
 
 
 def test_host_import_using_a_resource_a_dependency_defines_is_refused(tmp_path):

@@ -93,3 +93,41 @@ def test_component_imports_are_contravariant():
 
 def test_sort_mismatch():
     assert str(check_extern(func(), instance(), Bindings())) == "expected instance, found func"
+
+
+def test_label_order_matters():
+    xy = T.RecordType((("x", U32), ("y", STR)))
+    yx = T.RecordType((("y", STR), ("x", U32)))
+    assert str(check_type(yx, xy, Bindings())) == "expected fields (x, y), found (y, x)"
+    ab = T.VariantType((("a", U32), ("b", None)))
+    ba = T.VariantType((("b", None), ("a", U32)))
+    assert str(check_type(ba, ab, Bindings())) == "expected cases (a, b), found (b, a)"
+    for kind in (T.EnumType, T.FlagsType):
+        word = kind.__name__.removesuffix("Type").lower()
+        assert str(check_type(kind(("b", "a")), kind(("a", "b")), Bindings())) == (
+            f"expected {word} {{ a, b }}, found {word} {{ b, a }}"
+        )
+    assert str(check_type(T.TupleType((STR, U32)), T.TupleType((U32, STR)), Bindings())) == (
+        "tuple element 0: expected u32, found string"
+    )
+
+
+def test_alike_names_are_shown_with_what_they_stand_for():
+    mine = T.NamedType("t", T.EnumType(("a",)))
+    theirs = T.NamedType("t", T.FlagsType(("a",)))
+    assert str(check_type(theirs, mine, Bindings())) == "expected enum { a }, found flags { a }"
+    other = T.NamedType("u", T.FlagsType(("a",)))
+    assert str(check_type(other, mine, Bindings())) == "expected t, found u"
+
+
+def test_two_resources_of_one_name_are_told_apart_by_the_bindings():
+    class Whose(Bindings):
+        def whose(self, r, actual):
+            return " (actual)" if actual else " (expected)"
+
+    one, two = T.ResourceType("r", "a:b/c"), T.ResourceType("r", "a:b/c")
+    assert str(check_type(T.OwnType(two), T.OwnType(one), Whose())) == (
+        "expected resource r of a:b/c (expected), found resource r of a:b/c (actual)"
+    )
+    other = T.ResourceType("s", "a:b/c")
+    assert str(check_type(other, one, Whose())) == "expected resource r of a:b/c, found resource s of a:b/c"
