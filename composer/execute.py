@@ -10,6 +10,7 @@ wasmtime is imported here only, and this module only by the commands that run co
 
 from __future__ import annotations
 
+import re
 import threading
 from pathlib import Path
 from typing import Any, Callable
@@ -71,7 +72,7 @@ class Host:
         try:
             return Component(self.engine, data)
         except WasmtimeError as exc:
-            raise RunError(f"wasmtime cannot compile it: {_first_line(exc)}", file=str(path)) from None
+            raise RunError(f"wasmtime cannot compile it: {_with_cause(exc)}", file=str(path)) from None
 
     def _store(self) -> Any:
         from wasmtime import Store, WasiConfig
@@ -225,6 +226,17 @@ def _first_line(exc: BaseException) -> str:
     # wasmtime puts the cause last ("Caused by: ..."); the first line is the summary
     head = lines[0].removeprefix("error while executing at wasm backtrace:").strip()
     return head or lines[-1]
+
+
+def _with_cause(exc: BaseException) -> str:
+    """wasmtime's summary line and its innermost cause, which is the reason (`failed to
+    compile: wasm[0]::function[0]: ... type mismatch: expected i32, found i64`)."""
+    head = _first_line(exc)
+    _, caused, causes = str(exc).partition("Caused by:")
+    reasons = [line.strip() for line in causes.splitlines() if line.strip()]
+    if not caused or not reasons:
+        return head
+    return f"{head}: {re.sub(r'^[0-9]+: ', '', reasons[-1])}"
 
 
 _SIZE_UNITS = {"": 1, "b": 1, "k": 1024, "kb": 1000, "kib": 1024, "m": 1024**2, "mb": 1000**2,

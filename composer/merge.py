@@ -71,8 +71,8 @@ def merge_host_imports(plan: Plan) -> None:
             elif group.sort != sort:
                 other = group.members[0]
                 plan.problems.append(Problem(
-                    f"cannot import `{arg.name}` as a {sort} for {_where(plan, member)}: "
-                    f"{_where(plan, other)} imports it as a {group.sort}",
+                    f"cannot import `{arg.name}` as {T.a_sort(sort)} for {_where(plan, member)}: "
+                    f"{_where(plan, other)} imports it as {T.a_sort(group.sort)}",
                     inst.name, imp,
                 ))
                 continue

@@ -59,8 +59,8 @@ class Version:
         if self.major:
             return (self.major,)
         if self.minor:
-            return (0, self.minor)
-        return (0, 0, self.patch)
+            return (self.major, self.minor)
+        return (self.major, self.minor, self.patch)
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,14 +133,14 @@ def compatibility_key(name: str) -> str:
 
 
 def newest(names: list[str]) -> str:
-    """The name with the highest version among semver-compatible names."""
+    """The name with the highest version among names on one semver track.
 
-    def key(n: str) -> tuple:
-        p = _parse_interface(n)
-        v = p.version if p and p.version else None
-        return (v is not None, (v.major, v.minor, v.patch) if v else (0, 0, 0), n)
-
-    return max(names, key=key)
+    Names on one track that are not all the same are versioned (an unversioned name is only
+    compatible with itself), and differ in minor or patch version or build metadata.
+    """
+    if len(set(names)) == 1:
+        return names[0]
+    return max(names, key=lambda n: _parse_interface(n).version)  # type: ignore[union-attr]
 
 
 def versions_differ(a: str, b: str | None) -> bool:

@@ -388,12 +388,11 @@ class Resolver:
         actual = f.exports.get(arg.export)
         if actual is None or T.sort_of(actual) != T.sort_of(expected):
             self._problem(inst, name, f"component `{f.display}` does not export "
-                                      f"{'an instance' if T.sort_of(expected) == 'instance' else 'a ' + T.sort_of(expected)} "
-                                      f"named `{arg.export}`")
+                                      f"{T.a_sort(T.sort_of(expected))} named `{arg.export}`")
             return
         mismatch = check_extern(actual, expected, NameBindings())
         if mismatch:
-            self._problem(inst, name, f"component `{f.display}` exports an instance named `{arg.export}` "
+            self._problem(inst, name, f"component `{f.display}` exports {T.a_sort(T.sort_of(actual))} named `{arg.export}` "
                                       f"but it is not compatible with import `{name}` of component "
                                       f"`{inst.file.display}`: {mismatch}")
             return

@@ -98,9 +98,8 @@ def check_extern(actual: T.Extern, expected: T.Extern, mapping: Bindings) -> Mis
         return check_component(actual, expected, mapping)  # type: ignore[arg-type]
     if isinstance(expected, T.CoreModuleType):
         return check_module(actual, expected)  # type: ignore[arg-type]
-    if isinstance(expected, T.ValueExtern):
-        return check_type(actual.type, expected.type, mapping)  # type: ignore[attr-defined]
-    return Mismatch(f"cannot compare {T.sort_of(expected)}")
+    assert isinstance(expected, T.ValueExtern)  # the last sort: `T.Extern` has no other
+    return check_type(actual.type, expected.type, mapping)  # type: ignore[attr-defined]
 
 
 def check_instance(actual: T.InstanceType, expected: T.InstanceType, mapping: Bindings) -> Mismatch | None:
@@ -237,9 +236,8 @@ def check_type(actual: T.DefType, expected: T.DefType, mapping: Bindings) -> Mis
         return mismatch.within("map value") if mismatch else None
     if isinstance(e, T.FuncType):
         return check_func(a, e, mapping)  # type: ignore[arg-type]
-    if isinstance(e, (T.InstanceType, T.ComponentType)):
-        return check_extern(a, e, mapping)  # type: ignore[arg-type]
-    return Mismatch(f"cannot compare {type(e).__name__}")
+    assert isinstance(e, (T.InstanceType, T.ComponentType))  # what a type index can hold
+    return check_extern(a, e, mapping)  # type: ignore[arg-type]
 
 
 def _expected_found(actual: object, expected: object) -> Mismatch:

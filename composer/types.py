@@ -166,7 +166,13 @@ class CoreFunc(Record):
     results: tuple[str, ...]
 
     def __str__(self) -> str:
-        return f"(func (param {' '.join(self.params)}) (result {' '.join(self.results)}))"
+        """As WAT writes it: `(func (param i32) (result i64))`, empty groups left out."""
+        parts = ["func"]
+        if self.params:
+            parts.append(f"(param {' '.join(self.params)})")
+        if self.results:
+            parts.append(f"(result {' '.join(self.results)})")
+        return f"({' '.join(parts)})"
 
 
 class CoreModuleType(Record, identity=True):
@@ -203,6 +209,11 @@ def sort_of(extern: Extern) -> str:
     if isinstance(extern, ValueExtern):
         return "value"
     return "type"
+
+
+def a_sort(sort: str) -> str:
+    """`an instance`, `a func`, ...: a sort keyword with its article, for messages."""
+    return f"an {sort}" if sort[0] in "aeiou" else f"a {sort}"
 
 
 def unwrap(t: DefType) -> DefType:

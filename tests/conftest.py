@@ -81,6 +81,38 @@ def wit_component(wit_text: str, world: str) -> bytes:
     return _cached("wit-" + hashlib.sha256(f"{world}\0{wit_text}".encode()).hexdigest()[:20], build)
 
 
+def compose_on_terminal(*args: str, timeout: float = 60) -> tuple[int, str, str]:
+    """Run `compose ARGS` with a pseudo-terminal as stdout: (status, what the terminal
+    showed, stderr)."""
+    import pty
+
+    leader, follower = pty.openpty()
+    env = dict(os.environ, COLUMNS="200", TERM="xterm-256color")
+    env.pop("NO_COLOR", None)
+    try:
+        proc = subprocess.run([sys.executable, "-m", "composer", *args], stdout=follower,
+                              stderr=subprocess.PIPE, env=env, timeout=timeout, text=True)
+        os.close(follower)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # EIO: the terminal is closed and everything was read
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+    finally:
+        os.close(leader)
+    return proc.returncode, b"".join(chunks).decode().replace("\r\n", "\n"), proc.stderr
+
+
+def without_colours(text: str) -> str:
+    import re
+
+    return re.sub(r"\x1b\[[0-9;]*m", "", text)
+
+
 @pytest.fixture(scope="session")
 def wat_compiler():
     return wat

@@ -40,7 +40,10 @@ def test_nested_components_stay_bytes_until_decoded():
     nested = next(comp.of_kind(S.ComponentSection))
     module = next(comp.of_kind(S.CoreModuleSection))
     assert isinstance(nested.data, memoryview) and isinstance(module.data, memoryview)
-    assert nested.data.obj is data or bytes(nested.data) in data  # a view into the input
+    # views into the input itself, at the offsets the sections were read from
+    assert nested.data.obj is data and module.data.obj is data
+    assert bytes(nested.data) == data[nested.offset : nested.offset + len(nested.data)]
+    assert bytes(module.data) == data[module.offset : module.offset + len(module.data)]
     inner = nested.decode()
     assert inner.offset == nested.offset  # offsets stay file-absolute
     assert [s.LABEL for s in inner.sections][:2] == ["type", "import"]

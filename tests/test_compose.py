@@ -136,9 +136,14 @@ def test_exact_name_wins_over_semver(tmp_path):
     root = write(tmp_path, "root", counter(1, imports=("t:x/api@1.0.0",)))
     old = write(tmp_path, "old", counter(10, exports="t:x/api@1.0.0"))
     new = write(tmp_path, "new", counter(20, exports="t:x/api@1.2.0"))
-    with pytest.raises(CompositionFailed):  # both offer it: one by name, one by semver...
-        api.compose(root, [old, new, write(tmp_path, "dup", counter(5, exports="t:x/api@1.0.0"))])
-    result = api.compose(root, [new, old])
+    # two dependencies with the exact name are ambiguous; the semver one does not count
+    dup = write(tmp_path, "dup", counter(5, exports="t:x/api@1.0.0"))
+    with pytest.raises(CompositionFailed) as e:
+        api.compose(root, [old, new, dup])
+    (problem,) = e.value.plan.problems
+    assert problem.message.startswith("`t:x/api@1.0.0` is exported by more than one dependency: "
+                                      f"`{old}`, `{dup}`")
+    result = api.compose(root, [new, old])  # one exact, one semver: the exact one is used
     out = tmp_path / "out.wasm"
     out.write_bytes(result.data)
     assert run_top(out) == 11
@@ -438,15 +443,6 @@ def test_config_instantiations_make_several_instances_of_one_dependency(tmp_path
     assert top_instantiations(out) == 3
 
 
-def test_config_with_invalid_yaml_names_the_line(tmp_path):
-    root = write(tmp_path, "root", counter(1, imports=("t:a/a@1.0.0",)))
-    cfg = tmp_path / "bad.yml"
-    cfg.write_text("instantiations:\n  root: [unclosed\n")
-    code, err = compose_cli(root, "-c", cfg, "-o", tmp_path / "out.wasm")
-    assert code == 1
-    assert f"{cfg}: invalid YAML at line" in err
-
-
 def test_no_imports_refuses_host_instance_imports(tmp_path):
     root = write(tmp_path, "root", counter(1, imports=("t:a/a@1.0.0", "t:h/h@1.0.0")))
     a = write(tmp_path, "a", counter(10, exports="t:a/a@1.0.0"))
@@ -467,6 +463,47 @@ def test_failed_composition_leaves_an_existing_output_untouched(tmp_path):
     assert code == 1
     assert out.read_bytes() == b"previous build"
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out.wasm")] == []
+
+
+def test_an_output_that_fails_our_check_is_reported_as_our_bug(tmp_path, monkeypatch):
+    import composer.encode
+    from conftest import wat
+
+    root = write(tmp_path, "root", counter(1, imports=("t:a/a@1.0.0",)))
+    a = write(tmp_path, "a", counter(10, exports="t:a/a@1.0.0"))
+    broken = wat('(component (import "i" (instance)) (alias export 0 "nope" (func)))')
+    monkeypatch.setattr(composer.encode, "encode_plan", lambda plan, imports=False: (broken, []))
+    out = tmp_path / "out.wasm"
+    code, err = compose_cli(root, "-d", a, "-o", out)
+    assert code == 1
+    assert err.startswith("error: internal error: the composed component does not validate: ")
+    assert "instance 0 has no export named `nope`" in err
+    assert "(use --skip-validation to write it anyway, and please report this)" in err
+    assert not out.exists()
+    code, err = compose_cli(root, "-d", a, "-o", out, "--skip-validation")
+    assert code == 0 and out.read_bytes() == broken
+
+
+def test_an_output_that_cannot_be_written_is_one_line(tmp_path):
+    root = write(tmp_path, "root", counter(1, imports=("t:a/a@1.0.0",)))
+    a = write(tmp_path, "a", counter(10, exports="t:a/a@1.0.0"))
+    out = tmp_path / "no-such-dir" / "out.wasm"
+    code, err = compose_cli(root, "-d", a, "-o", out)
+    assert (code, err) == (1, f"error: {out}: cannot write output: No such file or directory\n")
+
+
+def test_a_write_that_fails_midway_leaves_nothing(tmp_path):
+    from composer.compose import write_atomically
+    from composer.errors import ComposerError
+
+    out = tmp_path / "out.wasm"
+
+    def disk_full(tmp: Path) -> None:
+        raise OSError(28, "No space left on device")
+
+    with pytest.raises(ComposerError, match="cannot write output: No space left on device"):
+        write_atomically(out, b"data", disk_full)
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_binary_goes_to_stdout_when_piped_but_never_to_a_terminal(tmp_path):

@@ -212,3 +212,58 @@ def test_parse_size(text, size):
 def test_parse_size_rejects_nonsense():
     with pytest.raises(ValueError):
         parse_size("12 parsecs")
+
+
+# `get` both top-level (41) and in the interface t:a/a (41 too, via the same core function),
+# plus `get` in an instance with a plain name.
+TOP_AND_INTERFACE = """(component
+  (core module $m (func (export "f") (result i32) (i32.const 41))
+                  (func (export "g") (result i32) (i32.const 7)))
+  (core instance $i (instantiate $m))
+  (func $get (result u32) (canon lift (core func $i "f")))
+  (func $other (result u32) (canon lift (core func $i "g")))
+  (export "get" (func $get))
+  (instance $a (export "get" (func $get)))
+  (export "t:a/a@1.0.0" (instance $a))
+  (instance $p (export "get" (func $other)))
+  (export "plain" (instance $p)))"""
+
+
+def test_invoke_of_a_top_level_function(tmp_path):
+    from components import write
+
+    path = write(tmp_path, "top", TOP_AND_INTERFACE)
+    for expr, out in (("get()", "41\n"), ("a#get()", "41\n"), ("plain#get()", "7\n")):
+        proc = compose_proc("run", path, "--invoke", expr)
+        assert (proc.returncode, proc.stdout, proc.stderr) == (0, out, ""), expr
+    proc = compose_proc("run", path, "--invoke", "other#get()")
+    assert proc.returncode == 1
+    assert "no exported function matches `other#get` (exported functions: get, " in proc.stderr
+
+
+def test_what_wasmtime_cannot_compile_is_one_line_naming_the_file(tmp_path):
+    from conftest import wat
+
+    path = tmp_path / "bad.wasm"
+    # decodes as a component; its core function returns an i64 where it declares an i32
+    path.write_bytes(wat("(component (core module (func (result i32) (i64.const 0))))"))
+    proc = compose_proc("run", path)
+    assert proc.returncode == 1
+    assert proc.stderr == (f"error: {path}: wasmtime cannot compile it: failed to compile: "
+                           "wasm[0]::function[0]: Invalid input WebAssembly code at offset 36: "
+                           "type mismatch: expected i32, found i64\n")
+    assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize("returned, status", [(0, 0), (1, 1)])
+def test_a_run_returning_err_exits_1(tmp_path, returned, status):
+    from components import write
+
+    path = write(tmp_path, f"run-{returned}", f"""(component
+      (core module $m (func (export "run") (result i32) (i32.const {returned})))
+      (core instance $i (instantiate $m))
+      (func $run (result (result)) (canon lift (core func $i "run")))
+      (instance $r (export "run" (func $run)))
+      (export "wasi:cli/run@0.2.0" (instance $r)))""")
+    proc = compose_proc("run", path)
+    assert (proc.returncode, proc.stdout, proc.stderr) == (status, "", "")

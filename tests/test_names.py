@@ -37,6 +37,10 @@ def test_parse_interface_name():
         ("a:b/c@0.0.1", "a:b/c@0.0.2", False),  # 0.0.z matches exactly
         ("a:b/c@0.0.1", "a:b/c@0.0.1", True),
         ("a:b/c@1.0.0-rc.1", "a:b/c@1.0.0", False),  # pre-releases match exactly
+        ("a:b/c@1.0.0-rc.1", "a:b/c@1.0.0-rc.2", False),
+        ("a:b/c@0.2.0-rc.1", "a:b/c@0.2.0-rc.2", False),
+        ("a:b/c@1.0.0", "a:b/c@1.0.0+build.5", True),  # build metadata: the same version
+        ("a:b/c@1.0.0+build.5", "a:b/c@1.0.0", True),
         ("a:b/c@1.0.0", "a:b/c@1.1.0-rc.1", False),
         ("a:b/c@1.0.0", "a:b/d@1.0.0", False),  # another interface
         ("a:b/c@1.0.0", "x:b/c@1.0.0", False),
@@ -58,6 +62,25 @@ def test_compatibility_key_groups_one_track():
 def test_newest_picks_the_highest_version():
     names = ["wasi:io/error@0.2.0", "wasi:io/error@0.2.12", "wasi:io/error@0.2.9"]
     assert newest(names) == "wasi:io/error@0.2.12"
+    assert newest(["a:b/c@1.9.0", "a:b/c@1.10.0", "a:b/c@1.2.0"]) == "a:b/c@1.10.0"
+    assert newest(["plain"]) == newest(["plain", "plain"]) == "plain"
+
+
+def test_versions_keep_every_part():
+    v = Version.parse("1.2.3-rc.1+build.7")
+    assert (v.major, v.minor, v.patch, v.pre, v.build) == (1, 2, 3, "rc.1", "build.7")
+    assert str(v) == "1.2.3-rc.1+build.7"
+    assert str(Version.parse("0.2.0")) == "0.2.0"
+    assert Version.parse("1.2") is None and Version.parse("01.2.3") is None
+
+
+def test_tracks():
+    assert Version.parse("1.4.1").track() == Version.parse("1.0.0").track() == (1,)
+    assert Version.parse("0.2.9").track() == (0, 2) != Version.parse("0.3.0").track()
+    assert Version.parse("0.0.3").track() == (0, 0, 3)
+    assert Version.parse("1.0.0-rc.1").track() != Version.parse("1.0.0-rc.2").track()
+    assert compatibility_key("a:b/c@0.0.3") == "a:b/c@0.0.3"
+    assert compatibility_key("a:b/c@1.0.0-rc.1") == "a:b/c@1.0.0.rc.1"
 
 
 @pytest.mark.parametrize(

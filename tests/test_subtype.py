@@ -131,3 +131,101 @@ def test_two_resources_of_one_name_are_told_apart_by_the_bindings():
     )
     other = T.ResourceType("s", "a:b/c")
     assert str(check_type(other, one, Whose())) == "expected resource r of a:b/c, found resource s of a:b/c"
+
+
+def test_a_resource_is_expected():
+    r = T.ResourceType("r")
+    assert str(check_extern(func(), r, Bindings())) == "expected a resource, found func"
+    assert str(check_extern(U32, r, Bindings())) == "expected a resource, found type u32"
+    assert check_extern(T.NamedType("alias", r), r, Bindings()) is None  # a name for a resource
+    assert str(check_type(U32, r, Bindings())) == "expected resource r, found u32"
+
+
+def test_a_declared_resource_binds_once():
+    r = T.ResourceType("r")
+    expected = T.InstanceType({"a": r, "b": r})  # one resource exported under two names
+    x, y = T.ResourceType("x"), T.ResourceType("y")
+    assert check_extern(T.InstanceType({"a": x, "b": x}), expected, Bindings()) is None
+    assert str(check_extern(T.InstanceType({"a": x, "b": y}), expected, Bindings())) == (
+        "type b: expected resource r, found a different resource y")
+
+
+def test_a_named_type_is_expected():
+    t = T.NamedType("t", U32)
+    assert str(check_extern(func(), t, Bindings())) == "expected type t, found func"
+    assert check_extern(U32, t, Bindings()) is None
+    assert str(check_extern(U64, t, Bindings())) == "expected u32, found u64"
+
+
+def test_values():
+    assert check_extern(T.ValueExtern(U32), T.ValueExtern(U32), Bindings()) is None
+    assert str(check_extern(T.ValueExtern(STR), T.ValueExtern(U32), Bindings())) == (
+        "expected u32, found string")
+
+
+def test_components_compare_imports_and_exports_with_paths():
+    f, g = func(), func([("x", U32)])
+    expected = T.ComponentType({"a": f}, {"x": f})
+    assert str(check_extern(T.ComponentType({"a": g}, {"x": f}), expected, Bindings())) == (
+        "import a: expected 1 parameters (x), found 0")
+    assert str(check_extern(T.ComponentType({}, {}), expected, Bindings())) == "missing export x"
+    assert str(check_extern(T.ComponentType({}, {"x": g}), expected, Bindings())) == (
+        "export x: expected 0 parameters (none), found 1")
+
+
+def test_core_modules_compare_by_names_and_kinds():
+    fn = T.CoreFunc(("i32",), ())
+    expected = T.CoreModuleType({("env", "f"): fn}, {"run": fn, "memory": "memory"})
+    fits = T.CoreModuleType({}, {"run": fn, "memory": "memory", "extra": "global"})
+    assert check_extern(fits, expected, Bindings()) is None
+    more = T.CoreModuleType({("env", "g"): fn}, {"run": fn, "memory": "memory"})
+    assert str(check_extern(more, expected, Bindings())) == (
+        "core module imports env::g, which the expected type lacks")
+    less = T.CoreModuleType({}, {"run": fn})
+    assert str(check_extern(less, expected, Bindings())) == "core module is missing export memory"
+    other = T.CoreModuleType({}, {"run": "memory", "memory": "memory"})
+    assert str(check_extern(other, expected, Bindings())) == (
+        "core export run: expected func, found memory")
+
+
+def test_functions():
+    sync, fut = func([("x", U32)], U32), T.FuncType((("x", U32),), U32, True)
+    assert str(check_func(fut, sync, Bindings())) == "expected a synchronous function"
+    assert str(check_func(sync, fut, Bindings())) == "expected an async function"
+    assert str(check_func(func([("x", U64)], U32), sync, Bindings())) == (
+        "param x: expected u32, found u64")
+    assert str(check_func(func([("x", U32)]), sync, Bindings())) == (
+        "result: expected u32, found no result")
+    assert str(check_func(sync, func([("x", U32)]), Bindings())) == (
+        "result: expected no result, found u32")
+
+
+def test_every_compound_value_type_compares_its_parts():
+    b = Bindings()
+    r = T.ResourceType("r")
+    assert str(check_type(T.MapType(STR, U32), T.MapType(U32, U32), b)) == (
+        "map key: expected u32, found string")
+    assert str(check_type(T.MapType(U32, STR), T.MapType(U32, U32), b)) == (
+        "map value: expected u32, found string")
+    assert check_type(T.MapType(U32, U32), T.MapType(U32, U32), b) is None
+    assert str(check_type(T.StreamType(U32), T.StreamType(U64), b)) == (
+        "element: expected u64, found u32")
+    assert str(check_type(T.FutureType(None), T.FutureType(U32), b)) == (
+        "element: expected u32, found none")
+    assert str(check_type(T.ResultType(U32, U64), T.ResultType(U32, U32), b)) == (
+        "error: expected u32, found u64")
+    assert str(check_type(T.ResultType(None, None), T.ResultType(U32, None), b)) == (
+        "ok: expected u32, found none")
+    assert str(check_type(T.ListType(U32, 4), T.ListType(U32, 5), b)) == (
+        "expected list<u32, 5>, found list<u32, 4>")
+    assert str(check_type(T.TupleType((U32,)), T.TupleType((U32, U32)), b)) == (
+        "expected tuple<u32, u32>, found tuple<u32>")
+    assert str(check_type(T.BorrowType(T.ResourceType("s")), T.BorrowType(r), b)) == (
+        "expected resource r, found resource s")
+    assert check_type(T.OwnType(T.NamedType("alias", r)), T.OwnType(r), b) is None
+    assert str(check_type(func([("x", U64)]), func([("x", U32)]), b)) == (
+        "param x: expected u32, found u64")
+    assert str(check_type(instance(), instance(f=func()), b)) == "missing func f"
+    assert str(check_type(T.PRIMS["s8"], T.PRIMS["u8"], b)) == "expected u8, found s8"
+    assert str(check_type(T.OptionType(U32), T.ListType(U32), b)) == (
+        "expected list<u32>, found option<u32>")

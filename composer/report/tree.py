@@ -36,8 +36,9 @@ def build_tree(report: Report):  # type: ignore[no-untyped-def]
                 line += f" ← [cyan]{escape(e.target)}[/]"
                 if e.export_name and e.export_name != e.import_name:
                     line += f" [dim]export[/] {escape(e.export_name)}"
-                line += f" [dim]({escape(e.how)})[/]"
-            if e.semver:
+                # a semver bridge is what `how` says; it is marked in yellow, not repeated
+                line += f" [yellow]({escape(e.how)})[/]" if e.semver else f" [dim]({escape(e.how)})[/]"
+            if e.semver and e.target.startswith(HOST):
                 line += " [yellow]semver[/]"
             branch.add(line)
         if n.kind != "unused":

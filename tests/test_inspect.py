@@ -1,0 +1,151 @@
+"""`compose inspect` as users run it: the text (against `wasm-tools component wit`), the JSON,
+the colours on a terminal, and every sort an import or export can have."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+
+import pytest
+
+from conftest import compose_on_terminal, wasm_tools, wat, without_colours
+from witdiff import summarize_inspect, summarize_wasm_tools
+
+
+def inspect_proc(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "composer", "inspect", *args],
+                          capture_output=True, text=True)
+
+
+@pytest.mark.parametrize("name", ["value-types", "resources", "embed-seed-app"])
+def test_text_agrees_with_wasm_tools(small_fixtures, name):
+    path = small_fixtures[name]
+    proc = inspect_proc(str(path))
+    assert proc.returncode == 0 and proc.stderr == "", proc.stderr
+    ours = summarize_inspect(proc.stdout)
+    theirs = summarize_wasm_tools(wasm_tools("component", "wit", str(path)).stdout.decode())
+    assert ours and ours == theirs
+    assert proc.stdout.startswith(f"// {path}: component, {path.stat().st_size:,} bytes\n")
+
+
+def test_json_has_every_interface_function_and_type(small_fixtures):
+    path = small_fixtures["resources"]
+    proc = inspect_proc("--json", str(path))
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(proc.stdout)
+    assert (doc["file"], doc["size"], doc["imports"]) == (str(path), path.stat().st_size, [])
+    theirs = summarize_wasm_tools(wasm_tools("component", "wit", str(path)).stdout.decode())
+    for export in doc["exports"]:
+        expected = theirs[("export", export["name"])]
+        assert export["kind"] == "instance"
+        funcs = {m["name"]: m for m in export["exports"] if m["kind"] == "func"}
+        assert funcs.keys() == expected["funcs"].keys()
+        types = {m["name"] for m in export["exports"] if m["kind"] == "type"}
+        assert types == expected["types"]
+    counter = next(m for m in doc["exports"][0]["exports"] if m["name"] == "counter")
+    assert counter["bound"] == "sub resource"
+    merge = next(m for m in doc["exports"][0]["exports"] if m["name"] == "[static]counter.merge")
+    assert merge["params"] == [{"name": "a", "type": "borrow<counter>"},
+                               {"name": "b", "type": "borrow<counter>"}]
+    assert (merge["result"], merge["async"]) == ("counter", False)
+
+
+# One import or export of every sort, top-level (wasm-tools validates it with
+# `--features all`: values are gated).
+EVERY_SORT = """(component
+  (import "r" (type $r (sub resource)))
+  (type $u u32)
+  (import "t" (type $t (eq $u)))
+  (import "log" (func $log (param "msg" string)))
+  (import "v" (value $v string))
+  (import "c" (component $c (import "x" (func)) (export "y" (func (result u32)))))
+  (core type $mt (module
+    (import "env" "f" (func (param i32)))
+    (export "g" (func (result i32)))
+    (export "mem" (memory 1))))
+  (import "m" (core module $m (type $mt)))
+  (type $rec (record (field "a" u32) (field "b" string)))
+  (export "point" (type $rec))
+  (type $var (variant (case "none") (case "some" u32)))
+  (export "maybe" (type $var))
+  (type $enum (enum "red" "green"))
+  (export "color" (type $enum))
+  (type $flags (flags "read" "write"))
+  (export "perms" (type $flags))
+  (export "again" (type $t))
+  (export "mod" (core module $m))
+  (export "comp" (component $c))
+  (export "value" (value $v))
+)"""
+
+EVERY_SORT_TEXT = """\
+import r: type (sub resource);
+import t: type = u32;
+import log: func(msg: string);
+import v: value string;
+import c: component {
+  import x: func();
+  export y: func() -> u32;
+}
+import m: core module {
+  import env::f: (func (param i32));
+  export g: (func (result i32));
+  export mem: memory;
+}
+export point: type = record { a: u32, b: string };
+export maybe: type = variant { none, some(u32) };
+export color: type = enum { red, green };
+export perms: type = flags { read, write };
+export again: type = t;
+export mod: core module {
+  import env::f: (func (param i32));
+  export g: (func (result i32));
+  export mem: memory;
+}
+export comp: component {
+  import x: func();
+  export y: func() -> u32;
+}
+export value: value string;
+"""
+
+
+def test_every_sort_of_import_and_export(tmp_path):
+    path = tmp_path / "sorts.wasm"
+    path.write_bytes(wat(EVERY_SORT))
+    assert wasm_tools("validate", "--features", "all", str(path), check=False).returncode == 0
+    proc = inspect_proc(str(path))
+    assert proc.returncode == 0, proc.stderr
+    header, body = proc.stdout.split("\n", 2)[:2], proc.stdout.split("\n", 2)[2]
+    assert header[1] == "// 6 imports, 8 exports"
+    assert body == EVERY_SORT_TEXT
+    # the names and sorts are those wasm-tools sees
+    printed = wasm_tools("print", str(path)).stdout.decode()
+    theirs = re.findall(r'^  \((import|export) (?:\(;\d+;\) )?"([^"]+)" \((core module|\w+)',
+                        printed, re.M)
+    doc = json.loads(inspect_proc("--json", str(path)).stdout)
+    ours = [(d, e["name"], e["kind"]) for d in ("import", "export") for e in doc[d + "s"]]
+    assert ours == [(d, n, {"type": "type"}.get(s, s)) for d, n, s in theirs]
+    kinds = {e["name"]: e for e in doc["imports"] + doc["exports"]}
+    assert kinds["r"]["bound"] == "sub resource"
+    assert kinds["t"]["type"] == {"kind": "type", "type": "u32"}
+    assert kinds["m"]["imports"] == [{"module": "env", "name": "f", "kind": "(func (param i32))"}]
+    assert kinds["comp"]["exports"][0]["signature"] == "func() -> u32"
+    assert kinds["value"]["type"] == "string"
+    assert kinds["point"]["type"] == {
+        "kind": "record", "fields": [{"name": "a", "type": "u32"}, {"name": "b", "type": "string"}]}
+    assert kinds["maybe"]["type"] == {
+        "kind": "variant", "cases": [{"name": "none", "type": None}, {"name": "some", "type": "u32"}]}
+    assert kinds["color"]["type"] == {"kind": "enum", "cases": ["red", "green"]}
+    assert kinds["perms"]["type"] == {"kind": "flags", "flags": ["read", "write"]}
+    assert kinds["again"]["type"] == {"kind": "alias", "of": "t"}
+
+
+def test_on_a_terminal_the_text_is_coloured(small_fixtures):
+    path = small_fixtures["resources"]
+    status, shown, stderr = compose_on_terminal("inspect", str(path))
+    assert status == 0, stderr
+    assert "\x1b[" in shown  # styled
+    assert without_colours(shown) == inspect_proc(str(path)).stdout  # the same text

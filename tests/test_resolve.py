@@ -1,0 +1,240 @@
+"""resolve.py: the rules that choose what satisfies each import, and how each refusal reads.
+The composition-wide rules (transitive plugging, semver, ambiguity, cycles) are in
+test_compose.py; here are the config arguments, instances passed whole, and the rest."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from composer import compose as api
+from composer.compose import CompositionFailed
+
+from components import counter, write, write_wit
+from conftest import wasm_tools
+from test_compose import compose_cli, run_top, top_imports, valid
+
+# A dependency whose top-level exports are exactly what the interface `t:a/a` holds, so the
+# dependency instance itself can be passed for an import of it.
+GET_ONLY = """(component
+  (core module $m (func (export "f") (result i32) (i32.const {value})))
+  (core instance $i (instantiate $m))
+  (func (export "get") (result u32) (canon lift (core func $i "f"))))"""
+
+
+def test_two_dependencies_offering_an_import_only_by_semver_is_an_error_naming_both(tmp_path):
+    root = write(tmp_path, "root", counter(1, imports=("t:x/api@1.0.0",)))
+    d1 = write(tmp_path, "d1", counter(10, exports="t:x/api@1.1.0"))
+    d2 = write(tmp_path, "d2", counter(20, exports="t:x/api@1.2.0"))
+    out = tmp_path / "out.wasm"
+    code, err = compose_cli(root, "-d", d1, "-d", d2, "-o", out)
+    assert code == 1
+    assert (f"`t:x/api@1.0.0` is offered by more than one dependency: `{d1}` (`t:x/api@1.1.0`), "
+            f"`{d2}` (`t:x/api@1.2.0`)") in err
+    assert not out.exists()
+
+
+def test_of_one_dependencys_versions_the_newest_compatible_is_plugged(tmp_path):
+    root = write(tmp_path, "root", counter(1, imports=("t:x/api@1.0.0",)))
+    dep = write(tmp_path, "dep", counter(10, exports="t:x/api@1.1.0",
+                                         extra_exports=("t:x/api@1.3.0", "t:x/api@2.0.0")))
+    result = api.compose(root, [dep])
+    (edge,) = result.graph.edges(data=True)
+    assert edge[2]["export"] == "t:x/api@1.3.0" and edge[2]["semver"] is True
+
+
+# `t:a/a` (get -> u32) and `t:wide/w` (get -> u64)
+TWO_INTERFACES = """(component
+  (core module $m
+    (func (export "f32") (result i32) (i32.const 10))
+    (func (export "f64") (result i64) (i64.const 10)))
+  (core instance $i (instantiate $m))
+  (func $f32 (result u32) (canon lift (core func $i "f32")))
+  (func $f64 (result u64) (canon lift (core func $i "f64")))
+  (instance $a (export "get" (func $f32)))
+  (instance $w (export "get" (func $f64)))
+  (export "t:a/a@1.0.0" (instance $a))
+  (export "t:wide/w@1.0.0" (instance $w)))"""
+
+
+def _config(tmp_path: Path, body: str) -> Path:
+    cfg = tmp_path / "compose.yml"
+    cfg.write_text(body)
+    return cfg
+
+
+# Config arguments that cannot be honoured: the config, the message wasm-tools compose gives
+# too, and what we add to it (the path to the mismatch).
+CONFIG_ERRORS = {
+    "no such import": (
+        "definitions: [a.wasm]\ninstantiations:\n  root:\n    arguments:\n"
+        "      t:nope/x@1.0.0: a\n",
+        "component `root.wasm` has no import named `t:nope/x@1.0.0`",
+    ),
+    "export of an imported instance": (
+        "instantiations:\n  root:\n    arguments:\n"
+        "      t:a/a@1.0.0: {instance: elsewhere, export: t:a/a@1.0.0}\n",
+        "an explicit export `t:a/a@1.0.0` cannot be specified for imported instance `elsewhere`",
+    ),
+    "import not allowed": (
+        "disallow-imports: true\ninstantiations:\n  root:\n    arguments:\n"
+        "      t:a/a@1.0.0: elsewhere\n",
+        "a dependency named `elsewhere` could not be found and instance imports are not allowed",
+    ),
+    "no such export": (
+        "dependencies:\n  a: a.wasm\ninstantiations:\n  root:\n    arguments:\n"
+        "      t:a/a@1.0.0: {instance: a, export: t:zzz/q@1.0.0}\n",
+        "component `a.wasm` does not export an instance named `t:zzz/q@1.0.0`",
+    ),
+    "export of another type": (
+        "dependencies:\n  a: a.wasm\ninstantiations:\n  root:\n    arguments:\n"
+        "      t:a/a@1.0.0: {instance: a, export: t:wide/w@1.0.0}\n",
+        "component `a.wasm` exports an instance named `t:wide/w@1.0.0` but it is not compatible "
+        "with import `t:a/a@1.0.0` of component `root.wasm`",
+        ": func get: result: expected u32, found u64",
+    ),
+    "whole instance of another type": (
+        "dependencies:\n  w: w.wasm\ninstantiations:\n  root:\n    arguments:\n"
+        "      t:a/a@1.0.0: w\n",
+        "component `w.wasm` is not compatible with import `t:a/a@1.0.0` of component "
+        "`root.wasm`",
+        ": missing func get",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", CONFIG_ERRORS)
+def test_config_arguments_that_cannot_be_honoured(tmp_path, case):
+    body, message, *detail = CONFIG_ERRORS[case]
+    root = write(tmp_path, "root", counter(1, imports=("t:a/a@1.0.0",)))
+    write(tmp_path, "a", TWO_INTERFACES)
+    write(tmp_path, "w", counter(10, exports="t:wide/w@1.0.0", result="u64"))
+    cfg = _config(tmp_path, body)
+    out = tmp_path / "out.wasm"
+    code, err = compose_cli(root, "-c", cfg, "-o", out)
+    assert code == 1, err
+    assert message + "".join(detail) in err
+    assert not out.exists()
+    proc = wasm_tools("compose", str(root), "-c", str(cfg), "-o", str(tmp_path / "wt.wasm"),
+                      check=False)
+    assert proc.returncode != 0
+    assert message in proc.stderr.decode().replace(f"`{tmp_path}/", "`")
+
+
+def test_a_config_argument_may_pass_a_dependency_instance_whole(tmp_path):
+    root = write(tmp_path, "root", counter(1, imports=("t:a/a@1.0.0",)))
+    write(tmp_path, "g", GET_ONLY.format(value=41))
+    cfg = _config(tmp_path, "dependencies:\n  g: g.wasm\n"
+                            "instantiations:\n  root:\n    arguments:\n      t:a/a@1.0.0: g\n")
+    out = tmp_path / "out.wasm"
+    code, err = compose_cli(root, "-c", cfg, "-o", out, "-v")
+    assert code == 0, err
+    assert "satisfied by instance g (g.wasm), config" in err
+    assert run_top(out) == 42
+    assert '(with "t:a/a@1.0.0" (instance $g))' in wasm_tools("print", str(out)).stdout.decode()
+
+
+def test_a_config_argument_naming_no_dependency_is_imported_under_that_name(tmp_path):
+    root = write(tmp_path, "root", counter(1, imports=("t:a/a@1.0.0", "t:b/b@1.0.0")))
+    b = write(tmp_path, "b", counter(100, exports="t:b/b@1.0.0"))
+    cfg = _config(tmp_path, "instantiations:\n  root:\n    arguments:\n      t:a/a@1.0.0: my-a\n")
+    out = tmp_path / "out.wasm"
+    code, err = compose_cli(root, "-d", b, "-c", cfg, "-o", out, "-v")
+    assert code == 0, err
+    assert "config: instance `my-a` is imported from the host" in err
+    valid(out)
+    assert top_imports(out) == ["my-a"]
+
+
+def test_an_import_found_by_name_takes_the_dependency_instance_whole(tmp_path):
+    root = write(tmp_path, "root", counter(1, imports=("helper",)))
+    write(tmp_path, "helper", GET_ONLY.format(value=9))
+    out = tmp_path / "out.wasm"
+    code, err = compose_cli(root, "-o", out, "-v")
+    assert code == 0, err
+    assert "satisfied by instance helper (helper.wasm), by name" in err
+    assert run_top(out) == 10
+
+
+def test_dependencies_with_one_file_name_get_distinct_names(tmp_path):
+    (tmp_path / "x").mkdir()
+    (tmp_path / "y").mkdir()
+    root = write(tmp_path, "root", counter(1, imports=("t:a/a@1.0.0", "t:b/b@1.0.0")))
+    a = write(tmp_path / "x", "dep", counter(10, exports="t:a/a@1.0.0"))
+    b = write(tmp_path / "y", "dep", counter(100, exports="t:b/b@1.0.0"))
+    result = api.compose(root, [a, b])
+    assert sorted(n for n, d in result.graph.nodes(data=True) if d["kind"] == "instance") == [
+        "dep", "dep-2"]
+    out = tmp_path / "out.wasm"
+    out.write_bytes(result.data)
+    assert run_top(out) == 111
+
+
+def test_a_root_without_imports_has_nothing_to_compose(tmp_path):
+    root = write(tmp_path, "root", counter(1))
+    dep = write(tmp_path, "a", counter(10, exports="t:a/a@1.0.0"))
+    with pytest.raises(CompositionFailed) as e:
+        api.compose(root, [dep])
+    assert [p.message for p in e.value.plan.problems] == [
+        "component `root.wasm` does not import any instances"]
+
+
+def test_a_dependencys_import_of_the_wrong_type_names_the_importer(tmp_path):
+    root = write(tmp_path, "root", counter(1, imports=("t:a/a@1.0.0",)))
+    a = write(tmp_path, "a", counter(10, exports="t:a/a@1.0.0", imports=("t:b/b@1.0.0",)))
+    b = write(tmp_path, "b", counter(100, exports="t:b/b@1.0.0", result="u64"))
+    code, err = compose_cli(root, "-d", a, "-d", b, "-o", tmp_path / "out.wasm")
+    assert code == 1
+    assert ("error: `t:b/b@1.0.0` (imported by a.wasm) from b.wasm: func get: result: "
+            "expected u32, found u64") in err
+
+
+RESOURCE_WIT = """package t:r@1.0.0;
+interface types { resource r { constructor(); } }
+interface api { use types.{r}; make: func() -> r; }
+interface front { go: func() -> u32; }
+world mid { import types; import api; export front; }
+world root { import front; export run: func() -> u32; }
+world dep { export types; export api; }
+"""
+
+
+def test_a_resource_mismatch_only_the_link_phase_sees_names_the_importing_dependency(tmp_path):
+    root = write_wit(tmp_path, "root", RESOURCE_WIT, "root")
+    mid = write_wit(tmp_path, "mid", RESOURCE_WIT, "mid")
+    write_wit(tmp_path, "dep", RESOURCE_WIT, "dep")
+    cfg = _config(tmp_path, (
+        "definitions: [mid.wasm]\ndependencies:\n  dep: dep.wasm\n"
+        "instantiations:\n  mid:\n    arguments:\n"
+        "      t:r/types@1.0.0: {instance: first, export: t:r/types@1.0.0}\n"
+        "      t:r/api@1.0.0: {instance: second, export: t:r/api@1.0.0}\n"
+        "  first: {dependency: dep}\n  second: {dependency: dep}\n"
+    ))
+    code, err = compose_cli(root, "-c", cfg, "-o", tmp_path / "out.wasm")
+    assert code == 1, err
+    assert ("error: `t:r/api@1.0.0` (imported by mid.wasm) from dep.wasm: type r: expected "
+            "resource r of t:r/types@1.0.0 (exported by instance first)") in err
+    assert mid.exists()
+
+
+TYPES_WIT = """package t:p@1.0.0;
+world root { record point { x: u32, y: u32 } import make: func() -> point; export run: func(); }
+world dep { record point { x: u32, y: u32 } export make: func() -> point; }
+"""
+
+
+def test_top_level_functions_are_plugged_and_type_imports_merged_for_the_host(tmp_path):
+    # Types a world defines are imports of its components (`point` here, in both); `make`
+    # is plugged, the two `point`s become one import of the output.
+    root = write_wit(tmp_path, "root", TYPES_WIT, "root")
+    dep = write_wit(tmp_path, "dep", TYPES_WIT, "dep")
+    out = tmp_path / "out.wasm"
+    code, err = compose_cli(root, "-d", dep, "-o", out, "-v")
+    assert code == 0, err
+    assert "import `make`: satisfied by `make` of dep (dep.wasm), exact name" in err
+    assert "import `point`: no dependency offers it: left for the host" in err
+    valid(out)
+    assert top_imports(out) == ["point"]
+    text = wasm_tools("print", str(out)).stdout.decode()
+    assert text.count('(with "point" (type') == 2  # both instances get the one import
