@@ -17,8 +17,6 @@ command line, so the same inputs always give the same bytes.
 
 from __future__ import annotations
 
-from functools import cached_property
-
 from typing import Callable
 
 from . import types as T
@@ -98,12 +96,10 @@ class ComponentBuilder(TypeScope):
         self._item(S.ExportSection, Export(plain(name), SortIdx(sort, idx), None))
         return self._next(sort)
 
-    def custom(self, name: str, data: bytes) -> None:
+    def finish(self, names: bytes) -> bytes:
+        """The component, ending with its `component-name` section."""
         self._close()
-        self.sections.append(S.CustomSection(name, memoryview(data)))
-
-    def finish(self) -> bytes:
-        self._close()
+        self.sections.append(S.CustomSection(NAMESEC, memoryview(names)))
         return Component(tuple(self.sections)).encode()
 
 
@@ -115,7 +111,7 @@ def _import_sort(et: object) -> str:
 
 
 class Encoder:
-    def __init__(self, plan: Plan, import_components: bool = False) -> None:
+    def __init__(self, plan: Plan, import_components: bool) -> None:
         if plan.unifier is None:
             raise CompositionError("the plan was not linked")
         self.plan = plan
@@ -130,76 +126,56 @@ class Encoder:
         self.embedded: list = []  # resolve.ComponentFile, in the order they are embedded
 
     def encode(self) -> bytes:
-        for kind, name in self.item_order():
-            if kind == "host":
-                self.host_import(self.plan_host(name))
-            else:
-                self.ensure_components()
-                self.instance(self.plan.instances[name])
+        for h in self.host_order():
+            self.host_import(h)
         self.ensure_components()
+        for name in self.plan.order:
+            self.instance(self.plan.instances[name])
         self.root_exports()
-        self.names()
-        return self.out.finish()
+        return self.out.finish(self.names())
 
-    def names(self) -> None:
+    def names(self) -> bytes:
         """A `component-name` section: which embedded component and which instance is which,
         for debuggers and for `compose graph composed.wasm`."""
-        names = ComponentNames.build(
+        return ComponentNames.build(
             None,
             component={i: self.plan.files[n].path.name for n, i in self.component_index.items()},
             instance={i: n for n, i in self.instance_index.items()},
-        )
-        self.out.custom(NAMESEC, names.encode())
-
-    def plan_host(self, name: str) -> HostImport:
-        return self._hosts_by_name[name]
-
-    @cached_property
-    def _hosts_by_name(self) -> dict[str, HostImport]:
-        return {h.name: h for h in self.plan.host_imports}
+        ).encode()
 
     # -- order ---------------------------------------------------------------------------
 
-    def item_order(self) -> list[tuple[str, str]]:
-        """Host imports and instances, each after what its types or arguments need."""
+    def host_order(self) -> list[HostImport]:
+        """The imports of the output in first-use order, each after the imports its type
+        refers to. (Instances follow them all, in the plan's order: providers first.)"""
         import networkx as nx
 
+        hosts = {h.name: h for h in self.plan.host_imports}
+        rank = {name: i for i, name in enumerate(hosts)}
         g = nx.DiGraph()
-        rank: dict[tuple[str, str], tuple] = {}
-        for i, h in enumerate(self.plan.host_imports):
-            node = ("host", h.name)
-            g.add_node(node)
-            rank[node] = (0, i)
-            for dep in self._host_needs(h):
-                g.add_edge(dep, node)
-        wiring = self.plan.graph
-        for i, name in enumerate(self.plan.order):
-            node = ("instance", name)
-            g.add_node(node)
-            rank[node] = (1, i)
-            for provider, data in arguments(wiring, name).values():
-                if data["kind"] == "plug":
-                    g.add_edge(("instance", provider), node)
-                else:
-                    g.add_edge(("host", wiring.nodes[provider]["name"]), node)
+        for h in hosts.values():
+            g.add_node(h.name)
+            for need in self._host_needs(h):
+                g.add_edge(need, h.name)
         try:
-            return list(nx.lexicographical_topological_sort(g, key=lambda n: rank[n]))
+            return [hosts[n] for n in nx.lexicographical_topological_sort(g, key=rank.__getitem__)]
         except nx.NetworkXUnfeasible:
-            cycle = " -> ".join(f"{k} {n}" for (k, n), _ in nx.find_cycle(g))
-            raise CompositionError(f"the imports and instances of the output depend on each other: {cycle}") from None
+            names = [a for a, _ in nx.find_cycle(g)]
+            cycle = " -> ".join(f"`{n}`" for n in [*names, names[0]])
+            raise CompositionError(f"the imports of the output use each other's types: {cycle}") from None
 
-    def _host_needs(self, h: HostImport) -> set[tuple[str, str]]:
+    def _host_needs(self, h: HostImport) -> set[str]:
         """The other host imports whose types `h`'s type refers to.
 
         (Type names an instance inside the output exports are written out structurally;
         resources it defines cannot appear in imports at all: merge.py refuses those.)
         """
-        needs: set[tuple[str, str]] = set()
+        needs: set[str] = set()
         for ext, ctx in h.typed_parts():
             for obj in referenced(ext):
                 owner = self.u.owner(inst_ident(ctx, obj))
                 if owner is not None and owner[0] == "host" and owner[1] != h.name:
-                    needs.add(("host", owner[1]))
+                    needs.add(owner[1])
         return needs
 
     # -- host imports ----------------------------------------------------------------------

@@ -29,7 +29,6 @@ from __future__ import annotations
 from collections import deque
 from functools import cached_property
 from pathlib import Path
-from typing import Callable
 
 from . import types as T
 from .config import Argument, Config
@@ -78,7 +77,7 @@ class Host(Record):
     name: str  # the imported name; instance imports are merged later
 
 
-class Instance(Record, mutable=True):
+class Instance(Record):
     name: str
     file: ComponentFile
     index: int  # discovery order: the root is 0
@@ -127,18 +126,16 @@ class Resolver:
     def __init__(
         self,
         root: Path,
-        dependencies: list[Path] = (),  # type: ignore[assignment]
-        search_paths: list[Path] = (),  # type: ignore[assignment]
-        config: Config | None = None,
-        disallow_imports: bool = False,
-        loader: Callable[[Path], Loaded] = load_component,
+        dependencies: list[Path],
+        search_paths: list[Path],
+        config: Config | None,
+        disallow_imports: bool,
     ) -> None:
         self.root_path = Path(root)
         self.dep_paths = [Path(p) for p in dependencies]
         self.config = config or Config()
         self.search_paths = [Path(p) for p in search_paths]
         self.disallow = disallow_imports or self.config.disallow_imports
-        self.load = loader
         self.files: dict[str, ComponentFile] = {}
         self.by_path: dict[Path, ComponentFile] = {}
         self.providers: list[ComponentFile] = []
@@ -158,7 +155,7 @@ class Resolver:
         known = self.by_path.get(key)
         if known is not None:
             return known
-        loaded = self.load(path)
+        loaded = load_component(path)
         self.files_read.append(path)
         f = ComponentFile(_unique(name, self.files), path, loaded, origin, import_name)
         self.files[f.name] = f
@@ -386,9 +383,14 @@ class Resolver:
             return
         f = provider.file
         actual = f.exports.get(arg.export)
-        if actual is None or T.sort_of(actual) != T.sort_of(expected):
+        sort = T.sort_of(expected)
+        if actual is None:
             self._problem(inst, name, f"component `{f.display}` does not export "
-                                      f"{T.a_sort(T.sort_of(expected))} named `{arg.export}`")
+                                      f"{T.a_sort(sort)} named `{arg.export}`")
+            return
+        if T.sort_of(actual) != sort:
+            self._problem(inst, name, f"component `{f.display}` exports `{arg.export}` as "
+                                      f"{T.a_sort(T.sort_of(actual))}, not as {T.a_sort(sort)}")
             return
         mismatch = check_extern(actual, expected, NameBindings())
         if mismatch:
@@ -410,10 +412,10 @@ class Resolver:
 
 def resolve(
     root: Path | str,
-    dependencies: list[Path | str] = (),  # type: ignore[assignment]
-    search_paths: list[Path | str] = (),  # type: ignore[assignment]
-    config: Config | None = None,
-    disallow_imports: bool = False,
+    dependencies: list[Path | str],
+    search_paths: list[Path | str],
+    config: Config | None,
+    disallow_imports: bool,
 ) -> Plan:
     """Decide the wiring, then link it (see the module docstring)."""
     resolver = Resolver(

@@ -34,9 +34,8 @@ def host_ident(import_name: str, export: str) -> Ident:
 class Unifier:
     def __init__(self) -> None:
         self.parent: dict[Hashable, Hashable] = {}
-        # identity -> (kind, ...) where the output can refer to it
+        # class root -> (kind, ...) where the output can refer to the class
         self.owners: dict[Hashable, tuple] = {}
-        # keep the objects alive while their ids are used as keys
 
     def find(self, x: Hashable) -> Hashable:
         parent = self.parent
@@ -51,26 +50,24 @@ class Unifier:
         ra, rb = self.find(a), self.find(b)
         if ra == rb:
             return
-        # keep the root with an owner, preferring a host owner
-        if _rank(self.owners.get(rb)) > _rank(self.owners.get(ra)):
-            ra, rb = rb, ra
         self.parent[rb] = ra
-        if ra not in self.owners and rb in self.owners:
-            self.owners[ra] = self.owners[rb]
+        self._offer(ra, self.owners.pop(rb, None))
 
     def set_owner(self, ident: Hashable, owner: tuple) -> None:
-        root = self.find(ident)
-        if _rank(owner) > _rank(self.owners.get(root)):
-            self.owners[root] = owner
+        self._offer(self.find(ident), owner)
 
     def owner(self, ident: Hashable) -> tuple | None:
         return self.owners.get(self.find(ident))
 
-
-def _rank(owner: tuple | None) -> int:
-    if owner is None:
-        return 0
-    return 2 if owner[0] == "host" else 1
+    def _offer(self, root: Hashable, owner: tuple | None) -> None:
+        """Keep the owner the output can best name a class by: an import of the host
+        before an instance's export (an import of the output cannot use what the output
+        defines), else the first one known."""
+        if owner is None:
+            return
+        kept = self.owners.get(root)
+        if kept is None or (owner[0] == "host" and kept[0] != "host"):
+            self.owners[root] = owner
 
 
 class UnifiedBindings(Bindings):

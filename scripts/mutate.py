@@ -241,17 +241,16 @@ class TestMap:
         self.durations = durations
 
     def tests_for(self, module: str, line: int, slow: float) -> list[str] | None:
-        """Tests executing `line`, fastest first; [] if none; None if only at import time.
+        """Tests executing `line`, fastest first; [] if none; None if it ran at import time.
 
         Tests slower than `slow` seconds are left out when quicker ones cover the line too.
         """
         contexts = self.lines.get(module, {}).get(line)
         if not contexts:
             return []
-        named = {c for c in contexts if c}
-        if not named:
+        if "" in contexts:  # run while the tests were collected: every test may depend on it
             return None
-        return self._quick_first(named, slow)
+        return self._quick_first(set(contexts), slow)
 
     def all_tests(self, slow: float) -> list[str]:
         return self._quick_first(set(self.durations), slow)
@@ -373,10 +372,11 @@ class Worker:
         took = time.monotonic() - started
         if proc.returncode == 0:
             return Outcome(m.key, "survived", took, len(tests))
-        if proc.returncode in (1, 2):  # a test failed, or the mutant broke collection/import
-            failed = next((line for line in proc.stdout.splitlines() if line.startswith(("FAILED", "ERROR"))), "")
-            return Outcome(m.key, "killed", took, len(tests), failed[:200])
-        return Outcome(m.key, "error", took, len(tests), (proc.stdout + proc.stderr)[-400:])
+        if proc.returncode == 5:  # no tests ran: the selection is wrong, not the mutant
+            return Outcome(m.key, "error", took, len(tests), (proc.stdout + proc.stderr)[-400:])
+        # 1: a test failed; 2-4: the mutant broke importing or collecting the tests
+        failed = next((line for line in proc.stdout.splitlines() if line.startswith(("FAILED", "ERROR"))), "")
+        return Outcome(m.key, "killed", took, len(tests), failed[:200] or f"exit {proc.returncode}")
 
 
 def load_equivalent() -> dict[tuple[str, str, str], str]:

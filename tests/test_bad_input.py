@@ -76,6 +76,50 @@ BYTE_CASES = [
 ]
 
 
+# The whole message: the path of productions, each named after Binary.md's, down to the field.
+PATH_CASES = [
+    pytest.param(
+        PREAMBLE + section(7, b"\x01" + b"\x42\x01" + b"\x04" + b"\x00\x02a\xff" + b"\x01\x00"),
+        "offset 0x11: type section at 0x8 > type[0] > instance-type.decls > instancedecl[0] > "
+        "export-declarator.decl > export-decl.nameattrs > nameattributes: invalid UTF-8 in a "
+        "name: invalid start byte", id="name in an instance type"),
+    pytest.param(
+        PREAMBLE + section(7, b"\x01" + b"\x42\x80\x08"),
+        "offset 0xc: type section at 0x8 > type[0] > instance-type.decls: instancedecl count 1024 "
+        "is larger than the 0 bytes left", id="declarator count"),
+    pytest.param(
+        PREAMBLE + section(7, b"\x00\x6f\x6f"),
+        "offset 0xb: type section at 0x8: 2 unexpected bytes after the end of the type section",
+        id="bytes after the items"),
+    pytest.param(
+        PREAMBLE + section(3, b"\x01" + b"\x5f\x01\x7f\x02"),
+        "offset 0xe: core type section at 0x8 > core type[0] > core-struct-type.fields > "
+        "field-type[0] > field-type.mutable: expected 0x00 or 0x01, found 0x02",
+        id="a flag byte of 2"),
+]
+
+
+@pytest.mark.parametrize("data, message", PATH_CASES)
+def test_errors_name_the_path_to_the_field(tmp_path, data, message):
+    path = tmp_path / "bad.wasm"
+    path.write_bytes(data)
+    code, err = run_inspect(path)
+    assert (code, err) == (1, f"error: {path}: {message}\n")
+
+
+def test_only_type_scopes_count_as_nesting(tmp_path):
+    # 200 instance types side by side, and one nested 90 deep: both within the limit of 100
+    flat = b"".join(b"\x42\x00" for _ in range(200))
+    deep = b"\x42\x00"
+    for _ in range(90):
+        deep = b"\x42\x01\x01" + deep
+    for name, types in (("flat", encode_u(200) + flat), ("deep", b"\x01" + deep)):
+        path = tmp_path / f"{name}.wasm"
+        path.write_bytes(PREAMBLE + section(7, types))
+        code, err = run_inspect(path)
+        assert (code, err) == (0, ""), name
+
+
 @pytest.mark.parametrize("data, fragments, offset", BYTE_CASES)
 def test_malformed_bytes(tmp_path, data, fragments, offset):
     path = tmp_path / "bad.wasm"

@@ -70,15 +70,6 @@ def test_s33_overflow_is_refused():
     assert "too large" in e.value.message
 
 
-def test_s64_limits():
-    assert Reader(encode_s(-(2**63))).s64() == -(2**63)
-    assert Reader(encode_s(2**63 - 1)).s64() == 2**63 - 1
-    with pytest.raises(BinaryError):
-        Reader(b"\xff" * 9 + b"\x01").s64()  # 10th byte must be 0x00 or 0x7f
-    with pytest.raises(BinaryError):
-        Reader(b"\x80" * 10 + b"\x00").s64()
-
-
 @pytest.mark.parametrize("value", [0, 1, 63, 64, 127, 128, 2**14, 2**32 - 1, 2**64 - 1])
 def test_unsigned_round_trip(value):
     r = Reader(encode_u(value))
@@ -129,7 +120,8 @@ def test_sub_reader_is_bounded():
     assert r.byte() == 3
     with pytest.raises(BinaryError) as e:
         r.sub(5)
-    assert "runs past the end" in e.value.message
+    assert e.value.message == "size 5 runs past the end of the data (1 bytes left)"
+    assert e.value.offset == 3
 
 
 def test_bytes_are_views_not_copies():
@@ -146,3 +138,77 @@ def test_nesting_limit():
     with pytest.raises(BinaryError) as e:
         r.nested()
     assert "nesting deeper" in e.value.message
+
+
+def test_nesting_is_counted_up_and_down():
+    r = Reader(b"")
+    for _ in range(50):
+        r.nested()
+    for _ in range(50):
+        r.unnest()
+    for _ in range(MAX_NESTING):  # the whole depth is available again, no more
+        r.nested()
+    with pytest.raises(BinaryError):
+        r.nested()
+
+
+def test_reads_stop_at_the_end_of_a_sub_reader():
+    r = Reader(b"\x01\x02\x03\x04\x05", base=0x10)
+    sub = r.sub(3)
+    sub.byte()
+    with pytest.raises(BinaryError) as e:
+        sub.bytes(3)  # 2 left in the sub-reader, though the data goes on
+    assert (e.value.message, e.value.offset) == ("needed 3 bytes, only 2 left", 0x11)
+    assert bytes(sub.bytes(2)) == b"\x02\x03"
+    with pytest.raises(BinaryError) as e:
+        sub.peek()
+    assert (e.value.message, e.value.offset) == ("unexpected end of data", 0x13)
+    with pytest.raises(BinaryError):
+        sub.byte()
+    assert r.peek() == 4
+
+
+@pytest.mark.parametrize("read", ["u32", "s33", "u64"])
+def test_integers_stop_at_the_end_of_a_sub_reader(read):
+    # the sub-reader ends inside the integer; the bytes after it are not read
+    r = Reader(b"\x00\x80\x01", base=0x20)
+    r.byte()
+    sub = r.sub(1)
+    with pytest.raises(BinaryError) as e:
+        getattr(sub, read)()
+    assert e.value.message == "unexpected end of data in a LEB128 integer"
+    assert e.value.offset == 0x22
+
+
+def test_signed_errors_are_at_the_start_of_the_integer():
+    r = Reader(b"\x00" + b"\x80" * 5 + b"\x00", base=0x30)
+    r.byte()
+    with pytest.raises(BinaryError) as e:
+        r.s33()
+    assert (e.value.message, e.value.offset) == ("integer representation too long for s33", 0x31)
+    r = Reader(b"\x00" + encode_s(2**32), base=0x30)
+    r.byte()
+    with pytest.raises(BinaryError) as e:
+        r.s33()
+    assert (e.value.message, e.value.offset) == ("integer too large for s33", 0x31)
+
+
+def test_the_widths_are_exact():
+    assert Reader(encode_s(2**32 - 1)).s33() == 2**32 - 1
+    assert Reader(encode_s(-(2**32))).s33() == -(2**32)
+    with pytest.raises(BinaryError, match="too large for s33"):
+        Reader(encode_s(-(2**32) - 1)).s33()
+    assert Reader(encode_u(2**64 - 1)).u64() == 2**64 - 1
+    with pytest.raises(BinaryError, match="too large for u64"):
+        Reader(b"\xff" * 9 + b"\x02").u64()
+    with pytest.raises(BinaryError, match="too long for u64"):
+        Reader(b"\x80" * 10 + b"\x00").u64()
+
+
+def test_a_vector_of_one_byte_items_may_fill_the_data_exactly():
+    r = Reader(encode_u(3) + b"abc")
+    assert r.count("letter") == 3
+    r = Reader(encode_u(2) + b"abcde")  # items of at least 3 bytes: 6 do not fit in 5
+    with pytest.raises(BinaryError, match="import count 2 is larger than the 5 bytes left"):
+        r.count("import", 3)
+    assert Reader(encode_u(2) + b"abcdef").count("import", 3) == 2

@@ -122,6 +122,16 @@ def test_config_arguments_that_cannot_be_honoured(tmp_path, case):
     assert message in proc.stderr.decode().replace(f"`{tmp_path}/", "`")
 
 
+def test_a_config_argument_naming_an_export_of_another_sort(tmp_path):
+    root = write(tmp_path, "root", counter(1, imports=("t:a/a@1.0.0",)))
+    write(tmp_path, "g", GET_ONLY.format(value=1))
+    cfg = _config(tmp_path, "dependencies:\n  g: g.wasm\ninstantiations:\n  root:\n    arguments:\n"
+                            "      t:a/a@1.0.0: {instance: g, export: get}\n")
+    code, err = compose_cli(root, "-c", cfg, "-o", tmp_path / "out.wasm")
+    assert (code, err) == (1, "error: component `g.wasm` exports `get` as a func, not as an "
+                              "instance\n")
+
+
 def test_a_config_argument_may_pass_a_dependency_instance_whole(tmp_path):
     root = write(tmp_path, "root", counter(1, imports=("t:a/a@1.0.0",)))
     write(tmp_path, "g", GET_ONLY.format(value=41))
@@ -158,17 +168,18 @@ def test_an_import_found_by_name_takes_the_dependency_instance_whole(tmp_path):
 
 
 def test_dependencies_with_one_file_name_get_distinct_names(tmp_path):
-    (tmp_path / "x").mkdir()
-    (tmp_path / "y").mkdir()
-    root = write(tmp_path, "root", counter(1, imports=("t:a/a@1.0.0", "t:b/b@1.0.0")))
-    a = write(tmp_path / "x", "dep", counter(10, exports="t:a/a@1.0.0"))
-    b = write(tmp_path / "y", "dep", counter(100, exports="t:b/b@1.0.0"))
-    result = api.compose(root, [a, b])
-    assert sorted(n for n, d in result.graph.nodes(data=True) if d["kind"] == "instance") == [
-        "dep", "dep-2"]
+    names = ("a", "b", "c")
+    root = write(tmp_path, "root", counter(1, imports=tuple(f"t:{n}/{n}@1.0.0" for n in names)))
+    deps = []
+    for i, n in enumerate(names):
+        (tmp_path / n).mkdir()
+        deps.append(write(tmp_path / n, "dep", counter(10 ** (i + 1), exports=f"t:{n}/{n}@1.0.0")))
+    result = api.compose(root, deps)
+    instances = [n for n, d in result.graph.nodes(data=True) if d["kind"] == "instance"]
+    assert instances == ["dep", "dep-2", "dep-3"]
     out = tmp_path / "out.wasm"
     out.write_bytes(result.data)
-    assert run_top(out) == 111
+    assert run_top(out) == 1111
 
 
 def test_a_root_without_imports_has_nothing_to_compose(tmp_path):
@@ -238,3 +249,41 @@ def test_top_level_functions_are_plugged_and_type_imports_merged_for_the_host(tm
     assert top_imports(out) == ["point"]
     text = wasm_tools("print", str(out)).stdout.decode()
     assert text.count('(with "point" (type') == 2  # both instances get the one import
+
+
+def test_dependencies_named_by_an_import_are_found_beside_the_config(tmp_path):
+    (tmp_path / "conf").mkdir()
+    root = write(tmp_path, "root", counter(1, imports=("helper",)))
+    write(tmp_path / "conf", "helper", GET_ONLY.format(value=4))
+    cfg = tmp_path / "conf" / "compose.yml"
+    cfg.write_text("skip-validation: false\n")
+    out = tmp_path / "out.wasm"
+    code, err = compose_cli(root, "-c", cfg, "-o", out)
+    assert code == 0, err
+    assert run_top(out) == 5
+    code, err = compose_cli(root, "-o", tmp_path / "o2.wasm")  # without it, nobody looks there
+    assert code == 1 and "no dependencies of component `root.wasm` were found" in err
+
+
+MISMATCHED_RESOURCE = """package t:a@1.0.0;
+interface x { resource r; }
+interface y { resource r; }
+interface api-root { use x.{r}; make: func() -> r; }
+interface api-dep { use y.{r}; make: func() -> r; }
+world root { import x; import api: interface { use x.{r}; make: func() -> r; } export run: func(); }
+world dep { export y; export api: interface { use y.{r}; make: func() -> r; } }
+"""
+
+
+def test_resources_of_other_interfaces_are_told_apart_by_the_resolver(tmp_path):
+    # `r` of t:a/x against `r` of t:a/y: refused when the wiring is chosen, naming the
+    # dependency (the report draws it as a rejected dependency), not only when linking
+    from composer.compose import plan_composition
+
+    root = write_wit(tmp_path, "root", MISMATCHED_RESOURCE, "root")
+    dep = write_wit(tmp_path, "dep", MISMATCHED_RESOURCE, "dep")
+    plan = plan_composition(root, [dep])
+    (problem,) = plan.problems
+    assert (problem.import_name, problem.provider, problem.export) == ("api", "dep", "api")
+    assert problem.message == ("`api` from dep.wasm: type r: expected resource r of "
+                               "t:a/x@1.0.0, found resource r of t:a/y@1.0.0")

@@ -23,5 +23,7 @@ def test_name_and_sized():
     w = Writer()
     w.name("ab")
     w.sized(lambda inner: inner.bytes(b"xyz"))
-    w.vec([1, 2], lambda ww, v: ww.u32(v))
-    assert w.getvalue() == b"\x02ab" + b"\x03xyz" + b"\x02\x01\x02"
+    w.u32(300)
+    w.u64(2**40)
+    w.s33(-65)
+    assert w.getvalue() == (b"\x02ab" + b"\x03xyz" + b"\xac\x02" + encode_u(2**40) + b"\xbf\x7f")

@@ -13,6 +13,7 @@ dispatches on the first byte; each alternative declares the prefix bytes it owns
 from __future__ import annotations
 
 import re
+from types import FunctionType
 from typing import Any, Callable, ClassVar, Iterable, Protocol, Sequence
 
 from ..errors import BinaryError
@@ -35,9 +36,9 @@ CodecSpec = Codec | Callable[[], Codec]
 def _resolve(spec: "CodecSpec | type[Production]") -> Codec:
     if isinstance(spec, type) and issubclass(spec, Production):
         return _ProductionCodec(spec)
-    if hasattr(spec, "read") and hasattr(spec, "write"):
-        return spec  # type: ignore[return-value]
-    return _resolve(spec())  # type: ignore[operator]
+    if isinstance(spec, FunctionType):  # given lazily
+        return _resolve(spec())
+    return spec  # type: ignore[return-value]
 
 
 def _production_name(cls_name: str) -> str:
@@ -142,22 +143,6 @@ class _U32:
         w.u32(value)
 
 
-class _U64:
-    def read(self, r: Reader) -> int:
-        return r.u64()
-
-    def write(self, w: Writer, value: int) -> None:
-        w.u32(value)
-
-
-class _S33:
-    def read(self, r: Reader) -> int:
-        return r.s33()
-
-    def write(self, w: Writer, value: int) -> None:
-        w.s33(value)
-
-
 class _Byte:
     def read(self, r: Reader) -> int:
         return r.byte()
@@ -201,8 +186,6 @@ class _SizedBytes:
 
 
 U32: Codec = _U32()
-U64: Codec = _U64()
-S33: Codec = _S33()
 BYTE: Codec = _Byte()
 NAME: Codec = _Name()
 BOOL: Codec = _Bool()
@@ -218,7 +201,7 @@ class Vec:
         self.spec = item
         self.item: Codec | None = None
         self.what = what
-        self.min_size = min_size
+        self.min_size = min_size  # bytes each item takes at least: counts that cannot fit are refused
 
     def _item(self) -> Codec:
         if self.item is None:
@@ -232,7 +215,6 @@ class Vec:
         item = self._item()
         n = r.count(self.what, self.min_size)
         out = []
-        i = 0
         try:
             for i in range(n):
                 out.append(item.read(r))
@@ -257,25 +239,26 @@ class Opt:
         self.spec = item
         self.item: Codec | None = None
 
-    def read(self, r: Reader) -> Any:
+    def _item(self) -> Codec:
         if self.item is None:
             self.item = codec_of(self.spec)
+        return self.item
+
+    def read(self, r: Reader) -> Any:
         start = r.offset
         b = r.byte()
         if b == 0:
             return None
         if b == 1:
-            return self.item.read(r)
+            return self._item().read(r)
         raise BinaryError(f"expected 0x00 or 0x01 for an optional, found {b:#04x}", start)
 
     def write(self, w: Writer, value: Any) -> None:
-        if self.item is None:
-            self.item = codec_of(self.spec)
         if value is None:
             w.byte(0)
         else:
             w.byte(1)
-            self.item.write(w, value)
+            self._item().write(w, value)
 
 
 class Choice:

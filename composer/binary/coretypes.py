@@ -150,9 +150,10 @@ class Limits(Production):
 
     def write(self, w: Writer) -> None:
         w.byte(self.flags)
-        w.u32(self.min)
+        wide = w.u64 if self.flags & 0x04 else w.u32
+        wide(self.min)
         if self.max is not None:
-            w.u32(self.max)
+            wide(self.max)
         if self.page_size_log2 is not None:
             w.u32(self.page_size_log2)
 

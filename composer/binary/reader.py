@@ -8,6 +8,8 @@ every failure as a `BinaryError` at the absolute file offset.
 
 from __future__ import annotations
 
+import math
+
 from ..errors import BinaryError
 
 # Deepest nesting of component/instance/module types and nested components we decode. Real
@@ -41,10 +43,6 @@ class Reader:
         """Absolute offset of the next byte in the file."""
         return self.base + self.pos
 
-    @property
-    def remaining(self) -> int:
-        return self.end - self.pos
-
     def at_end(self) -> bool:
         return self.pos >= self.end
 
@@ -65,12 +63,11 @@ class Reader:
         self.pos += length
         return sub
 
-    def nested(self) -> "Reader":
+    def nested(self) -> None:
         """Enter one more level of type or component nesting (checked against MAX_NESTING)."""
         if self.depth >= MAX_NESTING:
             raise self.error(f"nesting deeper than {MAX_NESTING} levels")
         self.depth += 1
-        return self
 
     def unnest(self) -> None:
         self.depth -= 1
@@ -108,7 +105,7 @@ class Reader:
             self.pos = pos + 1
             return data[pos]
         start = pos
-        max_bytes = (bits + 6) // 7
+        max_bytes = math.ceil(bits / 7)
         result = shift = 0
         for i in range(max_bytes):
             if pos >= end:
@@ -131,7 +128,7 @@ class Reader:
     def _signed(self, bits: int) -> int:
         data, pos, end = self.data, self.pos, self.end
         start = pos
-        max_bytes = (bits + 6) // 7
+        max_bytes = math.ceil(bits / 7)
         result = shift = 0
         for i in range(max_bytes):
             if pos >= end:
@@ -162,20 +159,9 @@ class Reader:
     def u64(self) -> int:
         return self._unsigned(64)
 
-    def s32(self) -> int:
-        return self._signed(32)
-
     def s33(self) -> int:
         return self._signed(33)
 
-    def s64(self) -> int:
-        return self._signed(64)
-
-    def f32(self) -> memoryview:
-        return self.bytes(4)
-
-    def f64(self) -> memoryview:
-        return self.bytes(8)
 
     # -- composites ----------------------------------------------------------------------
 

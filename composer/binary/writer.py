@@ -6,9 +6,7 @@ toolchain built on it) writes; that is what makes decode-then-encode byte-identi
 
 from __future__ import annotations
 
-from typing import Callable, Iterable, TypeVar
-
-T = TypeVar("T")
+from typing import Callable
 
 
 def encode_u(value: int) -> bytes:
@@ -49,9 +47,6 @@ class Writer:
     def getvalue(self) -> bytes:
         return bytes(self.buf)
 
-    def __len__(self) -> int:
-        return len(self.buf)
-
     def byte(self, b: int) -> None:
         self.buf.append(b)
 
@@ -69,18 +64,11 @@ class Writer:
     def s33(self, value: int) -> None:
         self.buf += encode_s(value)
 
-    s32 = s64 = s33
 
     def name(self, text: str) -> None:
         raw = text.encode("utf-8")
         self.u32(len(raw))
         self.buf += raw
-
-    def vec(self, items: Iterable[T], write_item: Callable[["Writer", T], None]) -> None:
-        items = list(items)
-        self.u32(len(items))
-        for item in items:
-            write_item(self, item)
 
     def sized(self, write_body: Callable[["Writer"], None]) -> None:
         """Write `u32 size` followed by what `write_body` writes (a section payload)."""

@@ -1,0 +1,62 @@
+"""encode.py: the shape of what is written. Outputs are validated and run throughout the
+suite; here, what validity alone does not show."""
+
+from __future__ import annotations
+
+import pytest
+
+from composer.binary.component import Component
+from composer.binary.sections import ComponentSection, CoreModuleSection, CustomSection
+from composer.compose import compose, plan_composition
+from composer.encode import encode_plan
+from composer.errors import CompositionError
+
+from components import counter, write
+
+
+def test_items_of_one_kind_in_a_row_share_one_section(small_fixtures):
+    data = compose(small_fixtures["seed-app"], [small_fixtures["seed-ops"]]).data
+    sections = Component.decode(data).sections
+    whole = (ComponentSection, CoreModuleSection, CustomSection)
+    kinds = [type(s) for s in sections]
+    for before, after in zip(kinds, kinds[1:]):
+        assert before is not after or before in whole, before.__name__
+    assert len(sections) < 20  # imports, components, instances, aliases, exports, names
+
+
+def test_the_output_has_the_documented_layout(small_fixtures):
+    """Host imports (with their types) first, then the embedded components, then the
+    instances and the root's exports, then the names."""
+    from composer.binary.sections import ExportSection, ImportSection, InstanceSection
+
+    data = compose(small_fixtures["seed-app"], [small_fixtures["seed-ops"]]).data
+    sections = list(Component.decode(data).sections)
+    first_component = next(i for i, s in enumerate(sections) if isinstance(s, ComponentSection))
+    last_import = max(i for i, s in enumerate(sections) if isinstance(s, ImportSection))
+    first_instance = next(i for i, s in enumerate(sections) if isinstance(s, InstanceSection))
+    assert last_import < first_component < first_instance
+    assert sum(isinstance(s, ComponentSection) for s in sections) == 2
+    assert isinstance(sections[-2], ExportSection) and isinstance(sections[-1], CustomSection)
+
+
+def test_an_unlinked_plan_is_not_encoded(tmp_path):
+    root = write(tmp_path, "root", counter(1, imports=("t:a/a@1.0.0",)))
+    a = write(tmp_path, "a", counter(10, exports="t:a/a@1.0.0", result="u64"))
+    plan = plan_composition(root, [a])  # refused by the resolver: never linked
+    assert plan.problems and plan.unifier is None
+    with pytest.raises(CompositionError, match="the plan was not linked"):
+        encode_plan(plan)
+
+
+def test_each_component_is_embedded_once_in_first_use_order(tmp_path):
+    # `one` and `two` are two instances of shared.wasm; b.wasm comes after them
+    root = write(tmp_path, "root", counter(1, imports=("one", "two", "t:b/b@1.0.0")))
+    write(tmp_path, "shared", counter(10, exports="unused"))
+    b = write(tmp_path, "b", counter(100, exports="t:b/b@1.0.0"))
+    cfg = tmp_path / "compose.yml"
+    cfg.write_text("instantiations:\n  one: {dependency: shared}\n  two: {dependency: shared}\n")
+    plan = plan_composition(root, [b], config=cfg)
+    data, embedded = encode_plan(plan)
+    assert [f.name for f in embedded] == ["root", "shared", "b"]
+    components = [s for s in Component.decode(data).sections if isinstance(s, ComponentSection)]
+    assert [bytes(s.data) for s in components] == [f.loaded.data for f in embedded]
