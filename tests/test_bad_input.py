@@ -88,6 +88,18 @@ PATH_CASES = [
         "offset 0xc: type section at 0x8 > type[0] > instance-type.decls: instancedecl count 1024 "
         "is larger than the 0 bytes left", id="declarator count"),
     pytest.param(
+        PREAMBLE + section(8, b"\x01\x00\x01\x00\x00\x00"),
+        "offset 0xc: canon section at 0x8 > canon[0]: expected byte 0x00 in lift, found 0x01",
+        id="the second byte of a two-byte tag"),
+    pytest.param(
+        PREAMBLE + section(11, b"\x01\x00\x01e\x09\x00\x00"),
+        "offset 0xe: export section at 0x8 > export[0] > export.item > sort-idx.sort: "
+        "invalid sort 0x09", id="a sort byte"),
+    pytest.param(
+        PREAMBLE + section(6, b"\x01\x00\x99\x01\x00\x01f"),
+        "offset 0xb: alias section at 0x8 > alias[0] > alias.sort: invalid sort 0x00 0x99",
+        id="a core sort byte"),
+    pytest.param(
         PREAMBLE + section(7, b"\x00\x6f\x6f"),
         "offset 0xb: type section at 0x8: 2 unexpected bytes after the end of the type section",
         id="bytes after the items"),

@@ -14,14 +14,22 @@ from composer.errors import CompositionError
 from components import counter, write
 
 
-def test_items_of_one_kind_in_a_row_share_one_section(small_fixtures):
-    data = compose(small_fixtures["seed-app"], [small_fixtures["seed-ops"]]).data
-    sections = Component.decode(data).sections
+def test_items_of_one_kind_in_a_row_share_one_section(tmp_path):
+    # `one` and `two` (two instances of shared.wasm) are instantiated in a row, and their
+    # exports (passed to the root) aliased in a row
+    from composer.binary.sections import AliasSection, InstanceSection
+
+    root = write(tmp_path, "root", counter(1, imports=("one", "two")))
+    write(tmp_path, "shared", counter(10, exports="unused"))
+    cfg = tmp_path / "compose.yml"
+    cfg.write_text("instantiations:\n  one: {dependency: shared}\n  two: {dependency: shared}\n")
+    sections = Component.decode(compose(root, config=cfg).data).sections
     whole = (ComponentSection, CoreModuleSection, CustomSection)
     kinds = [type(s) for s in sections]
     for before, after in zip(kinds, kinds[1:]):
         assert before is not after or before in whole, before.__name__
-    assert len(sections) < 20  # imports, components, instances, aliases, exports, names
+    for kind in (InstanceSection, AliasSection):
+        assert [len(s.items) for s in sections if isinstance(s, kind)] == [2, 1]
 
 
 def test_the_output_has_the_documented_layout(small_fixtures):

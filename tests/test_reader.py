@@ -212,3 +212,9 @@ def test_a_vector_of_one_byte_items_may_fill_the_data_exactly():
     with pytest.raises(BinaryError, match="import count 2 is larger than the 5 bytes left"):
         r.count("import", 3)
     assert Reader(encode_u(2) + b"abcdef").count("import", 3) == 2
+
+
+def test_an_empty_sub_reader_reads_nothing_even_where_the_data_goes_on():
+    sub = Reader(b"\x05\x06").sub(0)
+    with pytest.raises(BinaryError, match="unexpected end of data in a LEB128 integer"):
+        sub.u32()

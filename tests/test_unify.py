@@ -37,6 +37,8 @@ def test_the_first_owner_is_kept_and_a_host_import_wins():
     assert u.owner(a) == u.owner(b) == HOST
     u.set_owner(a, EXPORT_B)
     assert u.owner(h) == HOST
+    u.set_owner(a, ("host", "t:other/o@1.0.0", "r"))  # of two host imports, the first
+    assert u.owner(h) == HOST
 
 
 def test_an_owner_joins_the_class_it_is_united_with():
