@@ -78,17 +78,39 @@ def _stdout_is_terminal() -> bool:
     return sys.stdout.isatty()
 
 
+def _features(value: tuple[str, ...]) -> frozenset[str]:
+    """`--features a,b` (repeatable; `all` for every gated feature) as a set."""
+    from .elaborate import FEATURES
+
+    names = {n.strip() for item in value for n in item.split(",") if n.strip()}
+    if "all" in names:
+        return FEATURES
+    unknown = sorted(names - FEATURES)
+    if unknown:
+        raise click.UsageError(f"--features: unknown feature `{unknown[0]}` (known: all, "
+                               f"{', '.join(sorted(FEATURES))})")
+    return frozenset(names)
+
+
+_FEATURES_OPTION = click.option(
+    "--features", "features", multiple=True, metavar="NAMES",
+    help="Gated component model features to accept (comma-separated, or `all`), as "
+         "`wasm-tools validate --features` names them.")
+
+
 @cli.command("inspect")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for machines.")
-def inspect_cmd(file: Path, as_json: bool) -> None:
+@_FEATURES_OPTION
+def inspect_cmd(file: Path, as_json: bool, features: tuple[str, ...]) -> None:
     """Show a component's imports and exports with their types (WIT-like)."""
+    enabled = _features(features)
 
     def body() -> None:
         from .inspect import inspect_json, inspect_text
         from .load import load_component
 
-        loaded = load_component(file)
+        loaded = load_component(file, features=enabled)
         if as_json:
             import json
 
@@ -126,7 +148,8 @@ def _host_options(f: Callable) -> Callable:
 
 def _host_config(env: tuple[str, ...], inherit_env: bool, dirs: tuple[str, ...],
                  timeout: float | None, max_memory: str | None, no_cache: bool,
-                 args: tuple[str, ...] = (), program: str = "component") -> Any:
+                 args: tuple[str, ...] = (), program: str = "component",
+                 progress: bool = True) -> Any:
     from .execute import HostConfig, parse_size
 
     pairs = []
@@ -150,6 +173,7 @@ def _host_config(env: tuple[str, ...], inherit_env: bool, dirs: tuple[str, ...],
     return HostConfig(
         args=tuple(args), env=tuple(pairs), inherit_env=inherit_env, dirs=tuple(grants),
         timeout=timeout, max_memory=limit, cache=not no_cache, program=program,
+        progress=progress,
     )
 
 
@@ -220,7 +244,8 @@ def compose_cmd(
     host_config = None
     if run_after:
         host_config = _host_config(env, inherit_env, dirs, timeout, max_memory, no_cache,
-                                   program=output.name if output else "component")
+                                   program=output.name if output else "component",
+                                   progress=not quiet)
     elif env or inherit_env or dirs or timeout is not None or max_memory is not None:
         raise click.UsageError("--env, --inherit-env, --dir, --timeout and --max-memory go with --run")
     if output is None and sys.stdout.isatty():
@@ -261,7 +286,8 @@ def compose_cmd(
         check = None
         if verify_after or host_config is not None:
             check = partial(_check_output, verify=verify_after, world=world,
-                            host_config=host_config, output=output, no_cache=no_cache)
+                            host_config=host_config, output=output, no_cache=no_cache,
+                            progress=not quiet)
         write_atomically(output, result.data, check)
         if depfile is not None:
             write_atomically(depfile, depfile_text(output, result.files_read).encode())
@@ -334,7 +360,7 @@ def _verify(path: Path, world: str | None, no_cache: bool) -> None:
 
     if world is not None:
         _check_world(world)
-    report = verify(path, world, cache=not no_cache)
+    report = verify(path, world, cache=not no_cache, progress=True)
     _print_report(report, path)
     if not report.ok:
         sys.exit(1)
@@ -360,14 +386,15 @@ def _print_report(report: Any, path: Path) -> None:
 
 
 def _check_output(tmp: Path, *, verify: bool, world: str | None, host_config: Any,
-                  output: Path, no_cache: bool) -> None:
+                  output: Path, no_cache: bool, progress: bool) -> None:
     """`compose --verify/--run`: check the complete output file before it is renamed into
     place; raising leaves nothing written."""
     if verify:
         from .verify import verify as check
 
         # with --run the run instantiates it: compiling it twice would only cost time
-        report = check(tmp, world, cache=not no_cache, instantiate=host_config is None)
+        report = check(tmp, world, cache=not no_cache, instantiate=host_config is None,
+                       progress=progress)
         _print_report(report, output)
         if not report.ok:
             raise ComposerError("fails verification; not written", file=str(output))

@@ -63,11 +63,12 @@ def plan_composition(
     search_paths: Sequence[Path | str] = (),
     config: Config | Path | str | None = None,
     no_imports: bool = False,
+    validate: bool = True,
 ) -> Plan:
     """Resolve and link without encoding: the plan, problems included (for reports)."""
     if config is not None and not isinstance(config, Config):
         config = load_config(config)
-    return resolve(root, list(dependencies), list(search_paths), config, no_imports)
+    return resolve(root, list(dependencies), list(search_paths), config, no_imports, validate)
 
 
 def compose(
@@ -85,22 +86,40 @@ def compose(
 
     if config is not None and not isinstance(config, Config):
         config = load_config(config)
-    plan = plan_composition(
-        root, dependencies, search_paths=search_paths, config=config, no_imports=no_imports
-    )
+    cfg = config or Config()
+    skip = skip_validation or cfg.skip_validation
+    plan = plan_composition(root, dependencies, search_paths=search_paths, config=config,
+                            no_imports=no_imports, validate=not skip)
     if plan.problems:
         raise CompositionFailed(plan)
-    cfg = config or Config()
-    data, embedded = encode_plan(plan, import_components or cfg.import_components)
-    if not (skip_validation or cfg.skip_validation):
-        validate_output(data, [f.loaded.scope.component_type() for f in embedded])
+    importing = import_components or cfg.import_components
+    if not skip and not importing:
+        check_size(plan)
+    data, embedded = encode_plan(plan, importing)
+    if not skip:
+        validate_output(data, [f.loaded.scope for f in embedded])
     return Composition(data, plan)
+
+
+def check_size(plan: Plan) -> None:
+    """Refuse a composition that would hold more core modules and components than
+    wasmparser and wasmtime take (1,000, the output itself included), before encoding it."""
+    from .elaborate import MAX_MODULES_AND_COMPONENTS
+
+    files = {inst.file.name: inst.file for inst in plan.instances.values()}
+    total = 1 + sum(f.loaded.scope.tree_size for f in files.values())
+    if total > MAX_MODULES_AND_COMPONENTS:
+        raise CompositionError(
+            f"the composition would hold {total:,} core modules and components "
+            f"({len(files):,} components and what they nest); WebAssembly tools and runtimes "
+            f"take at most {MAX_MODULES_AND_COMPONENTS:,} (--skip-validation writes it anyway)"
+        )
 
 
 def validate_output(data: bytes, embedded: Sequence[Any] = ()) -> None:
     """Check the composed component's layer with our own elaborator.
 
-    `embedded` are the types of the components the encoder embedded verbatim, in order:
+    `embedded` are the scopes of the components the encoder embedded verbatim, in order:
     they were checked when read, so their types are reused instead of decoding them again.
     """
     from .elaborate import elaborate

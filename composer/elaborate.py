@@ -4,13 +4,17 @@ Binary.md defines thirteen index spaces that every definition appends to; a late
 refers to an earlier one by index. `Elaborator` replays the definitions of a component (or a
 component or instance type) into a `Scope` holding those spaces, so that each import and
 export ends with its full structural type (`types.py`). Along the way it checks what the
-composer relies on: indices in bounds, aliases naming exports that exist, instantiation
-arguments whose types fit the imports they are given for, names unique. That check is what
-`compose` runs over its own output before writing it.
+component model's rules (Explainer.md, Binary.md): indices in bounds in every index space,
+aliases naming exports that exist with the right sort, instantiations (of components and of
+core modules) given every import with a fitting type, `canon lift` and `canon lower` whose
+core signatures agree with the Canonical ABI and whose options are present and well typed,
+names valid and unique, types within the nesting and size limits wasmparser has. The same
+walk reads every input and checks `compose`'s own output before it is written.
 
 Nested components are decoded (they are small: wit-component shims, or the inputs of an
-earlier composition); nested core modules are not, except their import and export sections
-when `check_core` asks for core exports to be checked.
+earlier composition). Of a nested core module only what precedes its export section is read
+(`binary/module.py`); the module as a whole goes to wasmtime's validator
+(`corevalidate.py`) when the elaborator is asked to `validate`.
 """
 
 from __future__ import annotations
@@ -26,11 +30,15 @@ from .binary import sections as S
 from .binary import types as B
 from .binary.component import Component
 from .binary.imports import Export
-from .binary.module import module_interface
+from .binary.module import core_extern, module_interface
+from .canonabi import MAX_FLAT_ASYNC_PARAMS, MAX_FLAT_PARAMS, MAX_FLAT_RESULTS, Flattener, Options, contains_list_or_string
+from .corematch import core_mismatch
+from .corevalidate import CoreModule
 from .errors import ValidationError
 from .names import is_extern_name, strongly_unique_key
 from .record import Record, field_
 from .subtype import Bindings, check_extern
+from .wit import func_text, type_text
 
 
 class Origin(Record):
@@ -48,10 +56,15 @@ class Origin(Record):
 class Scope:
     """The index spaces of one component, component type or instance type."""
 
-    def __init__(self, kind: str, parent: "Scope | None" = None, name: str = "") -> None:
+    def __init__(self, kind: str, parent: "Scope | None" = None, name: str = "",
+                 path: tuple[str, ...] = ()) -> None:
         self.kind = kind  # "component", "component type", "instance type"
         self.parent = parent
         self.name = name
+        self.path = path  # where the component is nested, for messages: ("component[2]",)
+        # core modules and components in the tree, this component included (set for the
+        # outermost one)
+        self.tree_size = 1
         self.types: list[T.DefType] = []
         self.core_types: list[object] = []
         self.funcs: list[T.FuncType] = []
@@ -62,8 +75,9 @@ class Scope:
         self.components: list[T.ComponentType] = []
         self.component_sources: list[object] = []  # ComponentSection or ("import", name)
         self.core_modules: list[S.CoreModuleSection | T.CoreModuleType] = []
-        self.core_instances: list[dict[str, str] | None] = []
-        self.core_counts = {"func": 0, "table": 0, "memory": 0, "global": 0, "tag": 0}
+        self.core_instances: list[dict[str, T.CoreExtern]] = []
+        # the core index spaces of items: what each index is (type, or kind where unknown)
+        self.core: dict[str, list[T.CoreExtern]] = {sort: [] for sort in CORE_ITEM_SORTS}
         self.imports: dict[str, T.Extern] = {}
         self.exports: dict[str, T.Extern] = {}
         self._import_keys: dict[str, str] = {}
@@ -83,6 +97,13 @@ class Scope:
         return scope
 
 
+CORE_ITEM_SORTS = ("func", "table", "memory", "global", "tag")
+MAX_MODULES_AND_COMPONENTS = 1000
+# wasmparser's limits on a type: how deep it nests, how large it is fully expanded
+MAX_TYPE_DEPTH = 100
+MAX_TYPE_SIZE = 1_000_000
+
+
 def _at(space: list, idx: int, what: str) -> object:
     if idx >= len(space):
         raise ValidationError(f"{what} index {idx} out of bounds ({len(space)} defined)")
@@ -94,53 +115,94 @@ class Elaborator:
 
     def __init__(
         self,
-        check_core: bool = False,
-        known: Callable[[S.ComponentSection], T.ComponentType | None] | None = None,
+        validate: bool = False,
+        known: Callable[[S.ComponentSection], "Scope | None"] | None = None,
+        features: frozenset[str] = frozenset(),
     ) -> None:
-        self.check_core = check_core
+        # gated features (names as wasm-tools spells them) this walk accepts
+        self.features = features
+        # with `validate`, the core modules met are collected for wasmtime's validator
+        self.validate = validate
+        self.modules: list[CoreModule] = []
+        self.modules_and_components = 1
+        # (depth, size) of each type met, by id; `keep` holds the types so ids stay theirs
+        self.info: dict[int, tuple[int, int]] = {}
+        self.keep: list[object] = []
         # The composer embeds components it has already elaborated; `known` gives their
         # types back so that checking the output does not decode them a second time.
         self.known = known
 
     # -- components --------------------------------------------------------------------
 
-    def component(self, comp: Component, parent: Scope | None = None, name: str = "") -> Scope:
-        scope = Scope("component", parent, name)
+    def component(self, comp: Component, parent: Scope | None = None, name: str = "",
+                  path: tuple[str, ...] = ()) -> Scope:
+        scope = Scope("component", parent, name, path)
         for section in comp.sections:
             handler = self._SECTION_HANDLERS.get(type(section))
             if handler is None:
                 continue  # custom sections
             if isinstance(section, (S.CoreModuleSection, S.ComponentSection, S.StartSection)):
-                self._in_section(section, None, lambda: handler(self, scope, section))
+                self._in_section(scope, section, None, lambda: handler(self, scope, section))
                 continue
             for i, item in enumerate(section.items):  # type: ignore[attr-defined]
-                self._in_section(section, i, lambda: handler(self, scope, item))
+                self._in_section(scope, section, i, lambda: handler(self, scope, item))
         return scope
 
     @staticmethod
-    def _in_section(section: S.Section, i: int | None, run: Callable[[], None]) -> None:
+    def _in_section(scope: Scope, section: S.Section, i: int | None, run: Callable[[], None]) -> None:
+        """Run a section's (or an item's) handler; a rule it finds broken is located at the
+        item: its byte offset, and the path of nested components and sections to it."""
         try:
             run()
         except ValidationError as exc:
-            where = f"{section.LABEL} section at {section.offset:#x}"  # type: ignore[attr-defined]
-            if i is not None:
-                where += f", item {i}"
-            if not getattr(exc, "_located", False):
-                exc.message = f"{where}: {exc.message}"
-                exc._located = True  # type: ignore[attr-defined]
+            if exc.offset is None:
+                offsets = getattr(section, "item_offsets", ())
+                exc.offset = offsets[i] if i is not None and i < len(offsets) else section.offset  # type: ignore[attr-defined]
+                where = f"{section.LABEL} section"
+                if i is not None:
+                    where += f" > {section.LABEL.split()[-1]}[{i}]"
+                exc.add_context(where)
+                for label in reversed(scope.path):
+                    exc.add_context(label)
             raise
 
+    def gate(self, feature: str, what: str) -> None:
+        """Refuse `what` unless the gated `feature` is enabled (wasm-tools 1.262 enables
+        none of them by default)."""
+        if feature not in self.features:
+            raise ValidationError(f"{what} requires the gated feature `{feature}`, which is not "
+                                  f"enabled (`--features {feature}` enables it)")
+
+    def _count(self) -> None:
+        """One more core module or component in the tree: wasmparser and wasmtime take at
+        most `MAX_MODULES_AND_COMPONENTS`, the outermost component included."""
+        self.modules_and_components += 1
+        if self.modules_and_components > MAX_MODULES_AND_COMPONENTS:
+            raise ValidationError(
+                f"modules and components count exceeds limit of {MAX_MODULES_AND_COMPONENTS}")
+
     def _core_module(self, scope: Scope, section: S.CoreModuleSection) -> None:
+        self._count()
+        if self.validate:
+            path = (*scope.path, f"core module[{len(scope.core_modules)}]")
+            self.modules.append(CoreModule(section.data, section.offset, path))
         scope.core_modules.append(section)
 
     def _nested_component(self, scope: Scope, section: S.ComponentSection) -> None:
-        ctype = self.known(section) if self.known and scope.parent is None else None
-        if ctype is None:
-            ctype = self.component(section.decode(), scope).component_type()
+        known = self.known(section) if self.known and scope.parent is None else None
+        if known is not None:
+            for _ in range(known.tree_size):
+                self._count()
+            ctype = known.component_type()
+        else:
+            self._count()
+            path = (*scope.path, f"component[{len(scope.components)}]")
+            ctype = self.component(section.decode(), scope, path=path).component_type()
         scope.components.append(ctype)
         scope.component_sources.append(section)
 
     def _start(self, scope: Scope, section: S.StartSection) -> None:
+        self.gate("cm-values", "a start function")
         start = section.start
         func = _at(scope.funcs, start.func, "function")
         for arg in start.args:
@@ -152,16 +214,15 @@ class Elaborator:
             scope.values.append(result)
 
     def _value(self, scope: Scope, value: object) -> None:
+        self.gate("cm-values", "a value definition")
         scope.values.append(self.valtype(scope, value.type))  # type: ignore[attr-defined]
 
     # -- core instances and types ------------------------------------------------------
 
-    def module_type(self, scope: Scope, idx: int, force: bool = False) -> T.CoreModuleType | None:
-        """A core module's interface; None when it was not decoded (not asked, not needed)."""
+    def module_type(self, scope: Scope, idx: int) -> T.CoreModuleType:
+        """A core module's interface, read (once) from what precedes its export section."""
         entry = _at(scope.core_modules, idx, "core module")
         if isinstance(entry, S.CoreModuleSection):
-            if not (self.check_core or force):
-                return None
             entry = module_interface(entry.data, entry.offset)
             scope.core_modules[idx] = entry
         return entry  # type: ignore[return-value]
@@ -169,28 +230,43 @@ class Elaborator:
     def _core_instance(self, scope: Scope, inst: I.CoreInstance) -> None:
         if isinstance(inst, I.CoreInstantiate):
             mtype = self.module_type(scope, inst.module)
+            given: dict[str, dict[str, T.CoreExtern]] = {}
             for arg in inst.args:
-                _at(scope.core_instances, arg.instance, "core instance")
-            scope.core_instances.append(dict(mtype.exports) if mtype else None)  # type: ignore[arg-type]
+                if arg.sort != "instance":
+                    raise ValidationError(f"module instantiation argument `{arg.name}` is a core "
+                                          f"{arg.sort}: only core instances can be passed")
+                if arg.name in given:
+                    raise ValidationError(f"duplicate module instantiation argument named `{arg.name}`")
+                given[arg.name] = _at(scope.core_instances, arg.instance, "core instance")  # type: ignore[assignment]
+            for (module, name), want in mtype.imports.items():
+                exports = given.get(module)
+                if exports is None:
+                    raise ValidationError(f"missing module instantiation argument named `{module}`")
+                have = exports.get(name)
+                if have is None:
+                    raise ValidationError(f"module instantiation argument `{module}` does not "
+                                          f"export an item named `{name}`")
+                why = core_mismatch(have, want)
+                if why:
+                    raise ValidationError(f"module instantiation argument `{module}` exports "
+                                          f"`{name}` of the wrong type: {why}")
+            scope.core_instances.append(dict(mtype.exports))
         else:
-            exports: dict[str, str] = {}
+            exports: dict[str, T.CoreExtern] = {}
             for e in inst.exports:
-                self._check_core_index(scope, e.item.sort, e.item.idx)
-                exports[e.name] = e.item.sort
+                if e.name in exports:
+                    raise ValidationError(f"core instance export `{e.name}` defined twice")
+                exports[e.name] = self.core_item(scope, e.item.sort, e.item.idx)
             scope.core_instances.append(exports)
 
-    def _check_core_index(self, scope: Scope, sort: str, idx: int) -> None:
-        if sort in scope.core_counts:
-            if idx >= scope.core_counts[sort]:
-                raise ValidationError(
-                    f"core {sort} index {idx} out of bounds ({scope.core_counts[sort]} defined)"
-                )
-        elif sort == "module":
-            _at(scope.core_modules, idx, "core module")
-        elif sort == "instance":
-            _at(scope.core_instances, idx, "core instance")
-        elif sort == "type":
-            _at(scope.core_types, idx, "core type")
+    def core_item(self, scope: Scope, sort: str, idx: int) -> T.CoreExtern:
+        """What the core function, table, memory, global or tag `idx` is."""
+        space = scope.core.get(sort)
+        if space is None:
+            raise ValidationError(f"a core instance cannot export a core {sort}")
+        if idx >= len(space):
+            raise ValidationError(f"core {sort} index {idx} out of bounds ({len(space)} defined)")
+        return space[idx]
 
     def _core_type(self, scope: Scope, ty: object) -> None:
         if isinstance(ty, CT.RecGroup):  # a rec group defines one type index per member
@@ -219,10 +295,12 @@ class Elaborator:
             return T.CoreModuleType(imports, exports)
         return ty  # GC types: kept as decoded, composing never looks inside them
 
-    def _core_extern(self, scope: Scope, ext: object) -> object:
-        if isinstance(ext, CT.CoreFuncExtern):
-            return _at(scope.core_types, ext.type_idx, "core type")
-        return type(ext).__name__.removeprefix("Core").removesuffix("Extern").lower()
+    def _core_extern(self, scope: Scope, ext: object) -> T.CoreExtern:
+        def func_type(idx: int) -> T.CoreFunc | None:
+            t = _at(scope.core_types, idx, "core type")
+            return t if isinstance(t, T.CoreFunc) else None
+
+        return core_extern(ext, func_type)
 
     # -- instances -----------------------------------------------------------------------
 
@@ -267,8 +345,7 @@ class Elaborator:
         if sort == "value":
             return T.ValueExtern(_at(scope.values, idx, "value"))  # type: ignore[arg-type]
         if sort == "core module":
-            # Passing a module to a component needs its interface: decode just that.
-            return self.module_type(scope, idx, force=True)  # type: ignore[return-value]
+            return self.module_type(scope, idx)
         raise ValidationError(f"a `{sort}` cannot be imported, exported or passed to a component")
 
     # -- aliases -------------------------------------------------------------------------
@@ -278,32 +355,15 @@ class Elaborator:
         sort = alias.sort
         if isinstance(target, A.AliasExport):
             itype = _at(scope.instances, target.instance, "instance")
-            ext = itype.exports.get(target.name)  # type: ignore[attr-defined]
-            if ext is None:
-                raise ValidationError(
-                    f"instance {target.instance} has no export named `{target.name}`"
-                )
-            if T.sort_of(ext) != sort:
-                raise ValidationError(
-                    f"export `{target.name}` of instance {target.instance} is a "
-                    f"{T.sort_of(ext)}, not a {sort}"
-                )
+            ext = _aliased(itype.exports, target, "instance", sort, T.sort_of)  # type: ignore[attr-defined]
             self.push(scope, ext, Origin("alias", target.name, instance=target.instance))
         elif isinstance(target, A.AliasCoreExport):
             exports = _at(scope.core_instances, target.instance, "core instance")
             core_sort = sort.removeprefix("core ")
-            if exports is not None:
-                kind = _core_kind(exports.get(target.name))  # type: ignore[attr-defined]
-                if kind is None:
-                    raise ValidationError(
-                        f"core instance {target.instance} has no export named `{target.name}`"
-                    )
-                if kind != core_sort:
-                    raise ValidationError(
-                        f"export `{target.name}` of core instance {target.instance} is a "
-                        f"{kind}, not a {core_sort}"
-                    )
-            self._push_core(scope, core_sort)
+            if core_sort not in CORE_ITEM_SORTS:
+                raise ValidationError(f"an export of a core instance cannot be aliased as a {sort}")
+            have = _aliased(exports, target, "core instance", core_sort, T.core_kind)  # type: ignore[arg-type]
+            scope.core[core_sort].append(have)
         else:
             outer = scope.outer(target.count)
             if sort == "type":
@@ -344,16 +404,6 @@ class Elaborator:
         else:
             scope.types.append(ext)
 
-    def _push_core(self, scope: Scope, sort: str) -> None:
-        if sort in scope.core_counts:
-            scope.core_counts[sort] += 1
-        elif sort == "type":
-            scope.core_types.append(None)
-        elif sort == "module":
-            scope.core_modules.append(T.CoreModuleType({}, {}))
-        elif sort == "instance":
-            scope.core_instances.append(None)
-
     # -- types ---------------------------------------------------------------------------
 
     def _type(self, scope: Scope, ty: object) -> None:
@@ -361,6 +411,8 @@ class Elaborator:
 
     def valtype(self, scope: Scope, ref: B.ValTypeRef) -> T.ValType:
         if isinstance(ref, str):
+            if ref == "error-context":
+                self.gate("cm-error-context", "the `error-context` type")
             return T.PRIMS[ref]
         entry = _at(scope.types, ref, "type")
         if not T.is_value_type(entry):  # type: ignore[arg-type]
@@ -377,9 +429,71 @@ class Elaborator:
         return entry  # type: ignore[return-value]
 
     def deftype(self, scope: Scope, ty: object) -> T.DefType:
+        t = self._deftype(scope, ty)
+        self._measure(t)
+        return t
+
+    def _measure(self, t: object) -> tuple[int, int]:
+        """(depth, size) of a type, with wasmparser's limits: nesting deeper than 100
+        levels, or an effective (fully expanded) size over 1,000,000, is refused. The
+        limits are what keeps every walk over types (checking, printing, flattening)
+        bounded in time and stack, whatever the input."""
+        key = id(t)
+        known = self.info.get(key)
+        if known is not None:
+            return known
+        children: list[object] = []
+        extra = 1
+        u = t
+        if isinstance(u, T.NamedType):
+            info = self._measure(u.type)
+            self.info[key] = info
+            self.keep.append(t)
+            return info
+        if isinstance(u, (T.ListType, T.StreamType, T.FutureType)):
+            children = [u.element]
+        elif isinstance(u, T.OptionType):
+            children = [u.type]
+        elif isinstance(u, T.RecordType):
+            children = [x for _, x in u.fields]
+        elif isinstance(u, T.VariantType):
+            children = [x for _, x in u.cases]
+        elif isinstance(u, T.TupleType):
+            children = list(u.types)
+        elif isinstance(u, T.ResultType):
+            children = [u.ok, u.err]
+        elif isinstance(u, T.MapType):
+            children = [u.key, u.value]
+        elif isinstance(u, (T.OwnType, T.BorrowType)):
+            children = [u.resource]
+        elif isinstance(u, T.FuncType):
+            children = [x for _, x in u.params] + [u.result]
+            extra = 2  # the parameter list is a level of its own
+        elif isinstance(u, T.InstanceType):
+            children = list(u.exports.values())
+        elif isinstance(u, T.ComponentType):
+            children = [*u.imports.values(), *u.exports.values()]
+        depth, size = 1, 1
+        for c in children:
+            if c is None:
+                continue
+            d, n = self._measure(c)
+            depth = max(depth, d + extra)
+            size += n
+        if size > MAX_TYPE_SIZE:
+            raise ValidationError(f"effective type size exceeds the limit of {MAX_TYPE_SIZE}")
+        if isinstance(u, (T.InstanceType, T.ComponentType)):
+            depth = 1  # nesting of instance and component types is bounded by the binary's
+        elif depth > MAX_TYPE_DEPTH:
+            raise ValidationError("type nesting is too deep")
+        self.info[key] = (depth, size)
+        self.keep.append(t)
+        return depth, size
+
+    def _deftype(self, scope: Scope, ty: object) -> T.DefType:
         v = self.valtype
         if isinstance(ty, B.Prim):
-            return T.PRIMS[ty.name]
+            return self.valtype(scope, ty.name)
         if isinstance(ty, B.Record):
             _unique((f.label for f in ty.fields), "record field")
             return T.RecordType(tuple((f.label, v(scope, f.type)) for f in ty.fields))
@@ -391,6 +505,7 @@ class Elaborator:
         if isinstance(ty, B.List):
             return T.ListType(v(scope, ty.element))
         if isinstance(ty, B.FixedList):
+            self.gate("cm-fixed-length-lists", "a fixed-length list")
             return T.ListType(v(scope, ty.element), ty.length)
         if isinstance(ty, B.Tuple):
             return T.TupleType(tuple(v(scope, t) for t in ty.types))
@@ -416,14 +531,24 @@ class Elaborator:
             return T.MapType(v(scope, ty.key), v(scope, ty.value))
         if isinstance(ty, B.FuncType):
             _unique((p.label for p in ty.params), "parameter")
+            result = self._opt_valtype(scope, ty.result)
+            if result is not None and any(isinstance(x, T.BorrowType) for x in _value_parts(result)):
+                raise ValidationError("function result cannot contain a `borrow` type")
             return T.FuncType(
-                tuple((p.label, v(scope, p.type)) for p in ty.params),
-                self._opt_valtype(scope, ty.result),
-                ty.is_async,
+                tuple((p.label, v(scope, p.type)) for p in ty.params), result, ty.is_async
             )
         if isinstance(ty, B.ResourceType):
             if scope.kind != "component":
                 raise ValidationError(f"a resource cannot be defined inside a {scope.kind}")
+            if ty.rep == 0x7E:
+                self.gate("cm64", "a resource represented by an i64")
+            elif ty.rep != 0x7F:
+                raise ValidationError(f"a resource is represented by an i32, not by {ty.rep:#04x}")
+            if ty.dtor is not None:
+                dtor = self.core_item(scope, "func", ty.dtor)
+                if isinstance(dtor, T.CoreFunc) and dtor != T.CoreFunc(("i32",), ()):
+                    raise ValidationError(f"a resource destructor has type (func (param i32)), "
+                                          f"not {dtor}")
             return T.ResourceType(rep=ty.rep, dtor=ty.dtor)
         if isinstance(ty, B.InstanceType):
             inner = Scope("instance type", scope)
@@ -451,7 +576,7 @@ class Elaborator:
                 else:
                     self.export_decl(scope, decl.decl)
             except ValidationError as exc:
-                exc.message = f"{scope.kind} declaration {i}: {exc.message}"
+                exc.add_context(f"{scope.kind} declaration {i}")
                 raise
 
     def extern(self, scope: Scope, et: B.ExternType, name: str) -> T.Extern:
@@ -470,6 +595,7 @@ class Elaborator:
                 raise ValidationError(f"core type index {et.type_idx} is not a module type")
             return mt
         if isinstance(et, B.ExternValue):
+            self.gate("cm-values", "a value import or export")
             return T.ValueExtern(self.valtype(scope, et.type))
         bound = et.bound  # type: ignore[attr-defined]
         if isinstance(bound, B.TypeBoundSubResource):
@@ -483,14 +609,12 @@ class Elaborator:
         _check_unique(scope._import_keys, name, "import")
         ext = self.extern(scope, imp.type, name)
         if scope.kind == "component":
-            own = {id(r) for r in T.declared_resources(ext)}
-            for r in T.resources_in(ext):
-                if id(r) not in own and id(r) not in scope.imported_resources:
-                    raise ValidationError(
-                        f"import `{name}` uses resource `{r.name}`, which is not imported: "
-                        "imports cannot use resources the component defines itself"
-                    )
-            scope.imported_resources |= own
+            declared = _declared(ext)
+            problem = _invisible(ext, declared, scope.imported_resources)
+            if problem:
+                raise ValidationError(f"{T.sort_of(ext)} `{name}` is not valid to be used as an "
+                                      f"import: {problem}")
+            scope.imported_resources |= {i for i, x in declared.items() if isinstance(x, T.ResourceType)}
         if isinstance(ext, T.NamedType):
             ext.owner = scope.name or None
         scope.imports[name] = ext
@@ -523,6 +647,11 @@ class Elaborator:
             item = _type_export(item, name, scope.name or None)  # type: ignore[arg-type]
         elif sort == "instance":
             item = _claim(item, name)  # type: ignore[arg-type]
+        if scope.kind == "component" and sort in ("func", "instance", "component", "value"):
+            problem = _invisible(item, _declared(item), None)
+            if problem:
+                raise ValidationError(f"{sort} `{name}` is not valid to be used as an export: "
+                                      f"{problem}")
         scope.exports[name] = item
         self.push(scope, item, Origin("export", name, index=idx))
 
@@ -530,27 +659,136 @@ class Elaborator:
 
     def _canon(self, scope: Scope, canon: object) -> None:
         if isinstance(canon, C.Lift):
-            self._check_core_index(scope, "func", canon.core_func)
-            self._check_options(scope, canon.options)
-            ft = T.unwrap(_at(scope.types, canon.type_idx, "type"))  # type: ignore[arg-type]
-            if not isinstance(ft, T.FuncType):
-                raise ValidationError(f"canon lift: type index {canon.type_idx} is not a function type")
-            scope.funcs.append(ft)
-            scope.func_origins.append(Origin("lift"))
+            self._lift(scope, canon)
             return
         if isinstance(canon, C.Lower):
-            _at(scope.funcs, canon.func, "function")
-            self._check_options(scope, canon.options)
-        elif isinstance(canon, (C.ResourceNew, C.ResourceDrop, C.ResourceRep)):
+            ft = _at(scope.funcs, canon.func, "function")
+            opts = self._options(scope, canon.options, "canon lower")
+            flat = self._check_abi(ft, opts, "lower")  # type: ignore[arg-type]
+            scope.core["func"].append(flat)
+            return
+        if isinstance(canon, (C.ResourceNew, C.ResourceRep)):
+            what = "resource.new" if isinstance(canon, C.ResourceNew) else "resource.rep"
+            res = T.resource_of(self._resource(scope, canon.resource))
+            if res is None or res.rep is None:
+                raise ValidationError(f"`{what}` needs a resource this component defines; "
+                                      f"type {canon.resource} is imported")
+            scope.core["func"].append(T.CoreFunc(("i32",), ("i32",)))
+            return
+        if isinstance(canon, C.ResourceDrop):
             self._resource(scope, canon.resource)
-        scope.core_counts["func"] += 1
+            scope.core["func"].append(T.CoreFunc(("i32",), ()))
+            return
+        self._gated_builtin(canon)
+        self._options(scope, getattr(canon, "options", ()), "canon")
+        scope.core["func"].append("func")  # the async built-ins: their types are not checked
 
-    def _check_options(self, scope: Scope, options: tuple) -> None:
+    def _lift(self, scope: Scope, canon: C.Lift) -> None:
+        callee = self.core_item(scope, "func", canon.core_func)
+        ft = T.unwrap(_at(scope.types, canon.type_idx, "type"))  # type: ignore[arg-type]
+        if not isinstance(ft, T.FuncType):
+            raise ValidationError(f"canon lift: type index {canon.type_idx} is not a function type")
+        opts = self._options(scope, canon.options, "canon lift")
+        if opts.is_async and opts.callback is None:
+            self.gate("cm-async-stackful", "an async lift without a callback")
+        flat = self._check_abi(ft, opts, "lift")
+        if isinstance(callee, T.CoreFunc) and callee != flat:
+            raise ValidationError(f"canon lift of `{func_text(ft)}`: the core function has type "
+                                  f"{callee}, the Canonical ABI needs {flat}")
+        if opts.post_return is not None:
+            want = T.CoreFunc(flat.results, ())
+            _option_type("post-return", opts.post_return, want)
+        scope.funcs.append(ft)
+        scope.func_origins.append(Origin("lift"))
+
+    def _check_abi(self, ft: T.FuncType, opts: "_Opts", context: str) -> T.CoreFunc:
+        """The core type a lift or lower has, after checking it has the options it needs
+        (CanonicalABI.md, `canonopt` Validation)."""
+        f = Flattener(Options(opts.memory64, opts.is_async, opts.callback is not None))
+        params = [t for _, t in ft.params]
+        results = [] if ft.result is None else [ft.result]
+        # what goes into the callee is lifted (`realloc` to copy lists and strings in), what
+        # comes out of it is lowered (`memory` to read them)
+        into, out_of = (params, results) if context == "lift" else (results, params)
+        needs: list[str] = []
+        if any(contains_list_or_string(t) for t in into):
+            needs.append("realloc")
+        if any(contains_list_or_string(t) for t in out_of):
+            needs.append("memory")
+        if len(f.types(params)) > MAX_FLAT_PARAMS:
+            needs.append("realloc" if context == "lift" else "memory")
+        if opts.is_async and context == "lower":
+            # async lowering passes more than 4 parameters, and any result, through memory
+            if len(f.types(params)) > MAX_FLAT_ASYNC_PARAMS or f.types(results):
+                needs.append("memory")
+        elif len(f.types(results)) > (MAX_FLAT_PARAMS if opts.is_async else MAX_FLAT_RESULTS):
+            needs.append("memory")
+        missing = [o for o in dict.fromkeys(needs) if getattr(opts, o) is None]
+        if missing:
+            listed = " and ".join(f"`{o}`" for o in missing)
+            raise ValidationError(f"canon {context} of `{func_text(ft)}` needs the {listed} "
+                                  f"option{'s' if len(missing) > 1 else ''}")
+        return f.functype(ft, context)
+
+    def _options(self, scope: Scope, options: tuple, where: str) -> "_Opts":
+        """`canonopt` Validation: each option once, of the right type, where it may be."""
+        opts = _Opts()
+        seen: set[str] = set()
         for opt in options:
+            name = _OPTION_NAMES[type(opt)]
+            if name in seen:
+                raise ValidationError(f"canonical option `{name}` is specified more than once")
+            seen.add(name)
+            if isinstance(opt, (C.CoreTypeOpt, C.GcOpt)):
+                self.gate("cm-gc", f"the canonical option `{name}`")
             if isinstance(opt, C.MemoryOpt):
-                self._check_core_index(scope, "memory", opt.memory)
-            elif isinstance(opt, (C.ReallocOpt, C.PostReturnOpt, C.CallbackOpt)):
-                self._check_core_index(scope, "func", opt.func)
+                memory = self.core_item(scope, "memory", opt.memory)
+                if isinstance(memory, T.CoreMemory) and memory.memory64:
+                    self.gate("cm64", "a 64-bit memory in canonical options")
+                opts.memory = memory
+            elif isinstance(opt, C.ReallocOpt):
+                opts.realloc = self.core_item(scope, "func", opt.func)
+            elif isinstance(opt, C.PostReturnOpt):
+                if where != "canon lift":
+                    raise ValidationError(f"canonical option `post-return` is only allowed with "
+                                          f"canon lift, not {where}")
+                opts.post_return = self.core_item(scope, "func", opt.func)
+            elif isinstance(opt, C.CallbackOpt):
+                if where != "canon lift":
+                    raise ValidationError(f"canonical option `callback` is only allowed with "
+                                          f"canon lift, not {where}")
+                opts.callback = self.core_item(scope, "func", opt.func)
+            elif isinstance(opt, C.AsyncOpt):
+                opts.is_async = True
+        if opts.realloc is not None:
+            if opts.memory is None:
+                raise ValidationError("canonical option `realloc` requires the `memory` option")
+            _option_type("realloc", opts.realloc, T.CoreFunc(("i32",) * 4, ("i32",)))
+        if opts.callback is not None:
+            if not opts.is_async:
+                raise ValidationError("canonical option `callback` requires the `async` option")
+            _option_type("callback", opts.callback, T.CoreFunc(("i32",) * 3, ("i32",)))
+        if opts.is_async and opts.post_return is not None:
+            raise ValidationError("canonical options `async` and `post-return` cannot be used together")
+        return opts
+
+    def _gated_builtin(self, canon: object) -> None:
+        name = type(canon).__name__
+        label = f"`{(type(canon).__doc__ or name).split(' (')[0]}`"
+        if name in _THREADING:
+            self.gate("cm-threading", label)
+        elif name in _ERROR_CONTEXT:
+            self.gate("cm-error-context", label)
+        elif name in ("ContextGet", "ContextSet"):
+            if canon.valtype != 0x7F:  # type: ignore[attr-defined]
+                self.gate("cm64", f"a 64-bit {label}")
+            if canon.index != 0:  # type: ignore[attr-defined]
+                raise ValidationError(f"{label} immediate must be zero: {canon.index}")  # type: ignore[attr-defined]
+        elif name in ("StreamRead", "StreamWrite", "FutureRead", "FutureWrite"):
+            if not any(isinstance(o, C.AsyncOpt) for o in canon.options):  # type: ignore[attr-defined]
+                self.gate("cm-more-async-builtins", f"a synchronous {label}")
+        if getattr(canon, "async_", False):
+            self.gate("cm-more-async-builtins", f"an async {label}")
 
     _SECTION_HANDLERS: dict[type, Callable] = {}
 
@@ -614,11 +852,154 @@ def _type_export(item: T.DefType, name: str, owner: str | None) -> T.Extern:
     return T.NamedType(name, item, owner)
 
 
-def _core_kind(desc: object) -> str | None:
-    """The sort of a core export, whether described by name or by its function type."""
-    if desc is None or isinstance(desc, str):
-        return desc
-    return "func"
+def _aliased(exports: dict, target: object, what: str, sort: str,
+             sort_of: Callable[[object], str]) -> object:
+    """The export an alias names, which must exist and be of the sort the alias says."""
+    found = exports.get(target.name)  # type: ignore[attr-defined]
+    if found is None:
+        raise ValidationError(f"{what} {target.instance} has no export named `{target.name}`")  # type: ignore[attr-defined]
+    if sort_of(found) != sort:
+        raise ValidationError(f"export `{target.name}` of {what} {target.instance} is a "  # type: ignore[attr-defined]
+                              f"{sort_of(found)}, not a {sort}")
+    return found
+
+
+def _declared(ext: object) -> dict[int, object]:
+    """The resources and type names an import's or export's type declares itself, at any
+    depth of instance and component types (by id)."""
+    out: dict[int, object] = {}
+    stack = [ext]
+    while stack:
+        x = stack.pop()
+        if isinstance(x, (T.ResourceType, T.NamedType)):
+            out[id(x)] = x
+        elif isinstance(x, T.InstanceType):
+            stack.extend(x.exports.values())
+        elif isinstance(x, T.ComponentType):
+            stack.extend([*x.imports.values(), *x.exports.values()])
+    return out
+
+
+_NEEDS_NAME = (T.RecordType, T.VariantType, T.EnumType, T.FlagsType)
+
+
+def _invisible(ext: object, declared: dict[int, object], imported: set[int] | None) -> str | None:
+    """Why `ext` cannot be an import (`imported`: the resources imported so far) or an
+    export (`imported` None), if it cannot (Explainer.md, External Visibility of Types):
+    every resource it uses needs a name outside (imported, for an import; named at all, for
+    an export), and every record, variant, enum and flags is used through a type name."""
+    seen: set[int] = set()
+    stack: list[object] = [ext.type if isinstance(ext, T.NamedType) else ext]
+    top = stack[0]
+    while stack:
+        x = stack.pop()
+        if x is None or isinstance(x, (T.PrimType, str)) or id(x) in seen:
+            continue
+        seen.add(id(x))
+        if isinstance(x, T.NamedType):
+            if id(x) in declared:  # a name it declares: what it names is checked too
+                stack.append(x.type)
+                seen.add(id(x.type))
+                stack.extend(_parts(x.type))
+            continue
+        if isinstance(x, T.ResourceType):
+            if id(x) in declared:
+                continue
+            if imported is not None and id(x) not in imported:
+                which = f"the resource `{x.name}`" if x.name else "a resource the component defines"
+                return (f"it uses {which}, which is not imported (an import can only use the "
+                        "resources imported before it)")
+            if imported is None and x.name is None:
+                return "it uses a resource this component defines without exporting it"
+            continue
+        if isinstance(x, _NEEDS_NAME) and x is not top:
+            kind = type(x).__name__.removesuffix("Type").lower()
+            return (f"it uses the {kind} `{type_text(x)}` without a name (import or export "
+                    "it as a type, and use that)")
+        stack.extend(_parts(x))
+    return None
+
+
+def _value_parts(t: object) -> list[object]:
+    """Every value type `t` is made of (looking through names), each once."""
+    out, seen, stack = [], set(), [t]
+    while stack:
+        x = stack.pop()
+        if isinstance(x, T.NamedType):
+            x = T.unwrap(x)
+        if x is None or id(x) in seen:
+            continue
+        seen.add(id(x))
+        out.append(x)
+        stack.extend(_parts(x))
+    return out
+
+
+def _parts(x: object) -> list[object]:
+    if isinstance(x, T.InstanceType):
+        return list(x.exports.values())
+    if isinstance(x, T.ComponentType):
+        return [*x.imports.values(), *x.exports.values()]
+    if isinstance(x, T.FuncType):
+        return [t for _, t in x.params] + [x.result]
+    if isinstance(x, T.ValueExtern):
+        return [x.type]
+    if isinstance(x, T.RecordType):
+        return [t for _, t in x.fields]
+    if isinstance(x, T.VariantType):
+        return [t for _, t in x.cases]
+    if isinstance(x, T.TupleType):
+        return list(x.types)
+    if isinstance(x, (T.ListType, T.StreamType, T.FutureType)):
+        return [x.element]
+    if isinstance(x, T.OptionType):
+        return [x.type]
+    if isinstance(x, T.ResultType):
+        return [x.ok, x.err]
+    if isinstance(x, T.MapType):
+        return [x.key, x.value]
+    if isinstance(x, (T.OwnType, T.BorrowType)):
+        return [x.resource]
+    return []
+
+
+class _Opts:
+    """The canon options of one definition, validated."""
+
+    def __init__(self) -> None:
+        self.memory: T.CoreExtern | None = None
+        self.realloc: T.CoreExtern | None = None
+        self.post_return: T.CoreExtern | None = None
+        self.callback: T.CoreExtern | None = None
+        self.is_async = False
+
+    @property
+    def memory64(self) -> bool:
+        return isinstance(self.memory, T.CoreMemory) and self.memory.memory64
+
+
+_OPTION_NAMES = {
+    C.Utf8: "string-encoding", C.Utf16: "string-encoding", C.Latin1Utf16: "string-encoding",
+    C.MemoryOpt: "memory", C.ReallocOpt: "realloc", C.PostReturnOpt: "post-return",
+    C.AsyncOpt: "async", C.CallbackOpt: "callback", C.CoreTypeOpt: "core-type", C.GcOpt: "gc",
+}
+
+
+def _option_type(name: str, have: T.CoreExtern, want: T.CoreFunc) -> None:
+    if T.core_kind(have) != "func":
+        raise ValidationError(f"canonical option `{name}` is a core {T.core_kind(have)}, not a function")
+    if isinstance(have, T.CoreFunc) and have != want:
+        raise ValidationError(f"canonical option `{name}` has type {have}, expected {want}")
+
+
+# Built-ins wasm-tools 1.262 does not enable by default, and the feature each needs.
+_THREADING = ("ThreadIndex", "ThreadNewIndirect", "ThreadResumeLater", "ThreadSuspend",
+              "ThreadSuspendThenResume", "ThreadYieldThenResume", "ThreadSuspendThenPromote",
+              "ThreadYieldThenPromote", "ThreadSpawnRef", "ThreadSpawnIndirect",
+              "ThreadAvailableParallelism")
+_ERROR_CONTEXT = ("ErrorContextNew", "ErrorContextDebugMessage", "ErrorContextDrop")
+
+
 
 
 def _claim(itype: T.InstanceType, name: str) -> T.InstanceType:
@@ -658,10 +1039,31 @@ def _check_unique(seen: dict[str, str], name: str, what: str) -> None:
     seen[key] = name
 
 
+# The gated features of wasm-tools 1.262 this reader knows (`--features all` enables all).
+FEATURES = frozenset({
+    "cm-values", "cm-fixed-length-lists", "cm-error-context", "cm-more-async-builtins",
+    "cm-async-stackful", "cm-threading", "cm-gc", "cm64",
+})
+
+
 def elaborate(
     comp: Component,
-    check_core: bool = False,
-    known: Callable[[S.ComponentSection], T.ComponentType | None] | None = None,
+    validate: bool = False,
+    known: Callable[[S.ComponentSection], Scope | None] | None = None,
+    features: frozenset[str] = frozenset(),
 ) -> Scope:
-    """The index spaces, imports and exports of a decoded component."""
-    return Elaborator(check_core, known).component(comp)
+    """The index spaces, imports and exports of a decoded component. With `validate`, its
+    core modules are checked by wasmtime's validator too."""
+    import sys
+
+    # components may nest up to the modules-and-components limit; walking them takes a few
+    # Python frames a level
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), 8 * MAX_MODULES_AND_COMPONENTS))
+    elaborator = Elaborator(validate, known, features)
+    scope = elaborator.component(comp)
+    scope.tree_size = elaborator.modules_and_components
+    if validate:
+        from .corevalidate import validate_modules
+
+        validate_modules(elaborator.modules)
+    return scope

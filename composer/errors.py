@@ -29,17 +29,17 @@ class ComposerError(Exception):
         return f"{self.file}: {self.message}" if self.file else self.message
 
 
-class BinaryError(ComposerError):
-    """Malformed binary input at a byte offset."""
+class LocatedError(ComposerError):
+    """An error at a byte offset of a file, with the path of productions (or nested
+    components and sections) that leads there."""
 
-    def __init__(self, message: str, offset: int, *, file: str | None = None) -> None:
+    def __init__(self, message: str, offset: int | None = None, *, file: str | None = None) -> None:
         super().__init__(message, file=file)
         self.offset = offset
-        # Innermost production first; appended to while the error unwinds through
-        # the productions being decoded, reversed for display.
+        # Innermost first; appended to while the error unwinds, reversed for display.
         self.path: list[str] = []
 
-    def add_context(self, label: str) -> "BinaryError":
+    def add_context(self, label: str) -> "LocatedError":
         self.path.append(label)
         return self
 
@@ -54,15 +54,23 @@ class BinaryError(ComposerError):
         return " > ".join(path)
 
     def __str__(self) -> str:
-        where = f"offset {self.offset:#x}"
+        where = [f"offset {self.offset:#x}"] if self.offset is not None else []
         if self.path:
-            where += ": " + self.path_text()
-        text = f"{where}: {self.message}"
+            where.append(self.path_text())
+        text = ": ".join([*where, self.message])
         return f"{self.file}: {text}" if self.file else text
 
 
-class ValidationError(ComposerError):
-    """A component that decodes but breaks a rule of the component model."""
+class BinaryError(LocatedError):
+    """Malformed binary input at a byte offset."""
+
+    def __init__(self, message: str, offset: int, *, file: str | None = None) -> None:
+        super().__init__(message, offset, file=file)
+
+
+class ValidationError(LocatedError):
+    """A component that decodes but breaks a rule of the component model; located at the
+    definition that breaks it once the walk knows which one that is."""
 
 
 class CompositionError(ComposerError):

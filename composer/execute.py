@@ -37,6 +37,8 @@ class HostConfig(Record):
     stdout: str | None = None
     stderr: str | None = None
     program: str = field_(default="component")
+    # show what takes long (compiling) on a terminal: stderr, and only when it is a terminal
+    progress: bool = False
 
 
 class Host:
@@ -50,7 +52,8 @@ class Host:
                 wc.cache = True
             except Exception:  # a cache that cannot be set up only costs time
                 pass
-        wc.epoch_interruption = config.timeout is not None
+        # Epochs stop running WebAssembly: when --timeout expires, and on Ctrl-C.
+        wc.epoch_interruption = True
         self.engine = Engine(wc)
         self._timed_out = False
 
@@ -70,9 +73,48 @@ class Host:
             data = read_file(Path(path))
             decode_component(data, str(path))
         try:
-            return Component(self.engine, data)
+            size = f"{len(data) / 1e6:.1f} MB" if len(data) >= 100_000 else f"{len(data):,} bytes"
+            return self.in_background(lambda: Component(self.engine, data),
+                                      f"compiling {Path(path).name} ({size})")
         except WasmtimeError as exc:
             raise RunError(f"wasmtime cannot compile it: {_with_cause(exc)}", file=str(path)) from None
+
+    def in_background(self, work: Callable[[], Any], status: str | None = None) -> Any:
+        """Do `work` (wasmtime calls, which hold this thread until they return) in another
+        thread while this one waits, so that Ctrl-C is acted on at once: running WebAssembly
+        is stopped (its epoch ends), compiling is left to finish unseen; KeyboardInterrupt
+        is raised here either way. `status` is shown meanwhile on a terminal."""
+        import sys
+
+        outcome: dict[str, Any] = {}
+
+        def target() -> None:
+            try:
+                outcome["value"] = work()
+            except BaseException as exc:  # handed to the waiting thread
+                outcome["error"] = exc
+
+        worker = threading.Thread(target=target, name="wasmtime", daemon=True)
+        worker.start()
+        spinner = None
+        if status and self.config.progress and sys.stderr.isatty():
+            from rich.console import Console
+
+            spinner = Console(stderr=True).status(status)
+            spinner.start()
+        try:
+            while worker.is_alive():
+                worker.join(0.05)
+        except KeyboardInterrupt:
+            self.engine.increment_epoch()
+            worker.join(0.5)
+            raise
+        finally:
+            if spinner is not None:
+                spinner.stop()
+        if "error" in outcome:
+            raise outcome["error"]
+        return outcome["value"]
 
     def _store(self) -> Any:
         from wasmtime import Store, WasiConfig
@@ -104,12 +146,11 @@ class Host:
             wasi.preopen_dir(host_dir, guest_dir)
         store = Store(self.engine)
         store.set_wasi(wasi)
+        store.set_epoch_deadline(1)  # the first epoch increment (timeout or Ctrl-C) stops it
         if c.http:
             store.set_wasi_http()
         if c.max_memory is not None:
             store.set_limits(memory_size=c.max_memory)
-        if c.timeout is not None:
-            store.set_epoch_deadline(1)  # the timer bumps the engine's epoch once
         return store
 
     def instantiate(self, component: Any, display: str) -> tuple[Any, Any]:
@@ -120,8 +161,8 @@ class Host:
         linker.add_wasip2()
         if self.config.http:
             linker.add_wasi_http()
-        instance = self._guard(lambda: linker.instantiate(store, component), display,
-                               failed="cannot instantiate it")
+        instance = self.in_background(lambda: self._guard(
+            lambda: linker.instantiate(store, component), display, failed="cannot instantiate it"))
         return store, instance
 
     # -- running -------------------------------------------------------------------------
@@ -166,7 +207,7 @@ class Host:
         from wasmtime import ExitTrap
 
         try:
-            return self._guard(run, display)
+            return self.in_background(lambda: self._guard(run, display))
         except ExitTrap as exc:
             raise ComponentExit(exc.code, display) from None
 

@@ -52,14 +52,17 @@ def decode_component(data: bytes, display: str) -> Component:
         raise exc.with_file(display) from None
 
 
-def load_component(path: Path | str, check_core: bool = False) -> Loaded:
-    """Read, decode and elaborate a component; every failure names the file."""
+def load_component(path: Path | str, validate: bool = True,
+                   features: frozenset[str] = frozenset()) -> Loaded:
+    """Read, decode and elaborate a component, validating it completely (its core modules
+    included) unless told not to, with the gated `features` enabled; every failure names
+    the file."""
     path = Path(path)
     display = str(path)
     data = read_file(path)
     comp = decode_component(data, display)
     try:
-        scope = elaborate(comp, check_core=check_core)
+        scope = elaborate(comp, validate=validate, features=features)
     except ComposerError as exc:
         raise exc.with_file(display) from None
     return Loaded(path, data, comp, scope)

@@ -1,6 +1,11 @@
 """Import and export names (Explainer.md, Import and Export Definitions): interface names,
 their semantic versions, the semver-compatibility the resolver matches on, and the
 strong-uniqueness rule validation applies.
+
+Names come from untrusted files and may be long (up to 100,000 bytes): every check here
+takes time linear in the name. Labels are split at their hyphens and each fragment checked
+by character class, rather than matched by a regular expression whose nested repetitions
+could backtrack exponentially on a name that fails late (`a-1-1-...-1!`).
 """
 
 from __future__ import annotations
@@ -9,16 +14,40 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-_WORD = r"[a-z][0-9a-z]*(?:-[0-9a-z]+)*"
-_LABEL = r"(?:[a-z][0-9a-z]*|[A-Z][0-9A-Z]*)(?:-(?:[0-9a-z]+|[0-9A-Z]+))*"
+_LOWER = frozenset("abcdefghijklmnopqrstuvwxyz")
+_UPPER = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+_DIGITS = frozenset("0123456789")
+_WORD_CHARS = _LOWER | _DIGITS
+_ACRONYM_CHARS = _UPPER | _DIGITS
+
+
+def _is_words(text: str) -> bool:
+    """`words ::= first-word ('-' word)*`: lower-case fragments, the first one a letter first."""
+    fragments = text.split("-")
+    return (
+        bool(fragments[0]) and fragments[0][0] in _LOWER
+        and all(f and _WORD_CHARS.issuperset(f) for f in fragments)
+    )
+
+
+def is_label(text: str) -> bool:
+    """`label ::= first-fragment ('-' fragment)*`: kebab case, each fragment all lower-case
+    (a word) or all upper-case (an acronym), the first one starting with a letter."""
+    fragments = text.split("-")
+    first = fragments[0]
+    if not first or first[0] not in _LOWER | _UPPER:
+        return False
+    return all(
+        f and (_WORD_CHARS.issuperset(f) or _ACRONYM_CHARS.issuperset(f)) for f in fragments
+    )
+
+
 _SEMVER = (
     r"(?P<major>0|[1-9]\d*)\.(?P<minor>0|[1-9]\d*)\.(?P<patch>0|[1-9]\d*)"
     r"(?:-(?P<pre>[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?"
     r"(?:\+(?P<build>[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?"
 )
-_INTERFACE_RE = re.compile(
-    rf"^(?P<ns>{_WORD}(?::{_WORD})*):(?P<pkg>{_WORD})(?P<path>(?:/{_LABEL})+)(?:@(?P<ver>.+))?$"
-)
+# The identifiers of a semver are separated by dots the classes exclude: no backtracking.
 _SEMVER_RE = re.compile(rf"^{_SEMVER}$")
 
 
@@ -97,12 +126,16 @@ class InterfaceName:
 
 @lru_cache(maxsize=4096)
 def _parse_interface(name: str) -> InterfaceName | None:
-    m = _INTERFACE_RE.match(name)
-    if not m:
+    """`namespace:package/interface@version`. Nested namespaces and projections
+    (`a:b:c/d`, `a:b/c/d`) are the gated 🪺 feature and are not interface names here, as
+    in wasm-tools 1.262's default validation."""
+    body, at, ver_text = name.partition("@")
+    ns, colon, rest = body.partition(":")
+    pkg, slash, iface = rest.partition("/")
+    if not (colon and slash and _is_words(ns) and _is_words(pkg) and is_label(iface)):
         return None
-    ver_text = m["ver"]
-    version = Version.parse(ver_text) if ver_text is not None else None
-    return InterfaceName(m["ns"], m["pkg"], m["path"], version, ver_text)
+    version = Version.parse(ver_text) if at else None
+    return InterfaceName(ns, pkg, "/" + iface, version, ver_text if at else None)
 
 
 def semver_compatible(wanted: str, offered: str) -> bool:
@@ -157,9 +190,16 @@ def package_of(name: str) -> str:
     return parsed.package_name if parsed else name
 
 
-_PLAIN = re.compile(
-    rf"^(?:{_LABEL}|\[constructor\]{_LABEL}|\[(?:method|static)\]{_LABEL}\.{_LABEL})$"
-)
+def is_plain_name(name: str) -> bool:
+    """`plainname ::= label | [constructor]label | [method]label.label | [static]label.label`"""
+    for prefix, two in (("[constructor]", False), ("[method]", True), ("[static]", True)):
+        if name.startswith(prefix):
+            rest = name[len(prefix):]
+            if two:
+                resource, dot, member = rest.partition(".")
+                return bool(dot) and is_label(resource) and is_label(member)
+            return is_label(rest)
+    return is_label(name)
 
 
 def is_extern_name(name: str) -> bool:
@@ -168,7 +208,7 @@ def is_extern_name(name: str) -> bool:
     (The shortened canonical versions of 🔗, `@0.2`, are not accepted yet, as in
     wasm-tools 1.262.)
     """
-    if _PLAIN.match(name):
+    if is_plain_name(name):
         return True
     parsed = _parse_interface(name)
     return parsed is not None and (parsed.raw_version is None or parsed.version is not None)

@@ -130,12 +130,14 @@ class Resolver:
         search_paths: list[Path],
         config: Config | None,
         disallow_imports: bool,
+        validate: bool = True,
     ) -> None:
         self.root_path = Path(root)
         self.dep_paths = [Path(p) for p in dependencies]
         self.config = config or Config()
         self.search_paths = [Path(p) for p in search_paths]
         self.disallow = disallow_imports or self.config.disallow_imports
+        self.validate = validate
         self.files: dict[str, ComponentFile] = {}
         self.by_path: dict[Path, ComponentFile] = {}
         self.providers: list[ComponentFile] = []
@@ -155,7 +157,7 @@ class Resolver:
         known = self.by_path.get(key)
         if known is not None:
             return known
-        loaded = load_component(path)
+        loaded = load_component(path, validate=self.validate)
         self.files_read.append(path)
         f = ComponentFile(_unique(name, self.files), path, loaded, origin, import_name)
         self.files[f.name] = f
@@ -416,14 +418,17 @@ def resolve(
     search_paths: list[Path | str],
     config: Config | None,
     disallow_imports: bool,
+    validate: bool = True,
 ) -> Plan:
-    """Decide the wiring, then link it (see the module docstring)."""
+    """Decide the wiring, then link it (see the module docstring). Every component read is
+    validated first, unless `validate` is False."""
     resolver = Resolver(
         Path(root),
         [Path(d) for d in dependencies],
         [Path(p) for p in search_paths],
         config,
         disallow_imports,
+        validate,
     )
     plan = resolver.resolve()
     if plan.ok:

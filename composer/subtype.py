@@ -134,24 +134,25 @@ def check_component(actual: T.ComponentType, expected: T.ComponentType, mapping:
     return None
 
 
-def _core_kind(desc: object) -> str:
-    return desc if isinstance(desc, str) else "func"
-
-
 def check_module(actual: T.CoreModuleType, expected: T.CoreModuleType) -> Mismatch | None:
-    """Core modules by the names and kinds of their imports and exports.
+    """Core module types: imports contravariant (what the expected type would be given must
+    fit what the actual module imports), exports covariant, each item by the core rules."""
+    from .corematch import core_mismatch
 
-    Nested module bodies are not decoded, so core function signatures are not compared.
-    """
-    for key in actual.imports:
-        if key not in expected.imports:
+    for key, need in actual.imports.items():
+        given = expected.imports.get(key)
+        if given is None:
             return Mismatch(f"core module imports {key[0]}::{key[1]}, which the expected type lacks")
-    for name, kind in expected.exports.items():
+        why = core_mismatch(given, need)
+        if why:
+            return Mismatch(f"core import {key[0]}::{key[1]}: {why}")
+    for name, want in expected.exports.items():
         have = actual.exports.get(name)
         if have is None:
             return Mismatch(f"core module is missing export {name}")
-        if _core_kind(have) != _core_kind(kind):
-            return Mismatch(f"core export {name}: expected {_core_kind(kind)}, found {_core_kind(have)}")
+        why = core_mismatch(have, want)
+        if why:
+            return Mismatch(f"core export {name}: {why}")
     return None
 
 

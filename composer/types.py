@@ -175,15 +175,77 @@ class CoreFunc(Record):
         return f"({' '.join(parts)})"
 
 
-class CoreModuleType(Record, identity=True):
-    """A core module's imports ((module, name) -> kind) and exports (name -> kind).
+class CoreMemory(Record):
+    """A memory type: its limits in pages, and whether it is 64-bit or shared."""
 
-    Kinds are short descriptions (`func`, `memory`, ...) or a `CoreFunc`; enough for
-    subtyping by name and kind and for printing.
+    minimum: int
+    maximum: int | None = None
+    memory64: bool = False
+    shared: bool = False
+    page_size_log2: int | None = None
+
+    def __str__(self) -> str:
+        parts = ["memory"] + (["i64"] if self.memory64 else []) + [str(self.minimum)]
+        if self.maximum is not None:
+            parts.append(str(self.maximum))
+        if self.shared:
+            parts.append("shared")
+        if self.page_size_log2 is not None:
+            parts.append(f"(pagesize {1 << self.page_size_log2})")
+        return f"({' '.join(parts)})"
+
+
+class CoreTable(Record):
+    element: str  # the reference type, as WAT writes it
+    minimum: int
+    maximum: int | None = None
+    table64: bool = False
+
+    def __str__(self) -> str:
+        parts = ["table"] + (["i64"] if self.table64 else []) + [str(self.minimum)]
+        if self.maximum is not None:
+            parts.append(str(self.maximum))
+        return f"({' '.join(parts + [self.element])})"
+
+
+class CoreGlobal(Record):
+    type: str
+    mutable: bool = False
+    shared: bool = False
+
+    def __str__(self) -> str:
+        t = f"(mut {self.type})" if self.mutable else self.type
+        return f"(global {'shared ' if self.shared else ''}{t})"
+
+
+class CoreTag(Record):
+    func: "CoreFunc"
+
+    def __str__(self) -> str:
+        return "(tag" + str(self.func).removeprefix("(func")  # `(tag (param i32))`, `(tag)`
+
+
+# What a core import or export is: a function type, a memory, a table, a global or a tag, or
+# just its kind ("func", "global", ...) where the type is not known (a function whose
+# signature refers to the module's own GC types, a global whose definition was not read).
+CoreExtern = Union["CoreFunc", CoreMemory, CoreTable, CoreGlobal, CoreTag, str]
+
+
+def core_kind(ext: object) -> str:
+    """`func`, `memory`, `table`, `global` or `tag`."""
+    if isinstance(ext, str):
+        return ext
+    return {CoreFunc: "func", CoreMemory: "memory", CoreTable: "table", CoreGlobal: "global",
+            CoreTag: "tag"}[type(ext)]  # type: ignore[index]
+
+
+class CoreModuleType(Record, identity=True):
+    """A core module's imports ((module, name) -> what) and exports (name -> what), each a
+    `CoreExtern`: enough for subtyping, for checking instantiations and for printing.
     """
 
-    imports: dict[tuple[str, str], object]
-    exports: dict[str, object]
+    imports: dict[tuple[str, str], CoreExtern]
+    exports: dict[str, CoreExtern]
 
 
 # What a type index can refer to.

@@ -16,8 +16,6 @@ import difflib
 from pathlib import Path
 
 from . import types as T
-from .binary import sections as S
-from .binary.component import Component
 from .names import InterfaceName
 from .record import Record, field_
 
@@ -60,7 +58,6 @@ WORLDS = {
     ),
 }
 ALIASES = {"command": "wasi:cli/command", "proxy": "wasi:http/proxy"}
-MAX_MODULES_AND_COMPONENTS = 1000
 
 
 class ImportCheck(Record):
@@ -128,19 +125,8 @@ def _nearest(world: World, name: str) -> str:
     return f"the host has no {package} interface"
 
 
-def count_modules_and_components(component: Component) -> int:
-    """Core modules and components in a component tree, the component itself included."""
-    count = 1
-    for section in component.sections:
-        if isinstance(section, S.CoreModuleSection):
-            count += 1
-        elif isinstance(section, S.ComponentSection):
-            count += count_modules_and_components(section.decode())
-    return count
-
-
 def verify(path: Path, world_name: str | None = None, cache: bool = True,
-           instantiate: bool = True) -> Report:
+           instantiate: bool = True, progress: bool = False) -> Report:
     """Check `path` against a host world (named, else inferred from its exports, else
     wasi:cli/command). `instantiate=False` leaves the real check to a run that follows."""
     from .execute import Host, HostConfig, RunError
@@ -158,16 +144,10 @@ def verify(path: Path, world_name: str | None = None, cache: bool = True,
         if not _allowed(world, name):
             problem = f"not provided by {world.name}: {_nearest(world, name)}"
         report.imports.append(ImportCheck(name, T.sort_of(ext), problem))
-    total = count_modules_and_components(loaded.component)
-    if total > MAX_MODULES_AND_COMPONENTS:
-        report.problems.append(
-            f"{total} core modules and components in the component tree; wasmtime refuses "
-            f"more than {MAX_MODULES_AND_COMPONENTS}"
-        )
     if not report.ok or not instantiate:
         return report
     host = Host(HostConfig(cache=cache, http=world.http, stdin="/dev/null", stdout="/dev/null",
-                           stderr="/dev/null"))
+                           stderr="/dev/null", progress=progress))
     try:
         host.instantiate(host.load(path, loaded.data), str(path))
     except RunError as exc:

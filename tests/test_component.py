@@ -7,7 +7,7 @@ from composer import types as T
 from composer.binary import sections as S
 from composer.binary.component import Component, is_component
 from composer.binary.writer import encode_u
-from composer.elaborate import elaborate
+from composer.elaborate import FEATURES, elaborate
 
 from conftest import wat
 
@@ -27,7 +27,7 @@ def test_value_section_round_trips_and_feeds_the_value_index_space():
     (value_section, export_section) = comp.sections
     assert isinstance(value_section, S.ValueSection)
     assert [bytes(v.data) for v in value_section.items] == [b"\x05", b"\x02hi"]
-    scope = elaborate(comp)
+    scope = elaborate(comp, features=FEATURES)
     assert scope.exports["v"] == T.ValueExtern(T.PRIMS["string"])
 
 
@@ -75,4 +75,4 @@ def test_start_section():
     start = next(comp.of_kind(S.StartSection))
     assert (start.start.func, start.start.args, start.start.results) == (0, (0,), 1)
     assert comp.encode() == data
-    assert elaborate(comp).exports["r"] == T.ValueExtern(T.PRIMS["u32"])
+    assert elaborate(comp, features=FEATURES).exports["r"] == T.ValueExtern(T.PRIMS["u32"])

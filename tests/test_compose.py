@@ -714,21 +714,6 @@ def test_host_import_using_a_resource_a_dependency_defines_is_refused(tmp_path):
     assert not out.exists()
 
 
-def test_our_validator_refuses_imports_using_local_resources():
-    from composer.binary.component import Component
-    from composer.elaborate import elaborate
-    from composer.errors import ValidationError
-    from conftest import wat
-
-    # hand-made: wasm-tools refuses to parse... no: it parses, only validation refuses
-    data = wat("""(component
-      (type $r (resource (rep i32)))
-      (import "f" (func (param "x" (own $r)))))""")
-    with pytest.raises(ValidationError) as e:
-        elaborate(Component.decode(data))
-    assert "import `f` uses resource" in str(e.value)
-
-
 def test_output_gets_the_mode_a_plain_write_would(tmp_path):
     root = write(tmp_path, "root", counter(1, imports=("t:a/a@1.0.0",)))
     dep = write(tmp_path, "a", counter(10, exports="t:a/a@1.0.0"))

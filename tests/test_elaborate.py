@@ -140,7 +140,7 @@ def test_instantiation_argument_of_the_wrong_type_is_refused():
           (instance (instantiate $c (with "g" (func $f))))
         )""")
     assert "instantiation argument `g` does not fit: result: expected u32, found u64" in str(e.value)
-    assert "instance section at 0x" in str(e.value)
+    assert str(e.value).startswith("offset 0x4e: instance section > instance[0]: ")
 
 
 def test_missing_instantiation_argument():
@@ -198,18 +198,3 @@ def test_outer_alias_and_component_types():
     assert isinstance(ct, T.ComponentType)
     assert func_text(ct.imports["in"]) == "func(x: list<string>)"
     assert type_text(ct.exports["out"].result) == "list<string>"
-
-
-def test_core_exports_checked_when_asked():
-    text = """(component
-      (core module $m (func (export "f")))
-      (core instance $i (instantiate $m))
-      (alias core export $i "f" (core func))
-    )"""
-    elaborate(Component.decode(wat(text)), check_core=True)
-    # the alias (core func, core export of instance 0, name "f") now names `g` instead
-    bad = wat(text).replace(b"\x00\x00\x01\x00\x01f", b"\x00\x00\x01\x00\x01g")
-    elaborate(Component.decode(bad))  # not checked by default: module bodies stay undecoded
-    with pytest.raises(ValidationError) as e:
-        elaborate(Component.decode(bad), check_core=True)
-    assert "core instance 0 has no export named `g`" in str(e.value)

@@ -267,3 +267,46 @@ def test_a_run_returning_err_exits_1(tmp_path, returned, status):
       (export "wasi:cli/run@0.2.0" (instance $r)))""")
     proc = compose_proc("run", path)
     assert (proc.returncode, proc.stdout, proc.stderr) == (status, "", "")
+
+
+def test_compiling_shows_progress_on_a_terminal_and_ctrl_c_stops_it_at_once(composed_cpy_seed):
+    """Compiling the 36 MB composed seed without the cache takes seconds: a terminal sees
+    what is happening, and Ctrl-C ends it within a second, exit status 130."""
+    import os
+    import pty
+    import select
+    import signal
+    import time
+
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "composer", "run", "--no-cache", str(composed_cpy_seed)],
+        stdin=subprocess.DEVNULL, stdout=follower, stderr=follower,
+        env=dict(os.environ, TERM="xterm-256color", COLUMNS="120"),
+    )
+    os.close(follower)
+    seen = b""
+    deadline = time.monotonic() + 60
+    try:
+        while b"compiling composed.wasm" not in seen and time.monotonic() < deadline:
+            ready, _, _ = select.select([leader], [], [], 0.2)
+            if ready:
+                seen += os.read(leader, 4096)
+        assert b"compiling composed.wasm (36." in seen, seen
+        time.sleep(0.5)  # well inside the compile
+        assert proc.poll() is None
+        sent = time.monotonic()
+        proc.send_signal(signal.SIGINT)
+        status = proc.wait(timeout=10)
+        took = time.monotonic() - sent
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        os.close(leader)
+    assert status == 130
+    assert took < 1.0, f"Ctrl-C took {took:.2f} s"
+
+
+def test_no_progress_when_stderr_is_not_a_terminal(small_fixtures):
+    proc = compose_proc("run", "--no-cache", small_fixtures["exit-3"])
+    assert proc.returncode == 3 and proc.stderr == ""

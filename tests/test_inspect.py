@@ -92,7 +92,7 @@ import c: component {
 import m: core module {
   import env::f: (func (param i32));
   export g: (func (result i32));
-  export mem: memory;
+  export mem: (memory 1);
 }
 export point: type = record { a: u32, b: string };
 export maybe: type = variant { none, some(u32) };
@@ -102,7 +102,7 @@ export again: type = t;
 export mod: core module {
   import env::f: (func (param i32));
   export g: (func (result i32));
-  export mem: memory;
+  export mem: (memory 1);
 }
 export comp: component {
   import x: func();
@@ -116,7 +116,9 @@ def test_every_sort_of_import_and_export(tmp_path):
     path = tmp_path / "sorts.wasm"
     path.write_bytes(wat(EVERY_SORT))
     assert wasm_tools("validate", "--features", "all", str(path), check=False).returncode == 0
-    proc = inspect_proc(str(path))
+    refused = inspect_proc(str(path))  # values are gated: refused unless enabled, as by wasm-tools
+    assert refused.returncode == 1 and "requires the gated feature `cm-values`" in refused.stderr
+    proc = inspect_proc("--features", "cm-values", str(path))
     assert proc.returncode == 0, proc.stderr
     header, body = proc.stdout.split("\n", 2)[:2], proc.stdout.split("\n", 2)[2]
     assert header[1] == "// 6 imports, 8 exports"
@@ -125,7 +127,7 @@ def test_every_sort_of_import_and_export(tmp_path):
     printed = wasm_tools("print", str(path)).stdout.decode()
     theirs = re.findall(r'^  \((import|export) (?:\(;\d+;\) )?"([^"]+)" \((core module|\w+)',
                         printed, re.M)
-    doc = json.loads(inspect_proc("--json", str(path)).stdout)
+    doc = json.loads(inspect_proc("--json", "--features", "all", str(path)).stdout)
     ours = [(d, e["name"], e["kind"]) for d in ("import", "export") for e in doc[d + "s"]]
     assert ours == [(d, n, {"type": "type"}.get(s, s)) for d, n, s in theirs]
     kinds = {e["name"]: e for e in doc["imports"] + doc["exports"]}

@@ -218,3 +218,21 @@ def test_an_empty_sub_reader_reads_nothing_even_where_the_data_goes_on():
     sub = Reader(b"\x05\x06").sub(0)
     with pytest.raises(BinaryError, match="unexpected end of data in a LEB128 integer"):
         sub.u32()
+
+
+def test_s64():
+    assert Reader(encode_s(-(2**63))).s64() == -(2**63)
+    assert Reader(encode_s(2**63 - 1)).s64() == 2**63 - 1
+    with pytest.raises(BinaryError, match="too large for s64"):
+        Reader(b"\xff" * 9 + b"\x01").s64()  # the 10th byte may only be 0x00 or 0x7f
+    with pytest.raises(BinaryError, match="too long for s64"):
+        Reader(b"\x80" * 10 + b"\x00").s64()
+
+
+def test_names_longer_than_100000_bytes_are_refused_before_reading_them():
+    assert Reader(encode_u(100_000) + b"a" * 100_000).name() == "a" * 100_000
+    r = Reader(b"\x00" + encode_u(100_001) + b"a" * 100_001, base=0x10)
+    r.byte()
+    with pytest.raises(BinaryError) as e:
+        r.name()
+    assert (e.value.message, e.value.offset) == ("name of 100001 bytes is longer than 100000", 0x11)

@@ -38,8 +38,14 @@ ReallocOpt = _production("ReallocOpt", (0x04,), "(realloc f)", func=U32)
 PostReturnOpt = _production("PostReturnOpt", (0x05,), "(post-return f)", func=U32)
 AsyncOpt = _production("AsyncOpt", (0x06,), "async")
 CallbackOpt = _production("CallbackOpt", (0x07,), "(callback f)", func=U32)
+# The GC ABI options of wasm-tools 1.262 (gated: `cm-gc`), not in the spec snapshot yet.
+CoreTypeOpt = _production("CoreTypeOpt", (0x08,), "(core-type t)", type_idx=U32)
+GcOpt = _production("GcOpt", (0x09,), "gc")
 
-CANONOPTS = (Utf8, Utf16, Latin1Utf16, MemoryOpt, ReallocOpt, PostReturnOpt, AsyncOpt, CallbackOpt)
+CANONOPTS = (
+    Utf8, Utf16, Latin1Utf16, MemoryOpt, ReallocOpt, PostReturnOpt, AsyncOpt, CallbackOpt,
+    CoreTypeOpt, GcOpt,
+)
 OPTS = Vec(Choice("canonopt", CANONOPTS), "canonopt")
 
 

@@ -212,16 +212,21 @@ class Vec:
         return self.item
 
     def read(self, r: Reader) -> tuple:
+        return self.read_with_offsets(r)[0]
+
+    def read_with_offsets(self, r: Reader) -> tuple[tuple, tuple[int, ...]]:
+        """The items, and the file offset each starts at."""
         item = self._item()
         n = r.count(self.what, self.min_size)
-        out = []
+        out, offsets = [], []
         try:
             for i in range(n):
+                offsets.append(r.offset)
                 out.append(item.read(r))
         except BinaryError as exc:
             exc.add_context(f"{self.what}[{i}]")
             raise
-        return tuple(out)
+        return tuple(out), tuple(offsets)
 
     def write(self, w: Writer, value: Sequence) -> None:
         item = self._item()

@@ -10,7 +10,7 @@ from typing import Iterator
 
 from ..errors import BinaryError
 from ..record import Record
-from .reader import MAX_NESTING, Reader
+from .reader import Reader
 from .sections import SECTION_CLASSES, ComponentSection, CoreModuleSection, Section
 from .writer import Writer, encode_u
 
@@ -58,14 +58,13 @@ class Component(Record):
     sections: tuple[Section, ...]
     data: memoryview | bytes = b""
     offset: int = 0
-    depth: int = 0
 
     @classmethod
-    def decode(cls, data: bytes | memoryview, base: int = 0, depth: int = 0) -> "Component":
+    def decode(cls, data: bytes | memoryview, base: int = 0) -> "Component":
+        """The sections of a component. Its nested components stay bytes until decoded in
+        turn; how many there may be is a rule of validation (`elaborate.py`)."""
         check_preamble(data, base)
-        if depth > MAX_NESTING:
-            raise BinaryError(f"components nested deeper than {MAX_NESTING} levels", base)
-        r = Reader(data, 8, base=base, depth=depth)
+        r = Reader(data, 8, base=base)
         sections: list[Section] = []
         while not r.at_end():
             start = r.offset
@@ -83,7 +82,7 @@ class Component(Record):
                 exc.add_context(f"{label} section at {start:#x}")
                 raise
             sections.append(section)
-        return cls(tuple(sections), data, base, depth)
+        return cls(tuple(sections), data, base)
 
     def encode(self) -> bytes:
         # Parts are joined once at the end, so the megabytes of embedded modules and

@@ -330,10 +330,14 @@ class ModuleImportDecl(Production):
 
 
 class ModuleTypeDecl(Production):
-    """core:moduledecl ::= 0x01 t:<core:type>"""
+    """core:moduledecl ::= 0x01 t:<core:type>
+
+    Inside a module type no module type can be declared, so 0x50 is a (non-final) sub type
+    here, as in a core module's own type section, not the start of a `core:moduletype`.
+    """
 
     TAG = (0x01,)
-    type: object = field_(lambda: CORE_TYPE)
+    type: object = field_(lambda: MODULE_DECL_TYPE)
 
 
 class ModuleAliasDecl(Production):
@@ -363,6 +367,9 @@ class ModuleType(Production):
     NESTS = True
     decls: tuple = field_(Vec(MODULE_DECL, "core:moduledecl"))
 
+
+# The types a module type declares: what a core module's type section holds.
+MODULE_DECL_TYPE = Choice("core:type", [RecGroup, *SUB_TYPE.cases])  # type: ignore[misc]
 
 # core:type ::= core:deftype: a rec group, a (prefixed) sub type, a comptype, or a module type.
 CORE_TYPE = Choice(

@@ -1,31 +1,37 @@
-"""The interface of a nested core module: its imports and exports, nothing else.
+"""The interface of a nested core module: its imports and exports with their types.
 
-Only the import and export sections are decoded; the sections before them are skipped by
-their sizes and decoding stops at the export section, so the code and data that make up
-almost all of a module's bytes are never touched.
+Only what precedes the export section is decoded (types, imports, functions, tables,
+memories, tags, globals) and decoding stops at the export section, so the code and data that
+make up almost all of a module's bytes are never touched. The module as a whole is checked
+by wasmtime's validator (`corevalidate.py`); this is what the component layer needs to check
+how modules are instantiated and what their functions are lifted as.
+
+A type this reader cannot state is left as its kind alone ("func", "global"): a function
+whose signature refers to the module's own GC types, a global after an initializer
+expression with an instruction it does not know. Checks against such a type only compare
+kinds.
 """
 
 from __future__ import annotations
 
+from typing import Callable
+
 from ..errors import BinaryError
-from ..types import CoreModuleType
-from .coretypes import CORE_EXTERNTYPE, CoreFuncExtern, CoreGlobalExtern, CoreMemoryExtern
-from .coretypes import CoreTableExtern, CoreTagExtern
+from ..types import CoreExtern, CoreFunc, CoreGlobal, CoreMemory, CoreModuleType, CoreTable, CoreTag
+from .coretypes import (
+    CORE_EXTERNTYPE, CORE_VALTYPE, CoreArrayType, CoreFuncExtern, CoreFuncType, CoreGlobalExtern,
+    CoreMemoryExtern, CoreRefType, CoreStructType, CoreTableExtern, CoreTagExtern, Limits, RecGroup,
+    SUB_TYPE, SharedCompType, SubFinalType, SubType,
+)
 from .reader import Reader
 
 CORE_VERSION = b"\x01\x00\x00\x00"
+TYPE, IMPORT, FUNCTION, TABLE, MEMORY, GLOBAL, EXPORT, TAG = 1, 2, 3, 4, 5, 6, 7, 13
 _EXPORT_KINDS = {0x00: "func", 0x01: "table", 0x02: "memory", 0x03: "global", 0x04: "tag"}
-_IMPORT_KINDS = {
-    CoreFuncExtern: "func",
-    CoreTableExtern: "table",
-    CoreMemoryExtern: "memory",
-    CoreGlobalExtern: "global",
-    CoreTagExtern: "tag",
-}
 
 
 def module_interface(data: bytes | memoryview, base: int = 0) -> CoreModuleType:
-    """Imports ((module, name) -> kind) and exports (name -> kind) of a core module."""
+    """Imports ((module, name) -> type) and exports (name -> type) of a core module."""
     if bytes(data[:4]) != b"\x00asm":
         raise BinaryError("nested core module does not start with the \\0asm magic", base)
     if bytes(data[4:8]) != CORE_VERSION:
@@ -34,29 +40,233 @@ def module_interface(data: bytes | memoryview, base: int = 0) -> CoreModuleType:
             base + 4,
         )
     r = Reader(data, 8, base=base)
-    imports: dict[tuple[str, str], object] = {}
-    exports: dict[str, object] = {}
+    spaces = _Spaces()
     while not r.at_end():
         start = r.offset
         sid = r.byte()
         payload = r.sub(r.u32())
         try:
-            if sid == 2:
-                for _ in range(payload.count("import", 3)):
-                    module, name = payload.name(), payload.name()
-                    ext = CORE_EXTERNTYPE.read(payload)
-                    imports[(module, name)] = _IMPORT_KINDS[type(ext)]
-            elif sid == 7:
-                for _ in range(payload.count("export", 3)):
-                    name = payload.name()
-                    kind_at = payload.offset
-                    kind = _EXPORT_KINDS.get(payload.byte())
-                    if kind is None:
-                        raise BinaryError("invalid export kind", kind_at)
-                    payload.u32()
-                    exports[name] = kind
+            reader = _SECTIONS.get(sid)
+            if reader is not None:
+                reader(spaces, payload)
+            if sid == EXPORT:
                 break  # nothing after the export section matters here
         except BinaryError as exc:
             exc.add_context(f"core module section {sid} at {start:#x}")
             raise
-    return CoreModuleType(imports, exports)
+    return CoreModuleType(spaces.imports, spaces.exports)
+
+
+class _Spaces:
+    """The module's index spaces, as far as its interface needs them."""
+
+    def __init__(self) -> None:
+        self.types: list[CoreFunc | None] = []  # None: not a function type, or not portable
+        self.funcs: list[CoreExtern] = []
+        self.tables: list[CoreExtern] = []
+        self.memories: list[CoreExtern] = []
+        self.globals: list[CoreExtern] = []
+        self.tags: list[CoreExtern] = []
+        self.imports: dict[tuple[str, str], CoreExtern] = {}
+        self.exports: dict[str, CoreExtern] = {}
+
+    def func_type(self, idx: int, start: int) -> CoreFunc | None:
+        if idx >= len(self.types):
+            raise BinaryError(f"type index {idx} out of bounds ({len(self.types)} defined)", start)
+        return self.types[idx]
+
+
+def _portable(valtypes: tuple) -> tuple[str, ...] | None:
+    """Value types as text, or None if one refers to a type index of this module (it would
+    mean another type in another module)."""
+    out = []
+    for t in valtypes:
+        if isinstance(t, CoreRefType) and isinstance(t.heap, int):
+            return None
+        out.append(str(t))
+    return tuple(out)
+
+
+def _comp_func(body: object) -> CoreFunc | None:
+    if isinstance(body, CoreFuncType):
+        params, results = _portable(body.params), _portable(body.results)
+        if params is not None and results is not None:
+            return CoreFunc(params, results)
+    return None
+
+
+def _read_types(s: _Spaces, r: Reader) -> None:
+    for _ in range(r.count("type")):
+        start = r.offset
+        if r.peek() == RecGroup.TAG[0]:
+            group = RecGroup.read(r)
+            members = group.types  # type: ignore[attr-defined]
+        else:
+            members = (SUB_TYPE.read(r),)
+        for m in members:
+            if isinstance(m, (SubType, SubFinalType)):
+                # a function type that is part of a subtyping hierarchy is not portable either
+                s.types.append(_comp_func(m.body) if not m.supertypes else None)
+            elif isinstance(m, (CoreFuncType, CoreStructType, CoreArrayType, SharedCompType)):
+                s.types.append(_comp_func(m))
+            else:
+                raise BinaryError("invalid type in the type section", start)
+
+
+def core_extern(ext: object, func_type: Callable[[int], CoreFunc | None]) -> CoreExtern:
+    """What a `core:externtype` describes; `func_type(i)` is the function type at type
+    index i (None if it is not one this reader can state)."""
+    if isinstance(ext, CoreFuncExtern):
+        return func_type(ext.type_idx) or "func"
+    if isinstance(ext, CoreTagExtern):
+        func = func_type(ext.type_idx)
+        return CoreTag(func) if func is not None else "tag"
+    if isinstance(ext, CoreMemoryExtern):
+        return _memory(ext.limits)
+    if isinstance(ext, CoreTableExtern):
+        return _table(ext.element, ext.limits)
+    assert isinstance(ext, CoreGlobalExtern)
+    return _global(ext.type, ext.mutability)
+
+
+def _memory(limits: Limits) -> CoreMemory:
+    return CoreMemory(limits.min, limits.max, bool(limits.flags & 0x04), bool(limits.flags & 0x02),
+                      limits.page_size_log2)
+
+
+def _table(element: object, limits: Limits) -> CoreExtern:
+    if isinstance(element, CoreRefType) and isinstance(element.heap, int):
+        return "table"
+    return CoreTable(str(element), limits.min, limits.max, bool(limits.flags & 0x04))
+
+
+def _global(valtype: object, mutability: int) -> CoreExtern:
+    if isinstance(valtype, CoreRefType) and isinstance(valtype.heap, int):
+        return "global"
+    return CoreGlobal(str(valtype), bool(mutability & 1), bool(mutability & 2))
+
+
+def _read_imports(s: _Spaces, r: Reader) -> None:
+    for _ in range(r.count("import", 3)):
+        module, name = r.name(), r.name()
+        start = r.offset
+        ext = CORE_EXTERNTYPE.read(r)
+        desc = core_extern(ext, lambda i: s.func_type(i, start))
+        s.imports[(module, name)] = desc
+        _space(s, desc).append(desc)
+
+
+def _space(s: _Spaces, desc: CoreExtern) -> list:
+    from ..types import core_kind
+
+    return {"func": s.funcs, "table": s.tables, "memory": s.memories, "global": s.globals,
+            "tag": s.tags}[core_kind(desc)]
+
+
+def _read_functions(s: _Spaces, r: Reader) -> None:
+    for _ in range(r.count("function")):
+        start = r.offset
+        s.funcs.append(s.func_type(r.u32(), start) or "func")
+
+
+def _read_tables(s: _Spaces, r: Reader) -> None:
+    for _ in range(r.count("table")):
+        start = r.offset
+        with_init = r.peek() == 0x40
+        if with_init:
+            r.byte()
+            if r.byte() != 0x00:
+                raise BinaryError("invalid table type prefix", start)
+        element = CORE_VALTYPE.read(r)
+        limits = Limits.read(r)
+        s.tables.append(_table(element, limits))
+        if with_init and not _skip_const_expr(r):
+            return  # what follows cannot be found: later tables stay unknown
+
+
+def _read_memories(s: _Spaces, r: Reader) -> None:
+    for _ in range(r.count("memory")):
+        s.memories.append(_memory(Limits.read(r)))  # type: ignore[arg-type]
+
+
+def _read_tags(s: _Spaces, r: Reader) -> None:
+    for _ in range(r.count("tag", 2)):
+        start = r.offset
+        if r.byte() != 0x00:
+            raise BinaryError("invalid tag attribute", start)
+        func = s.func_type(r.u32(), start)
+        s.tags.append(CoreTag(func) if func is not None else "tag")
+
+
+def _read_globals(s: _Spaces, r: Reader) -> None:
+    from .coretypes import _MUT
+
+    for _ in range(r.count("global", 3)):
+        valtype = CORE_VALTYPE.read(r)
+        s.globals.append(_global(valtype, _MUT.read(r)))
+        if not _skip_const_expr(r):
+            return
+
+
+def _read_exports(s: _Spaces, r: Reader) -> None:
+    for _ in range(r.count("export", 3)):
+        name = r.name()
+        kind_at = r.offset
+        kind = _EXPORT_KINDS.get(r.byte())
+        if kind is None:
+            raise BinaryError("invalid export kind", kind_at)
+        idx = r.u32()
+        space = {"func": s.funcs, "table": s.tables, "memory": s.memories, "global": s.globals,
+                 "tag": s.tags}[kind]
+        # an index past what was read (a definition after an initializer this reader does
+        # not know) keeps only its kind; wasmtime's validator checks the bounds
+        s.exports[name] = space[idx] if idx < len(space) else kind
+
+
+_SECTIONS = {
+    TYPE: _read_types, IMPORT: _read_imports, FUNCTION: _read_functions, TABLE: _read_tables,
+    MEMORY: _read_memories, TAG: _read_tags, GLOBAL: _read_globals, EXPORT: _read_exports,
+}
+
+
+# Constant expressions: the instructions a global or table initializer may use, with the
+# immediates to skip. An instruction not listed ends the reading (False).
+_NO_IMMEDIATE = {0x6A, 0x6B, 0x6C, 0x7C, 0x7D, 0x7E}  # i32/i64 add, sub, mul (extended-const)
+_GC_ONE_INDEX = {0x00, 0x01, 0x06, 0x07}  # struct.new(_default), array.new(_default)
+_GC_NO_IMMEDIATE = {0x1A, 0x1B, 0x1C}  # any.convert_extern, extern.convert_any, ref.i31
+
+
+def _skip_const_expr(r: Reader) -> bool:
+    while True:
+        op = r.byte()
+        if op == 0x0B:  # end
+            return True
+        if op == 0x41:
+            r.s33()  # i32.const: an s32 (the s33 reader accepts every s32)
+        elif op == 0x42:
+            r.s64()  # i64.const
+        elif op == 0x43:
+            r.bytes(4)
+        elif op == 0x44:
+            r.bytes(8)
+        elif op in (0x23, 0xD2):  # global.get, ref.func
+            r.u32()
+        elif op == 0xD0:  # ref.null heaptype
+            if r.peek() == 0x65:
+                r.byte()
+            r.s33()
+        elif op in _NO_IMMEDIATE:
+            pass
+        elif op == 0xFB:
+            sub = r.u32()
+            if sub in _GC_ONE_INDEX:
+                r.u32()
+            elif sub == 0x08:  # array.new_fixed
+                r.u32()
+                r.u32()
+            elif sub not in _GC_NO_IMMEDIATE:
+                return False
+        elif op == 0xFD and r.u32() == 12:  # v128.const
+            r.bytes(16)
+        else:
+            return False

@@ -15,6 +15,8 @@ from ..errors import BinaryError
 # Deepest nesting of component/instance/module types and nested components we decode. Real
 # components nest a handful of levels; this only stops hostile input from exhausting the stack.
 MAX_NESTING = 100
+# Longest name (import and export names, labels, ...), as wasmparser has it.
+MAX_NAME = 100_000
 
 
 class Reader:
@@ -162,12 +164,18 @@ class Reader:
     def s33(self) -> int:
         return self._signed(33)
 
+    def s64(self) -> int:
+        return self._signed(64)
+
 
     # -- composites ----------------------------------------------------------------------
 
     def name(self) -> str:
-        """`core:name`: a length-prefixed UTF-8 string."""
+        """`core:name`: a length-prefixed UTF-8 string, of at most `MAX_NAME` bytes."""
+        at = self.offset
         length = self.u32()
+        if length > MAX_NAME:
+            raise self.error(f"name of {length} bytes is longer than {MAX_NAME}", at)
         start = self.offset
         raw = self.bytes(length)
         try:

@@ -87,12 +87,11 @@ class ComponentSection(Section):
     LABEL = "component"
     data: memoryview
     offset: int = 0
-    depth: int = 0
 
     @classmethod
     def read_payload(cls, r: Reader) -> "ComponentSection":
-        offset, depth = r.offset, r.depth
-        return cls(r.rest(), offset, depth)
+        offset = r.offset
+        return cls(r.rest(), offset)
 
     def write_payload(self, w: Writer) -> None:
         w.bytes(self.data)
@@ -100,7 +99,7 @@ class ComponentSection(Section):
     def decode(self) -> "Component":
         from .component import Component
 
-        return Component.decode(self.data, base=self.offset, depth=self.depth + 1)
+        return Component.decode(self.data, base=self.offset)
 
 
 class StartSection(Section):
@@ -121,16 +120,19 @@ class StartSection(Section):
 
 
 class _VecSection(Section):
-    """section_N(vec(T)): the definitions of one kind, in order."""
+    """section_N(vec(T)): the definitions of one kind, in order, with where each starts
+    (validation errors point at the definition that breaks a rule)."""
 
     ITEM: ClassVar[Codec]
     items: tuple
     offset: int = 0
+    item_offsets: tuple[int, ...] = ()
 
     @classmethod
     def read_payload(cls, r: Reader) -> "_VecSection":
         offset = r.offset
-        return cls(_items(cls).read(r), offset)
+        items, offsets = _items(cls).read_with_offsets(r)
+        return cls(items, offset, offsets)
 
     def write_payload(self, w: Writer) -> None:
         _items(type(self)).write(w, self.items)

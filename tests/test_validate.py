@@ -1,0 +1,198 @@
+"""Every input is validated before it is used: a component built to break each rule of the
+component layer, and core modules wasmtime's validator refuses, are refused with the file,
+the byte offset, the path to the definition and the rule, exit 1, nothing written; and
+wasm-tools refuses each of them too."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+
+from components import counter, write
+from conftest import wasm_tools, wat
+
+LIBC = """
+  (core module $libc
+    (memory (export "memory") 1)
+    (func (export "realloc") (param i32 i32 i32 i32) (result i32) (i32.const 0))
+    (func (export "bad-realloc") (param i32) (result i32) (i32.const 0)))
+  (core instance $libc (instantiate $libc))
+  (alias core export $libc "memory" (core memory $mem))
+  (alias core export $libc "realloc" (core func $realloc))
+  (alias core export $libc "bad-realloc" (core func $bad-realloc))
+"""
+
+# id -> (component text, what the message says)
+BROKEN = {
+    "core module": (
+        '(component (core module (func (result i32) (i64.const 0))))',
+        "core module[0]: invalid core module: type mismatch: expected i32, found i64"),
+    "core module in a nested component": (
+        '(component (component (core module (func (result i32) (i64.const 0)))))',
+        "component[0] > core module[0]: invalid core module: type mismatch"),
+    "alias of a missing core export": (
+        '(component (core module $m (func (export "f"))) (core instance $i (instantiate $m))'
+        ' (alias core export $i "g" (core func)))',
+        "core instance 0 has no export named `g`"),
+    "alias of a core export of another kind": (
+        '(component (core module $m (func (export "f"))) (core instance $i (instantiate $m))'
+        ' (alias core export $i "f" (core memory)))',
+        "export `f` of core instance 0 is a func, not a memory"),
+    "instantiate without an argument": (
+        '(component (core module $m (import "env" "f" (func)))'
+        ' (core instance (instantiate $m)))',
+        "missing module instantiation argument named `env`"),
+    "instantiate with an argument lacking an import": (
+        '(component (core module $m (import "env" "f" (func)))'
+        ' (core instance $e) (core instance (instantiate $m (with "env" (instance $e)))))',
+        "module instantiation argument `env` does not export an item named `f`"),
+    "instantiate with a function of another type": (
+        '(component (core module $p (func (export "f")))'
+        ' (core instance $pi (instantiate $p))'
+        ' (core module $m (import "env" "f" (func (param i32))))'
+        ' (core instance (instantiate $m (with "env" (instance $pi)))))',
+        "module instantiation argument `env` exports `f` of the wrong type: expected "
+        "(func (param i32)), found (func)"),
+    "instantiate with a memory too small": (
+        '(component (core module $p (memory (export "m") 1))'
+        ' (core instance $pi (instantiate $p))'
+        ' (core module $m (import "env" "m" (memory 2)))'
+        ' (core instance (instantiate $m (with "env" (instance $pi)))))',
+        "expected (memory 2), found (memory 1): the minimum is smaller"),
+    "a lowered function imported with another type": (
+        '(component (import "f" (func $f (param "x" u32)))'
+        ' (core func $lf (canon lower (func $f)))'
+        ' (core module $m (import "env" "f" (func (param i64))))'
+        ' (core instance $e (export "f" (func $lf)))'
+        ' (core instance (instantiate $m (with "env" (instance $e)))))',
+        "expected (func (param i64)), found (func (param i32))"),
+    "lift of a core function of another type": (
+        '(component (core module $m (func (export "f") (param i64) (result i32) (i32.const 0)))'
+        ' (core instance $i (instantiate $m))'
+        ' (func (param "x" u32) (result u32) (canon lift (core func $i "f"))))',
+        "canon lift of `func(x: u32) -> u32`: the core function has type "
+        "(func (param i64) (result i32)), the Canonical ABI needs (func (param i32) (result i32))"),
+    "lift of strings without realloc": (
+        '(component' + LIBC +
+        ' (core module $m (func (export "f") (param i32 i32)))'
+        ' (core instance $i (instantiate $m))'
+        ' (func (param "s" string) (canon lift (core func $i "f") (memory $mem))))',
+        "canon lift of `func(s: string)` needs the `realloc` option"),
+    "realloc of the wrong type": (
+        '(component' + LIBC +
+        ' (core module $m (func (export "f") (param i32 i32)))'
+        ' (core instance $i (instantiate $m))'
+        ' (func (param "s" string) (canon lift (core func $i "f") (memory $mem)'
+        ' (realloc $bad-realloc))))',
+        "canonical option `realloc` has type (func (param i32) (result i32)), expected "
+        "(func (param i32 i32 i32 i32) (result i32))"),
+    "an option twice": (
+        '(component' + LIBC +
+        ' (import "f" (func $f))'
+        ' (core func (canon lower (func $f) (memory $mem) (memory $mem))))',
+        "canonical option `memory` is specified more than once"),
+    "lower of a function returning a string without memory": (
+        '(component (import "f" (func $f (result string))) (core func (canon lower (func $f))))',
+        "canon lower of `func() -> string` needs the `realloc` and `memory` options"),
+    "post-return of the wrong type": (
+        '(component (core module $m (func (export "f") (result i32) (i32.const 0))'
+        ' (func (export "pr")))'
+        ' (core instance $i (instantiate $m))'
+        ' (alias core export $i "pr" (core func $pr))'
+        ' (func (result u32) (canon lift (core func $i "f") (post-return $pr))))',
+        "canonical option `post-return` has type (func), expected (func (param i32))"),
+    "resource.new of an imported resource": (
+        '(component (import "r" (type $r (sub resource))) (core func (canon resource.new $r)))',
+        "`resource.new` needs a resource this component defines"),
+    "a borrow returned": (
+        '(component (type $r (resource (rep i32))) (type (func (result (borrow $r)))))',
+        "function result cannot contain a `borrow` type"),
+    "an import using a resource the component defines": (
+        '(component (type $r (resource (rep i32))) (import "f" (func (param "x" (own $r)))))',
+        "func `f` is not valid to be used as an import: it uses a resource the component "
+        "defines, which is not imported"),
+    "an import using a record without a name": (
+        '(component (type $p (record (field "a" u32))) (import "f" (func (result $p))))',
+        "func `f` is not valid to be used as an import: it uses the record "
+        "`record { a: u32 }` without a name"),
+    "an export using a resource it does not export": (
+        '(component (type $r (resource (rep i32)))'
+        ' (core module $m (func (export "f") (result i32) (i32.const 0)))'
+        ' (core instance $i (instantiate $m))'
+        ' (func $f (result (own $r)) (canon lift (core func $i "f")))'
+        ' (export "f" (func $f)))',
+        "func `f` is not valid to be used as an export: it uses a resource this component "
+        "defines without exporting it"),
+    "a value (a gated feature)": (
+        '(component (import "v" (value string)))',
+        "a value import or export requires the gated feature `cm-values`, which is not enabled "
+        "(`--features cm-values` enables it)"),
+    "fixed-length lists (a gated feature)": (
+        '(component (type (list u8 4)))',
+        "a fixed-length list requires the gated feature `cm-fixed-length-lists`"),
+    "types nested too deep": (
+        "(component (type $t0 u8) " + " ".join(f"(type $t{i} (list $t{i - 1}))" for i in range(1, 101))
+        + ")", "type nesting is too deep"),
+    "a type too large expanded": (
+        "(component (type $t0 u8) " + " ".join(
+            f'(type $t{i} (record (field "a" $t{i - 1}) (field "b" $t{i - 1})))'
+            for i in range(1, 20)) + ")",
+        "effective type size exceeds the limit of 1000000"),
+}
+
+
+@pytest.mark.parametrize("case", BROKEN)
+def test_a_broken_rule_is_one_line_with_file_offset_path_and_rule(tmp_path, case):
+    text, message = BROKEN[case]
+    data = wat(text)
+    path = tmp_path / "broken.wasm"
+    path.write_bytes(data)
+    assert wasm_tools("validate", str(path), check=False).returncode != 0  # the oracle agrees
+    proc = subprocess.run([sys.executable, "-m", "composer", "inspect", str(path)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 1
+    assert proc.stdout == ""
+    (line,) = proc.stderr.splitlines()
+    assert line.startswith(f"error: {path}: offset 0x"), line
+    assert message in line
+    offset = int(re.search(r"offset (0x[0-9a-f]+)", line).group(1), 16)
+    assert 8 <= offset < len(data)
+
+
+def test_a_broken_dependency_is_refused_before_anything_is_written(tmp_path):
+    root = write(tmp_path, "root", counter(1, imports=("t:a/a@1.0.0",)))
+    dep = write(tmp_path, "a", counter(10, exports="t:a/a@1.0.0").replace(
+        "(i32.const 10)", "(i64.const 10)"))  # its core module no longer validates
+    out = tmp_path / "out.wasm"
+    proc = subprocess.run([sys.executable, "-m", "composer", str(root), "-d", str(dep), "-o",
+                           str(out)], capture_output=True, text=True)
+    assert proc.returncode == 1
+    assert proc.stderr.startswith(f"error: {dep}: offset 0x")
+    assert "core module[0]: invalid core module: type mismatch" in proc.stderr
+    assert not out.exists()
+    # --skip-validation reads it as it is, as wasm-tools compose does
+    proc = subprocess.run([sys.executable, "-m", "composer", str(root), "-d", str(dep), "-o",
+                           str(out), "--skip-validation"], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert out.exists()
+
+
+def test_validated_modules_are_remembered(tmp_path, small_fixtures, monkeypatch):
+    from composer import corevalidate
+    from composer.load import load_component
+
+    monkeypatch.setenv("COMPOSER_CACHE_DIR", str(tmp_path / "cache"))
+    calls = []
+    real = corevalidate._validate
+    monkeypatch.setattr(corevalidate, "_validate", lambda e, m: calls.append(m.path) or real(e, m))
+    load_component(small_fixtures["echo-env"])
+    assert calls  # its modules were validated ...
+    calls.clear()
+    load_component(small_fixtures["echo-env"])
+    assert calls == []  # ... once
+    monkeypatch.setenv("COMPOSER_CACHE_DIR", "")
+    load_component(small_fixtures["echo-env"])
+    assert calls  # no cache: validated every time
