@@ -62,10 +62,18 @@ class Config(Record):
     definitions: tuple[Path, ...] = ()
     dependencies: dict[str, Dependency] = field_(factory=dict)
     instantiations: dict[str, Instantiation] = field_(factory=dict)
+    # the line each entry starts on, by its keys: ("dependencies", "a"),
+    # ("instantiations", "root", "arguments", "x:y/z"), ...
+    lines: dict[tuple[str, ...], int] = field_(factory=dict)
 
     @property
     def dir(self) -> Path | None:
         return self.path.parent if self.path else None
+
+    def where(self, *keys: str) -> str:
+        """`compose.yml:7` for the entry at `keys` (the file alone if it has no line)."""
+        line = self.lines.get(keys)
+        return f"{self.path}:{line}" if line else str(self.path)
 
 
 _TOP_KEYS = {
@@ -93,9 +101,37 @@ def load_config(path: Path | str) -> Config:
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise ConfigError(f"invalid YAML{where}: {problem}", file=str(path)) from None
     try:
-        return parse_config(data if data is not None else {}, path)
+        config = parse_config(data if data is not None else {}, path)
     except ConfigError as exc:
         raise exc.with_file(str(path)) from None
+    config = config.replace(lines=_lines(yaml.compose(text)))
+    _check_files(config)
+    return config
+
+
+def _lines(node: Any, keys: tuple[str, ...] = ()) -> dict[tuple[str, ...], int]:
+    """The line (1-based) of each mapping key, by its path of keys."""
+    import yaml
+
+    out: dict[tuple[str, ...], int] = {}
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            path = (*keys, str(key.value))
+            out[path] = key.start_mark.line + 1
+            out.update(_lines(value, path))
+    return out
+
+
+def _check_files(config: Config) -> None:
+    """A dependency the config names by path must be there."""
+    for dep in config.dependencies.values():
+        if not dep.path.exists():
+            raise ConfigError(f"dependency `{dep.name}` names {dep.path}, which does not exist",
+                              file=config.where("dependencies", dep.name))
+    for path in config.definitions:
+        if not path.exists():
+            raise ConfigError(f"`definitions` names {path}, which does not exist",
+                              file=config.where("definitions"))
 
 
 def parse_config(data: Any, path: Path) -> Config:

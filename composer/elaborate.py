@@ -35,7 +35,7 @@ from .canonabi import MAX_FLAT_ASYNC_PARAMS, MAX_FLAT_PARAMS, MAX_FLAT_RESULTS, 
 from .corematch import core_mismatch
 from .corevalidate import CoreModule
 from .errors import ValidationError
-from .names import is_extern_name, strongly_unique_key
+from .names import is_extern_name, is_label, strongly_unique_key
 from .record import Record, field_
 from .subtype import Bindings, check_extern
 from .wit import func_text, type_text
@@ -83,6 +83,8 @@ class Scope:
         self._import_keys: dict[str, str] = {}
         # resources that imports introduced: the only ones later imports may use
         self.imported_resources: set[int] = set()
+        # resources and type names the component's exports declare (its external names)
+        self.exported_names: set[int] = set()
         self._export_keys: dict[str, str] = {}
 
     def component_type(self) -> T.ComponentType:
@@ -160,7 +162,7 @@ class Elaborator:
                 exc.offset = offsets[i] if i is not None and i < len(offsets) else section.offset  # type: ignore[attr-defined]
                 where = f"{section.LABEL} section"
                 if i is not None:
-                    where += f" > {section.LABEL.split()[-1]}[{i}]"
+                    where += f" > {section.LABEL}[{i}]"
                 exc.add_context(where)
                 for label in reversed(scope.path):
                     exc.add_context(label)
@@ -268,7 +270,26 @@ class Elaborator:
             raise ValidationError(f"core {sort} index {idx} out of bounds ({len(space)} defined)")
         return space[idx]
 
+    def _gate_shared(self, ty: object) -> None:
+        """Shared types and references belong to the gated shared-everything-threads."""
+        stack = [ty]
+        while stack:
+            x = stack.pop()
+            if isinstance(x, CT.SharedCompType) or (isinstance(x, CT.CoreRefType) and x.shared):
+                self.gate("shared-everything-threads", "a shared type")
+            elif isinstance(x, CT.RecGroup):
+                stack.extend(x.types)
+            elif isinstance(x, (CT.SubType, CT.SubFinalType, CT.PrefixedSubType)):
+                stack.append(x.body)
+            elif isinstance(x, CT.CoreFuncType):
+                stack.extend([*x.params, *x.results])
+            elif isinstance(x, CT.CoreStructType):
+                stack.extend(f.storage for f in x.fields)
+            elif isinstance(x, CT.CoreArrayType):
+                stack.append(x.element.storage)
+
     def _core_type(self, scope: Scope, ty: object) -> None:
+        self._gate_shared(ty)
         if isinstance(ty, CT.RecGroup):  # a rec group defines one type index per member
             scope.core_types.extend(self.core_type(scope, t) for t in ty.types)
         else:
@@ -545,10 +566,11 @@ class Elaborator:
             elif ty.rep != 0x7F:
                 raise ValidationError(f"a resource is represented by an i32, not by {ty.rep:#04x}")
             if ty.dtor is not None:
+                rep = "i64" if ty.rep == 0x7E else "i32"
+                want = T.CoreFunc((rep,), ())
                 dtor = self.core_item(scope, "func", ty.dtor)
-                if isinstance(dtor, T.CoreFunc) and dtor != T.CoreFunc(("i32",), ()):
-                    raise ValidationError(f"a resource destructor has type (func (param i32)), "
-                                          f"not {dtor}")
+                if isinstance(dtor, T.CoreFunc) and dtor != want:
+                    raise ValidationError(f"a resource destructor has type {want}, not {dtor}")
             return T.ResourceType(rep=ty.rep, dtor=ty.dtor)
         if isinstance(ty, B.InstanceType):
             inner = Scope("instance type", scope)
@@ -609,12 +631,12 @@ class Elaborator:
         _check_unique(scope._import_keys, name, "import")
         ext = self.extern(scope, imp.type, name)
         if scope.kind == "component":
-            declared = _declared(ext)
-            problem = _invisible(ext, declared, scope.imported_resources)
+            declared = declared_names(ext)
+            problem = visibility_problem(ext, declared, scope.imported_resources, importing=True)
             if problem:
                 raise ValidationError(f"{T.sort_of(ext)} `{name}` is not valid to be used as an "
                                       f"import: {problem}")
-            scope.imported_resources |= {i for i, x in declared.items() if isinstance(x, T.ResourceType)}
+            scope.imported_resources |= set(declared)
         if isinstance(ext, T.NamedType):
             ext.owner = scope.name or None
         scope.imports[name] = ext
@@ -647,11 +669,15 @@ class Elaborator:
             item = _type_export(item, name, scope.name or None)  # type: ignore[arg-type]
         elif sort == "instance":
             item = _claim(item, name)  # type: ignore[arg-type]
-        if scope.kind == "component" and sort in ("func", "instance", "component", "value"):
-            problem = _invisible(item, _declared(item), None)
-            if problem:
-                raise ValidationError(f"{sort} `{name}` is not valid to be used as an export: "
-                                      f"{problem}")
+        if scope.kind == "component":
+            declared = declared_names(item)
+            if sort in ("func", "instance", "component", "value"):
+                names = scope.imported_resources | scope.exported_names
+                problem = visibility_problem(item, declared, names, importing=False)
+                if problem:
+                    raise ValidationError(f"{sort} `{name}` is not valid to be used as an "
+                                          f"export: {problem}")
+            scope.exported_names |= set(declared)
         scope.exports[name] = item
         self.push(scope, item, Origin("export", name, index=idx))
 
@@ -673,15 +699,37 @@ class Elaborator:
             if res is None or res.rep is None:
                 raise ValidationError(f"`{what}` needs a resource this component defines; "
                                       f"type {canon.resource} is imported")
-            scope.core["func"].append(T.CoreFunc(("i32",), ("i32",)))
+            rep = "i64" if res.rep == 0x7E else "i32"  # the representation; handles are i32
+            new = isinstance(canon, C.ResourceNew)
+            scope.core["func"].append(T.CoreFunc((rep,), ("i32",)) if new else T.CoreFunc(("i32",), (rep,)))
             return
         if isinstance(canon, C.ResourceDrop):
             self._resource(scope, canon.resource)
             scope.core["func"].append(T.CoreFunc(("i32",), ()))
             return
         self._gated_builtin(canon)
+        self._builtin_indices(scope, canon)
         self._options(scope, getattr(canon, "options", ()), "canon")
-        scope.core["func"].append("func")  # the async built-ins: their types are not checked
+        scope.core["func"].append("func")  # the async built-ins: their core types are not checked
+
+    def _builtin_indices(self, scope: Scope, canon: object) -> None:
+        """Every index a built-in names must be in bounds and of the kind it needs."""
+        name = type(canon).__name__
+        type_idx = getattr(canon, "type_idx", None)
+        if type_idx is not None and name.startswith(("Stream", "Future")):
+            t = T.unwrap(_at(scope.types, type_idx, "type"))  # type: ignore[arg-type]
+            want = T.StreamType if name.startswith("Stream") else T.FutureType
+            if not isinstance(t, want):
+                kind = want.__name__.removesuffix("Type").lower()
+                raise ValidationError(f"type index {type_idx} is not a {kind} type")
+        elif type_idx is not None:  # the thread built-ins name a core function type
+            _at(scope.core_types, type_idx, "core type")
+        if isinstance(canon, C.TaskReturn) and canon.result is not None:
+            self.valtype(scope, canon.result)
+        if getattr(canon, "memory", None) is not None:
+            self.core_item(scope, "memory", canon.memory)  # type: ignore[attr-defined]
+        if getattr(canon, "table", None) is not None:
+            self.core_item(scope, "table", canon.table)  # type: ignore[attr-defined]
 
     def _lift(self, scope: Scope, canon: C.Lift) -> None:
         callee = self.core_item(scope, "func", canon.core_func)
@@ -692,18 +740,20 @@ class Elaborator:
         if opts.is_async and opts.callback is None:
             self.gate("cm-async-stackful", "an async lift without a callback")
         flat = self._check_abi(ft, opts, "lift")
-        if isinstance(callee, T.CoreFunc) and callee != flat:
+        if isinstance(callee, T.CoreFunc) and isinstance(flat, T.CoreFunc) and callee != flat:
             raise ValidationError(f"canon lift of `{func_text(ft)}`: the core function has type "
                                   f"{callee}, the Canonical ABI needs {flat}")
-        if opts.post_return is not None:
+        if opts.post_return is not None and isinstance(flat, T.CoreFunc):
             want = T.CoreFunc(flat.results, ())
             _option_type("post-return", opts.post_return, want)
         scope.funcs.append(ft)
         scope.func_origins.append(Origin("lift"))
 
-    def _check_abi(self, ft: T.FuncType, opts: "_Opts", context: str) -> T.CoreFunc:
+    def _check_abi(self, ft: T.FuncType, opts: "_Opts", context: str) -> T.CoreExtern:
         """The core type a lift or lower has, after checking it has the options it needs
         (CanonicalABI.md, `canonopt` Validation)."""
+        if opts.gc:
+            return "func"
         f = Flattener(Options(opts.memory64, opts.is_async, opts.callback is not None))
         params = [t for _, t in ft.params]
         results = [] if ft.result is None else [ft.result]
@@ -741,6 +791,7 @@ class Elaborator:
             seen.add(name)
             if isinstance(opt, (C.CoreTypeOpt, C.GcOpt)):
                 self.gate("cm-gc", f"the canonical option `{name}`")
+                opts.gc = True
             if isinstance(opt, C.MemoryOpt):
                 memory = self.core_item(scope, "memory", opt.memory)
                 if isinstance(memory, T.CoreMemory) and memory.memory64:
@@ -763,7 +814,8 @@ class Elaborator:
         if opts.realloc is not None:
             if opts.memory is None:
                 raise ValidationError("canonical option `realloc` requires the `memory` option")
-            _option_type("realloc", opts.realloc, T.CoreFunc(("i32",) * 4, ("i32",)))
+            addr = "i64" if opts.memory64 else "i32"  # the memory's address type
+            _option_type("realloc", opts.realloc, T.CoreFunc((addr,) * 4, (addr,)))
         if opts.callback is not None:
             if not opts.is_async:
                 raise ValidationError("canonical option `callback` requires the `async` option")
@@ -783,7 +835,8 @@ class Elaborator:
             if canon.valtype != 0x7F:  # type: ignore[attr-defined]
                 self.gate("cm64", f"a 64-bit {label}")
             if canon.index != 0:  # type: ignore[attr-defined]
-                raise ValidationError(f"{label} immediate must be zero: {canon.index}")  # type: ignore[attr-defined]
+                self.gate("cm-threading", f"{label} of slot {canon.index} (only slot 0 is "  # type: ignore[attr-defined]
+                          "there by default)")
         elif name in ("StreamRead", "StreamWrite", "FutureRead", "FutureWrite"):
             if not any(isinstance(o, C.AsyncOpt) for o in canon.options):  # type: ignore[attr-defined]
                 self.gate("cm-more-async-builtins", f"a synchronous {label}")
@@ -864,7 +917,7 @@ def _aliased(exports: dict, target: object, what: str, sort: str,
     return found
 
 
-def _declared(ext: object) -> dict[int, object]:
+def declared_names(ext: object) -> dict[int, object]:
     """The resources and type names an import's or export's type declares itself, at any
     depth of instance and component types (by id)."""
     out: dict[int, object] = {}
@@ -883,11 +936,12 @@ def _declared(ext: object) -> dict[int, object]:
 _NEEDS_NAME = (T.RecordType, T.VariantType, T.EnumType, T.FlagsType)
 
 
-def _invisible(ext: object, declared: dict[int, object], imported: set[int] | None) -> str | None:
-    """Why `ext` cannot be an import (`imported`: the resources imported so far) or an
-    export (`imported` None), if it cannot (Explainer.md, External Visibility of Types):
-    every resource it uses needs a name outside (imported, for an import; named at all, for
-    an export), and every record, variant, enum and flags is used through a type name."""
+def visibility_problem(ext: object, declared: dict[int, object], named: set[int],
+               importing: bool) -> str | None:
+    """Why `ext` cannot be an import (or export), if it cannot (Explainer.md, External
+    Visibility of Types): every resource it uses, and every record, variant, enum or flags,
+    must be one it declares itself or one with an external name in this component, one the
+    component imports (an import can use only those) or exports (`named`)."""
     seen: set[int] = set()
     stack: list[object] = [ext.type if isinstance(ext, T.NamedType) else ext]
     top = stack[0]
@@ -901,21 +955,27 @@ def _invisible(ext: object, declared: dict[int, object], imported: set[int] | No
                 stack.append(x.type)
                 seen.add(id(x.type))
                 stack.extend(_parts(x.type))
+            elif id(x) not in named:
+                # a name given elsewhere (by a nested component's import, say): what matters
+                # is what it stands for, which must have a name here
+                named_target = x.type
+                if isinstance(named_target, _NEEDS_NAME):
+                    return (f"it uses the type `{x.name}`, which this component does not "
+                            f"{'import' if importing else 'import or export'}")
+                stack.append(named_target)
             continue
         if isinstance(x, T.ResourceType):
-            if id(x) in declared:
+            if id(x) in declared or id(x) in named:
                 continue
-            if imported is not None and id(x) not in imported:
-                which = f"the resource `{x.name}`" if x.name else "a resource the component defines"
+            which = f"the resource `{x.name}`" if x.name else "a resource the component defines"
+            if importing:
                 return (f"it uses {which}, which is not imported (an import can only use the "
                         "resources imported before it)")
-            if imported is None and x.name is None:
-                return "it uses a resource this component defines without exporting it"
-            continue
+            return f"it uses {which}, which this component neither imports nor exports"
         if isinstance(x, _NEEDS_NAME) and x is not top:
             kind = type(x).__name__.removesuffix("Type").lower()
             return (f"it uses the {kind} `{type_text(x)}` without a name (import or export "
-                    "it as a type, and use that)")
+                    f"it as a type, and use that)")
         stack.extend(_parts(x))
     return None
 
@@ -972,6 +1032,8 @@ class _Opts:
         self.post_return: T.CoreExtern | None = None
         self.callback: T.CoreExtern | None = None
         self.is_async = False
+        # the GC ABI (gated): values pass as GC references, under rules not checked here
+        self.gc = False
 
     @property
     def memory64(self) -> bool:
@@ -1023,8 +1085,12 @@ def _claim(itype: T.InstanceType, name: str) -> T.InstanceType:
 
 
 def _unique(names: object, what: str) -> None:
+    """Labels (of fields, cases, flags, parameters): kebab case, and unique regardless of
+    case."""
     seen: dict[str, str] = {}
     for n in names:  # type: ignore[attr-defined]
+        if not is_label(n):
+            raise ValidationError(f"{what} name `{n}` is not in kebab case")
         _check_unique(seen, n, what)
 
 
@@ -1042,7 +1108,7 @@ def _check_unique(seen: dict[str, str], name: str, what: str) -> None:
 # The gated features of wasm-tools 1.262 this reader knows (`--features all` enables all).
 FEATURES = frozenset({
     "cm-values", "cm-fixed-length-lists", "cm-error-context", "cm-more-async-builtins",
-    "cm-async-stackful", "cm-threading", "cm-gc", "cm64",
+    "cm-async-stackful", "cm-threading", "cm-gc", "cm64", "shared-everything-threads",
 })
 
 
@@ -1060,10 +1126,17 @@ def elaborate(
     # Python frames a level
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 8 * MAX_MODULES_AND_COMPONENTS))
     elaborator = Elaborator(validate, known, features)
-    scope = elaborator.component(comp)
+    from .corevalidate import validate_modules
+
+    try:
+        scope = elaborator.component(comp)
+    except ValidationError:
+        if validate:
+            # a module that is itself invalid (with a proposal not enabled, say) is the
+            # first thing to fix: report it rather than how it is used
+            validate_modules(elaborator.modules)
+        raise
     scope.tree_size = elaborator.modules_and_components
     if validate:
-        from .corevalidate import validate_modules
-
         validate_modules(elaborator.modules)
     return scope

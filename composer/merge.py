@@ -3,9 +3,11 @@
 Imports of one name, and instance imports of one interface on one semver track
 (`wasi:io/streams@0.2.0` and `@0.2.9`), become one import of the output: named after the
 highest version, exporting the union of what its users import. The resources and type
-names they declare are united (`unify.py`), so every user sees the same `output-stream`.
-Exports both users import must have the same type; otherwise the merge is refused, naming
-both sources.
+names they declare are united (`unify.py`), so every user sees the same `output-stream`:
+that happens before the connections between instances are checked, since an export of one
+instance may use a resource it imports from the host where its user imports the same one
+(a WASI adapter's `wasi:filesystem/preopens` and `descriptor`). Exports both users import
+must have the same type; otherwise the merge is refused, naming both sources.
 """
 
 from __future__ import annotations
@@ -53,6 +55,9 @@ class HostImport(Record, mutable=True):
 
 
 def merge_host_imports(plan: Plan) -> None:
+    """Group what instances leave for the host into the imports of the output, and unite
+    each group's resources and type names with the host's: what two components import from
+    the host is the same resource, whoever passes it to whom."""
     u = plan.unifier
     assert u is not None
     groups: dict[str, HostImport] = {}
@@ -90,10 +95,15 @@ def merge_host_imports(plan: Plan) -> None:
             u.set_owner(host_ident(group.name, export), ("host", group.name, export))
         if isinstance(group.representative.type, (T.ResourceType, T.NamedType)):
             u.set_owner(host_ident(group.name, ""), ("host", group.name, None))
-    for group in groups.values():
+    plan.host_imports = list(groups.values())
+
+
+def check_host_imports(plan: Plan) -> None:
+    """Once every connection is checked (and its resources united): the members of each
+    import of the output must have one type, and none may use what the output defines."""
+    for group in plan.host_imports:
         _merge_members(plan, group)
         _check_no_inner_resources(plan, group)
-    plan.host_imports = list(groups.values())
 
 
 def _check_no_inner_resources(plan: Plan, group: HostImport) -> None:

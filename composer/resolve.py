@@ -108,10 +108,21 @@ class Plan(Record, mutable=True):
     host_imports: list = field_(factory=list)  # merge.HostImport, first-use order
     host_of: dict = field_(factory=dict)  # (instance, import name) -> merge.HostImport
     graph: object = None  # graph.build_graph(plan): the networkx graph of the wiring
+    # (instance, import) -> why dependencies that came close do not satisfy it
+    near: dict = field_(factory=dict)
+    unused_why: dict = field_(factory=dict)  # file name -> why it satisfies nothing
 
     @property
     def ok(self) -> bool:
         return not self.problems
+
+
+def _file_names(directory: Path, name: str) -> list[Path]:
+    try:
+        shortened = directory / Path(name).with_suffix(".wasm")
+    except ValueError:  # a name `with_suffix` cannot take (ending in a separator, say)
+        return [directory / f"{name}.wasm"]
+    return [shortened, directory / f"{name}.wasm"]
 
 
 def _unique(name: str, taken: dict) -> str:
@@ -148,6 +159,8 @@ class Resolver:
         self.explanations: list[str] = []
         self.files_read: list[Path] = []
         self.queue: deque[str] = deque()
+        self.tried: dict[str, list[Path]] = {}  # name looked for -> the paths tried
+        self.near: dict[tuple[str, str], list[str]] = {}  # (instance, import) -> near misses
 
     # -- files ---------------------------------------------------------------------------
 
@@ -178,14 +191,20 @@ class Resolver:
         return list(first.values())
 
     def _find_file(self, name: str) -> Path | None:
-        """A component file named after `name`, as wasm-tools compose looks for it."""
+        """A component file named after `name`, as wasm-tools compose looks for it; every
+        path tried is recorded for `-v`."""
         root = self.root_path.resolve()
+        tried = self.tried.setdefault(name, [])
         for d in self._search_dirs:
             # `a:b/c@1.0.0` is also looked for as `a:b/c@1.0.wasm` (the extension replaces
             # the last dot-part, as wasm-tools does), then as `a:b/c@1.0.0.wasm`.
-            for candidate in (d / Path(name).with_suffix(".wasm"), d / f"{name}.wasm"):
-                if candidate.is_file() and candidate.resolve() != root:
-                    return candidate
+            for candidate in dict.fromkeys(_file_names(d, name)):
+                tried.append(candidate)
+                try:
+                    if candidate.is_file() and candidate.resolve() != root:
+                        return candidate
+                except OSError:  # a name no file system can hold (too long, say) is no file
+                    continue
         return None
 
     def _named_file(self, dep_name: str) -> ComponentFile | None:
@@ -250,20 +269,41 @@ class Resolver:
             self._check_config_arguments(inst)
             for name, expected in inst.file.imports.items():
                 self._resolve_import(inst, name, expected)
-        self._finish()
+        unused = [f for f in self.providers if f.path.resolve() not in self.instance_of_file]
+        unused_why = {f.name: self._why_unused(f) for f in unused}
+        self._finish(unused_why)
         plan = Plan(
             root=root,
             instances=self.instances,
             files=self.files,
-            unused=[f for f in self.providers if f.path.resolve() not in self.instance_of_file],
+            unused=unused,
             problems=self.problems,
             warnings=self.warnings,
             explanations=self.explanations,
             files_read=self.files_read,
+            near=self.near,
+            unused_why=unused_why,
         )
-        for f in plan.unused:
-            self.warnings.append(f"dependency `{f.path}` satisfies no import; it is left out")
+        if not self.problems:
+            for (inst, imp), whys in self.near.items():
+                self.warnings.append(f"`{imp}` (of {self.instances[inst].file.display}) is left "
+                                     f"for the host, though {'; '.join(whys)}")
+            for f in unused:
+                self.warnings.append(f"dependency `{f.path}` satisfies no import; it is left out: "
+                                     + "; ".join(unused_why[f.name]))
         return plan
+
+    def _why_unused(self, f: ComponentFile) -> list[str]:
+        """Why a dependency satisfies nothing: its near misses, else what it offers."""
+        whys = [why.removeprefix(f"{f.display} ") for whys in self.near.values() for why in whys
+                if why.startswith(f"{f.display} ")]
+        if whys:
+            return list(dict.fromkeys(whys))
+        offered = [f"`{e}`" for e in f.exports]
+        if not offered:
+            return ["it exports nothing"]
+        listing = ", ".join(offered[:4]) + (f" and {len(offered) - 4} more" if len(offered) > 4 else "")
+        return [f"nothing imports what it exports ({listing})"]
 
     def _check_config_arguments(self, inst: Instance) -> None:
         cfg = self.config.instantiations.get(inst.name)
@@ -327,6 +367,25 @@ class Resolver:
             return
         inst.args[name] = Host(name)
         self._explain(inst, name, "no dependency offers it: left for the host")
+        self._near_misses(inst, name, expected)
+
+    def _near_misses(self, inst: Instance, name: str, expected: T.Extern) -> None:
+        """Say why each dependency that came close does not satisfy `name`, and where a file
+        named after it was looked for."""
+        from .diagnose import near_misses
+
+        found: list[str] = []
+        for f in self.providers:
+            if f is not inst.file:
+                found += [f"{f.display} {why}" for why in near_misses(name, expected, f.exports)]
+        if found:
+            self.near[(inst.name, name)] = found
+            for why in found:
+                self._explain(inst, name, f"  {why}")
+        tried = self.tried.get(name)
+        if tried:
+            self._explain(inst, name, "  looked for a file named after it: "
+                                      + ", ".join(str(t) for t in tried) + " (none is a component)")
 
     def _plug_export(
         self, inst: Instance, name: str, expected: T.Extern, f: ComponentFile, export: str, how: str
@@ -370,15 +429,17 @@ class Resolver:
     def _from_config(self, inst: Instance, name: str, expected: T.Extern, arg: Argument) -> None:
         provider = self._named_instance(arg.instance)
         if provider is None:
-            if arg.export is not None:
-                self._problem(inst, name, f"an explicit export `{arg.export}` cannot be specified "
-                                          f"for imported instance `{arg.instance}`")
-            elif self.disallow:
-                self._problem(inst, name, f"a dependency named `{arg.instance}` could not be found "
-                                          "and instance imports are not allowed")
-            else:
-                inst.args[name] = Host(arg.instance)
-                self._explain(inst, name, f"config: instance `{arg.instance}` is imported from the host")
+            import difflib
+
+            known = [*self.config.dependencies, *self.config.instantiations, *self.instances]
+            close = difflib.get_close_matches(arg.instance, known, n=1, cutoff=0.6)
+            hint = f" (did you mean `{close[0]}`?)" if close else ""
+            where = self.config.where("instantiations", inst.name, "arguments", name)
+            tried = ", ".join(str(t) for t in self.tried.get(arg.instance, []))
+            self._problem(inst, name, f"{where}: argument `{name}` of instantiation `{inst.name}` "
+                                      f"names the instance `{arg.instance}`, which is neither a "
+                                      f"dependency nor an instantiation of the config, nor a "
+                                      f"component file found by that name ({tried}){hint}")
             return
         if arg.export is None:
             self._plug_instance(inst, name, expected, provider, "config")
@@ -403,13 +464,18 @@ class Resolver:
         inst.args[name] = Plug(provider.name, arg.export, "config")
         self._explain(inst, name, f"config: export `{arg.export}` of {provider.name} ({f.display})")
 
-    def _finish(self) -> None:
+    def _finish(self, unused_why: dict[str, list[str]]) -> None:
         plugged = any(isinstance(a, Plug) for i in self.instances.values() for a in i.args.values())
         root = self.instances["root"]
         if root.file.imports and not plugged and not self.problems:
-            self.problems.append(
-                Problem(f"no dependencies of component `{root.file.display}` were found")
-            )
+            message = f"no dependencies of component `{root.file.display}` were found"
+            reasons = [f"{self.files[name].display} {why}" for name, whys in unused_why.items()
+                       for why in whys]
+            if reasons:
+                message += ": " + "; ".join(reasons)
+            elif not self.providers:
+                message += " (none was given: -d DEP.wasm, or a config)"
+            self.problems.append(Problem(message))
 
 
 def resolve(
@@ -465,8 +531,9 @@ def provider_order(plan: Plan) -> list[str] | None:
 
 
 def link(plan: Plan) -> None:
-    """Unite resource identities across the wiring, re-check it exactly, merge host imports."""
-    from .merge import merge_host_imports
+    """Merge what is left for the host, unite resource identities across the wiring and
+    re-check it exactly, then check the merged host imports."""
+    from .merge import check_host_imports, merge_host_imports
 
     order = provider_order(plan)
     if order is None:
@@ -481,6 +548,7 @@ def link(plan: Plan) -> None:
                 u.set_owner(inst_ident(inst.name, obj), ("export", inst.name, export, member))
             if isinstance(ext, (T.ResourceType, T.NamedType)):
                 u.set_owner(inst_ident(inst.name, ext), ("export", inst.name, None, export))
+    merge_host_imports(plan)
     for name in order:
         inst = plan.instances[name]
         for imp, expected in inst.file.imports.items():
@@ -498,6 +566,32 @@ def link(plan: Plan) -> None:
                     plan.problems.append(
                         Problem(f"{what} from {provider.file.display}: {mismatch}", name, imp)
                     )
-    merge_host_imports(plan)
+    check_host_imports(plan)
+    _check_root_exports(plan)
+
+
+def _check_root_exports(plan: Plan) -> None:
+    """The output re-exports the root's exports, so the resources, records, variants, enums
+    and flags their types use need names in the output too (Explainer.md, External
+    Visibility of Types): the output names what the root leaves for the host and what the
+    root's exports declare, not what a dependency provides the root."""
+    from .elaborate import declared_names, visibility_problem
+
+    root = plan.root
+    if not any(isinstance(arg, Plug) for arg in root.args.values()):
+        return  # every import stays an import: the root's exports are valid as they are
+    named: set[int] = set()
+    for imp, ext in root.file.imports.items():
+        if isinstance(root.args.get(imp), Host):
+            named |= set(declared_names(ext))
+    for name, ext in root.file.exports.items():
+        declared = declared_names(ext)
+        problem = visibility_problem(ext, declared, named, importing=False)
+        if problem:
+            plan.problems.append(Problem(
+                f"the root's export `{name}` cannot be an export of the composed component: "
+                f"{problem} (a dependency provides it to the root)", "root", None,
+            ))
+        named |= set(declared)
 
 

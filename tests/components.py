@@ -70,3 +70,23 @@ def write_wit(tmp: Path, name: str, wit_text: str, world: str) -> Path:
     path = tmp / f"{name}.wasm"
     path.write_bytes(wit_component(wit_text, world))
     return path
+
+
+def resource_provider(interface: str) -> str:
+    """WAT: a component defining a resource `r` and exporting `interface` with `r` and its
+    constructor (wit-component's shape: a shim component gives the interface its names)."""
+    return f"""(component
+  (type $r (resource (rep i32)))
+  (core func $new (canon resource.new $r))
+  (core module $m (import "h" "new" (func $new (param i32) (result i32)))
+    (func (export "make") (result i32) (call $new (i32.const 7))))
+  (core instance $h (export "new" (func $new)))
+  (core instance $i (instantiate $m (with "h" (instance $h))))
+  (func $make (result (own $r)) (canon lift (core func $i "make")))
+  (component $shim
+    (import "r" (type $ir (sub resource)))
+    (import "make" (func $mk (result (own $ir))))
+    (export $er "r" (type $ir))
+    (export "[constructor]r" (func $mk) (func (result (own $er)))))
+  (instance $api (instantiate $shim (with "r" (type $r)) (with "make" (func $make))))
+  (export "{interface}" (instance $api)))"""

@@ -17,7 +17,7 @@ from composer import compose as api
 from composer.cli import cli
 from composer.compose import CompositionFailed
 
-from components import counter, write, write_wit
+from components import counter, resource_provider, write, write_wit
 from conftest import wasm_tools
 
 
@@ -686,21 +686,7 @@ def test_host_import_using_a_resource_a_dependency_defines_is_refused(tmp_path):
       (core instance $h (export "new" (func $new)) (export "consume" (func $consume)))
       (core instance $i (instantiate $m (with "h" (instance $h))))
       (func (export "run") (result u32) (canon lift (core func $i "run"))))""")
-    dep = write(tmp_path, "dep", """(component
-      (type $r (resource (rep i32)))
-      (core func $new (canon resource.new $r))
-      (core module $m (import "h" "new" (func $new (param i32) (result i32)))
-        (func (export "make") (result i32) (call $new (i32.const 7))))
-      (core instance $h (export "new" (func $new)))
-      (core instance $i (instantiate $m (with "h" (instance $h))))
-      (func $make (result (own $r)) (canon lift (core func $i "make")))
-      (component $shim
-        (import "r" (type $ir (sub resource)))
-        (import "make" (func $mk (result (own $ir))))
-        (export $er "r" (type $ir))
-        (export "[constructor]r" (func $mk) (func (result (own $er)))))
-      (instance $api (instantiate $shim (with "r" (type $r)) (with "make" (func $make))))
-      (export "t:a/res@1.0.0" (instance $api)))""")
+    dep = write(tmp_path, "dep", resource_provider("t:a/res@1.0.0"))
     # The component model forbids an import whose type uses a resource defined inside the
     # component (wasm-tools: "local resource type found in imports"), so this cannot be
     # composed; compose says why instead of writing an invalid component.

@@ -70,8 +70,11 @@ def test_every_key_is_read(tmp_path):
         "instantiations:\n  root:\n    arguments:\n      x: b\n      y: {instance: c, export: e}\n"
         "  c2: {dependency: c}\n  empty:\n"
     )
-    c = load_config(cfg)
     base = cfg.parent
+    for name in ("a.wasm", "b.wasm", "sub/c.wasm"):  # the files it names must be there
+        (base / name).parent.mkdir(exist_ok=True)
+        (base / name).write_bytes(b"")
+    c = load_config(cfg)
     assert c.path == cfg and c.dir == base
     assert c.search_paths == (base / "lib", base / "../shared")
     assert (c.skip_validation, c.import_components, c.disallow_imports) == (True, True, True)
@@ -92,3 +95,27 @@ def test_an_empty_config_is_the_defaults(tmp_path):
     assert not (c.skip_validation or c.import_components or c.disallow_imports)
     cfg.write_text("search-paths:\n")  # a key without a value is an empty list
     assert load_config(Path(cfg)).search_paths == ()
+
+
+@pytest.mark.parametrize("text, line, message", [
+    ("dependencies:\n  a: a.wasm\n  b: {path: gone.wasm}\n", 3,
+     "dependency `b` names {dir}/gone.wasm, which does not exist"),
+    ("skip-validation: false\ndefinitions: [gone.wasm]\n", 2,
+     "`definitions` names {dir}/gone.wasm, which does not exist"),
+])
+def test_a_file_the_config_names_must_exist(tmp_path, text, line, message):
+    (tmp_path / "a.wasm").write_bytes(b"")
+    root = write(tmp_path, "root", counter(1, imports=("t:a/a@1.0.0",)))
+    cfg = tmp_path / "compose.yml"
+    cfg.write_text(text)
+    code, err = compose_cli(root, "-c", cfg, "-o", tmp_path / "out.wasm")
+    assert (code, err) == (1, f"error: {cfg}:{line}: {message.format(dir=tmp_path)}\n")
+
+
+def test_entries_know_their_lines(tmp_path):
+    cfg = tmp_path / "compose.yml"
+    cfg.write_text("# a comment\ninstantiations:\n  root:\n    arguments:\n      x: y\n")
+    c = load_config(cfg)
+    assert c.where("instantiations", "root", "arguments", "x") == f"{cfg}:5"
+    assert c.where("instantiations") == f"{cfg}:2"
+    assert c.where("nothing") == str(cfg)

@@ -219,3 +219,27 @@ def test_imports_whose_merged_types_use_each_other_are_refused(tmp_path):
     assert err == ("error: the imports of the output use each other's types: `t:x/a@1.0.0` "
                    "-> `t:x/b@1.0.0` -> `t:x/a@1.0.0`\n")
     assert not out.exists()
+
+
+SHARED_FROM_HOST = """package a:b@1.0.0;
+interface types { resource r { constructor(); } }
+interface api { use types.{r}; get: func() -> r; }
+world root { import types; import api; export run: func(); }
+world dep { import types; export api; }
+"""
+
+
+def test_a_resource_both_import_from_the_host_is_one_resource(tmp_path):
+    # The dependency exports `api`, whose `get` returns `r` of the `types` it imports from
+    # the host; the root imports the same `types` from the host: one `r` (the shape of
+    # every WASI adapter: `wasi:filesystem/preopens` and its `descriptor`).
+    root = write_wit(tmp_path, "root", SHARED_FROM_HOST, "root")
+    dep = write_wit(tmp_path, "dep", SHARED_FROM_HOST, "dep")
+    out = tmp_path / "out.wasm"
+    code, err = compose_cli(root, "-d", dep, "-o", out)
+    assert code == 0, err
+    valid(out)
+    assert top_imports(out) == ["a:b/types@1.0.0"]  # one import of `types`, for both
+    theirs = tmp_path / "theirs.wasm"  # wasm-tools compose agrees that it composes
+    wasm_tools("compose", str(root), "-d", str(dep), "-o", str(theirs))
+    valid(theirs)

@@ -107,6 +107,11 @@ BROKEN = {
     "resource.new of an imported resource": (
         '(component (import "r" (type $r (sub resource))) (core func (canon resource.new $r)))',
         "`resource.new` needs a resource this component defines"),
+    "a parameter name not in kebab case": (
+        '(component (type (func (param "someName" u32))))',
+        "parameter name `someName` is not in kebab case"),
+    "a case name not in kebab case": (
+        '(component (type (variant (case "a--b"))))', "variant case name `a--b` is not in kebab case"),
     "a borrow returned": (
         '(component (type $r (resource (rep i32))) (type (func (result (borrow $r)))))',
         "function result cannot contain a `borrow` type"),
@@ -124,8 +129,8 @@ BROKEN = {
         ' (core instance $i (instantiate $m))'
         ' (func $f (result (own $r)) (canon lift (core func $i "f")))'
         ' (export "f" (func $f)))',
-        "func `f` is not valid to be used as an export: it uses a resource this component "
-        "defines without exporting it"),
+        "func `f` is not valid to be used as an export: it uses a resource the component "
+        "defines, which this component neither imports nor exports"),
     "a value (a gated feature)": (
         '(component (import "v" (value string)))',
         "a value import or export requires the gated feature `cm-values`, which is not enabled "

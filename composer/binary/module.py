@@ -130,8 +130,10 @@ def core_extern(ext: object, func_type: Callable[[int], CoreFunc | None]) -> Cor
 
 
 def _memory(limits: Limits) -> CoreMemory:
+    # a page size of 64 KiB written out is the default page size
+    page = None if limits.page_size_log2 == 16 else limits.page_size_log2
     return CoreMemory(limits.min, limits.max, bool(limits.flags & 0x04), bool(limits.flags & 0x02),
-                      limits.page_size_log2)
+                      page)
 
 
 def _table(element: object, limits: Limits) -> CoreExtern:

@@ -143,6 +143,8 @@ def render_html(report: Report) -> str:
             text += "\nsemver-compatible versions bridged"
         if e.problem:
             text += f"\nPROBLEM: {e.problem}"
+        for why in e.near:
+            text += f"\nnot from {why}"
         wit = next((i.wit for i in nodes[e.source].imports if i.name == e.import_name), "")
         eid = f"edge-{k}"
         details[eid] = {"title": f"{e.source} → {e.target}", "text": text, "wit": wit}
@@ -160,6 +162,8 @@ def render_html(report: Report) -> str:
         wit = "\n\n".join(i.wit for i in n.exports) or "(no exports)"
         imports = "\n\n".join(i.wit for i in n.imports)
         text = f"{n.id}: {n.file} ({size_text(n.size)}), {len(n.exports)} exports, {len(n.imports)} imports"
+        if n.why:
+            text += "\nunused: " + "; ".join(n.why)
         details[n.id] = {"title": n.id, "text": text, "wit": wit + ("\n\n" + imports if imports else "")}
         svg.append(
             f'<g class="node component {n.kind}" data-id="{html.escape(n.id)}" tabindex="0" '

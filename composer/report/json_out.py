@@ -22,6 +22,7 @@ def report_dict(report: Report) -> dict[str, Any]:
                 "id": n.id, "kind": n.kind, "file": n.file, "size": n.size, "depth": n.depth,
                 "exports": [{"name": i.name, "sort": i.sort, "wit": i.wit} for i in n.exports],
                 "imports": [{"name": i.name, "sort": i.sort, "wit": i.wit} for i in n.imports],
+                "why": list(n.why),
             }
             for n in report.nodes
         ],
@@ -29,7 +30,7 @@ def report_dict(report: Report) -> dict[str, Any]:
             {
                 "source": e.source, "target": e.target, "import": e.import_name,
                 "export": e.export_name, "sort": e.sort, "how": e.how, "semver": e.semver,
-                "problem": e.problem,
+                "problem": e.problem, "near": list(e.near),
             }
             for e in report.edges
         ],

@@ -30,6 +30,7 @@ class Node(Record):
     exports: tuple[Item, ...]
     imports: tuple[Item, ...]
     depth: int = 0  # 0 for the root, providers deeper
+    why: tuple[str, ...] = ()  # an unused dependency: why it satisfies nothing
 
 
 class Edge(Record):
@@ -43,6 +44,7 @@ class Edge(Record):
     how: str  # "exact name", "semver", "by name", "config", "host", "wired"
     semver: bool  # the names differ in version: bridged by semver compatibility
     problem: str | None = None
+    near: tuple[str, ...] = ()  # left for the host: why the dependencies that came close did not serve
 
     @property
     def label(self) -> str:
@@ -162,7 +164,8 @@ def from_plan(plan: Any, title: str | None = None) -> Report:
         ))
     for f in plan.unused:
         nodes.append(Node(f"unused:{f.name}", "unused", str(f.path), len(f.loaded.data),
-                          items("export", f.exports), items("import", f.imports)))
+                          items("export", f.exports), items("import", f.imports),
+                          why=tuple(plan.unused_why.get(f.name, ()))))
     problem_of = {(p.instance, p.import_name): p for p in plan.problems if p.import_name}
     edges: list[Edge] = []
     users: dict[str, list[str]] = {}
@@ -172,7 +175,7 @@ def from_plan(plan: Any, title: str | None = None) -> Report:
         if data["kind"] == "host":
             users.setdefault(target, []).append(source)
             edges.append(Edge(source, target, key, None, data["sort"], "host", data["semver"],
-                              problem))
+                              problem, tuple(plan.near.get((source, key), ()))))
         else:
             edges.append(Edge(source, target, key, data["export"], data["sort"], _how(data["how"]),
                               data["semver"], problem))
@@ -218,9 +221,12 @@ def _how(explanation: str) -> str:
 
 
 def _edge_order(plan: Any):  # type: ignore[no-untyped-def]
+    """Edges in instance order, each instance's in the order it imports them."""
+    position = {name: {imp: i for i, imp in enumerate(inst.file.imports)}
+                for name, inst in plan.instances.items()}
+
     def key(e: tuple) -> tuple:
         source, _, imp, _ = e
-        inst = plan.instances[source]
-        names = list(inst.file.imports)
-        return (inst.index, names.index(imp) if imp in names else len(names), imp)
+        order = position[source]
+        return (plan.instances[source].index, order.get(imp, len(order)), imp)
     return key

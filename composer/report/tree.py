@@ -24,6 +24,8 @@ def build_tree(report: Report):  # type: ignore[no-untyped-def]
         if n.kind == "unused":
             head += "  [yellow]unused: satisfies nothing[/]"
         branch = tree.add(head)
+        for why in n.why:
+            branch.add(f"[yellow]{escape(why)}[/]")
         for e in by_source.get(n.id, []):
             line = escape(e.import_name)
             if e.problem:
@@ -40,7 +42,9 @@ def build_tree(report: Report):  # type: ignore[no-untyped-def]
                 line += f" [yellow]({escape(e.how)})[/]" if e.semver else f" [dim]({escape(e.how)})[/]"
             if e.semver and e.target.startswith(HOST):
                 line += " [yellow]semver[/]"
-            branch.add(line)
+            edge = branch.add(line)
+            for why in e.near:
+                edge.add(f"[yellow]{escape(why)}[/]")
         if n.kind != "unused":
             exports = branch.add(f"[dim]exports ({len(n.exports)})[/]")
             for i in n.exports:

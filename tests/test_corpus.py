@@ -1,0 +1,92 @@
+"""Differential tests over ../shared/corpus (713 components from the test suites of
+wasm-tools, wasmtime, wac and spin), the way pyelftools tests its readelf against readelf:
+what `wasm-tools validate` accepts by default is read and round-trips byte for byte; what it
+accepts only with gated features is read with them, or refused naming the feature; real
+adapters compose. Skipped where the corpus is absent."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+
+import pytest
+
+from composer.binary.component import Component
+from composer.compose import compose
+from composer.elaborate import FEATURES
+from composer.errors import ComposerError
+from composer.load import load_component
+
+from conftest import ROOT, wasm_tools
+
+CORPUS = ROOT.parent / "shared" / "corpus"
+pytestmark = pytest.mark.skipif(not (CORPUS / "manifest.tsv").exists(),
+                                reason="../shared/corpus is not here")
+
+
+def manifest() -> list[dict[str, str]]:
+    with open(CORPUS / "manifest.tsv") as f:
+        return list(csv.DictReader(f, delimiter="\t"))
+
+
+def test_every_valid_component_is_read_and_round_trips():
+    refused, differ = [], []
+    rows = [r for r in manifest() if r["valid_default"] == "1"]
+    for row in rows:
+        path = CORPUS / "components" / row["file"]
+        try:
+            loaded = load_component(path)
+        except ComposerError as exc:
+            refused.append(f"{row['file']}: {exc}")
+            continue
+        if Component.decode(loaded.data).encode() != loaded.data:
+            differ.append(row["file"])
+    assert len(rows) > 500
+    assert refused == [] and differ == []
+
+
+def test_gated_components_are_refused_naming_the_feature_or_read_with_it():
+    unexplained = []
+    rows = [r for r in manifest() if r["valid_default"] == "0"]
+    for row in rows:
+        path = CORPUS / "components" / row["file"]
+        try:
+            load_component(path)
+            unexplained.append(f"{row['file']}: read by default, refused by wasm-tools")
+            continue
+        except ComposerError as exc:
+            text = str(exc)
+        named = "requires the gated feature" in text or "proposal must be enabled" in text or \
+            "require the" in text or "is not a valid extern name" in text
+        if not named:
+            unexplained.append(f"{row['file']}: {text}")
+            continue
+        if row["valid_all"] == "1" and "gated feature" in text:
+            load_component(path, features=FEATURES)  # enabled, it is read
+    assert len(rows) > 100
+    assert unexplained == []
+
+
+DENY_ALL = CORPUS / "components" / "spin__crates__compose__deny_all.wasm"
+
+
+def test_the_spin_deny_all_adapter_composes_with_itself(tmp_path):
+    # it exports wasi:filesystem/preopens (and more) while importing wasi:filesystem/types
+    # from the host: the `descriptor` its export uses is the one its user imports too
+    root = tmp_path / "root.wasm"
+    dep = tmp_path / "deny-all.wasm"
+    shutil.copy(DENY_ALL, root)
+    shutil.copy(DENY_ALL, dep)
+    out = tmp_path / "out.wasm"
+    out.write_bytes(compose(root, [dep]).data)
+    proc = wasm_tools("validate", str(out), check=False)
+    assert proc.returncode == 0, proc.stderr.decode()
+
+
+def test_the_spin_deny_all_adapter_composes_with_a_real_component(tmp_path, small_fixtures):
+    result = compose(small_fixtures["wasi-0.2.0"], [DENY_ALL])
+    out = tmp_path / "out.wasm"
+    out.write_bytes(result.data)
+    assert wasm_tools("validate", str(out), check=False).returncode == 0
+    plugged = {k for _, v, k, d in result.graph.edges(keys=True, data=True) if d["kind"] == "plug"}
+    assert plugged == {"wasi:cli/environment@0.2.0", "wasi:filesystem/preopens@0.2.0"}
