@@ -492,4 +492,10 @@ def graph_cmd(root: Path, dependencies: tuple[Path, ...], search_paths: tuple[Pa
 
 
 def main() -> None:
+    import gc
+
+    # One command, then exit: the cyclic collector's passes over the many small records a
+    # large composition makes cost a third of its time and free next to nothing (the model
+    # has few cycles), so it is off for the process's short life.
+    gc.disable()
     cli(prog_name="compose")

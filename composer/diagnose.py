@@ -38,6 +38,8 @@ def near_misses(name: str, expected: T.Extern, exports: dict[str, T.Extern]) -> 
                        f"package ({have.package_name}, not {wanted.package_name})")
         else:
             spelled.append(export)
+    # a misspelling differs in a few characters: compare only names of about the same length
+    spelled = [e for e in spelled if abs(len(e) - len(name)) <= max(2, len(name) // 5)]
     for close in difflib.get_close_matches(name, spelled, n=2, cutoff=_CLOSE):
         out.append(f"exports `{close}`, close to `{name}`: a misspelling?")
     return out

@@ -101,6 +101,8 @@ class Scope:
 
 CORE_ITEM_SORTS = ("func", "table", "memory", "global", "tag")
 MAX_MODULES_AND_COMPONENTS = 1000
+MAX_INSTANCES = 4096  # core and component instances of one component, together
+MAX_INSTANTIATION_ARGS = 100_000
 # wasmparser's limits on a type: how deep it nests, how large it is fully expanded
 MAX_TYPE_DEPTH = 100
 MAX_TYPE_SIZE = 1_000_000
@@ -174,6 +176,11 @@ class Elaborator:
         if feature not in self.features:
             raise ValidationError(f"{what} requires the gated feature `{feature}`, which is not "
                                   f"enabled (`--features {feature}` enables it)")
+
+    @staticmethod
+    def _count_instance(scope: Scope) -> None:
+        if len(scope.instances) + len(scope.core_instances) > MAX_INSTANCES:
+            raise ValidationError(f"instances count exceeds limit of {MAX_INSTANCES}")
 
     def _count(self) -> None:
         """One more core module or component in the tree: wasmparser and wasmtime take at
@@ -253,6 +260,7 @@ class Elaborator:
                     raise ValidationError(f"module instantiation argument `{module}` exports "
                                           f"`{name}` of the wrong type: {why}")
             scope.core_instances.append(dict(mtype.exports))
+            self._count_instance(scope)
         else:
             exports: dict[str, T.CoreExtern] = {}
             for e in inst.exports:
@@ -260,6 +268,7 @@ class Elaborator:
                     raise ValidationError(f"core instance export `{e.name}` defined twice")
                 exports[e.name] = self.core_item(scope, e.item.sort, e.item.idx)
             scope.core_instances.append(exports)
+            self._count_instance(scope)
 
     def core_item(self, scope: Scope, sort: str, idx: int) -> T.CoreExtern:
         """What the core function, table, memory, global or tag `idx` is."""
@@ -327,6 +336,9 @@ class Elaborator:
 
     def _instance(self, scope: Scope, inst: I.Instance) -> None:
         if isinstance(inst, I.Instantiate):
+            if len(inst.args) > MAX_INSTANTIATION_ARGS:
+                raise ValidationError(f"instantiation arguments size is out of bounds: "
+                                      f"{len(inst.args):,} arguments, at most {MAX_INSTANTIATION_ARGS:,}")
             ctype = _at(scope.components, inst.component, "component")
             args: dict[str, T.Extern] = {}
             for arg in inst.args:
@@ -352,6 +364,7 @@ class Elaborator:
             origin = Origin("inline")
         scope.instances.append(itype)
         scope.instance_origins.append(origin)
+        self._count_instance(scope)
 
     def item_type(self, scope: Scope, sort: str, idx: int) -> T.Extern:
         """The type of the definition `(sort idx)`, as an import or export would have it."""
@@ -415,6 +428,7 @@ class Elaborator:
         elif isinstance(ext, T.InstanceType):
             scope.instances.append(ext)
             scope.instance_origins.append(origin or Origin("alias"))
+            self._count_instance(scope)
         elif isinstance(ext, T.ComponentType):
             scope.components.append(ext)
             scope.component_sources.append(origin)

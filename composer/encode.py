@@ -148,21 +148,34 @@ class Encoder:
     def host_order(self) -> list[HostImport]:
         """The imports of the output in first-use order, each after the imports its type
         refers to. (Instances follow them all, in the plan's order: providers first.)"""
-        import networkx as nx
+        import heapq
 
-        hosts = {h.name: h for h in self.plan.host_imports}
-        rank = {name: i for i, name in enumerate(hosts)}
-        g = nx.DiGraph()
-        for h in hosts.values():
-            g.add_node(h.name)
-            for need in self._host_needs(h):
-                g.add_edge(need, h.name)
-        try:
-            return [hosts[n] for n in nx.lexicographical_topological_sort(g, key=rank.__getitem__)]
-        except nx.NetworkXUnfeasible:
-            names = [a for a, _ in nx.find_cycle(g)]
-            cycle = " -> ".join(f"`{n}`" for n in [*names, names[0]])
-            raise CompositionError(f"the imports of the output use each other's types: {cycle}") from None
+        hosts = self.plan.host_imports
+        rank = {h.name: i for i, h in enumerate(hosts)}
+        needs = {h.name: self._host_needs(h) for h in hosts}
+        if not any(needs.values()):
+            return list(hosts)
+        # Kahn's algorithm, taking the earliest-used import that is ready each time
+        users: dict[str, list[str]] = {}
+        waiting = {name: len(n) for name, n in needs.items()}
+        for name, n in needs.items():
+            for need in n:
+                users.setdefault(need, []).append(name)
+        ready = [rank[name] for name, count in waiting.items() if count == 0]
+        heapq.heapify(ready)
+        order: list[HostImport] = []
+        while ready:
+            h = hosts[heapq.heappop(ready)]
+            order.append(h)
+            for user in users.get(h.name, ()):
+                waiting[user] -= 1
+                if waiting[user] == 0:
+                    heapq.heappush(ready, rank[user])
+        if len(order) < len(hosts):
+            stuck = [h.name for h in hosts if waiting[h.name]]
+            cycle = " -> ".join(f"`{n}`" for n in _cycle(stuck, needs))
+            raise CompositionError(f"the imports of the output use each other's types: {cycle}")
+        return order
 
     def _host_needs(self, h: HostImport) -> set[str]:
         """The other host imports whose types `h`'s type refers to.
@@ -256,6 +269,17 @@ class Encoder:
         for name, ext in root.file.exports.items():
             sort, idx = self.provider_export(root.name, name)
             self.out.export(name, sort, idx)
+
+
+def _cycle(stuck: list[str], needs: dict[str, set[str]]) -> list[str]:
+    """A cycle among imports that all wait for each other, closed: `a -> b -> a`."""
+    path, seen = [stuck[0]], {stuck[0]: 0}
+    while True:
+        nxt = sorted(n for n in needs[path[-1]] if n in needs and n in stuck)[0]
+        if nxt in seen:
+            return [*path[seen[nxt]:], nxt]
+        seen[nxt] = len(path)
+        path.append(nxt)
 
 
 def _alias(out: ComponentBuilder, instance: int, member: str) -> Callable[[], int]:

@@ -72,6 +72,12 @@ class Record(metaclass=RecordMeta):
     _NAMES: ClassVar[tuple[str, ...]]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        names = self._NAMES
+        if not kwargs and len(args) == len(names):  # every field given in order: the common case
+            setter = object.__setattr__
+            for name, value in zip(names, args):
+                setter(self, name, value)
+            return
         fields = self._FIELDS
         if len(args) > len(fields):
             raise TypeError(f"{type(self).__name__} takes {len(fields)} fields, got {len(args)}")

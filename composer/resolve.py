@@ -269,6 +269,7 @@ class Resolver:
             self._check_config_arguments(inst)
             for name, expected in inst.file.imports.items():
                 self._resolve_import(inst, name, expected)
+        self._check_argument_counts()
         unused = [f for f in self.providers if f.path.resolve() not in self.instance_of_file]
         unused_why = {f.name: self._why_unused(f) for f in unused}
         self._finish(unused_why)
@@ -292,6 +293,19 @@ class Resolver:
                 self.warnings.append(f"dependency `{f.path}` satisfies no import; it is left out: "
                                      + "; ".join(unused_why[f.name]))
         return plan
+
+    def _check_argument_counts(self) -> None:
+        """Each instance of the output is given all its imports as instantiation arguments:
+        wasmparser and wasmtime take at most 100,000."""
+        from .elaborate import MAX_INSTANTIATION_ARGS
+
+        for inst in self.instances.values():
+            count = len(inst.file.imports)
+            if count > MAX_INSTANTIATION_ARGS:
+                self.problems.append(Problem(
+                    f"{inst.file.display} has {count:,} imports: instantiating it takes as many "
+                    f"arguments, and an instantiation takes at most {MAX_INSTANTIATION_ARGS:,}",
+                    inst.name))
 
     def _why_unused(self, f: ComponentFile) -> list[str]:
         """Why a dependency satisfies nothing: its near misses, else what it offers."""

@@ -14,8 +14,9 @@ two inputs spliced at section boundaries.
 
 Targets (one per input, in turn): `inspect` (text and JSON); `compose` with the mutated
 input as the root, and as a dependency, of a pair the fixture registry composes; `graph`
-(every format) of such a pair; and, for a sample of what composes, `run --invoke` of an
-exported function in the embedded host.
+(every format) of such a pair; and `run`: the mutated root composed with its dependency and,
+when that succeeds, every exported function whose parameters the fuzzer can make up called
+(`run --invoke`) in the embedded host, with a one-second timeout.
 
 Each input is classified: ok, error (a clear one: our own error type), crash (anything
 else, deduplicated by exception and innermost frame of our code), hang (over --timeout
@@ -49,7 +50,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
 BUILD = ROOT / "fixtures" / "build"
-TARGETS = ("inspect", "compose-root", "compose-dep", "graph")
+TARGETS = ("inspect", "compose-root", "compose-dep", "graph", "run")
 
 
 # -- inputs -----------------------------------------------------------------------------------
@@ -231,6 +232,11 @@ def run_target(target: str, path: str, partner: str | None, out: str) -> tuple[s
             root, dep = (path, partner) if target == "compose-root" else (partner, path)
             result = compose(root, [dep])
             Path(out).write_bytes(result.data)
+        elif target == "run":
+            from composer.compose import compose
+
+            Path(out).write_bytes(compose(path, [partner]).data)
+            _invoke_all(out)
         elif target == "graph":
             from composer.compose import plan_composition
             from composer.report import render
@@ -244,6 +250,40 @@ def run_target(target: str, path: str, partner: str | None, out: str) -> tuple[s
     except ComposerError as exc:
         return "error", str(exc)[:300]
     return "ok", ""
+
+
+def _argument(ty: object) -> str | None:
+    """A WAVE value of type `ty`, or None when the fuzzer does not make up that type."""
+    from composer import types as T
+
+    while isinstance(ty, T.NamedType):
+        ty = ty.type
+    if isinstance(ty, T.PrimType) and ty.name != "error-context":
+        return {"string": '"fuzz"', "bool": "true", "char": "'x'"}.get(ty.name, "1")
+    if isinstance(ty, T.ListType) and ty.length is None:
+        inner = _argument(ty.element)
+        return None if inner is None else f"[{inner}, {inner}]"
+    return None
+
+
+def _invoke_all(path: str) -> None:
+    """Call each exported function that takes only arguments `_argument` makes up."""
+    from composer.execute import Host, HostConfig, find_function, invoke
+    from composer.load import load_component
+    from composer import types as T
+
+    exports = load_component(Path(path)).scope.exports
+    host = Host(HostConfig(timeout=1.0, cache=False, stdout=os.devnull, stderr=os.devnull))
+    for name, ext in exports.items():
+        funcs = [(name, ext)] if isinstance(ext, T.FuncType) else (
+            [(f"{name}#{f}", t) for f, t in ext.exports.items() if isinstance(t, T.FuncType)]
+            if isinstance(ext, T.InstanceType) else [])
+        for label, ftype in funcs:
+            args = [_argument(t) for _, t in ftype.params]
+            if None in args:
+                continue
+            find_function(exports, label)  # the CLI's own lookup, as `--invoke` uses it
+            invoke(host, Path(path), f"{label}({', '.join(args)})")  # type: ignore[arg-type]
 
 
 def _worker(conn, tmpdir: str) -> None:  # type: ignore[no-untyped-def]
@@ -369,6 +409,8 @@ def fuzz(args: argparse.Namespace) -> dict:
                     name, partner = (root, dep) if target == "compose-root" else (dep, root)
                     if target == "graph":
                         name, partner = dep, root
+                    elif target == "run":
+                        name, partner = root, dep
                 other = data[rng.choice(names)]
                 mutated, how = mutate(data[name], other, rng)
                 check = rng.random() < args.check_sample

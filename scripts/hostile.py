@@ -27,7 +27,7 @@ PREAMBLE = b"\x00asm\x0d\x00\x01\x00"
 
 
 sys.path.insert(0, str(ROOT))
-from composer.binary.writer import encode_u as leb  # noqa: E402
+from composer.binary.writer import encode_s, encode_u as leb  # noqa: E402
 
 
 def section(sid: int, payload: bytes) -> bytes:
@@ -67,16 +67,29 @@ def nested_instance_types(depth: int) -> bytes:
 
 def list_chain(depth: int) -> bytes:
     """type 0 = list<u8>, type i = list<type i-1>: a chain of indices, each a level deeper."""
-    types = [b"\x70\x7d"] + [b"\x70" + leb(i) for i in range(depth - 1)]
+    types = [b"\x70\x7d"] + [b"\x70" + encode_s(i) for i in range(depth - 1)]
     return PREAMBLE + section(7, leb(len(types)) + b"".join(types))
 
 
-def exports_of(count: int) -> bytes:
-    """A component exporting `count` instances (each an inline instance of nothing)."""
-    instances = section(5, leb(count) + b"\x01\x00" * count)
-    exports = section(11, leb(count) + b"".join(name(f"e{i}") + b"\x05" + leb(i) + b"\x00"
+def imports_and_exports(count: int) -> bytes:
+    """A component importing `count` functions and exporting each again."""
+    exports = section(11, leb(count) + b"".join(name(f"e{i}") + b"\x01" + leb(i) + b"\x00"
                                                 for i in range(count)))
-    return PREAMBLE + instances + exports
+    return func_imports([f"f{i}" for i in range(count)]) + exports
+
+
+def inline_instances(count: int) -> bytes:
+    """A component with `count` (empty) inline instances."""
+    return PREAMBLE + section(5, leb(count) + b"\x01\x00" * count)
+
+
+# A dependency offering `f0` (a `func()`): with it, a root of many imports composes.
+DEP_F0 = PREAMBLE + section(1, b"\x00asm\x01\x00\x00\x00" + bytes([1, 4, 1, 0x60, 0, 0])
+                            + bytes([3, 2, 1, 0]) + bytes([7, 5, 1, 1, 0x66, 0, 0])
+                            + bytes([10, 4, 1, 2, 0, 0x0B])) + \
+    section(2, b"\x01\x00\x00\x00") + section(7, b"\x01\x40\x00\x01\x00") + \
+    section(6, b"\x01\x00\x00\x01\x00\x01f") + section(8, b"\x01\x00\x00\x00\x00\x00") + \
+    section(11, b"\x01" + name("f0") + b"\x01\x00\x00")
 
 
 def huge_section() -> bytes:
@@ -112,8 +125,23 @@ INPUTS: dict[str, tuple[str, Callable[[], bytes], list[str], int, str]] = {
         [f"f{i}" for i in range(100_000)]), ["compose"], 1, "no dependencies of component"),
     "instance-imports-100000": ("100,000 instance imports", lambda: instance_imports(
         [f"i{i}" for i in range(100_000)]), ["inspect"], 1, "instances count exceeds limit of 4096"),
-    "exports-100000": ("100,000 exports", lambda: exports_of(100_000), ["inspect"], 1,
-                       "instances count exceeds limit of 4096"),
+    "instances-100000": ("100,000 inline instances", lambda: inline_instances(100_000),
+                         ["inspect"], 1, "instances count exceeds limit of 4096"),
+    "imports-exports-10000": ("10,000 function imports, each exported again",
+                              lambda: imports_and_exports(10_000), ["inspect"], 0, ""),
+    "imports-exports-100000": ("100,000 function imports, each exported again",
+                               lambda: imports_and_exports(100_000), ["inspect"], 0, ""),
+    "compose-10000": ("10,000 imports, one plugged by a dependency",
+                      lambda: func_imports([f"f{i}" for i in range(10_000)]), ["compose-dep"], 0, ""),
+    "compose-100000": ("100,000 imports, one plugged by a dependency",
+                       lambda: func_imports([f"f{i}" for i in range(100_000)]), ["compose-dep"], 0, ""),
+    "compose-100001": ("100,001 imports: one more than an instantiation takes",
+                       lambda: func_imports([f"f{i}" for i in range(100_001)]), ["compose-dep"], 1,
+                       "an instantiation takes at most 100,000"),
+    "graph-10000": ("the report of 10,000 imports, one plugged",
+                    lambda: func_imports([f"f{i}" for i in range(10_000)]), ["graph"], 0, ""),
+    "graph-100000": ("the report of 100,000 imports, one plugged",
+                     lambda: func_imports([f"f{i}" for i in range(100_000)]), ["graph"], 0, ""),
     "section-500mb": ("a section declaring 500 MB in a 16-byte file", huge_section, ["inspect"], 1,
                       "runs past the end"),
     "vector-count-2^32": ("a vector count of 2^32 - 1", vector_count, ["inspect"], 1,
@@ -124,8 +152,15 @@ INPUTS: dict[str, tuple[str, Callable[[], bytes], list[str], int, str]] = {
 def command(key: str, path: Path, out: Path) -> list[str]:
     verb = INPUTS[key][2][0]
     exe = [sys.executable, "-m", "composer"]
+    dep = path.with_name("dep-f0.wasm")
+    if verb in ("compose-dep", "graph"):
+        dep.write_bytes(DEP_F0)
     if verb == "compose":
         return [*exe, str(path), "-o", str(out)]
+    if verb == "compose-dep":
+        return [*exe, str(path), "-d", str(dep), "-o", str(out)]
+    if verb == "graph":
+        return [*exe, "graph", str(path), "-d", str(dep), "-f", "json", "-o", str(out) + ".json"]
     return [*exe, verb, str(path)]
 
 
@@ -142,6 +177,7 @@ def measure(cmd: list[str]) -> tuple[int, str, float, float | None]:
         m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", err)
         peak = int(m.group(1)) / 1024 if m else None
         err = err[: err.find("\tCommand being timed")] if "\tCommand being timed" in err else err
+        err = re.sub(r"Command exited with non-zero status \d+", "", err).strip()
     return proc.returncode, err.strip(), wall, peak
 
 
