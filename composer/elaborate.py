@@ -723,8 +723,33 @@ class Elaborator:
             return
         self._gated_builtin(canon)
         self._builtin_indices(scope, canon)
-        self._options(scope, getattr(canon, "options", ()), "canon")
-        scope.core["func"].append("func")  # the async built-ins: their core types are not checked
+        opts = self._options(scope, getattr(canon, "options", ()), "canon")
+        scope.core["func"].append(self._builtin_type(scope, canon, opts))
+
+    def _builtin_type(self, scope: Scope, canon: object, opts: "_Opts") -> T.CoreExtern:
+        """The core function type a built-in is given (CanonicalABI.md, each built-in's
+        "validation specifies"), so that what it is passed to is checked against it."""
+        if isinstance(canon, C.TaskReturn):
+            result = None if canon.result is None else self.valtype(scope, canon.result)
+            ft = T.FuncType((("result", result),) if result is not None else (), None)
+            return self._check_abi(ft, opts, "lower")
+        memory = getattr(canon, "memory", None)
+        if memory is not None:  # waitable-set.wait/poll name their memory directly
+            mem = self.core_item(scope, "memory", memory)
+            wide = isinstance(mem, T.CoreMemory) and mem.memory64
+        else:
+            wide = opts.memory64
+        ptr = "i64" if wide else "i32"  # `T`: the address type of the memory used
+        if isinstance(canon, (C.ContextGet, C.ContextSet)):
+            valtype = {0x7F: "i32", 0x7E: "i64"}.get(canon.valtype, "i32")
+            get = isinstance(canon, C.ContextGet)
+            return T.CoreFunc((), (valtype,)) if get else T.CoreFunc((valtype,), ())
+        signature = _BUILTIN_SIGNATURES.get(type(canon).__name__)
+        if signature is None:  # gated threading built-ins: checked where they are enabled
+            return "func"
+        params, results = signature
+        return T.CoreFunc(tuple(ptr if t == "T" else t for t in params),
+                          tuple(ptr if t == "T" else t for t in results))
 
     def _builtin_indices(self, scope: Scope, canon: object) -> None:
         """Every index a built-in names must be in bounds and of the kind it needs."""
@@ -1035,6 +1060,40 @@ def _parts(x: object) -> list[object]:
     if isinstance(x, (T.OwnType, T.BorrowType)):
         return [x.resource]
     return []
+
+
+# (params, results) of the built-ins with a fixed core type; `T` is the address type of the
+# memory they use (i32, or i64 for a 64-bit memory).
+_BUILTIN_SIGNATURES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "TaskCancel": ((), ()),
+    "BackpressureInc": ((), ()),
+    "BackpressureDec": ((), ()),
+    "SubtaskCancel": (("i32",), ("i32",)),
+    "SubtaskDrop": (("i32",), ()),
+    "ThreadYield": ((), ("i32",)),
+    "StreamNew": ((), ("i64",)),
+    "FutureNew": ((), ("i64",)),
+    "StreamRead": (("i32", "T", "T"), ("T",)),
+    "StreamWrite": (("i32", "T", "T"), ("T",)),
+    "FutureRead": (("i32", "T"), ("i32",)),
+    "FutureWrite": (("i32", "T"), ("i32",)),
+    "StreamCancelRead": (("i32",), ("i32",)),
+    "StreamCancelWrite": (("i32",), ("i32",)),
+    "FutureCancelRead": (("i32",), ("i32",)),
+    "FutureCancelWrite": (("i32",), ("i32",)),
+    "StreamDropReadable": (("i32",), ()),
+    "StreamDropWritable": (("i32",), ()),
+    "FutureDropReadable": (("i32",), ()),
+    "FutureDropWritable": (("i32",), ()),
+    "ErrorContextNew": (("T", "T"), ("i32",)),
+    "ErrorContextDebugMessage": (("i32", "T"), ()),
+    "ErrorContextDrop": (("i32",), ()),
+    "WaitableSetNew": ((), ("i32",)),
+    "WaitableSetWait": (("i32", "T"), ("i32",)),
+    "WaitableSetPoll": (("i32", "T"), ("i32",)),
+    "WaitableSetDrop": (("i32",), ()),
+    "WaitableJoin": (("i32", "i32"), ()),
+}
 
 
 class _Opts:

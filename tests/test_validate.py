@@ -201,3 +201,57 @@ def test_validated_modules_are_remembered(tmp_path, small_fixtures, monkeypatch)
     monkeypatch.setenv("COMPOSER_CACHE_DIR", "")
     load_component(small_fixtures["echo-env"])
     assert calls  # no cache: validated every time
+
+
+# A built-in's core function type (CanonicalABI.md, "validation specifies") is checked where
+# the function is passed: each with the type it is given (accepted) and with another (refused).
+BUILTINS = {
+    "task.cancel": ("(canon task.cancel (core func $f))", "(func)"),
+    "backpressure.inc": ("(canon backpressure.inc (core func $f))", "(func)"),
+    "subtask.cancel": ("(canon subtask.cancel (core func $f))", "(func (param i32) (result i32))"),
+    "subtask.drop": ("(canon subtask.drop (core func $f))", "(func (param i32))"),
+    "thread.yield": ("(canon thread.yield (core func $f))", "(func (result i32))"),
+    "stream.new": ("(canon stream.new $s (core func $f))", "(func (result i64))"),
+    "stream.read": ('(canon stream.read $s (memory (core memory $m "mem")) (core func $f))',
+                    "(func (param i32 i32 i32) (result i32))"),
+    "future.write": ('(canon future.write $fu (memory (core memory $m "mem")) (core func $f))',
+                     "(func (param i32 i32) (result i32))"),
+    "stream.cancel-read": ("(canon stream.cancel-read $s (core func $f))", "(func (param i32) (result i32))"),
+    "future.drop-writable": ("(canon future.drop-writable $fu (core func $f))", "(func (param i32))"),
+    "waitable-set.new": ("(canon waitable-set.new (core func $f))", "(func (result i32))"),
+    "waitable-set.wait": ('(canon waitable-set.wait (memory (core memory $m "mem")) (core func $f))',
+                          "(func (param i32 i32) (result i32))"),
+    "waitable.join": ("(canon waitable.join (core func $f))", "(func (param i32 i32))"),
+    "context.get": ("(canon context.get i32 0 (core func $f))", "(func (result i32))"),
+    "context.set": ("(canon context.set i32 0 (core func $f))", "(func (param i32))"),
+    "task.return": ("(canon task.return (core func $f))", "(func)"),
+    "task.return u64": ("(canon task.return (result u64) (core func $f))", "(func (param i64))"),
+    "task.return string": ('(canon task.return (result string) (memory (core memory $m "mem")) '
+                           "(core func $f))", "(func (param i32 i32))"),
+    "error-context.new": ('(canon error-context.new (memory (core memory $m "mem")) (core func $f))',
+                          "(func (param i32 i32) (result i32))"),
+    "error-context.drop": ("(canon error-context.drop (core func $f))", "(func (param i32))"),
+}
+
+
+@pytest.mark.parametrize("builtin", BUILTINS)
+@pytest.mark.parametrize("given", ["its type", "another type"])
+def test_a_builtin_has_the_core_type_the_canonical_abi_gives_it(tmp_path, builtin, given):
+    canon, functype = BUILTINS[builtin]
+    signature = functype if given == "its type" else "(func (param f64))"
+    path = tmp_path / "builtin.wasm"
+    path.write_bytes(wat(f"""(component
+      (type $s (stream u8)) (type $fu (future u8))
+      (core module $mm (memory (export "mem") 1)) (core instance $m (instantiate $mm))
+      {canon}
+      (core module $use (import "x" "f" {signature}))
+      (core instance (instantiate $use (with "x" (instance (export "f" (func $f)))))))"""))
+    valid = wasm_tools("validate", "--features", "all", str(path), check=False).returncode == 0
+    assert valid == (given == "its type")  # the oracle agrees
+    proc = subprocess.run([sys.executable, "-m", "composer", "inspect", "--features", "all", str(path)],
+                          capture_output=True, text=True)
+    if valid:
+        assert proc.returncode == 0, proc.stderr
+    else:
+        assert proc.returncode == 1
+        assert f"of the wrong type: expected (func (param f64)), found {functype}" in proc.stderr
