@@ -14,6 +14,8 @@ from . import types as T
 
 def core_mismatch(have: T.CoreExtern, want: T.CoreExtern) -> str | None:
     """None if `have` fits where `want` is imported, else why not."""
+    if have is want:  # the same type object: the common case of shared function types
+        return None
     kind_have, kind_want = T.core_kind(have), T.core_kind(want)
     if kind_have != kind_want:
         return f"expected {kind_want}, found {kind_have}"

@@ -30,12 +30,90 @@ _CACHE_VERSION = "wasmtime50-1"
 
 
 class CoreModule(Record):
-    """An embedded core module to validate: its bytes, where they start in the file, and
-    its place in the component (`component[2] > core module[0]`)."""
+    """An embedded core module to validate: its bytes, where they start in the file, its
+    place in the component (`component[2] > core module[0]`), and its SHA-256 (hex)."""
 
     data: memoryview
     offset: int
     path: tuple[str, ...]
+    digest: str
+
+
+def module_digest(data: memoryview | bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+# -- the interfaces of known modules ------------------------------------------------------
+# Reading a large module's imports and exports costs tens of milliseconds in Python; a
+# Makefile composes the same modules again and again, so what was read is remembered by the
+# module's digest, next to its validity.
+
+_INTERFACE_VERSION = "1"
+
+
+def _interfaces_dir() -> Path | None:
+    root = cache_dir()
+    return root / f"module-interfaces-{_INTERFACE_VERSION}" if root is not None else None
+
+
+def cached_interface(digest: str) -> object | None:
+    """The `CoreModuleType` remembered for the module with this digest, if any."""
+    import marshal
+
+    where = _interfaces_dir()
+    if where is None:
+        return None
+    try:
+        imports, exports = marshal.loads((where / digest).read_bytes())
+        from .types import CoreModuleType
+
+        memo: dict = {}
+        return CoreModuleType({(m, n): _thaw(x, memo) for m, n, x in imports},
+                              {n: _thaw(x, memo) for n, x in exports})
+    except Exception:  # noqa: BLE001 - missing, or not ours: read the module instead
+        return None
+
+
+def remember_interface(digest: str, iface: object) -> None:
+    import marshal
+
+    where = _interfaces_dir()
+    if where is None:
+        return
+    imports = [(m, n, _freeze(x)) for (m, n), x in iface.imports.items()]  # type: ignore[attr-defined]
+    exports = [(n, _freeze(x)) for n, x in iface.exports.items()]  # type: ignore[attr-defined]
+    try:
+        where.mkdir(parents=True, exist_ok=True)
+        tmp = where / f".{digest}.{os.getpid()}"
+        tmp.write_bytes(marshal.dumps((imports, exports)))
+        os.replace(tmp, where / digest)
+    except OSError:
+        pass  # a cache that cannot be written only costs time
+
+
+def _freeze(x: object) -> object:
+    """A core extern as plain values marshal can store: records as (class name, fields)."""
+    if x is None or isinstance(x, (str, int, bool)):
+        return x
+    if isinstance(x, tuple):
+        return ("()", tuple(_freeze(v) for v in x))
+    return (type(x).__name__, tuple(_freeze(getattr(x, n)) for n in x._NAMES))  # type: ignore[attr-defined]
+
+
+def _thaw(x: object, memo: dict) -> object:
+    if not isinstance(x, tuple):
+        return x
+    kind, fields = x
+    if kind == "()":
+        return tuple(_thaw(v, memo) for v in fields)
+    found = memo.get(x)
+    if found is None:
+        from . import types as T
+
+        cls = {"CoreFunc": T.CoreFunc, "CoreTag": T.CoreTag, "CoreMemory": T.CoreMemory,
+               "CoreTable": T.CoreTable, "CoreGlobal": T.CoreGlobal}[kind]
+        found = memo[x] = cls(*(_thaw(v, memo) for v in fields))
+    return found
 
 
 def cache_dir() -> Path | None:
@@ -54,9 +132,8 @@ def validate_modules(modules: Sequence[CoreModule]) -> None:
     known = root / f"valid-modules-{_CACHE_VERSION}" if root is not None else None
     pending: list[tuple[CoreModule, str]] = []
     for m in modules:
-        digest = hashlib.sha256(m.data).hexdigest()
-        if known is None or not (known / digest).exists():
-            pending.append((m, digest))
+        if known is None or not (known / m.digest).exists():
+            pending.append((m, m.digest))
     if not pending:
         return
     engine = _engine()

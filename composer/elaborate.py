@@ -33,7 +33,7 @@ from .binary.imports import Export
 from .binary.module import core_extern, module_interface
 from .canonabi import MAX_FLAT_ASYNC_PARAMS, MAX_FLAT_PARAMS, MAX_FLAT_RESULTS, Flattener, Options, contains_list_or_string
 from .corematch import core_mismatch
-from .corevalidate import CoreModule
+from .corevalidate import CoreModule, cache_dir, cached_interface, module_digest, remember_interface
 from .errors import ValidationError
 from .names import is_extern_name, is_label, strongly_unique_key
 from .record import Record, field_
@@ -127,6 +127,8 @@ class Elaborator:
         self.features = features
         # with `validate`, the core modules met are collected for wasmtime's validator
         self.validate = validate
+        self.caching = cache_dir() is not None
+        self.digests: dict[int, str] = {}  # a core module's offset -> its SHA-256
         self.modules: list[CoreModule] = []
         self.modules_and_components = 1
         # (depth, size) of each type met, by id; `keep` holds the types so ids stay theirs
@@ -192,9 +194,12 @@ class Elaborator:
 
     def _core_module(self, scope: Scope, section: S.CoreModuleSection) -> None:
         self._count()
+        digest = None
+        if self.validate or self.caching:  # the digest names it in the cache
+            digest = self.digests[section.offset] = module_digest(section.data)
         if self.validate:
             path = (*scope.path, f"core module[{len(scope.core_modules)}]")
-            self.modules.append(CoreModule(section.data, section.offset, path))
+            self.modules.append(CoreModule(section.data, section.offset, path, digest))
         scope.core_modules.append(section)
 
     def _nested_component(self, scope: Scope, section: S.ComponentSection) -> None:
@@ -229,10 +234,17 @@ class Elaborator:
     # -- core instances and types ------------------------------------------------------
 
     def module_type(self, scope: Scope, idx: int) -> T.CoreModuleType:
-        """A core module's interface, read (once) from what precedes its export section."""
+        """A core module's interface, read (once) from what precedes its export section, or
+        remembered from an earlier run by the module's digest."""
         entry = _at(scope.core_modules, idx, "core module")
         if isinstance(entry, S.CoreModuleSection):
-            entry = module_interface(entry.data, entry.offset)
+            digest = self.digests.get(entry.offset)
+            iface = cached_interface(digest) if digest else None
+            if iface is None:
+                iface = module_interface(entry.data, entry.offset)
+                if digest:
+                    remember_interface(digest, iface)
+            entry = iface
             scope.core_modules[idx] = entry
         return entry  # type: ignore[return-value]
 
@@ -647,6 +659,10 @@ class Elaborator:
         if scope.kind == "component":
             declared = declared_names(ext)
             problem = visibility_problem(ext, declared, scope.imported_resources, importing=True)
+            if isinstance(ext, T.NamedType) and id(ext.type) in scope.exported_names:
+                # what the component exports comes after its imports: an import cannot be
+                # bound to it (a structure that merely uses it is another matter)
+                problem = f"it is bound to `{ext.type.name}`, a type this component exports"
             if problem:
                 raise ValidationError(f"{T.sort_of(ext)} `{name}` is not valid to be used as an "
                                       f"import: {problem}")

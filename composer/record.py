@@ -16,6 +16,8 @@ identity is their meaning); `mutable=True` allows assignment after construction.
 
 from __future__ import annotations
 
+import operator
+
 from typing import Any, Callable, ClassVar
 
 _NO_DEFAULT: Any = object()
@@ -58,7 +60,15 @@ class RecordMeta(type):
             fields.append((key, value if isinstance(value, FieldSpec) else FieldSpec(None, value)))
         ns["__slots__"] = tuple(k for k, _ in fields if k not in inherited)
         ns["_FIELDS"] = tuple(fields)
-        ns["_NAMES"] = tuple(k for k, _ in fields)
+        names = tuple(k for k, _ in fields)
+        ns["_NAMES"] = names
+        # the field values as one tuple, for equality and hashing, without a Python loop
+        if len(names) > 1:
+            many = operator.attrgetter(*names)
+            ns["_values"] = lambda self: many(self)
+        elif names:
+            one = operator.attrgetter(names[0])
+            ns["_values"] = lambda self: (one(self),)
         if identity:
             ns["__eq__"] = object.__eq__
             ns["__hash__"] = object.__hash__

@@ -319,9 +319,11 @@ def _crash_detail() -> str:
 class Pool:
     """Worker processes, each input with a deadline; a late worker is replaced."""
 
-    def __init__(self, jobs: int, timeout: float) -> None:
+    def __init__(self, jobs: int, timeout: float, start_method: str = "spawn") -> None:
         self.timeout = timeout
-        self.ctx = mp.get_context("fork")
+        # spawned, not forked, by default: a fork of a process where wasmtime or a thread
+        # pool has run (the test suite's, say) can inherit a held lock and hang forever
+        self.ctx = mp.get_context(start_method)
         self.workers = [self._spawn() for _ in range(jobs)]
 
     def _spawn(self):  # type: ignore[no-untyped-def]
@@ -380,7 +382,7 @@ def fuzz(args: argparse.Namespace) -> dict:
     rng = random.Random(args.seed)
     out_dir = Path(args.out)
     (out_dir / "found").mkdir(parents=True, exist_ok=True)
-    pool = Pool(args.jobs, args.timeout)
+    pool = Pool(args.jobs, args.timeout, args.start_method)
     validator = wasm_tools()
     counts: Counter = Counter()
     by_target: dict[str, Counter] = {t: Counter() for t in args.targets}
@@ -488,6 +490,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="share of successful compositions checked with wasm-tools (default: all)")
     ap.add_argument("--out", default=str(ROOT / "build" / "fuzz"))
     ap.add_argument("--progress", type=int, default=1000)
+    ap.add_argument("--start-method", default="spawn", choices=("spawn", "fork"),
+                    help="how workers start (fork: they share this process's state)")
     ap.add_argument("--replay", type=Path, help="run one saved input again, in this process")
     ap.add_argument("--target", default="inspect", help="with --replay")
     ap.add_argument("--partner", help="with --replay: the other component of the pair")

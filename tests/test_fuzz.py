@@ -53,8 +53,9 @@ def test_a_crash_is_classified_and_saved(tmp_path: Path, monkeypatch: pytest.Mon
         raise KeyError("boom")
 
     monkeypatch.setattr(fuzz, "run_target", broken)
-    code = fuzz.main(["--inputs", "20", "--jobs", "1", "--out", str(tmp_path),
-                      "--targets", "inspect", "--progress", "100000"])
+    # forked workers, so that they see the broken target
+    code = fuzz.main(["--inputs", "20", "--jobs", "1", "--out", str(tmp_path), "--targets",
+                      "inspect", "--progress", "100000", "--start-method", "fork"])
     summary = json.loads((tmp_path / "summary.json").read_text())
     assert code == 1
     assert summary["counts"] == {"crash": 20}

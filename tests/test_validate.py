@@ -138,6 +138,10 @@ BROKEN = {
     "fixed-length lists (a gated feature)": (
         '(component (type (list u8 4)))',
         "a fixed-length list requires the gated feature `cm-fixed-length-lists`"),
+    "a type import bound to an exported type": (
+        '(component (type $t u32) (export $e "e" (type $t)) (import "i" (type (eq $e))))',
+        "type `i` is not valid to be used as an import: it is bound to `e`, a type this "
+        "component exports"),
     "types nested too deep": (
         "(component (type $t0 u8) " + " ".join(f"(type $t{i} (list $t{i - 1}))" for i in range(1, 101))
         + ")", "type nesting is too deep"),

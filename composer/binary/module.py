@@ -95,9 +95,58 @@ def _comp_func(body: object) -> CoreFunc | None:
     return None
 
 
+# The number types by their codes: most function types of real modules use nothing else, and
+# reading those directly (not through the general codec) is what keeps large modules cheap.
+_NUMBERS = {0x7F: "i32", 0x7E: "i64", 0x7D: "f32", 0x7C: "f64", 0x7B: "v128"}
+_FUNC = 0x60
+
+
+def _number_types(r: Reader) -> tuple[str, ...] | None:
+    """A vector of number types, or None (the reader left where it was) if it holds another."""
+    at = r.pos
+    count = r.u32()
+    data = r.data
+    if count > r.end - r.pos:
+        r.pos = at
+        return None
+    out = []
+    for i in range(r.pos, r.pos + count):
+        t = _NUMBERS.get(data[i])
+        if t is None:
+            r.pos = at
+            return None
+        out.append(t)
+    r.pos += count
+    return tuple(out)
+
+
+def _plain_func_type(r: Reader, seen: dict) -> CoreFunc | None:
+    """`0x60 params results` of number types only, read directly; None (nothing consumed)
+    for anything else."""
+    at = r.pos
+    if r.pos >= r.end or r.data[r.pos] != _FUNC:
+        return None
+    r.pos += 1
+    params = _number_types(r)
+    results = _number_types(r) if params is not None else None
+    if params is None or results is None:
+        r.pos = at
+        return None
+    key = (params, results)
+    func = seen.get(key)
+    if func is None:
+        func = seen[key] = CoreFunc(params, results)
+    return func
+
+
 def _read_types(s: _Spaces, r: Reader) -> None:
+    seen: dict = {}
     for _ in range(r.count("type")):
         start = r.offset
+        plain = _plain_func_type(r, seen)
+        if plain is not None:
+            s.types.append(plain)
+            continue
         if r.peek() == RecGroup.TAG[0]:
             group = RecGroup.read(r)
             members = group.types  # type: ignore[attr-defined]
@@ -152,6 +201,12 @@ def _read_imports(s: _Spaces, r: Reader) -> None:
     for _ in range(r.count("import", 3)):
         module, name = r.name(), r.name()
         start = r.offset
+        if r.pos < r.end and r.data[r.pos] == 0x00:  # a function: its type index follows
+            r.pos += 1
+            desc: CoreExtern = s.func_type(r.u32(), start) or "func"
+            s.imports[(module, name)] = desc
+            s.funcs.append(desc)
+            continue
         ext = CORE_EXTERNTYPE.read(r)
         desc = core_extern(ext, lambda i: s.func_type(i, start))
         s.imports[(module, name)] = desc
@@ -166,9 +221,17 @@ def _space(s: _Spaces, desc: CoreExtern) -> list:
 
 
 def _read_functions(s: _Spaces, r: Reader) -> None:
+    types, funcs, data = s.types, s.funcs, r.data
     for _ in range(r.count("function")):
-        start = r.offset
-        s.funcs.append(s.func_type(r.u32(), start) or "func")
+        at = r.pos
+        if at < r.end and data[at] < 0x80:  # a one-byte index, read inline: modules have many
+            idx = data[at]
+            r.pos = at + 1
+        else:
+            idx = r.u32()
+        if idx >= len(types):
+            s.func_type(idx, r.base + at)  # raises, with the offset
+        funcs.append(types[idx] or "func")
 
 
 def _read_tables(s: _Spaces, r: Reader) -> None:
@@ -211,6 +274,8 @@ def _read_globals(s: _Spaces, r: Reader) -> None:
 
 
 def _read_exports(s: _Spaces, r: Reader) -> None:
+    spaces = {"func": s.funcs, "table": s.tables, "memory": s.memories, "global": s.globals,
+              "tag": s.tags}
     for _ in range(r.count("export", 3)):
         name = r.name()
         kind_at = r.offset
@@ -218,8 +283,7 @@ def _read_exports(s: _Spaces, r: Reader) -> None:
         if kind is None:
             raise BinaryError("invalid export kind", kind_at)
         idx = r.u32()
-        space = {"func": s.funcs, "table": s.tables, "memory": s.memories, "global": s.globals,
-                 "tag": s.tags}[kind]
+        space = spaces[kind]
         # an index past what was read (a definition after an initializer this reader does
         # not know) keeps only its kind; wasmtime's validator checks the bounds
         s.exports[name] = space[idx] if idx < len(space) else kind

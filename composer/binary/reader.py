@@ -172,16 +172,26 @@ class Reader:
 
     def name(self) -> str:
         """`core:name`: a length-prefixed UTF-8 string, of at most `MAX_NAME` bytes."""
-        at = self.offset
-        length = self.u32()
-        if length > MAX_NAME:
-            raise self.error(f"name of {length} bytes is longer than {MAX_NAME}", at)
-        start = self.offset
-        raw = self.bytes(length)
+        at = self.pos
+        data = self.data
+        if at < self.end and data[at] < 0x80:  # a one-byte length: nearly every name
+            length = data[at]
+            self.pos = at + 1
+        else:
+            length = self.u32()
+            if length > MAX_NAME:
+                raise self.error(f"name of {length} bytes is longer than {MAX_NAME}", self.base + at)
+        start = self.pos
+        if length > self.end - start:
+            raw = self.bytes(length)  # raises: past the end
+        else:
+            raw = data[start:start + length]
+            self.pos = start + length
         try:
             return str(raw, "utf-8")
         except UnicodeDecodeError as exc:
-            raise self.error(f"invalid UTF-8 in a name: {exc.reason}", start + exc.start) from None
+            raise self.error(f"invalid UTF-8 in a name: {exc.reason}",
+                             self.base + start + exc.start) from None
 
     def count(self, what: str, min_item_size: int = 1) -> int:
         """A vector's item count, refused when the items could not fit in the bytes left."""
