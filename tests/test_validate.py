@@ -207,6 +207,33 @@ def test_validated_modules_are_remembered(tmp_path, small_fixtures, monkeypatch)
     assert calls  # no cache: validated every time
 
 
+def test_module_interfaces_are_remembered_exactly(tmp_path, small_fixtures, monkeypatch):
+    # the second reading takes every module's imports and exports from the cache: the same
+    # component model as reading the modules, and a damaged cache entry is read around
+    from composer import corevalidate
+    from composer.binary import module
+    from composer.load import load_component
+
+    monkeypatch.setenv("COMPOSER_CACHE_DIR", str(tmp_path / "cache"))
+    parsed = []
+    real = module.module_interface
+    monkeypatch.setattr("composer.elaborate.module_interface",
+                        lambda data, offset: parsed.append(offset) or real(data, offset))
+    first = load_component(small_fixtures["seed-app"])
+    assert parsed
+    parsed.clear()
+    second = load_component(small_fixtures["seed-app"])
+    assert parsed == []
+    def interfaces(scope):
+        return [(m.imports, m.exports) for m in scope.core_modules if not hasattr(m, "data")]
+    assert interfaces(first.scope) == interfaces(second.scope) != []
+    for entry in (tmp_path / "cache").glob("module-interfaces-*/*"):
+        entry.write_bytes(b"not marshal")
+    third = load_component(small_fixtures["seed-app"])
+    assert parsed and interfaces(third.scope) == interfaces(first.scope)
+    assert corevalidate.cached_interface("0" * 64) is None
+
+
 # A built-in's core function type (CanonicalABI.md, "validation specifies") is checked where
 # the function is passed: each with the type it is given (accepted) and with another (refused).
 BUILTINS = {
