@@ -69,12 +69,47 @@ class RecordMeta(type):
         elif names:
             one = operator.attrgetter(names[0])
             ns["_values"] = lambda self: (one(self),)
+        if "__init__" not in ns and fields:
+            init = _generated_init(fields)
+            if init is not None:
+                ns["__init__"] = init
         if identity:
             ns["__eq__"] = object.__eq__
             ns["__hash__"] = object.__hash__
         if mutable:
             ns["__setattr__"] = object.__setattr__
         return super().__new__(mcs, name, bases, ns)
+
+
+def _generated_init(fields: list[tuple[str, FieldSpec]]) -> Callable[..., None] | None:
+    """An `__init__` written out for these fields, as dataclasses does: records are made by
+    the hundred thousand, and a generic one taking *args and **kwargs costs three times as
+    much. None when the fields cannot be parameters in order (a keyword, or a field without a
+    default after one with), and the generic `Record.__init__` serves."""
+    import keyword
+
+    env: dict[str, Any] = {"_set": object.__setattr__, "_MISSING": _NO_DEFAULT}
+    params, body = [], []
+    defaulted = False
+    for i, (name, spec) in enumerate(fields):
+        if keyword.iskeyword(name) or name == "self" or not name.isidentifier():
+            return None
+        if spec.factory is not None:
+            env[f"_factory{i}"] = spec.factory
+            params.append(f"{name}=_MISSING")
+            body.append(f"    if {name} is _MISSING:\n        {name} = _factory{i}()")
+            defaulted = True
+        elif spec.default is not _NO_DEFAULT:
+            env[f"_default{i}"] = spec.default
+            params.append(f"{name}=_default{i}")
+            defaulted = True
+        elif defaulted:
+            return None
+        else:
+            params.append(name)
+        body.append(f"    _set(self, {name!r}, {name})")
+    exec(f"def __init__(self, {', '.join(params)}):\n" + "\n".join(body), env)  # noqa: S102
+    return env["__init__"]  # type: ignore[no-any-return]
 
 
 class Record(metaclass=RecordMeta):
