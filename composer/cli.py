@@ -22,19 +22,95 @@ import click
 from .errors import ComposerError
 
 
+# --color: None until given (then auto, always or never); NO_COLOR in the environment means
+# never unless --color says otherwise (https://no-color.org).
+_COLOR: list[str | None] = [None]
+
+
+def _set_color(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is not None:  # given before or after the command: either counts
+        _COLOR[0] = value
+    return value
+
+
+def colour(stream: Any) -> bool:
+    """Whether to colour what goes to `stream`."""
+    mode = _COLOR[0] or ("never" if os.environ.get("NO_COLOR") else "auto")
+    if mode == "auto":
+        return stream.isatty()
+    return mode == "always"
+
+
+_COLOR_OPTION = click.option(
+    "--color", type=click.Choice(["auto", "always", "never"]), expose_value=False,
+    is_eager=True, callback=_set_color,
+    help="Colour the output: auto (on a terminal, unless NO_COLOR is set), always, never.")
+
+
+def error_line(text: str, kind: str = "error") -> None:
+    """`error: ...` or `warning: ...` on stderr, the label coloured when stderr may be."""
+    label = f"{kind}:"
+    if colour(sys.stderr):
+        label = click.style(label, fg="red" if kind == "error" else "yellow", bold=True)
+    click.echo(f"{label} {text}", err=True, color=colour(sys.stderr))
+
+
+class _DefaultContext(click.Context):
+    """The context of the default command: messages name it `compose`, as it is typed, not
+    `compose compose`."""
+
+    @property
+    def command_path(self) -> str:
+        return self.parent.command_path if self.parent is not None else "compose"
+
+
 class ComposeGroup(click.Group):
     """A group whose default command is `compose` itself: `compose ROOT ...` composes."""
 
     default_command = "compose"
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
-            args = [self.default_command, *args]
+        _COLOR[0] = None  # each invocation starts from the default (tests run several)
+        # the group's own options (--color) may come first; the first other word is a
+        # command, or else the root component of the default command
+        i = 0
+        while i < len(args) and (args[i] == "--color" or args[i].startswith("--color=")):
+            i += 2 if args[i] == "--color" else 1
+        if i < len(args) and args[i] not in self.commands and args[i] not in ("--help", "-h", "--version", "-V"):
+            _refuse_misspelt_command(ctx, args[i], self.commands)
+            args = [*args[:i], self.default_command, *args[i:]]
         return super().parse_args(ctx, args)
 
     def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         formatter.write_usage("compose", "ROOT.wasm [-d DEP.wasm]... [-o OUT.wasm] [OPTIONS]")
         formatter.write_usage("compose", "COMMAND [ARGS]...", prefix="       ")
+
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        # composing is what `compose` is for: its options first, then the group's own, then
+        # the other commands one line each
+        command = self.commands[self.default_command]
+        sub = _DefaultContext(command, info_name=self.default_command, parent=ctx)
+        shared = {"color", *ctx.help_option_names}  # listed once, under Options
+        rows = [r for p in command.get_params(sub)
+                if isinstance(p, click.Option) and not shared & {p.name, *p.opts}
+                for r in [p.get_help_record(sub)] if r is not None]
+        with formatter.section("Composing options"):
+            formatter.write_dl(rows)
+        super().format_options(ctx, formatter)
+
+
+def _refuse_misspelt_command(ctx: click.Context, word: str, commands: dict[str, click.Command]) -> None:
+    """`compose inpsect x.wasm`: a word that is no file and reads like a command's name is a
+    misspelt command, not a root component."""
+    import difflib
+
+    if word.startswith("-") or "." in word or "/" in word or os.path.exists(word):
+        return
+    visible = [name for name, c in commands.items() if not c.hidden]
+    close = difflib.get_close_matches(word, visible, n=1, cutoff=0.6)
+    if close:
+        raise click.UsageError(f"no such command `{word}` (and no such file); did you mean "
+                               f"`{close[0]}`?", ctx)
 
 
 @click.group(
@@ -42,7 +118,8 @@ class ComposeGroup(click.Group):
     context_settings={"help_option_names": ["-h", "--help"]},
     invoke_without_command=False,
 )
-@click.version_option(package_name="wasm-composer", prog_name="compose")
+@click.version_option(None, "-V", "--version", package_name="wasm-composer", prog_name="compose")
+@_COLOR_OPTION
 def cli() -> None:
     """A WebAssembly component composition linker.
 
@@ -56,7 +133,7 @@ def run_command(body: Callable[[], Any]) -> Any:
     try:
         return body()
     except ComposerError as exc:
-        click.echo(f"error: {exc}", err=True)
+        error_line(str(exc))
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)
@@ -75,7 +152,8 @@ def run_command(body: Callable[[], Any]) -> Any:
 
 
 def _stdout_is_terminal() -> bool:
-    return sys.stdout.isatty()
+    """Whether what goes to stdout is for a person: coloured (see --color)."""
+    return colour(sys.stdout)
 
 
 def _features(value: tuple[str, ...]) -> frozenset[str]:
@@ -98,10 +176,11 @@ _FEATURES_OPTION = click.option(
          "`wasm-tools validate --features` names them.")
 
 
-@cli.command("inspect")
+@cli.command("inspect", short_help="Show a component's imports and exports with their types.")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for machines.")
 @_FEATURES_OPTION
+@_COLOR_OPTION
 def inspect_cmd(file: Path, as_json: bool, features: tuple[str, ...]) -> None:
     """Show a component's imports and exports with their types (WIT-like)."""
     enabled = _features(features)
@@ -186,10 +265,13 @@ def _host_config(env: tuple[str, ...], inherit_env: bool, dirs: tuple[str, ...],
 @click.option("-p", "--search-path", "search_paths", multiple=True, metavar="DIR",
               type=click.Path(file_okay=False, path_type=Path),
               help="Also look here for dependencies named after an import (repeatable).")
+@click.option("--plug", "plugs", multiple=True, metavar="IMPORT=DEP.wasm",
+              help="Satisfy IMPORT with DEP.wasm's export of it (or of a semver-compatible "
+                   "version), whatever else offers it; DEP.wasm is a dependency (repeatable).")
 @click.option("-c", "--config", type=click.Path(dir_okay=False, path_type=Path),
               help="A composition config (the YAML format of wasm-tools compose).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Where to write the composed component (default: stdout, not a terminal).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+              help="Where to write the composed component (`-` or none: stdout, never a terminal).")
 @click.option("--no-imports", is_flag=True,
               help="Fail if an instance import is left for the host.")
 @click.option("--skip-validation", is_flag=True, help="Do not check the composed component.")
@@ -197,7 +279,8 @@ def _host_config(env: tuple[str, ...], inherit_env: bool, dirs: tuple[str, ...],
               help="Import the components instead of embedding them.")
 @click.option("--depfile", type=click.Path(dir_okay=False, path_type=Path),
               help="Write a Make rule naming every file the composition read.")
-@click.option("-q", "--quiet", is_flag=True, help="Print no warnings.")
+@click.option("-q", "--quiet", is_flag=True,
+              help="Print nothing but errors: no warnings, no --verify report, no progress.")
 @click.option("-v", "--verbose", is_flag=True, help="Explain every matching decision.")
 @click.option("--verify", "verify_after", is_flag=True,
               help="Check the output as `compose verify` does before writing it.")
@@ -205,17 +288,19 @@ def _host_config(env: tuple[str, ...], inherit_env: bool, dirs: tuple[str, ...],
               help="With --verify: wasi:cli/command or wasi:http/proxy (default: inferred).")
 @click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),
               metavar="FILE",
-              help="Also write the composition report (format from the suffix: .html, .dot, "
-                   ".mmd, .json, .txt), even when the composition fails.")
+              help="Also write the composition report (format from the suffix: .html, .svg, "
+                   ".png, .dot, .mmd, .json, .txt), even when the composition fails.")
 @click.option("--run", "run_after", is_flag=True,
               help="Run the output (wasi:cli/run) before writing it; its exit status is "
                    "compose's, and the output is written only if it exits 0.")
 @_host_options
+@_COLOR_OPTION
 def compose_cmd(
     root: Path,
     dependencies: tuple[Path, ...],
     search_paths: tuple[Path, ...],
     config: Path | None,
+    plugs: tuple[str, ...],
     output: Path | None,
     no_imports: bool,
     skip_validation: bool,
@@ -235,12 +320,14 @@ def compose_cmd(
     no_cache: bool,
 ) -> None:
     """Compose ROOT with its dependencies into one component."""
+    plug_map = _plugs(plugs)
     if world is not None:
         if not verify_after:
             raise click.UsageError("--world goes with --verify")
         _check_world(world)
-    if (verify_after or run_after) and output is None:
-        raise click.UsageError("--verify and --run need -o: they check the file before it is written")
+    to_stdout = output is None or str(output) == "-"
+    if run_after and to_stdout:
+        raise click.UsageError("--run needs -o FILE: the program's own output goes to stdout")
     host_config = None
     if run_after:
         host_config = _host_config(env, inherit_env, dirs, timeout, max_memory, no_cache,
@@ -248,12 +335,14 @@ def compose_cmd(
                                    progress=not quiet)
     elif env or inherit_env or dirs or timeout is not None or max_memory is not None:
         raise click.UsageError("--env, --inherit-env, --dir, --timeout and --max-memory go with --run")
-    if output is None and sys.stdout.isatty():
+    if to_stdout and sys.stdout.isatty():
         raise click.UsageError(
             "refusing to write a binary component to a terminal; use -o OUT.wasm or redirect"
         )
-    if depfile is not None and output is None:
-        raise click.UsageError("--depfile needs -o: a Make rule needs a target file")
+    if depfile is not None and to_stdout:
+        raise click.UsageError("--depfile needs -o FILE: a Make rule needs a target file")
+    if report_path is not None:
+        _format_for(report_path, None, "--report")  # an unknown suffix is a usage error now
 
     def body() -> None:
         from .compose import CompositionFailed, compose, depfile_text, write_atomically
@@ -262,7 +351,7 @@ def compose_cmd(
             result = compose(
                 root, list(dependencies), search_paths=list(search_paths), config=config,
                 no_imports=no_imports, skip_validation=skip_validation,
-                import_components=import_components,
+                import_components=import_components, plugs=plug_map,
             )
         except CompositionFailed as exc:
             if verbose:
@@ -278,16 +367,16 @@ def compose_cmd(
                 click.echo(f"  {line}", err=True)
         if not quiet:
             for warning in result.warnings:
-                click.echo(f"warning: {warning}", err=True)
-        if output is None:
-            sys.stdout.buffer.write(result.data)
-            sys.stdout.buffer.flush()
-            return
+                error_line(warning, "warning")
         check = None
         if verify_after or host_config is not None:
             check = partial(_check_output, verify=verify_after, world=world,
-                            host_config=host_config, output=output, no_cache=no_cache,
-                            progress=not quiet)
+                            host_config=host_config, output=output or Path("-"),
+                            no_cache=no_cache, progress=not quiet)
+        if to_stdout:
+            _write_stdout(result.data, check)
+            return
+        assert output is not None
         write_atomically(output, result.data, check)
         if depfile is not None:
             write_atomically(depfile, depfile_text(output, result.files_read).encode())
@@ -295,6 +384,55 @@ def compose_cmd(
             click.echo(f"wrote {output} ({len(result.data):,} bytes)", err=True)
 
     run_command(body)
+
+
+compose_cmd.context_class = _DefaultContext
+
+
+def _plugs(items: tuple[str, ...]) -> dict[str, Path]:
+    """`--plug IMPORT=DEP.wasm` options as {import: file}."""
+    out: dict[str, Path] = {}
+    for item in items:
+        name, eq, path = item.partition("=")
+        if not eq or not name or not path:
+            raise click.UsageError(f"--plug {item}: expected IMPORT=DEP.wasm "
+                                   "(e.g. --plug wasi:cli/stdout@0.2.0=stdout.wasm)")
+        if name in out and out[name] != Path(path):
+            raise click.UsageError(f"--plug {name}: given twice ({out[name]}, {path})")
+        out[name] = Path(path)
+    return out
+
+
+def _write_stdout(data: bytes, check: Callable[[Path], None] | None) -> None:
+    """The composed binary to stdout (`-o -`, or no -o), after `check` passed on a
+    temporary copy: nothing reaches stdout if it fails."""
+    if check is not None:
+        import tempfile
+
+        with tempfile.TemporaryDirectory(prefix="compose-") as tmp:
+            copy = Path(tmp) / "composed.wasm"
+            copy.write_bytes(data)
+            check(copy)
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()
+
+
+@cli.command("help", short_help="Show the help of compose or of one of its commands.")
+@click.argument("command", required=False)
+@click.pass_context
+def help_cmd(ctx: click.Context, command: str | None) -> None:
+    """Show the help of compose, or of COMMAND."""
+    group = ctx.parent
+    assert group is not None
+    if command is None:
+        click.echo(group.get_help())
+        return
+    target = cli.commands.get(command)
+    if target is None or target.hidden:
+        visible = ", ".join(n for n, c in cli.commands.items() if not c.hidden)
+        raise click.UsageError(f"no such command `{command}` (commands: {visible})", ctx)
+    sub = target.context_class(target, info_name=command, parent=group)
+    click.echo(target.get_help(sub))
 
 
 def _run_component(path: Path, config: Any, invoke: str | None) -> None:
@@ -312,7 +450,7 @@ def _run_component(path: Path, config: Any, invoke: str | None) -> None:
 
 
 @cli.command(
-    "run",
+    "run", short_help="Run a component in the embedded WASI 0.2 host, or call one of its functions.",
     # compose's own options may come before or after COMPONENT (`run x.wasm --invoke ...`);
     # anything else goes to the component, and everything after `--` does.
     context_settings={"ignore_unknown_options": True, "allow_interspersed_args": True},
@@ -321,29 +459,39 @@ def _run_component(path: Path, config: Any, invoke: str | None) -> None:
 @click.argument("args", nargs=-1, type=click.UNPROCESSED)
 @click.option("--invoke", metavar="'FUNC(ARGS)'",
               help="Call an exported function with WAVE arguments and print its result.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress while compiling; only errors.")
 @_host_options
-def run_cmd(component: Path, args: tuple[str, ...], invoke: str | None, env: tuple[str, ...],
-            inherit_env: bool, dirs: tuple[str, ...], timeout: float | None,
-            max_memory: str | None, no_cache: bool) -> None:
+@_COLOR_OPTION
+def run_cmd(component: Path, args: tuple[str, ...], invoke: str | None, quiet: bool,
+            env: tuple[str, ...], inherit_env: bool, dirs: tuple[str, ...],
+            timeout: float | None, max_memory: str | None, no_cache: bool) -> None:
     """Run a command component (wasi:cli/run) in the embedded WASI 0.2 host.
 
     Arguments after COMPONENT go to the component (after `--` when they look like options of
     compose run). It sees no directory and no environment unless granted with --dir and
     --env/--inherit-env. Exits with the component's status.
     """
+    if invoke is not None and args:
+        raise click.UsageError(f"--invoke passes its arguments inside the call "
+                               f"(`--invoke 'f(1, \"a\")'`); unexpected: {' '.join(args)}")
     config = _host_config(env, inherit_env, dirs, timeout, max_memory, no_cache, args,
-                          program=component.name)
+                          program=component.name, progress=not quiet)
     run_command(lambda: _run_component(component, config, invoke))
 
 
-@cli.command("verify")
+@cli.command("verify", short_help="Check that a WASI 0.2 host can run a component.")
 @click.argument("component", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--world", metavar="WORLD",
               help="wasi:cli/command or wasi:http/proxy (default: inferred from the exports).")
 @click.option("--no-cache", is_flag=True, help="Do not use wasmtime's compilation cache.")
-def verify_cmd(component: Path, world: str | None, no_cache: bool) -> None:
-    """Check that a WASI 0.2 host can run COMPONENT: its imports, limits, instantiation."""
-    run_command(lambda: _verify(component, world, no_cache))
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors (the exit status says it).")
+@_COLOR_OPTION
+def verify_cmd(component: Path, world: str | None, no_cache: bool, quiet: bool) -> None:
+    """Check that a WASI 0.2 host can run COMPONENT: its imports, limits, instantiation.
+
+    The report is the command's output (stdout); a failing one goes to stderr.
+    """
+    run_command(lambda: _verify(component, world, no_cache, quiet))
 
 
 def _check_world(world: str) -> None:
@@ -355,20 +503,21 @@ def _check_world(world: str) -> None:
         raise click.UsageError(str(exc)) from None
 
 
-def _verify(path: Path, world: str | None, no_cache: bool) -> None:
+def _verify(path: Path, world: str | None, no_cache: bool, quiet: bool) -> None:
     from .verify import verify
 
     if world is not None:
         _check_world(world)
-    report = verify(path, world, cache=not no_cache, progress=True)
-    _print_report(report, path)
+    report = verify(path, world, cache=not no_cache, progress=not quiet)
+    if not (quiet and report.ok):
+        _print_report(report, path, to_stderr=not report.ok)
     if not report.ok:
         sys.exit(1)
 
 
-def _print_report(report: Any, path: Path) -> None:
+def _print_report(report: Any, path: Path, to_stderr: bool) -> None:
     how = "inferred from its exports" if report.inferred else "as asked"
-    echo = partial(click.echo, err=not report.ok)
+    echo = partial(click.echo, err=to_stderr)
     echo(f"{path}: checked against {report.world.name} ({how})")
     for check in report.imports:
         mark = "ok     " if check.problem is None else "MISSING"
@@ -389,80 +538,109 @@ def _check_output(tmp: Path, *, verify: bool, world: str | None, host_config: An
                   output: Path, no_cache: bool, progress: bool) -> None:
     """`compose --verify/--run`: check the complete output file before it is renamed into
     place; raising leaves nothing written."""
+    if str(output) == "-":
+        output = Path("(stdout)")
     if verify:
         from .verify import verify as check
 
         # with --run the run instantiates it: compiling it twice would only cost time
         report = check(tmp, world, cache=not no_cache, instantiate=host_config is None,
                        progress=progress)
-        _print_report(report, output)
+        # stdout is the composed binary's or the program's (--run) own: the report is not
+        if progress or not report.ok:
+            _print_report(report, output, to_stderr=True)
         if not report.ok:
             raise ComposerError("fails verification; not written", file=str(output))
     if host_config is not None:
         from .execute import Host
 
-        status = Host(host_config).run(tmp)
+        status = Host(host_config).run(tmp, shown_as=str(output))
         sys.stdout.flush()
         if status:
-            click.echo(f"error: {output}: the composed component exited with status {status}; "
-                       "not written", err=True)
+            error_line(f"{output}: the composed component exited with status {status}; not written")
             sys.exit(status)
 
 
-_SUFFIX_FORMATS = {".html": "html", ".htm": "html", ".dot": "dot", ".gv": "dot",
-                   ".mmd": "mermaid", ".mermaid": "mermaid", ".json": "json", ".txt": "tree"}
+_SUFFIX_FORMATS = {".html": "html", ".htm": "html", ".svg": "svg", ".png": "png", ".dot": "dot",
+                   ".gv": "dot", ".mmd": "mermaid", ".mermaid": "mermaid", ".json": "json",
+                   ".txt": "tree"}
+REPORT_FORMATS = ("html", "svg", "png", "dot", "mermaid", "json", "tree")
 
 
-def _format_for(path: Path | None, given: str | None) -> str:
+def _format_for(path: Path | None, given: str | None, option: str = "-o") -> str:
+    """The report format: as given, else from the file's suffix, else (stdout) a tree."""
     if given:
         return given
-    if path is not None:
-        return _SUFFIX_FORMATS.get(path.suffix.lower(), "html")
-    return "tree"
+    if path is None or str(path) == "-":
+        return "tree"
+    fmt = _SUFFIX_FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        known = " ".join(sorted(_SUFFIX_FORMATS))
+        how = "choose one with -f" if option == "-o" else "use one of those"
+        raise click.UsageError(f"{option} {path}: no report format has the suffix "
+                               f"`{path.suffix or '(none)'}` (known: {known}); {how}")
+    return fmt
+
+
+def _report_bytes(report: Any, fmt: str) -> bytes:
+    """The report in `fmt`; PNG is the DOT drawing rendered by Graphviz."""
+    if fmt == "png":
+        from .report.png import render_png
+
+        return render_png(report)
+    from .report import render
+
+    return render(report, fmt).encode()
 
 
 def _write_report_of_plan(plan: Any, path: Path) -> None:
     from .compose import write_atomically
-    from .report import render
     from .report.model import from_plan
 
-    text = render(from_plan(plan), _format_for(path, None))
-    write_atomically(path, text.encode())
+    write_atomically(path, _report_bytes(from_plan(plan), _format_for(path, None, "--report")))
 
 
-@cli.command("graph")
+@cli.command("graph", short_help="Draw what a composition wires to what: HTML, SVG, PNG, DOT, Mermaid, JSON.")
 @click.argument("root", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("-d", "--definitions", "dependencies", multiple=True, metavar="DEP.wasm",
               type=click.Path(dir_okay=False, path_type=Path), help="A dependency (repeatable).")
 @click.option("-p", "--search-path", "search_paths", multiple=True, metavar="DIR",
               type=click.Path(file_okay=False, path_type=Path),
               help="Also look here for dependencies named after an import (repeatable).")
+@click.option("--plug", "plugs", multiple=True, metavar="IMPORT=DEP.wasm",
+              help="Satisfy IMPORT with DEP.wasm's export of it (or of a semver-compatible "
+                   "version), whatever else offers it; DEP.wasm is a dependency (repeatable).")
 @click.option("-c", "--config", type=click.Path(dir_okay=False, path_type=Path),
               help="A composition config (the YAML format of wasm-tools compose).")
-@click.option("-f", "--format", "fmt", type=click.Choice(["html", "dot", "mermaid", "json", "tree"]),
+@click.option("-f", "--format", "fmt", type=click.Choice(REPORT_FORMATS),
               help="Output format (default: from the -o suffix, else a tree).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the report here (default: stdout).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+              help="Write the report here (default or `-`: stdout).")
 @click.option("--composed", is_flag=True,
               help="ROOT is an already composed component: draw its wiring (the default when "
                    "no dependency, search path or config is given and ROOT instantiates components).")
+@_COLOR_OPTION
 def graph_cmd(root: Path, dependencies: tuple[Path, ...], search_paths: tuple[Path, ...],
-              config: Path | None, fmt: str | None, output: Path | None, composed: bool) -> None:
+              config: Path | None, plugs: tuple[str, ...], fmt: str | None,
+              output: Path | None, composed: bool) -> None:
     """Draw what a composition wires to what (before, instead of, or after composing).
 
     With dependencies, the composition plan of ROOT is drawn, failures included (exit 1 when
     the composition would fail). A composed component alone is read back and drawn.
     """
     fmt = _format_for(output, fmt)
+    plug_map = _plugs(plugs)
+    to_stdout = output is None or str(output) == "-"
+    if to_stdout and fmt == "png" and sys.stdout.isatty():
+        raise click.UsageError("refusing to write a PNG image to a terminal; use -o FILE.png")
 
     def body() -> None:
         from .load import load_component
-        from .report import render
         from .report.composed import from_composed, instantiates_components
         from .report.model import from_plan
 
         report = None
-        if composed or not (dependencies or search_paths or config):
+        if composed or not (dependencies or search_paths or config or plug_map):
             loaded = load_component(root)
             if composed or instantiates_components(loaded):
                 report = from_composed(loaded)
@@ -470,22 +648,23 @@ def graph_cmd(root: Path, dependencies: tuple[Path, ...], search_paths: tuple[Pa
             from .compose import plan_composition
 
             report = from_plan(plan_composition(root, list(dependencies),
-                                                search_paths=list(search_paths), config=config))
-        if output is None and fmt == "tree" and _stdout_is_terminal():
+                                                search_paths=list(search_paths), config=config,
+                                                plugs=plug_map))
+        if to_stdout and fmt == "tree" and _stdout_is_terminal():
             from .report.tree import print_tree
 
             print_tree(report)
+        elif to_stdout:
+            data = _report_bytes(report, fmt)
+            sys.stdout.buffer.write(data)
+            sys.stdout.buffer.flush()
         else:
-            text = render(report, fmt)
-            if output is None:
-                click.echo(text, nl=False)
-            else:
-                from .compose import write_atomically
+            from .compose import write_atomically
 
-                write_atomically(output, text.encode())
+            write_atomically(output, _report_bytes(report, fmt))
         if not report.ok:
             for problem in report.problems:
-                click.echo(f"error: {problem.message}", err=True)
+                error_line(problem.message)
             sys.exit(1)
 
     run_command(body)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 from .binary.component import Component
 from .config import Config, load_config
@@ -64,11 +64,14 @@ def plan_composition(
     config: Config | Path | str | None = None,
     no_imports: bool = False,
     validate: bool = True,
+    plugs: Mapping[str, Path | str] | None = None,
 ) -> Plan:
-    """Resolve and link without encoding: the plan, problems included (for reports)."""
+    """Resolve and link without encoding: the plan, problems included (for reports).
+    `plugs` maps an import name to the dependency file that must satisfy it (`--plug`)."""
     if config is not None and not isinstance(config, Config):
         config = load_config(config)
-    return resolve(root, list(dependencies), list(search_paths), config, no_imports, validate)
+    return resolve(root, list(dependencies), list(search_paths), config, no_imports, validate,
+                   plugs)
 
 
 def compose(
@@ -80,6 +83,7 @@ def compose(
     no_imports: bool = False,
     skip_validation: bool = False,
     import_components: bool = False,
+    plugs: Mapping[str, Path | str] | None = None,
 ) -> Composition:
     """Compose `root` with `dependencies`; raises CompositionFailed naming every problem."""
     from .encode import encode_plan
@@ -89,7 +93,7 @@ def compose(
     cfg = config or Config()
     skip = skip_validation or cfg.skip_validation
     plan = plan_composition(root, dependencies, search_paths=search_paths, config=config,
-                            no_imports=no_imports, validate=not skip)
+                            no_imports=no_imports, validate=not skip, plugs=plugs)
     if plan.problems:
         raise CompositionFailed(plan)
     importing = import_components or cfg.import_components
@@ -180,7 +184,10 @@ def depfile_text(target: Path | str, inputs: Sequence[Path]) -> str:
     """A Make rule naming every file the composition read, as `gcc -MD` writes one."""
 
     def esc(p: Path | str) -> str:
-        return str(p).replace("\\", "\\\\").replace(" ", "\\ ").replace("#", "\\#").replace("$", "$$")
+        # `:` too: files found by an import's name are called `a:b/c@1.0.wasm`, and an
+        # unescaped colon reads as a second target separator ("multiple target patterns")
+        return (str(p).replace("\\", "\\\\").replace(" ", "\\ ").replace("#", "\\#")
+                .replace("$", "$$").replace(":", "\\:"))
 
     seen: list[str] = []
     for p in inputs:

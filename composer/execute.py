@@ -167,20 +167,25 @@ class Host:
 
     # -- running -------------------------------------------------------------------------
 
-    def run(self, path: Path) -> int:
+    def run(self, path: Path, shown_as: str | None = None) -> int:
         """Run a `wasi:cli/run` command; its exit status (`wasi:cli/exit`, else 0 when `run`
-        returns ok and 1 when it returns err)."""
-        component = self.load(path)
+        returns ok and 1 when it returns err). Messages name it `shown_as` (`compose --run`
+        runs a temporary file that will become the output)."""
+        display = shown_as or str(path)
+        try:
+            component = self.load(path)
+        except RunError as exc:
+            raise RunError(exc.message, file=display) from None
         run_name = next(
             (n for n in component.type.exports(self.engine) if n.startswith("wasi:cli/run@")), None
         )
         if run_name is None:
-            raise RunError("not a command: it does not export wasi:cli/run", file=str(path))
-        store, instance = self.instantiate(component, str(path))
+            raise RunError("not a command: it does not export wasi:cli/run", file=display)
+        store, instance = self.instantiate(component, display)
         iface = instance.get_export_index(store, run_name)
         func = instance.get_func(store, instance.get_export_index(store, "run", iface))
         try:
-            result = self._call(lambda: func(store), str(path))
+            result = self._call(lambda: func(store), display)
         except ComponentExit as exc:
             return exc.code
         return 0 if result.tag == "ok" else 1  # `run: func() -> result`

@@ -29,6 +29,7 @@ from __future__ import annotations
 from collections import deque
 from functools import cached_property
 from pathlib import Path
+from typing import Mapping
 
 from . import types as T
 from .config import Argument, Config
@@ -142,8 +143,11 @@ class Resolver:
         config: Config | None,
         disallow_imports: bool,
         validate: bool = True,
+        plugs: dict[str, Path] | None = None,
     ) -> None:
         self.root_path = Path(root)
+        self.plugs = dict(plugs or {})  # import name -> the file that must satisfy it
+        self.plugs_used: set[str] = set()
         self.dep_paths = [Path(p) for p in dependencies]
         self.config = config or Config()
         self.search_paths = [Path(p) for p in search_paths]
@@ -252,7 +256,7 @@ class Resolver:
 
     def resolve(self) -> Plan:
         root_file = self._file(self.root_path, "root", "root")
-        for path in [*self.dep_paths, *self.config.definitions]:
+        for path in [*self.dep_paths, *self.config.definitions, *self.plugs.values()]:
             f = self._file(path, path.stem, "dependency")
             if f is not root_file and f not in self.providers:
                 self.providers.append(f)
@@ -269,6 +273,9 @@ class Resolver:
             self._check_config_arguments(inst)
             for name, expected in inst.file.imports.items():
                 self._resolve_import(inst, name, expected)
+        for name in self.plugs.keys() - self.plugs_used:
+            self.problems.append(Problem(f"--plug {name}={self.plugs[name]}: no component "
+                                         f"imports `{name}`" + self._importers_like(name)))
         self._check_argument_counts()
         unused = [f for f in self.providers if f.path.resolve() not in self.instance_of_file]
         unused_why = {f.name: self._why_unused(f) for f in unused}
@@ -313,6 +320,16 @@ class Resolver:
                 if why.startswith(f"{f.display} ")]
         if whys:
             return list(dict.fromkeys(whys))
+        # what it offers that was imported, but served by another dependency
+        served = []
+        for inst in self.instances.values():
+            for name, arg in inst.args.items():
+                if isinstance(arg, Plug) and (name in f.exports or any(
+                        semver_compatible(name, e) for e in f.exports)):
+                    other = self.instances[arg.instance].file.display
+                    served.append(f"`{name}` is served by {other} ({arg.how})")
+        if served:
+            return list(dict.fromkeys(served))
         offered = [f"`{e}`" for e in f.exports]
         if not offered:
             return ["it exports nothing"]
@@ -337,6 +354,9 @@ class Resolver:
         self._explain(inst, name, f"error: {text}")
 
     def _resolve_import(self, inst: Instance, name: str, expected: T.Extern) -> None:
+        if name in self.plugs:  # the command line's choice comes before the config's
+            self._from_plug(inst, name, expected)
+            return
         cfg = self.config.instantiations.get(inst.name)
         if cfg is not None and name in cfg.arguments:
             self._from_config(inst, name, expected, cfg.arguments[name])
@@ -347,10 +367,7 @@ class Resolver:
             if f is not inst.file and name in f.exports and T.sort_of(f.exports[name]) == sort
         ]
         if len(exact) > 1:
-            listing = ", ".join(f"`{f.path}`" for f in exact)
-            self._problem(inst, name, f"`{name}` is exported by more than one dependency: {listing} "
-                                      "(choose one with a config `instantiations` argument)")
-            return
+            self._first_given(inst, name, [(f, name) for f in exact])
         if exact:
             self._plug_export(inst, name, expected, exact[0], name, "exact name")
             return
@@ -367,10 +384,7 @@ class Resolver:
             if offers:
                 compatible.append((f, newest(offers)))
         if len(compatible) > 1:
-            listing = ", ".join(f"`{f.path}` (`{e}`)" for f, e in compatible)
-            self._problem(inst, name, f"`{name}` is offered by more than one dependency: {listing} "
-                                      "(choose one with a config `instantiations` argument)")
-            return
+            self._first_given(inst, name, compatible)
         if compatible:
             f, export = compatible[0]
             self._plug_export(inst, name, expected, f, export, f"semver-compatible `{export}`")
@@ -382,6 +396,42 @@ class Resolver:
         inst.args[name] = Host(name)
         self._explain(inst, name, "no dependency offers it: left for the host")
         self._near_misses(inst, name, expected)
+
+    def _first_given(self, inst: Instance, name: str, offers: list[tuple[ComponentFile, str]]) -> None:
+        """Several dependencies offer `name`: the first given serves, as with wasm-tools
+        compose (which takes the first `-d` exporting it); say so, and how to choose."""
+        listing = " and ".join(f"{f.display}" + (f" (as `{e}`)" if e != name else "")
+                               for f, e in offers)
+        chosen = offers[0][0]
+        self.warnings.append(f"{self._what(inst, name)} is offered by {listing}: {chosen.display}, "
+                             f"the first given, serves it; choose with --plug {name}=FILE.wasm "
+                             "(or a config `instantiations` argument)")
+
+    def _from_plug(self, inst: Instance, name: str, expected: T.Extern) -> None:
+        """`--plug NAME=FILE`: that file's export of `name`, or of a semver-compatible version."""
+        self.plugs_used.add(name)
+        f = self.by_path[self.plugs[name].resolve()]
+        sort = T.sort_of(expected)
+        if name in f.exports and T.sort_of(f.exports[name]) == sort:
+            self._plug_export(inst, name, expected, f, name, "--plug")
+            return
+        offers = [e for e, t in f.exports.items() if T.sort_of(t) == sort and semver_compatible(name, e)]
+        if offers:
+            export = newest(offers)
+            self._plug_export(inst, name, expected, f, export, f"--plug, semver-compatible `{export}`")
+            return
+        exported = ", ".join(f"`{e}`" for e in f.exports) or "nothing"
+        self._problem(inst, name, f"--plug {name}={self.plugs[name]}: {f.display} does not export "
+                                  f"{T.a_sort(sort)} `{name}` or a semver-compatible version of it "
+                                  f"(it exports {exported})")
+
+    def _importers_like(self, name: str) -> str:
+        """` (did you mean ...?)` naming an import of the composition close to `name`."""
+        import difflib
+
+        imported = {i for inst in self.instances.values() for i in inst.file.imports}
+        close = difflib.get_close_matches(name, sorted(imported), n=1, cutoff=0.6)
+        return f" (did you mean `{close[0]}`?)" if close else ""
 
     def _near_misses(self, inst: Instance, name: str, expected: T.Extern) -> None:
         """Say why each dependency that came close does not satisfy `name`, and where a file
@@ -483,7 +533,7 @@ class Resolver:
         root = self.instances["root"]
         if root.file.imports and not plugged and not self.problems:
             message = f"no dependencies of component `{root.file.display}` were found"
-            reasons = [f"{self.files[name].display} {why}" for name, whys in unused_why.items()
+            reasons = [f"{self.files[name].display}: {why}" for name, whys in unused_why.items()
                        for why in whys]
             if reasons:
                 message += ": " + "; ".join(reasons)
@@ -499,6 +549,7 @@ def resolve(
     config: Config | None,
     disallow_imports: bool,
     validate: bool = True,
+    plugs: Mapping[str, Path | str] | None = None,
 ) -> Plan:
     """Decide the wiring, then link it (see the module docstring). Every component read is
     validated first, unless `validate` is False."""
@@ -509,6 +560,7 @@ def resolve(
         config,
         disallow_imports,
         validate,
+        {name: Path(path) for name, path in (plugs or {}).items()},
     )
     plan = resolver.resolve()
     if plan.ok:

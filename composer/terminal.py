@@ -18,7 +18,8 @@ _PRIMS = re.compile(
 
 
 def print_wit(text: str) -> None:
-    console = Console(highlight=False)
+    # called only when the output is to be coloured (a terminal, or --color always)
+    console = Console(highlight=False, force_terminal=True, no_color=False)
     for line in text.rstrip("\n").split("\n"):
         styled = Text(line)
         if line.startswith("//"):

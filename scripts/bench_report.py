@@ -6,7 +6,8 @@
 Generates a composition (once, cached under fixtures/build/bench-report-N): a root and N-1
 small dependencies wired as a random but fixed DAG (each imports up to three others, some
 also import host interfaces), then times `compose graph ROOT -d ... -f html -o report.html`
-as a whole process, and in-process the plan, the report model and the HTML rendering.
+as a whole process, and in-process the plan, the report model, the HTML rendering (most of
+it the layout) and the standalone SVG.
 The components are compiled from WAT with wasm-tools, the test oracle (this is a fixture
 builder, not product code).
 """
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import re
 import shutil
 import statistics
 import subprocess
@@ -90,13 +92,17 @@ def main() -> None:
     t2 = time.perf_counter()
     page = render(report, "html")
     t3 = time.perf_counter()
+    drawing = render(report, "svg")
+    t4 = time.perf_counter()
     s = report.summary()
+    size = re.search(r'width="(\d+)" height="(\d+)"', drawing)
     print(f"{s['components']} components, {s['plugged_imports']} plugged imports, "
-          f"{s['host_imports']} host imports; HTML {len(page) / 1e6:.2f} MB -> {out}")
+          f"{s['host_imports']} host imports; HTML {len(page) / 1e6:.2f} MB -> {out}; "
+          f"drawing {size.group(1)} x {size.group(2)} px")
     print(f"compose graph ... -f html (whole process, median of {args.repeat}): "
           f"{statistics.median(walls):.2f} s")
     print(f"  in-process: plan {t1 - t0:.2f} s, report model {t2 - t1:.2f} s, "
-          f"HTML rendering {t3 - t2:.2f} s")
+          f"HTML rendering {t3 - t2:.2f} s, SVG {t4 - t3:.2f} s")
 
 
 if __name__ == "__main__":

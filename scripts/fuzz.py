@@ -239,11 +239,11 @@ def run_target(target: str, path: str, partner: str | None, out: str) -> tuple[s
             _invoke_all(out)
         elif target == "graph":
             from composer.compose import plan_composition
-            from composer.report import render
+            from composer.report import FORMATS, render
             from composer.report.model import from_plan
 
             report = from_plan(plan_composition(partner, [path]))
-            for fmt in ("html", "dot", "mermaid", "json", "tree"):
+            for fmt in FORMATS:
                 render(report, fmt)
         else:
             raise ValueError(target)

@@ -18,7 +18,7 @@ from composer.cli import cli
 from composer.compose import CompositionFailed
 
 from components import counter, resource_provider, write, write_wit
-from conftest import wasm_tools
+from conftest import wasm_tools, wat
 
 
 def compose_cli(*args: str | Path) -> tuple[int, str]:
@@ -136,13 +136,16 @@ def test_exact_name_wins_over_semver(tmp_path):
     root = write(tmp_path, "root", counter(1, imports=("t:x/api@1.0.0",)))
     old = write(tmp_path, "old", counter(10, exports="t:x/api@1.0.0"))
     new = write(tmp_path, "new", counter(20, exports="t:x/api@1.2.0"))
-    # two dependencies with the exact name are ambiguous; the semver one does not count
+    # of two dependencies with the exact name the first given serves (a warning names both);
+    # the semver one does not count
     dup = write(tmp_path, "dup", counter(5, exports="t:x/api@1.0.0"))
-    with pytest.raises(CompositionFailed) as e:
-        api.compose(root, [old, new, dup])
-    (problem,) = e.value.plan.problems
-    assert problem.message.startswith("`t:x/api@1.0.0` is exported by more than one dependency: "
-                                      f"`{old}`, `{dup}`")
+    result = api.compose(root, [new, dup, old])
+    (warning, *_) = result.warnings
+    assert warning.startswith("`t:x/api@1.0.0` is offered by dup.wasm and old.wasm: dup.wasm, "
+                              "the first given, serves it")
+    out = tmp_path / "dup.out.wasm"
+    out.write_bytes(result.data)
+    assert run_top(out) == 6
     result = api.compose(root, [new, old])  # one exact, one semver: the exact one is used
     out = tmp_path / "out.wasm"
     out.write_bytes(result.data)
@@ -266,16 +269,45 @@ def test_verbose_explains_every_decision(tmp_path):
 # -- ambiguity and dead weight ----------------------------------------------------------
 
 
-def test_two_dependencies_offering_one_import_is_an_error_listing_both(tmp_path):
+@pytest.mark.parametrize("order", [("a1", "a2"), ("a2", "a1")])
+def test_of_two_dependencies_offering_one_import_the_first_given_serves_as_with_wasm_tools(tmp_path, order):
+    root = write(tmp_path, "root", counter(1, imports=("t:a/a@1.0.0",)))
+    deps = {"a1": write(tmp_path, "a1", counter(10, exports="t:a/a@1.0.0")),
+            "a2": write(tmp_path, "a2", counter(20, exports="t:a/a@1.0.0"))}
+    first, second = (deps[n] for n in order)
+    out = tmp_path / "out.wasm"
+    code, err = compose_cli(root, "-d", first, "-d", second, "-o", out)
+    assert code == 0, err
+    assert (f"warning: `t:a/a@1.0.0` is offered by {order[0]}.wasm and {order[1]}.wasm: "
+            f"{order[0]}.wasm, the first given, serves it; choose with --plug "
+            "t:a/a@1.0.0=FILE.wasm") in err
+    assert f"dependency `{second}` satisfies no import; it is left out: `t:a/a@1.0.0` is served by {order[0]}.wasm" in err
+    theirs = tmp_path / "theirs.wasm"
+    wasm_tools("compose", str(root), "-d", str(first), "-d", str(second), "-o", str(theirs))
+    assert run_top(out) == run_top(theirs) == 1 + (10 if order[0] == "a1" else 20)
+
+
+def test_plug_chooses_the_dependency_for_an_import(tmp_path):
     root = write(tmp_path, "root", counter(1, imports=("t:a/a@1.0.0",)))
     a1 = write(tmp_path, "a1", counter(10, exports="t:a/a@1.0.0"))
-    a2 = write(tmp_path, "a2", counter(20, exports="t:a/a@1.0.0"))
+    a2 = write(tmp_path, "a2", counter(20, exports="t:a/a@1.2.0"))  # semver-compatible
     out = tmp_path / "out.wasm"
-    code, err = compose_cli(root, "-d", a1, "-d", a2, "-o", out)
-    assert code == 1
-    assert "exported by more than one dependency" in err
-    assert str(a1) in err and str(a2) in err
-    assert not out.exists()
+    code, err = compose_cli(root, "-d", a1, "--plug", f"t:a/a@1.0.0={a2}", "-o", out)
+    assert code == 0, err
+    assert run_top(out) == 21
+    assert "offered by" not in err  # the choice was made: no ambiguity warning
+    # a plug nothing imports, or a plug file without the export, is an error; nothing written
+    out.unlink()
+    code, err = compose_cli(root, "--plug", f"t:a/a@1.1.0={a2}", "-o", out)
+    assert code == 1 and not out.exists()
+    assert f"--plug t:a/a@1.1.0={a2}: no component imports `t:a/a@1.1.0` (did you mean `t:a/a@1.0.0`?)" in err
+    other = write(tmp_path, "other", counter(30, exports="t:b/b@1.0.0"))
+    code, err = compose_cli(root, "--plug", f"t:a/a@1.0.0={other}", "-o", out)
+    assert code == 1 and not out.exists()
+    assert "other.wasm does not export an instance `t:a/a@1.0.0` or a semver-compatible version " \
+           "of it (it exports `t:b/b@1.0.0`)" in err
+    code, err = compose_cli(root, "--plug", "t:a/a@1.0.0", "-o", out)
+    assert code == 2 and "expected IMPORT=DEP.wasm" in err
 
 
 def test_config_chooses_between_ambiguous_dependencies(tmp_path):
@@ -295,6 +327,10 @@ def test_config_chooses_between_ambiguous_dependencies(tmp_path):
     assert "a1.wasm" in err and "satisfies no import" in err  # a1 is now dead weight
     assert "import `t:a/a@1.0.0`: config: export `t:a/a@1.0.0` of a2 (a2.wasm)" in err
     assert str(cfg) in (tmp_path / "out.d").read_text()  # the config is an input too
+    # the command line's --plug comes before the config's choice
+    code, err = compose_cli(root, "-c", cfg, "-o", out, "--plug", f"t:a/a@1.0.0={tmp_path / 'a1.wasm'}")
+    assert code == 0, err
+    assert run_top(out) == 11
 
 
 def test_a_dependency_given_twice_or_the_root_given_as_one_is_one_component(tmp_path):
@@ -610,28 +646,36 @@ def test_python_api_returns_bytes_graph_and_explanations(tmp_path):
 # -- Makefile step ----------------------------------------------------------------------
 
 
+def write_makefile(directory: Path, target: str, arguments: str) -> None:
+    """A Makefile composing `target` from root.wasm with `compose ARGUMENTS`, and including
+    the depfile it writes."""
+    compose_exe = Path(sys.executable).parent / "compose"
+    (directory / "Makefile").write_text(
+        f"COMPOSE = {compose_exe}\n"
+        f"{target}: root.wasm\n"
+        f"\t$(COMPOSE) root.wasm {arguments} --depfile '$@.d'\n"
+        f"-include {target}.d\n"
+    )
+
+
+def run_make(directory: Path) -> str:
+    """`make` in `directory`, which must succeed: what it printed."""
+    proc = subprocess.run(["make"], cwd=directory, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout
+
+
 @pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
 def test_makefile_with_depfile_rebuilds_only_when_an_input_changes(tmp_path):
     write(tmp_path, "root", counter(1, imports=("t:a/a@1.0.0",)))
     write(tmp_path, "a", counter(10, exports="t:a/a@1.0.0"))
-    compose_exe = Path(sys.executable).parent / "compose"
-    (tmp_path / "Makefile").write_text(
-        f"COMPOSE = {compose_exe}\n"
-        "composed.wasm: root.wasm\n"
-        "\t$(COMPOSE) root.wasm -d a.wasm -o $@ --depfile $@.d\n"
-        "-include composed.wasm.d\n"
-    )
+    write_makefile(tmp_path, "composed.wasm", "-d a.wasm -o $@")
 
-    def make() -> str:
-        proc = subprocess.run(["make"], cwd=tmp_path, capture_output=True, text=True)
-        assert proc.returncode == 0, proc.stderr
-        return proc.stdout
-
-    assert "compose" in make()
+    assert "compose" in run_make(tmp_path)
     assert run_top(tmp_path / "composed.wasm") == 11
-    assert "is up to date" in make()
+    assert "is up to date" in run_make(tmp_path)
     os.utime(tmp_path / "a.wasm", (os.path.getmtime(tmp_path / "composed.wasm") + 5,) * 2)
-    assert "compose" in make()
+    assert "compose" in run_make(tmp_path)
 
 
 @pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
@@ -642,27 +686,33 @@ def test_depfile_paths_with_spaces_hashes_and_dollars_are_read_back_by_make(tmp_
     odd.mkdir()
     write(tmp_path, "root", counter(1, imports=("t:a/a@1.0.0",)))
     dep = write(odd, "a#1$x", counter(10, exports="t:a/a@1.0.0"))
-    compose_exe = Path(sys.executable).parent / "compose"
-    (tmp_path / "Makefile").write_text(
-        f"COMPOSE = {compose_exe}\n"
-        "out$$1.wasm: root.wasm\n"
-        "\t$(COMPOSE) root.wasm -d 'dir with space/a#1$$x.wasm' -o '$@' --depfile '$@.d'\n"
-        "-include out$$1.wasm.d\n"
-    )
+    write_makefile(tmp_path, "out$$1.wasm", "-d 'dir with space/a#1$$x.wasm' -o '$@'")
     target = tmp_path / "out$1.wasm"
 
-    def make() -> str:
-        proc = subprocess.run(["make"], cwd=tmp_path, capture_output=True, text=True)
-        assert proc.returncode == 0, proc.stderr
-        return proc.stdout
-
-    assert "compose" in make()
+    assert "compose" in run_make(tmp_path)
     assert run_top(target) == 11
     rule = (tmp_path / "out$1.wasm.d").read_text()
     assert "dir\\ with\\ space/a\\#1$$x.wasm" in rule
-    assert "is up to date" in make()  # the odd path is one existing prerequisite
+    assert "is up to date" in run_make(tmp_path)  # the odd path is one existing prerequisite
     os.utime(dep, (os.path.getmtime(target) + 5,) * 2)
-    assert "compose" in make()  # and a change to it rebuilds
+    assert "compose" in run_make(tmp_path)  # and a change to it rebuilds
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+def test_depfile_names_dependencies_found_by_import_name_with_colons(tmp_path):
+    # a dependency found on a search path by its import's name, `t:a/a@1.0.wasm`: its colon is
+    # escaped, or make reads the rule as "multiple target patterns"
+    write(tmp_path, "root", counter(1, imports=("t:a/a@1.0.0",)))
+    (tmp_path / "deps" / "t:a").mkdir(parents=True)
+    dep = tmp_path / "deps" / "t:a" / "a@1.0.wasm"
+    dep.write_bytes(wat(counter(10, exports="t:a/a@1.0.0")))
+    write_makefile(tmp_path, "out.wasm", "-p deps -o $@")
+
+    assert "compose" in run_make(tmp_path)
+    assert "deps/t\\:a/a@1.0.wasm" in (tmp_path / "out.wasm.d").read_text()
+    assert "is up to date" in run_make(tmp_path)
+    os.utime(dep, (os.path.getmtime(tmp_path / "out.wasm") + 5,) * 2)
+    assert "compose" in run_make(tmp_path)
 
 
 def test_host_import_using_a_resource_a_dependency_defines_is_refused(tmp_path):

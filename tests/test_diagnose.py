@@ -5,6 +5,7 @@ spelling; `-v` lists the files looked for; `compose graph` shows the same."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -57,9 +58,9 @@ def test_no_dependencies_found_says_why_for_each(tmp_path):
     code, err = compose_cli(root, "-d", v2, "-d", other, "-o", out, "-v")
     assert code == 1
     assert err.endswith(
-        "error: no dependencies of component `root.wasm` were found: v2.wasm exports "
+        "error: no dependencies of component `root.wasm` were found: v2.wasm: exports "
         "`t:a/a@2.0.0`: @2.0.0 is not on the track of @1.0.0: 1.x versions accept only 1.y.z; "
-        "other.wasm nothing imports what it exports (`t:z/z@1.0.0`)\n")
+        "other.wasm: nothing imports what it exports (`t:z/z@1.0.0`)\n")
     # -v: the same, at the import, and where a file named after it was looked for
     assert "import `t:a/a@1.0.0`:   v2.wasm exports `t:a/a@2.0.0`: @2.0.0 is not on the track" in err
     assert f"looked for a file named after it: {tmp_path / 't:a' / 'a@1.0.wasm'}, " \
@@ -95,3 +96,22 @@ def test_the_graph_shows_the_reasons(tmp_path):
                              "0.1.x versions accept only 0.1.z"]
     tree = compose_proc("graph", root, "-d", a, "-d", b).stdout
     assert "t:b/b@0.1.0 → host" in tree and "b.wasm exports `t:b/b@0.2.0`" in tree
+
+
+def test_the_drawings_mark_a_near_miss(tmp_path):
+    # an import left for the host although a dependency came close is not drawn as a plain
+    # host import: its own style in HTML, DOT and Mermaid, the reasons where the format has room
+    root = write(tmp_path, "root", counter(1, imports=("t:a/a@1.0.0", "t:b/b@0.1.0")))
+    a = write(tmp_path, "a", counter(10, exports="t:a/a@1.0.0"))
+    b = write(tmp_path, "b", counter(100, exports="t:b/b@0.2.0"))
+    page = compose_proc("graph", root, "-d", a, "-d", b, "-f", "html").stdout
+    near_edges = re.findall(r'<g class="edge host near"[^>]*><title>([^<]*)</title>', page)
+    assert len(near_edges) == 1 and "not from b.wasm exports `t:b/b@0.2.0`" in near_edges[0]
+    dot = compose_proc("graph", root, "-d", a, "-d", b, "-f", "dot").stdout
+    [line] = [x for x in dot.splitlines() if x.startswith('  "root" -> "host:t:b/b@0.1.0"')]
+    assert "dotted" in line and "not from b.wasm" in line
+    assert "unused: exports `t:b/b@0.2.0`" in dot
+    mmd = compose_proc("graph", root, "-d", a, "-d", b, "-f", "mermaid").stdout
+    links = [x for x in mmd.splitlines() if "-->" in x or "-.->" in x]
+    k = next(i for i, x in enumerate(links) if "t:b/b@0.1.0" in x)
+    assert f"linkStyle {k} stroke:#c77700" in mmd

@@ -1,12 +1,17 @@
 """`compose graph` and `compose --report`: each format is checked for content (every
 component and plugged edge with its labels), JSON against its schema, DOT by Graphviz and
-pydot, Mermaid by mermaid's own parser and the HTML page in headless Chromium."""
+pydot, Mermaid by mermaid's own parser, and the HTML page and the SVG drawing in headless
+Chromium: on real compositions (the componentize-py pair with its 25 WASI imports, a
+failed one, 200 components) nothing overlaps or is cut off, the page opens readable with
+the root in view, and a mismatch shows the expected and the offered WIT side by side."""
 
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
@@ -14,8 +19,11 @@ import pytest
 from composer.compose import compose, plan_composition
 from composer.report import render
 from composer.report.composed import from_composed
+from composer.report.compare import marks
 from composer.report.json_out import schema
+from composer.report.layout import layout
 from composer.report.model import from_plan
+from composer.report.picture import picture, short_import, shortened
 
 from components import counter, write
 from conftest import ROOT
@@ -66,6 +74,7 @@ def test_model_of_a_plan(chain_report):
     assert [(h.name, h.package, h.users) for h in r.host_imports] == [("t:host/h@1.0.0", "t:host", ("root",))]
     assert {n.id: n.depth for n in r.nodes if n.kind != "unused"} == {"root": 0, "a": 1, "c": 1, "b": 2}
     assert r.summary()["plugged_imports"] == 3 and r.summary()["unused_dependencies"] == 1
+    assert r.summary()["components"] == 4 and r.summary()["rejected_dependencies"] == 0
     assert "satisfies no import" in r.warnings[0]
 
 
@@ -103,12 +112,13 @@ def test_dot_is_accepted_by_graphviz_and_holds_every_component_and_edge(chain_re
 
 def test_mermaid_text_holds_every_component_and_edge(chain_report):
     text = render(chain_report, "mermaid")
-    assert text.startswith("flowchart TB\n")
+    assert text.startswith("flowchart LR\n")
     for label in ('"root<br/>root.wasm', '"a<br/>a.wasm', '"b<br/>b.wasm', "(unused)"):
         assert label in text
     assert '-->|"t:a/a@1.0.0"|' in text
     assert '-.->|"t:c/c@1.0.0<br/><- t:c/c@1.2.0"|' in text
-    assert 'subgraph host_0["host: t:host"]' in text
+    assert 'subgraph host["host imports"]' in text
+    assert '(["t:host<br/>h@1.0.0"])' in text  # a package of one import: the package, then the import
 
 
 def test_tree_lists_wiring_hosts_and_unused(chain_report):
@@ -120,6 +130,8 @@ def test_tree_lists_wiring_hosts_and_unused(chain_report):
 
 
 def test_failed_composition_is_drawn_with_the_reason(tmp_path):
+    import jsonschema
+
     root = write(tmp_path, "root", counter(1, imports=("example:ops/api@0.1.0",)))
     dep = write(tmp_path, "ops", counter(2, exports="example:ops/api@0.1.0", result="u64"))
     out = tmp_path / "report.json"
@@ -127,13 +139,34 @@ def test_failed_composition_is_drawn_with_the_reason(tmp_path):
     assert proc.returncode == 1
     assert "func get: result: expected u32, found u64" in proc.stderr
     doc = json.loads(out.read_text())
+    jsonschema.validate(doc, schema())
     assert doc["ok"] is False
     (edge,) = [e for e in doc["edges"] if e["problem"]]
-    # drawn to the dependency whose export was rejected (which is left unused)
-    assert (edge["source"], edge["target"], edge["import"]) == ("root", "unused:ops", "example:ops/api@0.1.0")
+    # drawn to the dependency whose export was rejected: "rejected", not also "unused"
+    assert (edge["source"], edge["target"], edge["import"]) == ("root", "rejected:ops", "example:ops/api@0.1.0")
     assert "expected u32, found u64" in edge["problem"]
-    dot = render(from_plan(plan_composition(root, [dep])), "dot")
-    assert 'color="red"' in dot and "expected u32, found u64" in dot
+    (node,) = [n for n in doc["nodes"] if n["id"] == "rejected:ops"]
+    assert node["kind"] == "rejected"
+    assert node["why"] == ["rejected by root: `example:ops/api@0.1.0` from ops.wasm: func get: result: "
+                           "expected u32, found u64"]
+    # only what was really instantiated and plugged is counted
+    assert {k: doc["summary"][k] for k in ("components", "plugged_imports", "unused_dependencies",
+                                           "rejected_dependencies", "problems")} == {
+        "components": 1, "plugged_imports": 0, "unused_dependencies": 0, "rejected_dependencies": 1,
+        "problems": 1}
+    report = from_plan(plan_composition(root, [dep]))
+    dot = render(report, "dot")
+    assert 'color="red"' in dot and "expected u32, found u64" in dot and "(rejected)" in dot
+    assert "unused" not in dot and "satisfies" not in dot
+    # the drawing: the red link carries its reason; the box says rejected, nothing says unused
+    page = render(report, "html")
+    (link,) = re.findall(r'<g class="edge problem".*?</g></g>', page, re.S)
+    assert " ".join(re.findall(r'<text[^>]*>([^<]*)</text>', link)) == \
+        "api@0.1.0 func get: result: expected u32, found u64"
+    box = re.search(r'<g class="node component rejected"[^>]*><title>([^<]*)</title>', page)
+    assert box and "\nrejected by root: `example:ops/api@0.1.0` from ops.wasm: func get" in box.group(1)
+    drawing = page[page.index("</style>", page.index("<svg")):page.index("</svg>")]  # not its CSS
+    assert "unused" not in drawing and "satisfies" not in drawing
 
 
 def test_compose_report_is_written_even_when_composing_fails(tmp_path):
@@ -202,7 +235,12 @@ def test_mermaid_is_accepted_by_mermaid_itself(browser, chain_report, tmp_path):
     page.add_script_tag(path=str(MERMAID_JS))
     parse = "async (t) => { try { await mermaid.parse(t); return 'ok' } catch (e) { return String(e.message) } }"
     assert page.evaluate(parse, render(chain_report, "mermaid")) == "ok"
-    assert page.evaluate(parse, "flowchart TB\n a -->|x| ") != "ok"  # the parser does reject
+    # and with an import drawn as a near miss (its own link style)
+    root = write(tmp_path, "root", counter(1, imports=("t:b/b@0.1.0",)))
+    near = write(tmp_path, "b", counter(100, exports="t:b/b@0.2.0"))
+    text = render(from_plan(plan_composition(root, [near])), "mermaid")
+    assert "stroke:#c77700" in text and page.evaluate(parse, text) == "ok"
+    assert page.evaluate(parse, "flowchart LR\n a -->|x| ") != "ok"  # the parser does reject
     page.close()
 
 
@@ -225,6 +263,8 @@ def test_html_page_in_headless_chromium(browser, chain_report, tmp_path):
     page.locator("svg#graph g.edge.semver").click()
     assert "semver-compatible versions bridged" in page.locator("#details").inner_text()
     assert page.locator("table.summary").inner_text().split()[:2] == ["components", "4"]
+    assert page.locator("header .counts").inner_text() == \
+        "4 components · 3 plugged imports · 1 host import in 1 package · 1 unused dependency"
     # clicking a component fades everything but its own edges and neighbours
     page.locator('svg#graph g.node[data-id="a"]').click()
     assert page.locator("svg#graph g.edge:not(.dim)").count() == 2  # root -> a, a -> b
@@ -244,9 +284,270 @@ def test_html_page_in_headless_chromium(browser, chain_report, tmp_path):
     page.close()
 
 
+# -- real compositions: readable, nothing cut off, failures drawn as failures ---------------
+
+
+@pytest.fixture(scope="module")
+def pair_report(cpy_fixtures):
+    """The componentize-py seed pair: 25 WASI interfaces imported by both components."""
+    return from_plan(plan_composition(cpy_fixtures["cpy-seed-app"], [cpy_fixtures["cpy-seed-ops"]]))
+
+
+@pytest.fixture(scope="module")
+def failed_report(tmp_path_factory):
+    """root imports `get: func() -> u32`; the only dependency offers it returning u64."""
+    tmp = tmp_path_factory.mktemp("failed")
+    root = write(tmp, "root", counter(1, imports=("example:ops/api@0.1.0",)))
+    dep = write(tmp, "ops", counter(2, exports="example:ops/api@0.1.0", result="u64"))
+    return from_plan(plan_composition(root, [dep]))
+
+
+@pytest.fixture(scope="module")
+def cycle_report(tmp_path_factory):
+    """root -> a -> b -> a: a failed composition with a link back to the left."""
+    tmp = tmp_path_factory.mktemp("cycle")
+    root = write(tmp, "root", counter(1, imports=("t:a/a@1.0.0",)))
+    a = write(tmp, "a", counter(2, exports="t:a/a@1.0.0", imports=("t:b/b@1.0.0",)))
+    b = write(tmp, "b", counter(3, exports="t:b/b@1.0.0", imports=("t:a/a@1.0.0",)))
+    return from_plan(plan_composition(root, [a, b]))
+
+
+@pytest.fixture(scope="module")
+def bench_report():
+    """The 200-component composition of scripts/bench_report.py (cached under fixtures/build)."""
+    import bench_report as bench
+
+    paths = bench.generate(200, ROOT / "fixtures" / "build" / "bench-report-200")
+    return from_plan(plan_composition(paths[0], paths[1:]))
+
+
+WASI_PACKAGES = {"wasi:cli": 10, "wasi:clocks": 2, "wasi:filesystem": 2, "wasi:io": 3,
+                 "wasi:random": 1, "wasi:sockets": 7}
+
+
+def test_host_imports_are_one_box_per_package_and_alike_edges_one_link(pair_report):
+    pic = picture(pair_report)
+    hosts = {b.lines[0]: b for b in pic.boxes if b.kind == "host"}
+    assert {p: len(b.members) for p, b in hosts.items()} == WASI_PACKAGES
+    assert hosts["wasi:sockets"].lines == ("wasi:sockets", "7 interfaces")
+    assert hosts["wasi:random"].lines == ("wasi:random", "random@0.2.9")  # a package of one
+    # 2 x 6 host links and the plug, instead of 51 edges
+    assert len(pic.links) == 13 and len(pair_report.edges) == 51
+    (sockets,) = [k for k in pic.links if (k.source, k.target) == ("root", "package:wasi:sockets")]
+    assert sockets.count == 7 and sockets.label == ("×7",) and sockets.classes == ("host",)
+    assert sockets.hover.splitlines() == [
+        "root imports 7 interfaces of wasi:sockets, left for the host:",
+        *(f"  wasi:sockets/{i}@0.2.9" for i in ("network", "instance-network", "udp", "udp-create-socket",
+                                                "tcp", "tcp-create-socket", "ip-name-lookup"))]
+    (plug,) = [k for k in pic.links if k.target == "cpy-seed-ops"]
+    assert plug.label == ("operations@0.1.0",)  # the package is clear from the target
+    # root's links pass above and below cpy-seed-ops; 6 crossings are the least possible
+    assert layout(pic).crossings == 6
+    page = render(pair_report, "html")
+    assert page.count('<g class="node hostimport"') == 6
+    assert page.count('<g class="members"') == 5  # the expandable packages
+    assert ">preopens@0.2.9</text>" in page and ">wasi:filesystem/preopens@0.2.9</title>" in page
+
+
+def test_labels_are_shortened_only_where_unambiguous():
+    imports = shortened(["example:ops/operations@0.1.0", "a:x/api@1.0.0", "run"])
+    assert short_import("example:ops/operations@0.1.0", imports) == "operations@0.1.0"
+    assert short_import("a:x/api@1.0.0", imports) == "api@1.0.0"
+    # the target exports another `api@1.0.0`: that would read alike
+    assert short_import("a:x/api@1.0.0", imports, shortened(["b:y/api@1.0.0"])) == "a:x/api@1.0.0"
+    assert short_import("a:x/api@1.0.0", imports, shortened(["b:y/api@2.0.0"])) == "api@1.0.0"
+    assert short_import("run", imports) == "run"
+
+
+def test_dot_and_mermaid_group_host_imports_too(pair_report, browser):
+    import pydot
+
+    text = render(pair_report, "dot")
+    (graph,) = pydot.graph_from_dot_data(text)
+    (cluster,) = graph.get_subgraphs()
+    assert sorted(n.get("label").strip('"').split("\\n")[0] for n in cluster.get_nodes()) == sorted(WASI_PACKAGES)
+    labels = sorted(e.get("label").strip('"') for e in graph.get_edges())
+    assert labels.count("×7") == 2 and len(labels) == 13
+    proc = subprocess.run([shutil.which("dot") or "dot", "-Tsvg"], input=text, capture_output=True, text=True)
+    assert proc.returncode == 0 and proc.stderr == "", proc.stderr
+    width = float(re.search(r'<svg width="([\d.]+)pt"', proc.stdout).group(1))
+    assert width < 1500  # it was 7352 pt (9,803 px) with a node per interface
+    mmd = render(pair_report, "mermaid")
+    assert mmd.count('|"×7"|') == 2 and mmd.count('(["') == 6  # a node per package
+    assert len([x for x in mmd.splitlines() if "-->" in x]) == 13
+    page = browser.new_page()
+    page.set_content("<!DOCTYPE html><html><body></body></html>")
+    page.add_script_tag(path=str(MERMAID_JS))
+    parse = "async (t) => { try { await mermaid.parse(t); return 'ok' } catch (e) { return String(e.message) } }"
+    assert page.evaluate(parse, mmd) == "ok"
+    page.close()
+
+
+# Measured in the page: boxes that overlap, text that leaves its box (or list, or label) or
+# the drawing, links that leave the drawing, the smallest text as rendered (font size times
+# the zoom), and what is inside the visible part of the scrolling pane.
+GEOMETRY = """() => {
+  const svg = document.getElementById('graph'), vb = svg.viewBox.baseVal;
+  const inside = (a, b, slack) => a.x >= b.x - slack && a.y >= b.y - slack &&
+      a.x + a.width <= b.x + b.width + slack && a.y + a.height <= b.y + b.height + slack;
+  const drawing = {x: 0, y: 0, width: vb.width, height: vb.height};
+  const boxes = [...svg.querySelectorAll('g.node')].map(g => [g.dataset.id, g.querySelector('rect.box').getBBox()]);
+  boxes.sort((a, b) => a[1].x - b[1].x);
+  const overlaps = [];
+  for (let i = 0; i < boxes.length; i++)
+    for (let j = i + 1; j < boxes.length && boxes[j][1].x < boxes[i][1].x + boxes[i][1].width; j++) {
+      const a = boxes[i][1], b = boxes[j][1];
+      if (a.y < b.y + b.height && b.y < a.y + a.height) overlaps.push(boxes[i][0] + ' / ' + boxes[j][0]);
+    }
+  const shown = t => !t.closest('g.members') || t.closest('g.members').getAttribute('display') !== 'none';
+  const texts = [...svg.querySelectorAll('text')].filter(shown);
+  const overflow = [];
+  for (const t of texts) {
+    const frame = t.closest('g.members') ? t.closest('g.members').querySelector('rect.list')
+        : t.closest('g.node, g.label').querySelector('rect');
+    const b = t.getBBox();
+    if (!inside(b, frame.getBBox(), 0.5) || !inside(b, drawing, 0)) overflow.push(t.textContent);
+  }
+  const paths = [...svg.querySelectorAll('g.edge path.line')].filter(p => !inside(p.getBBox(), drawing, 0.5));
+  const sizes = texts.map(t => parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a);
+  const pane = document.getElementById('scroll'), p = pane.getBoundingClientRect();
+  const view = {x: Math.max(p.x, 0), y: Math.max(p.y, 0), width: Math.min(pane.clientWidth, innerWidth - p.x),
+                height: Math.min(pane.clientHeight, innerHeight - p.y)};
+  const seen = el => inside(el.getBoundingClientRect(), view, 0.5);
+  return {overlaps, overflow, paths_out: paths.length, smallest: Math.min(...sizes), texts: texts.length,
+          root_seen: seen(svg.querySelector('g.node.root rect.box')), all_seen: seen(svg)};
+}"""
+
+
+def open_report(browser, report, tmp_path: Path):
+    """The report's page in a 1400 x 900 window, and what its console complains of."""
+    page_file = tmp_path / "report.html"
+    page_file.write_text(render(report, "html"))
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type in ("error", "warning") else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(page_file.as_uri())
+    return page, errors
+
+
+@pytest.mark.parametrize("which, fits", [("pair", True), ("failed", True), ("cycle", True), ("bench", False)])
+def test_the_page_opens_readable_with_nothing_overlapping_or_cut_off(browser, tmp_path, request, which, fits):
+    report = request.getfixturevalue(f"{which}_report")
+    page, errors = open_report(browser, report, tmp_path)
+    g = page.evaluate(GEOMETRY)
+    assert g["texts"] > 0 and g["overlaps"] == [] and g["overflow"] == [] and g["paths_out"] == 0
+    assert g["smallest"] >= 10, f"text renders at {g['smallest']:.1f} px"
+    assert g["root_seen"]
+    assert g["all_seen"] == fits  # the pair and the failed one whole; 200 components cannot be
+    if which == "pair":  # each package's list, expanded, stays inside the drawing
+        for package, count in WASI_PACKAGES.items():
+            if count > 1:
+                box = page.locator(f'svg#graph g.node[data-id="package:{package}"]')
+                box.click()
+                assert page.locator('svg#graph g.members[display="inline"] g.member').count() == count
+                g = page.evaluate(GEOMETRY)
+                assert g["overflow"] == [] and g["smallest"] >= 10
+                box.click()  # and closed again
+        assert page.locator('svg#graph g.members[display="inline"]').count() == 0
+    assert errors == []
+    page.close()
+
+
+def test_the_standalone_svg_is_the_same_drawing_without_a_script(browser, tmp_path, pair_report, failed_report):
+    for report in (pair_report, failed_report):
+        text = render(report, "svg")
+        doc = ET.fromstring(text.encode())
+        ns = "{http://www.w3.org/2000/svg}"
+        assert doc.tag == f"{ns}svg" and doc.find(f"{ns}style") is not None
+        assert "<script" not in text and "tabindex" not in text and doc.find(f".//{ns}g[@class='members']") is None
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        (tmp_path / "report.svg").write_text(text)
+        page.goto((tmp_path / "report.svg").as_uri())
+        g = page.evaluate(GEOMETRY.replace("document.getElementById('scroll')", "document.documentElement"))
+        assert g["overlaps"] == [] and g["overflow"] == [] and g["paths_out"] == 0
+        assert g["smallest"] >= 12 and g["all_seen"]  # at its own size: 12 px text, 1400 x 900 at most
+        # styled by its own <style>: the root's frame is thick, links carry no fill
+        assert page.evaluate("getComputedStyle(document.querySelector('g.node.root rect.box')).strokeWidth") == "2.5px"
+        assert page.evaluate("getComputedStyle(document.querySelector('path.line')).fill") == "none"
+        page.close()
+
+
+def test_a_mismatch_shows_expected_and_offered_side_by_side(browser, tmp_path, failed_report):
+    page, errors = open_report(browser, failed_report, tmp_path)
+    assert page.locator("#panel").is_visible()  # open from the start: there is a problem
+    (box,) = page.locator("svg#graph g.node.rejected").all()
+    assert box.locator("text").all_text_contents() == ["ops", "181 B", "rejected"]
+    page.locator("svg#graph g.edge.problem").click()
+    figures = page.locator("#details .compare figure").all()
+    assert [f.locator("figcaption").inner_text() for f in figures] == [
+        "expected: root imports `example:ops/api@0.1.0`",
+        "offered: rejected:ops exports `example:ops/api@0.1.0`"]
+    assert [f.locator("mark").all_inner_texts() for f in figures] == [
+        ["  get: func() -> u32;\n"], ["  get: func() -> u64;\n"]]
+    left, right = (f.bounding_box() for f in figures)
+    assert right["x"] >= left["x"] + left["width"] and abs(right["y"] - left["y"]) < 20  # side by side
+    assert page.locator("#details p").inner_text().endswith(
+        "PROBLEM: `example:ops/api@0.1.0` from ops.wasm: func get: result: expected u32, found u64")
+    # the problem in the list leads to the same
+    page.click("svg#graph")  # let go of the link
+    page.locator(".problems li").click()
+    assert page.locator("#details .compare figure").count() == 2
+    assert page.locator("svg#graph g.edge.problem.selected").count() == 1
+    assert errors == []
+    page.close()
+
+
+def test_the_mismatching_line_is_found_by_its_path():
+    wit = ("import t:a/a@1.0.0: interface {\n  record point {\n    x: u32,\n    y: u32,\n  }\n"
+           "  resource file {\n    read: func(n: u32) -> list<u8>;\n  }\n  get: func(p: point) -> u32;\n}")
+    other = wit.replace("y: u32", "y: u64")
+    assert marks(wit, other, ["point", "y"]) == (3,)
+    assert marks(wit, other, ["file", "read"]) == (6,)
+    assert marks(wit, other, ["get", "p"]) == (8,)
+    assert marks(wit, other, ["nothing-like-it"]) == (3,)  # not found: the lines the other lacks
+    assert marks("export run: func() -> u64;", "", ["run"]) == (0,)
+
+
+def test_a_large_composition_can_be_navigated(browser, tmp_path, bench_report):
+    page, errors = open_report(browser, bench_report, tmp_path)
+    visible = """(sel) => { const r = document.querySelector(sel).getBoundingClientRect(),
+        p = document.getElementById('scroll'), q = p.getBoundingClientRect();
+        return r.left >= q.left && r.top >= q.top && r.right <= q.left + p.clientWidth && r.bottom <= q.top + p.clientHeight; }"""
+    text_px = """(sel) => { const t = document.querySelector(sel + ' text');
+        return parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a; }"""
+    far = 'svg#graph g.node[data-id="c150"]'
+    assert not page.evaluate(visible, far)
+    # find zooms to what it finds
+    page.fill("#find", "c150")
+    assert page.locator("#found").inner_text() == "1 found"
+    assert page.evaluate(visible, far) and page.evaluate(text_px, far) >= 10
+    # clicking a link of a selected box goes to its other end: c3 imports a host interface
+    link = 'svg#graph g.edge[data-source="c3"][data-target="host:t:host3/log@1.0.0"] path.line'
+    point = """([sel, f]) => { const p = document.querySelector(sel), q = p.getPointAtLength(p.getTotalLength() * f),
+        m = p.getScreenCTM(); return [q.x * m.a + m.e, q.y * m.d + m.f]; }"""
+    page.locator('svg#graph g.node[data-id="c3"]').click()
+    page.mouse.click(*page.evaluate(point, [link, 0.01]))  # near c3: the link leaves the window
+    assert page.evaluate(visible, 'svg#graph g.node[data-id="host:t:host3/log@1.0.0"]')
+    assert not page.evaluate(visible, 'svg#graph g.node[data-id="c3"]')  # far apart: it moved
+    assert page.locator("#details h3").inner_text() == "c3 → host:t:host3/log@1.0.0"
+    # and back, from the other end
+    page.locator('svg#graph g.node[data-id="host:t:host3/log@1.0.0"]').click()
+    page.mouse.click(*page.evaluate(point, [link, 0.99]))
+    assert page.evaluate(visible, 'svg#graph g.node[data-id="c3"]')
+    # double-click zooms to a box
+    page.locator('svg#graph g.node[data-id="c3"]').dblclick()
+    assert page.evaluate(visible, 'svg#graph g.node[data-id="c3"]')
+    assert page.evaluate(text_px, 'svg#graph g.node[data-id="c3"]') >= 15
+    page.click("#zoom-root")
+    assert page.evaluate(visible, "svg#graph g.node.root")
+    assert errors == []
+    page.close()
+
+
 @pytest.mark.parametrize("suffix, start", [
     (".html", "<!DOCTYPE html>"), (".dot", "digraph composition {"), (".gv", "digraph"),
-    (".mmd", "flowchart TB"), (".json", "{"), (".txt", "composition of root.wasm"),
+    (".mmd", "flowchart LR"), (".json", "{"), (".txt", "composition of root.wasm"),
 ])
 def test_format_follows_the_output_suffix(chain, tmp_path, suffix, start):
     out = tmp_path / f"report{suffix}"
@@ -266,15 +567,21 @@ def test_tree_is_the_default_on_stdout(chain):
 def test_import_nobody_could_satisfy_is_drawn_to_an_unsatisfied_mark(tmp_path):
     import pydot
 
-    root = write(tmp_path, "root", counter(1, imports=("t:a/a@1.0.0",)))
+    root = write(tmp_path, "root", counter(1, imports=("t:a/a@1.0.0", "t:b/b@1.0.0")))
     one = write(tmp_path, "one", counter(2, exports="t:a/a@1.0.0"))
-    two = write(tmp_path, "two", counter(3, exports="t:a/a@1.0.0"))
-    report = from_plan(plan_composition(root, [one, two]))  # ambiguous: both offer it
+    # nobody offers t:b, and imports may not be left for the host
+    report = from_plan(plan_composition(root, [one], no_imports=True))
     (edge,) = [e for e in report.edges if e.problem]
-    assert edge.target == "missing:root:t:a/a@1.0.0" and edge.how == "unsatisfied"
-    assert "more than one dependency" in edge.problem
+    assert edge.target == "missing:root:t:b/b@1.0.0" and edge.how == "unsatisfied"
+    assert "could not be found and instance imports are not allowed" in edge.problem
+    assert report.summary()["plugged_imports"] == 1
     page = render(report, "html")
     assert 'class="node missing"' in page and 'class="edge problem"' in page
+    # its label: the import, then the reason, wrapped; the mark is one column right of root
+    (link,) = re.findall(r'<g class="edge problem".*?</g></g>', page, re.S)
+    assert " ".join(re.findall(r'<text[^>]*>([^<]*)</text>', link)) == (
+        "t:b/b@1.0.0 a dependency named `t:b/b@1.0.0` could not be found and instance imports "
+        "are not allowed")
     (graph,) = pydot.graph_from_dot_data(render(report, "dot"))
     assert any(n.get("shape") == '"octagon"' for n in graph.get_nodes())
     assert '{{"unsatisfied"}}' in render(report, "mermaid")

@@ -23,16 +23,17 @@ GET_ONLY = """(component
   (func (export "get") (result u32) (canon lift (core func $i "f"))))"""
 
 
-def test_two_dependencies_offering_an_import_only_by_semver_is_an_error_naming_both(tmp_path):
+def test_of_two_dependencies_offering_an_import_only_by_semver_the_first_given_serves(tmp_path):
     root = write(tmp_path, "root", counter(1, imports=("t:x/api@1.0.0",)))
     d1 = write(tmp_path, "d1", counter(10, exports="t:x/api@1.1.0"))
     d2 = write(tmp_path, "d2", counter(20, exports="t:x/api@1.2.0"))
     out = tmp_path / "out.wasm"
-    code, err = compose_cli(root, "-d", d1, "-d", d2, "-o", out)
-    assert code == 1
-    assert (f"`t:x/api@1.0.0` is offered by more than one dependency: `{d1}` (`t:x/api@1.1.0`), "
-            f"`{d2}` (`t:x/api@1.2.0`)") in err
-    assert not out.exists()
+    code, err = compose_cli(root, "-d", d2, "-d", d1, "-o", out)
+    assert code == 0, err
+    assert ("`t:x/api@1.0.0` is offered by d2.wasm (as `t:x/api@1.2.0`) and d1.wasm (as "
+            "`t:x/api@1.1.0`): d2.wasm, the first given, serves it") in err
+    result = api.compose(root, [d2, d1])
+    assert [(e[1], e[2]["export"]) for e in result.graph.edges(data=True)] == [("d2", "t:x/api@1.2.0")]
 
 
 def test_of_one_dependencys_versions_the_newest_compatible_is_plugged(tmp_path):

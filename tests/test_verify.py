@@ -3,6 +3,9 @@ world, the limits wasmtime enforces, then instantiation in the embedded host."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
 import build_fixtures as bf
@@ -105,9 +108,10 @@ def test_compose_verify_and_run_check_then_write(tmp_path, small_fixtures):
     proc = compose_proc(small_fixtures["seed-app"], "-d", small_fixtures["seed-ops"], "-o", out,
                         "--verify", "--run")
     assert proc.returncode == 0, proc.stderr
-    # the run instantiates it, so --verify does not compile it a second time
-    assert "ok: 3 imports, all provided; running it is the last check" in proc.stdout
-    assert proc.stdout.endswith(bf.SEED_STDOUT)
+    # the run instantiates it, so --verify does not compile it a second time; the report
+    # goes to stderr: stdout is the program's own
+    assert "ok: 3 imports, all provided; running it is the last check" in proc.stderr
+    assert proc.stdout == bf.SEED_STDOUT
     assert out.read_bytes() == compose(small_fixtures["seed-app"], [small_fixtures["seed-ops"]]).data
 
 
@@ -152,8 +156,28 @@ def test_compose_verify_alone_instantiates(tmp_path, small_fixtures):
     proc = compose_proc(small_fixtures["seed-app"], "-d", small_fixtures["seed-ops"], "-o", out,
                         "--verify", "--world", "command")
     assert proc.returncode == 0, proc.stderr
-    assert "ok: instantiates in the embedded host; 3 imports, all provided" in proc.stdout
+    assert "ok: instantiates in the embedded host; 3 imports, all provided" in proc.stderr
+    assert proc.stdout == ""
     assert out.exists()
+    # -q: nothing but errors
+    proc = compose_proc(small_fixtures["seed-app"], "-d", small_fixtures["seed-ops"], "-o", out,
+                        "--verify", "-q")
+    assert proc.returncode == 0 and proc.stdout == proc.stderr == ""
+
+
+def test_compose_verify_to_stdout_checks_before_writing(tmp_path, small_fixtures):
+    proc = subprocess.run([sys.executable, "-m", "composer", small_fixtures["seed-app"], "-d",
+                           small_fixtures["seed-ops"], "-o", "-", "--verify"], capture_output=True)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == compose(small_fixtures["seed-app"], [small_fixtures["seed-ops"]]).data
+    assert b"(stdout): checked against wasi:cli/command" in proc.stderr
+    # a failing check: nothing on stdout
+    root = tmp_path / "root.wasm"
+    root.write_bytes(command_root('(import "example:missing/thing@0.1.0" (instance (export "f" (func))))'))
+    proc = subprocess.run([sys.executable, "-m", "composer", root, "-d", small_fixtures["seed-ops"],
+                           "-o", "-", "--verify"], capture_output=True)
+    assert proc.returncode == 1 and proc.stdout == b""
+    assert b"error: (stdout): fails verification; not written" in proc.stderr
 
 
 def test_world_without_verify_and_verify_without_output_are_usage_errors(tmp_path, small_fixtures):
@@ -166,5 +190,5 @@ def test_world_without_verify_and_verify_without_output_are_usage_errors(tmp_pat
     # host options without --run would be ignored: refused instead
     proc = compose_proc(*base, "-o", tmp_path / "x.wasm", "--dir", tmp_path)
     assert proc.returncode == 2 and "go with --run" in proc.stderr
-    proc = compose_proc(*base, "--verify")
-    assert proc.returncode == 2 and "--verify and --run need -o" in proc.stderr
+    proc = compose_proc(*base, "--run")
+    assert proc.returncode == 2 and "--run needs -o FILE: the program's own output goes to stdout" in proc.stderr

@@ -2,13 +2,15 @@
 
 `model.py` turns a composition plan (or an already composed component, `composed.py`) into
 one `Report`; each output format renders that same model: `json_out.py` (the documented
-schema in `schema.json`), `dot.py`, `mermaid.py`, `tree.py` (rich) and `html.py` (a
-self-contained page with an inline SVG laid out by dependency depth).
+schema in `schema.json`), `tree.py` (rich), and the drawings. The drawings share what they
+show (`picture.py`: host imports one box per package, alike edges bundled): `dot.py`,
+`mermaid.py`, and `svg.py` (laid out by `layout.py`), which `html.py` wraps in a page with
+a details panel (`compare.py`: a type mismatch side by side).
 """
 
 from __future__ import annotations
 
-FORMATS = ("html", "dot", "mermaid", "json", "tree")
+FORMATS = ("html", "svg", "dot", "mermaid", "json", "tree")
 
 
 def render(report: "object", fmt: str) -> str:
@@ -23,6 +25,8 @@ def render(report: "object", fmt: str) -> str:
         from .tree import render_tree as r
     elif fmt == "html":
         from .html import render_html as r
+    elif fmt == "svg":
+        from .svg import render_svg as r
     else:
         raise ValueError(f"unknown format `{fmt}` (known: {', '.join(FORMATS)})")
     return r(report)  # type: ignore[arg-type]

@@ -1,12 +1,16 @@
-"""The report as Graphviz DOT: components as boxes (the root bold), host imports grouped in a
-cluster per package, plugged edges labelled with the import and the export that satisfies it
-(semver-bridged ones dashed), failures in red with their reason."""
+"""The report as Graphviz DOT, left to right like the HTML drawing: components as boxes
+(the root bold, a rejected dependency red and dashed), one box per package of host imports
+in a "host" cluster, and one edge per pair of boxes and kind of edge (`×7` when it stands
+for seven imports, the list in its tooltip); plugged edges labelled with the import and
+the export that satisfies it (semver-bridged ones dashed), failures in red with their
+reason."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from .model import HOST, Report, size_text
+from .model import Report, size_text
+from .picture import Box, Link, picture, why_text
 
 
 def q(text: str) -> str:
@@ -15,49 +19,77 @@ def q(text: str) -> str:
 
 
 def render_dot(report: Report) -> str:
+    pic = picture(report)
+    nodes = {n.id: n for n in report.nodes}
     out = [
         "digraph composition {",
-        f"  label={q(report.title)}; labelloc=t; rankdir=TB;",
+        f"  label={q(report.title)}; labelloc=t; rankdir=LR;",
         '  node [shape=box, style="rounded,filled", fillcolor="#eef3fb", fontname="Helvetica"];',
         '  edge [fontname="Helvetica", fontsize=10];',
     ]
-    for n in report.nodes:
-        attrs = {
-            "label": f"{n.id}\n{Path(n.file).name} ({size_text(n.size)})\n{len(n.exports)} exports",
-            "tooltip": "\n".join(i.wit for i in n.exports) or "(no exports)",
-        }
-        if n.kind == "root":
-            attrs["penwidth"] = "2"
-            attrs["fillcolor"] = "#dbe8ff"
-        if n.kind == "unused":
-            attrs["style"] = "rounded,dashed"
-            attrs["label"] += "\n(unused)"
-        out.append(f"  {q(n.id)} [{_attrs(attrs)}];")
-    for i, (package, hosts) in enumerate(report.packages().items()):
-        out.append(f"  subgraph {q('cluster_host_' + str(i))} {{")
-        out.append(f"    label={q('host: ' + package)}; style=dashed; color=gray50;")
-        for h in hosts:
-            out.append(f"    {q(h.id)} [{_attrs({'label': h.name, 'shape': 'ellipse', 'fillcolor': '#f4f4f4', 'tooltip': h.wit})}];")
+    hosts = [b for b in pic.boxes if b.kind == "host"]
+    for box in pic.boxes:
+        if box.kind in ("root", "dependency", "unused", "rejected"):
+            out.append(f"  {q(box.id)} [{_attrs(_component(nodes[box.id]))}];")
+        elif box.kind == "missing":
+            out.append(f"  {q(box.id)} [{_attrs({'label': 'unsatisfied', 'shape': 'octagon', 'color': 'red', 'fontcolor': 'red', 'style': 'solid'})}];")
+    if hosts:
+        out.append('  subgraph "cluster_host" {')
+        out.append(f"    label={q('host imports')}; style=dashed; color=gray50;")
+        out += [f"    {q(b.id)} [{_attrs(_package(b))}];" for b in hosts]
         out.append("  }")
-    for target in report.unsatisfied_targets():
-        out.append(f"  {q(target)} [{_attrs({'label': 'unsatisfied', 'shape': 'octagon', 'color': 'red', 'fontcolor': 'red', 'style': 'solid'})}];")
-    for e in report.edges:
-        attrs = {"label": e.label + (" (semver)" if e.semver else "")}
-        if e.semver:
-            attrs["style"] = "dashed"
-            attrs["color"] = "darkorange"
-        if e.target.startswith(HOST):
-            attrs["color"] = "gray50"
-        if e.problem:
-            attrs["color"] = "red"
-            attrs["fontcolor"] = "red"
-            attrs["label"] += f"\n{e.problem}"
-        out.append(f"  {q(e.source)} -> {q(e.target)} [{_attrs(attrs)}];")
+    for link in pic.links:
+        out.append(f"  {q(link.source)} -> {q(link.target)} [{_attrs(_edge(link))}];")
     for p in report.problems:
         if p.import_name is None:
             out.append(f"  // problem: {p.message}")
     out.append("}")
     return "\n".join(out) + "\n"
+
+
+def _component(n) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    attrs = {
+        "label": f"{n.id}\n{Path(n.file).name} ({size_text(n.size)})\n{len(n.exports)} exports",
+        "tooltip": "\n".join(i.wit for i in n.exports) or "(no exports)",
+    }
+    if n.kind == "root":
+        attrs["penwidth"] = "2"
+        attrs["fillcolor"] = "#dbe8ff"
+    if n.kind in ("unused", "rejected"):
+        attrs["style"] = "rounded,dashed"
+        attrs["label"] += f"\n({n.kind})"
+        if n.why:
+            attrs["tooltip"] = why_text(n, "\n") + "\n\n" + attrs["tooltip"]
+    if n.kind == "rejected":
+        attrs["color"] = "red"
+        attrs["fontcolor"] = "red3"
+    return attrs
+
+
+def _package(box: Box) -> dict[str, str]:
+    return {"label": "\n".join(box.lines), "fillcolor": "#f4f4f4", "tooltip": box.hover}
+
+
+def _edge(link: Link) -> dict[str, str]:
+    e = link.edges[0]
+    if link.count > 1:
+        attrs = {"label": f"×{link.count}", "tooltip": link.hover}
+    else:
+        attrs = {"label": e.label + (" (semver)" if e.semver else "")}
+    if "semver" in link.classes:
+        attrs["style"] = "dashed"
+        attrs["color"] = "darkorange"
+    if "host" in link.classes:
+        attrs["color"] = "gray50"
+    if "problem" in link.classes:
+        attrs["color"] = "red"
+        attrs["fontcolor"] = "red"
+        attrs["label"] += f"\n{e.problem}"
+    elif "near" in link.classes:
+        attrs["color"] = "darkorange3"
+        attrs["style"] = "dotted"
+        attrs["tooltip"] = "\n".join(f"not from {why}" for x in link.edges for why in x.near)
+    return attrs
 
 
 def _attrs(attrs: dict[str, str]) -> str:

@@ -7,7 +7,7 @@ from typing import Any
 
 from .model import Report
 
-SCHEMA_ID = "composer-report/1"
+SCHEMA_ID = "composer-report/2"
 
 
 def report_dict(report: Report) -> dict[str, Any]:

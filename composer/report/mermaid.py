@@ -1,6 +1,7 @@
-"""The report as a Mermaid flowchart: components as boxes, host imports in a subgraph per
-package, edges labelled with the import (and the export when the names differ); semver
-bridges dotted, failures red."""
+"""The report as a Mermaid flowchart, left to right like the HTML drawing: components as
+boxes, one box per package of host imports in a "host imports" subgraph, one edge per pair
+of boxes and kind of edge (`×7` when it stands for seven imports), labelled with the import
+(and the export when the names differ); semver bridges dotted, failures red."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import re
 from pathlib import Path
 
 from .model import Report, size_text
+from .picture import picture
 
 
 def label(text: str) -> str:
@@ -24,36 +26,43 @@ def ident(text: str, ids: dict[str, str]) -> str:
 
 
 def render_mermaid(report: Report) -> str:
+    pic = picture(report)
+    nodes = {n.id: n for n in report.nodes}
     ids: dict[str, str] = {}
-    out = ["flowchart TB"]
-    for n in report.nodes:
-        text = f"{n.id}\n{Path(n.file).name} ({size_text(n.size)})"
-        if n.kind == "unused":
-            text += "\n(unused)"
-        out.append(f"  {ident(n.id, ids)}[{label(text)}]")
-    for i, (package, hosts) in enumerate(report.packages().items()):
-        out.append(f"  subgraph host_{i}[{label('host: ' + package)}]")
-        for h in hosts:
-            out.append(f"    {ident(h.id, ids)}([{label(h.name)}])")
+    out = ["flowchart LR"]
+    for box in pic.boxes:
+        n = nodes.get(box.id)
+        if n is not None:
+            text = f"{n.id}\n{Path(n.file).name} ({size_text(n.size)})"
+            if n.kind in ("unused", "rejected"):
+                text += f"\n({n.kind})"
+            out.append(f"  {ident(n.id, ids)}[{label(text)}]")
+        elif box.kind == "missing":
+            out.append(f"  {ident(box.id, ids)}{{{{{label('unsatisfied')}}}}}")
+    hosts = [b for b in pic.boxes if b.kind == "host"]
+    if hosts:
+        out.append(f"  subgraph host[{label('host imports')}]")
+        out += [f"    {ident(b.id, ids)}([{label(chr(10).join(b.lines))}])" for b in hosts]
         out.append("  end")
-    for target in report.unsatisfied_targets():
-        out.append(f"  {ident(target, ids)}{{{{{label('unsatisfied')}}}}}")
-    red: list[int] = []
-    semver: list[int] = []
-    for k, e in enumerate(report.edges):
-        text = e.label
+    styles: dict[str, list[int]] = {"problem": [], "semver": [], "near": []}
+    for k, link in enumerate(pic.links):
+        e = link.edges[0]
+        text = f"×{link.count}" if link.count > 1 else e.label
         if e.problem:
             text += f"\n{e.problem}"
-            red.append(k)
-        arrow = "-.->" if e.semver else "-->"
-        if e.semver:
-            semver.append(k)
-        out.append(f"  {ident(e.source, ids)} {arrow}|{label(text)}| {ident(e.target, ids)}")
+        for kind, ks in styles.items():
+            if kind in link.classes:
+                ks.append(k)
+        arrow = "-.->" if "semver" in link.classes else "-->"
+        out.append(f"  {ident(link.source, ids)} {arrow}|{label(text)}| {ident(link.target, ids)}")
     for n in report.nodes:
         if n.kind == "root":
             out.append(f"  style {ident(n.id, ids)} stroke-width:3px")
-    if red:
-        out.append(f"  linkStyle {','.join(map(str, red))} stroke:red,color:red")
-    if semver:
-        out.append(f"  linkStyle {','.join(map(str, semver))} stroke:darkorange")
+        elif n.kind == "rejected":
+            out.append(f"  style {ident(n.id, ids)} stroke:red,stroke-dasharray:5 3")
+    looks = {"problem": "stroke:red,color:red", "semver": "stroke:darkorange",
+             "near": "stroke:#c77700,stroke-dasharray:2 3"}  # near: left for the host though a dependency came close
+    for kind, ks in styles.items():
+        if ks:
+            out.append(f"  linkStyle {','.join(map(str, ks))} {looks[kind]}")
     return "\n".join(out) + "\n"

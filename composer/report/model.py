@@ -24,13 +24,13 @@ class Node(Record):
     """A component instance of the composition (or an unused dependency)."""
 
     id: str
-    kind: str  # "root", "dependency", "unused"
+    kind: str  # "root", "dependency", "unused", "rejected" (its export did not fit an import)
     file: str  # what the user gave (or the name recorded in a composed component)
     size: int  # bytes
     exports: tuple[Item, ...]
     imports: tuple[Item, ...]
     depth: int = 0  # 0 for the root, providers deeper
-    why: tuple[str, ...] = ()  # an unused dependency: why it satisfies nothing
+    why: tuple[str, ...] = ()  # an unused dependency: why it satisfies nothing; a rejected one: why not
 
 
 class Edge(Record):
@@ -97,11 +97,15 @@ class Report(Record):
         return groups
 
     def summary(self) -> dict[str, int]:
+        """What the composition is made of: only what was really instantiated and plugged."""
+        kinds = [n.kind for n in self.nodes]
         return {
-            "components": sum(1 for n in self.nodes if n.kind != "unused"),
-            "plugged_imports": sum(1 for e in self.edges if not e.target.startswith(HOST)),
+            "components": kinds.count("root") + kinds.count("dependency"),
+            "plugged_imports": sum(1 for e in self.edges
+                                   if not e.problem and not e.target.startswith(HOST)),
             "host_imports": len(self.host_imports),
-            "unused_dependencies": sum(1 for n in self.nodes if n.kind == "unused"),
+            "unused_dependencies": kinds.count("unused"),
+            "rejected_dependencies": kinds.count("rejected"),
             "semver_bridged": sum(1 for e in self.edges if e.semver),
             "problems": len(self.problems),
             "warnings": len(self.warnings),
@@ -156,16 +160,25 @@ def from_plan(plan: Any, title: str | None = None) -> Report:
     """The report of a composition plan (`compose.plan_composition`), failed or not."""
     g = plan.graph
     nodes: list[Node] = []
+    node_of_file = {i.file.name: i.name for i in plan.instances.values()}
     for inst in sorted(plan.instances.values(), key=lambda i: i.index):
         f = inst.file
         nodes.append(Node(
             inst.name, "root" if inst is plan.root else "dependency", str(f.path),
             len(f.loaded.data), items("export", f.exports), items("import", f.imports),
         ))
+    # a dependency left out because the export it offered was refused is "rejected", not
+    # "unused": the reasons are the refusals, not "nothing imports what it exports"
+    rejected: dict[str, list[str]] = {}
+    for p in plan.problems:
+        if p.provider:
+            rejected.setdefault(p.provider, []).append(f"rejected by {p.instance}: {p.message}")
     for f in plan.unused:
-        nodes.append(Node(f"unused:{f.name}", "unused", str(f.path), len(f.loaded.data),
-                          items("export", f.exports), items("import", f.imports),
-                          why=tuple(plan.unused_why.get(f.name, ()))))
+        kind = "rejected" if f.name in rejected else "unused"
+        why = rejected.get(f.name) or plan.unused_why.get(f.name, ())
+        node_of_file[f.name] = f"{kind}:{f.name}"
+        nodes.append(Node(node_of_file[f.name], kind, str(f.path), len(f.loaded.data),
+                          items("export", f.exports), items("import", f.imports), why=tuple(why)))
     problem_of = {(p.instance, p.import_name): p for p in plan.problems if p.import_name}
     edges: list[Edge] = []
     users: dict[str, list[str]] = {}
@@ -181,8 +194,6 @@ def from_plan(plan: Any, title: str | None = None) -> Report:
                               data["semver"], problem))
     # imports that failed before they were wired: an edge to the dependency whose export was
     # rejected, or a dangling one to a "missing" target
-    node_of_file = {i.file.name: i.name for i in plan.instances.values()}
-    node_of_file.update({f.name: f"unused:{f.name}" for f in plan.unused})
     for (inst_name, imp), p in problem_of.items():
         inst = plan.instances.get(inst_name)
         sort = T.sort_of(inst.file.imports[imp]) if inst and imp in inst.file.imports else "instance"

@@ -19,13 +19,15 @@ def build_tree(report: Report):  # type: ignore[no-untyped-def]
     for e in report.edges:
         by_source.setdefault(e.source, []).append(e)
     for n in sorted(report.nodes, key=lambda n: (n.depth, n.id)):
-        style = {"root": "bold cyan", "dependency": "cyan", "unused": "dim"}[n.kind]
+        style = {"root": "bold cyan", "dependency": "cyan", "unused": "dim", "rejected": "red"}[n.kind]
         head = f"[{style}]{escape(n.id)}[/]  {escape(Path(n.file).name)} ({size_text(n.size)})"
         if n.kind == "unused":
             head += "  [yellow]unused: satisfies nothing[/]"
+        elif n.kind == "rejected":
+            head += "  [red]rejected: what it offers does not fit[/]"
         branch = tree.add(head)
         for why in n.why:
-            branch.add(f"[yellow]{escape(why)}[/]")
+            branch.add(f"[{'red' if n.kind == 'rejected' else 'yellow'}]{escape(why)}[/]")
         for e in by_source.get(n.id, []):
             line = escape(e.import_name)
             if e.problem:
@@ -45,7 +47,7 @@ def build_tree(report: Report):  # type: ignore[no-untyped-def]
             edge = branch.add(line)
             for why in e.near:
                 edge.add(f"[yellow]{escape(why)}[/]")
-        if n.kind != "unused":
+        if n.kind in ("root", "dependency"):
             exports = branch.add(f"[dim]exports ({len(n.exports)})[/]")
             for i in n.exports:
                 exports.add(f"[green]{escape(i.name)}[/] [dim]{escape(i.sort)}[/]")

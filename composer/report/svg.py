@@ -1,0 +1,138 @@
+"""The picture as SVG: what the HTML page shows, and on its own (`-f svg`) a standalone
+document whose styles are inside it, so it needs no script and no page to look right.
+
+Links are drawn first, then boxes over them, then (on the page only) the hidden lists a
+package box expands into. Every element says what it is in its <title>: hovering shows it.
+"""
+
+from __future__ import annotations
+
+import math
+from html import escape
+
+from .layout import FONT, LABEL_PAD, LINE, PAD_X, PAD_Y, TOGGLE, Layout, Place, layout
+from .model import Report
+from .picture import Box, Link, Picture, member_name, picture
+
+BASELINE = 12  # px from the top of a line of text to its baseline
+MONOSPACE = "ui-monospace,'SF Mono',Menlo,Consolas,'DejaVu Sans Mono','Liberation Mono',monospace"
+COLOURS = {"": "#47609a", "host": "#9aa3b2", "semver": "#d9822b", "problem": "#d22", "near": "#c77700"}
+
+STYLE = f"""
+text{{font-family:{MONOSPACE};font-size:{FONT}px;fill:#1d2330}}
+.node rect.box{{fill:#eef3fb;stroke:#6a7ba3;stroke-width:1.2}}
+.node.root rect.box{{fill:#cfe0ff;stroke:#24448f;stroke-width:2.5}}
+.node.unused rect.box{{fill:#fff;stroke-dasharray:5 3}}
+.node.rejected rect.box{{fill:#fff4f4;stroke:#d22;stroke-width:1.6;stroke-dasharray:5 3}}
+.node.rejected text.tag{{fill:#b01515;font-weight:bold}}
+.node.unused text.tag{{fill:#6b7280}}
+.node.hostimport rect.box{{fill:#f3f3f3;stroke:#999}}
+.node.missing rect.box{{fill:#fff0f0;stroke:#d22}}.node.missing text{{fill:#b01515}}
+.node text.name{{font-weight:bold}}.node text.meta{{fill:#5a6375}}
+.node path.toggle{{fill:#6b7280}}
+.edge path.line{{fill:none;stroke:{COLOURS['']};stroke-width:1.6}}
+.edge.host path.line{{stroke:{COLOURS['host']};stroke-width:1.2}}
+.edge.semver path.line{{stroke:{COLOURS['semver']};stroke-dasharray:6 4}}
+.edge.problem path.line{{stroke:{COLOURS['problem']};stroke-width:2}}
+.edge.near path.line{{stroke:{COLOURS['near']};stroke-width:2;stroke-dasharray:2 3}}
+.edge path.hit{{fill:none;stroke:transparent;stroke-width:10}}
+.edge .label rect{{fill:#fff;stroke:#d5dae3}}.edge .label text{{fill:#3b4f80}}
+.edge.problem .label rect{{fill:#fff7f7;stroke:#f0b4b4}}.edge.problem .label text{{fill:#b01515}}
+.members rect.list{{fill:#fff;stroke:#999;filter:drop-shadow(0 2px 3px rgba(0,0,0,.25))}}
+.members rect.row{{fill:transparent}}
+"""
+
+
+def render_svg(report: Report) -> str:
+    """A standalone SVG document of the report."""
+    pic = picture(report)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + draw(pic, layout(pic), interactive=False) + "\n"
+
+
+def _marker(kind: str) -> str:
+    return (f'<marker id="arrow{"-" + kind if kind else ""}" viewBox="0 0 10 10" refX="10" refY="5" '
+            f'markerUnits="userSpaceOnUse" markerWidth="8" markerHeight="8" orient="auto"><path d="M0,0 L10,5 L0,10 z" '
+            f'fill="{COLOURS[kind]}"/></marker>')
+
+
+def draw(pic: Picture, lay: Layout, interactive: bool) -> str:
+    """The <svg> element; `interactive` adds what the page's script uses (focus, the lists
+    package boxes expand into)."""
+    w, h = math.ceil(lay.width), math.ceil(lay.height)
+    out = [
+        f'<svg id="graph" xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" '
+        f'viewBox="0 0 {w} {h}" role="img" aria-label="{escape(pic.title)}">',
+        # on the page the title would be the tooltip of every empty spot
+        "" if interactive else f"<title>{escape(pic.title)}</title>",
+        f"<style>{STYLE}</style>",
+        "<defs>" + "".join(_marker(k) for k in COLOURS) + "</defs>",
+        '<g class="links">',
+    ]
+    for k, (link, route) in enumerate(zip(pic.links, lay.routes)):
+        out.append(_link(k, link, route.d, route.label, interactive))
+    out.append('</g><g class="boxes">')
+    for box in pic.boxes:
+        out.append(_box(box, lay.boxes[box.id], interactive))
+    out.append("</g>")
+    if interactive:
+        out.append('<g class="lists">')
+        out += [_members(box, lay.lists[box.id]) for box in pic.boxes if box.id in lay.lists]
+        out.append("</g>")
+    out.append("</svg>")
+    return "".join(out)
+
+
+def _link(k: int, link: Link, d: str, label: Place | None, interactive: bool) -> str:
+    marker = "arrow" + next((f"-{c}" for c in ("problem", "near", "semver", "host") if c in link.classes), "")
+    classes = " ".join(("edge", *link.classes))
+    focus = ' tabindex="0"' if interactive else ""
+    parts = [
+        f'<g class="{classes}" id="link-{k}" data-id="link-{k}" data-source="{escape(link.source)}" '
+        f'data-target="{escape(link.target)}"{focus}><title>{escape(link.hover)}</title>'
+        f'<path class="hit" d="{d}"/><path class="line" d="{d}" marker-end="url(#{marker})"/>'
+    ]
+    if label is not None:
+        parts.append(f'<g class="label"><rect x="{label.x:.1f}" y="{label.y:.1f}" width="{label.w:.1f}" '
+                     f'height="{label.h:.1f}" rx="3"/>')
+        cx = label.x + label.w / 2
+        for i, line in enumerate(link.label):
+            y = label.y + LABEL_PAD / 2 + i * LINE + BASELINE
+            parts.append(f'<text x="{cx:.1f}" y="{y:.1f}" text-anchor="middle">{escape(line)}</text>')
+        parts.append("</g>")
+    parts.append("</g>")
+    return "".join(parts)
+
+
+def _box(box: Box, p: Place, interactive: bool) -> str:
+    classes = {"host": "node hostimport", "missing": "node missing"}.get(box.kind, f"node component {box.kind}")
+    focus = ' tabindex="0"' if interactive else ""
+    parts = [
+        f'<g class="{classes}" data-id="{escape(box.id)}" data-search="{escape(box.search)}"{focus}>'
+        f'<title>{escape(box.hover)}</title>'
+        f'<rect class="box" x="{p.x:.1f}" y="{p.y:.1f}" width="{p.w:.1f}" height="{p.h:.1f}" '
+        f'rx="{14 if box.kind == "host" else 6}"/>'
+    ]
+    for i, line in enumerate(box.lines):
+        kind = ("name", "meta", "tag")[min(i, 2)]  # the third line says unused or rejected
+        y = p.y + PAD_Y + i * LINE + BASELINE
+        parts.append(f'<text class="{kind}" x="{p.x + PAD_X:.1f}" y="{y:.1f}">{escape(line)}</text>')
+    if interactive and len(box.members) > 1:  # expands into its list of imports: a triangle says so
+        tx, ty = p.x + p.w - PAD_X - TOGGLE / 2, p.y + PAD_Y + LINE + 5
+        parts.append(f'<path class="toggle" d="M{tx - 4:.1f},{ty:.1f} h8 l-4,6 z"/>')
+    parts.append("</g>")
+    return "".join(parts)
+
+
+def _members(box: Box, p: Place) -> str:
+    """The hidden list of a package's imports, one clickable row each."""
+    parts = [f'<g class="members" data-for="{escape(box.id)}" display="none">'
+             f'<rect class="list" x="{p.x:.1f}" y="{p.y:.1f}" width="{p.w:.1f}" height="{p.h:.1f}" rx="4"/>']
+    for i, h in enumerate(box.members):
+        top = p.y + PAD_Y + i * LINE
+        parts.append(
+            f'<g class="member" data-id="{escape(h.id)}"><title>{escape(h.name)}</title>'
+            f'<rect class="row" x="{p.x:.1f}" y="{top:.1f}" width="{p.w:.1f}" height="{LINE}"/>'
+            f'<text x="{p.x + PAD_X:.1f}" y="{top + BASELINE:.1f}">{escape(member_name(h))}</text></g>'
+        )
+    parts.append("</g>")
+    return "".join(parts)
