@@ -788,3 +788,17 @@ def test_components_imported_instead_of_embedded(tmp_path):
     text = wasm_tools("print", "--skeleton", str(out)).stdout.decode()
     embedded = [line for line in text.splitlines() if line.startswith("  (component $")]
     assert [line.split()[1] for line in embedded] == ["$root.wasm", "$a.wasm"]  # b imported
+
+
+def test_the_report_says_an_import_was_chosen_with_plug(tmp_path):
+    import json
+
+    root = write(tmp_path, "root", counter(1, imports=("t:a/a@1.0.0",)))
+    a1 = write(tmp_path, "a1", counter(10, exports="t:a/a@1.0.0"))
+    a2 = write(tmp_path, "a2", counter(20, exports="t:a/a@1.0.0"))
+    from test_execute import compose_proc
+
+    proc = compose_proc("graph", root, "-d", a1, "--plug", f"t:a/a@1.0.0={a2}", "-f", "json")
+    assert proc.returncode == 0, proc.stderr
+    (edge,) = [e for e in json.loads(proc.stdout)["edges"] if e["import"] == "t:a/a@1.0.0"]
+    assert (edge["target"], edge["how"]) == ("a2", "--plug")

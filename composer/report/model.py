@@ -225,7 +225,7 @@ def from_plan(plan: Any, title: str | None = None) -> Report:
 
 def _how(explanation: str) -> str:
     """The resolver's reason (`semver-compatible `x@1.2.0``, ...) as one of the schema's words."""
-    for word in ("exact name", "semver", "by name", "config"):
+    for word in ("exact name", "semver", "by name", "config", "--plug"):
         if explanation.startswith(word):
             return word
     return "wired"
