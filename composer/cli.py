@@ -158,7 +158,7 @@ def _stdout_is_terminal() -> bool:
 
 def _features(value: tuple[str, ...]) -> frozenset[str]:
     """`--features a,b` (repeatable; `all` for every gated feature) as a set."""
-    from .elaborate import FEATURES
+    from .model.elaborate import FEATURES
 
     names = {n.strip() for item in value for n in item.split(",") if n.strip()}
     if "all" in names:
@@ -186,8 +186,8 @@ def inspect_cmd(file: Path, as_json: bool, features: tuple[str, ...]) -> None:
     enabled = _features(features)
 
     def body() -> None:
-        from .inspect import inspect_json, inspect_text
-        from .load import load_component
+        from .text.inspect import inspect_json, inspect_text
+        from .model.load import load_component
 
         loaded = load_component(file, features=enabled)
         if as_json:
@@ -229,7 +229,7 @@ def _host_config(env: tuple[str, ...], inherit_env: bool, dirs: tuple[str, ...],
                  timeout: float | None, max_memory: str | None, no_cache: bool,
                  args: tuple[str, ...] = (), program: str = "component",
                  progress: bool = True) -> Any:
-    from .execute import HostConfig, parse_size
+    from .host.execute import HostConfig, parse_size
 
     pairs = []
     for item in env:
@@ -345,7 +345,7 @@ def compose_cmd(
         _format_for(report_path, None, "--report")  # an unknown suffix is a usage error now
 
     def body() -> None:
-        from .compose import CompositionFailed, compose, depfile_text, write_atomically
+        from .link.compose import CompositionFailed, compose, depfile_text, write_atomically
 
         try:
             result = compose(
@@ -437,7 +437,7 @@ def help_cmd(ctx: click.Context, command: str | None) -> None:
 
 def _run_component(path: Path, config: Any, invoke: str | None) -> None:
     """Run (or call into) a component; exits with its status."""
-    from .execute import Host, invoke as call
+    from .host.execute import Host, invoke as call
 
     host = Host(config)
     if invoke is not None:
@@ -482,7 +482,8 @@ def run_cmd(component: Path, args: tuple[str, ...], invoke: str | None, quiet: b
 @cli.command("verify", short_help="Check that a WASI 0.2 host can run a component.")
 @click.argument("component", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--world", metavar="WORLD",
-              help="wasi:cli/command or wasi:http/proxy (default: inferred from the exports).")
+              help="wasi:cli/command or wasi:http/proxy (default: inferred from the exports), "
+                   "or a world of a WIT package: FILE.wit, DIR, FILE.wit:NAME.")
 @click.option("--no-cache", is_flag=True, help="Do not use wasmtime's compilation cache.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors (the exit status says it).")
 @_COLOR_OPTION
@@ -494,8 +495,74 @@ def verify_cmd(component: Path, world: str | None, no_cache: bool, quiet: bool) 
     run_command(lambda: _verify(component, world, no_cache, quiet))
 
 
+@cli.command("targets", short_help="Check that a component targets a WIT world.")
+@click.argument("component", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("wit", type=click.Path(path_type=Path))
+@click.option("--world", "world_name", metavar="NAME",
+              help="The world of the WIT package (needed when it has more than one).")
+@_FEATURES_OPTION
+@_COLOR_OPTION
+def targets_cmd(component: Path, wit: Path, world_name: str | None, features: tuple[str, ...]) -> None:
+    """Check that COMPONENT targets a world of the WIT package at WIT (a .wit file, or a folder
+    with its deps/): its imports are ones the world has, it exports all the world exports, and
+    every type fits. As `wac targets`."""
+    enabled = _features(features)
+
+    def body() -> None:
+        _check_targets(component, _wit_world(wit, world_name, enabled))
+
+    run_command(body)
+
+
+def _check_targets(component: Path, world: Any) -> None:
+    """Exit 1 naming each way `component` does not target `world` (a WIT world)."""
+    from .model import types as T
+    from .model.load import load_component
+    from .model.targets import target_differences
+
+    scope = load_component(component).scope
+    mine = T.ComponentType(dict(scope.imports), dict(scope.exports))
+    differences = target_differences(mine, world.component_type, world.name)
+    for difference in differences:
+        error_line(f"{component}: {difference}")
+    if differences:
+        sys.exit(1)
+    click.echo(f"{component} targets world `{world.name}`", err=True)
+
+
+def _wit_world_option(value: str) -> tuple[Path, str | None] | None:
+    """`--world FILE.wit`, `--world DIR`, `--world FILE.wit:NAME`: a world of a WIT package
+    (None when `value` names no file: a built-in world)."""
+    if Path(value).exists():
+        return Path(value), None
+    head, sep, name = value.rpartition(":")
+    if sep and Path(head).exists():
+        return Path(head), name
+    return None
+
+
+def _wit_world(path: Path, name: str | None, features: frozenset[str] = frozenset()) -> Any:
+    """The world called `name` (or the only one) of the WIT package at `path`."""
+    from .text.witparse import read_wit
+
+    resolved = read_wit(path, features)
+    package = resolved.package(resolved.main)
+    worlds = [w.name for w in package.worlds]
+    if name is None:
+        if len(worlds) != 1:
+            raise click.UsageError(f"{path}: choose a world with --world (it has "
+                                   f"{', '.join(worlds) or 'none'})")
+        name = worlds[0]
+    short = name.rpartition("/")[2].split("@")[0]  # `ns:pkg/world@v` names it too
+    world = package.world(short)
+    if world is None:
+        raise ComposerError(f"no world `{name}` in package {package.name} (it has "
+                            f"{', '.join(worlds) or 'none'})", file=str(path))
+    return world
+
+
 def _check_world(world: str) -> None:
-    from .verify import world_named
+    from .host.verify import world_named
 
     try:
         world_named(world)
@@ -504,8 +571,12 @@ def _check_world(world: str) -> None:
 
 
 def _verify(path: Path, world: str | None, no_cache: bool, quiet: bool) -> None:
-    from .verify import verify
+    from .host.verify import verify
 
+    wit = _wit_world_option(world) if world is not None else None
+    if wit is not None:  # a world of a WIT package: the types are the check
+        _check_targets(path, _wit_world(*wit))
+        return
     if world is not None:
         _check_world(world)
     report = verify(path, world, cache=not no_cache, progress=not quiet)
@@ -541,7 +612,7 @@ def _check_output(tmp: Path, *, verify: bool, world: str | None, host_config: An
     if str(output) == "-":
         output = Path("(stdout)")
     if verify:
-        from .verify import verify as check
+        from .host.verify import verify as check
 
         # with --run the run instantiates it: compiling it twice would only cost time
         report = check(tmp, world, cache=not no_cache, instantiate=host_config is None,
@@ -552,7 +623,7 @@ def _check_output(tmp: Path, *, verify: bool, world: str | None, host_config: An
         if not report.ok:
             raise ComposerError("fails verification; not written", file=str(output))
     if host_config is not None:
-        from .execute import Host
+        from .host.execute import Host
 
         status = Host(host_config).run(tmp, shown_as=str(output))
         sys.stdout.flush()
@@ -594,7 +665,7 @@ def _report_bytes(report: Any, fmt: str) -> bytes:
 
 
 def _write_report_of_plan(plan: Any, path: Path) -> None:
-    from .compose import write_atomically
+    from .link.compose import write_atomically
     from .report.model import from_plan
 
     write_atomically(path, _report_bytes(from_plan(plan), _format_for(path, None, "--report")))
@@ -635,7 +706,7 @@ def graph_cmd(root: Path, dependencies: tuple[Path, ...], search_paths: tuple[Pa
         raise click.UsageError("refusing to write a PNG image to a terminal; use -o FILE.png")
 
     def body() -> None:
-        from .load import load_component
+        from .model.load import load_component
         from .report.composed import from_composed, instantiates_components
         from .report.model import from_plan
 
@@ -645,7 +716,7 @@ def graph_cmd(root: Path, dependencies: tuple[Path, ...], search_paths: tuple[Pa
             if composed or instantiates_components(loaded):
                 report = from_composed(loaded)
         if report is None:
-            from .compose import plan_composition
+            from .link.compose import plan_composition
 
             report = from_plan(plan_composition(root, list(dependencies),
                                                 search_paths=list(search_paths), config=config,
@@ -659,7 +730,7 @@ def graph_cmd(root: Path, dependencies: tuple[Path, ...], search_paths: tuple[Pa
             sys.stdout.buffer.write(data)
             sys.stdout.buffer.flush()
         else:
-            from .compose import write_atomically
+            from .link.compose import write_atomically
 
             write_atomically(output, _report_bytes(report, fmt))
         if not report.ok:

@@ -39,7 +39,7 @@ def main() -> int:
     t0 = time.perf_counter()
     from composer.binary import sections as S
     from composer.binary.component import Component
-    from composer.elaborate import elaborate
+    from composer.model.elaborate import elaborate
 
     import_s = time.perf_counter() - t0
     data = path.read_bytes()

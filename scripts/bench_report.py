@@ -81,7 +81,7 @@ def main() -> None:
         if proc.returncode:
             sys.exit(proc.stderr)
 
-    from composer.compose import plan_composition
+    from composer.link.compose import plan_composition
     from composer.report import render
     from composer.report.model import from_plan
 

@@ -39,7 +39,7 @@ def main() -> None:
     args = parser.parse_args()
 
     import build_fixtures as bf
-    from composer.compose import compose
+    from composer.link.compose import compose
 
     built = bf.build_all(ROOT / "fixtures" / "build", ["cpy-seed-app", "cpy-seed-ops"],
                          componentize_py=True)

@@ -220,25 +220,25 @@ def run_target(target: str, path: str, partner: str | None, out: str) -> tuple[s
 
     try:
         if target == "inspect":
-            from composer.inspect import inspect_json, inspect_text
-            from composer.load import load_component
+            from composer.text.inspect import inspect_json, inspect_text
+            from composer.model.load import load_component
 
             loaded = load_component(Path(path))
             inspect_text(loaded)
             json.dumps(inspect_json(loaded))
         elif target in ("compose-root", "compose-dep"):
-            from composer.compose import compose
+            from composer.link.compose import compose
 
             root, dep = (path, partner) if target == "compose-root" else (partner, path)
             result = compose(root, [dep])
             Path(out).write_bytes(result.data)
         elif target == "run":
-            from composer.compose import compose
+            from composer.link.compose import compose
 
             Path(out).write_bytes(compose(path, [partner]).data)
             _invoke_all(out)
         elif target == "graph":
-            from composer.compose import plan_composition
+            from composer.link.compose import plan_composition
             from composer.report import FORMATS, render
             from composer.report.model import from_plan
 
@@ -254,7 +254,7 @@ def run_target(target: str, path: str, partner: str | None, out: str) -> tuple[s
 
 def _argument(ty: object) -> str | None:
     """A WAVE value of type `ty`, or None when the fuzzer does not make up that type."""
-    from composer import types as T
+    from composer.model import types as T
 
     while isinstance(ty, T.NamedType):
         ty = ty.type
@@ -268,9 +268,9 @@ def _argument(ty: object) -> str | None:
 
 def _invoke_all(path: str) -> None:
     """Call each exported function that takes only arguments `_argument` makes up."""
-    from composer.execute import Host, HostConfig, find_function, invoke
-    from composer.load import load_component
-    from composer import types as T
+    from composer.host.execute import Host, HostConfig, find_function, invoke
+    from composer.model.load import load_component
+    from composer.model import types as T
 
     exports = load_component(Path(path)).scope.exports
     host = Host(HostConfig(timeout=1.0, cache=False, stdout=os.devnull, stderr=os.devnull))

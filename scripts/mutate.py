@@ -3,8 +3,8 @@
 test suite notices. A mutant the tests do not notice is a mistake they would let through.
 
     .venv/bin/python scripts/mutate.py                          # the core modules
-    .venv/bin/python scripts/mutate.py composer/names.py        # chosen modules
-    .venv/bin/python scripts/mutate.py --list composer/names.py # the mutants, none run
+    .venv/bin/python scripts/mutate.py composer/model/names.py        # chosen modules
+    .venv/bin/python scripts/mutate.py --list composer/model/names.py # the mutants, none run
     .venv/bin/python scripts/mutate.py --survivors              # re-run last run's survivors
 
 Mutants (one change each, made on the syntax tree, so nothing but the change differs):
@@ -56,8 +56,8 @@ EQUIVALENT_FILE = ROOT / "scripts" / "mutate_equivalent.txt"
 # The modules the issue holds to a 90% kill rate: matching, subtyping, linking, encoding and
 # the binary codec every read and write goes through.
 DEFAULT_MODULES = [
-    "composer/names.py", "composer/subtype.py", "composer/merge.py", "composer/unify.py",
-    "composer/resolve.py", "composer/encode.py", "composer/binary/codec.py",
+    "composer/model/names.py", "composer/model/subtype.py", "composer/link/merge.py", "composer/link/unify.py",
+    "composer/link/resolve.py", "composer/link/encode.py", "composer/binary/codec.py",
     "composer/binary/reader.py", "composer/binary/writer.py",
 ]
 
@@ -86,7 +86,7 @@ Path_ = tuple[tuple[str, int | None], ...]  # (field, index) steps from the modu
 
 @dataclass(frozen=True)
 class Mutant:
-    module: str  # composer/names.py
+    module: str  # composer/model/names.py
     line: int  # first line of the statement the change is in (what coverage records)
     col: int
     what: str  # "`==` -> `!=`"

@@ -32,7 +32,7 @@ VIEWPORT = {"width": 1400, "height": 900}
 def pair_report() -> Any:
     """The componentize-py seed pair (built once, then cached under fixtures/build)."""
     import build_fixtures
-    from composer.compose import plan_composition
+    from composer.link.compose import plan_composition
     from composer.report.model import from_plan
 
     names = [f.name for f in build_fixtures.FIXTURES if f.recipe == "componentize-py"]
@@ -43,7 +43,7 @@ def pair_report() -> Any:
 def failed_report(tmp: Path) -> Any:
     """root imports `get: func() -> u32`; the only dependency offers it returning u64."""
     from components import counter, write
-    from composer.compose import plan_composition
+    from composer.link.compose import plan_composition
     from composer.report.model import from_plan
 
     tmp.mkdir(parents=True, exist_ok=True)
@@ -55,7 +55,7 @@ def failed_report(tmp: Path) -> Any:
 def bench_report(n: int) -> Any:
     """The benchmark composition of n components (scripts/bench_report.py)."""
     import bench_report as bench
-    from composer.compose import plan_composition
+    from composer.link.compose import plan_composition
     from composer.report.model import from_plan
 
     paths = bench.generate(n, ROOT / "fixtures" / "build" / f"bench-report-{n}")

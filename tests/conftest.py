@@ -138,7 +138,7 @@ def cpy_fixtures() -> dict[str, Path]:
 @pytest.fixture(scope="session")
 def composed_seed(tmp_path_factory, small_fixtures) -> Path:
     """The seed example (WAT-built app + string operations) composed by `compose()`."""
-    from composer.compose import compose
+    from composer.link.compose import compose
 
     out = tmp_path_factory.mktemp("seed") / "composed.wasm"
     out.write_bytes(compose(small_fixtures["seed-app"], [small_fixtures["seed-ops"]]).data)
@@ -148,7 +148,7 @@ def composed_seed(tmp_path_factory, small_fixtures) -> Path:
 @pytest.fixture(scope="session")
 def composed_cpy_seed(tmp_path_factory, cpy_fixtures) -> Path:
     """The seed example built by componentize-py, composed (~36 MB)."""
-    from composer.compose import compose
+    from composer.link.compose import compose
 
     out = tmp_path_factory.mktemp("cpy-seed") / "composed.wasm"
     out.write_bytes(compose(cpy_fixtures["cpy-seed-app"], [cpy_fixtures["cpy-seed-ops"]]).data)

@@ -149,12 +149,27 @@ def test_core_module_is_not_a_component(tmp_path):
     assert_one_line_error(err, path, "core WebAssembly module, not a component", offset=6)
 
 
-def test_wat_text_gets_a_hint(tmp_path):
-    path = tmp_path / "root.wat"
-    path.write_text(SMALL)
-    code, err = run_inspect(path)
+def test_wat_text_is_read_and_its_errors_are_located(tmp_path):
+    from components import counter
+
+    source = counter(1, imports=("t:a/a@1.0.0",))
+    text = tmp_path / "root.wat"
+    text.write_text(source)
+    binary = tmp_path / "root.wasm"
+    binary.write_bytes(wat(source))
+    read = CliRunner().invoke(cli, ["inspect", str(text)])
+    assert read.exit_code == 0, read.stderr
+    assert read.stdout.splitlines()[1:] == CliRunner().invoke(cli, ["inspect", str(binary)]).stdout.splitlines()[1:]
+    bad = tmp_path / "bad.wat"
+    bad.write_text("(component\n  (core module (func (result i32) i32.conts 1)))\n")
+    code, err = run_inspect(bad)
     assert code == 1
-    assert_one_line_error(err, path, "WebAssembly text", "wasm-tools parse")
+    assert err.splitlines() == [
+        f"error: {bad}:2:35: unknown operator or unexpected token",
+        "      |",
+        "    2 |   (core module (func (result i32) i32.conts 1)))",
+        "      |                                   ^",
+    ]
 
 
 def test_invalid_utf8_in_a_name(tmp_path):

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
-import composer.load
+import composer.model.load
 from composer.cli import cli
 
 from components import counter, write
@@ -26,7 +26,7 @@ def failing_load(monkeypatch):
     def load(*args, **kwargs):
         raise raised[0]
 
-    monkeypatch.setattr(composer.load, "load_component", load)
+    monkeypatch.setattr(composer.model.load, "load_component", load)
     return raised
 
 
@@ -171,7 +171,7 @@ def test_output_dash_is_stdout_never_a_terminal(tmp_path):
     result = invoke(str(root), "-d", str(dep), "-o", "-")
     assert result.exit_code == 0
     assert result.stdout_bytes.startswith(b"\x00asm") and not (tmp_path / "-").exists()
-    from composer.compose import compose
+    from composer.link.compose import compose
 
     assert result.stdout_bytes == compose(root, [dep]).data
     status, shown, stderr = compose_on_terminal(str(root), "-d", str(dep), "-o", "-")

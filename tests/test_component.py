@@ -3,11 +3,11 @@ components, and sections wasm-tools cannot write (the 🪙 value section)."""
 
 from __future__ import annotations
 
-from composer import types as T
+from composer.model import types as T
 from composer.binary import sections as S
 from composer.binary.component import Component, is_component
 from composer.binary.writer import encode_u
-from composer.elaborate import FEATURES, elaborate
+from composer.model.elaborate import FEATURES, elaborate
 
 from conftest import wat
 

@@ -13,9 +13,9 @@ import pytest
 from click.testing import CliRunner
 
 import build_fixtures
-from composer import compose as api
+from composer.link import compose as api
 from composer.cli import cli
-from composer.compose import CompositionFailed
+from composer.link.compose import CompositionFailed
 
 from components import counter, resource_provider, write, write_wit
 from conftest import wasm_tools, wat
@@ -535,13 +535,13 @@ def test_failed_composition_leaves_an_existing_output_untouched(tmp_path):
 
 
 def test_an_output_that_fails_our_check_is_reported_as_our_bug(tmp_path, monkeypatch):
-    import composer.encode
+    import composer.link.encode
     from conftest import wat
 
     root = write(tmp_path, "root", counter(1, imports=("t:a/a@1.0.0",)))
     a = write(tmp_path, "a", counter(10, exports="t:a/a@1.0.0"))
     broken = wat('(component (import "i" (instance)) (alias export 0 "nope" (func)))')
-    monkeypatch.setattr(composer.encode, "encode_plan", lambda plan, imports=False: (broken, []))
+    monkeypatch.setattr(composer.link.encode, "encode_plan", lambda plan, imports=False: (broken, []))
     out = tmp_path / "out.wasm"
     code, err = compose_cli(root, "-d", a, "-o", out)
     assert code == 1
@@ -562,7 +562,7 @@ def test_an_output_that_cannot_be_written_is_one_line(tmp_path):
 
 
 def test_a_write_that_fails_midway_leaves_nothing(tmp_path):
-    from composer.compose import write_atomically
+    from composer.link.compose import write_atomically
     from composer.errors import ComposerError
 
     out = tmp_path / "out.wasm"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import build_fixtures as bf
-from composer.compose import compose
+from composer.link.compose import compose
 
 from conftest import wasm_tools
 

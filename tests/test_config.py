@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from composer.config import Argument, Dependency, load_config
+from composer.link.config import Argument, Dependency, load_config
 
 from components import counter, write
 from test_compose import compose_cli

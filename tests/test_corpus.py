@@ -12,10 +12,10 @@ import shutil
 import pytest
 
 from composer.binary.component import Component
-from composer.compose import compose
-from composer.elaborate import FEATURES
+from composer.link.compose import compose
+from composer.model.elaborate import FEATURES
 from composer.errors import ComposerError
-from composer.load import load_component
+from composer.model.load import load_component
 
 from conftest import ROOT, wasm_tools
 

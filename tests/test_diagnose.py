@@ -9,8 +9,8 @@ import re
 
 import pytest
 
-from composer import types as T
-from composer.diagnose import near_misses
+from composer.model import types as T
+from composer.link.diagnose import near_misses
 
 from components import counter, write
 from test_compose import compose_cli

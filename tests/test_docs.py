@@ -2,7 +2,7 @@
 
 * every option of every command (found by walking the click command tree, so an option added
   without documentation fails here) is documented in docs/cli.md, in that command's section;
-* every key the config loader accepts (read from composer/config.py) is documented in
+* every key the config loader accepts (read from composer/link/config.py) is documented in
   docs/config.md, and every ```yaml example there is a config the loader accepts;
 * the ```python examples of docs/api.md run;
 * relative links between the pages (and their #anchors) lead somewhere, and the index links
@@ -20,9 +20,9 @@ import click
 import pytest
 import yaml
 
-import composer.config
+import composer.link.config
 from composer.cli import cli
-from composer.config import ConfigError, load_config
+from composer.link.config import ConfigError, load_config
 
 from components import counter, write
 
@@ -193,7 +193,7 @@ CONFIG_DOC = DOCS / "config.md"
 def config_keys() -> set[str]:
     """Every key config.py accepts: the key sets its loader checks mappings against
     (`_known_keys(mapping, KEYS, where)`), each a set literal or a module-level name."""
-    source = Path(composer.config.__file__).read_text()
+    source = Path(composer.link.config.__file__).read_text()
     tree = ast.parse(source)
     constants = {}
     for node in tree.body:

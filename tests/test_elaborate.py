@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from composer import types as T
+from composer.model import types as T
 from composer.binary.component import Component
-from composer.elaborate import elaborate
+from composer.model.elaborate import elaborate
 from composer.errors import ValidationError
-from composer.wit import func_text, type_text
+from composer.text.wit import func_text, type_text
 
 from conftest import wat
 

@@ -7,8 +7,8 @@ import pytest
 
 from composer.binary.component import Component
 from composer.binary.sections import ComponentSection, CoreModuleSection, CustomSection
-from composer.compose import compose, plan_composition
-from composer.encode import encode_plan
+from composer.link.compose import compose, plan_composition
+from composer.link.encode import encode_plan
 from composer.errors import CompositionError
 
 from components import counter, write

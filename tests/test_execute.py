@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 import build_fixtures as bf
-from composer.execute import RunError, find_function, parse_size
-from composer.load import load_component
+from composer.host.execute import RunError, find_function, parse_size
+from composer.model.load import load_component
 
 
 def compose_proc(*args: str | Path, input: str = "", cwd: Path | None = None,
@@ -310,3 +310,24 @@ def test_compiling_shows_progress_on_a_terminal_and_ctrl_c_stops_it_at_once(comp
 def test_no_progress_when_stderr_is_not_a_terminal(small_fixtures):
     proc = compose_proc("run", "--no-cache", small_fixtures["exit-3"])
     assert proc.returncode == 3 and proc.stderr == ""
+
+
+def test_the_seed_pair_from_webassembly_text(tmp_path, small_fixtures):
+    # every command takes `.wat` where it takes `.wasm`: compose, run, verify, graph, inspect
+    from conftest import wasm_tools
+
+    texts = {}
+    for name in ("seed-app", "seed-ops"):
+        texts[name] = tmp_path / f"{name}.wat"
+        texts[name].write_bytes(wasm_tools("print", str(small_fixtures[name])).stdout)
+    out = tmp_path / "composed.wasm"
+    proc = compose_proc(texts["seed-app"], "-d", texts["seed-ops"], "-o", out)
+    assert proc.returncode == 0, proc.stderr
+    assert compose_proc("run", out).stdout == bf.SEED_STDOUT
+    assert compose_proc("verify", out).returncode == 0
+    # (the composed binary is not printed and read back: wasm-tools' printer names a nested
+    # component's outer aliases after the component itself, which its parser then refuses)
+    graph = compose_proc("graph", texts["seed-app"], "-d", texts["seed-ops"], "-f", "json")
+    assert graph.returncode == 0 and '"plugged_imports": 1' in graph.stdout
+    ops = compose_proc("run", texts["seed-ops"], "--invoke", "reverse(\"abc\")")
+    assert ops.stdout.strip() == '"cba"', ops.stderr

@@ -11,8 +11,8 @@ import pytest
 import build_fixtures
 from composer.binary.component import Component, is_component
 from composer.binary.sections import ComponentSection, CoreModuleSection
-from composer.inspect import inspect_text
-from composer.load import load_component
+from composer.text.inspect import inspect_text
+from composer.model.load import load_component
 
 from conftest import wasm_tools
 from witdiff import summarize_inspect, summarize_wasm_tools

@@ -2,7 +2,7 @@
 
 import pytest
 
-from composer.names import (
+from composer.model.names import (
     InterfaceName,
     Version,
     compatibility_key,

@@ -8,7 +8,7 @@ import pytest
 from composer.binary import sections as S
 from composer.binary.component import Component
 from composer.binary.namesec import SECTION_NAME, ComponentNames
-from composer.compose import compose
+from composer.link.compose import compose
 from composer.errors import BinaryError
 
 from conftest import wasm_tools, wat

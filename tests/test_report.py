@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from composer.compose import compose, plan_composition
+from composer.link.compose import compose, plan_composition
 from composer.report import render
 from composer.report.composed import from_composed
 from composer.report.compare import marks

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from composer import compose as api
-from composer.compose import CompositionFailed
+from composer.link import compose as api
+from composer.link.compose import CompositionFailed
 
 from components import counter, resource_provider, write, write_wit
 from conftest import wasm_tools
@@ -284,7 +284,7 @@ world dep { export y; export api: interface { use y.{r}; make: func() -> r; } }
 def test_resources_of_other_interfaces_are_told_apart_by_the_resolver(tmp_path):
     # `r` of t:a/x against `r` of t:a/y: refused when the wiring is chosen, naming the
     # dependency (the report draws it as a rejected dependency), not only when linking
-    from composer.compose import plan_composition
+    from composer.link.compose import plan_composition
 
     root = write_wit(tmp_path, "root", MISMATCHED_RESOURCE, "root")
     dep = write_wit(tmp_path, "dep", MISMATCHED_RESOURCE, "dep")

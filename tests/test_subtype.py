@@ -1,7 +1,7 @@
 """subtype.py: acceptance rules and the path to the first mismatch."""
 
-from composer import types as T
-from composer.subtype import Bindings, check_extern, check_func, check_type
+from composer.model import types as T
+from composer.model.subtype import Bindings, check_extern, check_func, check_type
 
 U32, U64, STR = T.PRIMS["u32"], T.PRIMS["u64"], T.PRIMS["string"]
 

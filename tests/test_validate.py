@@ -190,8 +190,8 @@ def test_a_broken_dependency_is_refused_before_anything_is_written(tmp_path):
 
 
 def test_validated_modules_are_remembered(tmp_path, small_fixtures, monkeypatch):
-    from composer import corevalidate
-    from composer.load import load_component
+    from composer.model import corevalidate
+    from composer.model.load import load_component
 
     monkeypatch.setenv("COMPOSER_CACHE_DIR", str(tmp_path / "cache"))
     calls = []
@@ -210,14 +210,14 @@ def test_validated_modules_are_remembered(tmp_path, small_fixtures, monkeypatch)
 def test_module_interfaces_are_remembered_exactly(tmp_path, small_fixtures, monkeypatch):
     # the second reading takes every module's imports and exports from the cache: the same
     # component model as reading the modules, and a damaged cache entry is read around
-    from composer import corevalidate
+    from composer.model import corevalidate
     from composer.binary import module
-    from composer.load import load_component
+    from composer.model.load import load_component
 
     monkeypatch.setenv("COMPOSER_CACHE_DIR", str(tmp_path / "cache"))
     parsed = []
     real = module.module_interface
-    monkeypatch.setattr("composer.elaborate.module_interface",
+    monkeypatch.setattr("composer.model.elaborate.module_interface",
                         lambda data, offset: parsed.append(offset) or real(data, offset))
     first = load_component(small_fixtures["seed-app"])
     assert parsed

@@ -9,9 +9,9 @@ import sys
 import pytest
 
 import build_fixtures as bf
-from composer.compose import compose
+from composer.link.compose import compose
 from composer.errors import ComposerError
-from composer.verify import verify
+from composer.host.verify import verify
 
 from conftest import wat
 from test_execute import compose_proc

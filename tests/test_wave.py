@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from composer import wave
-from composer.execute import Host, HostConfig, RunError, invoke
+from composer.text import wave
+from composer.host.execute import Host, HostConfig, RunError, invoke
 
 
 def test_parse_call_splits_name_and_arguments():

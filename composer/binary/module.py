@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import Callable
 
 from ..errors import BinaryError
-from ..types import CoreExtern, CoreFunc, CoreGlobal, CoreMemory, CoreModuleType, CoreTable, CoreTag
+from ..model.types import CoreExtern, CoreFunc, CoreGlobal, CoreMemory, CoreModuleType, CoreTable, CoreTag
 from .coretypes import (
     CORE_EXTERNTYPE, CORE_VALTYPE, CoreArrayType, CoreFuncExtern, CoreFuncType, CoreGlobalExtern,
     CoreMemoryExtern, CoreRefType, CoreStructType, CoreTableExtern, CoreTagExtern, Limits, RecGroup,
@@ -214,7 +214,7 @@ def _read_imports(s: _Spaces, r: Reader) -> None:
 
 
 def _space(s: _Spaces, desc: CoreExtern) -> list:
-    from ..types import core_kind
+    from ..model.types import core_kind
 
     return {"func": s.funcs, "table": s.tables, "memory": s.memories, "global": s.globals,
             "tag": s.tags}[core_kind(desc)]

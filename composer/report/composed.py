@@ -13,13 +13,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .. import types as T
+from ..model import types as T
 from ..binary import sections as S
 from ..binary.namesec import SECTION_NAME, ComponentNames
-from ..elaborate import Scope
+from ..model.elaborate import Scope
 from ..errors import ComposerError
-from ..load import Loaded, load_component
-from ..names import package_of, versions_differ
+from ..model.load import Loaded, load_component
+from ..model.names import package_of, versions_differ
 from .model import HOST, Edge, HostImport, Node, Report, depths, items, wit_text
 
 # what an argument is: ("host", import name), ("instance", n, export name or None: the

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
-from .. import types as T
-from ..names import versions_differ
+from ..model import types as T
+from ..model.names import versions_differ
 from ..record import Record, field_
-from ..wit import extern_lines
+from ..text.wit import extern_lines
 
 
 class Item(Record):

@@ -11,7 +11,7 @@ import textwrap
 from pathlib import Path
 from typing import Iterable
 
-from ..names import package_of
+from ..model.names import package_of
 from ..record import Record
 from .model import HOST, Edge, HostImport, Node, Report, size_text
 

@@ -22,8 +22,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Sequence
 
-from .errors import BinaryError
-from .record import Record
+from ..errors import BinaryError
+from ..record import Record
 
 # Bumped when what "valid" means here changes (other features, another wasmtime).
 _CACHE_VERSION = "wasmtime50-1"

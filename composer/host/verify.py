@@ -15,9 +15,9 @@ from __future__ import annotations
 import difflib
 from pathlib import Path
 
-from . import types as T
-from .names import InterfaceName
-from .record import Record, field_
+from ..model import types as T
+from ..model.names import InterfaceName
+from ..record import Record, field_
 
 _WASI_VERSION = "0.2.12"  # what the embedded host implements; any 0.2.x import links
 _CLI = ["environment", "exit", "stdin", "stdout", "stderr", "terminal-input", "terminal-output",
@@ -130,7 +130,7 @@ def verify(path: Path, world_name: str | None = None, cache: bool = True,
     """Check `path` against a host world (named, else inferred from its exports, else
     wasi:cli/command). `instantiate=False` leaves the real check to a run that follows."""
     from .execute import Host, HostConfig, RunError
-    from .load import load_component
+    from ..model.load import load_component
 
     loaded = load_component(path)
     scope = loaded.scope

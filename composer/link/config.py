@@ -24,8 +24,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from .errors import ComposerError
-from .record import Record, field_
+from ..errors import ComposerError
+from ..record import Record, field_
 
 
 class ConfigError(ComposerError):

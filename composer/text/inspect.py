@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import types as T
-from .load import Loaded
+from ..model import types as T
+from ..model.load import Loaded
 from .wit import extern_lines, func_text, type_text
 
 

@@ -15,8 +15,8 @@ import threading
 from pathlib import Path
 from typing import Any, Callable
 
-from .errors import ComposerError
-from .record import Record, field_
+from ..errors import ComposerError
+from ..record import Record, field_
 
 
 class RunError(ComposerError):
@@ -66,11 +66,11 @@ class Host:
         from wasmtime.component import Component
 
         if data is None:
-            from .load import decode_component, read_file
+            from ..model.load import decode_component, read_component
 
             # our own reader first: a missing file, a core module or a damaged binary gets
             # the same one-line message (with its byte offset) as everywhere else in compose
-            data = read_file(Path(path))
+            data = read_component(Path(path))
             decode_component(data, str(path))
         try:
             size = f"{len(data) / 1e6:.1f} MB" if len(data) >= 100_000 else f"{len(data):,} bytes"
@@ -309,8 +309,8 @@ def find_function(exports: dict, name: str) -> tuple[str | None, str, Any]:
     `name` is `func`, `interface#func` with the interface's full name, or a shorter unique
     form of it: `stringoperations/operations#reverse`, `operations#reverse`.
     """
-    from . import types as T
-    from .names import InterfaceName
+    from ..model import types as T
+    from ..model.names import InterfaceName
 
     def functions() -> list[tuple[str | None, str, Any]]:
         out: list[tuple[str | None, str, Any]] = []
@@ -351,9 +351,9 @@ def find_function(exports: dict, name: str) -> tuple[str | None, str, Any]:
 
 def invoke(host: Host, path: Path, expression: str) -> str:
     """Call `expression` (`func(args)`, WAVE arguments) on the component; the result as WAVE."""
-    from . import wave
-    from .load import load_component
-    from .wit import func_text
+    from ..text import wave
+    from ..model.load import load_component
+    from ..text.wit import func_text
 
     name, args = wave.parse_call(expression)
     loaded = load_component(path)

@@ -11,7 +11,7 @@ results are kept per type object, so each distinct type is walked once.
 from __future__ import annotations
 
 from . import types as T
-from .record import Record
+from ..record import Record
 
 MAX_FLAT_PARAMS = 16
 MAX_FLAT_ASYNC_PARAMS = 4

@@ -18,10 +18,10 @@ import tempfile
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
-from .binary.component import Component
+from ..binary.component import Component
 from .config import Config, load_config
-from .errors import CompositionError, ComposerError
-from .record import Record
+from ..errors import CompositionError, ComposerError
+from ..record import Record
 from .resolve import Plan, resolve
 
 
@@ -108,7 +108,7 @@ def compose(
 def check_size(plan: Plan) -> None:
     """Refuse a composition that would hold more core modules and components than
     wasmparser and wasmtime take (1,000, the output itself included), before encoding it."""
-    from .elaborate import MAX_MODULES_AND_COMPONENTS
+    from ..model.elaborate import MAX_MODULES_AND_COMPONENTS
 
     files = {inst.file.name: inst.file for inst in plan.instances.values()}
     total = 1 + sum(f.loaded.scope.tree_size for f in files.values())
@@ -126,7 +126,7 @@ def validate_output(data: bytes, embedded: Sequence[Any] = ()) -> None:
     `embedded` are the scopes of the components the encoder embedded verbatim, in order:
     they were checked when read, so their types are reused instead of decoding them again.
     """
-    from .elaborate import elaborate
+    from ..model.elaborate import elaborate
 
     types = iter(embedded)
 

@@ -19,21 +19,21 @@ from __future__ import annotations
 
 from typing import Callable
 
-from . import types as T
-from .binary import aliases as A
-from .binary import instances as I
-from .binary import sections as S
-from .binary import types as B
-from .binary.component import Component
-from .binary.imports import Export, Import
-from .binary.names import plain
-from .binary.namesec import SECTION_NAME as NAMESEC, ComponentNames
-from .binary.sorts import SortIdx
-from .errors import CompositionError
+from ..model import types as T
+from ..binary import aliases as A
+from ..binary import instances as I
+from ..binary import sections as S
+from ..binary import types as B
+from ..binary.component import Component
+from ..binary.imports import Export, Import
+from ..binary.names import plain
+from ..binary.namesec import SECTION_NAME as NAMESEC, ComponentNames
+from ..binary.sorts import SortIdx
+from ..errors import CompositionError
 from .merge import HostImport
 from .graph import arguments
 from .resolve import Instance, Plan
-from .typeencode import TypeEncoder, TypeScope
+from ..model.typeencode import TypeEncoder, TypeScope
 from .unify import host_ident, inst_ident, referenced
 
 _SORT_SPACE = {

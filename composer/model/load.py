@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .binary.component import Component
+from ..binary.component import Component
 from .elaborate import Scope, elaborate
-from .errors import ComposerError
-from .record import Record
+from ..errors import ComposerError
+from ..record import Record
 
 
 class Loaded(Record):
@@ -39,6 +39,16 @@ def _looks_like_text(data: bytes) -> bool:
     return head.startswith((b"(", b";;", b"(;"))
 
 
+def read_component(path: Path) -> bytes:
+    """A component file's bytes; one written as WebAssembly text is turned into them."""
+    data = read_file(path)
+    if _looks_like_text(data):
+        from ..text.wat import wat_to_binary
+
+        return wat_to_binary(data, str(path))
+    return data
+
+
 def decode_component(data: bytes, display: str) -> Component:
     try:
         return Component.decode(data)
@@ -59,7 +69,7 @@ def load_component(path: Path | str, validate: bool = True,
     the file."""
     path = Path(path)
     display = str(path)
-    data = read_file(path)
+    data = read_component(path)
     comp = decode_component(data, display)
     try:
         scope = elaborate(comp, validate=validate, features=features)

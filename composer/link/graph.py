@@ -19,8 +19,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import types as T
-from .names import package_of, versions_differ
+from ..model import types as T
+from ..model.names import package_of, versions_differ
 from .resolve import Host, Plan, Plug
 
 HOST_PREFIX = "host:"

@@ -19,8 +19,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from .errors import ComposerError
-from .record import Record
+from ..errors import ComposerError
+from ..record import Record
 
 
 class WaveError(ComposerError):

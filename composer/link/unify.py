@@ -17,8 +17,8 @@ from __future__ import annotations
 
 from typing import Hashable
 
-from . import types as T
-from .subtype import Bindings
+from ..model import types as T
+from ..model.subtype import Bindings
 
 Ident = tuple
 
@@ -114,7 +114,7 @@ class NameBindings(Bindings):
 
 
 def _name_key(r: T.ResourceType) -> tuple:
-    from .names import InterfaceName
+    from ..model.names import InterfaceName
 
     owner = r.owner or ""
     parsed = InterfaceName.parse(owner)

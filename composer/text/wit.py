@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from . import types as T
+from ..model import types as T
 
 _ANNOTATED = re.compile(r"^\[(constructor|method|static)\]([^.]+)(?:\.(.+))?$")
 

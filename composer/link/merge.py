@@ -12,11 +12,11 @@ must have the same type; otherwise the merge is refused, naming both sources.
 
 from __future__ import annotations
 
-from . import types as T
-from .names import compatibility_key, newest
-from .record import Record, field_
+from ..model import types as T
+from ..model.names import compatibility_key, newest
+from ..record import Record, field_
 from .resolve import Host, Plan, Problem
-from .subtype import check_extern
+from ..model.subtype import check_extern
 from .unify import UnifiedBindings, declared_objects, host_ident, inst_ident, referenced
 
 

@@ -21,10 +21,10 @@ from __future__ import annotations
 from typing import Callable, Hashable
 
 from . import types as T
-from .binary import aliases as A
-from .binary import types as B
-from .binary.names import plain
-from .errors import CompositionError
+from ..binary import aliases as A
+from ..binary import types as B
+from ..binary.names import plain
+from ..errors import CompositionError
 
 Key = Callable[[object], Hashable]
 

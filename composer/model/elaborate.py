@@ -22,23 +22,23 @@ from __future__ import annotations
 from typing import Callable
 
 from . import types as T
-from .binary import aliases as A
-from .binary import canon as C
-from .binary import coretypes as CT
-from .binary import instances as I
-from .binary import sections as S
-from .binary import types as B
-from .binary.component import Component
-from .binary.imports import Export
-from .binary.module import core_extern, module_interface
+from ..binary import aliases as A
+from ..binary import canon as C
+from ..binary import coretypes as CT
+from ..binary import instances as I
+from ..binary import sections as S
+from ..binary import types as B
+from ..binary.component import Component
+from ..binary.imports import Export
+from ..binary.module import core_extern, module_interface
 from .canonabi import MAX_FLAT_ASYNC_PARAMS, MAX_FLAT_PARAMS, MAX_FLAT_RESULTS, Flattener, Options, contains_list_or_string
 from .corematch import core_mismatch
 from .corevalidate import CoreModule, cache_dir, cached_interface, module_digest, remember_interface
-from .errors import ValidationError
+from ..errors import ValidationError
 from .names import is_extern_name, is_label, strongly_unique_key
-from .record import Record, field_
+from ..record import Record, field_
 from .subtype import Bindings, check_extern
-from .wit import func_text, type_text
+from ..text.wit import func_text, type_text
 
 
 class Origin(Record):

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 
 from . import types as T
-from .record import Record, field_
-from .wit import type_text
+from ..record import Record, field_
+from ..text.wit import type_text
 
 
 class Mismatch(Record):

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import itertools
 
-from .record import Record, field_
+from ..record import Record, field_
 from typing import Iterator, Union
 
 # -- value types ---------------------------------------------------------------------------

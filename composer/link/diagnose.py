@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import difflib
 
-from . import types as T
-from .names import InterfaceName, Version
+from ..model import types as T
+from ..model.names import InterfaceName, Version
 
 # How alike two names must be to call one a misspelling of the other (difflib's ratio).
 _CLOSE = 0.85

@@ -31,12 +31,12 @@ from functools import cached_property
 from pathlib import Path
 from typing import Mapping
 
-from . import types as T
+from ..model import types as T
 from .config import Argument, Config
-from .load import Loaded, load_component
-from .names import newest, semver_compatible
-from .record import Record, field_
-from .subtype import check_extern
+from ..model.load import Loaded, load_component
+from ..model.names import newest, semver_compatible
+from ..record import Record, field_
+from ..model.subtype import check_extern
 from .unify import NameBindings, UnifiedBindings, Unifier, declared_objects, inst_ident
 
 
@@ -304,7 +304,7 @@ class Resolver:
     def _check_argument_counts(self) -> None:
         """Each instance of the output is given all its imports as instantiation arguments:
         wasmparser and wasmtime take at most 100,000."""
-        from .elaborate import MAX_INSTANTIATION_ARGS
+        from ..model.elaborate import MAX_INSTANTIATION_ARGS
 
         for inst in self.instances.values():
             count = len(inst.file.imports)
@@ -641,7 +641,7 @@ def _check_root_exports(plan: Plan) -> None:
     and flags their types use need names in the output too (Explainer.md, External
     Visibility of Types): the output names what the root leaves for the host and what the
     root's exports declare, not what a dependency provides the root."""
-    from .elaborate import declared_names, visibility_problem
+    from ..model.elaborate import declared_names, visibility_problem
 
     root = plan.root
     if not any(isinstance(arg, Plug) for arg in root.args.values()):

@@ -1,0 +1,1 @@
+"""Text formats: WIT (printed), WAVE values, and `compose inspect`."""
