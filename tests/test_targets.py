@@ -96,3 +96,43 @@ def test_a_mismatched_type_names_the_path(tmp_path):
     (difference,) = target_differences(wrong, world, "full")
     assert difference.startswith("export `t:app/api@1.0.0`: ")
     assert "count" in difference and "u32" in difference and "u64" in difference
+
+
+# -- through the command line, with the world read from WIT ---------------------------------
+
+
+def test_compose_targets_and_verify_with_a_wit_world(tmp_path):
+    from test_execute import compose_proc
+
+    wit = tmp_path / "app.wit"
+    wit.write_text(WIT)
+    fits = tmp_path / "fits.wasm"
+    fits.write_bytes(wit_component(WIT, "fits"))
+    missing = tmp_path / "no-export.wasm"
+    missing.write_bytes(wit_component(WIT, "no-export"))
+    wrong = tmp_path / "wrong.wasm"
+    wrong.write_bytes(wit_component(WRONG, "fits"))
+    extra = tmp_path / "extra.wasm"
+    extra.write_bytes(wit_component(EXTRA, "extra-import"))
+
+    ok = compose_proc("targets", fits, wit, "--world", "full")
+    assert ok.returncode == 0 and ok.stderr == f"{fits} targets world `full`\n"
+    cases = {
+        missing: f"error: {missing}: export `t:app/api@1.0.0` of world `full` is missing",
+        extra: f"error: {extra}: import `t:other/thing@1.0.0` is not an import of world `full`",
+        wrong: f"error: {wrong}: export `t:app/api@1.0.0`: ",
+    }
+    for component, message in cases.items():
+        proc = compose_proc("targets", component, wit, "--world", "t:app/full@1.0.0")
+        assert proc.returncode == 1 and proc.stderr.startswith(message), proc.stderr
+    mismatch = compose_proc("targets", wrong, wit, "--world", "full").stderr
+    assert "count" in mismatch and "u32" in mismatch and "u64" in mismatch
+    # which world: the only one, or --world; a package with several asks
+    several = compose_proc("targets", fits, wit)
+    assert several.returncode == 2 and "choose a world with --world (it has full, fits, no-export)" in several.stderr
+    unknown = compose_proc("targets", fits, wit, "--world", "nope")
+    assert unknown.returncode == 1 and "no world `nope` in package t:app@1.0.0" in unknown.stderr
+    # verify --world takes the same worlds
+    assert compose_proc("verify", fits, "--world", f"{wit}:full").returncode == 0
+    proc = compose_proc("verify", missing, "--world", f"{wit}:full")
+    assert proc.returncode == 1 and "export `t:app/api@1.0.0` of world `full` is missing" in proc.stderr

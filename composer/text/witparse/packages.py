@@ -1,0 +1,146 @@
+"""From a path to packages not yet resolved: which files make up which package.
+
+A path is a `.wit` file (one package, plus any nested `package a:b { }` blocks) or a folder
+whose `.wit` files together make one package, with an optional `deps/` folder whose entries
+(a `.wit` file or a folder of them each) are further packages. Nested package blocks become
+packages of their own wherever they are written.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ...errors import ComposerError
+from ...record import Record
+from ..diagnostics import Source, TextError
+from . import tree as A
+from .syntax import parse_file
+
+
+class Unit(Record):
+    """The items of one file (or one nested package block) of a package: top-level `use`
+    names are visible only within it."""
+
+    source: Source
+    items: tuple[A.TopItem, ...]
+
+
+class PackageSource(Record):
+    name: A.PackageRef
+    units: tuple[Unit, ...]
+    docs: str | None
+
+
+class Loaded(Record):
+    packages: tuple[PackageSource, ...]  # the main one first
+    main: A.PackageRef
+
+
+def read_source(path: Path, shown: str) -> Source:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ComposerError(f"{shown}: cannot read: {exc.strerror or exc}") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ComposerError(f"{shown}: not valid UTF-8 at byte {exc.start}") from None
+    return Source(shown, text.removeprefix("\ufeff"))
+
+
+def load(path: Path) -> Loaded:
+    """The packages at `path` (see the module's description)."""
+    if path.is_dir():
+        main, nested = _group(sorted(p for p in path.iterdir() if p.suffix == ".wit"
+                                     and p.is_file()), str(path))
+        deps: list[PackageSource] = []
+        deps_dir = path / "deps"
+        if deps_dir.is_dir():
+            for entry in sorted(deps_dir.iterdir(), key=lambda p: p.name):
+                deps.extend(_dependency(entry))
+        return Loaded((main, *nested, *deps), main.name)
+    if path.suffix in (".wasm", ".wat"):
+        raise _binary_unsupported(path)
+    main, nested = _group([path], str(path))
+    return Loaded((main, *nested), main.name)
+
+
+def _binary_unsupported(path: Path) -> ComposerError:
+    return ComposerError(f"{path}: WIT packages in binary form (.wasm, .wat) are not "
+                         "supported by the WIT reader yet")
+
+
+def _dependency(entry: Path) -> list[PackageSource]:
+    if entry.is_dir():
+        files = sorted(p for p in entry.iterdir() if p.suffix == ".wit" and p.is_file())
+        if not files:
+            return []
+        main, nested = _group(files, str(entry))
+        return [main, *nested]
+    if entry.suffix == ".wit":
+        main, nested = _group([entry], str(entry))
+        return [main, *nested]
+    if entry.suffix in (".wasm", ".wat"):
+        raise _binary_unsupported(entry)
+    return []  # anything else in deps/ is not WIT (a README, say)
+
+
+def _group(files: list[Path], where: str) -> tuple[PackageSource, list[PackageSource]]:
+    """The package a set of files make together, and the nested packages written in them."""
+    header: A.PackageDecl | None = None
+    docs: A.PackageDecl | None = None
+    units: list[Unit] = []
+    nested: list[PackageSource] = []
+    for file in files:
+        parsed = parse_file(read_source(file, str(file)))
+        decl = parsed.package
+        if decl is not None:
+            if header is None:
+                header = decl
+            elif header.name.key() != decl.name.key():
+                raise TextError.at(f"package identifier `{decl.name.key()}` does not match "
+                                   f"previous package name of `{header.name.key()}`", decl.span)
+            if decl.docs:
+                if docs is not None:
+                    raise TextError("found doc comments on multiple 'package' items",
+                                    decl.span.source, _docs_start(decl), None)
+                docs = decl
+        top = tuple(i for i in parsed.items if not isinstance(i, A.NestedPackage))
+        units.append(Unit(parsed.source, top))
+        _nested(parsed.items, nested)
+    if header is None:
+        raise ComposerError(f"{where}: no `package` header was found in any WIT file for "
+                            "this package")
+    main = PackageSource(header.name, tuple(units), docs.docs if docs else None)
+    return main, nested
+
+
+def _docs_start(decl: A.PackageDecl) -> int:
+    """Where the doc comment before a `package` header starts, for the message."""
+    text = decl.span.source.text
+    i = text.rfind("package", 0, decl.span.start)
+    j = text.rfind("///", 0, i if i != -1 else decl.span.start)
+    k = text.rfind("/**", 0, i if i != -1 else decl.span.start)
+    start = max(j, k)
+    # the first line of a run of doc comment lines
+    while start > 0:
+        prev = text.rfind("///", 0, start)
+        if prev == -1 or text[prev:start].count("\n") != 1:
+            break
+        start = prev
+    return max(start, 0)
+
+
+def _nested(items: tuple[A.TopItem, ...], out: list[PackageSource]) -> None:
+    """Nested package blocks, in the order they open (blocks inside blocks included)."""
+    stack = [iter(items)]
+    while stack:
+        item = next(stack[-1], None)
+        if item is None:
+            stack.pop()
+            continue
+        if isinstance(item, A.NestedPackage):
+            top = tuple(i for i in item.items if not isinstance(i, A.NestedPackage))
+            out.append(PackageSource(item.decl.name, (Unit(item.decl.span.source, top),),
+                                     item.decl.docs))
+            stack.append(iter(item.items))

@@ -1,0 +1,256 @@
+"""The names of one interface (or of one world's types) and the component-model types they
+stand for.
+
+Types are built as `composer.model.types` builds them for a component read from bytes: a
+type an interface defines is a `NamedType` owned by the interface's extern name (a
+`ResourceType` for a resource), a type it `use`s a `NamedType` standing for the original,
+and a resource named where a value is expected is an `own` handle of it. Names are created
+first and filled in afterwards, so definitions may come in any order; cycles are refused
+before anything looks through a name.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from ...model import types as T
+from ..diagnostics import TextError
+from . import tree as A
+
+
+class Entry:
+    """What a name of a scope is: `kind` is `resource`, `typedef` (record, variant, enum,
+    flags, or `type x = ..`), `used` (by `use`), or `func`."""
+
+    __slots__ = ("kind", "value", "node", "excluded", "span")
+
+    def __init__(self, kind: str, value: object, node: object, excluded: bool,
+                 span: A.Span) -> None:
+        self.kind = kind
+        self.value = value
+        self.node = node
+        self.excluded = excluded
+        self.span = span
+
+
+GATED_TYPE = "found a reference to a type which is excluded due to its feature not being activated"
+
+
+class TypeScope:
+    """Names and their types; `owner` is the extern name types are declared under (None
+    for a world's own types, which the world imports)."""
+
+    def __init__(self, owner: str | None, not_found: str = "type `{}` does not exist") -> None:
+        self.owner = owner
+        self.entries: dict[str, Entry] = {}
+        self.keys: dict[str, str] = {}  # lower-cased -> as written, for case-insensitive clashes
+        self.not_found = not_found
+
+    def define(self, name: A.Id, entry: Entry, message: str = "name `{}` is defined more than once") -> None:
+        key = name.name.lower()
+        if key in self.keys:
+            raise TextError.at(message.format(name.name), name.span)
+        self.keys[key] = name.name
+        self.entries[name.name] = entry
+
+    # -- definitions -----------------------------------------------------------------------
+
+    def declare_typedef(self, td: A.TypeDef, excluded: bool) -> Entry:
+        if td.kind == "resource":
+            value: object = T.ResourceType(td.name.name, self.owner)
+            entry = Entry("resource", value, td, excluded, td.name.span)
+        else:
+            value = T.NamedType(td.name.name, None, self.owner)  # type: ignore[arg-type]
+            entry = Entry("typedef", value, td, excluded, td.name.span)
+        self.define(td.name, entry)
+        return entry
+
+    def check_cycles(self, typedefs: list[Entry]) -> None:
+        """Refuse types that contain themselves, reporting as wit-parser does: at the first
+        reference on the cycle, naming the type it refers to."""
+        local = {id(e.node): e for e in typedefs}
+        edges: dict[int, list[tuple[Entry, A.Id]]] = {}
+        for e in typedefs:
+            out = []
+            for ref in _references(e.node):
+                target = self.entries.get(ref.name)
+                if target is not None and id(target.node) in local and target.kind == "typedef":
+                    out.append((target, ref))
+            edges[id(e)] = out
+        state: dict[int, int] = {}  # 1 visiting, 2 done
+        for root in typedefs:
+            if state.get(id(root)):
+                continue
+            stack: list[tuple[Entry, int]] = [(root, 0)]
+            state[id(root)] = 1
+            while stack:
+                node, i = stack[-1]
+                out = edges[id(node)]
+                if i == len(out):
+                    state[id(node)] = 2
+                    stack.pop()
+                    continue
+                stack[-1] = (node, i + 1)
+                target, ref = out[i]
+                s = state.get(id(target))
+                if s == 1:
+                    # the edge leaving `target` on the stack starts the cycle
+                    pos = next(k for k, (n, _) in enumerate(stack) if n is target)
+                    _, j = stack[pos]
+                    first_target, first_ref = edges[id(target)][j - 1]
+                    raise TextError.at(f"type `{first_target.node.name.name}` depends on itself",  # type: ignore[attr-defined]
+                                       first_ref.span)
+                if not s:
+                    state[id(target)] = 1
+                    stack.append((target, 0))
+
+    def is_resource(self, entry: Entry) -> bool:
+        """Whether a name stands for a resource: a resource, or an alias or `use` of one.
+        (Only called once cycles are refused, so the chain ends.)"""
+        seen = 0
+        while True:
+            if entry.kind == "resource":
+                return True
+            if entry.kind == "used":
+                return T.resource_of(entry.value) is not None  # type: ignore[arg-type]
+            if entry.kind != "typedef" or entry.node.kind != "type":  # type: ignore[attr-defined]
+                return False
+            alias = entry.node.alias  # type: ignore[attr-defined]
+            if not isinstance(alias, A.TName):
+                return False
+            nxt = self.entries.get(alias.id.name)
+            seen += 1
+            if nxt is None or seen > len(self.entries):
+                return False
+            entry = nxt
+
+    def fill(self, entry: Entry) -> None:
+        """Give a declared record, variant, enum, flags or alias its type."""
+        td: A.TypeDef = entry.node  # type: ignore[assignment]
+        site = td.name.span
+        if td.kind == "type":
+            alias = td.alias
+            if isinstance(alias, A.TName):
+                # `type t = r` names the type itself (a resource stays a resource)
+                target = self.lookup(alias.id, site)
+                inner: object = target.value
+            else:
+                inner = self.value(alias, site)  # type: ignore[arg-type]
+        elif td.kind == "record":
+            inner = T.RecordType(tuple((f.name.name, self.value(f.type, f.name.span))  # type: ignore[arg-type]
+                                       for f in td.fields))
+            _unique_labels(td.fields, "field")
+        elif td.kind == "variant":
+            inner = T.VariantType(tuple(
+                (f.name.name, self.value(f.type, f.name.span) if f.type is not None else None)
+                for f in td.fields))
+            _unique_labels(td.fields, "case")
+        elif td.kind == "enum":
+            _unique_labels(td.fields, "case")
+            inner = T.EnumType(tuple(f.name.name for f in td.fields))
+        else:
+            _unique_labels(td.fields, "flag")
+            inner = T.FlagsType(tuple(f.name.name for f in td.fields))
+        entry.value.type = inner  # type: ignore[attr-defined]
+
+    # -- references ------------------------------------------------------------------------
+
+    def lookup(self, ref: A.Id, site: A.Span) -> Entry:
+        entry = self.entries.get(ref.name)
+        if entry is None:
+            raise TextError.at(self.not_found.format(ref.name), ref.span)
+        if entry.kind == "func":
+            raise TextError.at(f"cannot use function `{ref.name}` as a type", ref.span)
+        if entry.excluded:
+            raise TextError.at(GATED_TYPE, site)
+        return entry
+
+    def value(self, t: A.TypeExpr, site: A.Span) -> T.ValType:
+        """The value type an expression stands for; `site` is where a reference to a gated
+        type is reported (the item being defined, as wit-parser does)."""
+        if isinstance(t, A.TPrim):
+            return T.PRIMS[t.name]
+        if isinstance(t, A.TName):
+            entry = self.lookup(t.id, site)
+            if self.is_resource(entry):
+                return T.OwnType(entry.value)  # type: ignore[arg-type]
+            return entry.value  # type: ignore[return-value]
+        if isinstance(t, A.THandle):
+            entry = self.lookup(t.id, site)
+            if not self.is_resource(entry):
+                raise TextError.at(f"type `{t.id.name}` used in a handle must be a resource",
+                                   t.id.span)
+            cls = T.BorrowType if t.borrow else T.OwnType
+            return cls(entry.value)  # type: ignore[arg-type]
+        if isinstance(t, A.TList):
+            return T.ListType(self.value(t.element, site), t.length)
+        if isinstance(t, A.TOption):
+            return T.OptionType(self.value(t.type, site))
+        if isinstance(t, A.TResult):
+            return T.ResultType(self.opt(t.ok, site), self.opt(t.err, site))
+        if isinstance(t, A.TTuple):
+            return T.TupleType(tuple(self.value(x, site) for x in t.types))
+        if isinstance(t, A.TMap):
+            return T.MapType(self.value(t.key, site), self.value(t.value, site))
+        if isinstance(t, A.TFuture):
+            return T.FutureType(self.opt(t.element, site))
+        assert isinstance(t, A.TStream)
+        return T.StreamType(self.opt(t.element, site))
+
+    def opt(self, t: A.TypeExpr | None, site: A.Span) -> T.ValType | None:
+        return None if t is None else self.value(t, site)
+
+    def func(self, sig: A.FuncSig, name: str, site: A.Span,
+             self_param: T.ValType | None = None,
+             result: Callable[[], T.ValType | None] | None = None) -> T.FuncType:
+        seen: set[str] = set()
+        params: list[tuple[str, T.ValType]] = []
+        if self_param is not None:
+            params.append(("self", self_param))
+            seen.add("self")
+        for pname, ptype in sig.params:
+            key = pname.name.lower()
+            if key in seen:
+                raise TextError.at(f"param `{pname.name}` is defined more than once", pname.span)
+            seen.add(key)
+            params.append((pname.name, self.value(ptype, site)))
+        out = result() if result is not None else self.opt(sig.result, site)
+        if out is not None and any(isinstance(x, T.BorrowType) for x in T.walk(out)):
+            raise TextError.at(f"function `{name}` returns a type which contains a "
+                               "`borrow<T>` which is not supported", site)
+        return T.FuncType(tuple(params), out, sig.is_async)
+
+
+def _unique_labels(fields: tuple[A.Field, ...], what: str) -> None:
+    seen: set[str] = set()
+    for f in fields:
+        key = f.name.name.lower()
+        if key in seen:
+            raise TextError.at(f"{what} `{f.name.name}` is defined more than once", f.name.span)
+        seen.add(key)
+
+
+def _references(td: A.TypeDef) -> list[A.Id]:
+    """The names a type definition's body refers to (not through handles: a record may hold
+    an `own<r>` of a resource defined anywhere)."""
+    out: list[A.Id] = []
+    stack: list[object] = []
+    if td.alias is not None:
+        stack.append(td.alias)
+    stack.extend(f.type for f in reversed(td.fields) if f.type is not None)
+    while stack:
+        t = stack.pop()
+        if isinstance(t, A.TName):
+            out.append(t.id)
+        elif isinstance(t, (A.TList, A.TFuture, A.TStream)):
+            if t.element is not None:
+                stack.append(t.element)
+        elif isinstance(t, A.TOption):
+            stack.append(t.type)
+        elif isinstance(t, A.TResult):
+            stack.extend(x for x in (t.err, t.ok) if x is not None)
+        elif isinstance(t, A.TTuple):
+            stack.extend(reversed(t.types))
+        elif isinstance(t, A.TMap):
+            stack.extend((t.value, t.key))
+    return out
