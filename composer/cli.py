@@ -156,11 +156,20 @@ def _stdout_is_terminal() -> bool:
     return colour(sys.stdout)
 
 
-def _features(value: tuple[str, ...]) -> frozenset[str]:
-    """`--features a,b` (repeatable; `all` for every gated feature) as a set."""
+def _feature_names(value: tuple[str, ...]) -> frozenset[str]:
+    """`--features a,b` (repeatable) as the set of names given: for WIT, whose
+    `@unstable(feature = ...)` names are the package author's own."""
+    return frozenset(n.strip() for item in value for n in item.split(",") if n.strip())
+
+
+def _features(value: tuple[str, ...], wit: bool = False) -> frozenset[str]:
+    """`--features a,b` (repeatable; `all` for every gated feature) as the set of component
+    model features; with `wit`, names no component feature has are WIT features, let through."""
     from .model.elaborate import FEATURES
 
-    names = {n.strip() for item in value for n in item.split(",") if n.strip()}
+    names = set(_feature_names(value))
+    if wit:
+        names &= FEATURES | {"all"}
     if "all" in names:
         return FEATURES
     unknown = sorted(names - FEATURES)
@@ -176,19 +185,33 @@ _FEATURES_OPTION = click.option(
          "`wasm-tools validate --features` names them.")
 
 
-@cli.command("inspect", short_help="Show a component's imports and exports with their types.")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@cli.command("inspect", short_help="Show a component or a WIT package as WIT.")
+@click.argument("file", type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for machines.")
 @_FEATURES_OPTION
 @_COLOR_OPTION
 def inspect_cmd(file: Path, as_json: bool, features: tuple[str, ...]) -> None:
-    """Show a component's imports and exports with their types (WIT-like)."""
-    enabled = _features(features)
+    """Show FILE as WIT: a component (.wasm or .wat) as its world and the packages it uses, as
+    `wasm-tools component wit` prints it; a .wit file or a package folder read and printed
+    back. --json: a component's imports and exports as JSON."""
+    is_wit = file.is_dir() or file.suffix == ".wit"
+    enabled = _feature_names(features) if is_wit else _features(features)
 
     def body() -> None:
-        from .text.inspect import inspect_json, inspect_text
+        from .text.inspect import inspect_json, inspect_text, inspect_wit
         from .model.load import load_component
 
+        if is_wit:
+            if as_json:
+                raise click.UsageError("--json describes components; a WIT package prints as WIT")
+            text = inspect_wit(file, enabled)
+            if _stdout_is_terminal():
+                from .terminal import print_wit
+
+                print_wit(text)
+            else:
+                click.echo(text, nl=False)
+            return
         loaded = load_component(file, features=enabled)
         if as_json:
             import json
@@ -506,21 +529,22 @@ def targets_cmd(component: Path, wit: Path, world_name: str | None, features: tu
     """Check that COMPONENT targets a world of the WIT package at WIT (a .wit file, or a folder
     with its deps/): its imports are ones the world has, it exports all the world exports, and
     every type fits. As `wac targets`."""
-    enabled = _features(features)
+    wit_features = _feature_names(features)  # the WIT's own, and component model ones
+    enabled = _features(features, wit=True)
 
     def body() -> None:
-        _check_targets(component, _wit_world(wit, world_name, enabled))
+        _check_targets(component, _wit_world(wit, world_name, wit_features), enabled)
 
     run_command(body)
 
 
-def _check_targets(component: Path, world: Any) -> None:
+def _check_targets(component: Path, world: Any, features: frozenset[str] = frozenset()) -> None:
     """Exit 1 naming each way `component` does not target `world` (a WIT world)."""
     from .model import types as T
     from .model.load import load_component
     from .model.targets import target_differences
 
-    scope = load_component(component).scope
+    scope = load_component(component, features=features).scope
     mine = T.ComponentType(dict(scope.imports), dict(scope.exports))
     differences = target_differences(mine, world.component_type, world.name)
     for difference in differences:

@@ -88,8 +88,9 @@ def test_help_shows_composing_first_then_the_commands():
         for option in ("-d, --definitions DEP.wasm", "-o, --output FILE", "--plug IMPORT=DEP.wasm",
                        "--skip-validation", "--no-imports"):
             assert option in text[composing:rest]
-        for line in ("  graph    Draw what", "  inspect  Show a component's imports",
-                     "  run      Run a component", "  verify   Check that a WASI 0.2 host"):
+        for line in ("  graph    Draw what", "  inspect  Show a component or a WIT package as WIT",
+                     "  run      Run a component", "  targets  Check that a component targets",
+                     "  verify   Check that a WASI 0.2 host"):
             assert line in text[rest:]
         assert "..." not in text[rest:]  # each command's line is whole
         assert "compose compose" not in text

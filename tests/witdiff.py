@@ -1,11 +1,7 @@
-"""Extract what `compose inspect` and `wasm-tools component wit` both say about a component:
-per imported or exported interface, its functions with signatures and its type names.
-
-Both print WIT(-like) text with the same conventions (resources gather their constructor,
-methods and static functions; methods omit `self`). wasm-tools prints interfaces of named
-packages in `package ... { interface ... }` blocks and lists them in the world; inspect prints
-each interface inline under its import or export. `summarize_*` bring both to
-{(direction, name): {"funcs": {member: signature}, "types": {type names}}}.
+"""What `wasm-tools component wit` says about a component, summarised: per imported or
+exported interface, its functions with signatures and its type names, as
+{(direction, name): {"funcs": {member: signature}, "types": {type names}}}. Tests use it to
+check other views of a component (the JSON of `compose inspect --json`) against the oracle.
 """
 
 from __future__ import annotations
@@ -72,27 +68,6 @@ def _body(lines: list[str], i: int) -> tuple[dict, int]:
         if m:
             funcs[_norm(m.group(1))] = _norm(m.group(3))
     return {"funcs": funcs, "types": types}, i
-
-
-def summarize_inspect(text: str) -> dict:
-    lines = text.splitlines()
-    out: dict = {}
-    i = 0
-    while i < len(lines):
-        line = lines[i]
-        i += 1
-        if line.startswith(("import ", "export ")):
-            direction, rest = line.split(" ", 1)
-            name, _, kind = rest.partition(": ")
-            if kind.startswith("interface {"):
-                if kind.rstrip().endswith("{}"):
-                    out[(direction, name)] = {"funcs": {}, "types": set()}
-                else:
-                    out[(direction, name)], i = _body(lines, i)
-            elif kind.startswith(("func", "async func")):
-                world = out.setdefault((direction, ""), {"funcs": {}, "types": set()})
-                world["funcs"][name] = _norm(kind.rstrip(";"))
-    return out
 
 
 def summarize_wasm_tools(text: str) -> dict:

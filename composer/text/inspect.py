@@ -3,6 +3,7 @@ people and as JSON for programs."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from ..model import types as T
@@ -11,14 +12,35 @@ from .wit import extern_lines, func_text, type_text
 
 
 def inspect_text(loaded: Loaded) -> str:
+    """The component as WIT, the form `wasm-tools component wit` prints: its world, then the
+    packages it uses. A component no WIT can describe (an instance nested in an instance, a
+    value import) is shown as WIT-like text, each import and export with its type."""
+    from .witdecode import decode_component
+    from .witprint import print_resolved
+
+    try:
+        return print_resolved(decode_component(loaded))
+    except ValueError:
+        pass
     scope = loaded.scope
-    lines = [f"// {loaded.display}: component, {len(loaded.data):,} bytes"]
-    lines.append(f"// {len(scope.imports)} imports, {len(scope.exports)} exports")
+    lines = [f"// {loaded.display}: component, {len(loaded.data):,} bytes",
+             f"// {len(scope.imports)} imports, {len(scope.exports)} exports",
+             "// (not expressible as WIT: shown with the component model's structure)"]
     for name, ext in scope.imports.items():
         lines.extend(extern_lines("import", name, ext))
     for name, ext in scope.exports.items():
         lines.extend(extern_lines("export", name, ext))
     return "\n".join(lines) + "\n"
+
+
+def inspect_wit(path: Path, features: frozenset[str] = frozenset()) -> str:
+    """A WIT file or package folder read and printed back: the package, then those it
+    depends on."""
+    from .witparse import read_wit
+    from .witprint import print_resolved
+
+    # as wit-parser, `@unstable` items whose feature is not enabled (--features) are left out
+    return print_resolved(read_wit(path, features))
 
 
 def inspect_json(loaded: Loaded) -> dict[str, Any]:

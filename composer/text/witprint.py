@@ -1,0 +1,407 @@
+"""WIT text from a `witmodel.Resolved`, laid out as `wasm-tools component wit` lays it out.
+
+The main package comes first (`package ns:name;`, its interfaces each followed by a blank
+line, then its worlds), then every other package as a nested `package ns:name { .. }` block.
+Inside an interface: the `use`s, then the types (a resource with its constructor, methods and
+static functions), then the free functions, a blank line between items but not between
+`use`s. Inside a world: imported interfaces, then types, then imported functions, then the
+exports. Names that are WIT keywords are written with a `%`.
+
+Type references print by name: a `NamedType` or `ResourceType` by its own `name`, which is
+the name the type has where it is used; only anonymous types (`list<..>`, `tuple<..>`,
+`option<..>`, `result<..>`, handles) print structurally.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+from ..model import types as T
+from .witmodel import (
+    FunctionItem, Gate, Interface, InterfaceRef, Package, PackageName, Resolved, TypeItem,
+    UseItem, World, WorldItem,
+)
+
+# wit-parser's keywords (its lexer), which a name must escape with `%`.
+KEYWORDS = frozenset("""
+    use type func u8 u16 u32 u64 s8 s16 s32 s64 f32 f64 float32 float64 char resource record
+    flags variant enum bool string option result future stream list own borrow _ as from static
+    interface tuple world import export package with include constructor error-context async
+    map
+""".split())
+
+# `[constructor]r`, `[method]r.f`, `[static]r.f` (and their `[async ..]` forms): functions
+# that belong in the block of resource `r`.
+_RESOURCE_FUNC = re.compile(r"^\[(?:async )?(constructor|method|static)\]([^.]+)(?:\.(.+))?$")
+
+
+Names = dict[int, str]  # id(a structural type) -> the name it is declared under in a scope
+
+
+def escape(name: str) -> str:
+    return f"%{name}" if name in KEYWORDS else name
+
+
+def print_resolved(resolved: Resolved) -> str:
+    """The whole document: the main package, then the others nested."""
+    main = resolved.package(resolved.main)
+    if main is None:
+        raise ValueError(f"package {resolved.main} is not among the resolved packages")
+    out = _Out()
+    _package(out, main, is_main=True)
+    for i, pkg in enumerate(p for p in resolved.packages if p is not main):
+        if i:
+            out.newline()
+            out.newline()
+        _package(out, pkg, is_main=False)
+    return out.text()
+
+
+class _Out:
+    """Lines with wasm-tools' indentation: two spaces a level, none on blank lines."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.indent = 0
+        self.at_line_start = True
+        self.any_items = False  # whether the current block has items: blank line before next
+
+    def write(self, text: str) -> None:
+        if self.at_line_start:
+            self.parts.append("  " * self.indent)
+            self.at_line_start = False
+        self.parts.append(text)
+
+    def newline(self) -> None:
+        self.parts.append("\n")
+        self.at_line_start = True
+
+    def line(self, text: str) -> None:
+        self.write(text)
+        self.newline()
+
+    def open(self, head: str) -> None:
+        self.write(head + " {")
+        self.indent += 1
+        self.newline()
+
+    def close(self) -> None:
+        self.indent -= 1
+        self.line("}")
+
+    def new_item(self) -> None:
+        if self.any_items:
+            self.newline()
+        self.any_items = True
+
+    def docs(self, docs: str | None) -> None:
+        if docs is None:
+            return
+        for line in docs.splitlines():
+            self.line(f"/// {line}" if line else "///")
+
+    def gate(self, gate: Gate | None) -> None:
+        if gate is None:
+            return
+        if gate.since is not None:
+            self.line(f"@since(version = {gate.since})")
+        if gate.unstable is not None:
+            self.line(f"@unstable(feature = {gate.unstable})")
+        if gate.deprecated is not None:
+            self.line(f"@deprecated(version = {gate.deprecated})")
+
+    def text(self) -> str:
+        return "".join(self.parts)
+
+
+def _package_name(name: PackageName) -> str:
+    text = f"{escape(name.namespace)}:{escape(name.name)}"
+    return text + (f"@{name.version}" if name.version else "")
+
+
+def _package(out: _Out, pkg: Package, is_main: bool) -> None:
+    out.docs(pkg.docs)
+    if is_main:
+        out.line(f"package {_package_name(pkg.name)};")
+        out.newline()
+    else:
+        out.open(f"package {_package_name(pkg.name)}")
+    for iface in pkg.interfaces:
+        out.docs(iface.docs)
+        out.gate(iface.gate)
+        out.open(f"interface {escape(iface.name or '')}")
+        _interface_body(out, iface.items, pkg.name)
+        out.close()
+        if is_main:
+            out.newline()
+    for world in pkg.worlds:
+        out.docs(world.docs)
+        out.gate(world.gate)
+        out.open(f"world {escape(world.name)}")
+        _world_body(out, world, pkg.name)
+        out.close()
+    if not is_main:
+        out.close()
+
+
+# -- interfaces -------------------------------------------------------------------------------
+
+
+def _interface_body(out: _Out, items: Iterable[object], here: PackageName) -> None:
+    saved, out.any_items = out.any_items, False
+    items = list(items)
+    funcs = [i for i in items if isinstance(i, FunctionItem)]
+    members = _resource_members(items, funcs)
+    names = _structural_names(items)
+    _types(out, [i for i in items if isinstance(i, (TypeItem, UseItem))], members, here, names)
+    for f in funcs:
+        if id(f) in members["claimed"]:
+            continue
+        out.new_item()
+        out.docs(f.docs)
+        out.gate(f.gate)
+        out.write(f"{escape(_plain_name(f.name))}: ")
+        out.write(_function(f.type, names))
+        out.line(";")
+    out.any_items = saved
+
+
+def _plain_name(name: str) -> str:
+    """A freestanding function's name without the `[async]` mark its extern name carries."""
+    return name.removeprefix("[async]")
+
+
+def _resource_members(items: list[object], funcs: list[FunctionItem]) -> dict:
+    """resource name -> its functions in order, and ids of the functions so claimed (under
+    the key "claimed"); functions of a resource not declared here stay freestanding."""
+    resources = {i.name for i in items
+                 if isinstance(i, TypeItem) and isinstance(i.type, T.ResourceType)}
+    members: dict = {"claimed": set()}
+    for f in funcs:
+        m = _RESOURCE_FUNC.match(f.name)
+        if m and m.group(2) in resources:
+            members.setdefault(m.group(2), []).append(f)
+            members["claimed"].add(id(f))
+    return members
+
+
+def _structural_names(items: Iterable[object]) -> Names:
+    """id(type) -> name for types declared here as a structure (`type bytes4 = list<u8, 4>`,
+    a record): a function that refers to that very structure refers to it by the name, as
+    with wasmparser's type ids. Primitive types are shared by all and never named so."""
+    return {id(i.type): escape(i.name) for i in items
+            if isinstance(i, TypeItem) and isinstance(i.type, T.VALUE_TYPES)
+            and not isinstance(i.type, T.PrimType)}
+
+
+def _types(out: _Out, items: list[TypeItem | UseItem], members: dict, here: PackageName,
+           names: Names) -> None:
+    """`use`s first (consecutive ones from one interface with one gate merged), then the
+    types declared here."""
+    for source, gate, names in _merged_uses([i for i in items if isinstance(i, UseItem)]):
+        out.any_items = True
+        out.gate(gate)
+        listed = ", ".join(escape(a) if a == b else f"{escape(a)} as {escape(b)}" for a, b in names)
+        out.line(f"use {_path(source, here)}.{{{listed}}};")
+    for item in items:
+        if isinstance(item, TypeItem):
+            out.new_item()
+            out.docs(item.docs)
+            out.gate(item.gate)
+            _declare(out, item, members.get(item.name, []), names)
+
+
+def _merged_uses(uses: list[UseItem]) -> list[tuple[InterfaceRef, Gate | None, list]]:
+    merged: list[tuple[InterfaceRef, Gate | None, list]] = []
+    for use in uses:
+        for pair in use.names:
+            if merged and merged[-1][0] == use.source and merged[-1][1] == use.gate:
+                merged[-1][2].append(pair)
+            else:
+                merged.append((use.source, use.gate, [pair]))
+    return merged
+
+
+def _path(ref: InterfaceRef, here: PackageName) -> str:
+    """How an interface is named from package `here`: bare within it, else in full."""
+    if ref.package is None or str(ref.package) == str(here):
+        return escape(ref.interface)
+    pkg = ref.package
+    text = f"{escape(pkg.namespace)}:{escape(pkg.name)}/{escape(ref.interface)}"
+    return text + (f"@{pkg.version}" if pkg.version else "")
+
+
+def _declare(out: _Out, item: TypeItem, funcs: list[FunctionItem], names: Names) -> None:
+    name, t = escape(item.name), item.type
+
+    def type_name(x: object) -> str:
+        return _type_name(x, names)
+
+    if isinstance(t, T.ResourceType):
+        _resource(out, name, funcs, names)
+    elif isinstance(t, T.RecordType):
+        _block(out, f"record {name}", [f"{escape(n)}: {type_name(v)}," for n, v in t.fields])
+    elif isinstance(t, T.VariantType):
+        cases = [f"{escape(n)}({type_name(v)})," if v is not None else f"{escape(n)},"
+                 for n, v in t.cases]
+        _block(out, f"variant {name}", cases)
+    elif isinstance(t, T.EnumType):
+        _block(out, f"enum {name}", [f"{escape(n)}," for n in t.names])
+    elif isinstance(t, T.FlagsType):
+        _block(out, f"flags {name}", [f"{escape(n)}," for n in t.names])
+    elif isinstance(t, T.OwnType):
+        # `type a = own<r>` is not `type a = r` (an alias of the resource itself)
+        out.line(f"type {name} = own<{type_name(t.resource)}>;")
+    else:
+        out.line(f"type {name} = {_type_name(t, names, define=True)};")
+
+
+def _block(out: _Out, head: str, lines: list[str]) -> None:
+    out.open(head)
+    for line in lines:
+        out.line(line)
+    out.close()
+
+
+def _resource(out: _Out, name: str, funcs: list[FunctionItem], names: Names) -> None:
+    if not funcs:
+        out.line(f"resource {name};")
+        return
+    out.open(f"resource {name}")
+    for f in funcs:
+        out.docs(f.docs)
+        out.gate(f.gate)
+        kind, _, member = _RESOURCE_FUNC.match(f.name).groups()  # type: ignore[union-attr]
+        if kind == "method":
+            out.write(f"{escape(member)}: ")
+        elif kind == "static":
+            out.write(f"{escape(member)}: static ")
+        out.line(_function(f.type, names, kind) + ";")
+    out.close()
+
+
+def _function(f: T.FuncType, names: Names, kind: str = "func") -> str:
+    """`func(a: u32) -> string`; a method without its `self`, a constructor returning its
+    own resource without the result."""
+    params = f.params[1:] if kind == "method" else f.params
+    text = ("async " if f.is_async else "") + ("constructor(" if kind == "constructor" else "func(")
+    text += ", ".join(f"{escape(n)}: {_type_name(t, names)}" for n, t in params) + ")"
+    shorthand = kind == "constructor" and isinstance(f.result, T.OwnType)
+    if f.result is not None and not shorthand:
+        text += f" -> {_type_name(f.result, names)}"
+    return text
+
+
+# -- worlds -----------------------------------------------------------------------------------
+
+
+def _world_body(out: _Out, world: World, here: PackageName) -> None:
+    """Imported interfaces, then types (with the resources' functions), then imported
+    functions, then exports: the order wasm-tools prints and encodes worlds in."""
+    saved, out.any_items = out.any_items, False
+    imports = [i for i in world.items if i.direction == "import"]
+    exports = [i for i in world.items if i.direction == "export"]
+    types = [i.target for i in imports if isinstance(i.target, (TypeItem, UseItem))]
+    funcs = [i.target for i in imports if isinstance(i.target, FunctionItem)]
+    members = _resource_members(types, funcs)  # type: ignore[arg-type]
+    names = _structural_names(types)
+    for item in imports:
+        if isinstance(item.target, (InterfaceRef, Interface)):
+            _world_item(out, item, here, names)
+            out.any_items = True
+    _types(out, types, members, here, names)  # type: ignore[arg-type]
+    for item in imports:
+        if isinstance(item.target, FunctionItem) and id(item.target) not in members["claimed"]:
+            _world_item(out, item, here, names)
+            out.any_items = True
+    if exports:
+        out.new_item()
+    for item in exports:
+        _world_item(out, item, here, names)
+    out.any_items = saved
+
+
+def _world_item(out: _Out, item: WorldItem, here: PackageName, names: Names) -> None:
+    target = item.target
+    if isinstance(target, (Interface, FunctionItem)):
+        out.docs(item.docs or target.docs)
+    out.gate(item.gate or getattr(target, "gate", None))
+    if isinstance(target, InterfaceRef):
+        if target.package is None:
+            # a reference written inside another package (a world included from there) is
+            # relative to that package: its extern name says which
+            from ..model.names import InterfaceName
+
+            named = InterfaceName.parse(item.name)
+            if named is not None and named.interface == target.interface:
+                target = InterfaceRef(PackageName(named.namespace, named.package, named.raw_version),
+                                      target.interface)
+        path = _path(target, here)
+        # named after the interface itself (its extern name, whichever package it is in):
+        # `import iface;`, else `import name: iface;`
+        own_name = item.name == (target.package or here).interface(target.interface)
+        out.line(f"{item.direction} {path};" if own_name or item.name == path
+                 else f"{item.direction} {escape(item.name)}: {path};")
+    elif isinstance(target, Interface):
+        out.open(f"{item.direction} {escape(item.name)}: interface")
+        _interface_body(out, target.items, here)
+        out.close()
+    elif isinstance(target, FunctionItem):
+        out.line(f"{item.direction} {escape(_plain_name(item.name))}: {_function(target.type, names)};")
+    else:
+        raise ValueError(f"world {item.direction} `{item.name}` cannot be printed here")
+
+
+# -- type references --------------------------------------------------------------------------
+
+
+def type_name(t: object) -> str:
+    """A type where it is used: named types by name, anonymous ones spelled out."""
+    return _type_name(t, {})
+
+
+def _type_name(t: object, names: Names, define: bool = False) -> str:
+    """`type_name` in a scope where the structures in `names` have names (unless `define`:
+    the declaration of that name itself)."""
+    if not define and id(t) in names:
+        return names[id(t)]
+
+    def type_name(x: object) -> str:
+        return _type_name(x, names)
+
+    if isinstance(t, (T.NamedType, T.ResourceType)):
+        return escape(t.name or "?")
+    if isinstance(t, T.PrimType):
+        return t.name
+    if isinstance(t, T.OwnType):
+        return type_name(t.resource)
+    if isinstance(t, T.BorrowType):
+        return f"borrow<{type_name(t.resource)}>"
+    if isinstance(t, T.ListType):
+        inner = type_name(t.element)
+        return f"list<{inner}, {t.length}>" if t.length is not None else f"list<{inner}>"
+    if isinstance(t, T.MapType):
+        return f"map<{type_name(t.key)}, {type_name(t.value)}>"
+    if isinstance(t, T.TupleType):
+        return f"tuple<{', '.join(type_name(x) for x in t.types)}>"
+    if isinstance(t, T.OptionType):
+        return f"option<{type_name(t.type)}>"
+    if isinstance(t, T.ResultType):
+        return _result(t, names)
+    if isinstance(t, (T.StreamType, T.FutureType)):
+        kw = "stream" if isinstance(t, T.StreamType) else "future"
+        return f"{kw}<{type_name(t.element)}>" if t.element is not None else kw
+    raise ValueError(f"a {type(t).__name__} has no name to be referred to by in WIT")
+
+
+def _result(t: T.ResultType, names: Names) -> str:
+    def type_name(x: object) -> str:
+        return _type_name(x, names)
+
+    if t.ok is None and t.err is None:
+        return "result"
+    if t.err is None:
+        return f"result<{type_name(t.ok)}>"
+    ok = "_" if t.ok is None else type_name(t.ok)
+    return f"result<{ok}, {type_name(t.err)}>"
