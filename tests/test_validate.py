@@ -286,3 +286,26 @@ def test_a_builtin_has_the_core_type_the_canonical_abi_gives_it(tmp_path, builti
     else:
         assert proc.returncode == 1
         assert f"of the wrong type: expected (func (param f64)), found {functype}" in proc.stderr
+
+
+def test_nested_names_are_the_gated_nested_names_feature(tmp_path):
+    # `a:b:c/d` and `a:b/c/d`: refused naming the feature, as wasm-tools does, read with it
+    path = tmp_path / "nested.wasm"
+    path.write_bytes(wat('(component (import "a:b:c/d" (func)) (import "x:y/z/w@1.0.0" (func)))'))
+    assert wasm_tools("validate", str(path), check=False).returncode != 0
+    assert wasm_tools("validate", "--features", "cm-nested-names", str(path), check=False).returncode == 0
+    refused = subprocess.run([sys.executable, "-m", "composer", "inspect", str(path)],
+                             capture_output=True, text=True)
+    assert refused.returncode == 1
+    assert ("the nested import name `a:b:c/d` requires the gated feature `cm-nested-names`"
+            in refused.stderr)
+    read = subprocess.run([sys.executable, "-m", "composer", "inspect", "--json", "--features",
+                           "cm-nested-names", str(path)], capture_output=True, text=True)
+    assert read.returncode == 0, read.stderr
+    assert '"name": "x:y/z/w@1.0.0"' in read.stdout
+    # still not every name: a nested name needs kebab-case parts
+    bad = tmp_path / "bad.wasm"
+    bad.write_bytes(wat('(component (import "a:B_c/d" (func)))'))
+    proc = subprocess.run([sys.executable, "-m", "composer", "inspect", "--features", "all", str(bad)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 1 and "is not a valid extern name" in proc.stderr

@@ -35,7 +35,7 @@ from .canonabi import MAX_FLAT_ASYNC_PARAMS, MAX_FLAT_PARAMS, MAX_FLAT_RESULTS, 
 from .corematch import core_mismatch
 from .corevalidate import CoreModule, cache_dir, cached_interface, module_digest, remember_interface
 from ..errors import ValidationError
-from .names import is_extern_name, is_label, strongly_unique_key
+from .names import is_extern_name, is_label, is_nested_extern_name, strongly_unique_key
 from ..record import Record, field_
 from .subtype import Bindings, check_extern
 from ..text.wit import func_text, type_text
@@ -367,6 +367,7 @@ class Elaborator:
             exports: dict[str, T.Extern] = {}
             keys: dict[str, str] = {}
             for e in inst.exports:
+                self._check_name(e.name, "export")
                 _check_unique(keys, e.name, "export")
                 item = self.item_type(scope, e.item.sort, e.item.idx)
                 if e.item.sort == "type":
@@ -652,8 +653,19 @@ class Elaborator:
 
     # -- imports and exports -----------------------------------------------------------
 
+    def _check_name(self, name: str, what: str) -> None:
+        """An import or export name is an extern name; a nested one (`a:b:c/d`) is the gated
+        nested-names feature."""
+        if is_extern_name(name):
+            return
+        if is_nested_extern_name(name):
+            self.gate("cm-nested-names", f"the nested {what} name `{name}`")
+            return
+        raise ValidationError(f"{what} name `{name}` is not a valid extern name")
+
     def import_(self, scope: Scope, imp: B.ImportDecl) -> None:
         name = imp.name
+        self._check_name(name, "import")
         _check_unique(scope._import_keys, name, "import")
         ext = self.extern(scope, imp.type, name)
         if scope.kind == "component":
@@ -676,6 +688,7 @@ class Elaborator:
 
     def export_decl(self, scope: Scope, decl: B.ExportDecl) -> None:
         name = decl.name
+        self._check_name(name, "export")
         _check_unique(scope._export_keys, name, "export")
         ext = self.extern(scope, decl.type, name)
         scope.exports[name] = ext
@@ -683,6 +696,7 @@ class Elaborator:
 
     def _export(self, scope: Scope, exp: Export) -> None:
         name = exp.name
+        self._check_name(name, "export")
         _check_unique(scope._export_keys, name, "export")
         sort, idx = exp.item.sort, exp.item.idx
         item = self.item_type(scope, sort, idx)
@@ -1184,8 +1198,6 @@ def _unique(names: object, what: str) -> None:
 
 
 def _check_unique(seen: dict[str, str], name: str, what: str) -> None:
-    if what in ("import", "export") and not is_extern_name(name):
-        raise ValidationError(f"{what} name `{name}` is not a valid extern name")
     key = strongly_unique_key(name)
     if key in seen:
         other = seen[key]
@@ -1198,6 +1210,7 @@ def _check_unique(seen: dict[str, str], name: str, what: str) -> None:
 FEATURES = frozenset({
     "cm-values", "cm-fixed-length-lists", "cm-error-context", "cm-more-async-builtins",
     "cm-async-stackful", "cm-threading", "cm-gc", "cm64", "shared-everything-threads",
+    "cm-nested-names",
 })
 
 

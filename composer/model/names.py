@@ -214,6 +214,18 @@ def is_extern_name(name: str) -> bool:
     return parsed is not None and (parsed.raw_version is None or parsed.version is not None)
 
 
+def is_nested_extern_name(name: str) -> bool:
+    """An interface name of the gated 🪺 nested-names feature: nested namespaces and
+    projections, `a:b:c/d`, `a:b/c/d@1.0.0`."""
+    body, at, ver_text = name.partition("@")
+    if at and Version.parse(ver_text) is None:
+        return False
+    head, slash, path = body.partition("/")
+    spaces, parts = head.split(":"), path.split("/")
+    return (bool(slash) and len(spaces) >= 2 and all(_is_words(x) for x in spaces)
+            and all(is_label(x) for x in parts))
+
+
 _ANNOTATION = re.compile(r"^\[(constructor|method|static)\](.*)$")
 
 

@@ -238,7 +238,10 @@ def _declare(out: _Out, item: TypeItem, funcs: list[FunctionItem], names: Names)
     def type_name(x: object) -> str:
         return _type_name(x, names)
 
-    if isinstance(t, T.ResourceType):
+    if isinstance(t, T.ResourceType) and t.name not in (None, item.name):
+        # another name for a resource declared elsewhere: `type t1 = a;`
+        out.line(f"type {name} = {escape(t.name)};")
+    elif isinstance(t, T.ResourceType):
         _resource(out, name, funcs, names)
     elif isinstance(t, T.RecordType):
         _block(out, f"record {name}", [f"{escape(n)}: {type_name(v)}," for n, v in t.fields])
