@@ -226,3 +226,27 @@ def test_world_type_matches_a_component_of_it(tmp_path: Path) -> None:
     (tmp_path / "w.wit").write_text(other)
     changed = read_wit(tmp_path / "w.wit").package("my:demo").world("app")
     assert check_extern(actual, changed.component_type, Bindings()) is not None
+
+
+def test_include_with_renames_a_world_resource_everywhere(tmp_path):
+    # `include base with { thing as item }`: the resource, its functions and the functions
+    # that use it all take the new name, and it is a resource of its own
+    src = tmp_path / "inc.wit"
+    src.write_text("""package t:inc;
+world base {
+  resource thing { constructor(); poke: func(); }
+  import take: func(x: thing) -> option<thing>;
+}
+world renamed {
+  include base with { thing as item }
+}
+""")
+    pkg = read_wit(src).package("t:inc")
+    base, renamed = pkg.world("base"), pkg.world("renamed")
+    names = [i.name for i in renamed.items]
+    assert names == ["item", "[constructor]item", "[method]item.poke", "take"]
+    take = renamed.component_type.imports["take"]
+    (_, param), = take.params
+    assert isinstance(param, T.OwnType) and param.resource.name == "item"
+    assert param.resource is not base.component_type.imports["thing"]
+    assert renamed.component_type.imports["item"] is param.resource

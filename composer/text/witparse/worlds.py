@@ -211,28 +211,65 @@ class WorldBuilder:
                 raise TextError.at(f"no import or export kebab-name `{old.name}`. Note that an "
                                    "ID does not support renaming", m.path.span)
             renames[old.name] = new.name
+        retyped = _renamed_types(wi, renames)
         for direction, theirs, ours in (("import", wi.imports, self.imports),
                                         ("export", wi.exports, self.exports)):
             for name, e in theirs.items():
                 if e.by_name:
                     if name in ours:
                         continue
-                    self._copy(e, name, direction)
+                    self._copy(e, name, direction, retyped)
                     continue
-                new = renames.get(name, name)
+                new = _renamed(name, renames)
                 if any(k.lower() == new.lower() for k in ours):
                     raise TextError.at(f"{direction} of `{new}` shadows previously "
                                        f"{direction}ed items", m.path.span)
-                self._copy(e, new, direction)
+                self._copy(e, new, direction, retyped)
 
-    def _copy(self, e: "WorldEntry", name: str, direction: str) -> None:
+    def _copy(self, e: "WorldEntry", name: str, direction: str,
+              retyped: dict[object, object] | None = None) -> None:
         from .resolve import WorldEntry
 
-        item = e.item if e.item.name == name else e.item.replace(name=name)
-        copy = WorldEntry(item, e.extern, e.kind, e.iface, e.by_name)
+        item, extern = e.item, e.extern
+        if retyped:
+            # a type renamed by `include ... with { r as s }` is another type, named `s`,
+            # wherever the included world's items use it
+            extern = T.substitute(extern, retyped)  # type: ignore[assignment]
+            target = item.target
+            if isinstance(target, W.FunctionItem):
+                target = target.replace(name=name, type=T.substitute(target.type, retyped))
+            elif isinstance(target, W.TypeItem):
+                target = target.replace(name=name, type=retyped.get(target.type, target.type))
+            item = item.replace(target=target)
+        if item.name != name:
+            item = item.replace(name=name)
+        copy = WorldEntry(item, extern, e.kind, e.iface, e.by_name)
         (self.imports if direction == "import" else self.exports)[name] = copy
         deps = list(self.pr.registry.interfaces[e.iface].deps) if e.iface else []
         self._deps[id(copy)] = deps
+
+
+def _renamed(name: str, renames: dict[str, str]) -> str:
+    """A world item's name after `include ... with { r as s }`: `r` itself, and the functions
+    of resource `r` (`[constructor]r`, `[method]r.m`, `[static]r.m`)."""
+    if name in renames:
+        return renames[name]
+    if name.startswith("[") and "]" in name:
+        head, _, rest = name.partition("]")
+        resource, dot, member = rest.partition(".")
+        if resource in renames:
+            return f"{head}]{renames[resource]}{dot}{member}"
+    return name
+
+
+def _renamed_types(world: "WorldInfo", renames: dict[str, str]) -> dict[object, object]:
+    """The resources an include renames, each to a resource of the new name."""
+    mapping: dict[object, object] = {}
+    for old, new in renames.items():
+        entry = world.imports.get(old) or world.exports.get(old)
+        if entry is not None and isinstance(entry.extern, T.ResourceType):
+            mapping[entry.extern] = T.ResourceType(new, entry.extern.owner)
+    return mapping
 
 
 def _declared(extern: object, owner: str) -> list[T.ResourceType]:
