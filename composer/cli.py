@@ -588,6 +588,8 @@ def _wit_world(path: Path, name: str | None, features: frozenset[str] = frozense
 def _check_world(world: str) -> None:
     from .host.verify import world_named
 
+    if ".wit" in world:  # meant as a WIT file, which is not there
+        raise click.UsageError(f"--world {world}: no such WIT file or folder")
     try:
         world_named(world)
     except ValueError as exc:

@@ -136,3 +136,12 @@ def test_compose_targets_and_verify_with_a_wit_world(tmp_path):
     assert compose_proc("verify", fits, "--world", f"{wit}:full").returncode == 0
     proc = compose_proc("verify", missing, "--world", f"{wit}:full")
     assert proc.returncode == 1 and "export `t:app/api@1.0.0` of world `full` is missing" in proc.stderr
+
+
+def test_verify_world_naming_a_missing_wit_file_says_so(tmp_path):
+    from test_execute import compose_proc
+
+    fits = tmp_path / "fits.wasm"
+    fits.write_bytes(wit_component(WIT, "fits"))
+    proc = compose_proc("verify", fits, "--world", str(tmp_path / "nope.wit"))
+    assert proc.returncode == 2 and f"--world {tmp_path / 'nope.wit'}: no such WIT file or folder" in proc.stderr
