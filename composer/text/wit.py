@@ -8,6 +8,7 @@ from another one is shown as a `use`.
 from __future__ import annotations
 
 import re
+from typing import Callable
 
 from ..model import types as T
 
@@ -35,28 +36,9 @@ def type_text(t: object, names: Names = None, define: bool = False) -> str:
         return t.name or f"resource#{t.uid}"
     if isinstance(t, T.PrimType):
         return t.name
-    if isinstance(t, T.ListType):
-        inner = sub(t.element)
-        return f"list<{inner}, {t.length}>" if t.length is not None else f"list<{inner}>"
-    if isinstance(t, T.TupleType):
-        return f"tuple<{', '.join(sub(x) for x in t.types)}>"
-    if isinstance(t, T.OptionType):
-        return f"option<{sub(t.type)}>"
-    if isinstance(t, T.ResultType):
-        if t.ok is None and t.err is None:
-            return "result"
-        if t.err is None:
-            return f"result<{sub(t.ok)}>"
-        return f"result<{sub(t.ok)}, {sub(t.err)}>"
-    if isinstance(t, T.OwnType):
-        return sub(t.resource)
-    if isinstance(t, T.BorrowType):
-        return f"borrow<{sub(t.resource)}>"
-    if isinstance(t, (T.StreamType, T.FutureType)):
-        kw = "stream" if isinstance(t, T.StreamType) else "future"
-        return f"{kw}<{sub(t.element)}>" if t.element is not None else kw
-    if isinstance(t, T.MapType):
-        return f"map<{sub(t.key)}, {sub(t.value)}>"
+    compound = compound_text(t, sub)
+    if compound is not None:
+        return compound
     if isinstance(t, T.RecordType):
         return "record { " + ", ".join(f"{n}: {sub(v)}" for n, v in t.fields) + " }"
     if isinstance(t, T.VariantType):
@@ -72,6 +54,35 @@ def type_text(t: object, names: Names = None, define: bool = False) -> str:
     if isinstance(t, T.ComponentType):
         return "component { ... }"
     return type(t).__name__
+
+
+def compound_text(t: object, sub: Callable[[object], str]) -> str | None:
+    """A type built from others (`list<..>`, `tuple<..>`, `option`, `result`, handles,
+    `stream`, `future`, `map`) as WIT writes it, `sub` writing the parts; None for any other.
+    Shared by the messages' `type_text` and the WIT printer, which name the parts their way."""
+    if isinstance(t, T.ListType):
+        inner = sub(t.element)
+        return f"list<{inner}, {t.length}>" if t.length is not None else f"list<{inner}>"
+    if isinstance(t, T.TupleType):
+        return f"tuple<{', '.join(sub(x) for x in t.types)}>"
+    if isinstance(t, T.OptionType):
+        return f"option<{sub(t.type)}>"
+    if isinstance(t, T.ResultType):
+        if t.ok is None and t.err is None:
+            return "result"
+        if t.err is None:
+            return f"result<{sub(t.ok)}>"
+        return f"result<{'_' if t.ok is None else sub(t.ok)}, {sub(t.err)}>"
+    if isinstance(t, T.OwnType):
+        return sub(t.resource)
+    if isinstance(t, T.BorrowType):
+        return f"borrow<{sub(t.resource)}>"
+    if isinstance(t, (T.StreamType, T.FutureType)):
+        kw = "stream" if isinstance(t, T.StreamType) else "future"
+        return f"{kw}<{sub(t.element)}>" if t.element is not None else kw
+    if isinstance(t, T.MapType):
+        return f"map<{sub(t.key)}, {sub(t.value)}>"
+    return None
 
 
 def _case(name: str, payload: object, names: Names = None) -> str:

@@ -18,6 +18,7 @@ import re
 from typing import Iterable
 
 from ..model import types as T
+from .wit import compound_text
 from .witmodel import (
     FunctionItem, Gate, Interface, InterfaceRef, Package, PackageName, Resolved, TypeItem,
     UseItem, World, WorldItem,
@@ -377,34 +378,7 @@ def _type_name(t: object, names: Names, define: bool = False) -> str:
         return escape(t.name or "?")
     if isinstance(t, T.PrimType):
         return t.name
-    if isinstance(t, T.OwnType):
-        return type_name(t.resource)
-    if isinstance(t, T.BorrowType):
-        return f"borrow<{type_name(t.resource)}>"
-    if isinstance(t, T.ListType):
-        inner = type_name(t.element)
-        return f"list<{inner}, {t.length}>" if t.length is not None else f"list<{inner}>"
-    if isinstance(t, T.MapType):
-        return f"map<{type_name(t.key)}, {type_name(t.value)}>"
-    if isinstance(t, T.TupleType):
-        return f"tuple<{', '.join(type_name(x) for x in t.types)}>"
-    if isinstance(t, T.OptionType):
-        return f"option<{type_name(t.type)}>"
-    if isinstance(t, T.ResultType):
-        return _result(t, names)
-    if isinstance(t, (T.StreamType, T.FutureType)):
-        kw = "stream" if isinstance(t, T.StreamType) else "future"
-        return f"{kw}<{type_name(t.element)}>" if t.element is not None else kw
+    compound = compound_text(t, type_name)
+    if compound is not None:
+        return compound
     raise ValueError(f"a {type(t).__name__} has no name to be referred to by in WIT")
-
-
-def _result(t: T.ResultType, names: Names) -> str:
-    def type_name(x: object) -> str:
-        return _type_name(x, names)
-
-    if t.ok is None and t.err is None:
-        return "result"
-    if t.err is None:
-        return f"result<{type_name(t.ok)}>"
-    ok = "_" if t.ok is None else type_name(t.ok)
-    return f"result<{ok}, {type_name(t.err)}>"
