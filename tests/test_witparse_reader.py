@@ -175,14 +175,63 @@ def test_missing_package_header(tmp_path: Path) -> None:
         read_wit(tmp_path / "t.wit")
 
 
-def test_binary_deps_are_refused_clearly(tmp_path: Path) -> None:
+def test_binary_deps_are_read(tmp_path: Path) -> None:
+    """deps/ entries in binary form (.wasm, .wat) are WIT packages too; a package a binary
+    one carries as its dependency stands in only where deps/ has no package of that name."""
+    from conftest import wasm_tools
+
+    pkg = tmp_path / "pkg"
+    deps = pkg / "deps"
+    deps.mkdir(parents=True)
+    src = tmp_path / "src" / "bin.wit"  # outside the package folder
+    src.parent.mkdir()
+    src.write_text("package dep:bin@1.0.0;\ninterface api { use dep:text/types.{size}; "
+                   "/// how long\n get: func() -> size; }\n"
+                   "package dep:text { interface types { type size = u64; } }\n")
+    (deps / "bin.wasm").write_bytes(wasm_tools("component", "wit", "--wasm", str(src)).stdout)
+    (deps / "text.wit").write_text("package dep:text;\ninterface types { type size = u32; }\n")
+    (pkg / "a.wit").write_text("package a:b;\nworld w { import dep:bin/api@1.0.0; }\n")
+    r = read_wit(pkg)
+    assert [str(p.name) for p in r.packages] == ["dep:text", "dep:bin@1.0.0", "a:b"]
+    api = r.package("dep:bin@1.0.0").interfaces[0]
+    assert [i.docs for i in api.items if getattr(i, "name", "") == "get"] == ["how long"]
+    # deps/text.wit wins over the copy inside bin.wasm: `size` is its u32
+    assert r.package("dep:text").interfaces[0].instance_type.exports["size"].type == T.PRIMS["u32"]
+    (deps / "text.wit").unlink()
+    r = read_wit(pkg)
+    assert r.package("dep:text").interfaces[0].instance_type.exports["size"].type == T.PRIMS["u64"]
+
+
+def test_broken_binary_dep_names_the_file(tmp_path: Path) -> None:
     from composer.errors import ComposerError
 
     (tmp_path / "deps").mkdir()
     (tmp_path / "a.wit").write_text("package a:b;\n")
     (tmp_path / "deps" / "x.wasm").write_bytes(b"\0asm")
-    with pytest.raises(ComposerError, match="not supported"):
+    with pytest.raises(ComposerError, match=r"deps/x\.wasm"):
         read_wit(tmp_path)
+
+
+def test_every_comment_before_an_item_documents_it(tmp_path: Path) -> None:
+    """wit-parser 1.262's rule: plain `//` and `/* */` comments document the next item too
+    (leading slashes cut, `/**`..`*/` cut), with the indentation they share removed."""
+    r = read_text(tmp_path, "package a:b;\n"
+                  "// plain\n//   indented\ninterface i {\n"
+                  "  /* block */ type t = u32;\n"
+                  "  /**\n   * star\n   */\n  type u = u32;\n"
+                  "  ///  two spaces\n  type v = u32;\n"
+                  "  record r {\n    // the x\n    x: u32,\n    y: u32,\n  }\n"
+                  "  enum e {\n    /// first\n    a,\n    b,\n  }\n}\n")
+    iface = r.package("a:b").interfaces[0]
+    assert iface.docs == "plain\n  indented"
+    docs = {i.name: i.docs for i in iface.items}
+    assert docs["t"] == "* block */"
+    assert docs["u"] == "\n   * star"
+    assert docs["v"] == "two spaces"
+    assert docs["r"] is None
+    members = {i.name: dict(i.member_docs) for i in iface.items}
+    assert members["r"] == {"x": "the x"}
+    assert members["e"] == {"a": "first"}
 
 
 # -- the world's type against a real component ----------------------------------------------

@@ -46,7 +46,8 @@ def _resource_interface() -> Interface:
     own, borrow = T.OwnType(blob), T.BorrowType(blob)
     color = T.EnumType(("red", "green"))
     return Interface("types", (
-        TypeItem("color", color, docs="A colour.\n\nTwo of them."),
+        TypeItem("color", color, docs="A colour.\n\nTwo of them.",
+                 member_docs=(("green", "Like grass."),)),
         TypeItem("blob", blob),
         FunctionItem("[constructor]blob", T.FuncType((("n", U32),), own), docs="Makes one."),
         FunctionItem("[method]blob.size", T.FuncType((("self", borrow),), U32),
@@ -62,7 +63,7 @@ def test_interface_layout_and_round_trip(tmp_path):
     api = Interface("api", (
         UseItem(InterfaceRef(None, "types"), (("color", "color"),)),
         UseItem(InterfaceRef(None, "types"), (("blob", "b"),)),
-        TypeItem("point", point.type),
+        TypeItem("point", point.type, member_docs=(("x", "Across.\nIn pixels."),)),
         FunctionItem("move", T.FuncType((("p", point),), T.ResultType(None, STRING))),
     ))
     text = print_resolved(Resolved((Package(PKG, (_resource_interface(), api), ()),), PKG))
@@ -81,6 +82,7 @@ interface types {
   /// Two of them.
   enum color {
     red,
+    /// Like grass.
     green,
   }
 
@@ -106,6 +108,8 @@ interface api {
   use types.{color, blob as b};
 
   record point {
+    /// Across.
+    /// In pixels.
     x: u32,
   }
 

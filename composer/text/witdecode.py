@@ -52,7 +52,7 @@ def decode_component(loaded: Loaded) -> Resolved:
     `root:component` with `world root`; for an encoded WIT package, that package."""
     scope = loaded.scope
     decoder = _Decoder(_shim_aliases(scope))
-    if _is_wit_package(scope):
+    if is_wit_package(scope):
         main = decoder.wit_package(scope)
         decoder.apply_metadata(main, _package_docs(loaded))
     else:
@@ -106,7 +106,7 @@ def _dependencies(pkg: Package) -> list[str]:
     return [n for i, n in enumerate(names) if n not in names[:i] and n != str(pkg.name)]
 
 
-def _is_wit_package(scope: Any) -> bool:
+def is_wit_package(scope: Any) -> bool:
     """wit-component's test: no imports, and every export a component type."""
     return (not scope.imports and bool(scope.exports)
             and all(isinstance(T.unwrap(e), T.ComponentType) for e in scope.exports.values()))
@@ -355,7 +355,9 @@ def _annotate_items(items: list[InterfaceItem], meta: dict[str, Any]) -> list[In
             item = item.replace(docs=docs, gate=gate)
         elif isinstance(item, TypeItem) and item.name in types:
             data = _dict(types[item.name])
-            item = item.replace(docs=data.get("docs"), gate=gate_of(data.get("stability")))
+            members = tuple((k, v) for k, v in _dict(data.get("items")).items() if isinstance(v, str))
+            item = item.replace(docs=data.get("docs"), gate=gate_of(data.get("stability")),
+                                member_docs=members)
         elif isinstance(item, UseItem) and _item_name(item) in types:
             item = item.replace(gate=gate_of(_dict(types[_item_name(item)]).get("stability")))
         out.append(item)

@@ -56,6 +56,8 @@ class TypeItem(Record):
     type: object
     docs: str | None = None
     gate: Gate | None = None
+    # docs of the record's fields, the variant's or enum's cases, the flags: (name, docs)
+    member_docs: tuple[tuple[str, str], ...] = ()
 
 
 class UseItem(Record):

@@ -245,15 +245,16 @@ def _declare(out: _Out, item: TypeItem, funcs: list[FunctionItem], names: Names)
     elif isinstance(t, T.ResourceType):
         _resource(out, name, funcs, names)
     elif isinstance(t, T.RecordType):
-        _block(out, f"record {name}", [f"{escape(n)}: {type_name(v)}," for n, v in t.fields])
+        _block(out, f"record {name}", [(n, f"{escape(n)}: {type_name(v)},") for n, v in t.fields],
+               item.member_docs)
     elif isinstance(t, T.VariantType):
-        cases = [f"{escape(n)}({type_name(v)})," if v is not None else f"{escape(n)},"
+        cases = [(n, f"{escape(n)}({type_name(v)}),") if v is not None else (n, f"{escape(n)},")
                  for n, v in t.cases]
-        _block(out, f"variant {name}", cases)
+        _block(out, f"variant {name}", cases, item.member_docs)
     elif isinstance(t, T.EnumType):
-        _block(out, f"enum {name}", [f"{escape(n)}," for n in t.names])
+        _block(out, f"enum {name}", [(n, f"{escape(n)},") for n in t.names], item.member_docs)
     elif isinstance(t, T.FlagsType):
-        _block(out, f"flags {name}", [f"{escape(n)}," for n in t.names])
+        _block(out, f"flags {name}", [(n, f"{escape(n)},") for n in t.names], item.member_docs)
     elif isinstance(t, T.OwnType):
         # `type a = own<r>` is not `type a = r` (an alias of the resource itself)
         out.line(f"type {name} = own<{type_name(t.resource)}>;")
@@ -261,9 +262,13 @@ def _declare(out: _Out, item: TypeItem, funcs: list[FunctionItem], names: Names)
         out.line(f"type {name} = {_type_name(t, names, define=True)};")
 
 
-def _block(out: _Out, head: str, lines: list[str]) -> None:
+def _block(out: _Out, head: str, members: list[tuple[str, str]],
+           member_docs: tuple[tuple[str, str], ...]) -> None:
+    """A record, variant, enum or flags: each member (name, line) after its docs."""
+    docs = dict(member_docs)
     out.open(head)
-    for line in lines:
+    for name, line in members:
+        out.docs(docs.get(name))
         out.line(line)
     out.close()
 

@@ -37,7 +37,7 @@ class Token(Record):
     text: str
     start: int
     end: int
-    docs: tuple[str, ...] = ()
+    comments: tuple[str, ...] = ()  # every comment between the previous token and this one
     space_before: bool = True  # whitespace or a comment separates it from the previous token
 
     def describe(self) -> str:
@@ -143,7 +143,8 @@ class Lexer:
         return Token("string", "".join(out), i, j + 1, docs, space)
 
     def _skip(self, docs: list[str]) -> None:
-        """Whitespace and comments; doc comments go to `docs`."""
+        """Whitespace and comments; every comment's text goes to `docs` (which of them are
+        documentation is `doc_text`'s business)."""
         text, n = self.text, len(self.text)
         i = self.pos
         while i < n:
@@ -153,17 +154,12 @@ class Lexer:
             elif text.startswith("//", i):
                 j = text.find("\n", i)
                 j = n if j == -1 else j
-                body = text[i:j]
-                if body.startswith("///") and not body.startswith("////"):
-                    docs.append(_doc_line(body[3:]))
+                docs.append(text[i:j])
                 self._check_chars(i, j)
                 i = j
             elif text.startswith("/*", i):
                 j = self._block_end(i)
-                body = text[i:j]
-                if body.startswith("/**") and not body.startswith("/**/") and len(body) > 4:
-                    docs.extend(_doc_line(line.strip().removeprefix("*"))
-                                for line in body[3:-2].strip("\n").split("\n"))
+                docs.append(text[i:j])
                 i = j
             elif _forbidden(ch):
                 raise self.error(f"control character {ch!r} is not allowed in WIT", i)
@@ -207,5 +203,22 @@ class Lexer:
         return j
 
 
-def _doc_line(line: str) -> str:
-    return line[1:] if line.startswith(" ") else line
+def doc_text(comments: tuple[str, ...]) -> str | None:
+    """The documentation the comments before an item make, by wit-parser 1.262's rule: every
+    comment counts, not only `///` and `/** */` (`/**` and `*/` are cut from block doc
+    comments, leading slashes from the rest: `/* a */` documents `* a */`); each is trimmed
+    at the end, and the indentation all non-empty ones share is removed."""
+    if not comments:
+        return None
+    parts = []
+    for c in comments:
+        body = c[3:-2] if c.startswith("/**") and len(c) >= 5 else c.lstrip("/")
+        parts.append(body.rstrip())
+    widths = [len(p) - len(p.lstrip(" \t\n\r\f")) for p in parts if p]
+    indent = " " * min(widths, default=0)
+    lines: list[str] = []
+    for p in parts:
+        p = p.removeprefix(indent) if indent else p
+        lines.extend(p.splitlines() if p else [""])
+    text = "\n".join(lines).rstrip("\n")
+    return text

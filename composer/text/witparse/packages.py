@@ -2,8 +2,9 @@
 
 A path is a `.wit` file (one package, plus any nested `package a:b { }` blocks) or a folder
 whose `.wit` files together make one package, with an optional `deps/` folder whose entries
-(a `.wit` file or a folder of them each) are further packages. Nested package blocks become
-packages of their own wherever they are written.
+(a `.wit` file, a folder of them, or a WIT package in binary form: `.wasm` or `.wat`) are
+further packages. Nested package blocks become packages of their own wherever they are
+written.
 """
 
 from __future__ import annotations
@@ -51,48 +52,71 @@ def read_source(path: Path, shown: str) -> Source:
 def load(path: Path) -> Loaded:
     """The packages at `path` (see the module's description)."""
     if path.is_dir():
-        main, nested = _group(sorted(p for p in path.iterdir() if p.suffix == ".wit"
-                                     and p.is_file()), str(path))
+        main, nested = _group([read_source(p, str(p)) for p in _wit_files(path)], str(path))
         deps: list[PackageSource] = []
+        carried: list[PackageSource] = []
         deps_dir = path / "deps"
         if deps_dir.is_dir():
             for entry in sorted(deps_dir.iterdir(), key=lambda p: p.name):
-                deps.extend(_dependency(entry))
+                own, theirs = _dependency(entry)
+                deps.extend(own)
+                carried.extend(theirs)
+        # a binary package carries copies of the packages it uses: a copy stands in only
+        # for a package nothing else in deps/ provides
+        present = {p.name.key() for p in (main, *nested, *deps)}
+        for p in carried:
+            if p.name.key() not in present:
+                present.add(p.name.key())
+                deps.append(p)
         return Loaded((main, *nested, *deps), main.name)
     if path.suffix in (".wasm", ".wat"):
-        raise _binary_unsupported(path)
-    main, nested = _group([path], str(path))
+        main, nested = _binary(path)
+        return Loaded((main, *nested), main.name)
+    main, nested = _group([read_source(path, str(path))], str(path))
     return Loaded((main, *nested), main.name)
 
 
-def _binary_unsupported(path: Path) -> ComposerError:
-    return ComposerError(f"{path}: WIT packages in binary form (.wasm, .wat) are not "
-                         "supported by the WIT reader yet")
+def _wit_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.iterdir() if p.suffix == ".wit" and p.is_file())
 
 
-def _dependency(entry: Path) -> list[PackageSource]:
+def _dependency(entry: Path) -> tuple[list[PackageSource], list[PackageSource]]:
+    """The packages one entry of deps/ provides, and the copies a binary one carries."""
     if entry.is_dir():
-        files = sorted(p for p in entry.iterdir() if p.suffix == ".wit" and p.is_file())
+        files = _wit_files(entry)
         if not files:
-            return []
-        main, nested = _group(files, str(entry))
-        return [main, *nested]
+            return [], []
+        main, nested = _group([read_source(p, str(p)) for p in files], str(entry))
+        return [main, *nested], []
     if entry.suffix == ".wit":
-        main, nested = _group([entry], str(entry))
-        return [main, *nested]
+        main, nested = _group([read_source(entry, str(entry))], str(entry))
+        return [main, *nested], []
     if entry.suffix in (".wasm", ".wat"):
-        raise _binary_unsupported(entry)
-    return []  # anything else in deps/ is not WIT (a README, say)
+        main, nested = _binary(entry)
+        return [main], nested
+    return [], []  # anything else in deps/ is not WIT (a README, say)
 
 
-def _group(files: list[Path], where: str) -> tuple[PackageSource, list[PackageSource]]:
+def _binary(path: Path) -> tuple[PackageSource, list[PackageSource]]:
+    """A WIT package in binary form (or a component): decoded, printed as WIT text, and
+    read back like any other source, so one resolver handles every kind of package. Its
+    dependencies come along as nested packages."""
+    from ...model.load import load_component
+    from ..witdecode import decode_component
+    from ..witprint import print_resolved
+
+    text = print_resolved(decode_component(load_component(path)))
+    return _group([Source(str(path), text)], str(path))
+
+
+def _group(sources: list[Source], where: str) -> tuple[PackageSource, list[PackageSource]]:
     """The package a set of files make together, and the nested packages written in them."""
     header: A.PackageDecl | None = None
     docs: A.PackageDecl | None = None
     units: list[Unit] = []
     nested: list[PackageSource] = []
-    for file in files:
-        parsed = parse_file(read_source(file, str(file)))
+    for source in sources:
+        parsed = parse_file(source)
         decl = parsed.package
         if decl is not None:
             if header is None:

@@ -493,7 +493,8 @@ class PackageResolver:
                 value = entry.value  # type: ignore[union-attr]
                 exports[m.name.name] = value  # type: ignore[assignment]
                 inner = value if isinstance(value, T.ResourceType) else value.type  # type: ignore[attr-defined]
-                items.append(W.TypeItem(m.name.name, inner, m.docs, gate))
+                member_docs = tuple((f.name.name, f.docs) for f in m.fields if f.docs is not None)
+                items.append(W.TypeItem(m.name.name, inner, m.docs, gate, member_docs))
                 for f in m.methods:
                     if feats.excluded(f.gates):
                         continue

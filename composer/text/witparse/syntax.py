@@ -10,7 +10,7 @@ from __future__ import annotations
 from ...model.names import _SEMVER_RE
 from ..diagnostics import Source, TextError
 from . import tree as A
-from .lexer import Lexer, Token
+from .lexer import Lexer, Token, doc_text
 
 MAX_DEPTH = 100
 
@@ -204,7 +204,7 @@ class Parser:
 
     @staticmethod
     def docs(tok: Token) -> str | None:
-        return "\n".join(tok.docs) if tok.docs else None
+        return doc_text(tok.comments)
 
     def docs_of(self, tok: Token, gates: A.Gates) -> str | None:
         # doc comments come before the gates; `gates` remembers them
