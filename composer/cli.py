@@ -348,6 +348,121 @@ def compose_cmd(
         if not verify_after:
             raise click.UsageError("--world goes with --verify")
         _check_world(world)
+    host_config = _composing_checks(output, depfile, report_path, run_after, env, inherit_env,
+                                    dirs, timeout, max_memory, no_cache, quiet)
+
+    def body() -> None:
+        from .link.compose import CompositionFailed, compose
+
+        try:
+            result = compose(
+                root, list(dependencies), search_paths=list(search_paths), config=config,
+                no_imports=no_imports, skip_validation=skip_validation,
+                import_components=import_components, plugs=plug_map,
+            )
+        except CompositionFailed as exc:
+            if verbose:
+                for line in exc.plan.explanations:
+                    click.echo(f"  {line}", err=True)
+            if report_path is not None:
+                _write_report_of_plan(exc.plan, report_path)
+            raise
+        _deliver(result, output, depfile=depfile, report_path=report_path, quiet=quiet,
+                 verbose=verbose, verify_after=verify_after, world=world,
+                 host_config=host_config, no_cache=no_cache)
+
+    run_command(body)
+
+
+compose_cmd.context_class = _DefaultContext
+
+
+def _deliver(result: Any, output: Path | None, *, depfile: Path | None, report_path: Path | None,
+             quiet: bool, verbose: bool, verify_after: bool, world: str | None,
+             host_config: Any, no_cache: bool) -> None:
+    """What every composing command does with a composition: the report, the explanations
+    and warnings, the checks (--verify, --run), then the output and its depfile, written
+    atomically (nothing when a check fails)."""
+    from .link.compose import depfile_text, write_atomically
+
+    if report_path is not None:
+        _write_report_of_plan(result.plan, report_path)
+    if verbose:
+        for line in result.explanations:
+            click.echo(f"  {line}", err=True)
+    if not quiet:
+        for warning in result.warnings:
+            error_line(warning, "warning")
+    check = None
+    if verify_after or host_config is not None:
+        check = partial(_check_output, verify=verify_after, world=world,
+                        host_config=host_config, output=output or Path("-"),
+                        no_cache=no_cache, progress=not quiet)
+    if output is None or str(output) == "-":
+        _write_stdout(result.data, check)
+        return
+    write_atomically(output, result.data, check)
+    if depfile is not None:
+        write_atomically(depfile, depfile_text(output, result.files_read).encode())
+    if verbose:
+        click.echo(f"wrote {output} ({len(result.data):,} bytes)", err=True)
+
+
+@cli.command("plug", short_help="Plug the exports of components into a socket's imports (as wac plug).")
+@click.argument("socket", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--plug", "plugs", multiple=True, required=True, metavar="PLUG.wasm",
+              type=click.Path(dir_okay=False, path_type=Path),
+              help="A component whose exports satisfy the socket's imports of the same "
+                   "names (repeatable; a plug's own imports may be plugged by another plug).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+              help="Where to write the composed component (`-` or none: stdout, never a terminal).")
+@click.option("--skip-validation", is_flag=True, help="Do not check the composed component.")
+@click.option("--depfile", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write a Make rule naming every file the composition read.")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
+@click.option("-v", "--verbose", is_flag=True, help="Explain every matching decision.")
+@click.option("--verify", "verify_after", is_flag=True,
+              help="Check the output as `compose verify` does before writing it.")
+@click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),
+              metavar="FILE", help="Also write the composition report (format from the suffix).")
+@click.option("--run", "run_after", is_flag=True,
+              help="Run the output (wasi:cli/run) before writing it.")
+@_host_options
+@_COLOR_OPTION
+def plug_cmd(socket: Path, plugs: tuple[Path, ...], output: Path | None, skip_validation: bool,
+             depfile: Path | None, quiet: bool, verbose: bool, verify_after: bool,
+             report_path: Path | None, run_after: bool, env: tuple[str, ...], inherit_env: bool,
+             dirs: tuple[str, ...], timeout: float | None, max_memory: str | None,
+             no_cache: bool) -> None:
+    """Plug the exports of each PLUG into the imports of SOCKET of the same name (or a
+    semver-compatible one), and export what SOCKET exports: `wac plug`'s command line, on the
+    plugging of `compose SOCKET -d PLUG...`."""
+    host_config = _composing_checks(output, depfile, report_path, run_after, env, inherit_env,
+                                    dirs, timeout, max_memory, no_cache, quiet)
+
+    def body() -> None:
+        from .link.compose import CompositionFailed, compose
+
+        try:
+            result = compose(socket, list(plugs), skip_validation=skip_validation)
+        except CompositionFailed as exc:
+            if report_path is not None:
+                _write_report_of_plan(exc.plan, report_path)
+            raise
+        # (a plug that satisfies nothing is refused by compose: an unused dependency)
+        _deliver(result, output, depfile=depfile, report_path=report_path, quiet=quiet,
+                 verbose=verbose, verify_after=verify_after, world=None,
+                 host_config=host_config, no_cache=no_cache)
+
+    run_command(body)
+
+
+def _composing_checks(output: Path | None, depfile: Path | None, report_path: Path | None,
+                      run_after: bool, env: tuple[str, ...], inherit_env: bool,
+                      dirs: tuple[str, ...], timeout: float | None, max_memory: str | None,
+                      no_cache: bool, quiet: bool) -> Any:
+    """The usage checks every composing command makes before reading anything; the host
+    configuration for --run (None without it)."""
     to_stdout = output is None or str(output) == "-"
     if run_after and to_stdout:
         raise click.UsageError("--run needs -o FILE: the program's own output goes to stdout")
@@ -366,50 +481,7 @@ def compose_cmd(
         raise click.UsageError("--depfile needs -o FILE: a Make rule needs a target file")
     if report_path is not None:
         _format_for(report_path, None, "--report")  # an unknown suffix is a usage error now
-
-    def body() -> None:
-        from .link.compose import CompositionFailed, compose, depfile_text, write_atomically
-
-        try:
-            result = compose(
-                root, list(dependencies), search_paths=list(search_paths), config=config,
-                no_imports=no_imports, skip_validation=skip_validation,
-                import_components=import_components, plugs=plug_map,
-            )
-        except CompositionFailed as exc:
-            if verbose:
-                for line in exc.plan.explanations:
-                    click.echo(f"  {line}", err=True)
-            if report_path is not None:
-                _write_report_of_plan(exc.plan, report_path)
-            raise
-        if report_path is not None:
-            _write_report_of_plan(result.plan, report_path)
-        if verbose:
-            for line in result.explanations:
-                click.echo(f"  {line}", err=True)
-        if not quiet:
-            for warning in result.warnings:
-                error_line(warning, "warning")
-        check = None
-        if verify_after or host_config is not None:
-            check = partial(_check_output, verify=verify_after, world=world,
-                            host_config=host_config, output=output or Path("-"),
-                            no_cache=no_cache, progress=not quiet)
-        if to_stdout:
-            _write_stdout(result.data, check)
-            return
-        assert output is not None
-        write_atomically(output, result.data, check)
-        if depfile is not None:
-            write_atomically(depfile, depfile_text(output, result.files_read).encode())
-        if verbose:
-            click.echo(f"wrote {output} ({len(result.data):,} bytes)", err=True)
-
-    run_command(body)
-
-
-compose_cmd.context_class = _DefaultContext
+    return host_config
 
 
 def _plugs(items: tuple[str, ...]) -> dict[str, Path]:
