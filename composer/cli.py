@@ -352,22 +352,13 @@ def compose_cmd(
                                     dirs, timeout, max_memory, no_cache, quiet)
 
     def body() -> None:
-        from .link.compose import CompositionFailed, compose
+        from .link.compose import compose
 
-        try:
-            result = compose(
-                root, list(dependencies), search_paths=list(search_paths), config=config,
-                no_imports=no_imports, skip_validation=skip_validation,
-                import_components=import_components, plugs=plug_map,
-            )
-        except CompositionFailed as exc:
-            if verbose:
-                for line in exc.plan.explanations:
-                    click.echo(f"  {line}", err=True)
-            if report_path is not None:
-                _write_report_of_plan(exc.plan, report_path)
-            raise
-        _deliver(result, output, depfile=depfile, report_path=report_path, quiet=quiet,
+        _deliver(lambda: compose(
+                     root, list(dependencies), search_paths=list(search_paths), config=config,
+                     no_imports=no_imports, skip_validation=skip_validation,
+                     import_components=import_components, plugs=plug_map),
+                 output, depfile=depfile, report_path=report_path, quiet=quiet,
                  verbose=verbose, verify_after=verify_after, world=world,
                  host_config=host_config, no_cache=no_cache)
 
@@ -377,14 +368,23 @@ def compose_cmd(
 compose_cmd.context_class = _DefaultContext
 
 
-def _deliver(result: Any, output: Path | None, *, depfile: Path | None, report_path: Path | None,
-             quiet: bool, verbose: bool, verify_after: bool, world: str | None,
-             host_config: Any, no_cache: bool) -> None:
-    """What every composing command does with a composition: the report, the explanations
-    and warnings, the checks (--verify, --run), then the output and its depfile, written
-    atomically (nothing when a check fails)."""
-    from .link.compose import depfile_text, write_atomically
+def _deliver(make: Callable[[], Any], output: Path | None, *, depfile: Path | None,
+             report_path: Path | None, quiet: bool, verbose: bool, verify_after: bool,
+             world: str | None, host_config: Any, no_cache: bool) -> None:
+    """What every composing command does with the composition `make()` makes: the report
+    (also of a failed one), the explanations and warnings, the checks (--verify, --run),
+    then the output and its depfile, written atomically (nothing when a check fails)."""
+    from .link.compose import CompositionFailed, depfile_text, write_atomically
 
+    try:
+        result = make()
+    except CompositionFailed as exc:
+        if verbose:
+            for line in exc.plan.explanations:
+                click.echo(f"  {line}", err=True)
+        if report_path is not None:
+            _write_report_of_plan(exc.plan, report_path)
+        raise
     if report_path is not None:
         _write_report_of_plan(result.plan, report_path)
     if verbose:
@@ -441,16 +441,11 @@ def plug_cmd(socket: Path, plugs: tuple[Path, ...], output: Path | None, skip_va
                                     dirs, timeout, max_memory, no_cache, quiet)
 
     def body() -> None:
-        from .link.compose import CompositionFailed, compose
+        from .link.compose import compose
 
-        try:
-            result = compose(socket, list(plugs), skip_validation=skip_validation)
-        except CompositionFailed as exc:
-            if report_path is not None:
-                _write_report_of_plan(exc.plan, report_path)
-            raise
         # (a plug that satisfies nothing is refused by compose: an unused dependency)
-        _deliver(result, output, depfile=depfile, report_path=report_path, quiet=quiet,
+        _deliver(lambda: compose(socket, list(plugs), skip_validation=skip_validation),
+                 output, depfile=depfile, report_path=report_path, quiet=quiet,
                  verbose=verbose, verify_after=verify_after, world=None,
                  host_config=host_config, no_cache=no_cache)
 
