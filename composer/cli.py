@@ -229,6 +229,23 @@ def inspect_cmd(file: Path, as_json: bool, features: tuple[str, ...]) -> None:
     run_command(body)
 
 
+@cli.command("parse", short_help="Print the syntax tree of a WAC document as JSON.")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def parse_cmd(file: Path) -> None:
+    """Print the syntax tree of the WAC document FILE as JSON, in the shape of wac-parser's
+    dump of its AST; a syntax error is reported with its place, exit status 1."""
+
+    def body() -> None:
+        import json
+
+        from .text.wacparse import read_wac
+        from .text.wacparse.tojson import document_json
+
+        click.echo(json.dumps(document_json(read_wac(file)), indent=2))
+
+    run_command(body)
+
+
 def _host_options(f: Callable) -> Callable:
     """The options of the embedded host, shared by `run` and `compose --run`."""
     options = [
@@ -316,6 +333,13 @@ def _host_config(env: tuple[str, ...], inherit_env: bool, dirs: tuple[str, ...],
 @click.option("--run", "run_after", is_flag=True,
               help="Run the output (wasi:cli/run) before writing it; its exit status is "
                    "compose's, and the output is written only if it exits 0.")
+@click.option("--deps-dir", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
+              help="For a .wac ROOT: where packages are found (ns/name.wasm, .wat, a WIT "
+                   "folder ns/name/, ns/name.wit; default: ./deps).")
+@click.option("--dep", "deps", multiple=True, metavar="NS:NAME=PATH",
+              help="For a .wac ROOT: the file of a package (repeatable).")
+@click.option("--import-dependencies", is_flag=True,
+              help="For a .wac ROOT: import the packages instead of embedding them.")
 @_host_options
 @_COLOR_OPTION
 def compose_cmd(
@@ -335,6 +359,9 @@ def compose_cmd(
     world: str | None,
     report_path: Path | None,
     run_after: bool,
+    deps_dir: Path | None,
+    deps: tuple[str, ...],
+    import_dependencies: bool,
     env: tuple[str, ...],
     inherit_env: bool,
     dirs: tuple[str, ...],
@@ -342,7 +369,13 @@ def compose_cmd(
     max_memory: str | None,
     no_cache: bool,
 ) -> None:
-    """Compose ROOT with its dependencies into one component."""
+    """Compose ROOT with its dependencies into one component (ROOT a component, or a WAC
+    document: FILE.wac)."""
+    wac = root.suffix == ".wac"
+    _check_wac_options(wac, dependencies=dependencies, search_paths=search_paths, config=config,
+                       plugs=plugs, no_imports=no_imports, import_components=import_components,
+                       deps_dir=deps_dir, deps=deps, import_dependencies=import_dependencies)
+    dep_map = _dep_files(deps)
     plug_map = _plugs(plugs)
     if world is not None:
         if not verify_after:
@@ -352,12 +385,17 @@ def compose_cmd(
                                     dirs, timeout, max_memory, no_cache, quiet)
 
     def body() -> None:
-        from .link.compose import compose
+        from .link.compose import compose, compose_document
 
-        _deliver(lambda: compose(
-                     root, list(dependencies), search_paths=list(search_paths), config=config,
-                     no_imports=no_imports, skip_validation=skip_validation,
-                     import_components=import_components, plugs=plug_map),
+        if wac:
+            make = partial(compose_document, root, deps_dir=deps_dir, dependencies=dep_map,
+                           skip_validation=skip_validation,
+                           import_dependencies=import_dependencies)
+        else:
+            make = partial(compose, root, list(dependencies), search_paths=list(search_paths),
+                           config=config, no_imports=no_imports, skip_validation=skip_validation,
+                           import_components=import_components, plugs=plug_map)
+        _deliver(make,
                  output, depfile=depfile, report_path=report_path, quiet=quiet,
                  verbose=verbose, verify_after=verify_after, world=world,
                  host_config=host_config, no_cache=no_cache)
@@ -477,6 +515,33 @@ def _composing_checks(output: Path | None, depfile: Path | None, report_path: Pa
     if report_path is not None:
         _format_for(report_path, None, "--report")  # an unknown suffix is a usage error now
     return host_config
+
+
+def _check_wac_options(wac: bool, **given: Any) -> None:
+    """The options of `-d` compositions and those of WAC documents do not mix."""
+    wac_only = ("deps_dir", "deps", "import_dependencies")
+    for name, value in given.items():
+        if value in (None, False, ()) or (name in wac_only) == wac:
+            continue
+        flag = "--" + name.replace("_", "-")
+        flag = {"--dependencies": "-d", "--search-paths": "-p", "--plugs": "--plug",
+                "--deps": "--dep"}.get(flag, flag)
+        if wac:
+            raise click.UsageError(f"{flag} is for compositions of components; a WAC "
+                                   "document names its packages (use --deps-dir or --dep)")
+        raise click.UsageError(f"{flag} is for WAC documents (ROOT.wac)")
+
+
+def _dep_files(items: tuple[str, ...]) -> dict[str, Path]:
+    """`--dep ns:name=PATH` options as {package: file}."""
+    out: dict[str, Path] = {}
+    for item in items:
+        name, eq, path = item.partition("=")
+        if not eq or ":" not in name or not path:
+            raise click.UsageError(f"--dep {item}: expected NS:NAME=PATH "
+                                   "(e.g. --dep example:greeter=greeter.wasm)")
+        out[name] = Path(path)
+    return out
 
 
 def _plugs(items: tuple[str, ...]) -> dict[str, Path]:
@@ -783,16 +848,25 @@ def _write_report_of_plan(plan: Any, path: Path) -> None:
 @click.option("--composed", is_flag=True,
               help="ROOT is an already composed component: draw its wiring (the default when "
                    "no dependency, search path or config is given and ROOT instantiates components).")
+@click.option("--deps-dir", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
+              help="For a .wac ROOT: where packages are found (default: ./deps).")
+@click.option("--dep", "deps", multiple=True, metavar="NS:NAME=PATH",
+              help="For a .wac ROOT: the file of a package (repeatable).")
 @_COLOR_OPTION
 def graph_cmd(root: Path, dependencies: tuple[Path, ...], search_paths: tuple[Path, ...],
               config: Path | None, plugs: tuple[str, ...], fmt: str | None,
-              output: Path | None, composed: bool) -> None:
+              output: Path | None, composed: bool, deps_dir: Path | None,
+              deps: tuple[str, ...]) -> None:
     """Draw what a composition wires to what (before, instead of, or after composing).
 
     With dependencies, the composition plan of ROOT is drawn, failures included (exit 1 when
     the composition would fail). A composed component alone is read back and drawn.
     """
     fmt = _format_for(output, fmt)
+    wac = root.suffix == ".wac"
+    _check_wac_options(wac, dependencies=dependencies, search_paths=search_paths, config=config,
+                       plugs=plugs, composed=composed, deps_dir=deps_dir, deps=deps)
+    dep_map = _dep_files(deps)
     plug_map = _plugs(plugs)
     to_stdout = output is None or str(output) == "-"
     if to_stdout and fmt == "png" and sys.stdout.isatty():
@@ -804,7 +878,11 @@ def graph_cmd(root: Path, dependencies: tuple[Path, ...], search_paths: tuple[Pa
         from .report.model import from_plan
 
         report = None
-        if composed or not (dependencies or search_paths or config or plug_map):
+        if wac:
+            from .link.compose import plan_document
+
+            report = from_plan(plan_document(root, deps_dir=deps_dir, dependencies=dep_map))
+        elif composed or not (dependencies or search_paths or config or plug_map):
             loaded = load_component(root)
             if composed or instantiates_components(loaded):
                 report = from_composed(loaded)

@@ -105,6 +105,47 @@ def compose(
     return Composition(data, plan)
 
 
+def plan_document(
+    path: Path | str,
+    *,
+    deps_dir: Path | str | None = None,
+    dependencies: Mapping[str, Path | str] | None = None,
+    validate: bool = True,
+    import_dependencies: bool = False,
+) -> Plan:
+    """The linked plan of the WAC document at `path` (for reports); see `compose_document`."""
+    from ..text.wacparse import read_wac
+    from .wacresolve import resolve_document
+
+    doc = read_wac(Path(path))
+    return resolve_document(doc, Path(deps_dir) if deps_dir is not None else Path("deps"),
+                            {k: Path(v) for k, v in (dependencies or {}).items()},
+                            validate=validate, import_dependencies=import_dependencies)
+
+
+def compose_document(
+    path: Path | str,
+    *,
+    deps_dir: Path | str | None = None,
+    dependencies: Mapping[str, Path | str] | None = None,
+    skip_validation: bool = False,
+    import_dependencies: bool = False,
+) -> Composition:
+    """Compose what the WAC document at `path` says: packages from `deps_dir` (default
+    `deps` beside the document's working directory, as wac) or `dependencies`
+    (`ns:name[@version]` -> file). Raises a TextError at the first error in the document."""
+    from .encode import encode_plan
+
+    plan = plan_document(path, deps_dir=deps_dir, dependencies=dependencies,
+                         validate=not skip_validation, import_dependencies=import_dependencies)
+    if not skip_validation and not import_dependencies:
+        check_size(plan)
+    data, embedded = encode_plan(plan, False)
+    if not skip_validation:
+        validate_output(data, [f.loaded.scope for f in embedded])
+    return Composition(data, plan)
+
+
 def check_size(plan: Plan) -> None:
     """Refuse a composition that would hold more core modules and components than
     wasmparser and wasmtime take (1,000, the output itself included), before encoding it."""

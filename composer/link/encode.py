@@ -32,7 +32,7 @@ from ..binary.sorts import SortIdx
 from ..errors import CompositionError
 from .merge import HostImport
 from .graph import arguments
-from .resolve import Instance, Plan
+from .resolve import DOCUMENT, Host, Instance, Plan, Plug, TypeExport
 from ..model.typeencode import TypeEncoder, TypeScope
 from .unify import host_ident, inst_ident, referenced
 
@@ -241,7 +241,9 @@ class Encoder:
         for imp in inst.file.imports:  # arguments in the order the component imports them
             provider, data = wired[imp]
             if data["kind"] == "host":
-                sort, idx = self.host_index[self.plan.graph.nodes[provider]["name"]]
+                host = self.plan.graph.nodes[provider]["name"]
+                sort, idx = (self.host_index[host] if data["export"] is None
+                             else self.host_export(host, data["export"]))
             elif data["export"] is None:
                 sort, idx = "instance", self.instance_index[provider]
             else:
@@ -249,6 +251,17 @@ class Encoder:
             args.append((imp, sort, idx))
         idx = self.out.instantiate(self.component_index[inst.file.name], args)
         self.instance_index[inst.name] = idx
+
+    def host_export(self, host: str, member: str) -> tuple[str, int]:
+        """An export of an instance the output imports (a WAC document's `i.f`)."""
+        key = ("host:" + host, member)
+        found = self.export_alias.get(key)
+        if found is None:
+            h = next(h for h in self.plan.host_imports if h.name == host)
+            sort = T.sort_of(h.exports[member][0])
+            idx = self.out.add_alias(A.Alias(sort, A.AliasExport(self.host_index[host][1], member)))
+            found = self.export_alias[key] = (sort, idx)
+        return found
 
     def provider_export(self, instance: str, export: str) -> tuple[str, int]:
         key = (instance, export)
@@ -265,10 +278,39 @@ class Encoder:
     # -- exports ---------------------------------------------------------------------------
 
     def root_exports(self) -> None:
+        if self.plan.exports is not None:
+            for name, target in self.plan.exports:
+                sort, idx = self.export_target(target)
+                exported = self.out.export(name, sort, idx)
+                if isinstance(target, TypeExport) and isinstance(target.type, (T.NamedType,
+                                                                               T.ResourceType)):
+                    # later types refer to the type by its exported index: an exported type
+                    # may only use types that are exported too (external visibility)
+                    self.out.named[self.types.key(DOCUMENT, target.type)] = exported
+            return
         root = self.plan.root
+        assert root is not None
         for name, ext in root.file.exports.items():
             sort, idx = self.provider_export(root.name, name)
             self.out.export(name, sort, idx)
+
+    def export_target(self, target: object) -> tuple[str, int]:
+        """(sort, index) of what a WAC document exports."""
+        if isinstance(target, Plug):
+            if target.export is None:
+                return "instance", self.instance_index[target.instance]
+            return self.provider_export(target.instance, target.export)
+        if isinstance(target, Host):
+            if target.member is not None:
+                return self.host_export(target.name, target.member)
+            return self.host_index[target.name]
+        assert isinstance(target, TypeExport)
+        t = target.type
+        if isinstance(t, T.InstanceType):
+            return "type", self.out.add_type(self.types.instance_type(self.out, t, DOCUMENT))
+        if isinstance(t, T.ComponentType):
+            return "type", self.out.add_type(self.types.component_type(self.out, t, DOCUMENT))
+        return "type", self.types.deftype(self.out, t, DOCUMENT)
 
 
 def _cycle(stuck: list[str], needs: dict[str, set[str]]) -> list[str]:

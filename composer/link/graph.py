@@ -8,7 +8,7 @@ A `MultiDiGraph` with
   `host` (merge.HostImport), `name`, `package` (`wasi:cli`, ...);
 * an edge per satisfied import, from the importing instance to what satisfies it, keyed by
   the import's name: `kind` ("plug" or "host"), `import_` (the name imported), `export` (the
-  provider's export, None for the provider instance itself or a host import), `sort`, `how`
+  provider's export, None for the provider instance itself or a whole host import), `sort`, `how`
   (why it was chosen) and `semver` (whether the names differ in version).
 
 Graph-level attributes: `unused` (dependencies that satisfied nothing) and `problems`.
@@ -60,7 +60,7 @@ def build_graph(plan: Plan) -> Any:
                     g.add_node(target, kind="host", host=None, name=arg.name,
                                package=package_of(arg.name))
                 g.add_edge(
-                    inst.name, target, key=imp, kind="host", import_=imp, export=None,
+                    inst.name, target, key=imp, kind="host", import_=imp, export=arg.member,
                     sort=sort, how="host", semver=h is not None and h.name != arg.name,
                 )
     return g

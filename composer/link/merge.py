@@ -15,7 +15,7 @@ from __future__ import annotations
 from ..model import types as T
 from ..model.names import compatibility_key, newest
 from ..record import Record, field_
-from .resolve import Host, Plan, Problem
+from .resolve import DOCUMENT, Host, Plan, Problem
 from ..model.subtype import check_extern
 from .unify import UnifiedBindings, declared_objects, host_ident, inst_ident, referenced
 
@@ -61,14 +61,20 @@ def merge_host_imports(plan: Plan) -> None:
     u = plan.unifier
     assert u is not None
     groups: dict[str, HostImport] = {}
+    # imports a WAC document declares come first, with the types it declares: what the
+    # instances it passes them to import joins them
+    for name, ext in plan.declared.items():
+        sort = T.sort_of(ext)
+        groups[name] = HostImport(name, sort, [HostMember(DOCUMENT, name, name, ext)])
     ordered = sorted(plan.instances.values(), key=lambda i: i.index)
     for inst in ordered:
         for imp, arg in inst.args.items():
-            if not isinstance(arg, Host):
+            if not isinstance(arg, Host) or arg.member is not None:
                 continue
             ext = inst.file.imports[imp]
             sort = T.sort_of(ext)
-            key = compatibility_key(arg.name) if sort == "instance" else arg.name
+            key = (compatibility_key(arg.name) if sort == "instance" and arg.name not in plan.declared
+                   else arg.name)
             member = HostMember(inst.name, imp, arg.name, ext)
             group = groups.get(key)
             if group is None:
@@ -84,7 +90,7 @@ def merge_host_imports(plan: Plan) -> None:
             group.members.append(member)
             plan.host_of[(inst.name, imp)] = group
     for group in groups.values():
-        if group.sort == "instance":
+        if group.sort == "instance" and group.name not in plan.declared:
             group.name = newest([m.host_name for m in group.members])
         for m in group.members:
             for export, obj in declared_objects(m.type):
@@ -150,6 +156,8 @@ def _merge_members(plan: Plan, group: HostImport) -> None:
 
 
 def _where(plan: Plan, m: HostMember) -> str:
+    if m.instance == DOCUMENT:
+        return f"the document's import `{m.import_name}`"
     return f"`{m.import_name}` of {plan.instances[m.instance].file.display}"
 
 

@@ -76,6 +76,9 @@ class Host(Record):
     """An import left for the host (an import of the composed component)."""
 
     name: str  # the imported name; instance imports are merged later
+    # an export of that import (a WAC document passing `i.f` of its import `i`): the import
+    # is one the document declares, with its own type, so nothing is merged into it
+    member: str | None = None
 
 
 class Instance(Record):
@@ -93,10 +96,27 @@ class Problem(Record):
     export: str | None = None
 
 
-class Plan(Record, mutable=True):
-    """Everything the resolver decided; the encoder and the graph report read it."""
+class TypeExport(Record):
+    """An export of a type the composition defines itself (a WAC document's type statements:
+    an interface, a world, a function or value type), in the document's context."""
 
-    root: Instance
+    type: object
+
+
+# The context of the types a composition declares itself (a WAC document's imports and type
+# definitions), as an instance name is the context of a component's types.
+DOCUMENT = "<document>"
+
+
+class Plan(Record, mutable=True):
+    """Everything the resolver decided; the encoder and the graph report read it.
+
+    A plan from `-d`/config inputs has a root whose exports the output re-exports; a plan
+    from a WAC document has no root, imports it declares with their types (`declared`, in
+    the context DOCUMENT) and says what the output exports (`exports`: name -> a Plug of an
+    instance or one of its exports, a Host import, or a TypeExport)."""
+
+    root: Instance | None
     instances: dict[str, Instance]
     files: dict[str, ComponentFile]
     unused: list[ComponentFile]
@@ -112,6 +132,8 @@ class Plan(Record, mutable=True):
     # (instance, import) -> why dependencies that came close do not satisfy it
     near: dict = field_(factory=dict)
     unused_why: dict = field_(factory=dict)  # file name -> why it satisfies nothing
+    declared: dict = field_(factory=dict)  # import name -> T.Extern (a WAC document's imports)
+    exports: list | None = None  # [(name, Plug | Host | TypeExport)]; None: the root's
 
     @property
     def ok(self) -> bool:
@@ -644,7 +666,7 @@ def _check_root_exports(plan: Plan) -> None:
     from ..model.elaborate import declared_names, visibility_problem
 
     root = plan.root
-    if not any(isinstance(arg, Plug) for arg in root.args.values()):
+    if root is None or not any(isinstance(arg, Plug) for arg in root.args.values()):
         return  # every import stays an import: the root's exports are valid as they are
     named: set[int] = set()
     for imp, ext in root.file.imports.items():

@@ -4,6 +4,7 @@ this?". Every format renders this model, so they all show the same thing."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, Iterable
 
 from ..model import types as T
@@ -133,14 +134,25 @@ def items(kind: str, entries: dict[str, T.Extern]) -> tuple[Item, ...]:
 
 def depths(node_ids: Iterable[str], edges: Iterable[Edge], root: str | None) -> dict[str, int]:
     """Dependency depth: the root 0, each provider one deeper than its deepest user (so
-    every edge points down); nodes not reached (unused) one deeper than all."""
+    every edge points down); nodes not reached (unused) one deeper than all. Without a root
+    (a WAC document's composition), every instance nothing uses is at depth 0."""
     import networkx as nx
 
     g = nx.DiGraph()
     g.add_nodes_from(node_ids)
     g.add_edges_from((e.source, e.target) for e in edges if not e.target.startswith(HOST))
+    if root is not None:
+        return _depths_from(g, root)
+    top = ("top",)  # above every instance nothing uses; no node id is a tuple
+    g.add_edges_from([(top, n) for n in g.nodes if g.in_degree(n) == 0])
+    return {n: d - 1 for n, d in _depths_from(g, top).items() if n != top}  # type: ignore[arg-type]
+
+
+def _depths_from(g: Any, root: Any) -> dict[str, int]:
+    import networkx as nx
+
     out: dict[str, int] = {}
-    if root is not None and root in g:
+    if root in g:
         try:
             order = list(nx.topological_sort(g))
         except nx.NetworkXUnfeasible:  # a cycle: fall back to shortest distance
@@ -216,10 +228,10 @@ def from_plan(plan: Any, title: str | None = None) -> Report:
         hosts.append(HostImport(node_id, name, sort, data["package"],
                                 tuple(dict.fromkeys(users.get(node_id, ()))), bridged, wit))
     problems = tuple(Problem(p.message, p.instance, p.import_name) for p in plan.problems)
-    root = plan.root.name
-    depth = depths([n.id for n in nodes], edges, root)
+    depth = depths([n.id for n in nodes], edges, plan.root.name if plan.root else None)
     nodes = [n.replace(depth=depth[n.id]) for n in nodes]
-    return Report(title or f"composition of {plan.root.file.display}", "plan", tuple(nodes),
+    shown = plan.root.file.display if plan.root else Path(plan.files_read[0]).name
+    return Report(title or f"composition of {shown}", "plan", tuple(nodes),
                   tuple(edges), tuple(hosts), problems, tuple(plan.warnings))
 
 

@@ -1,0 +1,93 @@
+"""Packages a WAC document names (`new example:greeter { }`, `import x: wasi:io/streams`):
+where each is found and what it provides.
+
+A package `ns:name` (or `ns:name@1.2.3`) is looked for as wac looks for it, under the deps
+folder (`--deps-dir`, default `./deps`): `ns/name/` (a folder of WIT: a WIT package),
+else `ns/name.wat`, `ns/name.wasm` (a component, or a WIT package in binary form), else
+`ns/name.wit`; a version adds a path segment, `ns/name/1.2.3.wasm`. `--dep ns:name=PATH`
+names the file of a package outright (a component, `.wat`, `.wit` or WIT folder).
+
+What a package provides: a component type (its imports and exports, when it is a
+component: what `new` instantiates) and definitions (the interfaces and worlds of a WIT
+package, by name: what `ns:name/iface` paths reach).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import ComposerError
+from ..record import Record, field_
+from .resolve import ComponentFile
+
+
+class Package(Record):
+    name: str  # `ns:name`
+    version: str | None
+    path: Path
+    component: ComponentFile | None  # None for a WIT package read from text
+    # interface or world name -> (its id `ns:pkg/name@v`, T.InstanceType or T.ComponentType)
+    definitions: dict = field_(factory=dict)
+
+    @property
+    def key(self) -> str:
+        return self.name + (f"@{self.version}" if self.version else "")
+
+
+class PackageNotFound(ComposerError):
+    pass
+
+
+def package_path(name: str, version: str | None, deps_dir: Path,
+                 overrides: dict[str, Path]) -> Path | None:
+    """Where package `name` (at `version`) is, or None."""
+    key = name + (f"@{version}" if version else "")
+    for k in (key, name):
+        if k in overrides:
+            return overrides[k]
+    base = deps_dir.joinpath(*name.split(":"))
+    if version is not None:
+        base = base / version
+    if base.is_dir():
+        return base
+    for suffix in (".wat", ".wasm", ".wit"):
+        candidate = base.with_name(base.name + suffix)
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def load_package(name: str, version: str | None, path: Path, validate: bool = True) -> Package:
+    """The package at `path`. Raises ComposerError naming the file when it cannot be read
+    or is neither a component nor WIT."""
+    from ..model.load import load_component
+    from ..text.witparse import read_wit
+
+    if path.is_dir() or path.suffix == ".wit":
+        resolved = read_wit(path)
+        return Package(name, version, path, None, _definitions(resolved))
+    loaded = load_component(path, validate=validate)
+    comp = ComponentFile(name.replace(":", "-"), path, loaded, "package")
+    definitions: dict = {}
+    from ..text.witdecode import decode_component, is_wit_package
+
+    if is_wit_package(loaded.scope):
+        definitions = _definitions(decode_component(loaded))
+    return Package(name, version, path, comp, definitions)
+
+
+def _definitions(resolved: object) -> dict:
+    """The interfaces and worlds of the main package of a WIT reading, with their ids."""
+    main = resolved.main  # type: ignore[attr-defined]
+    pkg = resolved.package(main)  # type: ignore[attr-defined]
+    version = f"@{main.version}" if main.version else ""
+    out: dict = {}
+    for iface in pkg.interfaces:
+        if iface.name is not None and iface.instance_type is not None:
+            out[iface.name] = (f"{main.namespace}:{main.name}/{iface.name}{version}",
+                               iface.instance_type)
+    for world in pkg.worlds:
+        if world.component_type is not None:
+            out[world.name] = (f"{main.namespace}:{main.name}/{world.name}{version}",
+                               world.component_type)
+    return out

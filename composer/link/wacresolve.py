@@ -1,0 +1,493 @@
+"""A WAC document resolved into a composition plan: its imports with their types, the
+instances of packages it creates with their arguments, the exports, checked as wac checks
+them, every error at its place in the document (message, FILE:LINE:COL, caret).
+
+The plan is the one `-d` compositions make (`resolve.Plan`), without a root: the document
+declares the output's imports (`Plan.declared`) and says what it exports (`Plan.exports`).
+Linking, merging what is left for the host, encoding and validating are shared with them.
+
+Statements are taken in order, as wac does: a name is defined before it is used.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import ComposerError
+from ..model import types as T
+from ..model.names import is_extern_name
+from ..model.subtype import check_extern
+from ..text.wacparse import tree as A
+from .packages import Package, load_package, package_path
+from .resolve import DOCUMENT, ComponentFile, Host, Instance, Plan, Plug, Problem, TypeExport
+from .unify import NameBindings
+from .wactypes import Item, Node, TypeDeclarations, err
+
+
+class WacResolver(TypeDeclarations):
+    def __init__(self, doc: A.Document, deps_dir: Path, overrides: dict[str, Path],
+                 validate: bool = True, import_dependencies: bool = False) -> None:
+        super().__init__()
+        self.doc = doc
+        self.import_dependencies = import_dependencies
+        self.deps_dir = deps_dir
+        self.overrides = overrides
+        self.validate = validate
+        self.packages: dict[str, Package] = {}
+        self.files_read: list[Path] = []
+        # the composition
+        self.imports: dict[str, tuple[Node, Item]] = {}  # import name -> its node and item
+        self.instances: list[tuple[Node, Package, dict[str, tuple[Item, A.Span]], bool]] = []
+        self.exports: dict[str, tuple[object, A.Span]] = {}  # name -> (Item or TypeExport)
+        self.definitions: set[str] = set()
+        self.instance_names: set[str] = set()
+
+    # -- packages --------------------------------------------------------------------------------
+
+    def package(self, name: str, version: str | None, span: A.Span) -> Package:
+        key = name + (f"@{version}" if version else "")
+        found = self.packages.get(key)
+        if found is not None:
+            return found
+        path = package_path(name, version, self.deps_dir, self.overrides)
+        if path is None:
+            raise err(f"unknown package `{name}` (looked in {self.deps_dir}; give its file "
+                      f"with --dep {name}=PATH)", span)
+        try:
+            pkg = load_package(name, version, path, self.validate)
+        except ComposerError as exc:
+            raise err(f"failed to parse package `{name}`: {exc}", span) from None
+        self.files_read.append(path)
+        self.packages[key] = pkg
+        return pkg
+
+    def package_path(self, path: A.PackagePath) -> Item:
+        """What `ns:pkg/a/b@v` names: a definition of a package (an interface or world), or
+        an export of one; a path into the document's own package names its items."""
+        segments = path.segment_spans()
+        if path.name == self.doc.directive.package.name:
+            return self._local_path(segments)
+        pkg = self.package(path.name, path.version, path.name_span())
+        first, span = segments[0]
+        found = pkg.definitions.get(first)
+        item: Item | None = None
+        if found is not None:
+            iid, t = found
+            item = Item("type", t, "interface" if isinstance(t, T.InstanceType) else "world",
+                        id=iid)
+        parent = f"package `{path.name}`"
+        for segment, span in segments[1:]:
+            if item is None:
+                break
+            exports = item.type.exports if item.tsort in ("interface", "world") else {}  # type: ignore[attr-defined]
+            ext = exports.get(segment)
+            parent = f"{item.describe()} `{first}` in package `{path.name}`"
+            item = None if ext is None else _item_of(ext)
+            first = f"{first}/{segment}"
+        if item is None:
+            missing = span if found is None or len(segments) > 1 else segments[0][1]
+            seg = path.string.split("/")[-1].split("@")[0] if found is not None else segments[0][0]
+            raise err(f"{parent} has no export named `{seg}`", missing)
+        return item
+
+    def _local_path(self, segments: tuple[tuple[str, A.Span], ...]) -> Item:
+        name, span = segments[0]
+        item = self.root_item(A.Id(name, span))
+        for segment, sspan in segments[1:]:
+            exports = getattr(item.type, "exports", None)
+            if item.sort not in ("type", "instance", "component") or exports is None:
+                raise err(f"`{name}` ({item.describe()}) has no export named `{segment}`", sspan)
+            ext = exports.get(segment)
+            if ext is None:
+                raise err(f"`{name}` ({item.describe()}) has no export named `{segment}`", sspan)
+            item, name = _item_of(ext), segment
+        return item
+
+    # -- statements ------------------------------------------------------------------------------
+
+    def resolve(self) -> None:
+        for stmt in self.doc.statements:
+            if isinstance(stmt, A.Import):
+                self.import_statement(stmt)
+            elif isinstance(stmt, A.TypeStatement):
+                self.type_statement(stmt)
+            elif isinstance(stmt, A.Let):
+                self.register(stmt.id, self.expr(stmt.expr, stmt.id.name))
+            else:
+                self.export_statement(stmt)
+        if self.doc.directive.targets is not None:
+            self.check_targets(self.doc.directive.targets)
+
+    def import_statement(self, stmt: A.Import) -> None:
+        t = stmt.type
+        if isinstance(t, A.PackagePath):
+            item = self.package_path(t).promoted()
+        elif isinstance(t, A.FuncType):
+            item = Item("func", self.func_type(t))
+        elif isinstance(t, A.InlineInterface):
+            item = self.inline_interface(t)
+        else:
+            item = self.local(t).promoted()
+        if stmt.name is not None:
+            name = stmt.name.name if isinstance(stmt.name, A.Id) else stmt.name.value
+            span = stmt.name.span
+        elif isinstance(t, A.PackagePath):
+            name, span = t.string, t.span
+        elif item.id is not None and item.sort in ("instance", "component"):
+            name, span = item.id, stmt.id.span
+        else:
+            name, span = stmt.id.name, stmt.id.span
+        if item.sort == "type":
+            raise err(f"`{stmt.id.name}`: a {item.describe()} cannot be imported", span)
+        if not is_extern_name(name):
+            raise err(f"import name `{name}` is not valid", span)
+        prev = self.imports.get(name)
+        if prev is not None:
+            raise err(f"duplicate import `{name}` (first at line "
+                      f"{_line(prev[0].span)})", span)
+        node = Node("import", name, span=span)
+        item = Item(item.sort, item.type, None, node, item.id)
+        self.imports[name] = (node, item)
+        self.register(stmt.id, item)
+
+    def type_statement(self, stmt: A.TypeStatement) -> None:
+        decl = stmt.decl
+        if isinstance(decl, A.InterfaceDecl):
+            item = self.interface_decl(decl)
+        elif isinstance(decl, A.WorldDecl):
+            item = self.world_decl(decl)
+        else:
+            item = self.type_decl(decl, None, register=False)
+        name = decl.id.name
+        if name in self.exports:
+            raise err(f"type declaration `{name}` conflicts with a previous export of the "
+                      "same name", decl.id.span)
+        item = Item(item.sort, item.type, item.tsort, Node("definition", name, span=decl.id.span),
+                    item.id)
+        self.definitions.add(name)
+        self.exports[name] = (TypeExport(item.type), decl.id.span)
+        self.register(decl.id, item)
+
+    def export_statement(self, stmt: A.Export) -> None:
+        item = self.expr(stmt.expr, None)
+        opts = stmt.options
+        if isinstance(opts, A.ExportSpread):
+            if item.sort != "instance":
+                raise err(f"an instance is required to perform a spread operation (this is "
+                          f"a {item.describe()})", stmt.expr.span)
+            added = False
+            for name, ext in item.type.exports.items():  # type: ignore[attr-defined]
+                if name in self.exports:
+                    continue
+                self._export(name, self._alias_export(item, name, ext), opts.span, hint=False)
+                added = True
+            if not added:
+                raise err("instance has no exports or all exports of the instance match "
+                          "previously exported names", stmt.expr.span)
+            return
+        if isinstance(opts, A.ExportRename):
+            n = opts.name
+            self._export(n.name if isinstance(n, A.Id) else n.value, item, n.span, hint=False)
+            return
+        name = self._export_name(item)
+        if name is None:
+            raise err("export statement requires an `as` clause as the export name cannot be "
+                      "inferred", stmt.expr.span)
+        self._export(name, item, stmt.expr.span, hint=True)
+
+    @staticmethod
+    def _export_name(item: Item) -> str | None:
+        if item.sort == "instance" and item.id is not None:
+            return item.id
+        node = item.node
+        if node is not None and node.kind in ("import", "alias"):
+            return node.name
+        return None
+
+    def _export(self, name: str, item: Item, span: A.Span, hint: bool) -> None:
+        how = "; give it another name with `as`" if hint else ""
+        if name in self.definitions:
+            raise err(f"export `{name}` conflicts with a type definition of the same name{how}",
+                      span)
+        prev = self.exports.get(name)
+        if prev is not None:
+            raise err(f"duplicate export `{name}` (first at line {_line(prev[1])}){how}", span)
+        if not is_extern_name(name):
+            raise err(f"export name `{name}` is not valid", span)
+        if item.node is None or item.sort == "type":
+            raise err(f"a {item.describe()} cannot be exported here: only imports, instances "
+                      "and their exports can", span)
+        self.exports[name] = (item, span)
+
+    # -- expressions -----------------------------------------------------------------------------
+
+    def expr(self, e: A.Expr, let_name: str | None) -> Item:
+        item = self.primary(e.primary, let_name if not e.postfix else None)
+        parent = e.primary.span
+        for p in e.postfix:
+            item = self.postfix(item, p, parent)
+            parent = p.span
+        return item
+
+    def primary(self, p: object, let_name: str | None) -> Item:
+        if isinstance(p, A.New):
+            return self.new(p, let_name)
+        if isinstance(p, A.Nested):
+            return self.expr(p.expr, let_name)
+        assert isinstance(p, A.Ident)
+        return self.local(p.id)
+
+    def postfix(self, item: Item, p: object, parent: A.Span) -> Item:
+        if item.sort != "instance":
+            raise err(f"an instance is required to perform an access operation (this "
+                      f"evaluated to a {item.describe()})", parent)
+        exports = item.type.exports  # type: ignore[attr-defined]
+        if isinstance(p, A.Access):
+            name = _interface_match(p.id.name, exports) or p.id.name
+        else:
+            name = p.string.value  # type: ignore[attr-defined]
+        ext = exports.get(name)
+        if ext is None:
+            raise err(f"the instance has no export named `{name}`", p.span)  # type: ignore[attr-defined]
+        return self._alias_export(item, name, ext)
+
+    @staticmethod
+    def _alias_export(item: Item, name: str, ext: object) -> Item:
+        node = Node("alias", name, source=item.node)
+        alias = _item_of(ext)
+        return Item(alias.sort, alias.type, alias.tsort, node, alias.id)
+
+    def new(self, e: A.New, let_name: str | None) -> Item:
+        pkg_name = e.package
+        if pkg_name.name == self.doc.directive.package.name:
+            raise err(f"unknown package `{pkg_name.name}` (a document cannot instantiate "
+                      "its own package)", pkg_name.span)
+        pkg = self.package(pkg_name.name, pkg_name.version, pkg_name.span)
+        if pkg.component is None:
+            raise err(f"package `{pkg_name.name}` is a WIT package, not a component: it has "
+                      "nothing to instantiate", pkg_name.span)
+        expected = pkg.component.imports
+        if e.fill and e.fill_span is not None and any(
+                a.span.start > e.fill_span.start for a in e.args):
+            raise err("implicit import argument `...` must be the last argument", e.fill_span)
+        args: dict[str, tuple[Item, A.Span]] = {}
+        for arg in e.args:
+            if isinstance(arg, A.SpreadArg):
+                continue
+            if isinstance(arg, A.InferredArg):
+                item = self.local(arg.id)
+                name = self._inferred_name(arg.id.name, item, expected)
+                span = arg.id.span
+            else:
+                item = self.expr(arg.expr, None)
+                n = arg.name
+                if isinstance(n, A.Id):
+                    name = _interface_match(n.name, expected) or n.name
+                else:
+                    name = n.value
+                span = n.span
+            if name in args:
+                raise err(f"duplicate instantiation argument `{name}`", span)
+            args[name] = (item, span)
+        for arg in e.args:
+            if isinstance(arg, A.SpreadArg):
+                self._spread(arg, expected, args)
+        for name, (item, span) in args.items():
+            wanted = expected.get(name)
+            if wanted is None:
+                raise err(f"component `{pkg_name.name}` has no import named `{name}`", span)
+            mismatch = check_extern(item.type, wanted, NameBindings())
+            if mismatch is not None:
+                raise err(f"mismatched instantiation argument `{name}`: {mismatch}", span)
+        if not e.fill:
+            missing = next((n for n in expected if n not in args), None)
+            if missing is not None:
+                raise err(f"missing instantiation argument `{missing}` for package "
+                          f"`{pkg_name.string}` (pass it, or end the arguments with `...` to "
+                          "import it)", pkg_name.span)
+        name = self._instance_name(let_name or pkg_name.name.split(":")[-1])
+        node = Node("instance", instance=name, span=pkg_name.span, package=pkg)
+        self.instances.append((node, pkg, args, e.fill))
+        return Item("instance", T.InstanceType(dict(pkg.component.exports)), node=node)
+
+    def _instance_name(self, base: str) -> str:
+        name, n = base, 1
+        while name in self.instance_names or name == DOCUMENT:
+            n += 1
+            name = f"{base}{n}"
+        self.instance_names.add(name)
+        return name
+
+    @staticmethod
+    def _inferred_name(ident: str, item: Item, expected: dict[str, object]) -> str:
+        if item.sort == "instance" and item.id is not None and item.id in expected:
+            return item.id
+        node = item.node
+        if node is not None and node.kind in ("import", "alias") and node.name in expected:
+            return node.name  # type: ignore[return-value]
+        return _interface_match(ident, expected) or ident
+
+    def _spread(self, arg: A.SpreadArg, expected: dict[str, object],
+                args: dict[str, tuple[Item, A.Span]]) -> None:
+        item = self.local(arg.id)
+        if item.sort != "instance":
+            raise err(f"an instance is required to perform a spread operation (this is a "
+                      f"{item.describe()})", arg.id.span)
+        exports = item.type.exports  # type: ignore[attr-defined]
+        spread = False
+        for name in expected:
+            if name in args or name not in exports:
+                continue
+            args[name] = (self._alias_export(item, name, exports[name]), arg.id.span)
+            spread = True
+        if not spread:
+            raise err("the instance has no matching exports for the remaining unsatisfied "
+                      "arguments", arg.id.span)
+
+    # -- targets ---------------------------------------------------------------------------------
+
+    def check_targets(self, path: A.PackagePath) -> None:
+        item = self.package_path(path)
+        if not (item.sort == "type" and item.tsort == "world"):
+            raise err(f"`{path.string}` ({item.describe()}) is not a world", path.span)
+        world = item.type
+        imports = {name: (node.span, imp.type) for name, (node, imp) in self.imports.items()}
+        for node, pkg, args, fill in self.instances:  # what `...` imports
+            for name, ext in pkg.component.imports.items():  # type: ignore[union-attr]
+                if fill and name not in args:
+                    imports.setdefault(name, (node.span, ext))
+        for name, (span, ext) in imports.items():
+            wanted = world.imports.get(name)  # type: ignore[attr-defined]
+            if wanted is None:
+                raise err(f"target world `{path.string}` does not have an import named "
+                          f"`{name}`", span)  # type: ignore[arg-type]
+            mismatch = check_extern(wanted, ext, NameBindings())
+            if mismatch is not None:
+                raise err(f"import `{name}` has a mismatched type for target world "
+                          f"`{path.string}`: {mismatch}", span)  # type: ignore[arg-type]
+        for name, wanted in world.exports.items():  # type: ignore[attr-defined]
+            have = self.exports.get(name)
+            if have is None:
+                raise err(f"target world `{path.string}` requires an export named `{name}`",
+                          path.span)
+            target, span = have
+            actual = target.type if isinstance(target, (Item, TypeExport)) else None
+            mismatch = check_extern(actual, wanted, NameBindings())
+            if mismatch is not None:
+                raise err(f"export `{name}` has a mismatched type for target world "
+                          f"`{path.string}`: {mismatch}", span)
+
+    # -- the plan --------------------------------------------------------------------------------
+
+    def plan(self) -> Plan:
+        files: dict[str, ComponentFile] = {}
+        instances: dict[str, Instance] = {}
+        for index, (node, pkg, args, fill) in enumerate(self.instances):
+            f = pkg.component
+            assert f is not None
+            if self.import_dependencies:
+                # imported by the output: wac names the import `unlocked-dep=<ns:name>`, a
+                # name the component model no longer has (wasm-tools 1.262 refuses it), so
+                # the package's name in kebab case: `ns-name`
+                f = f.replace(import_name=pkg.name.replace(":", "-"))
+            f = files.setdefault(f.name, f)
+            inst = Instance(node.instance, f, index)  # type: ignore[arg-type]
+            for name, (item, span) in args.items():
+                inst.args[name] = self._argument(item, span)
+            for name in f.imports:
+                if name not in inst.args:  # `...`: imported by the composition
+                    if name in self.imports:
+                        imp = self.imports[name][0]
+                        raise err(f"import `{name}` conflicts with an item that was implicitly "
+                                  f"imported by an instantiation of `{pkg.key}` (line "
+                                  f"{_line(node.span)})", imp.span)  # type: ignore[arg-type]
+                    inst.args[name] = Host(name)
+            instances[inst.name] = inst
+        exports: list[tuple[str, object]] = []
+        for name, (target, span) in self.exports.items():
+            if isinstance(target, TypeExport):
+                exports.append((name, target))
+            else:
+                exports.append((name, self._argument(target, span)))
+        return Plan(
+            root=None, instances=instances, files=files, unused=[], problems=[], warnings=[],
+            explanations=[], files_read=list(self.files_read),
+            declared={name: item.type for name, (_, item) in self.imports.items()},
+            exports=exports,
+        )
+
+    @staticmethod
+    def _argument(item: Item, span: A.Span) -> Plug | Host:
+        """What the plan passes (or exports) for an item of the document."""
+        node = item.node
+        if node is None:
+            raise err(f"a {item.describe()} cannot be passed or exported: only imports, "
+                      "instances and their exports can", span)
+        if node.kind == "import":
+            return Host(node.name)  # type: ignore[arg-type]
+        if node.kind == "instance":
+            return Plug(node.instance, None, "wac")  # type: ignore[arg-type]
+        if node.kind == "alias" and node.source is not None:
+            src = node.source
+            if src.kind == "instance":
+                return Plug(src.instance, node.name, "wac")  # type: ignore[arg-type]
+            if src.kind == "import":
+                return Host(src.name, node.name)  # type: ignore[arg-type]
+        raise err(f"a {item.describe()} nested this deep (an export of an export) cannot be "
+                  "passed or exported yet; bind the inner instance with `let` first", span)
+
+
+def _item_of(ext: object) -> Item:
+    """The item an extern type is, as an export of an instance or a package."""
+    if isinstance(ext, T.FuncType):
+        return Item("func", ext)
+    if isinstance(ext, T.InstanceType):
+        return Item("instance", ext)
+    if isinstance(ext, T.ComponentType):
+        return Item("component", ext)
+    if isinstance(ext, T.CoreModuleType):
+        return Item("module", ext)
+    if isinstance(ext, T.ValueExtern):
+        return Item("value", ext)
+    if isinstance(ext, T.ResourceType):
+        return Item("type", ext, "resource")
+    return Item("type", ext, "value")
+
+
+def _interface_match(name: str, externs: dict[str, object]) -> str | None:
+    """`baz` naming `foo:bar/baz@1.0.0`, when it is the only such name (and not a name of
+    its own)."""
+    if name in externs:
+        return None
+    found = [n for n in externs if "/" in n and n.rsplit("/", 1)[1].split("@")[0] == name]
+    return found[0] if len(found) == 1 else None
+
+
+def _line(span: A.Span | None) -> int:
+    return span.source.line_col(span.start)[0] if span is not None else 0
+
+
+def resolve_document(doc: A.Document, deps_dir: Path, overrides: dict[str, Path],
+                     validate: bool = True, import_dependencies: bool = False) -> Plan:
+    """The plan of a WAC document, linked; raises TextError at the first error."""
+    from .resolve import link
+
+    r = WacResolver(doc, deps_dir, overrides, validate, import_dependencies)
+    r.resolve()
+    plan = r.plan()
+    plan.files_read.insert(0, Path(doc.source.path))
+    link(plan)
+    from .graph import build_graph
+
+    plan.graph = build_graph(plan)
+    if plan.problems:
+        raise _problem_error(r, plan.problems[0])
+    return plan
+
+
+def _problem_error(r: WacResolver, p: Problem) -> ComposerError:
+    """A problem linking found, at the instantiation it concerns."""
+    for node, pkg, _, _ in r.instances:
+        if node.instance == p.instance:
+            return err(f"instantiation of `{pkg.key}`: {p.message}", node.span)  # type: ignore[arg-type]
+    return ComposerError(p.message, file=r.doc.source.path)

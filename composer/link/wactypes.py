@@ -1,0 +1,473 @@
+"""A WAC document's type declarations in the project's type model: interfaces (instance
+types), worlds (component types), function types, records, variants, flags, enums, aliases,
+resources and `use`s, with the errors wac gives, each at its place in the document.
+
+What a name stands for is an `Item`: its sort (`type`, `func`, `instance`, `component`,
+`module`, `value`) and its type; an item that is part of the composition (an import, an
+instance, an export of one, a type the document defines) also has the `Node` it is. Names
+live in scopes: the document's, and one per interface or world being declared.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..model import types as T
+from ..text.diagnostics import TextError
+from ..text.wacparse import tree as A
+
+
+class Node:
+    """A part of the composition: an import (`name` is the imported name), an instance
+    (`instance` its name in the plan), an export of an instance or an import (an alias:
+    `source` and `name`), or a type the document defines (`name`)."""
+
+    __slots__ = ("kind", "name", "instance", "source", "span", "package")
+
+    def __init__(self, kind: str, name: str | None = None, instance: str | None = None,
+                 source: "Node | None" = None, span: A.Span | None = None,
+                 package: Any = None) -> None:
+        self.kind = kind  # "import", "instance", "alias", "definition"
+        self.name = name
+        self.instance = instance
+        self.source = source
+        self.span = span
+        self.package = package  # the Package an instance instantiates
+
+
+class Item:
+    """What a name denotes. `sort` is `type` for a type (then `type` is a ResourceType, a
+    value type, a FuncType, an InstanceType for an interface or a ComponentType for a
+    world, and `tsort` says which), else the sort of the extern (`func`, `instance`,
+    `component`, ...) with its type. `id` is the interface's or world's name as an extern
+    name (`ns:pkg/iface@1.0.0`), when it has one."""
+
+    __slots__ = ("sort", "type", "tsort", "node", "id")
+
+    def __init__(self, sort: str, type: object, tsort: str | None = None, node: Node | None = None,
+                 id: str | None = None) -> None:
+        self.sort = sort
+        self.type = type
+        self.tsort = tsort  # for types: resource, value, func, interface, world
+        self.node = node
+        self.id = id
+
+    def describe(self) -> str:
+        """As wac names kinds in messages: `function type`, `interface`, `u32`, `record`..."""
+        if self.sort != "type":
+            return {"func": "function", "instance": "instance", "component": "component",
+                    "module": "module", "value": "value"}.get(self.sort, self.sort)
+        if self.tsort == "value":
+            return value_kind(self.type)
+        return {"func": "function type", "interface": "interface", "world": "world",
+                "resource": "resource"}.get(self.tsort or "", "type")
+
+    def promoted(self) -> "Item":
+        """What importing this item imports: an interface becomes an instance, a world a
+        component, a function type a function."""
+        if self.sort == "type" and self.tsort in ("interface", "world", "func"):
+            sort = {"interface": "instance", "world": "component", "func": "func"}[self.tsort]
+            return Item(sort, self.type, None, self.node, self.id)
+        return self
+
+
+def value_kind(t: object) -> str:
+    """The kind of a value type, as wac's messages name it."""
+    if isinstance(t, T.NamedType):
+        return value_kind(t.type)
+    if isinstance(t, T.PrimType):
+        return t.name
+    return {T.RecordType: "record", T.VariantType: "variant", T.FlagsType: "flags",
+            T.EnumType: "enum", T.TupleType: "tuple", T.ListType: "list",
+            T.OptionType: "option", T.ResultType: "result", T.BorrowType: "borrow",
+            T.OwnType: "own", T.StreamType: "stream", T.FutureType: "future",
+            T.MapType: "map"}.get(type(t), "type")
+
+
+def extern_of(item: Item) -> object:
+    """The model's extern type for an item (as an import or an export has it)."""
+    return item.type
+
+
+class Scope:
+    def __init__(self) -> None:
+        self.names: dict[str, tuple[Item, A.Span]] = {}
+
+
+def err(message: str, span: A.Span) -> TextError:
+    return TextError.at(message, span)
+
+
+class TypeDeclarations:
+    """The type half of the resolver: scopes, and declarations into the type model."""
+
+    doc: A.Document
+
+    def __init__(self) -> None:
+        self.scopes: list[Scope] = [Scope()]
+        # the interfaces each interface declared here `use`s (by the id of its instance
+        # type): a world importing or exporting it imports those too, as in WIT
+        self.uses: dict[int, list[tuple[str, object]]] = {}
+        self._using: list[list[tuple[str, object]]] = []
+
+    # -- scopes ------------------------------------------------------------------------------
+
+    @property
+    def root(self) -> Scope:
+        return self.scopes[0]
+
+    @property
+    def current(self) -> Scope:
+        return self.scopes[-1]
+
+    def register(self, id: A.Id, item: Item) -> None:
+        prev = self.current.names.get(id.name)
+        if prev is not None:
+            line = prev[1].source.line_col(prev[1].start)[0]
+            raise err(f"`{id.name}` is already defined (first at line {line})", id.span)
+        self.current.names[id.name] = (item, id.span)
+
+    def local(self, id: A.Id) -> Item:
+        """A name in the current scope only (as wac looks names up inside an interface or
+        world: a document's names are not visible there, except through `use`)."""
+        found = self.current.names.get(id.name)
+        if found is None:
+            raise err(f"undefined name `{id.name}`", id.span)
+        return found[0]
+
+    def root_item(self, id: A.Id) -> Item:
+        found = self.root.names.get(id.name)
+        if found is None:
+            raise err(f"undefined name `{id.name}`", id.span)
+        return found[0]
+
+    def local_or_root(self, id: A.Id) -> Item:
+        found = self.current.names.get(id.name)
+        return found[0] if found is not None else self.root_item(id)
+
+    def interface_id(self, name: str) -> str:
+        pkg = self.doc.directive.package
+        return f"{pkg.name}/{name}" + (f"@{pkg.version}" if pkg.version else "")
+
+    # to be provided by the resolver: a package path's item
+    def package_path(self, path: A.PackagePath) -> Item:
+        raise NotImplementedError
+
+    # -- value types ---------------------------------------------------------------------------
+
+    def value_type(self, t: A.TypeExpr) -> object:
+        if isinstance(t, A.TPrim):
+            return T.PRIMS[t.name]
+        if isinstance(t, A.TList):
+            return T.ListType(self.value_type(t.element), t.length)
+        if isinstance(t, A.TOption):
+            return T.OptionType(self.value_type(t.type))
+        if isinstance(t, A.TResult):
+            return T.ResultType(None if t.ok is None else self.value_type(t.ok),
+                                None if t.err is None else self.value_type(t.err))
+        if isinstance(t, A.TTuple):
+            return T.TupleType(tuple(self.value_type(x) for x in t.types))
+        if isinstance(t, A.THandle):
+            item = self.local(t.id)
+            if item.sort == "type" and item.tsort == "resource":
+                return T.BorrowType(item.type) if t.borrow else T.OwnType(item.type)
+            raise err(f"`{t.id.name}` ({item.describe()}) is not a resource type", t.id.span)
+        if isinstance(t, A.TName):
+            item = self.local(t.id)
+            if item.sort == "type" and item.tsort == "resource":
+                return T.OwnType(item.type)
+            if item.sort == "type" and item.tsort == "value":
+                return item.type
+            raise err(f"`{t.id.name}` ({item.describe()}) cannot be used as a value type",
+                      t.id.span)
+        raise err("this type is not one WAC has", A.type_span(t))
+
+    def func_type(self, f: A.FuncType, kind: str = "function",
+                  resource: T.ResourceType | None = None) -> T.FuncType:
+        params: list[tuple[str, object]] = []
+        if kind == "method":
+            params.append(("self", T.BorrowType(resource)))
+        seen = {n for n, _ in params}
+        for p in f.params:
+            if p.id.name in seen:
+                raise err(f"duplicate {kind} parameter `{p.id.name}`", p.id.span)
+            seen.add(p.id.name)
+            params.append((p.id.name, self.value_type(p.type)))
+        result: object = None
+        if kind == "constructor":
+            result = T.OwnType(resource)
+        elif isinstance(f.results, tuple):
+            if f.results:
+                raise err("named results are not in the component model any more: return "
+                          "one type (a tuple or a record)", f.results[0].span)
+        elif f.results is not None:
+            result = self.value_type(f.results)
+            if _has_borrow(result):
+                raise err("function result cannot recursively contain a borrow type",
+                          A.type_span(f.results))
+        return T.FuncType(tuple(params), result)  # type: ignore[arg-type]
+
+    def func_type_ref(self, r: A.FuncTypeRef) -> T.FuncType:
+        if isinstance(r, A.FuncType):
+            return self.func_type(r)
+        item = self.local(r)
+        if (item.sort == "type" and item.tsort == "func") or item.sort == "func":
+            return item.type  # type: ignore[return-value]
+        raise err(f"`{r.name}` ({item.describe()}) is not a function type", r.span)
+
+    # -- declarations ----------------------------------------------------------------------------
+
+    def type_decl(self, decl: object, owner: str | None, register: bool) -> Item:
+        """A variant, record, flags, enum or alias declaration, as an item."""
+        name = getattr(decl, "id").name
+        if isinstance(decl, A.VariantDecl):
+            cases = self._members(decl.cases, f"case `{{}}` for variant type `{name}`",
+                                  lambda c: None if c.type is None else self.value_type(c.type))
+            item = self._named(name, T.VariantType(cases), owner)  # type: ignore[arg-type]
+        elif isinstance(decl, A.RecordDecl):
+            fields = self._members(decl.fields, f"field `{{}}` for record type `{name}`",
+                                   lambda f: self.value_type(f.type))
+            item = self._named(name, T.RecordType(fields), owner)  # type: ignore[arg-type]
+        elif isinstance(decl, A.FlagsDecl):
+            flags = self._members(decl.flags, f"flag `{{}}` for flags type `{name}`", lambda f: None)
+            item = self._named(name, T.FlagsType(tuple(n for n, _ in flags)), owner)
+        elif isinstance(decl, A.EnumDecl):
+            cases = self._members(decl.cases, f"case `{{}}` for enum type `{name}`", lambda c: None)
+            item = self._named(name, T.EnumType(tuple(n for n, _ in cases)), owner)
+        else:
+            assert isinstance(decl, A.TypeAlias)
+            item = self._alias(decl, owner)
+        if register:
+            self.register(decl.id, item)  # type: ignore[attr-defined]
+        return item
+
+    @staticmethod
+    def _members(members: tuple, what: str, typed: Any) -> tuple[tuple[str, Any], ...]:
+        """(name, typed(member)) for each member of a declaration; a name twice is an error
+        at its second place (`what` says what a member is)."""
+        out: dict[str, Any] = {}
+        for m in members:
+            if m.id.name in out:
+                raise err(f"duplicate {what.format(m.id.name)}", m.id.span)
+            out[m.id.name] = typed(m)
+        return tuple(out.items())
+
+    @staticmethod
+    def _named(name: str, t: object, owner: str | None) -> Item:
+        return Item("type", T.NamedType(name, t, owner), "value")  # type: ignore[arg-type]
+
+    def _alias(self, decl: A.TypeAlias, owner: str | None) -> Item:
+        kind = decl.kind
+        if isinstance(kind, A.FuncType):
+            return Item("type", self.func_type(kind), "func")
+        if isinstance(kind, A.TName):
+            item = self.local(kind.id)
+            if item.sort == "type" and item.tsort == "resource":
+                # another name for the same resource, as the WIT reader models one
+                return Item("type", T.NamedType(decl.id.name, item.type, owner), "resource")  # type: ignore[arg-type]
+            if item.sort == "type" and item.tsort == "value":
+                return self._named(decl.id.name, item.type, owner)
+            if (item.sort == "type" and item.tsort == "func") or item.sort == "func":
+                return Item("type", item.type, "func")
+            raise err(f"`{kind.id.name}` ({item.describe()}) cannot be used in a type alias",
+                      kind.id.span)
+        return self._named(decl.id.name, self.value_type(kind), owner)
+
+    def resource_decl(self, decl: A.ResourceDecl, externs: dict[str, object],
+                      owner: str | None) -> None:
+        res = T.ResourceType(decl.id.name, owner)
+        self.register(decl.id, Item("type", res, "resource"))
+        externs[decl.id.name] = res
+        names: set[str] = set()
+        for m in decl.methods:
+            if isinstance(m, A.Constructor):
+                if "" in names:
+                    raise err(f"duplicate constructor for resource `{decl.id.name}`", m.span)
+                names.add("")
+                ft = self.func_type(A.FuncType(m.params, None, m.span), "constructor", res)
+                externs[f"[constructor]{decl.id.name}"] = ft
+                continue
+            if m.id.name in names:
+                raise err(f"duplicate method `{m.id.name}` for resource `{decl.id.name}`",
+                          m.id.span)
+            names.add(m.id.name)
+            kind = "static" if m.is_static else "method"
+            externs[f"[{kind}]{decl.id.name}.{m.id.name}"] = self.func_type(m.type, kind, res)
+
+    def item_type_decl(self, decl: object, externs: dict[str, object], owner: str | None) -> None:
+        if isinstance(decl, A.ResourceDecl):
+            self.resource_decl(decl, externs, owner)
+            return
+        item = self.type_decl(decl, owner, register=True)
+        externs[decl.id.name] = item.type  # type: ignore[attr-defined]
+
+    def use(self, u: A.Use, externs: dict[str, object], in_world: bool) -> None:
+        if isinstance(u.path, A.PackagePath):
+            source = self.package_path(u.path)
+            name, span = u.path.string, u.path.span
+        else:
+            source = self.root_item(u.path)
+            name, span = u.path.name, u.path.span
+        if not (source.sort == "type" and source.tsort == "interface"):
+            raise err(f"`{name}` ({source.describe()}) is not an interface", span)
+        exports = source.type.exports  # type: ignore[attr-defined]
+        for it in u.items:
+            local = it.as_id or it.id
+            t = exports.get(it.id.name)
+            if t is None:
+                raise err(f"a type named `{it.id.name}` is not defined in interface `{name}`",
+                          it.id.span)
+            if isinstance(t, T.ResourceType):
+                item = Item("type", t, "resource")
+            elif isinstance(t, T.NamedType):
+                item = Item("type", t, "value")
+            else:
+                kind = "function" if isinstance(t, T.FuncType) else "instance"
+                raise err(f"`{it.id.name}` ({kind}) is not a value type in interface `{name}`",
+                          it.id.span)
+            if not in_world and self._using and source.id is not None:
+                if all(iid != source.id for iid, _ in self._using[-1]):
+                    self._using[-1].append((source.id, source.type))
+            if local.name in externs:
+                what = "import" if in_world else "export"
+                raise err(f"use of type `{local.name}` conflicts with an {what} of the same name",
+                          local.span)
+            externs[local.name] = t
+            self.register(local, item)
+
+    def interface_items(self, items: tuple, iface: str | None, owner: str | None) -> dict[str, object]:
+        externs: dict[str, object] = {}
+        for it in items:
+            if isinstance(it, A.Use):
+                self.use(it, externs, in_world=False)
+            elif isinstance(it, A.InterfaceExport):
+                ft = self.func_type_ref(it.type)
+                if it.id.name in externs:
+                    where = f" for interface `{iface}`" if iface else ""
+                    raise err(f"duplicate interface export `{it.id.name}`{where}", it.id.span)
+                externs[it.id.name] = ft
+            else:
+                self.item_type_decl(it, externs, owner)
+        return externs
+
+    def interface_decl(self, decl: A.InterfaceDecl) -> Item:
+        iid = self.interface_id(decl.id.name)
+        itype = self._interface(decl.items, decl.id.name, iid)
+        return Item("type", itype, "interface", id=iid)
+
+    def inline_interface(self, iface: A.InlineInterface) -> Item:
+        return Item("instance", self._interface(iface.items, None, None))
+
+    def _interface(self, items: tuple, name: str | None, iid: str | None) -> T.InstanceType:
+        self.scopes.append(Scope())
+        self._using.append([])
+        try:
+            exports = self.interface_items(items, name, iid)
+        finally:
+            self.scopes.pop()
+            used = self._using.pop()
+        itype = T.InstanceType(exports)  # type: ignore[arg-type]
+        self.uses[id(itype)] = used
+        return itype
+
+    def _with_uses(self, itype: object, imports: dict[str, object]) -> None:
+        """The interfaces `itype` uses, and those they use, imported first (as WIT does)."""
+        for iid, used in self.uses.get(id(itype), ()):
+            if iid not in imports:
+                self._with_uses(used, imports)
+                imports[iid] = used
+
+    # -- worlds ----------------------------------------------------------------------------------
+
+    def world_decl(self, decl: A.WorldDecl) -> Item:
+        wid = self.interface_id(decl.id.name)
+        imports: dict[str, object] = {}
+        exports: dict[str, object] = {}
+        self._world_imports = imports
+        self.scopes.append(Scope())
+        try:
+            includes = []
+            for it in decl.items:
+                if isinstance(it, A.Use):
+                    self.use(it, imports, in_world=True)
+                elif isinstance(it, A.WorldImport):
+                    self._world_item(it.path, imports, "import", decl.id.name)
+                elif isinstance(it, A.WorldExport):
+                    self._world_item(it.path, exports, "export", decl.id.name)
+                elif isinstance(it, A.WorldInclude):
+                    includes.append(it)
+                else:
+                    self.item_type_decl(it, imports, wid)
+            for inc in includes:
+                self._include(inc, imports, exports, decl.id.name)
+        finally:
+            self.scopes.pop()
+        return Item("type", T.ComponentType(imports, exports), "world", id=wid)  # type: ignore[arg-type]
+
+    def _world_item(self, path: object, table: dict[str, object], kind: str, world: str) -> None:
+        if isinstance(path, A.NamedWorldItem):
+            name, span = path.id.name, path.id.span
+            self._check_world_name(name, span, table, kind, world)
+            t = path.type
+            if isinstance(t, A.FuncType):
+                table[name] = self.func_type(t)
+            elif isinstance(t, A.InlineInterface):
+                table[name] = self.inline_interface(t).type
+            else:
+                item = self.local_or_root(t)
+                if item.sort == "type" and item.tsort in ("interface", "func"):
+                    table[name] = item.type
+                else:
+                    raise err(f"`{t.name}` ({item.describe()}) is not a function type or "
+                              "interface", t.span)
+            return
+        if isinstance(path, A.PackagePath):
+            item, label, span = self.package_path(path), path.string, path.span
+        else:
+            item, label, span = self.root_item(path), path.name, path.span
+        if not (item.sort == "type" and item.tsort == "interface"):
+            raise err(f"`{label}` ({item.describe()}) is not an interface", span)
+        assert item.id is not None
+        self._check_world_name(item.id, span, table, kind, world)
+        self._with_uses(item.type, self._world_imports)
+        table[item.id] = item.type
+
+    @staticmethod
+    def _check_world_name(name: str, span: A.Span, table: dict, kind: str, world: str) -> None:
+        if name in table:
+            raise err(f"{kind} `{name}` conflicts with existing {kind} of the same name in "
+                      f"world `{world}`", span)
+
+    def _include(self, inc: A.WorldInclude, imports: dict[str, object],
+                 exports: dict[str, object], world: str) -> None:
+        renames: dict[str, A.WorldIncludeItem] = {}
+        for w in inc.with_items:
+            if w.id.name in renames:
+                raise err(f"duplicate `{w.id.name}` in world include `with` clause", w.id.span)
+            renames[w.id.name] = w
+        if isinstance(inc.world, A.PackagePath):
+            item, label, span = self.package_path(inc.world), inc.world.string, inc.world.span
+        else:
+            item, label, span = self.root_item(inc.world), inc.world.name, inc.world.span
+        if not ((item.sort == "type" and item.tsort == "world") or item.sort == "component"):
+            raise err(f"`{label}` ({item.describe()}) is not a world", span)
+        other = item.type
+        for kind, theirs, ours in (("import", other.imports, imports),  # type: ignore[attr-defined]
+                                   ("export", other.exports, exports)):  # type: ignore[attr-defined]
+            for name, ext in theirs.items():
+                new_name, at = name, span
+                if ":" not in name and name in renames:
+                    w = renames.pop(name)
+                    new_name, at = w.as_id.name, w.as_id.span
+                if ":" not in name and new_name in ours:
+                    raise err(f"{kind} `{new_name}` from world `{label}` conflicts with {kind} "
+                              f"of the same name in world `{world}`", at)
+                ours.setdefault(new_name, ext)
+        if renames:
+            missing = next(iter(renames.values()))
+            raise err(f"world `{label}` does not have an import or export named "
+                      f"`{missing.id.name}`", missing.id.span)
+
+
+def _has_borrow(t: object) -> bool:
+    return any(isinstance(x, T.BorrowType) for x in T.walk(t))

@@ -1,0 +1,35 @@
+"""The WAC reader: a `.wac` composition document read into its syntax tree (`tree.Document`).
+
+    parse_wac(source) -> tree.Document
+    read_wac(path) -> tree.Document
+    tojson.document_json(doc) -> dict   (what `compose parse FILE.wac` prints)
+
+Stages, a module each: `tokens` (the lexer, built on the WIT lexer's comment and whitespace
+handling), `syntax` (the parser), `tree`. Syntax only: which packages the names refer to and
+whether the composition makes sense is decided later, on this tree. Every error is a
+`TextError` (FILE:LINE:COL and the line with a caret), or a `ComposerError` for a file that
+cannot be read.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..diagnostics import Source, TextError
+from .tree import Document
+
+__all__ = ["parse_wac", "read_wac", "Document", "TextError"]
+
+
+def parse_wac(source: Source) -> Document:
+    """The syntax tree of the WAC text `source`."""
+    from .syntax import parse_document
+
+    return parse_document(source)
+
+
+def read_wac(path: Path) -> Document:
+    """The syntax tree of the WAC file at `path` (UTF-8), named in messages as given."""
+    from ..witparse.packages import read_source
+
+    return parse_wac(read_source(Path(path), str(path)))

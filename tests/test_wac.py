@@ -1,0 +1,314 @@
+"""`compose FILE.wac`: WAC documents composed, validated by wasm-tools and run under the
+embedded host. Each language construct is composed from small counter components (each
+`get` returns its own number plus what its imports return, so the number a composition
+computes proves the wiring), and each resolution rule is checked with its message and its
+FILE:LINE:COL."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import build_fixtures
+from components import counter
+from composer.cli import cli
+from conftest import ROOT, wasm_tools
+
+API = "test:api/get"
+
+
+def deps(tmp: Path) -> Path:
+    """deps/: test:leaf (get = 2, exports test:api/get), test:other@1.0.0 (get = 40, in
+    test/other/1.0.0.wat), test:root (run = 10 + its import test:api/get), test:mid
+    (get = 300 + its import, exports test:api/get)."""
+    d = tmp / "deps" / "test"
+    (d / "other").mkdir(parents=True, exist_ok=True)
+    (d / "leaf.wat").write_text(counter(2, exports=API))
+    (d / "other" / "1.0.0.wat").write_text(counter(40, exports=API))
+    (d / "root.wat").write_text(counter(10, imports=(API,)))
+    (d / "mid.wat").write_text(counter(300, exports=API, imports=(API,)))
+    return tmp / "deps"
+
+
+def compose_doc(tmp: Path, text: str, *args: str) -> tuple[int, str, Path]:
+    doc = tmp / "doc.wac"
+    doc.write_text(text)
+    out = tmp / "out.wasm"
+    out.unlink(missing_ok=True)
+    result = CliRunner().invoke(cli, [str(doc), "--deps-dir", str(deps(tmp)), "-o", str(out),
+                                      *args])
+    return result.exit_code, result.stderr, out
+
+
+def run(path: Path, func: str = "run") -> object:
+    wasm_tools("validate", str(path))
+    (result,) = build_fixtures.run_calls(path, [build_fixtures.Call(None, func, (), None)])
+    return result
+
+
+def top_level(path: Path) -> tuple[list[str], list[str]]:
+    """The output's top-level import and export names, as wasm-tools prints them."""
+    text = wasm_tools("print", str(path)).stdout.decode()
+    imports = re.findall(r'^  \(import "([^"]+)"', text, re.M)
+    exports = re.findall(r'^  \(export (?:\(;\d+;\) )?"([^"]+)"', text, re.M)
+    return imports, exports
+
+
+def composes(tmp: Path, text: str, *args: str) -> Path:
+    code, err, out = compose_doc(tmp, text, *args)
+    assert code == 0, err
+    return out
+
+
+# -- constructs, run ---------------------------------------------------------------------------
+
+
+def test_named_argument_by_string_and_named_access(tmp_path):
+    out = composes(tmp_path, f"""package test:comp;
+let l = new test:leaf {{}};
+let r = new test:root {{ "{API}": l["{API}"] }};
+export r.run;
+""")
+    assert run(out) == 12
+    assert top_level(out) == ([], ["run"])
+
+
+def test_named_argument_by_interface_name_and_access(tmp_path):
+    # `get` names the import test:api/get (the only import whose last part is `get`), and
+    # `.get` the export of that name
+    out = composes(tmp_path, """package test:comp;
+let l = new test:leaf {};
+let r = new test:root { get: l.get };
+export r.run;
+""")
+    assert run(out) == 12
+
+
+def test_inferred_argument_and_version(tmp_path):
+    out = composes(tmp_path, f"""package test:comp;
+let l = new test:other@1.0.0 {{}};
+let get = l["{API}"];
+let r = new test:root {{ get }};
+export r.run;
+""")
+    assert run(out) == 50  # 10 + test:other@1.0.0's 40
+
+
+def test_spread_argument(tmp_path):
+    out = composes(tmp_path, """package test:comp;
+let l = new test:leaf {};
+let r = new test:root { ...l };
+export r.run;
+""")
+    assert run(out) == 12
+
+
+def test_chain_through_nested_expressions(tmp_path):
+    out = composes(tmp_path, """package test:comp;
+let m = new test:mid { get: (new test:leaf {}).get };
+export new test:root { get: m.get }.run as "go";
+""")
+    assert run(out, "go") == 312
+    assert top_level(out) == ([], ["go"])
+
+
+def test_fill_leaves_imports_for_the_host(tmp_path):
+    out = composes(tmp_path, """package test:comp;
+let r = new test:root { ... };
+export r.run;
+""")
+    assert top_level(out) == ([API], ["run"])
+
+
+def test_explicit_import_passed_and_exported(tmp_path):
+    out = composes(tmp_path, """package test:comp;
+import g as "my-get": interface { get: func() -> u32; };
+let r = new test:root { get: g };
+export r.run;
+export g;
+""")
+    assert top_level(out) == (["my-get"], ["run", "my-get"])
+
+
+def test_an_export_of_an_import_passed_on(tmp_path):
+    # `i.get` of an imported instance: the output aliases the import's export
+    out = composes(tmp_path, """package test:comp;
+import i: interface { get: func() -> u32; };
+let m = new test:mid { get: i };
+export i.get as "get-of-import";
+export m["test:api/get"] as "mid";
+""")
+    assert top_level(out) == (["i"], ["get-of-import", "mid"])
+
+
+def test_export_spread_and_instance_export(tmp_path):
+    out = composes(tmp_path, """package test:comp;
+let l = new test:leaf {};
+export l...;
+export l as "whole";
+""")
+    assert top_level(out) == ([], [API, "whole"])
+
+
+def test_type_statements_are_exported(tmp_path):
+    out = composes(tmp_path, """package test:comp@1.0.0;
+variant shape { circle(u32), square }
+record point { x: u32, y: u32, s: shape }
+flags perms { read, write }
+enum color { red, green }
+type cb = func(p: point) -> color;
+interface point-types { type pt = u32; }
+interface shapes {
+  use point-types.{pt};
+  resource brush { constructor(c: u32); paint: func(p: pt); }
+  draw: func(b: borrow<brush>) -> string;
+}
+world painter { import shapes; export run: func(); }
+""")
+    imports, exports = top_level(out)
+    assert imports == []
+    assert exports == ["shape", "point", "perms", "color", "cb", "point-types", "shapes", "painter"]
+    # the world imports the interface `shapes` uses, as WIT does
+    text = wasm_tools("print", str(out)).stdout.decode()
+    painter = text[text.index('"test:comp/point-types@1.0.0"'):]
+    assert painter.index('"test:comp/point-types@1.0.0"') < painter.index('"test:comp/shapes@1.0.0"')
+
+
+def test_targets_a_world_of_the_document(tmp_path):
+    out = composes(tmp_path, """package test:comp targets test:comp/app;
+world app { export run: func() -> u32; }
+let r = new test:root { get: new test:leaf {}.get };
+export r.run;
+""")
+    assert run(out) == 12
+
+
+def test_seed_example_in_wac_runs(small_fixtures, tmp_path):
+    """The article's example, written in WAC (fixtures/wac/seed.wac), run: the output of the
+    consumer with the string operations plugged in."""
+    out = tmp_path / "seed.wasm"
+    proc = subprocess.run(
+        [sys.executable, "-m", "composer", str(ROOT / "fixtures" / "wac" / "seed.wac"),
+         "--dep", f"example:consumer={small_fixtures['seed-app']}",
+         "--dep", f"example:string-operations={small_fixtures['seed-ops']}",
+         "-o", str(out), "--run"], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert "Reversed: ledoM tnenopmoC ylbmessAbeW olleH" in proc.stdout
+    assert "Words: 4" in proc.stdout
+    # what -d makes of the same pair: the same imports and exports
+    d_out = tmp_path / "d.wasm"
+    CliRunner().invoke(cli, [str(small_fixtures["seed-app"]), "-d", str(small_fixtures["seed-ops"]),
+                             "-o", str(d_out)])
+    assert top_level(out) == top_level(d_out)
+
+
+def test_depfile_names_the_document_and_every_package(tmp_path):
+    dep = tmp_path / "out.d"
+    out = composes(tmp_path, """package test:comp;
+let r = new test:root { get: new test:leaf {}.get };
+export r.run;
+""", "--depfile", str(dep))
+    text = dep.read_text()
+    assert text.startswith(f"{out}:")
+    for name in ("doc.wac", "root.wat", "leaf.wat"):
+        assert name in text
+    assert "mid.wat" not in text
+
+
+def test_import_dependencies(tmp_path):
+    out = composes(tmp_path, """package test:comp;
+let r = new test:root { get: new test:leaf {}.get };
+export r.run;
+""", "--import-dependencies")
+    imports, exports = top_level(out)
+    assert sorted(imports) == ["test-leaf", "test-root"]
+    assert exports == ["run"]
+    text = wasm_tools("print", str(out)).stdout.decode()
+    assert '(import "test-leaf" (component' in text and "(core module" not in text
+
+
+def test_dep_option_names_a_package_file(tmp_path):
+    other = tmp_path / "elsewhere.wat"
+    other.write_text(counter(7, exports=API))
+    out = composes(tmp_path, """package test:comp;
+let r = new test:root { get: new test:leaf {}.get };
+export r.run;
+""", "--dep", f"test:leaf={other}")
+    assert run(out) == 17
+
+
+def test_graph_of_a_document(tmp_path):
+    import json
+
+    doc = tmp_path / "doc.wac"
+    doc.write_text("""package test:comp;
+let m = new test:mid { get: new test:leaf {}.get };
+let r = new test:root { get: m.get };
+export r.run;
+""")
+    result = CliRunner().invoke(cli, ["graph", str(doc), "--deps-dir", str(deps(tmp_path)),
+                                      "-f", "json"])
+    assert result.exit_code == 0, result.stderr
+    report = json.loads(result.stdout)
+    depth = {n["id"]: n["depth"] for n in report["nodes"]}
+    assert depth == {"r": 0, "m": 1, "leaf": 2}
+    wired = {(e["source"], e["target"]) for e in report["edges"]}
+    assert wired == {("m", "leaf"), ("r", "m")}
+
+
+# -- refused, at the place of the mistake --------------------------------------------------------
+
+ERRORS = [
+    ("undefined", "let r = new test:root { get: nope };", "undefined name `nope`", (2, 30)),
+    ("duplicate argument", "let l = new test:leaf {};\nlet r = new test:root { get: l.get, get: l.get };",
+     "duplicate instantiation argument `test:api/get`", (3, 37)),
+    ("missing argument", "let r = new test:root {};", "missing instantiation argument `test:api/get`",
+     (2, 13)),
+    ("unknown import", "let l = new test:leaf { x: 1 };", "", None),  # a syntax error
+    ("no such import", "import f: func();\nlet l = new test:leaf { f };",
+     "component `test:leaf` has no import named `f`", (3, 25)),
+    ("mismatched argument", "import f: func();\nlet r = new test:root { get: f };",
+     "mismatched instantiation argument `test:api/get`", (3, 25)),
+    ("unknown package", "let x = new test:nothere {};", "unknown package `test:nothere`", (2, 13)),
+    ("own package", "let x = new test:comp {};", "unknown package `test:comp`", (2, 13)),
+    ("fill not last", "let r = new test:root { ..., get: nope };",
+     "implicit import argument `...` must be the last argument", (2, 25)),
+    ("spread no match", "import i: interface { other: func(); };\nlet r = new test:root { ...i };",
+     "no matching exports", (3, 28)),
+    ("not an instance", "import f: func();\nlet x = f.foo;", "an instance is required", (3, 9)),
+    ("no such export", "let l = new test:leaf {};\nlet x = l.nope;",
+     "the instance has no export named `nope`", (3, 10)),
+    ("export needs as", "let l = new test:leaf {};\nexport l;", "requires an `as` clause", (3, 8)),
+    ("duplicate export", "let l = new test:leaf {};\nexport l as \"a\";\nexport l as \"a\";",
+     "duplicate export `a`", (4, 13)),
+    ("duplicate import", "import f: func();\nimport g as \"f\": func();", "duplicate import `f`",
+     (3, 13)),
+    ("redefined", "import f: func();\nimport f as \"g\": func();", "`f` is already defined", (3, 8)),
+    ("export conflicts with a type", "record f { x: u32 }\nimport g: func();\nexport g as \"f\";",
+     "conflicts with a type definition", (4, 13)),
+    ("implicit import conflict", f"import x as \"{API}\": interface {{ get: func() -> u32; }};\n"
+     "let r = new test:root { ... };", "conflicts with an item that was implicitly imported",
+     (2, 13)),
+    ("target export missing", "world w { export run: func() -> u32; }\nlet l = new test:leaf {};",
+     "target world `test:comp/w` requires an export named `run`", (1, 27)),
+]
+
+
+@pytest.mark.parametrize("name,body,message,where", ERRORS, ids=[e[0] for e in ERRORS])
+def test_errors_point_at_the_mistake(tmp_path, name, body, message, where):
+    head = ("package test:comp targets test:comp/w;\n" if name.startswith("target")
+            else "package test:comp;\n")
+    code, err, out = compose_doc(tmp_path, head + body + "\n")
+    assert code == 1, err
+    assert not out.exists()
+    assert "Traceback" not in err
+    if where is not None:
+        line, col = where
+        assert f"doc.wac:{line}:{col}: " in err, err
+        assert message in err, err
+        assert "^" in err  # the caret under the place
