@@ -230,3 +230,15 @@ def test_run_after_composing_names_the_output_not_a_temporary_file(tmp_path):
     result = invoke(str(root), "-d", str(dep), "-o", str(out), "--run")
     assert result.exit_code == 1 and not out.exists()
     assert result.stderr == f"error: {out}: not a command: it does not export wasi:cli/run\n"
+
+
+def test_short_options_are_spelt_long_for_click():
+    """`-d` is given to click as `--definitions` (click builds a whole error per `-x`
+    before trying it as a short option); values are left alone, even ones like `-d`."""
+    from composer.cli import _long_options
+
+    command = cli.commands["compose"]
+    assert _long_options(command, ["a.wasm", "-d", "b.wasm", "-o", "-d", "-q"]) == [
+        "a.wasm", "--definitions", "b.wasm", "--output", "-d", "--quiet"]
+    assert _long_options(command, ["a.wasm", "-d"]) == ["a.wasm", "-d"]
+    assert _long_options(command, ["a.wasm", "--", "-d"]) == ["a.wasm", "--", "-d"]

@@ -215,6 +215,7 @@ def test_module_interfaces_are_remembered_exactly(tmp_path, small_fixtures, monk
     from composer.model.load import load_component
 
     monkeypatch.setenv("COMPOSER_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr("composer.model.elaborate._REMEMBERED", 0)  # the seed's are small
     parsed = []
     real = module.module_interface
     monkeypatch.setattr("composer.model.elaborate.module_interface",
@@ -232,6 +233,23 @@ def test_module_interfaces_are_remembered_exactly(tmp_path, small_fixtures, monk
     third = load_component(small_fixtures["seed-app"])
     assert parsed and interfaces(third.scope) == interfaces(first.scope)
     assert corevalidate.cached_interface("0" * 64) is None
+
+
+def test_small_modules_are_read_not_remembered(tmp_path, small_fixtures, monkeypatch):
+    # below 16 KiB a module's interface is read each time: quicker than opening a cache file
+    from composer.binary import module
+    from composer.model.load import load_component
+
+    monkeypatch.setenv("COMPOSER_CACHE_DIR", str(tmp_path / "cache"))
+    parsed = []
+    real = module.module_interface
+    monkeypatch.setattr("composer.model.elaborate.module_interface",
+                        lambda data, offset: parsed.append(offset) or real(data, offset))
+    load_component(small_fixtures["seed-app"])
+    first = list(parsed)
+    load_component(small_fixtures["seed-app"])
+    assert first and parsed == first * 2
+    assert not list((tmp_path / "cache").glob("module-interfaces-*/*"))
 
 
 # A built-in's core function type (CanonicalABI.md, "validation specifies") is checked where

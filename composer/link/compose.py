@@ -14,7 +14,6 @@ component layer is checked by our own elaborator (the same code that reads input
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
@@ -190,6 +189,8 @@ def write_atomically(path: Path | str, data: bytes,
     `check(temporary_path)` runs on the complete file before it takes `path`'s place (what
     `compose --verify/--run` do); when it raises, nothing is written.
     """
+    import tempfile
+
     path = Path(path)
     directory = path.parent if str(path.parent) else Path(".")
     try:

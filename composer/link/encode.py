@@ -31,7 +31,6 @@ from ..binary.namesec import SECTION_NAME as NAMESEC, ComponentNames
 from ..binary.sorts import SortIdx
 from ..errors import CompositionError
 from .merge import HostImport
-from .graph import arguments
 from .resolve import DOCUMENT, Host, Instance, Plan, Plug, TypeExport
 from ..model.typeencode import TypeEncoder, TypeScope
 from .unify import host_ident, inst_ident, referenced
@@ -237,17 +236,19 @@ class Encoder:
 
     def instance(self, inst: Instance) -> None:
         args: list[tuple[str, str, int]] = []
-        wired = arguments(self.plan.graph, inst.name)
+        host_of = self.plan.host_of
         for imp in inst.file.imports:  # arguments in the order the component imports them
-            provider, data = wired[imp]
-            if data["kind"] == "host":
-                host = self.plan.graph.nodes[provider]["name"]
-                sort, idx = (self.host_index[host] if data["export"] is None
-                             else self.host_export(host, data["export"]))
-            elif data["export"] is None:
-                sort, idx = "instance", self.instance_index[provider]
+            arg = inst.args[imp]
+            if isinstance(arg, Host):
+                if arg.member is not None:
+                    sort, idx = self.host_export(arg.name, arg.member)
+                else:
+                    group = host_of.get((inst.name, imp))
+                    sort, idx = self.host_index[group.name if group is not None else arg.name]
+            elif arg.export is None:
+                sort, idx = "instance", self.instance_index[arg.instance]
             else:
-                sort, idx = self.provider_export(provider, data["export"])
+                sort, idx = self.provider_export(arg.instance, arg.export)
             args.append((imp, sort, idx))
         idx = self.out.instantiate(self.component_index[inst.file.name], args)
         self.instance_index[inst.name] = idx

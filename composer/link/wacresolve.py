@@ -477,9 +477,6 @@ def resolve_document(doc: A.Document, deps_dir: Path, overrides: dict[str, Path]
     plan = r.plan()
     plan.files_read.insert(0, Path(doc.source.path))
     link(plan)
-    from .graph import build_graph
-
-    plan.graph = build_graph(plan)
     if plan.problems:
         raise _problem_error(r, plan.problems[0])
     return plan

@@ -84,11 +84,6 @@ def value_kind(t: object) -> str:
             T.MapType: "map"}.get(type(t), "type")
 
 
-def extern_of(item: Item) -> object:
-    """The model's extern type for an item (as an import or an export has it)."""
-    return item.type
-
-
 class Scope:
     def __init__(self) -> None:
         self.names: dict[str, tuple[Item, A.Span]] = {}

@@ -16,9 +16,9 @@ Validating is the expensive part of reading a large component (about 10 ms per M
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Sequence
 
@@ -117,10 +117,17 @@ def _thaw(x: object, memo: dict) -> object:
 
 
 def cache_dir() -> Path | None:
-    env = os.environ.get("COMPOSER_CACHE_DIR")
-    if env is not None:
-        return Path(env) if env else None
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    env = os.environ
+    return _cache_dir(env.get("COMPOSER_CACHE_DIR"), env.get("XDG_CACHE_HOME"), env.get("HOME"))
+
+
+@functools.lru_cache(maxsize=4)
+def _cache_dir(composer: str | None, xdg: str | None, home: str | None) -> Path | None:
+    # by the variables it depends on: asked once per input module, and Path work adds up
+    # over thousands of inputs
+    if composer is not None:
+        return Path(composer) if composer else None
+    base = xdg or os.path.join(os.path.expanduser("~"), ".cache")
     return Path(base) / "composer"
 
 
@@ -140,7 +147,7 @@ def validate_modules(modules: Sequence[CoreModule]) -> None:
     if len(pending) == 1:
         failures = [_validate(engine, pending[0][0])]
     else:
-        with ThreadPoolExecutor(min(len(pending), os.cpu_count() or 2)) as pool:
+        with _thread_pool()(min(len(pending), os.cpu_count() or 2)) as pool:
             failures = list(pool.map(lambda p: _validate(engine, p[0]), pending))
     for (m, digest), failure in zip(pending, failures):
         if failure is not None:
@@ -202,3 +209,11 @@ def _engine() -> object:
             setattr(config, f"wasm_{feature}", False)
         _ENGINE = Engine(config)
     return _ENGINE
+
+
+def _thread_pool() -> type:
+    # imported when modules need wasmtime's validator: with every module's digest
+    # remembered, a compose run never does, and the import costs ~10 ms of its start
+    from concurrent.futures import ThreadPoolExecutor
+
+    return ThreadPoolExecutor

@@ -41,6 +41,12 @@ from .subtype import Bindings, check_extern
 from ..text.wit import func_text, type_text
 
 
+
+# Core modules at least this large have their interface (imports and exports) remembered
+# in the cache by digest; smaller ones are read each time (a thousand tiny modules read in
+# less time than a thousand cache files are opened).
+_REMEMBERED = 16 * 1024
+
 class Origin(Record):
     """How a component-level instance or function came to be: what `compose graph` follows
     to see, in a composed component, which instance's export feeds which argument."""
@@ -238,7 +244,8 @@ class Elaborator:
         remembered from an earlier run by the module's digest."""
         entry = _at(scope.core_modules, idx, "core module")
         if isinstance(entry, S.CoreModuleSection):
-            digest = self.digests.get(entry.offset)
+            # a small module's interface is read faster than a file of the cache is
+            digest = self.digests.get(entry.offset) if len(entry.data) >= _REMEMBERED else None
             iface = cached_interface(digest) if digest else None
             if iface is None:
                 iface = module_interface(entry.data, entry.offset)

