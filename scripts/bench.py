@@ -59,16 +59,6 @@ def measure(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
 # -- inputs ---------------------------------------------------------------------------------
 
 
-def _wat_to(path: Path, text: str) -> Path:
-    if not path.exists():
-        import wasmtime
-
-        tmp = path.with_suffix(".tmp")
-        tmp.write_bytes(wasmtime.wat2wasm(text))
-        tmp.replace(path)
-    return path
-
-
 def chain(n: int) -> tuple[Path, list[Path]]:
     """`root` and its n dependencies, each importing the next (tests/components.py)."""
     from components import chain as build
@@ -78,7 +68,7 @@ def chain(n: int) -> tuple[Path, list[Path]]:
 
 def diamonds(layers: int = 10, width: int = 20) -> tuple[Path, list[Path]]:
     """`root` importing all of layer 0; each component of a layer all of the next."""
-    from components import counter
+    from components import counter, wat_file
 
     d = BENCH / f"diamonds-{layers}x{width}"
     d.mkdir(parents=True, exist_ok=True)
@@ -86,8 +76,8 @@ def diamonds(layers: int = 10, width: int = 20) -> tuple[Path, list[Path]]:
     def names(layer: int) -> tuple[str, ...]:
         return tuple(f"test:layer{layer}/c{j}" for j in range(width)) if layer < layers else ()
 
-    root = _wat_to(d / "root.wasm", counter(1, imports=names(0)))
-    deps = [_wat_to(d / f"l{layer}-c{j}.wasm",
+    root = wat_file(d / "root.wasm", counter(1, imports=names(0)))
+    deps = [wat_file(d / f"l{layer}-c{j}.wasm",
                     counter(1, exports=f"test:layer{layer}/c{j}", imports=names(layer + 1)))
             for layer in range(layers) for j in range(width)]
     return root, deps

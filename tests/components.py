@@ -92,24 +92,25 @@ def resource_provider(interface: str) -> str:
   (export "{interface}" (instance $api)))"""
 
 
+def wat_file(path: Path, text: str) -> Path:
+    """`path`, compiled from the WAT `text` unless it is already there (kept between runs)."""
+    import wasmtime
+
+    if not path.exists():
+        tmp = path.with_suffix(".tmp")
+        tmp.write_bytes(wasmtime.wat2wasm(text))
+        tmp.replace(path)
+    return path
+
+
 def chain(directory: Path, n: int) -> tuple[Path, list[Path]]:
     """`root.wasm` and `link1.wasm` .. `link{n}.wasm` in `directory`, each importing the
     next (`test:chain/link{i}`), built once (kept where they are): a composition of n+1
     components, one core module each, whose `run` returns n+1."""
-    import wasmtime
-
     directory.mkdir(parents=True, exist_ok=True)
-
-    def built(path: Path, text: str) -> Path:
-        if not path.exists():
-            tmp = path.with_suffix(".tmp")
-            tmp.write_bytes(wasmtime.wat2wasm(text))
-            tmp.replace(path)
-        return path
-
-    root = built(directory / "root.wasm", counter(1, imports=("test:chain/link1",)))
-    links = [built(directory / f"link{i}.wasm",
-                   counter(1, exports=f"test:chain/link{i}",
-                           imports=(f"test:chain/link{i + 1}",) if i < n else ()))
+    root = wat_file(directory / "root.wasm", counter(1, imports=("test:chain/link1",)))
+    links = [wat_file(directory / f"link{i}.wasm",
+                      counter(1, exports=f"test:chain/link{i}",
+                              imports=(f"test:chain/link{i + 1}",) if i < n else ()))
              for i in range(1, n + 1)]
     return root, links

@@ -31,6 +31,7 @@ from ..binary.namesec import SECTION_NAME as NAMESEC, ComponentNames
 from ..binary.sorts import SortIdx
 from ..errors import CompositionError
 from .merge import HostImport
+from .order import first_ready_order
 from .resolve import DOCUMENT, Host, Instance, Plan, Plug, TypeExport
 from ..model.typeencode import TypeEncoder, TypeScope
 from .unify import host_ident, inst_ident, referenced
@@ -147,34 +148,16 @@ class Encoder:
     def host_order(self) -> list[HostImport]:
         """The imports of the output in first-use order, each after the imports its type
         refers to. (Instances follow them all, in the plan's order: providers first.)"""
-        import heapq
-
         hosts = self.plan.host_imports
-        rank = {h.name: i for i, h in enumerate(hosts)}
         needs = {h.name: self._host_needs(h) for h in hosts}
         if not any(needs.values()):
             return list(hosts)
-        # Kahn's algorithm, taking the earliest-used import that is ready each time
-        users: dict[str, list[str]] = {}
-        waiting = {name: len(n) for name, n in needs.items()}
-        for name, n in needs.items():
-            for need in n:
-                users.setdefault(need, []).append(name)
-        ready = [rank[name] for name, count in waiting.items() if count == 0]
-        heapq.heapify(ready)
-        order: list[HostImport] = []
-        while ready:
-            h = hosts[heapq.heappop(ready)]
-            order.append(h)
-            for user in users.get(h.name, ()):
-                waiting[user] -= 1
-                if waiting[user] == 0:
-                    heapq.heappush(ready, rank[user])
-        if len(order) < len(hosts):
-            stuck = [h.name for h in hosts if waiting[h.name]]
+        by_name = {h.name: h for h in hosts}
+        order, stuck = first_ready_order([h.name for h in hosts], needs)
+        if stuck:
             cycle = " -> ".join(f"`{n}`" for n in _cycle(stuck, needs))
             raise CompositionError(f"the imports of the output use each other's types: {cycle}")
-        return order
+        return [by_name[name] for name in order]
 
     def _host_needs(self, h: HostImport) -> set[str]:
         """The other host imports whose types `h`'s type refers to.

@@ -625,29 +625,14 @@ def resolve(
 
 def provider_order(plan: Plan) -> list[str] | None:
     """Instances with every provider before its users, the earliest found first among those
-    ready (Kahn's algorithm with a heap: linear in the wiring, up to the heap's log); None
-    (and a problem) on a cycle."""
-    import heapq
+    ready; None (and a problem) on a cycle."""
+    from .order import first_ready_order
 
-    index = {name: inst.index for name, inst in plan.instances.items()}
-    by_index = {inst.index: name for name, inst in plan.instances.items()}
-    users: dict[str, list[str]] = {name: [] for name in plan.instances}
-    waiting = dict.fromkeys(plan.instances, 0)
-    for inst in plan.instances.values():
-        for provider in {arg.instance for arg in inst.args.values() if isinstance(arg, Plug)}:
-            users[provider].append(inst.name)
-            waiting[inst.name] += 1
-    ready = [index[n] for n, count in waiting.items() if count == 0]
-    heapq.heapify(ready)
-    order: list[str] = []
-    while ready:
-        name = by_index[heapq.heappop(ready)]
-        order.append(name)
-        for user in users[name]:
-            waiting[user] -= 1
-            if waiting[user] == 0:
-                heapq.heappush(ready, index[user])
-    if len(order) == len(plan.instances):
+    names = sorted(plan.instances, key=lambda n: plan.instances[n].index)
+    needs = {name: [a.instance for a in inst.args.values() if isinstance(a, Plug)]
+             for name, inst in plan.instances.items()}
+    order, stuck = first_ready_order(names, needs)
+    if not stuck:
         return order
     # a cycle: rare, so networkx (which names one) is imported only here
     import networkx as nx
