@@ -84,6 +84,8 @@ class ComposeGroup(click.Group):
 
     def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         formatter.write_usage("compose", "ROOT.wasm [-d DEP.wasm]... [-o OUT.wasm] [OPTIONS]")
+        formatter.write_usage("compose", "FILE.wac [--deps-dir DIR] [-o OUT.wasm] [OPTIONS]",
+                              prefix="       ")
         formatter.write_usage("compose", "COMMAND [ARGS]...", prefix="       ")
 
     def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
@@ -159,7 +161,7 @@ def cli() -> None:
     """A WebAssembly component composition linker.
 
     Plugs the exports of dependency components into the imports of a root component and
-    writes one self-contained component.
+    writes one self-contained component; or composes what a WAC document (FILE.wac) says.
     """
 
 

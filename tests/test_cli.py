@@ -82,6 +82,7 @@ def test_help_shows_composing_first_then_the_commands():
         assert result.exit_code == 0, result.output
         text = result.stdout
         assert text.startswith("Usage: compose ROOT.wasm [-d DEP.wasm]... [-o OUT.wasm] [OPTIONS]\n"
+                               "       compose FILE.wac [--deps-dir DIR] [-o OUT.wasm] [OPTIONS]\n"
                                "       compose COMMAND [ARGS]...\n")
         composing, rest = text.index("Composing options:"), text.index("Commands:")
         assert composing < text.index("\nOptions:") < rest
