@@ -25,13 +25,19 @@ API = "test:api/get"
 def deps(tmp: Path) -> Path:
     """deps/: test:leaf (get = 2, exports test:api/get), test:other@1.0.0 (get = 40, in
     test/other/1.0.0.wat), test:root (run = 10 + its import test:api/get), test:mid
-    (get = 300 + its import, exports test:api/get)."""
+    (get = 300 + its import, exports test:api/get), test:two (run = 1000 + its imports
+    test:api/get and test:api/more), and the WIT package test:api (test/api/api.wit)."""
     d = tmp / "deps" / "test"
     (d / "other").mkdir(parents=True, exist_ok=True)
+    (d / "api").mkdir(parents=True, exist_ok=True)
     (d / "leaf.wat").write_text(counter(2, exports=API))
     (d / "other" / "1.0.0.wat").write_text(counter(40, exports=API))
     (d / "root.wat").write_text(counter(10, imports=(API,)))
     (d / "mid.wat").write_text(counter(300, exports=API, imports=(API,)))
+    (d / "two.wat").write_text(counter(1000, imports=(API, "test:api/more")))
+    (d / "api" / "api.wit").write_text("package test:api;\n"
+                                       "interface get { get: func() -> u32; }\n"
+                                       "interface more { get: func() -> u32; }\n")
     return tmp / "deps"
 
 
@@ -188,6 +194,78 @@ export r.run;
     assert run(out) == 12
 
 
+def test_spread_and_named_arguments_together(tmp_path):
+    # the named argument comes after the spread in the text, and is taken all the same;
+    # the spread gives only what is still missing
+    out = composes(tmp_path, """package test:comp;
+let l = new test:leaf {};
+let m = new test:mid { get: new test:leaf {}.get };
+let t = new test:two { ...l, more: m.get };
+export t.run;
+""")
+    assert run(out) == 1000 + 2 + 302
+
+
+def test_inferred_argument_named_by_an_interface_id(tmp_path):
+    # `g` is an import of the interface test:api/get: it is passed as the import of that name
+    out = composes(tmp_path, """package test:comp;
+import g: test:api/get;
+let r = new test:root { g };
+export r.run;
+""")
+    assert top_level(out) == ([API], ["run"])
+
+
+def test_inferred_argument_named_by_its_import_name(tmp_path):
+    out = composes(tmp_path, f"""package test:comp;
+import x as "{API}": interface {{ get: func() -> u32; }};
+let r = new test:root {{ x }};
+export r.run;
+""")
+    assert top_level(out) == ([API], ["run"])
+
+
+def test_import_of_a_document_interface_is_named_by_its_id(tmp_path):
+    out = composes(tmp_path, """package test:comp;
+interface i { f: func(); }
+import x: i;
+import y as "other": i;
+import f as "just-f": test:comp/i/f;
+export y;
+""")
+    imports, exports = top_level(out)
+    assert imports == ["test:comp/i", "other", "just-f"]
+    # an instance with an id is exported under the id, whatever it was imported as
+    assert exports == ["i", "test:comp/i"]
+
+
+def test_unnamed_instances_are_named_after_their_package(tmp_path):
+    import json
+
+    doc = tmp_path / "doc.wac"
+    doc.write_text("""package test:comp;
+let m = new test:mid { get: new test:leaf {}.get };
+let n = new test:mid { get: new test:leaf {}.get };
+export m.get as "a";
+export n.get as "b";
+""")
+    result = CliRunner().invoke(cli, ["graph", str(doc), "--deps-dir", str(deps(tmp_path)),
+                                      "-f", "json"])
+    assert result.exit_code == 0, result.stderr
+    ids = sorted(n["id"] for n in json.loads(result.stdout)["nodes"])
+    assert ids == ["leaf", "leaf2", "m", "n"]
+
+
+def test_a_wit_file_given_as_a_package(tmp_path):
+    wit = tmp_path / "api.wit"
+    wit.write_text("package test:api2;\ninterface get { get: func() -> u32; }\n")
+    out = composes(tmp_path, """package test:comp;
+import g: test:api2/get;
+export g;
+""", "--dep", f"test:api2={wit}")
+    assert top_level(out) == (["test:api2/get"], ["test:api2/get"])
+
+
 def test_seed_example_in_wac_runs(small_fixtures, tmp_path):
     """The article's example, written in WAC (fixtures/wac/seed.wac), run: the output of the
     consumer with the string operations plugged in."""
@@ -275,17 +353,30 @@ ERRORS = [
     ("mismatched argument", "import f: func();\nlet r = new test:root { get: f };",
      "mismatched instantiation argument `test:api/get`", (3, 25)),
     ("unknown package", "let x = new test:nothere {};", "unknown package `test:nothere`", (2, 13)),
-    ("own package", "let x = new test:comp {};", "unknown package `test:comp`", (2, 13)),
+    ("own package", "let x = new test:comp {};",
+     "unknown package `test:comp` (a document cannot instantiate its own package)", (2, 13)),
     ("fill not last", "let r = new test:root { ..., get: nope };",
      "implicit import argument `...` must be the last argument", (2, 25)),
     ("spread no match", "import i: interface { other: func(); };\nlet r = new test:root { ...i };",
      "no matching exports", (3, 28)),
-    ("not an instance", "import f: func();\nlet x = f.foo;", "an instance is required", (3, 9)),
+    ("not an instance", "import f: func();\nlet x = f.foo;",
+     "an instance is required to perform an access operation (this evaluated to a function)",
+     (3, 9)),
     ("no such export", "let l = new test:leaf {};\nlet x = l.nope;",
      "the instance has no export named `nope`", (3, 10)),
     ("export needs as", "let l = new test:leaf {};\nexport l;", "requires an `as` clause", (3, 8)),
     ("duplicate export", "let l = new test:leaf {};\nexport l as \"a\";\nexport l as \"a\";",
-     "duplicate export `a`", (4, 13)),
+     "duplicate export `a` (first at line 3)", (4, 13)),
+    ("duplicate export, inferred", "import f: func();\nexport f;\nexport f;",
+     "duplicate export `f` (first at line 3); give it another name with `as`", (4, 8)),
+    ("spread export, nothing new", "let l = new test:leaf {};\nexport l...;\nexport l...;",
+     "instance has no exports or all exports of the instance match", (4, 8)),
+    ("exported type", "record r { x: u32 }\nexport r as \"s\";", "cannot be exported here", (3, 13)),
+    ("target not a world", "interface i {}\n", "`test:comp/i` (interface) is not a world",
+     (1, 27)),
+    ("target implicit import", "world w { export run: func() -> u32; }\n"
+     "let r = new test:root { ... };\nexport r.run;",
+     "target world `test:comp/w` does not have an import named `test:api/get`", (3, 13)),
     ("duplicate import", "import f: func();\nimport g as \"f\": func();", "duplicate import `f`",
      (3, 13)),
     ("redefined", "import f: func();\nimport f as \"g\": func();", "`f` is already defined", (3, 8)),
@@ -301,7 +392,8 @@ ERRORS = [
 
 @pytest.mark.parametrize("name,body,message,where", ERRORS, ids=[e[0] for e in ERRORS])
 def test_errors_point_at_the_mistake(tmp_path, name, body, message, where):
-    head = ("package test:comp targets test:comp/w;\n" if name.startswith("target")
+    head = ("package test:comp targets test:comp/i;\n" if name == "target not a world"
+            else "package test:comp targets test:comp/w;\n" if name.startswith("target")
             else "package test:comp;\n")
     code, err, out = compose_doc(tmp_path, head + body + "\n")
     assert code == 1, err

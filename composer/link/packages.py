@@ -57,7 +57,7 @@ def package_path(name: str, version: str | None, deps_dir: Path,
     return None
 
 
-def load_package(name: str, version: str | None, path: Path, validate: bool = True) -> Package:
+def load_package(name: str, version: str | None, path: Path, validate: bool) -> Package:
     """The package at `path`. Raises ComposerError naming the file when it cannot be read
     or is neither a component nor WIT."""
     from ..model.load import load_component

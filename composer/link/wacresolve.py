@@ -26,7 +26,7 @@ from .wactypes import Item, Node, TypeDeclarations, err
 
 class WacResolver(TypeDeclarations):
     def __init__(self, doc: A.Document, deps_dir: Path, overrides: dict[str, Path],
-                 validate: bool = True, import_dependencies: bool = False) -> None:
+                 validate: bool, import_dependencies: bool) -> None:
         super().__init__()
         self.doc = doc
         self.import_dependencies = import_dependencies
@@ -305,7 +305,7 @@ class WacResolver(TypeDeclarations):
                 raise err(f"missing instantiation argument `{missing}` for package "
                           f"`{pkg_name.string}` (pass it, or end the arguments with `...` to "
                           "import it)", pkg_name.span)
-        name = self._instance_name(let_name or pkg_name.name.split(":")[-1])
+        name = self._instance_name(let_name or pkg_name.name.rpartition(":")[2])
         node = Node("instance", instance=name, span=pkg_name.span, package=pkg)
         self.instances.append((node, pkg, args, e.fill))
         return Item("instance", T.InstanceType(dict(pkg.component.exports)), node=node)
@@ -427,8 +427,9 @@ class WacResolver(TypeDeclarations):
             return Host(node.name)  # type: ignore[arg-type]
         if node.kind == "instance":
             return Plug(node.instance, None, "wac")  # type: ignore[arg-type]
-        if node.kind == "alias" and node.source is not None:
+        if node.kind == "alias":
             src = node.source
+            assert src is not None  # an alias is always of something
             if src.kind == "instance":
                 return Plug(src.instance, node.name, "wac")  # type: ignore[arg-type]
             if src.kind == "import":
