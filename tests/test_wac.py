@@ -35,6 +35,8 @@ def deps(tmp: Path) -> Path:
     (d / "root.wat").write_text(counter(10, imports=(API,)))
     (d / "mid.wat").write_text(counter(300, exports=API, imports=(API,)))
     (d / "two.wat").write_text(counter(1000, imports=(API, "test:api/more")))
+    (d / "more.wat").write_text(counter(20000, exports="test:api/more"))
+    (d / "both.wat").write_text(counter(5, exports=API, extra_exports=("test:api/more",)))
     (d / "api" / "api.wit").write_text("package test:api;\n"
                                        "interface get { get: func() -> u32; }\n"
                                        "interface more { get: func() -> u32; }\n")
@@ -266,6 +268,57 @@ export g;
     assert top_level(out) == (["test:api2/get"], ["test:api2/get"])
 
 
+def test_spread_takes_only_what_is_still_missing(tmp_path):
+    # test:two imports test:api/get then test:api/more: `get` is given by name, and the
+    # spread, looking at both in order, passes over it to give `more`
+    out = composes(tmp_path, """package test:comp;
+let m = new test:more {};
+let t = new test:two { get: new test:leaf {}.get, ...m };
+export t.run;
+""")
+    assert run(out) == 1000 + 2 + 20000
+
+
+def test_inferred_argument_named_by_id_not_by_its_as_name(tmp_path):
+    out = composes(tmp_path, """package test:comp;
+import g as "my-g": test:api/get;
+let r = new test:root { g };
+export r.run;
+""")
+    assert top_level(out) == (["my-g"], ["run"])
+
+
+def test_export_spread_after_one_of_the_names(tmp_path):
+    # `both` exports test:api/get and test:api/more; the first is exported already, the
+    # spread adds the second
+    out = composes(tmp_path, f"""package test:comp;
+let b = new test:both {{}};
+export b["{API}"];
+export b...;
+""")
+    assert top_level(out) == ([], [API, "test:api/more"])
+
+
+def test_targets_with_implicit_imports(tmp_path):
+    # `...` leaves only test:api/more for the host: the world imports just that
+    out = composes(tmp_path, """package test:comp targets test:comp/w;
+world w { import test:api/more; export run: func() -> u32; }
+let t = new test:two { get: new test:leaf {}.get, ... };
+export t.run;
+""")
+    assert top_level(out) == (["test:api/more"], ["w", "run"])
+
+
+def test_paths_into_the_document_and_packages(tmp_path):
+    out = composes(tmp_path, """package test:comp;
+interface i { f: func(); }
+import f as "just-f": test:comp/i/f;
+import g as "get-f": test:api/get/get;
+""")
+    text = wasm_tools("print", str(out)).stdout.decode()
+    assert '(import "just-f" (func' in text and '(import "get-f" (func' in text
+
+
 def test_seed_example_in_wac_runs(small_fixtures, tmp_path):
     """The article's example, written in WAC (fixtures/wac/seed.wac), run: the output of the
     consumer with the string operations plugged in."""
@@ -404,3 +457,5 @@ def test_errors_point_at_the_mistake(tmp_path, name, body, message, where):
         assert f"doc.wac:{line}:{col}: " in err, err
         assert message in err, err
         assert "^" in err  # the caret under the place
+    if name in ("renamed export twice", "spread name exported as a type"):
+        assert "another name with `as`" not in err  # the name was given, not inferred

@@ -127,6 +127,26 @@ world w {
     assert set(w.exports) == {"e", "y", "run"}
 
 
+def test_world_names_their_own_types_and_the_document_interfaces(tmp_path):
+    t = exported(tmp_path, """interface i { f: func(); }
+interface a { type t = u32; }
+interface b { use a.{t}; use a.{t as u}; }
+interface c { use b.{t}; }
+world w {
+  type cb = func(x: u32);
+  import x: cb;
+  import y: i;
+  import c;
+}
+""")
+    w = t["w"]
+    assert w.imports["x"] == T.FuncType((("x", T.PRIMS["u32"]),), None)
+    assert w.imports["y"] is t["i"]
+    # c uses b, which uses a (twice): each imported once, before its user
+    assert [n for n in w.imports if n.startswith("test:")] == [
+        "test:comp/a@1.0.0", "test:comp/b@1.0.0", "test:comp/c@1.0.0"]
+
+
 def test_package_paths_reach_definitions_and_exports(tmp_path):
     p = plan(tmp_path, """package test:comp;
 import s: test:types/shapes;
@@ -193,6 +213,10 @@ ERRORS = [
     ("import x: test:nowhere/i;", "unknown package `test:nowhere`", (2, 11)),
     ("interface i { f: func(); }\ntype t = i;", "`i` (interface) cannot be used in a type alias",
      (3, 10)),
+    ("type t = u32;\nimport x: t;", "`x`: a u32 cannot be imported", (3, 8)),
+    ("record r { x: u32 }\nimport x: r;", "`x`: a record cannot be imported", (3, 8)),
+    ("interface i { type t = u32; }\nworld w { import t: func(); use i.{t}; }",
+     "use of type `t` conflicts with an import of the same name", (3, 36)),
     ("record r { x: u32 }\nrecord r { y: u32 }",
      "type declaration `r` conflicts with a previous export of the same name", (3, 8)),
     ("import r: func();\nimport s as \"t\": func();\nimport r as \"q\": func();",

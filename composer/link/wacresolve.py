@@ -70,24 +70,18 @@ class WacResolver(TypeDeclarations):
         pkg = self.package(path.name, path.version, path.name_span())
         first, span = segments[0]
         found = pkg.definitions.get(first)
-        item: Item | None = None
-        if found is not None:
-            iid, t = found
-            item = Item("type", t, "interface" if isinstance(t, T.InstanceType) else "world",
-                        id=iid)
-        parent = f"package `{path.name}`"
+        if found is None:
+            raise err(f"package `{path.name}` has no export named `{first}`", span)
+        iid, t = found
+        item = Item("type", t, "interface" if isinstance(t, T.InstanceType) else "world", id=iid)
+        where = first
         for segment, span in segments[1:]:
-            if item is None:
-                break
-            exports = item.type.exports if item.tsort in ("interface", "world") else {}  # type: ignore[attr-defined]
-            ext = exports.get(segment)
-            parent = f"{item.describe()} `{first}` in package `{path.name}`"
-            item = None if ext is None else _item_of(ext)
-            first = f"{first}/{segment}"
-        if item is None:
-            missing = span if found is None or len(segments) > 1 else segments[0][1]
-            seg = path.string.split("/")[-1].split("@")[0] if found is not None else segments[0][0]
-            raise err(f"{parent} has no export named `{seg}`", missing)
+            exports = getattr(item.type, "exports", None)
+            ext = None if exports is None else exports.get(segment)
+            if ext is None:
+                raise err(f"{item.describe()} `{where}` in package `{path.name}` has no export "
+                          f"named `{segment}`", span)
+            item, where = _item_of(ext), f"{where}/{segment}"
         return item
 
     def _local_path(self, segments: tuple[tuple[str, A.Span], ...]) -> Item:
@@ -199,10 +193,8 @@ class WacResolver(TypeDeclarations):
     def _export_name(item: Item) -> str | None:
         if item.sort == "instance" and item.id is not None:
             return item.id
-        node = item.node
-        if node is not None and node.kind in ("import", "alias"):
-            return node.name
-        return None
+        node = item.node  # every item a name of the document stands for is part of it
+        return node.name if node is not None and node.kind in ("import", "alias") else None
 
     def _export(self, name: str, item: Item, span: A.Span, hint: bool) -> None:
         how = "; give it another name with `as`" if hint else ""
@@ -469,7 +461,7 @@ def _line(span: A.Span | None) -> int:
 
 
 def resolve_document(doc: A.Document, deps_dir: Path, overrides: dict[str, Path],
-                     validate: bool = True, import_dependencies: bool = False) -> Plan:
+                     validate: bool, import_dependencies: bool) -> Plan:
     """The plan of a WAC document, linked; raises TextError at the first error."""
     from .resolve import link
 

@@ -205,8 +205,8 @@ class TypeDeclarations:
     def func_type_ref(self, r: A.FuncTypeRef) -> T.FuncType:
         if isinstance(r, A.FuncType):
             return self.func_type(r)
-        item = self.local(r)
-        if (item.sort == "type" and item.tsort == "func") or item.sort == "func":
+        item = self.local(r)  # inside an interface: only its own types are in scope
+        if item.sort == "type" and item.tsort == "func":
             return item.type  # type: ignore[return-value]
         raise err(f"`{r.name}` ({item.describe()}) is not a function type", r.span)
 
