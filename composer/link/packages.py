@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import ComposerError
 from ..record import Record, field_
 from .resolve import ComponentFile
 
@@ -32,10 +31,6 @@ class Package(Record):
     @property
     def key(self) -> str:
         return self.name + (f"@{self.version}" if self.version else "")
-
-
-class PackageNotFound(ComposerError):
-    pass
 
 
 def package_path(name: str, version: str | None, deps_dir: Path,

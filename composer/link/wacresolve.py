@@ -298,7 +298,7 @@ class WacResolver(TypeDeclarations):
                           f"`{pkg_name.string}` (pass it, or end the arguments with `...` to "
                           "import it)", pkg_name.span)
         name = self._instance_name(let_name or pkg_name.name.rpartition(":")[2])
-        node = Node("instance", instance=name, span=pkg_name.span, package=pkg)
+        node = Node("instance", instance=name, span=pkg_name.span)
         self.instances.append((node, pkg, args, e.fill))
         return Item("instance", T.InstanceType(dict(pkg.component.exports)), node=node)
 

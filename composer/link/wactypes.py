@@ -22,17 +22,15 @@ class Node:
     (`instance` its name in the plan), an export of an instance or an import (an alias:
     `source` and `name`), or a type the document defines (`name`)."""
 
-    __slots__ = ("kind", "name", "instance", "source", "span", "package")
+    __slots__ = ("kind", "name", "instance", "source", "span")
 
     def __init__(self, kind: str, name: str | None = None, instance: str | None = None,
-                 source: "Node | None" = None, span: A.Span | None = None,
-                 package: Any = None) -> None:
+                 source: "Node | None" = None, span: A.Span | None = None) -> None:
         self.kind = kind  # "import", "instance", "alias", "definition"
         self.name = name
         self.instance = instance
         self.source = source
         self.span = span
-        self.package = package  # the Package an instance instantiates
 
 
 class Item:
