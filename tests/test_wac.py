@@ -37,6 +37,8 @@ def deps(tmp: Path) -> Path:
     (d / "two.wat").write_text(counter(1000, imports=(API, "test:api/more")))
     (d / "more.wat").write_text(counter(20000, exports="test:api/more"))
     (d / "both.wat").write_text(counter(5, exports=API, extra_exports=("test:api/more",)))
+    (d / "wide.wat").write_text(counter(1, imports=(API,), import_result="u64"))
+    (d / "broken.wasm").write_bytes(b"\0asm\x0d\0\x01\0garbage")
     (d / "api" / "api.wit").write_text("package test:api;\n"
                                        "interface get { get: func() -> u32; }\n"
                                        "interface more { get: func() -> u32; }\n")
