@@ -21,7 +21,7 @@ from ..text.wacparse import tree as A
 from .packages import Package, load_package, package_path
 from .resolve import DOCUMENT, ComponentFile, Host, Instance, Plan, Plug, Problem, TypeExport
 from .unify import NameBindings
-from .wactypes import Item, Node, TypeDeclarations, err
+from .wactypes import Item, Node, TypeDeclarations, err, line_of
 
 
 class WacResolver(TypeDeclarations):
@@ -138,7 +138,7 @@ class WacResolver(TypeDeclarations):
         prev = self.imports.get(name)
         if prev is not None:
             raise err(f"duplicate import `{name}` (first at line "
-                      f"{_line(prev[0].span)})", span)
+                      f"{line_of(prev[0].span)})", span)
         node = Node("import", name, span=span)
         item = Item(item.sort, item.type, None, node, item.id)
         self.imports[name] = (node, item)
@@ -203,7 +203,7 @@ class WacResolver(TypeDeclarations):
                       span)
         prev = self.exports.get(name)
         if prev is not None:
-            raise err(f"duplicate export `{name}` (first at line {_line(prev[1])}){how}", span)
+            raise err(f"duplicate export `{name}` (first at line {line_of(prev[1])}){how}", span)
         if not is_extern_name(name):
             raise err(f"export name `{name}` is not valid", span)
         if item.node is None or item.sort == "type":
@@ -392,7 +392,7 @@ class WacResolver(TypeDeclarations):
                         imp = self.imports[name][0]
                         raise err(f"import `{name}` conflicts with an item that was implicitly "
                                   f"imported by an instantiation of `{pkg.key}` (line "
-                                  f"{_line(node.span)})", imp.span)  # type: ignore[arg-type]
+                                  f"{line_of(node.span)})", imp.span)  # type: ignore[arg-type]
                     inst.args[name] = Host(name)
             instances[inst.name] = inst
         exports: list[tuple[str, object]] = []
@@ -454,10 +454,6 @@ def _interface_match(name: str, externs: dict[str, object]) -> str | None:
         return None
     found = [n for n in externs if "/" in n and n.rsplit("/", 1)[1].split("@")[0] == name]
     return found[0] if len(found) == 1 else None
-
-
-def _line(span: A.Span | None) -> int:
-    return span.source.line_col(span.start)[0] if span is not None else 0
 
 
 def resolve_document(doc: A.Document, deps_dir: Path, overrides: dict[str, Path],

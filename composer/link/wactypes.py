@@ -91,6 +91,11 @@ def err(message: str, span: A.Span) -> TextError:
     return TextError.at(message, span)
 
 
+def line_of(span: A.Span | None) -> int:
+    """The line a span starts on, for messages that point back at an earlier place."""
+    return span.source.line_col(span.start)[0] if span is not None else 0
+
+
 class TypeDeclarations:
     """The type half of the resolver: scopes, and declarations into the type model."""
 
@@ -116,7 +121,7 @@ class TypeDeclarations:
     def register(self, id: A.Id, item: Item) -> None:
         prev = self.current.names.get(id.name)
         if prev is not None:
-            line = prev[1].source.line_col(prev[1].start)[0]
+            line = line_of(prev[1])
             raise err(f"`{id.name}` is already defined (first at line {line})", id.span)
         self.current.names[id.name] = (item, id.span)
 
