@@ -85,8 +85,6 @@ def compose(
     plugs: Mapping[str, Path | str] | None = None,
 ) -> Composition:
     """Compose `root` with `dependencies`; raises CompositionFailed naming every problem."""
-    from .encode import encode_plan
-
     if config is not None and not isinstance(config, Config):
         config = load_config(config)
     cfg = config or Config()
@@ -95,11 +93,18 @@ def compose(
                             no_imports=no_imports, validate=not skip, plugs=plugs)
     if plan.problems:
         raise CompositionFailed(plan)
-    importing = import_components or cfg.import_components
-    if not skip and not importing:
+    return _encoded(plan, validate=not skip, importing=import_components or cfg.import_components)
+
+
+def _encoded(plan: Plan, *, validate: bool, importing: bool) -> Composition:
+    """The plan encoded, with the checks of the output: the module and component count
+    before (when the components are embedded) and the whole output after."""
+    from .encode import encode_plan
+
+    if validate and not importing:
         check_size(plan)
     data, embedded = encode_plan(plan, importing)
-    if not skip:
+    if validate:
         validate_output(data, [f.loaded.scope for f in embedded])
     return Composition(data, plan)
 
@@ -131,18 +136,11 @@ def compose_document(
     import_dependencies: bool = False,
 ) -> Composition:
     """Compose what the WAC document at `path` says: packages from `deps_dir` (default
-    `deps` beside the document's working directory, as wac) or `dependencies`
-    (`ns:name[@version]` -> file). Raises a TextError at the first error in the document."""
-    from .encode import encode_plan
-
+    `deps` in the working directory, as wac) or `dependencies` (`ns:name[@version]` ->
+    file). Raises a TextError at the first error in the document."""
     plan = plan_document(path, deps_dir=deps_dir, dependencies=dependencies,
                          validate=not skip_validation, import_dependencies=import_dependencies)
-    if not skip_validation and not import_dependencies:
-        check_size(plan)
-    data, embedded = encode_plan(plan, False)
-    if not skip_validation:
-        validate_output(data, [f.loaded.scope for f in embedded])
-    return Composition(data, plan)
+    return _encoded(plan, validate=not skip_validation, importing=import_dependencies)
 
 
 def check_size(plan: Plan) -> None:
