@@ -148,6 +148,17 @@ class Record(metaclass=RecordMeta):
     def _values(self) -> tuple:
         return tuple(getattr(self, name) for name in self._NAMES)
 
+    # Pickling (the cache of component types, `model/typecache.py`): the state is the field
+    # values in order. Pickle makes the object first and sets its state after, so objects
+    # shared between several places (resource types) stay one object.
+    def __getstate__(self) -> tuple:
+        return self._values()
+
+    def __setstate__(self, state: tuple) -> None:
+        setter = object.__setattr__
+        for name, value in zip(self._NAMES, state, strict=True):
+            setter(self, name, value)
+
     def __eq__(self, other: object) -> bool:
         if type(other) is not type(self):
             return NotImplemented

@@ -61,13 +61,15 @@ def load_package(name: str, version: str | None, path: Path, validate: bool) -> 
     if path.is_dir() or path.suffix == ".wit":
         resolved = read_wit(path)
         return Package(name, version, path, None, _definitions(resolved))
-    loaded = load_component(path, validate=validate)
-    comp = ComponentFile(name.replace(":", "-"), path, loaded, "package")
+    loaded = load_component(path, validate=validate, types_only=True)
     definitions: dict = {}
     from ..text.witdecode import decode_component, is_wit_package
 
     if is_wit_package(loaded.scope):
+        if not loaded.scope.complete:  # its WIT is read from the whole of it
+            loaded = load_component(path, validate=validate)
         definitions = _definitions(decode_component(loaded))
+    comp = ComponentFile(name.replace(":", "-"), path, loaded, "package")
     return Package(name, version, path, comp, definitions)
 
 

@@ -208,7 +208,7 @@ class Resolver:
         known = self.by_path.get(key)
         if known is not None:
             return known
-        loaded = load_component(path, validate=self.validate)
+        loaded = load_component(path, validate=self.validate, types_only=True)
         self.files_read.append(path)
         f = ComponentFile(_unique(name, self.files), path, loaded, origin, import_name)
         self.files[f.name] = f

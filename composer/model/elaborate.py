@@ -71,6 +71,9 @@ class Scope:
         # core modules and components in the tree, this component included (set for the
         # outermost one)
         self.tree_size = 1
+        # False for a scope read back from the cache of component types (`typecache.py`):
+        # only `imports`, `exports` and `tree_size` are there, the index spaces are empty
+        self.complete = True
         self.types: list[T.DefType] = []
         self.core_types: list[object] = []
         self.funcs: list[T.FuncType] = []

@@ -5,22 +5,32 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..binary.component import Component
+from .corevalidate import cache_dir
 from .elaborate import Scope, elaborate
+from .typecache import content_digest, recall, remember
 from ..errors import ComposerError
 from ..record import Record
 
 
-class Loaded(Record):
-    """A component read from `path`: its bytes, its sections and its index spaces."""
+class Loaded(Record, mutable=True):
+    """A component read from `path`: its bytes, its sections and its index spaces (only its
+    imports and exports when `scope.complete` is False, see `load_component`)."""
 
     path: Path
     data: bytes
-    component: Component
+    decoded: Component | None  # None until `component` is first asked for
     scope: Scope
 
     @property
     def display(self) -> str:
         return str(self.path)
+
+    @property
+    def component(self) -> Component:
+        """The component's sections, decoded when first asked for."""
+        if self.decoded is None:
+            self.decoded = decode_component(self.data, self.display)
+        return self.decoded
 
 
 def read_file(path: Path, what: str = "component") -> bytes:
@@ -63,16 +73,32 @@ def decode_component(data: bytes, display: str) -> Component:
 
 
 def load_component(path: Path | str, validate: bool = True,
-                   features: frozenset[str] = frozenset()) -> Loaded:
+                   features: frozenset[str] = frozenset(), types_only: bool = False) -> Loaded:
     """Read, decode and elaborate a component, validating it completely (its core modules
     included) unless told not to, with the gated `features` enabled; every failure names
-    the file."""
+    the file.
+
+    A caller that needs only the component's imports, exports and count of modules and
+    components (`types_only`: linking) may get them from the cache of component types, if
+    a file with the same bytes was read before: its scope is then not `complete`.
+    """
     path = Path(path)
     display = str(path)
     data = read_component(path)
+    digest = None
+    if types_only and cache_dir() is not None:
+        digest = content_digest(data)
+        found = recall(digest, features, checked=validate)
+        if found is not None:
+            scope = Scope("component")
+            scope.imports, scope.exports = found.imports, found.exports
+            scope.tree_size, scope.complete = found.tree_size, False
+            return Loaded(path, data, None, scope)
     comp = decode_component(data, display)
     try:
         scope = elaborate(comp, validate=validate, features=features)
     except ComposerError as exc:
         raise exc.with_file(display) from None
+    if digest is not None:
+        remember(digest, features, scope, checked=validate)
     return Loaded(path, data, comp, scope)

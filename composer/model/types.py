@@ -113,6 +113,12 @@ class ResourceType(Record, identity=True, mutable=True):
     dtor: int | None = None
     uid: int = field_(factory=lambda: next(_resource_ids))
 
+    def __setstate__(self, state: tuple) -> None:
+        # read back from the cache of component types: a number of this process, not of
+        # the one that wrote it, so that two resources never show the same one
+        super().__setstate__(state)
+        object.__setattr__(self, "uid", next(_resource_ids))
+
     def __repr__(self) -> str:
         where = f" of {self.owner}" if self.owner else ""
         return f"<resource {self.name or '?'}{where} #{self.uid}>"
