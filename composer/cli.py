@@ -427,11 +427,12 @@ def compose_cmd(
         if wac:
             make = partial(compose_document, root, deps_dir=deps_dir, dependencies=dep_map,
                            skip_validation=skip_validation,
-                           import_dependencies=import_dependencies)
+                           import_dependencies=import_dependencies, check_when_written=True)
         else:
             make = partial(compose, root, list(dependencies), search_paths=list(search_paths),
                            config=config, no_imports=no_imports, skip_validation=skip_validation,
-                           import_components=import_components, plugs=plug_map)
+                           import_components=import_components, plugs=plug_map,
+                           check_when_written=True)
         _deliver(make,
                  output, depfile=depfile, report_path=report_path, quiet=quiet,
                  verbose=verbose, verify_after=verify_after, world=world,
@@ -476,11 +477,11 @@ def _deliver(make: Callable[[], Any], output: Path | None, *, depfile: Path | No
     if output is None or str(output) == "-":
         _write_stdout(result.data, check)
         return
-    write_atomically(output, result.data, check)
+    result.write(output, check)
     if depfile is not None:
         write_atomically(depfile, depfile_text(output, result.files_read).encode())
     if verbose:
-        click.echo(f"wrote {output} ({len(result.data):,} bytes)", err=True)
+        click.echo(f"wrote {output} ({result.size:,} bytes)", err=True)
 
 
 @cli.command("plug", short_help="Plug the exports of components into a socket's imports (as wac plug).")
@@ -519,7 +520,8 @@ def plug_cmd(socket: Path, plugs: tuple[Path, ...], output: Path | None, skip_va
         from .link.compose import compose
 
         # (a plug that satisfies nothing is refused by compose: an unused dependency)
-        _deliver(lambda: compose(socket, list(plugs), skip_validation=skip_validation),
+        _deliver(lambda: compose(socket, list(plugs), skip_validation=skip_validation,
+                                 check_when_written=True),
                  output, depfile=depfile, report_path=report_path, quiet=quiet,
                  verbose=verbose, verify_after=verify_after, world=None,
                  host_config=host_config, no_cache=no_cache)

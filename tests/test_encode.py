@@ -64,7 +64,7 @@ def test_each_component_is_embedded_once_in_first_use_order(tmp_path):
     cfg = tmp_path / "compose.yml"
     cfg.write_text("instantiations:\n  one: {dependency: shared}\n  two: {dependency: shared}\n")
     plan = plan_composition(root, [b], config=cfg)
-    data, embedded = encode_plan(plan)
+    parts, embedded = encode_plan(plan)
     assert [f.name for f in embedded] == ["root", "shared", "b"]
-    components = [s for s in Component.decode(data).sections if isinstance(s, ComponentSection)]
+    components = [s for s in Component.decode(b"".join(parts)).sections if isinstance(s, ComponentSection)]
     assert [bytes(s.data) for s in components] == [f.loaded.data for f in embedded]

@@ -177,3 +177,65 @@ def test_composing_twice_reads_the_inputs_once(tmp_path, cache, decodes):
     second = compose(root, [dep])
     assert len(decodes) == 2  # the output is checked with what the cache gave
     assert second.data == first.data
+
+
+def padded(tmp_path: Path, name: str, size: int = 1 << 20) -> Path:
+    """A component over the size at which files are mapped (a custom section of padding)."""
+    from composer.binary.writer import encode_u
+
+    payload = b"\x03pad" + b"\x00" * size
+    path = tmp_path / f"{name}.wasm"
+    path.write_bytes(wat(counter(5, exports="test:big/api")) + b"\x00" + encode_u(len(payload)) + payload)
+    return path
+
+
+@pytest.fixture
+def hashes(monkeypatch) -> list[int]:
+    """The sizes of the inputs hashed."""
+    from composer.model import load
+
+    seen: list[int] = []
+    real = typecache.content_digest
+    monkeypatch.setattr(load, "content_digest", lambda data: seen.append(len(data)) or real(data))
+    return seen
+
+
+def test_a_large_file_unchanged_is_not_hashed_again(tmp_path, cache, hashes, monkeypatch):
+    monkeypatch.setattr(typecache, "_SETTLED", -60.0)  # the file is new: note it anyway
+    path = padded(tmp_path, "big")
+    first = load_component(path, types_only=True)
+    assert hashes == [len(first.data)] and not isinstance(first.data, bytes)  # mapped
+    second = load_component(path, types_only=True)
+    assert hashes == [len(first.data)] and not second.scope.complete
+    assert "test:big/api" in second.scope.exports
+    # the same size, other bytes: its state changed, so it is hashed and read again
+    data = bytearray(path.read_bytes())
+    export_at = data.index(b"test:big/api")
+    data[export_at:export_at + 12] = b"test:big/apj"
+    st = path.stat()
+    path.write_bytes(bytes(data))
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))  # even with its old modification time
+    third = load_component(path, types_only=True)
+    assert len(hashes) == 2 and third.scope.complete
+    assert "test:big/apj" in third.scope.exports
+
+
+def test_small_files_are_hashed_each_time(tmp_path, cache, hashes, monkeypatch):
+    monkeypatch.setattr(typecache, "_SETTLED", -60.0)
+    path = write(tmp_path, "c", counter(1))
+    load_component(path, types_only=True)
+    load_component(path, types_only=True)
+    assert len(hashes) == 2
+    assert not list(cache.glob("component-types-*/by-state/*"))
+
+
+def test_a_state_is_noted_only_once_the_file_has_settled(tmp_path, cache):
+    path = tmp_path / "f"
+    path.write_bytes(b"x")
+    st = path.stat()
+    typecache.note_state(st, "a" * 64)  # just written: its times could be reused
+    assert typecache.digest_by_state(st) is None
+    typecache.note_state(st, "a" * 64, now=st.st_ctime + typecache._SETTLED + 1)
+    assert typecache.digest_by_state(st) == "a" * 64
+    path.write_bytes(b"y")
+    assert typecache.digest_by_state(path.stat()) is None

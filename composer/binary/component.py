@@ -85,8 +85,12 @@ class Component(Record):
         return cls(tuple(sections), data, base)
 
     def encode(self) -> bytes:
-        # Parts are joined once at the end, so the megabytes of embedded modules and
-        # components are copied once, not once per enclosing buffer.
+        return b"".join(self.encode_parts())
+
+    def encode_parts(self) -> list[bytes | memoryview]:
+        """The encoding in pieces, embedded modules and components as the views they are
+        kept as: joined once at the end (`encode`), or written piece by piece to a file,
+        their megabytes are copied once, not once per enclosing buffer."""
         parts: list[bytes | memoryview] = [
             MAGIC, COMPONENT_VERSION.to_bytes(2, "little"), COMPONENT_LAYER.to_bytes(2, "little")
         ]
@@ -100,7 +104,7 @@ class Component(Record):
                 w.byte(section.ID)
                 w.sized(section.write_payload)
                 parts.append(w.buf)
-        return b"".join(parts)
+        return parts
 
     def of_kind(self, kind: type[Section]) -> Iterator[Section]:
         return (s for s in self.sections if isinstance(s, kind))

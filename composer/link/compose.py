@@ -5,10 +5,15 @@
     result.data        # the composed component's bytes
     result.graph       # the networkx graph of what was wired to what
     result.warnings    # e.g. a dependency that satisfied nothing
+    result.write("composed.wasm")
 
 Every check happens before anything is written: the wiring is type-checked, and the output's
 component layer is checked by our own elaborator (the same code that reads inputs) unless
 `skip_validation`. `write_atomically` then puts the bytes in place, or nothing at all.
+
+The output is kept in pieces, the embedded components' bytes as views of the input files:
+written with `Composition.write`, megabytes of inputs go to the output file without being
+copied into one buffer first.
 """
 
 from __future__ import annotations
@@ -24,9 +29,47 @@ from ..record import Record
 from .resolve import Plan, resolve
 
 
-class Composition(Record):
-    data: bytes
+class Composition(Record, mutable=True):
+    """A composed component: its bytes, in pieces (`Component.encode_parts`), and the plan."""
+
+    parts: list
     plan: Plan
+    # The check of the output still owed (`validate_output`, given the output's bytes), with
+    # `compose(..., check_when_written=True)`: made on the file `write` writes, before it
+    # takes its place, or on the bytes when `data` is first asked for.
+    owed: Callable[[Any], None] | None = None
+    joined: bytes | None = None
+
+    @property
+    def data(self) -> bytes:
+        """The composed component's bytes, in one piece (checked, if a check is owed)."""
+        if self.joined is None:
+            data = b"".join(self.parts)
+            if self.owed is not None:
+                self.owed(data)
+                self.owed = None
+            self.joined = data
+        return self.joined
+
+    @property
+    def size(self) -> int:
+        return sum(len(p) for p in self.parts)
+
+    def write(self, path: Path | str, check: Callable[[Path], None] | None = None) -> None:
+        """Write the component to `path` atomically (`write_atomically`), after the output
+        check owed, if any, and `check` passed on the file written."""
+        owed = self.owed
+        if owed is None:
+            write_atomically(path, self.parts, check)
+            return
+
+        def checks(tmp: Path) -> None:
+            _check_file(tmp, owed)
+            if check is not None:
+                check(tmp)
+
+        write_atomically(path, self.parts, checks)
+        self.owed = None
 
     @property
     def graph(self) -> Any:
@@ -83,8 +126,13 @@ def compose(
     skip_validation: bool = False,
     import_components: bool = False,
     plugs: Mapping[str, Path | str] | None = None,
+    check_when_written: bool = False,
 ) -> Composition:
-    """Compose `root` with `dependencies`; raises CompositionFailed naming every problem."""
+    """Compose `root` with `dependencies`; raises CompositionFailed naming every problem.
+
+    The output is checked before this returns, unless `check_when_written`: then the check
+    is made by `Composition.write` on the file it writes (or when `data` is first asked for),
+    which spares joining a large output into one buffer of memory only to check it."""
     if config is not None and not isinstance(config, Config):
         config = load_config(config)
     cfg = config or Config()
@@ -93,20 +141,26 @@ def compose(
                             no_imports=no_imports, validate=not skip, plugs=plugs)
     if plan.problems:
         raise CompositionFailed(plan)
-    return _encoded(plan, validate=not skip, importing=import_components or cfg.import_components)
+    return _encoded(plan, validate=not skip, importing=import_components or cfg.import_components,
+                    deferred=check_when_written)
 
 
-def _encoded(plan: Plan, *, validate: bool, importing: bool) -> Composition:
+def _encoded(plan: Plan, *, validate: bool, importing: bool, deferred: bool) -> Composition:
     """The plan encoded, with the checks of the output: the module and component count
-    before (when the components are embedded) and the whole output after."""
+    before (when the components are embedded) and the whole output after (now, or owed
+    when `deferred`)."""
     from .encode import encode_plan
 
     if validate and not importing:
         check_size(plan)
-    data, embedded = encode_plan(plan, importing)
+    parts, embedded = encode_plan(plan, importing)
+    result = Composition(parts, plan)
     if validate:
-        validate_output(data, [f.loaded.scope for f in embedded])
-    return Composition(data, plan)
+        scopes = [f.loaded.scope for f in embedded]
+        result.owed = lambda data: validate_output(data, scopes)
+        if not deferred:
+            result.data  # noqa: B018 - joined and checked now
+    return result
 
 
 def plan_document(
@@ -134,13 +188,16 @@ def compose_document(
     dependencies: Mapping[str, Path | str] | None = None,
     skip_validation: bool = False,
     import_dependencies: bool = False,
+    check_when_written: bool = False,
 ) -> Composition:
     """Compose what the WAC document at `path` says: packages from `deps_dir` (default
     `deps` in the working directory, as wac) or `dependencies` (`ns:name[@version]` ->
-    file). Raises a TextError at the first error in the document."""
+    file). Raises a TextError at the first error in the document. `check_when_written`:
+    as for `compose`."""
     plan = plan_document(path, deps_dir=deps_dir, dependencies=dependencies,
                          validate=not skip_validation, import_dependencies=import_dependencies)
-    return _encoded(plan, validate=not skip_validation, importing=import_dependencies)
+    return _encoded(plan, validate=not skip_validation, importing=import_dependencies,
+                    deferred=check_when_written)
 
 
 def check_size(plan: Plan) -> None:
@@ -180,24 +237,42 @@ def validate_output(data: bytes, embedded: Sequence[Any] = ()) -> None:
         ) from None
 
 
-def write_atomically(path: Path | str, data: bytes,
+def _check_file(path: Path, check: Callable[[Any], None]) -> None:
+    """`check` the bytes of the file at `path`, mapped rather than read: the output check
+    looks at the component layer, not at the megabytes of the components it embeds."""
+    import mmap
+
+    with open(path, "rb") as f:
+        if os.fstat(f.fileno()).st_size == 0:
+            check(b"")
+            return
+        mapped = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+    try:
+        check(mapped)
+    finally:
+        try:
+            mapped.close()
+        except BufferError:
+            pass  # views of it are still held; it is unmapped when they go
+
+
+def write_atomically(path: Path | str, data: bytes | Sequence[bytes | memoryview],
                      check: Callable[[Path], None] | None = None) -> None:
-    """Write `data` to `path` so that readers see the old file or the new one, never part.
+    """Write `data` (bytes, or pieces of them) to `path` so that readers see the old file or
+    the new one, never part.
 
     `check(temporary_path)` runs on the complete file before it takes `path`'s place (what
     `compose --verify/--run` do); when it raises, nothing is written.
     """
-    import tempfile
-
     path = Path(path)
     directory = path.parent if str(path.parent) else Path(".")
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+        fd, tmp = _temporary(directory, path.name)
     except OSError as exc:
         raise ComposerError(f"cannot write output: {exc.strerror}", file=str(path)) from None
     try:
-        # mkstemp creates the file private (0600); give it the mode a plain open() would:
-        # the existing file's, else 0666 less the umask
+        # the temporary file is created private (0600); give it the mode a plain open()
+        # would: the existing file's, else 0666 less the umask
         try:
             mode = path.stat().st_mode & 0o7777
         except OSError:
@@ -206,7 +281,11 @@ def write_atomically(path: Path | str, data: bytes,
             mode = 0o666 & ~umask
         os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as out:
-            out.write(data)
+            if isinstance(data, (bytes, bytearray, memoryview)):
+                out.write(data)
+            else:
+                for part in data:
+                    out.write(part)
         if check is not None:
             check(Path(tmp))
         os.replace(tmp, path)
@@ -218,6 +297,18 @@ def write_atomically(path: Path | str, data: bytes,
         if isinstance(exc, OSError):
             raise ComposerError(f"cannot write output: {exc.strerror}", file=str(path)) from None
         raise
+
+
+def _temporary(directory: Path, name: str) -> tuple[int, str]:
+    """A new file `.NAME.RANDOM.tmp` in `directory`, open for writing, as `tempfile.mkstemp`
+    makes one (created exclusively, private) without importing tempfile and what it
+    imports (shutil, random, compression modules: ~5 ms of every run)."""
+    while True:
+        tmp = os.path.join(directory, f".{name}.{os.urandom(6).hex()}.tmp")
+        try:
+            return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), tmp
+        except FileExistsError:
+            continue
 
 
 def depfile_text(target: Path | str, inputs: Sequence[Path]) -> str:

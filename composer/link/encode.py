@@ -96,11 +96,12 @@ class ComponentBuilder(TypeScope):
         self._item(S.ExportSection, Export(plain(name), SortIdx(sort, idx), None))
         return self._next(sort)
 
-    def finish(self, names: bytes) -> bytes:
-        """The component, ending with its `component-name` section."""
+    def finish(self, names: bytes) -> list[bytes | memoryview]:
+        """The component, ending with its `component-name` section, in pieces
+        (`Component.encode_parts`)."""
         self._close()
         self.sections.append(S.CustomSection(NAMESEC, memoryview(names)))
-        return Component(tuple(self.sections)).encode()
+        return Component(tuple(self.sections)).encode_parts()
 
 
 def _import_sort(et: object) -> str:
@@ -125,7 +126,7 @@ class Encoder:
         self.export_alias: dict[tuple[str, str], tuple[str, int]] = {}
         self.embedded: list = []  # resolve.ComponentFile, in the order they are embedded
 
-    def encode(self) -> bytes:
+    def encode(self) -> list[bytes | memoryview]:
         for h in self.host_order():
             self.host_import(h)
         self.ensure_components()
@@ -312,9 +313,10 @@ def _alias(out: ComponentBuilder, instance: int, member: str) -> Callable[[], in
     return lambda: out.add_alias(A.Alias("type", A.AliasExport(instance, member)))
 
 
-def encode_plan(plan: Plan, import_components: bool = False) -> tuple[bytes, list]:
-    """The composed component's bytes, and the component files it embeds, in order."""
+def encode_plan(plan: Plan, import_components: bool = False) -> tuple[list[bytes | memoryview], list]:
+    """The composed component's bytes, in pieces (the embedded components' bytes as views
+    of the inputs'), and the component files it embeds, in order."""
     encoder = Encoder(plan, import_components)
-    data = encoder.encode()
-    return data, encoder.embedded
+    parts = encoder.encode()
+    return parts, encoder.embedded
 

@@ -26,6 +26,7 @@ raised, so that `compose graph` can draw a failed composition.
 
 from __future__ import annotations
 
+import os
 from collections import deque
 from functools import cached_property
 from pathlib import Path
@@ -159,6 +160,11 @@ def _file_names(directory: Path, name: str) -> list[Path]:
     return [shortened, directory / f"{name}.wasm"]
 
 
+def _path(p: Path | str) -> Path:
+    # Path(a Path) parses it again: tens of microseconds, over thousands of dependencies
+    return p if isinstance(p, Path) else Path(p)
+
+
 def _unique(name: str, taken: dict) -> str:
     """`name`, or `name-2`, `name-3`, ... whichever is not taken yet."""
     unique, n = name, 2
@@ -181,17 +187,18 @@ class Resolver:
         self.root_path = Path(root)
         self.plugs = dict(plugs or {})  # import name -> the file that must satisfy it
         self.plugs_used: set[str] = set()
-        self.dep_paths = [Path(p) for p in dependencies]
+        self.dep_paths = [_path(p) for p in dependencies]
         self.config = config or Config()
         self.search_paths = [Path(p) for p in search_paths]
         self.disallow = disallow_imports or self.config.disallow_imports
         self.validate = validate
         self.files: dict[str, ComponentFile] = {}
-        self.by_path: dict[Path, ComponentFile] = {}
-        self.key_of: dict[int, Path] = {}  # id(file) -> its resolved path, resolved once
+        self.by_path: dict[str, ComponentFile] = {}
+        self.key_of: dict[int, str] = {}  # id(file) -> its resolved path, resolved once
         self.providers: list[ComponentFile] = []
         self.instances: dict[str, Instance] = {}
-        self.instance_of_file: dict[Path, str] = {}
+        self.instance_of_file: dict[str, str] = {}
+        self.real_folders: dict[str, str] = {}  # folder -> it with links resolved (`_real`)
         self.problems: list[Problem] = []
         self.warnings: list[str] = []
         self.explanations: list[str] = []
@@ -204,7 +211,7 @@ class Resolver:
 
     def _file(self, path: Path, name: str, origin: str,
               import_name: str | None = None) -> ComponentFile:
-        key = path.resolve()
+        key = self._real(path)
         known = self.by_path.get(key)
         if known is not None:
             return known
@@ -215,6 +222,20 @@ class Resolver:
         self.by_path[key] = f
         self.key_of[id(f)] = key
         return f
+
+    def _real(self, path: Path) -> str:
+        """The path with symbolic links resolved, as `Path.resolve` gives it: what tells that
+        two paths name one file. Each folder is resolved once (`real_folders`), not once per
+        file in it: resolving costs a system call per part of a path, and a composition may
+        name thousands of files in one folder."""
+        given = os.fspath(path)
+        # not `abspath`: it folds `link/..` away before the link is followed
+        folder, name = os.path.split(given if os.path.isabs(given) else os.path.join(os.getcwd(), given))
+        real = self.real_folders.get(folder)
+        if real is None:
+            real = self.real_folders[folder] = os.path.realpath(folder)
+        full = os.path.join(real, name)
+        return os.path.realpath(full) if os.path.islink(full) else full
 
     @cached_property
     def _search_dirs(self) -> list[Path]:
@@ -232,7 +253,7 @@ class Resolver:
     def _find_file(self, name: str) -> Path | None:
         """A component file named after `name`, as wasm-tools compose looks for it; every
         path tried is recorded for `-v`."""
-        root = self.root_path.resolve()
+        root = self._real(self.root_path)
         tried = self.tried.setdefault(name, [])
         for d in self._search_dirs:
             # `a:b/c@1.0.0` is also looked for as `a:b/c@1.0.wasm` (the extension replaces
@@ -240,7 +261,7 @@ class Resolver:
             for candidate in dict.fromkeys(_file_names(d, name)):
                 tried.append(candidate)
                 try:
-                    if candidate.is_file() and candidate.resolve() != root:
+                    if candidate.is_file() and self._real(candidate) != root:
                         return candidate
                 except OSError:  # a name no file system can hold (too long, say) is no file
                     continue
@@ -462,7 +483,7 @@ class Resolver:
     def _from_plug(self, inst: Instance, name: str, expected: T.Extern) -> None:
         """`--plug NAME=FILE`: that file's export of `name`, or of a semver-compatible version."""
         self.plugs_used.add(name)
-        f = self.by_path[self.plugs[name].resolve()]
+        f = self.by_path[self._real(self.plugs[name])]
         sort = T.sort_of(expected)
         if name in f.exports and T.sort_of(f.exports[name]) == sort:
             self._plug_export(inst, name, expected, f, name, "--plug")
@@ -607,7 +628,7 @@ def resolve(
     validated first, unless `validate` is False."""
     resolver = Resolver(
         Path(root),
-        [Path(d) for d in dependencies],
+        [_path(d) for d in dependencies],
         [Path(p) for p in search_paths],
         config,
         disallow_imports,

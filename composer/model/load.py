@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
 from ..binary.component import Component
 from .corevalidate import cache_dir
 from .elaborate import Scope, elaborate
-from .typecache import content_digest, recall, remember
+from .typecache import content_digest, digest_by_state, note_state, recall, remember
 from ..errors import ComposerError
 from ..record import Record
 
@@ -33,8 +35,19 @@ class Loaded(Record, mutable=True):
         return self.decoded
 
 
-def read_file(path: Path, what: str = "component") -> bytes:
+# Files at least this large are mapped rather than read by callers that take a mapping
+# (`read_component(mapped=True)`): a componentize-py component is 18 MB, and reading it
+# copies every byte once more than composing needs (its bytes go from the page cache
+# straight to the output file).
+_MAPPED = 1 << 20
+
+
+def read_file(path: Path, what: str = "component", mapped: bool = False) -> bytes:
+    """The file's bytes; with `mapped`, a large file's as a read-only memory map (which
+    slices, hashes and views like bytes)."""
     try:
+        if mapped:
+            return _mapped_or_read(path)  # type: ignore[return-value]
         return path.read_bytes()
     except FileNotFoundError:
         raise ComposerError(f"{what} file not found", file=str(path)) from None
@@ -44,14 +57,28 @@ def read_file(path: Path, what: str = "component") -> bytes:
         raise ComposerError(f"cannot read {what}: {exc.strerror}", file=str(path)) from None
 
 
+def _mapped_or_read(path: Path) -> object:
+    with open(path, "rb") as f:
+        st = os.fstat(f.fileno())
+        if stat.S_ISREG(st.st_mode) and st.st_size >= _MAPPED:
+            import mmap
+
+            try:
+                return mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+            except (OSError, ValueError):
+                pass  # a file system that cannot map: read it
+        return f.read()
+
+
 def _looks_like_text(data: bytes) -> bool:
     head = data[:64].lstrip()
     return head.startswith((b"(", b";;", b"(;"))
 
 
-def read_component(path: Path) -> bytes:
-    """A component file's bytes; one written as WebAssembly text is turned into them."""
-    data = read_file(path)
+def read_component(path: Path, mapped: bool = False) -> bytes:
+    """A component file's bytes (mapped, if asked and large); one written as WebAssembly
+    text is turned into them."""
+    data = read_file(path, mapped=mapped)
     if _looks_like_text(data):
         from ..text.wat import wat_to_binary
 
@@ -72,6 +99,19 @@ def decode_component(data: bytes, display: str) -> Component:
         raise exc.with_file(display) from None
 
 
+def _digest(path: Path, data: bytes) -> str:
+    """The SHA-256 of a component's bytes; a large file's is taken from the cache's
+    index of file states when the file has not changed since it was hashed (`typecache`)."""
+    if isinstance(data, bytes):  # not mapped: small, text turned into binary, or not mappable
+        return content_digest(data)
+    st = os.stat(path)
+    digest = digest_by_state(st)
+    if digest is None:
+        digest = content_digest(data)
+        note_state(st, digest)
+    return digest
+
+
 def load_component(path: Path | str, validate: bool = True,
                    features: frozenset[str] = frozenset(), types_only: bool = False) -> Loaded:
     """Read, decode and elaborate a component, validating it completely (its core modules
@@ -82,12 +122,13 @@ def load_component(path: Path | str, validate: bool = True,
     components (`types_only`: linking) may get them from the cache of component types, if
     a file with the same bytes was read before: its scope is then not `complete`.
     """
-    path = Path(path)
+    if not isinstance(path, Path):
+        path = Path(path)
     display = str(path)
-    data = read_component(path)
+    data = read_component(path, mapped=types_only)
     digest = None
     if types_only and cache_dir() is not None:
-        digest = content_digest(data)
+        digest = _digest(path, data)
         found = recall(digest, features, checked=validate)
         if found is not None:
             scope = Scope("component")
