@@ -115,8 +115,9 @@ def test_a_validated_entry_is_not_replaced_by_an_unvalidated_one(tmp_path, cache
     path = write(tmp_path, "c", counter(1))
     scope = load_component(path, types_only=True).scope
     digest = typecache.content_digest(path.read_bytes())
-    typecache.remember(digest, frozenset(), scope, checked=False)
-    assert typecache.recall(digest, frozenset(), checked=True) is not None
+    cache = typecache.opened()
+    cache.remember(digest, frozenset(), scope, checked=False)
+    assert cache.recall(digest, frozenset(), checked=True) is not None
 
 
 def test_entries_are_kept_by_features(tmp_path, cache):
@@ -233,9 +234,10 @@ def test_a_state_is_noted_only_once_the_file_has_settled(tmp_path, cache):
     path = tmp_path / "f"
     path.write_bytes(b"x")
     st = path.stat()
-    typecache.note_state(st, "a" * 64)  # just written: its times could be reused
-    assert typecache.digest_by_state(st) is None
-    typecache.note_state(st, "a" * 64, now=st.st_ctime + typecache._SETTLED + 1)
-    assert typecache.digest_by_state(st) == "a" * 64
+    cache = typecache.opened()
+    cache.note_state(st, "a" * 64)  # just written: its times could be reused
+    assert cache.digest_by_state(st) is None
+    cache.note_state(st, "a" * 64, now=st.st_ctime + typecache._SETTLED + 1)
+    assert cache.digest_by_state(st) == "a" * 64
     path.write_bytes(b"y")
-    assert typecache.digest_by_state(path.stat()) is None
+    assert cache.digest_by_state(path.stat()) is None

@@ -35,6 +35,7 @@ from typing import Mapping
 from ..model import types as T
 from .config import Argument, Config
 from ..model.load import Loaded, load_component
+from ..model.typecache import opened
 from ..model.names import compatibility_key, newest, semver_compatible
 from ..record import Record, field_
 from ..model.subtype import check_extern
@@ -199,6 +200,7 @@ class Resolver:
         self.instances: dict[str, Instance] = {}
         self.instance_of_file: dict[str, str] = {}
         self.real_folders: dict[str, str] = {}  # folder -> it with links resolved (`_real`)
+        self.type_cache = opened()  # of component types read before
         self.problems: list[Problem] = []
         self.warnings: list[str] = []
         self.explanations: list[str] = []
@@ -215,7 +217,8 @@ class Resolver:
         known = self.by_path.get(key)
         if known is not None:
             return known
-        loaded = load_component(path, validate=self.validate, types_only=True)
+        loaded = load_component(path, validate=self.validate, types_only=True,
+                                cache=self.type_cache)
         self.files_read.append(path)
         f = ComponentFile(_unique(name, self.files), path, loaded, origin, import_name)
         self.files[f.name] = f

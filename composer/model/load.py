@@ -5,11 +5,11 @@ from __future__ import annotations
 import os
 import stat
 from pathlib import Path
+from typing import Any
 
 from ..binary.component import Component
-from .corevalidate import cache_dir
 from .elaborate import Scope, elaborate
-from .typecache import content_digest, digest_by_state, note_state, recall, remember
+from .typecache import TypeCache, content_digest, opened
 from ..errors import ComposerError
 from ..record import Record
 
@@ -58,16 +58,29 @@ def read_file(path: Path, what: str = "component", mapped: bool = False) -> byte
 
 
 def _mapped_or_read(path: Path) -> object:
-    with open(path, "rb") as f:
-        st = os.fstat(f.fileno())
+    # os-level calls: no file object made for each of thousands of small inputs
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        st = os.fstat(fd)
+        if stat.S_ISDIR(st.st_mode):
+            raise IsADirectoryError(21, "Is a directory")
         if stat.S_ISREG(st.st_mode) and st.st_size >= _MAPPED:
             import mmap
 
             try:
-                return mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+                return mmap.mmap(fd, 0, access=mmap.ACCESS_READ)
             except (OSError, ValueError):
                 pass  # a file system that cannot map: read it
-        return f.read()
+        if not stat.S_ISREG(st.st_mode):
+            with open(fd, "rb", closefd=False) as f:  # a pipe, a device: read to its end
+                return f.read()
+        data = os.read(fd, st.st_size + 1)
+        if len(data) <= st.st_size:  # the file held what it said (or less): done
+            return data
+        with open(fd, "rb", closefd=False) as f:  # it grew meanwhile: the rest
+            return data + f.read()
+    finally:
+        os.close(fd)
 
 
 def _looks_like_text(data: bytes) -> bool:
@@ -99,37 +112,47 @@ def decode_component(data: bytes, display: str) -> Component:
         raise exc.with_file(display) from None
 
 
-def _digest(path: Path, data: bytes) -> str:
+def _digest(path: Path, data: bytes, cache: TypeCache) -> str:
     """The SHA-256 of a component's bytes; a large file's is taken from the cache's
     index of file states when the file has not changed since it was hashed (`typecache`)."""
     if isinstance(data, bytes):  # not mapped: small, text turned into binary, or not mappable
         return content_digest(data)
     st = os.stat(path)
-    digest = digest_by_state(st)
+    digest = cache.digest_by_state(st)
     if digest is None:
         digest = content_digest(data)
-        note_state(st, digest)
+        cache.note_state(st, digest)
     return digest
 
 
+_LOOK_UP: Any = object()
+
+
 def load_component(path: Path | str, validate: bool = True,
-                   features: frozenset[str] = frozenset(), types_only: bool = False) -> Loaded:
+                   features: frozenset[str] = frozenset(), types_only: bool = False,
+                   cache: TypeCache | None = _LOOK_UP) -> Loaded:
     """Read, decode and elaborate a component, validating it completely (its core modules
     included) unless told not to, with the gated `features` enabled; every failure names
     the file.
 
     A caller that needs only the component's imports, exports and count of modules and
     components (`types_only`: linking) may get them from the cache of component types, if
-    a file with the same bytes was read before: its scope is then not `complete`.
+    a file with the same bytes was read before: its scope is then not `complete`. `cache`
+    is that cache (`typecache.opened()`, None for none), looked up on each call if not given:
+    a caller reading thousands of components looks it up once.
     """
     if not isinstance(path, Path):
         path = Path(path)
     display = str(path)
     data = read_component(path, mapped=types_only)
     digest = None
-    if types_only and cache_dir() is not None:
-        digest = _digest(path, data)
-        found = recall(digest, features, checked=validate)
+    if not types_only:
+        cache = None
+    elif cache is _LOOK_UP:
+        cache = opened()
+    if cache is not None:
+        digest = _digest(path, data, cache)
+        found = cache.recall(digest, features, checked=validate)
         if found is not None:
             scope = Scope("component")
             scope.imports, scope.exports = found.imports, found.exports
@@ -140,6 +163,6 @@ def load_component(path: Path | str, validate: bool = True,
         scope = elaborate(comp, validate=validate, features=features)
     except ComposerError as exc:
         raise exc.with_file(display) from None
-    if digest is not None:
-        remember(digest, features, scope, checked=validate)
+    if cache is not None and digest is not None:
+        cache.remember(digest, features, scope, checked=validate)
     return Loaded(path, data, comp, scope)

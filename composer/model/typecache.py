@@ -61,31 +61,6 @@ def _state(st: os.stat_result) -> tuple[str, str]:
     return f"{st.st_dev}-{st.st_ino}", f"{st.st_size} {st.st_mtime_ns} {st.st_ctime_ns}"
 
 
-def digest_by_state(st: os.stat_result) -> str | None:
-    """The digest noted for the file in state `st`, if its state has not changed since."""
-    folder = _folder(cache_dir())
-    if folder is None:
-        return None
-    name, state = _state(st)
-    try:
-        with open(os.path.join(folder, "by-state", name), encoding="ascii") as f:
-            noted, _, digest = f.read().rpartition(" ")
-    except (OSError, ValueError):
-        return None
-    return digest if noted == state and len(digest) == 64 else None
-
-
-def note_state(st: os.stat_result, digest: str, now: float | None = None) -> None:
-    """Note that the file in state `st` has this digest (unless it changed too recently)."""
-    import time
-
-    folder = _folder(cache_dir())
-    if folder is None or max(st.st_mtime, st.st_ctime) > (now or time.time()) - _SETTLED:
-        return
-    name, state = _state(st)
-    _write(os.path.join(folder, "by-state", name), f"{state} {digest}".encode("ascii"))
-
-
 @functools.lru_cache(maxsize=1)
 def _fingerprint() -> str:
     """What decides what an entry holds: this format, composer's version, wasmtime's
@@ -110,59 +85,90 @@ def _stamp(folders: list[Path], start: str = "") -> str:
     return h.hexdigest()[:16]
 
 
-def _entry(digest: str, features: frozenset[str]) -> str | None:
-    folder = _folder(cache_dir())
-    if folder is None:
-        return None
-    name = digest + ("+" + ",".join(sorted(features)) if features else "")
-    return os.path.join(folder, name)
-
-
 @functools.lru_cache(maxsize=4)
-def _folder(root: Path | None) -> str | None:
+def _folder(root: Path) -> str:
     # a string, joined with os.path: asked once per input, and Path objects cost tens of
     # microseconds each over thousands of inputs
-    return None if root is None else os.path.join(root, f"component-types-{_fingerprint()}")
+    return os.path.join(root, f"component-types-{_fingerprint()}")
 
 
-def recall(digest: str, features: frozenset[str], checked: bool) -> Remembered | None:
-    """The entry for the component with this digest read with these gated `features`, if
-    there is one that will do (`checked`: one whose core modules were validated)."""
-    where = _entry(digest, features)
-    if where is None:
-        return None
-    try:
-        with open(where, "rb") as f:
-            data = f.read()
-    except OSError:
-        return None
-    import pickle
-
-    try:
-        found = pickle.loads(data)
-    except Exception:  # noqa: BLE001 - damaged or foreign: read the component instead
-        return None
-    if not isinstance(found, Remembered) or (checked and not found.checked):
-        return None
-    return found
+def opened() -> "TypeCache | None":
+    """The cache in the cache directory (`corevalidate.cache_dir`), None if there is none."""
+    root = cache_dir()
+    return None if root is None else TypeCache(_folder(root))
 
 
-def remember(digest: str, features: frozenset[str], scope: Any, checked: bool) -> None:
-    """Write the entry for a component read without error (its outermost `scope`). An entry
-    of a validated reading is not replaced by one of an unvalidated reading."""
-    where = _entry(digest, features)
-    if where is None:
-        return
-    if not checked and os.path.exists(where):
-        return
-    import pickle
+class TypeCache:
+    """The entries of one version of the code (`_fingerprint`) in one cache directory."""
 
-    try:
-        data = pickle.dumps(Remembered(scope.imports, scope.exports, scope.tree_size, checked),
-                            protocol=pickle.HIGHEST_PROTOCOL)
-    except Exception:  # noqa: BLE001 - a type that cannot be stored is read again next time
-        return
-    _write(where, data)
+    __slots__ = ("folder",)
+
+    def __init__(self, folder: str) -> None:
+        self.folder = folder
+
+    def _entry(self, digest: str, features: frozenset[str]) -> str:
+        name = digest + ("+" + ",".join(sorted(features)) if features else "")
+        return os.path.join(self.folder, name)
+
+    def recall(self, digest: str, features: frozenset[str], checked: bool) -> Remembered | None:
+        """The entry for the component with this digest read with these gated `features`,
+        if there is one that will do (`checked`: one whose core modules were validated)."""
+        try:
+            fd = os.open(self._entry(digest, features), os.O_RDONLY)
+        except OSError:
+            return None
+        try:
+            chunks = [os.read(fd, 1 << 16)]  # entries are a few kilobytes: one read
+            while len(chunks[-1]) == 1 << 16:
+                chunks.append(os.read(fd, 1 << 16))
+        except OSError:
+            return None
+        finally:
+            os.close(fd)
+        data = b"".join(chunks)
+        import pickle
+
+        try:
+            found = pickle.loads(data)
+        except Exception:  # noqa: BLE001 - damaged or foreign: read the component instead
+            return None
+        if not isinstance(found, Remembered) or (checked and not found.checked):
+            return None
+        return found
+
+    def remember(self, digest: str, features: frozenset[str], scope: Any, checked: bool) -> None:
+        """Write the entry for a component read without error (its outermost `scope`). An
+        entry of a validated reading is not replaced by one of an unvalidated reading."""
+        where = self._entry(digest, features)
+        if not checked and os.path.exists(where):
+            return
+        import pickle
+
+        try:
+            data = pickle.dumps(Remembered(scope.imports, scope.exports, scope.tree_size, checked),
+                                protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception:  # noqa: BLE001 - a type that cannot be stored is read again next time
+            return
+        _write(where, data)
+
+    def digest_by_state(self, st: os.stat_result) -> str | None:
+        """The digest noted for the file in state `st`, if its state has not changed since."""
+        name, state = _state(st)
+        try:
+            with open(os.path.join(self.folder, "by-state", name), encoding="ascii") as f:
+                noted, _, digest = f.read().rpartition(" ")
+        except (OSError, ValueError):
+            return None
+        return digest if noted == state and len(digest) == 64 else None
+
+    def note_state(self, st: os.stat_result, digest: str, now: float | None = None) -> None:
+        """Note that the file in state `st` has this digest (unless it changed too recently)."""
+        import time
+
+        if max(st.st_mtime, st.st_ctime) > (now or time.time()) - _SETTLED:
+            return
+        name, state = _state(st)
+        _write(os.path.join(self.folder, "by-state", name), f"{state} {digest}".encode("ascii"))
 
 
 def _write(where: str, data: bytes) -> None:
