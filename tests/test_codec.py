@@ -74,3 +74,60 @@ def test_invalid_optional_flag():
     with pytest.raises(BinaryError) as e:
         EITHER.read(Reader(b"\x08\x00\x05"))
     assert "expected 0x00 or 0x01 for an optional" in e.value.message
+
+
+def test_a_wrong_tag_byte_is_named_with_its_production():
+    with pytest.raises(BinaryError) as e:
+        Pair.read(Reader(b"\x06\x00\x00", base=0x10))
+    assert "expected byte 0x07 in pair, found 0x06" in str(e.value)
+    assert e.value.offset == 0x10
+
+
+class Triple(Pair):
+    """A subclass of a production read by generated code: read as itself, not as a Pair."""
+
+    extra: int = field_(BYTE)
+
+
+class Counted(Production):
+    """A production that reads and writes itself; its subclass inherits that."""
+
+    TAG = (0x0A,)
+    n: int = field_(None)
+
+    @classmethod
+    def read(cls, r: Reader) -> "Counted":
+        r.byte()
+        return cls(len(r.name()))
+
+    def write(self, w: Writer) -> None:
+        w.byte(0x0A)
+        w.name("x" * self.n)
+
+
+class Recounted(Counted):
+    pass
+
+
+def test_subclasses_read_and_write_as_themselves():
+    # the parent read first, so that its generated code exists when the child is read
+    assert Pair.read(Reader(b"\x07\x01a\x05")) == Pair("a", 5)
+    t = Triple.read(Reader(b"\x07\x01a\x05\x09"))
+    assert type(t) is Triple and t == Triple("a", 5, 9)
+    assert t.encode() == b"\x07\x01a\x05\x09"
+    assert Pair("a", 5).encode() == b"\x07\x01a\x05"
+    c = Recounted.read(Reader(b"\x0a\x03abc"))
+    assert type(c) is Recounted and c.n == 3
+    assert c.encode() == b"\x0a\x03xxx"
+
+
+def test_a_field_that_fails_is_named_in_a_nesting_production():
+    from composer.binary.types import InstanceType
+
+    r = Reader(b"\x42\x01\x04\x00\x00\x05")
+    with pytest.raises(BinaryError) as e:
+        InstanceType.read(r)
+    assert "instance-type.decls" in str(e.value)
+    assert r.depth == 0  # the level entered is left on the way out
+    ok = Reader(b"\x42\x00")
+    assert InstanceType.read(ok).decls == () and ok.depth == 0

@@ -12,6 +12,7 @@ dispatches on the first byte; each alternative declares the prefix bytes it owns
 
 from __future__ import annotations
 
+import keyword
 import re
 from types import FunctionType
 from typing import Any, Callable, ClassVar, Iterable, Protocol, Sequence
@@ -76,8 +77,21 @@ class Production(Record):
         cls._spec()
         return cls._label  # type: ignore[attr-defined,no-any-return]
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        # Each production reads and writes with code written for its own fields on first
+        # use (`_generated_reader`, `_generated_writer`): the generic loops below cost a
+        # third of decoding and encoding. Every class gets its own first-use entry, so that
+        # none inherits a parent's code, which would build the parent; a class that reads
+        # or writes itself (or inherits that from a parent) keeps its own.
+        if not _own(cls, "read"):
+            type.__setattr__(cls, "read", classmethod(_first_read))
+        if not _own(cls, "write"):
+            type.__setattr__(cls, "write", _first_write)
+
     @classmethod
     def read(cls, r: Reader) -> "Production":
+        """The generic reader (the generated ones do the same, field by field)."""
         spec = cls._spec()
         for tag in cls.TAG:
             start = r.offset
@@ -102,6 +116,7 @@ class Production(Record):
         return cls(*values)
 
     def write(self, w: Writer) -> None:
+        """The generic writer (the generated ones do the same, field by field)."""
         for tag in self.TAG:
             w.byte(tag)
         for name, codec in self._spec():
@@ -111,6 +126,81 @@ class Production(Record):
         w = Writer()
         self.write(w)
         return w.getvalue()
+
+
+def _own(cls: type, attr: str) -> bool:
+    """Whether `cls` has `attr` from a class that wrote it by hand (not the generic one,
+    a first-use entry or generated code)."""
+    for c in cls.__mro__:
+        if attr in c.__dict__:
+            f = c.__dict__[attr]
+            return not getattr(getattr(f, "__func__", f), "generic", False)
+    return False
+
+
+def _first_read(cls: type[Production], r: Reader) -> Production:
+    reader = _generated_reader(cls)
+    type.__setattr__(cls, "read", classmethod(reader))
+    return reader(cls, r)
+
+
+def _first_write(self: Production, w: Writer) -> None:
+    cls = type(self)
+    writer = _generated_writer(cls)
+    type.__setattr__(cls, "write", writer)
+    writer(self, w)
+
+
+def _generated_reader(cls: type[Production]) -> Callable[..., Production]:
+    """`Production.read` written out for `cls`'s fields: the tags checked, each field read
+    by its codec, the field that failed named in the error's path."""
+    spec = cls._spec()
+    env: dict[str, Any] = {"BinaryError": BinaryError, "label": cls._label}  # type: ignore[attr-defined]
+    body = []
+    for tag in cls.TAG:
+        body += ["    start = r.offset",
+                 "    b = r.byte()",
+                 f"    if b != {tag}:",
+                 f"        raise BinaryError(f'expected byte {tag:#04x} in {{label}}, found {{b:#04x}}', start)"]
+    names = []
+    reads = []
+    for i, (name, codec) in enumerate(spec):
+        env[f"read{i}"] = codec.read
+        reads.append(f"        name = {name!r}; v{i} = read{i}(r)")
+        names.append(f"v{i}")
+    if reads:
+        body.append("    name = ''")
+        if cls.NESTS:
+            body.append("    r.nested()")
+        body.append("    try:")
+        body += reads
+        body += ["    except BinaryError as exc:",
+                 "        exc.add_context(f'{label}.{name}')",
+                 "        raise"]
+        if cls.NESTS:
+            body += ["    finally:", "        r.unnest()"]
+    body.append(f"    return cls({', '.join(names)})")
+    exec("def read(cls, r):\n" + "\n".join(body), env)  # noqa: S102
+    env["read"].generic = True
+    return env["read"]  # type: ignore[no-any-return]
+
+
+def _generated_writer(cls: type[Production]) -> Callable[[Production, Writer], None]:
+    """`Production.write` written out for `cls`'s fields."""
+    spec = cls._spec()
+    env: dict[str, Any] = {"TAG": bytes(cls.TAG)}
+    body = ["    w.buf += TAG"] if cls.TAG else []
+    for i, (name, codec) in enumerate(spec):
+        env[f"write{i}"] = codec.write
+        value = f"getattr(self, {name!r})" if keyword.iskeyword(name) else f"self.{name}"
+        body.append(f"    write{i}(w, {value})")
+    exec("def write(self, w):\n" + "\n".join(body or ["    pass"]), env)  # noqa: S102
+    env["write"].generic = True
+    return env["write"]  # type: ignore[no-any-return]
+
+
+for _f in (Production.read.__func__, Production.write, _first_read, _first_write):  # type: ignore[attr-defined]
+    _f.generic = True  # type: ignore[attr-defined]
 
 
 class _ProductionCodec:
