@@ -131,3 +131,21 @@ def test_a_field_that_fails_is_named_in_a_nesting_production():
     assert r.depth == 0  # the level entered is left on the way out
     ok = Reader(b"\x42\x00")
     assert InstanceType.read(ok).decls == () and ok.depth == 0
+
+
+def test_a_subclass_made_after_its_parent_was_used_has_its_own_code():
+    class Base(Production):
+        TAG = (0x0B,)
+        a: int = field_(BYTE)
+
+    assert Base(1).encode() == b"\x0b\x01" and Base.read(Reader(b"\x0b\x01")) == Base(1)
+    from composer.binary import codec
+
+    assert Base.__dict__["write"] is not codec._first_write  # its own code, written once
+
+    class Derived(Base):
+        b: int = field_(BYTE)
+
+    assert Derived(1, 2).encode() == b"\x0b\x01\x02"
+    d = Derived.read(Reader(b"\x0b\x01\x02"))
+    assert type(d) is Derived and d.b == 2

@@ -802,3 +802,42 @@ def test_the_report_says_an_import_was_chosen_with_plug(tmp_path):
     assert proc.returncode == 0, proc.stderr
     (edge,) = [e for e in json.loads(proc.stdout)["edges"] if e["import"] == "t:a/a@1.0.0"]
     assert (edge["target"], edge["how"]) == ("a2", "--plug")
+
+
+def test_the_output_check_is_made_now_or_when_written(tmp_path, monkeypatch):
+    # compose() checks before it returns; with check_when_written, the check is owed until
+    # the output is written (from the file, which is then not put in place) or read
+    import composer.link.encode
+    from composer.errors import CompositionError
+
+    root = write(tmp_path, "root", counter(1, imports=("t:a/a@1.0.0",)))
+    a = write(tmp_path, "a", counter(10, exports="t:a/a@1.0.0"))
+    good = api.compose(root, [a])
+    broken = wat('(component (import "i" (instance)) (alias export 0 "nope" (func)))')
+    monkeypatch.setattr(composer.link.encode, "encode_plan",
+                        lambda plan, imports=False: ([broken[:9], memoryview(broken)[9:]], []))
+    with pytest.raises(CompositionError, match="does not validate"):
+        api.compose(root, [a])
+    owed = api.compose(root, [a], check_when_written=True)
+    assert owed.size == len(broken)
+    out = tmp_path / "out.wasm"
+    with pytest.raises(CompositionError, match="has no export named `nope`"):
+        owed.write(out)
+    assert not out.exists() and [p.name for p in tmp_path.iterdir() if p.suffix == ".tmp"] == []
+    with pytest.raises(CompositionError, match="does not validate"):
+        owed.data  # noqa: B018
+    unchecked = api.compose(root, [a], skip_validation=True, check_when_written=True)
+    unchecked.write(out)
+    assert out.read_bytes() == broken == unchecked.data
+    monkeypatch.undo()
+    fine = api.compose(root, [a], check_when_written=True)
+    fine.write(out)
+    assert out.read_bytes() == good.data == fine.data
+
+
+def test_pieces_of_the_output_are_written_in_order(tmp_path):
+    from composer.link.compose import write_atomically
+
+    out = tmp_path / "out.bin"
+    write_atomically(out, [b"ab", memoryview(b"cde")[1:], bytearray(b"f")])
+    assert out.read_bytes() == b"abdef"

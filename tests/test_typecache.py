@@ -241,3 +241,34 @@ def test_a_state_is_noted_only_once_the_file_has_settled(tmp_path, cache):
     assert cache.digest_by_state(st) == "a" * 64
     path.write_bytes(b"y")
     assert cache.digest_by_state(path.stat()) is None
+
+
+def test_the_folder_is_named_after_the_code_that_reads_components(monkeypatch):
+    from composer import __version__
+
+    stamped = []
+    monkeypatch.setattr(typecache, "_stamp", lambda folders, start: stamped.append((folders, start)) or "f" * 16)
+    typecache._fingerprint.cache_clear()
+    try:
+        assert typecache._fingerprint() == "f" * 16
+    finally:
+        typecache._fingerprint.cache_clear()
+    [(folders, start)] = stamped
+    assert {f.name for f in folders} == {"model", "binary", "composer"}
+    assert __version__ in start and typecache._CACHE_VERSION in start
+    assert typecache._folder(Path("/c")).endswith(f"component-types-{typecache._fingerprint()}")
+
+
+def test_a_large_entry_is_read_whole(cache):
+    # an interface with thousands of functions: an entry of more than one read
+    class Wide:
+        imports = {f"f{i}": T.FuncType((("a", T.PrimType("string")),), T.PrimType("u32"))
+                   for i in range(6000)}
+        exports: dict = {}
+        tree_size = 1
+
+    store = typecache.opened()
+    store.remember("ab" * 32, frozenset(), Wide, checked=True)
+    assert os.path.getsize(store._entry("ab" * 32, frozenset())) > 3 * (1 << 16)
+    back = store.recall("ab" * 32, frozenset(), checked=True)
+    assert back is not None and back.imports == Wide.imports

@@ -15,7 +15,7 @@ from __future__ import annotations
 import keyword
 import re
 from types import FunctionType
-from typing import Any, Callable, ClassVar, Iterable, Protocol, Sequence
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, Iterable, Protocol, Sequence
 
 from ..errors import BinaryError
 from ..record import Record, field_  # noqa: F401 (field_: re-exported to the productions)
@@ -77,50 +77,25 @@ class Production(Record):
         cls._spec()
         return cls._label  # type: ignore[attr-defined,no-any-return]
 
+    # `read(r)` (a class method) and `write(w)`: each production reads and writes with code
+    # written for its own fields (`_generated_reader`, `_generated_writer`: the tags checked,
+    # each field by its codec in declaration order, a failing field named in the error's
+    # path), written on first use. Generic loops over the fields cost a third more of
+    # decoding and encoding. Every class gets its own first-use entry, so that none inherits
+    # a parent's code, which would build the parent; a class that reads or writes itself
+    # (or inherits that from a parent) keeps its own.
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        # Each production reads and writes with code written for its own fields on first
-        # use (`_generated_reader`, `_generated_writer`): the generic loops below cost a
-        # third of decoding and encoding. Every class gets its own first-use entry, so that
-        # none inherits a parent's code, which would build the parent; a class that reads
-        # or writes itself (or inherits that from a parent) keeps its own.
         if not _own(cls, "read"):
             type.__setattr__(cls, "read", classmethod(_first_read))
         if not _own(cls, "write"):
             type.__setattr__(cls, "write", _first_write)
 
-    @classmethod
-    def read(cls, r: Reader) -> "Production":
-        """The generic reader (the generated ones do the same, field by field)."""
-        spec = cls._spec()
-        for tag in cls.TAG:
-            start = r.offset
-            b = r.byte()
-            if b != tag:
-                raise BinaryError(
-                    f"expected byte {tag:#04x} in {cls._label}, found {b:#04x}", start
-                )
-        values = []
-        name = ""
-        if cls.NESTS:
-            r.nested()
-        try:
-            for name, codec in spec:
-                values.append(codec.read(r))
-        except BinaryError as exc:
-            exc.add_context(f"{cls._label}.{name}")
-            raise
-        finally:
-            if cls.NESTS:
-                r.unnest()
-        return cls(*values)
+    if TYPE_CHECKING:
+        @classmethod
+        def read(cls, r: Reader) -> "Production": ...
 
-    def write(self, w: Writer) -> None:
-        """The generic writer (the generated ones do the same, field by field)."""
-        for tag in self.TAG:
-            w.byte(tag)
-        for name, codec in self._spec():
-            codec.write(w, getattr(self, name))
+        def write(self, w: Writer) -> None: ...
 
     def encode(self) -> bytes:
         w = Writer()
@@ -129,13 +104,13 @@ class Production(Record):
 
 
 def _own(cls: type, attr: str) -> bool:
-    """Whether `cls` has `attr` from a class that wrote it by hand (not the generic one,
-    a first-use entry or generated code)."""
+    """Whether `cls` has `attr` from a class that wrote it by hand (not a first-use entry or
+    generated code)."""
     for c in cls.__mro__:
         if attr in c.__dict__:
             f = c.__dict__[attr]
             return not getattr(getattr(f, "__func__", f), "generic", False)
-    return False
+    return False  # Production itself: it has neither
 
 
 def _first_read(cls: type[Production], r: Reader) -> Production:
@@ -199,7 +174,7 @@ def _generated_writer(cls: type[Production]) -> Callable[[Production, Writer], N
     return env["write"]  # type: ignore[no-any-return]
 
 
-for _f in (Production.read.__func__, Production.write, _first_read, _first_write):  # type: ignore[attr-defined]
+for _f in (_first_read, _first_write):
     _f.generic = True  # type: ignore[attr-defined]
 
 

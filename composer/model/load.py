@@ -19,7 +19,7 @@ class Loaded(Record, mutable=True):
     imports and exports when `scope.complete` is False, see `load_component`)."""
 
     path: Path
-    data: bytes
+    data: bytes  # or, for a large file read `types_only`, a read-only map that reads like it
     decoded: Component | None  # None until `component` is first asked for
     scope: Scope
 
@@ -61,9 +61,7 @@ def _mapped_or_read(path: Path) -> object:
     # os-level calls: no file object made for each of thousands of small inputs
     fd = os.open(path, os.O_RDONLY)
     try:
-        st = os.fstat(fd)
-        if stat.S_ISDIR(st.st_mode):
-            raise IsADirectoryError(21, "Is a directory")
+        st = os.fstat(fd)  # (a directory is refused by the read below: EISDIR)
         if stat.S_ISREG(st.st_mode) and st.st_size >= _MAPPED:
             import mmap
 
@@ -71,14 +69,12 @@ def _mapped_or_read(path: Path) -> object:
                 return mmap.mmap(fd, 0, access=mmap.ACCESS_READ)
             except (OSError, ValueError):
                 pass  # a file system that cannot map: read it
-        if not stat.S_ISREG(st.st_mode):
-            with open(fd, "rb", closefd=False) as f:  # a pipe, a device: read to its end
-                return f.read()
-        data = os.read(fd, st.st_size + 1)
-        if len(data) <= st.st_size:  # the file held what it said (or less): done
-            return data
-        with open(fd, "rb", closefd=False) as f:  # it grew meanwhile: the rest
-            return data + f.read()
+        # to the end, whatever the size said: a pipe or device has none, a file may have
+        # changed since, and one read returns at most 2 GiB
+        chunks = [os.read(fd, st.st_size + 1 if stat.S_ISREG(st.st_mode) else 1 << 16)]
+        while chunks[-1]:
+            chunks.append(os.read(fd, 1 << 20))
+        return chunks[0] if len(chunks) == 2 else b"".join(chunks)
     finally:
         os.close(fd)
 
