@@ -272,3 +272,22 @@ def test_a_large_entry_is_read_whole(cache):
     assert os.path.getsize(store._entry("ab" * 32, frozenset())) > 3 * (1 << 16)
     back = store.recall("ab" * 32, frozenset(), checked=True)
     assert back is not None and back.imports == Wide.imports
+
+
+def test_an_entry_naming_anything_but_the_model_is_not_run(tmp_path, cache, decodes):
+    import pickle
+
+    path = write(tmp_path, "c", counter(1, exports="test:c/api"))
+    load_component(path, types_only=True)
+    ran = tmp_path / "ran"
+
+    class Payload:
+        def __reduce__(self):
+            return (os.mkdir, (str(ran),))
+
+    for entry in entries(cache):
+        entry.write_bytes(pickle.dumps(Payload()))
+    again = load_component(path, types_only=True)
+    assert not ran.exists()  # refused, not run
+    assert again.scope.complete and "test:c/api" in again.scope.exports
+    assert len(decodes) == 2

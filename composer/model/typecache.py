@@ -12,8 +12,8 @@ An entry is written only for a component that was read without error, and says w
 core modules were validated too (`checked`): a run that validates trusts only checked
 entries. Entries are tied to the code that wrote them (`_fingerprint`: composer's version
 and the files of the model and binary layers, wasmtime's validator), so an upgrade or an edit
-of the elaborator never meets types another version worked out. The entries are pickles: the
-cache directory is the user's own, like the compiled modules Python keeps next to its source.
+of the elaborator never meets types another version worked out. The entries are pickles of
+the type model's records, read back by an unpickler that makes nothing else (`_unpickle`).
 """
 
 from __future__ import annotations
@@ -126,10 +126,8 @@ class TypeCache:
         finally:
             os.close(fd)
         data = b"".join(chunks)
-        import pickle
-
         try:
-            found = pickle.loads(data)
+            found = _unpickle(data)
         except Exception:  # noqa: BLE001 - damaged or foreign: read the component instead
             return None
         if not isinstance(found, Remembered) or (checked and not found.checked):
@@ -169,6 +167,35 @@ class TypeCache:
             return
         name, state = _state(st)
         _write(os.path.join(self.folder, "by-state", name), f"{state} {digest}".encode("ascii"))
+
+
+def _unpickle(data: bytes) -> object:
+    """An entry read back, making no object but the type model's records: a pickle can
+    name any callable to run, and a cache directory may be shared (a CI cache, say), so an
+    entry that names anything else is refused, not run."""
+    import io
+
+    return _unpickler()(io.BytesIO(data)).load()
+
+
+@functools.lru_cache(maxsize=1)
+def _unpickler() -> type:
+    import pickle
+
+    from . import types as T
+
+    class Restricted(pickle.Unpickler):
+        def find_class(self, module: str, name: str) -> Any:
+            found = None
+            if module == T.__name__:
+                found = getattr(T, name, None)
+            elif module == __name__ and name == "Remembered":
+                found = Remembered
+            if not (isinstance(found, type) and issubclass(found, Record)):
+                raise pickle.UnpicklingError(f"{module}.{name} is not a type of the model")
+            return found
+
+    return Restricted
 
 
 def _write(where: str, data: bytes) -> None:
