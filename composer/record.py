@@ -69,8 +69,7 @@ class RecordMeta(type):
         elif names:
             one = operator.attrgetter(names[0])
             ns["_values"] = lambda self: (one(self),)
-        generate = "__init__" not in ns and bool(fields)
-        if generate:
+        if "__init__" not in ns and fields:
             ns["__init__"] = _first_init(fields)
         if identity:
             ns["__eq__"] = object.__eq__

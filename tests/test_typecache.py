@@ -13,7 +13,7 @@ from components import counter, resource_provider, write
 from conftest import wat
 
 from composer.errors import ComposerError
-from composer.model import typecache
+from composer.model import load, typecache
 from composer.model import types as T
 from composer.model.load import load_component
 from composer.model.subtype import Bindings, check_component
@@ -114,7 +114,7 @@ def test_an_unvalidated_reading_is_no_proof_of_validity(tmp_path, cache):
 def test_a_validated_entry_is_not_replaced_by_an_unvalidated_one(tmp_path, cache):
     path = write(tmp_path, "c", counter(1))
     scope = load_component(path, types_only=True).scope
-    digest = typecache.content_digest(path.read_bytes())
+    digest = load.content_digest(path.read_bytes())
     cache = typecache.opened()
     cache.remember(digest, frozenset(), scope, checked=False)
     assert cache.recall(digest, frozenset(), checked=True) is not None
@@ -196,7 +196,7 @@ def hashes(monkeypatch) -> list[int]:
     from composer.model import load
 
     seen: list[int] = []
-    real = typecache.content_digest
+    real = load.content_digest
     monkeypatch.setattr(load, "content_digest", lambda data: seen.append(len(data)) or real(data))
     return seen
 

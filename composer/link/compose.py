@@ -242,10 +242,7 @@ def _check_file(path: Path, check: Callable[[Any], None]) -> None:
     looks at the component layer, not at the megabytes of the components it embeds."""
     import mmap
 
-    with open(path, "rb") as f:
-        if os.fstat(f.fileno()).st_size == 0:
-            check(b"")
-            return
+    with open(path, "rb") as f:  # never empty: an output starts with the preamble
         mapped = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
     try:
         check(mapped)

@@ -39,7 +39,8 @@ class CoreModule(Record):
     digest: str
 
 
-def module_digest(data: memoryview | bytes) -> str:
+def content_digest(data: memoryview | bytes) -> str:
+    """The SHA-256 (hex) of bytes: what names a core module, or a component, in the cache."""
     return hashlib.sha256(data).hexdigest()
 
 

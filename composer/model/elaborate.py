@@ -33,7 +33,7 @@ from ..binary.imports import Export
 from ..binary.module import core_extern, module_interface
 from .canonabi import MAX_FLAT_ASYNC_PARAMS, MAX_FLAT_PARAMS, MAX_FLAT_RESULTS, Flattener, Options, contains_list_or_string
 from .corematch import core_mismatch
-from .corevalidate import CoreModule, cache_dir, cached_interface, module_digest, remember_interface
+from .corevalidate import CoreModule, cache_dir, cached_interface, content_digest, remember_interface
 from ..errors import ValidationError
 from .names import is_extern_name, is_label, is_nested_extern_name, strongly_unique_key
 from ..record import Record, field_
@@ -205,7 +205,7 @@ class Elaborator:
         self._count()
         digest = None
         if self.validate or self.caching:  # the digest names it in the cache
-            digest = self.digests[section.offset] = module_digest(section.data)
+            digest = self.digests[section.offset] = content_digest(section.data)
         if self.validate:
             path = (*scope.path, f"core module[{len(scope.core_modules)}]")
             self.modules.append(CoreModule(section.data, section.offset, path, digest))

@@ -9,7 +9,8 @@ from typing import Any
 
 from ..binary.component import Component
 from .elaborate import Scope, elaborate
-from .typecache import TypeCache, content_digest, opened
+from .corevalidate import content_digest
+from .typecache import TypeCache, opened
 from ..errors import ComposerError
 from ..record import Record
 

@@ -42,10 +42,6 @@ class Remembered(Record):
     checked: bool
 
 
-def content_digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
 # -- the index of file states --------------------------------------------------------------
 # Hashing a componentize-py component (18 MB) takes ~15 ms, a tenth of a warm `compose`; as
 # git's index does, the digest of a large file is remembered with the file's state (device,
