@@ -24,7 +24,7 @@ API = "test:api/get"
 
 def deps(tmp: Path) -> Path:
     """deps/: test:leaf (get = 2, exports test:api/get), test:other@1.0.0 (get = 40, in
-    test/other/1.0.0.wat), test:root (run = 10 + its import test:api/get), test:mid
+    test/other/1.0.0.wat; @2.0.0 computes 80, @3.0.0 exports test:api/more = 7), test:root (run = 10 + its import test:api/get), test:mid
     (get = 300 + its import, exports test:api/get), test:two (run = 1000 + its imports
     test:api/get and test:api/more), and the WIT package test:api (test/api/api.wit)."""
     d = tmp / "deps" / "test"
@@ -32,6 +32,8 @@ def deps(tmp: Path) -> Path:
     (d / "api").mkdir(parents=True, exist_ok=True)
     (d / "leaf.wat").write_text(counter(2, exports=API))
     (d / "other" / "1.0.0.wat").write_text(counter(40, exports=API))
+    (d / "other" / "2.0.0.wat").write_text(counter(80, exports=API))
+    (d / "other" / "3.0.0.wat").write_text(counter(7, exports="test:api/more"))
     (d / "root.wat").write_text(counter(10, imports=(API,)))
     (d / "mid.wat").write_text(counter(300, exports=API, imports=(API,)))
     (d / "two.wat").write_text(counter(1000, imports=(API, "test:api/more")))
@@ -70,9 +72,18 @@ def top_level(path: Path) -> tuple[list[str], list[str]]:
 
 
 def composes(tmp: Path, text: str, *args: str) -> Path:
+    """The output of a document that composes, valid to wasm-tools."""
     code, err, out = compose_doc(tmp, text, *args)
     assert code == 0, err
+    wasm_tools("validate", str(out))
     return out
+
+
+def invoke(path: Path, call: str) -> str:
+    """What the embedded host prints for `compose run PATH --invoke CALL`."""
+    result = CliRunner().invoke(cli, ["run", str(path), "--invoke", call])
+    assert result.exit_code == 0, result.stderr
+    return result.stdout.strip()
 
 
 # -- constructs, run ---------------------------------------------------------------------------
@@ -107,6 +118,33 @@ let r = new test:root {{ get }};
 export r.run;
 """)
     assert run(out) == 50  # 10 + test:other@1.0.0's 40
+
+
+def test_two_versions_of_one_package_are_two_components(tmp_path):
+    # test:other@1.0.0 computes 40, @2.0.0 80: each instance runs its own version's code
+    out = composes(tmp_path, f"""package test:comp;
+let a = new test:other@1.0.0 {{}};
+let b = new test:other@2.0.0 {{}};
+export a["{API}"] as "test:out/a";
+export b["{API}"] as "test:out/b";
+""")
+    assert invoke(out, "test:out/a#get()") == "40"
+    assert invoke(out, "test:out/b#get()") == "80"
+    # each embedded once, named by its version in the component-name section
+    text = wasm_tools("print", str(out)).stdout.decode()
+    assert re.findall(r"^  \(component \$(\S+)", text, re.M) == [
+        "test:other@1.0.0", "test:other@2.0.0"]
+
+
+def test_two_versions_with_different_exports(tmp_path):
+    # @3.0.0 exports test:api/more, not test:api/get: its export is found in its own type
+    out = composes(tmp_path, f"""package test:comp;
+let a = new test:other@1.0.0 {{}};
+let b = new test:other@3.0.0 {{}};
+let t = new test:two {{ get: a.get, more: b.more }};
+export t.run;
+""")
+    assert run(out) == 1000 + 40 + 7
 
 
 def test_spread_argument(tmp_path):
@@ -363,6 +401,41 @@ export r.run;
     assert exports == ["run"]
     text = wasm_tools("print", str(out)).stdout.decode()
     assert '(import "test-leaf" (component' in text and "(core module" not in text
+
+
+def test_import_dependencies_imports_each_version(tmp_path):
+    out = composes(tmp_path, """package test:comp;
+let a = new test:other@1.0.0 {};
+let b = new test:other@2.0.0 {};
+export a.get as "a";
+export b.get as "b";
+""", "--import-dependencies")
+    assert top_level(out) == (["test-other-1-0-0", "test-other-2-0-0"], ["a", "b"])
+
+
+IMPORT_NAME_ERRORS = [
+    ("two versions, one name", "let a = new test:other@1.0.0-a {};\nlet b = new test:other@1.0.0+a {};",
+     "packages `test:other@1.0.0-a` and `test:other@1.0.0+a` would both be imported as "
+     "`test-other-1-0-0-a`", (3, 13)),
+    ("not kebab case", "let a = new test:other@1.0.0-Rc {};",
+     "package `test:other@1.0.0-Rc` cannot be imported: `test-other-1-0-0-Rc`", (2, 13)),
+    # strongly unique: names that differ only in case are one name
+    ("the document's import", "import x as \"TEST-LEAF\": func();\nlet a = new test:leaf {};",
+     "package `test:leaf` would be imported as `test-leaf`, which the document already "
+     "imports", (3, 13)),
+]
+
+
+@pytest.mark.parametrize("body,message,where", [e[1:] for e in IMPORT_NAME_ERRORS],
+                         ids=[e[0] for e in IMPORT_NAME_ERRORS])
+def test_import_dependencies_refuses_names_that_clash(tmp_path, body, message, where):
+    d = deps(tmp_path) / "test" / "other"
+    for version in ("1.0.0-a", "1.0.0+a", "1.0.0-Rc"):
+        (d / f"{version}.wat").write_text(counter(1, exports=API))
+    code, err, out = compose_doc(tmp_path, f"package test:comp;\n{body}\n",
+                                 "--import-dependencies")
+    assert code == 1 and not out.exists()
+    assert f"doc.wac:{where[0]}:{where[1]}: {message}" in err, err
 
 
 def test_dep_option_names_a_package_file(tmp_path):

@@ -140,7 +140,7 @@ class Encoder:
         for debuggers and for `compose graph composed.wasm`."""
         return ComponentNames.build(
             None,
-            component={i: self.plan.files[n].path.name for n, i in self.component_index.items()},
+            component={i: self.plan.files[n].display for n, i in self.component_index.items()},
             instance={i: n for n, i in self.instance_index.items()},
         ).encode()
 

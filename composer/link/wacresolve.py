@@ -15,10 +15,10 @@ from pathlib import Path
 
 from ..errors import ComposerError
 from ..model import types as T
-from ..model.names import is_extern_name
+from ..model.names import is_extern_name, is_label, strongly_unique_key
 from ..model.subtype import check_extern
 from ..text.wacparse import tree as A
-from .packages import Package, load_package, package_path
+from .packages import Package, load_package, package_key, package_path
 from .resolve import DOCUMENT, ComponentFile, Host, Instance, Plan, Plug, Problem, TypeExport
 from .unify import NameBindings
 from .wactypes import Item, Node, TypeDeclarations, err, line_of
@@ -45,7 +45,7 @@ class WacResolver(TypeDeclarations):
     # -- packages --------------------------------------------------------------------------------
 
     def package(self, name: str, version: str | None, span: A.Span) -> Package:
-        key = name + (f"@{version}" if version else "")
+        key = package_key(name, version)
         found = self.packages.get(key)
         if found is not None:
             return found
@@ -380,8 +380,8 @@ class WacResolver(TypeDeclarations):
             if self.import_dependencies:
                 # imported by the output: wac names the import `unlocked-dep=<ns:name>`, a
                 # name the component model no longer has (wasm-tools 1.262 refuses it), so
-                # the package's name in kebab case: `ns-name`
-                f = f.replace(import_name=pkg.name.replace(":", "-"))
+                # the package's key in kebab case: `ns-name`, `ns-name-1-0-0`
+                f = f.replace(import_name=self._dependency_import(pkg, node, files))
             f = files.setdefault(f.name, f)
             inst = Instance(node.instance, f, index)  # type: ignore[arg-type]
             for name, (item, span) in args.items():
@@ -407,6 +407,25 @@ class WacResolver(TypeDeclarations):
             declared={name: item.type for name, (_, item) in self.imports.items()},
             exports=exports,
         )
+
+    def _dependency_import(self, pkg: Package, node: Node,
+                           files: dict[str, ComponentFile]) -> str:
+        """The name the output imports `pkg`'s component under, checked: a valid name, and
+        not one another package or an import of the document has already."""
+        name = pkg.import_name
+        if not is_label(name):
+            raise err(f"package `{pkg.key}` cannot be imported: `{name}`, its name in kebab "
+                      "case, is not a valid import name", node.span)  # type: ignore[arg-type]
+        key = strongly_unique_key(name)
+        for f in files.values():
+            if f.name != pkg.key and strongly_unique_key(f.import_name or "") == key:
+                raise err(f"packages `{f.name}` and `{pkg.key}` would both be imported as "
+                          f"`{name}`", node.span)  # type: ignore[arg-type]
+        for imported in self.imports:
+            if strongly_unique_key(imported) == key:
+                raise err(f"package `{pkg.key}` would be imported as `{name}`, which the "
+                          "document already imports", node.span)  # type: ignore[arg-type]
+        return name
 
     @staticmethod
     def _argument(item: Item, span: A.Span) -> Plug | Host:
