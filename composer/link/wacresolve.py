@@ -40,6 +40,11 @@ class WacResolver(TypeDeclarations):
         self.instances: list[tuple[Node, Package, dict[str, tuple[Item, A.Span]], bool]] = []
         self.exports: dict[str, tuple[object, A.Span]] = {}  # name -> (Item or TypeExport)
         self.definitions: set[str] = set()
+        # a definition exported again under another name is exported under that name only
+        # (wac's graph keeps one export name per node, the last given): the name each
+        # definition is exported under now, and the names given up, still taken
+        self.definition_export: dict[str, str] = {}
+        self.given_up: dict[str, A.Span] = {}
         self.instance_names: set[str] = set()
 
     # -- packages --------------------------------------------------------------------------------
@@ -159,6 +164,7 @@ class WacResolver(TypeDeclarations):
         item = Item(item.sort, item.type, item.tsort, Node("definition", name, span=decl.id.span),
                     item.id)
         self.definitions.add(name)
+        self.definition_export[name] = name
         self.exports[name] = (TypeExport(item.type), decl.id.span)
         self.register(decl.id, item)
 
@@ -202,14 +208,28 @@ class WacResolver(TypeDeclarations):
             raise err(f"export `{name}` conflicts with a type definition of the same name{how}",
                       span)
         prev = self.exports.get(name)
-        if prev is not None:
-            raise err(f"duplicate export `{name}` (first at line {line_of(prev[1])}){how}", span)
+        prev_span = prev[1] if prev is not None else self.given_up.get(name)
+        if prev_span is not None:
+            raise err(f"duplicate export `{name}` (first at line {line_of(prev_span)}){how}", span)
         if not is_extern_name(name):
             raise err(f"export name `{name}` is not valid", span)
-        if item.node is None or item.sort == "type":
-            raise err(f"a {item.describe()} cannot be exported here: only imports, instances "
-                      "and their exports can", span)
+        node = item.node
+        if node is not None and node.kind == "definition":
+            self._rename_definition(node.name, name, span)  # type: ignore[arg-type]
+            return
+        if node is None or (item.sort == "type" and node.kind != "alias"):
+            raise err(f"a {item.describe()} cannot be exported here: only imports, instances, "
+                      "their exports and the document's type definitions can", span)
         self.exports[name] = (item, span)
+
+    def _rename_definition(self, definition: str, name: str, span: A.Span) -> None:
+        """`export a as "b"` of a type the document defines: the type is exported as `b`,
+        in the place `a` had, and no longer as `a` (as wac encodes it)."""
+        old = self.definition_export[definition]
+        self.definition_export[definition] = name
+        self.given_up[old] = self.exports[old][1]
+        self.exports = {(name if k == old else k): ((v[0], span) if k == old else v)
+                        for k, v in self.exports.items()}
 
     # -- expressions -----------------------------------------------------------------------------
 
