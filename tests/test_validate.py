@@ -327,3 +327,50 @@ def test_nested_names_are_the_gated_nested_names_feature(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "composer", "inspect", "--features", "all", str(bad)],
                           capture_output=True, text=True)
     assert proc.returncode == 1 and "is not a valid extern name" in proc.stderr
+
+
+def _lists(k: int) -> str:
+    """WAT: types $t0..$t{k-1}, each a list of the one before (a list of u32 first)."""
+    return "(type $t0 (list u32)) " + " ".join(f"(type $t{i} (list $t{i - 1}))" for i in range(1, k))
+
+
+# shape -> WAT of a component using a list nested k deep; the last valid k differs by shape
+NESTING = {
+    "a type": lambda k: f"(component {_lists(k)})",
+    "an exported type": lambda k: f'(component {_lists(k)} (export "a" (type $t{k - 1})))',
+    "a type imported equal to one": lambda k: f'(component {_lists(k)} (import "a" (type (eq $t{k - 1}))))',
+    "a function parameter": lambda k: f'(component {_lists(k)} (type (func (param "x" $t{k - 1}))))',
+    "an imported function": lambda k: (f'(component {_lists(k)} (type $f (func (param "x" $t{k - 1})))'
+                                       ' (import "f" (func (type $f))))'),
+    "a list of handles": lambda k: ('(component (type (instance (export "r" (type (sub resource)))'
+                                    ' (type (own 0)) ' + " ".join(f"(type (list {i + 1}))" for i in range(k))
+                                    + ")))"),
+    "an exported instance type": lambda k: (f'(component (type $i (instance {_lists(k)}'
+                                            f' (export "a" (type (eq $t{k - 1}))))) (export "i" (type $i)))'),
+    "an imported instance with a function": lambda k: (
+        f'(component (type $i (instance {_lists(k)} (type $f (func (param "x" $t{k - 1})))'
+        ' (export "f" (func (type $f))))) (import "i" (instance (type $i))))'),
+}
+
+
+@pytest.mark.parametrize("shape", NESTING)
+def test_type_nesting_is_counted_as_wasmparser_counts_it(tmp_path, shape):
+    # each level wasmparser counts (a function type, an instance type, an import or export
+    # of a type or function; not a handle's resource) moves the last valid depth
+    from composer.errors import ComposerError
+    from composer.model.load import load_component
+
+    verdicts = []
+    for k in range(95, 101):
+        path = tmp_path / f"k{k}.wasm"
+        path.write_bytes(wat(NESTING[shape](k)))
+        valid = wasm_tools("validate", str(path), check=False).returncode == 0
+        try:
+            load_component(path, validate=True)
+            accepted = True
+        except ComposerError as e:
+            accepted = False
+            assert "type nesting is too deep" in str(e)
+        assert accepted == valid, (k, valid)
+        verdicts.append(valid)
+    assert True in verdicts and False in verdicts  # the limit is within the range tried

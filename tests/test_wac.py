@@ -582,3 +582,34 @@ def test_errors_point_at_the_mistake(tmp_path, name, body, message, where):
         assert "^" in err  # the caret under the place
     if name in ("renamed export twice", "spread name exported as a type"):
         assert "another name with `as`" not in err  # the name was given, not inferred
+
+
+def _lists(n: int) -> str:
+    return "list<" * n + "u32" + ">" * n
+
+
+# shape -> (document with a list nested n deep, the deepest n wasm-tools accepts the output
+# of, where the next is refused: line, column)
+NESTING = {
+    "type alias": (lambda n: f"type a = {_lists(n)};", 98, (2, 10)),
+    "record field": (lambda n: f"record r {{ x: {_lists(n)} }}", 97, (2, 15)),
+    "function in an interface": (lambda n: f"interface i {{ f: func(x: {_lists(n)}); }}", 96,
+                                 (2, 26)),
+    "type used by another interface": (
+        lambda n: f"interface i {{ type a = {_lists(n)}; }}\ninterface j {{ use i.{{a}}; "
+                  "f: func(x: a); }", 96, (3, 37)),
+    "interface imported by a world": (
+        lambda n: f"interface i {{ type a = {_lists(n)}; }}\nworld w {{ import i; }}", 96,
+        (3, 18)),
+}
+
+
+@pytest.mark.parametrize("shape", NESTING)
+def test_types_nested_past_wasmparsers_limit_are_refused_where_written(tmp_path, shape):
+    text, deepest, (line, col) = NESTING[shape]
+    composes(tmp_path, f"package test:comp;\n{text(deepest)}\n")  # validated by wasm-tools
+    code, err, out = compose_doc(tmp_path, f"package test:comp;\n{text(deepest + 1)}\n")
+    assert code == 1 and not out.exists()
+    assert f"doc.wac:{line}:{col}: type nesting is too deep: the composed component would " \
+           "nest this type 101 levels deep, and wasm-tools allows 100" in err, err
+

@@ -138,6 +138,8 @@ class WacResolver(TypeDeclarations):
             name, span = stmt.id.name, stmt.id.span
         if item.sort == "type":
             raise err(f"`{stmt.id.name}`: a {item.describe()} cannot be imported", span)
+        if isinstance(t, (A.PackagePath, A.Id)):  # declared elsewhere, imported here
+            self.check_nesting(item.type, t.span)
         if not is_extern_name(name):
             raise err(f"import name `{name}` is not valid", span)
         prev = self.imports.get(name)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..model import types as T
+from ..model.elaborate import MAX_TYPE_DEPTH
 from ..text.diagnostics import TextError
 from ..text.wacparse import tree as A
 
@@ -107,6 +108,13 @@ class TypeDeclarations:
         # type): a world importing or exporting it imports those too, as in WIT
         self.uses: dict[int, list[tuple[str, object]]] = {}
         self._using: list[list[tuple[str, object]]] = []
+        # How many levels of the output surround a type declared here: one for the import or
+        # export of a statement's item, one for each interface, world, function type and
+        # record or variant around it. wasmparser refuses types nested deeper than 100
+        # levels (MAX_TYPE_DEPTH, counted as elaborate.py counts them), so a declaration
+        # that would be is refused where it is written.
+        self._levels = 1
+        self._nesting: tuple[dict[int, tuple[int, int]], list] = ({}, [])
 
     # -- scopes ------------------------------------------------------------------------------
 
@@ -153,7 +161,24 @@ class TypeDeclarations:
 
     # -- value types ---------------------------------------------------------------------------
 
+    def check_nesting(self, t: object, span: A.Span, levels: int = 0) -> None:
+        """Refuse `t`, written at `span`, when the output would nest it deeper than
+        wasmparser allows (`levels` more levels than those around it now)."""
+        depth = T.nesting(t, *self._nesting)[0] + self._levels + levels
+        if depth > MAX_TYPE_DEPTH:
+            raise err(f"type nesting is too deep: the composed component would nest this type "
+                      f"{depth} levels deep, and wasm-tools allows {MAX_TYPE_DEPTH}", span)
+
+    def nested(self, levels: int) -> "_Nested":
+        """A context in which the types declared are `levels` levels deeper."""
+        return _Nested(self, levels)
+
     def value_type(self, t: A.TypeExpr) -> object:
+        vt = self._value_type(t)
+        self.check_nesting(vt, A.type_span(t))
+        return vt
+
+    def _value_type(self, t: A.TypeExpr) -> object:
         if isinstance(t, A.TPrim):
             return T.PRIMS[t.name]
         if isinstance(t, A.TList):
@@ -186,23 +211,24 @@ class TypeDeclarations:
         if kind == "method":
             params.append(("self", T.BorrowType(resource)))
         seen = {n for n, _ in params}
-        for p in f.params:
-            if p.id.name in seen:
-                raise err(f"duplicate {kind} parameter `{p.id.name}`", p.id.span)
-            seen.add(p.id.name)
-            params.append((p.id.name, self.value_type(p.type)))
         result: object = None
-        if kind == "constructor":
-            result = T.OwnType(resource)
-        elif isinstance(f.results, tuple):
-            if f.results:
-                raise err("named results are not in the component model any more: return "
-                          "one type (a tuple or a record)", f.results[0].span)
-        elif f.results is not None:
-            result = self.value_type(f.results)
-            if _has_borrow(result):
-                raise err("function result cannot recursively contain a borrow type",
-                          A.type_span(f.results))
+        with self.nested(1):  # the function type is a level
+            for p in f.params:
+                if p.id.name in seen:
+                    raise err(f"duplicate {kind} parameter `{p.id.name}`", p.id.span)
+                seen.add(p.id.name)
+                params.append((p.id.name, self.value_type(p.type)))
+            if kind == "constructor":
+                result = T.OwnType(resource)
+            elif isinstance(f.results, tuple):
+                if f.results:
+                    raise err("named results are not in the component model any more: "
+                              "return one type (a tuple or a record)", f.results[0].span)
+            elif f.results is not None:
+                result = self.value_type(f.results)
+                if _has_borrow(result):
+                    raise err("function result cannot recursively contain a borrow type",
+                              A.type_span(f.results))
         return T.FuncType(tuple(params), result)  # type: ignore[arg-type]
 
     def func_type_ref(self, r: A.FuncTypeRef) -> T.FuncType:
@@ -219,12 +245,14 @@ class TypeDeclarations:
         """A variant, record, flags, enum or alias declaration, as an item."""
         name = getattr(decl, "id").name
         if isinstance(decl, A.VariantDecl):
-            cases = self._members(decl.cases, f"case `{{}}` for variant type `{name}`",
-                                  lambda c: None if c.type is None else self.value_type(c.type))
+            with self.nested(1):
+                cases = self._members(decl.cases, f"case `{{}}` for variant type `{name}`",
+                                      lambda c: None if c.type is None else self.value_type(c.type))
             item = self._named(name, T.VariantType(cases), owner)  # type: ignore[arg-type]
         elif isinstance(decl, A.RecordDecl):
-            fields = self._members(decl.fields, f"field `{{}}` for record type `{name}`",
-                                   lambda f: self.value_type(f.type))
+            with self.nested(1):
+                fields = self._members(decl.fields, f"field `{{}}` for record type `{name}`",
+                                       lambda f: self.value_type(f.type))
             item = self._named(name, T.RecordType(fields), owner)  # type: ignore[arg-type]
         elif isinstance(decl, A.FlagsDecl):
             flags = self._members(decl.flags, f"flag `{{}}` for flags type `{name}`", lambda f: None)
@@ -330,6 +358,7 @@ class TypeDeclarations:
                 what = "import" if in_world else "export"
                 raise err(f"use of type `{local.name}` conflicts with an {what} of the same name",
                           local.span)
+            self.check_nesting(t, it.id.span)  # deeper here than where it was declared
             externs[local.name] = t
             self.register(local, item)
 
@@ -360,7 +389,8 @@ class TypeDeclarations:
         self.scopes.append(Scope())
         self._using.append([])
         try:
-            exports = self.interface_items(items, name, iid)
+            with self.nested(1):
+                exports = self.interface_items(items, name, iid)
         finally:
             self.scopes.pop()
             used = self._using.pop()
@@ -383,6 +413,7 @@ class TypeDeclarations:
         exports: dict[str, object] = {}
         self._world_imports = imports
         self.scopes.append(Scope())
+        self._levels += 1  # the world is a level
         try:
             includes = []
             for it in decl.items:
@@ -400,7 +431,12 @@ class TypeDeclarations:
                 self._include(inc, imports, exports, decl.id.name)
         finally:
             self.scopes.pop()
-        return Item("type", T.ComponentType(imports, exports), "world", id=wid)  # type: ignore[arg-type]
+            self._levels -= 1
+        world = T.ComponentType(imports, exports)  # type: ignore[arg-type]
+        # what the world holds of packages' and other interfaces was checked where they
+        # were declared, not in the world: the world as a whole
+        self.check_nesting(world, decl.id.span)
+        return Item("type", world, "world", id=wid)
 
     def _world_item(self, path: object, table: dict[str, object], kind: str, world: str) -> None:
         if isinstance(path, A.NamedWorldItem):
@@ -427,6 +463,7 @@ class TypeDeclarations:
             raise err(f"`{label}` ({item.describe()}) is not an interface", span)
         assert item.id is not None
         self._check_world_name(item.id, span, table, kind, world)
+        self.check_nesting(item.type, span)  # in a world, one level deeper than declared
         self._with_uses(item.type, self._world_imports)
         table[item.id] = item.type
 
@@ -465,6 +502,21 @@ class TypeDeclarations:
             missing = next(iter(renames.values()))
             raise err(f"world `{label}` does not have an import or export named "
                       f"`{missing.id.name}`", missing.id.span)
+
+
+class _Nested:
+    """`with resolver.nested(n):` — declarations inside are `n` levels deeper."""
+
+    __slots__ = ("owner", "levels")
+
+    def __init__(self, owner: TypeDeclarations, levels: int) -> None:
+        self.owner, self.levels = owner, levels
+
+    def __enter__(self) -> None:
+        self.owner._levels += self.levels
+
+    def __exit__(self, *exc: object) -> None:
+        self.owner._levels -= self.levels
 
 
 def _has_borrow(t: object) -> bool:
