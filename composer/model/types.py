@@ -454,9 +454,12 @@ def _collect_fresh(
             _collect_fresh(v, f"{owner}/{name}", mapping, placeholders)
 
 
-def walk(t: object) -> "Iterator[object]":
-    """Every type node reachable from `t` (names and their targets included), each once."""
-    seen: set[int] = set()
+def walk(t: object, seen: set[int] | None = None) -> "Iterator[object]":
+    """Every type node reachable from `t` (names and their targets included), each once.
+    Walks over several types that share parts (a chain of aliases, each exported) share
+    `seen` (ids of the nodes met): each part is then met once in all of them, not once per
+    walk."""
+    seen = set() if seen is None else seen
     stack = [t]
     while stack:
         x = stack.pop()
