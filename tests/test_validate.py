@@ -353,24 +353,57 @@ NESTING = {
 }
 
 
-@pytest.mark.parametrize("shape", NESTING)
-def test_type_nesting_is_counted_as_wasmparser_counts_it(tmp_path, shape):
-    # each level wasmparser counts (a function type, an instance type, an import or export
-    # of a type or function; not a handle's resource) moves the last valid depth
+def _verdicts_agree(tmp_path, build, ks: range, message: str) -> None:
+    """`compose` accepts each `build(k)` exactly when wasm-tools does (refusing it with
+    `message`), and the range crosses the limit (wasm-tools accepts some and not all)."""
     from composer.errors import ComposerError
     from composer.model.load import load_component
 
     verdicts = []
-    for k in range(95, 101):
+    for k in ks:
         path = tmp_path / f"k{k}.wasm"
-        path.write_bytes(wat(NESTING[shape](k)))
+        path.write_bytes(wat(build(k)))
         valid = wasm_tools("validate", str(path), check=False).returncode == 0
         try:
             load_component(path, validate=True)
             accepted = True
         except ComposerError as e:
             accepted = False
-            assert "type nesting is too deep" in str(e)
+            assert message in str(e)
         assert accepted == valid, (k, valid)
         verdicts.append(valid)
     assert True in verdicts and False in verdicts  # the limit is within the range tried
+
+
+@pytest.mark.parametrize("shape", NESTING)
+def test_type_nesting_is_counted_as_wasmparser_counts_it(tmp_path, shape):
+    # each level wasmparser counts (a function type, an instance type, an import or export
+    # of a type or function; not a handle's resource) moves the last valid depth
+    _verdicts_agree(tmp_path, NESTING[shape], range(95, 101), "type nesting is too deep")
+
+
+def _doubling(k: int, exported: bool) -> str:
+    """WAT: records r0..rk, each with two fields of the one before (sizes 3, 7, 15, ...),
+    each exported (and the next made of the export) or not."""
+    out = []
+    for i in range(k + 1):
+        fields = "u8" if i == 0 else f"$r{i - 1}"
+        name = f"$t{i}" if exported else f"$r{i}"
+        out.append(f'(type {name} (record (field "a" {fields}) (field "b" {fields})))')
+        if exported:
+            out.append(f'(export $r{i} "r{i}" (type $t{i}))')
+    return "(component " + " ".join(out) + ")"
+
+
+SIZES = {
+    # one type: its fully expanded size must stay below 1,000,000
+    "a record of records": lambda k: _doubling(k, exported=False),
+    # a component's imports and exports are one type: their sizes add up
+    "records each exported": lambda k: _doubling(k, exported=True),
+}
+
+
+@pytest.mark.parametrize("shape", SIZES)
+def test_type_size_is_counted_as_wasmparser_counts_it(tmp_path, shape):
+    _verdicts_agree(tmp_path, SIZES[shape], range(15, 19),
+                    "effective type size exceeds the limit of 1000000")

@@ -41,6 +41,8 @@ def deps(tmp: Path) -> Path:
     (d / "both.wat").write_text(counter(5, exports=API, extra_exports=("test:api/more",)))
     (d / "wide.wat").write_text(counter(1, imports=(API,), import_result="u64"))
     (d / "broken.wasm").write_bytes(b"\0asm\x0d\0\x01\0garbage")
+    (d / "lower.wat").write_text('(component (import "b" (func)))')
+    (d / "upper.wat").write_text('(component (import "B" (func)))')
     (d / "api" / "api.wit").write_text("package test:api;\n"
                                        "interface get { get: func() -> u32; }\n"
                                        "interface more { get: func() -> u32; }\n")
@@ -462,8 +464,8 @@ IMPORT_NAME_ERRORS = [
      "package `test:other@1.0.0-Rc` cannot be imported: `test-other-1-0-0-Rc`", (2, 13)),
     # strongly unique: names that differ only in case are one name
     ("the document's import", "import x as \"TEST-LEAF\": func();\nlet a = new test:leaf {};",
-     "package `test:leaf` would be imported as `test-leaf`, which the document already "
-     "imports", (3, 13)),
+     "package `test:leaf` would be imported as `test-leaf`, which the composed component "
+     "already imports (as `TEST-LEAF`)", (3, 13)),
 ]
 
 
@@ -563,6 +565,38 @@ ERRORS = [
      (2, 13)),
     ("target export missing", "world w { export run: func() -> u32; }\nlet l = new test:leaf {};",
      "target world `test:comp/w` requires an export named `run`", (1, 27)),
+    # rules of the component model wac does not check (wasm-tools refuses its output)
+    ("imports differing in case", "import b: func();\nimport B: func();",
+     "`B` conflicts with `b` (line 2): names that differ only in case are one name in a "
+     "component", (3, 8)),
+    ("exports differing in case", "import f: func();\nexport f as \"b\";\nexport f as \"B\";",
+     "`B` conflicts with `b` (line 3)", (4, 13)),
+    ("fields differing in case", "record r { b: u32, B: u32 }", "`B` conflicts with `b` (line 2)",
+     (2, 20)),
+    ("parameters differing in case", "import f: func(b: u32, B: u32);",
+     "`B` conflicts with `b` (line 2)", (2, 24)),
+    ("interfaces differing in case", "interface b {}\ninterface B {}",
+     "`B` conflicts with `b` (line 2)", (3, 11)),
+    ("method named like its resource", "interface i { resource r { r: func(); } }",
+     "`[method]r.r` conflicts with `r` (line 2): a component takes a method or static function "
+     "named like its resource for the resource's own name", (2, 28)),
+    ("implicit imports differing in case",
+     "let a = new test:lower { ... };\nlet b = new test:upper { ... };",
+     "`B` conflicts with `b` (line 2)", (3, 13)),
+    ("a wac error comes first", "interface i { resource r { r: func(); r: static func(); } }",
+     "duplicate method `r` for resource `r`", (2, 39)),
+    ("a name too long", "import f as \"" + "a" * 100_001 + "\": func();",
+     "this name is 100,001 bytes long; a component's names are at most 100,000 bytes", (2, 13)),
+    ("a package name too long for a file system", "let x = new test:" + "a" * 300 + " {};",
+     "(a file system takes names of at most 255 bytes)", (2, 13)),
+    ("a type too large", "interface i {\nrecord r0 { a: u8, b: u8 }\n" + "".join(
+        f"record r{k} {{ a: r{k - 1}, b: r{k - 1} }}\n" for k in range(1, 19)) + "}",
+     "this type is too large: 1,048,575 types when fully expanded, and wasm-tools allows "
+     "1,000,000", (21, 8)),
+    ("exports too large together", "record r0 { a: u8, b: u8 }\n" + "".join(
+        f"record r{k} {{ a: r{k - 1}, b: r{k - 1} }}\n" for k in range(1, 18)),
+     "the composed component's imports and exports would be too large: 1,048,555 types",
+     (19, 8)),
 ]
 
 
@@ -613,3 +647,28 @@ def test_types_nested_past_wasmparsers_limit_are_refused_where_written(tmp_path,
     assert f"doc.wac:{line}:{col}: type nesting is too deep: the composed component would " \
            "nest this type 101 levels deep, and wasm-tools allows 100" in err, err
 
+
+
+def test_more_instances_than_wasmparser_takes_are_refused_at_the_first_too_many(tmp_path):
+    lines = "".join(f"let x{i} = new test:leaf {{}};\n" for i in range(4097))
+    code, err, out = compose_doc(tmp_path, "package test:comp;\n" + lines)
+    assert code == 1 and not out.exists()
+    assert ("doc.wac:4098:17: this instance would be the composed component's 4,097th; a "
+            "component has at most 4,096 instances") in err, err
+    # one fewer composes, and wasm-tools takes it
+    composes(tmp_path, "package test:comp;\n" + lines.rsplit("let", 1)[0])
+
+
+def test_more_modules_than_wasmparser_takes_are_refused_at_the_package_too_many(tmp_path):
+    # two packages of 600 core modules each: the output would hold 1 + 601 + 601
+    modules = " ".join(["(core module)"] * 600)
+    d = deps(tmp_path) / "test"
+    (d / "many.wat").write_text(f"(component {modules})")
+    (d / "big.wat").write_text(f"(component {modules} (core module))")
+    code, err, out = compose_doc(tmp_path, "package test:comp;\nlet a = new test:many {};\n"
+                                           "let b = new test:many {};\nlet c = new test:big {};\n")
+    assert code == 1 and not out.exists()
+    assert ("doc.wac:4:13: instantiating `test:big` makes the composed component hold 1,204 "
+            "core modules and components") in err, err
+    assert "take at most 1,000" in err
+    composes(tmp_path, "package test:comp;\nlet a = new test:many {};\nlet b = new test:many {};\n")

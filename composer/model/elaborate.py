@@ -89,6 +89,7 @@ class Scope:
         self.core: dict[str, list[T.CoreExtern]] = {sort: [] for sort in CORE_ITEM_SORTS}
         self.imports: dict[str, T.Extern] = {}
         self.exports: dict[str, T.Extern] = {}
+        self.entity_size = 1  # effective size of the imports and exports, as one type
         self._import_keys: dict[str, str] = {}
         # resources that imports introduced: the only ones later imports may use
         self.imported_resources: set[int] = set()
@@ -443,15 +444,24 @@ class Elaborator:
             else:
                 scope.types.append(entry)  # type: ignore[arg-type]
 
-    def _check_extern_depth(self, ext: T.Extern) -> None:
-        """wasmparser counts an import or export of a function or a type as one more level
-        of nesting than the type it has (measured with wasm-tools 1.262: a list nested 99
-        deep is a valid type, and cannot be exported)."""
+    def _check_extern(self, scope: Scope, ext: T.Extern) -> None:
+        """The limits wasmparser puts on an import or export (measured with wasm-tools
+        1.262): it is one more level of nesting than the type it has (a list nested 99 deep
+        is a valid type, and cannot be exported), and a component's imports and exports
+        together are one type, whose effective size is theirs summed (two exported types of
+        600,000 are too large)."""
         t = ext.type if isinstance(ext, T.NamedType) else ext
-        if isinstance(t, (T.CoreModuleType, T.ValueExtern, T.ResourceType)):
+        if isinstance(t, (T.CoreModuleType, T.ValueExtern)):
             return
-        if self._measure(t)[0] + 1 > MAX_TYPE_DEPTH:
+        depth, size = self._measure(t)
+        if depth + 1 > MAX_TYPE_DEPTH and not isinstance(t, T.ResourceType):
             raise ValidationError("type nesting is too deep")
+        if scope.kind == "component":
+            scope.entity_size += size
+            if scope.entity_size >= MAX_TYPE_SIZE:
+                raise ValidationError(
+                    f"effective type size exceeds the limit of {MAX_TYPE_SIZE} (the component's "
+                    "imports and exports together)")
 
     def push(self, scope: Scope, ext: T.Extern, origin: Origin | None = None) -> None:
         """Append an imported, exported or aliased item to the index space of its sort."""
@@ -503,11 +513,11 @@ class Elaborator:
 
     def _measure(self, t: object) -> tuple[int, int]:
         """(depth, size) of a type, with wasmparser's limits: nesting deeper than 100
-        levels, or an effective (fully expanded) size over 1,000,000, is refused. The
+        levels, or an effective (fully expanded) size of 1,000,000 or more, is refused. The
         limits are what keeps every walk over types (checking, printing, flattening)
         bounded in time and stack, whatever the input."""
         depth, size = T.nesting(t, self.info, self.keep)
-        if size > MAX_TYPE_SIZE:
+        if size >= MAX_TYPE_SIZE:  # (wasmparser: a sum must stay below it)
             raise ValidationError(f"effective type size exceeds the limit of {MAX_TYPE_SIZE}")
         if depth > MAX_TYPE_DEPTH:
             raise ValidationError("type nesting is too deep")
@@ -656,7 +666,7 @@ class Elaborator:
             scope.imported_resources |= set(declared)
         if isinstance(ext, T.NamedType):
             ext.owner = scope.name or None
-        self._check_extern_depth(ext)
+        self._check_extern(scope, ext)
         scope.imports[name] = ext
         self.push(scope, ext, Origin("import", name))
         if isinstance(ext, T.ComponentType):
@@ -667,7 +677,7 @@ class Elaborator:
         self._check_name(name, "export")
         _check_unique(scope._export_keys, name, "export")
         ext = self.extern(scope, decl.type, name)
-        self._check_extern_depth(ext)
+        self._check_extern(scope, ext)
         scope.exports[name] = ext
         self.push(scope, ext, Origin("export", name))
 
@@ -699,7 +709,7 @@ class Elaborator:
                     raise ValidationError(f"{sort} `{name}` is not valid to be used as an "
                                           f"export: {problem}")
             scope.exported_names |= set(declared)
-        self._check_extern_depth(item)
+        self._check_extern(scope, item)
         scope.exports[name] = item
         self.push(scope, item, Origin("export", name, index=idx))
 
