@@ -414,6 +414,7 @@ def test_seed_example_in_wac_runs(small_fixtures, tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert "Reversed: ledoM tnenopmoC ylbmessAbeW olleH" in proc.stdout
     assert "Words: 4" in proc.stdout
+    wasm_tools("validate", str(out))
     # what -d makes of the same pair: the same imports and exports
     d_out = tmp_path / "d.wasm"
     CliRunner().invoke(cli, [str(small_fixtures["seed-app"]), "-d", str(small_fixtures["seed-ops"]),

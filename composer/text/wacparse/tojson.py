@@ -48,33 +48,46 @@ def _pretty(value: Json, indent: str) -> str:
 
 def _pretty_into(value: Json, indent: str, out: list[str]) -> None:
     """JSON text of `value` (dicts, lists, strings, ints, None, booleans), as json.dumps with
-    indent=2 writes it, nested `indent` deep."""
-    if isinstance(value, str):
-        out.append(encode_basestring_ascii(value))
-    elif isinstance(value, (dict, list)):
-        keyed = isinstance(value, dict)
-        if not value:
-            out.append("{}" if keyed else "[]")
-            return
-        inner = indent + "  "
-        sep = ("{\n" if keyed else "[\n") + inner
-        for item in (value.items() if keyed else value):
+    indent=2 writes it, nested `indent` deep. Scalars inside a dict or list are written
+    in place rather than by a call each: most of a tree is spans of two numbers."""
+    if type(value) is not dict and type(value) is not list:
+        out.append(_scalar(value))
+        return
+    keyed = type(value) is dict
+    if not value:
+        out.append("{}" if keyed else "[]")
+        return
+    inner = indent + "  "
+    sep = ("{\n" if keyed else "[\n") + inner
+    for item in (value.items() if keyed else value):
+        if keyed:
+            out.append(sep + encode_basestring_ascii(item[0]) + ": ")
+            item = item[1]
+        else:
             out.append(sep)
-            if keyed:
-                name, item = item
-                out.append(encode_basestring_ascii(name))
-                out.append(": ")
+        kind = type(item)
+        if kind is str:
+            out.append(encode_basestring_ascii(item))
+        elif kind is int:
+            out.append(int.__repr__(item))
+        elif kind is dict or kind is list:
             _pretty_into(item, inner, out)
-            sep = ",\n" + inner
-        out.append("\n" + indent + ("}" if keyed else "]"))
-    elif value is None:
-        out.append("null")
-    elif value is True:
-        out.append("true")
-    elif value is False:
-        out.append("false")
-    else:
-        out.append(int.__repr__(value))
+        else:
+            out.append(_scalar(item))
+        sep = ",\n" + inner
+    out.append("\n" + indent + ("}" if keyed else "]"))
+
+
+def _scalar(value: Json) -> str:
+    if isinstance(value, str):
+        return encode_basestring_ascii(value)
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    return int.__repr__(value)
 
 
 def _span(span: T.Span) -> Json:

@@ -115,14 +115,12 @@ class WacLexer(Lexer):
     def next(self) -> WacToken:
         m = _TOKEN.match(self.text, self.pos)
         group = m.lastgroup  # type: ignore[union-attr]
+        comments: tuple[str, ...] = ()
+        starts: tuple[int, ...] = ()
         if group == "line" or group == "block":
-            return self._after_comments(m)  # type: ignore[arg-type]
-        return self._token(m, group)  # type: ignore[arg-type]
-
-    def _token(self, m: re.Match, group: str, comments: tuple[str, ...] = (),
-               starts: tuple[int, ...] = ()) -> WacToken:
-        self.pos = end = m.end()
-        value = m.group(group)
+            m, group, comments, starts = self._comments(m)  # type: ignore[arg-type]
+        self.pos = end = m.end()  # type: ignore[union-attr]
+        value = m.group(group)  # type: ignore[union-attr]
         if group == "op":
             return WacToken(value, value, end - len(value), end, comments, starts)
         if group == "word":
@@ -133,17 +131,18 @@ class WacLexer(Lexer):
         if group == "str":
             return WacToken("str", value, end - len(value) - 2, end, comments, starts)
         if group != "other":
-            return WacToken(_KINDS[group], value, end - len(value), end, comments, starts)
+            return WacToken(_KINDS[group], value, end - len(value), end, comments, starts)  # type: ignore[index]
         # a character no token starts with, or the end
-        i = m.start(group)
+        i = m.start(group)  # type: ignore[union-attr]
         if i == len(self.text):
             return WacToken("eof", "", i, i, comments, starts)
         if self.text[i] == '"':
             raise self.error("unterminated string", i, i + 1)
         raise self.error(f"unexpected character `{self.text[i]}`", i, i + 1)
 
-    def _after_comments(self, m: re.Match) -> WacToken:
-        """The token after one or more comments, which it keeps with their places."""
+    def _comments(self, m: re.Match) -> tuple[re.Match, str, tuple[str, ...], tuple[int, ...]]:
+        """Past one or more comments: the match of what follows them, its group, and the
+        comments with their places (kept on the token that follows)."""
         text = self.text
         comments: list[str] = []
         starts: list[int] = []
@@ -155,7 +154,7 @@ class WacLexer(Lexer):
             starts.append(i)
             m = _TOKEN.match(text, j)  # type: ignore[assignment]
             group = m.lastgroup
-        return self._token(m, group, tuple(comments), tuple(starts))  # type: ignore[arg-type]
+        return m, group, tuple(comments), tuple(starts)  # type: ignore[return-value]
 
     def _block_end(self, start: int) -> int:
         """The end of the (nested) block comment at `start`."""
