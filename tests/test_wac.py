@@ -566,6 +566,8 @@ ERRORS = [
      (2, 13)),
     ("target export missing", "world w { export run: func() -> u32; }\nlet l = new test:leaf {};",
      "target world `test:comp/w` requires an export named `run`", (1, 27)),
+    ("an export of an export", "let l = new test:both {};\nlet i = l[\"test:api/more\"];\n"
+     "export i.get as \"g\";", "exported by an instance that is itself an export", (4, 17)),
     # rules of the component model wac does not check (wasm-tools refuses its output)
     ("imports differing in case", "import b: func();\nimport B: func();",
      "`B` conflicts with `b` (line 2): names that differ only in case are one name in a "

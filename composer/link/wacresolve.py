@@ -534,8 +534,8 @@ class WacResolver(TypeDeclarations):
                 return Plug(src.instance, node.name, "wac")  # type: ignore[arg-type]
             if src.kind == "import":
                 return Host(src.name, node.name)  # type: ignore[arg-type]
-        raise err(f"a {item.describe()} nested this deep (an export of an export) cannot be "
-                  "passed or exported yet; bind the inner instance with `let` first", span)
+        raise err(f"a {item.describe()} exported by an instance that is itself an export (an "
+                  "export of an export) cannot be passed or exported by compose yet", span)
 
 
 def _item_of(ext: object) -> Item:
