@@ -273,12 +273,12 @@ def parse_cmd(file: Path) -> None:
     dump of its AST; a syntax error is reported with its place, exit status 1."""
 
     def body() -> None:
-        import json
-
         from .text.wacparse import read_wac
-        from .text.wacparse.tojson import document_json
+        from .text.wacparse.tojson import write_document_json
 
-        click.echo(json.dumps(document_json(read_wac(file)), indent=2))
+        doc = read_wac(file)
+        write_document_json(doc, sys.stdout.write)
+        sys.stdout.write("\n")
 
     run_command(body)
 

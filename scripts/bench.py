@@ -48,7 +48,7 @@ BENCH = ROOT / "fixtures" / "build" / "bench"
 # The peak RSS the kernel reports for a child is at least its parent's size when it was
 # spawned (the child starts as a copy), and this script holds ~40 MiB once it has built its
 # inputs: so each run is spawned, timed and measured by a fresh, small Python (~10 MiB) that
-# prints "seconds peak-KiB exit-code".
+# prints "seconds peak-KiB exit-code cpu-seconds".
 _MEASURER = """
 import os, sys, time
 cmd = sys.argv[1:]
@@ -57,7 +57,8 @@ t = time.perf_counter()
 pid = os.posix_spawn(cmd[0], cmd, os.environ, file_actions=[
     (os.POSIX_SPAWN_DUP2, null, 1), (os.POSIX_SPAWN_DUP2, null, 2)])
 _, status, usage = os.wait4(pid, 0)
-print(time.perf_counter() - t, usage.ru_maxrss, os.waitstatus_to_exitcode(status))
+print(time.perf_counter() - t, usage.ru_maxrss, os.waitstatus_to_exitcode(status),
+      usage.ru_utime + usage.ru_stime)
 """
 
 

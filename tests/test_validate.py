@@ -327,3 +327,83 @@ def test_nested_names_are_the_gated_nested_names_feature(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "composer", "inspect", "--features", "all", str(bad)],
                           capture_output=True, text=True)
     assert proc.returncode == 1 and "is not a valid extern name" in proc.stderr
+
+
+def _lists(k: int) -> str:
+    """WAT: types $t0..$t{k-1}, each a list of the one before (a list of u32 first)."""
+    return "(type $t0 (list u32)) " + " ".join(f"(type $t{i} (list $t{i - 1}))" for i in range(1, k))
+
+
+# shape -> WAT of a component using a list nested k deep; the last valid k differs by shape
+NESTING = {
+    "a type": lambda k: f"(component {_lists(k)})",
+    "an exported type": lambda k: f'(component {_lists(k)} (export "a" (type $t{k - 1})))',
+    "a type imported equal to one": lambda k: f'(component {_lists(k)} (import "a" (type (eq $t{k - 1}))))',
+    "a function parameter": lambda k: f'(component {_lists(k)} (type (func (param "x" $t{k - 1}))))',
+    "an imported function": lambda k: (f'(component {_lists(k)} (type $f (func (param "x" $t{k - 1})))'
+                                       ' (import "f" (func (type $f))))'),
+    "a list of handles": lambda k: ('(component (type (instance (export "r" (type (sub resource)))'
+                                    ' (type (own 0)) ' + " ".join(f"(type (list {i + 1}))" for i in range(k))
+                                    + ")))"),
+    "an exported instance type": lambda k: (f'(component (type $i (instance {_lists(k)}'
+                                            f' (export "a" (type (eq $t{k - 1}))))) (export "i" (type $i)))'),
+    "an imported instance with a function": lambda k: (
+        f'(component (type $i (instance {_lists(k)} (type $f (func (param "x" $t{k - 1})))'
+        ' (export "f" (func (type $f))))) (import "i" (instance (type $i))))'),
+}
+
+
+def _verdicts_agree(tmp_path, build, ks: range, message: str) -> None:
+    """`compose` accepts each `build(k)` exactly when wasm-tools does (refusing it with
+    `message`), and the range crosses the limit (wasm-tools accepts some and not all)."""
+    from composer.errors import ComposerError
+    from composer.model.load import load_component
+
+    verdicts = []
+    for k in ks:
+        path = tmp_path / f"k{k}.wasm"
+        path.write_bytes(wat(build(k)))
+        valid = wasm_tools("validate", str(path), check=False).returncode == 0
+        try:
+            load_component(path, validate=True)
+            accepted = True
+        except ComposerError as e:
+            accepted = False
+            assert message in str(e)
+        assert accepted == valid, (k, valid)
+        verdicts.append(valid)
+    assert True in verdicts and False in verdicts  # the limit is within the range tried
+
+
+@pytest.mark.parametrize("shape", NESTING)
+def test_type_nesting_is_counted_as_wasmparser_counts_it(tmp_path, shape):
+    # each level wasmparser counts (a function type, an instance type, an import or export
+    # of a type or function; not a handle's resource) moves the last valid depth
+    _verdicts_agree(tmp_path, NESTING[shape], range(95, 101), "type nesting is too deep")
+
+
+def _doubling(k: int, exported: bool) -> str:
+    """WAT: records r0..rk, each with two fields of the one before (sizes 3, 7, 15, ...),
+    each exported (and the next made of the export) or not."""
+    out = []
+    for i in range(k + 1):
+        fields = "u8" if i == 0 else f"$r{i - 1}"
+        name = f"$t{i}" if exported else f"$r{i}"
+        out.append(f'(type {name} (record (field "a" {fields}) (field "b" {fields})))')
+        if exported:
+            out.append(f'(export $r{i} "r{i}" (type $t{i}))')
+    return "(component " + " ".join(out) + ")"
+
+
+SIZES = {
+    # one type: its fully expanded size must stay below 1,000,000
+    "a record of records": lambda k: _doubling(k, exported=False),
+    # a component's imports and exports are one type: their sizes add up
+    "records each exported": lambda k: _doubling(k, exported=True),
+}
+
+
+@pytest.mark.parametrize("shape", SIZES)
+def test_type_size_is_counted_as_wasmparser_counts_it(tmp_path, shape):
+    _verdicts_agree(tmp_path, SIZES[shape], range(15, 19),
+                    "effective type size exceeds the limit of 1000000")

@@ -24,7 +24,7 @@ API = "test:api/get"
 
 def deps(tmp: Path) -> Path:
     """deps/: test:leaf (get = 2, exports test:api/get), test:other@1.0.0 (get = 40, in
-    test/other/1.0.0.wat), test:root (run = 10 + its import test:api/get), test:mid
+    test/other/1.0.0.wat; @2.0.0 computes 80, @3.0.0 exports test:api/more = 7), test:root (run = 10 + its import test:api/get), test:mid
     (get = 300 + its import, exports test:api/get), test:two (run = 1000 + its imports
     test:api/get and test:api/more), and the WIT package test:api (test/api/api.wit)."""
     d = tmp / "deps" / "test"
@@ -32,6 +32,8 @@ def deps(tmp: Path) -> Path:
     (d / "api").mkdir(parents=True, exist_ok=True)
     (d / "leaf.wat").write_text(counter(2, exports=API))
     (d / "other" / "1.0.0.wat").write_text(counter(40, exports=API))
+    (d / "other" / "2.0.0.wat").write_text(counter(80, exports=API))
+    (d / "other" / "3.0.0.wat").write_text(counter(7, exports="test:api/more"))
     (d / "root.wat").write_text(counter(10, imports=(API,)))
     (d / "mid.wat").write_text(counter(300, exports=API, imports=(API,)))
     (d / "two.wat").write_text(counter(1000, imports=(API, "test:api/more")))
@@ -39,6 +41,8 @@ def deps(tmp: Path) -> Path:
     (d / "both.wat").write_text(counter(5, exports=API, extra_exports=("test:api/more",)))
     (d / "wide.wat").write_text(counter(1, imports=(API,), import_result="u64"))
     (d / "broken.wasm").write_bytes(b"\0asm\x0d\0\x01\0garbage")
+    (d / "lower.wat").write_text('(component (import "b" (func)))')
+    (d / "upper.wat").write_text('(component (import "B" (func)))')
     (d / "api" / "api.wit").write_text("package test:api;\n"
                                        "interface get { get: func() -> u32; }\n"
                                        "interface more { get: func() -> u32; }\n")
@@ -70,9 +74,18 @@ def top_level(path: Path) -> tuple[list[str], list[str]]:
 
 
 def composes(tmp: Path, text: str, *args: str) -> Path:
+    """The output of a document that composes, valid to wasm-tools."""
     code, err, out = compose_doc(tmp, text, *args)
     assert code == 0, err
+    wasm_tools("validate", str(out))
     return out
+
+
+def invoke(path: Path, call: str) -> str:
+    """What the embedded host prints for `compose run PATH --invoke CALL`."""
+    result = CliRunner().invoke(cli, ["run", str(path), "--invoke", call])
+    assert result.exit_code == 0, result.stderr
+    return result.stdout.strip()
 
 
 # -- constructs, run ---------------------------------------------------------------------------
@@ -109,6 +122,33 @@ export r.run;
     assert run(out) == 50  # 10 + test:other@1.0.0's 40
 
 
+def test_two_versions_of_one_package_are_two_components(tmp_path):
+    # test:other@1.0.0 computes 40, @2.0.0 80: each instance runs its own version's code
+    out = composes(tmp_path, f"""package test:comp;
+let a = new test:other@1.0.0 {{}};
+let b = new test:other@2.0.0 {{}};
+export a["{API}"] as "test:out/a";
+export b["{API}"] as "test:out/b";
+""")
+    assert invoke(out, "test:out/a#get()") == "40"
+    assert invoke(out, "test:out/b#get()") == "80"
+    # each embedded once, named by its version in the component-name section
+    text = wasm_tools("print", str(out)).stdout.decode()
+    assert re.findall(r"^  \(component \$(\S+)", text, re.M) == [
+        "test:other@1.0.0", "test:other@2.0.0"]
+
+
+def test_two_versions_with_different_exports(tmp_path):
+    # @3.0.0 exports test:api/more, not test:api/get: its export is found in its own type
+    out = composes(tmp_path, f"""package test:comp;
+let a = new test:other@1.0.0 {{}};
+let b = new test:other@3.0.0 {{}};
+let t = new test:two {{ get: a.get, more: b.more }};
+export t.run;
+""")
+    assert run(out) == 1000 + 40 + 7
+
+
 def test_spread_argument(tmp_path):
     out = composes(tmp_path, """package test:comp;
 let l = new test:leaf {};
@@ -130,6 +170,17 @@ export new test:root { get: m.get }.run as "go";
 def test_fill_leaves_imports_for_the_host(tmp_path):
     out = composes(tmp_path, """package test:comp;
 let r = new test:root { ... };
+export r.run;
+""")
+    assert top_level(out) == ([API], ["run"])
+
+
+def test_fill_of_a_nested_instantiation_is_imported(tmp_path):
+    # wac's resolution leaves `...`'s arguments out of its graph and its encoder imports
+    # them (wac-parser's let-statements case): the inner test:mid's test:api/get is an
+    # import of the output, whatever the graph shows
+    out = composes(tmp_path, """package test:comp;
+let r = new test:root { get: new test:mid { ... }.get };
 export r.run;
 """)
     assert top_level(out) == ([API], ["run"])
@@ -187,6 +238,36 @@ world painter { import shapes; export run: func(); }
     text = wasm_tools("print", str(out)).stdout.decode()
     painter = text[text.index('"test:comp/point-types@1.0.0"'):]
     assert painter.index('"test:comp/point-types@1.0.0"') < painter.index('"test:comp/shapes@1.0.0"')
+
+
+def test_type_definition_exported_under_another_name(tmp_path):
+    # as wac encodes it: the definition is exported once, under the last name given, in
+    # its own place (a later type refers to it there)
+    out = composes(tmp_path, """package test:comp;
+type a = u32;
+record n { x: a }
+export n as "n2";
+variant o { bar(n) }
+export n as "n3";
+type c = func();
+export c as "c2";
+""")
+    assert top_level(out) == ([], ["a", "n3", "o", "c2"])
+    text = wasm_tools("print", str(out)).stdout.decode()
+    n3 = re.search(r'\(export \(;(\d+);\) "n3"', text).group(1)
+    assert f'(variant (case "bar" {n3}))' in text
+
+
+def test_type_export_of_an_import_exported(tmp_path):
+    out = composes(tmp_path, """package test:comp;
+import i: interface { record t { x: u32 } resource r; f: func() -> t; };
+export i.t as "x";
+export i.r as "y";
+export i.f as "g";
+""")
+    assert top_level(out) == (["i"], ["x", "y", "g"])
+    text = wasm_tools("print", str(out)).stdout.decode()
+    assert '(alias export 0 "t" (type' in text and '(alias export 0 "r" (type' in text
 
 
 def test_targets_a_world_of_the_document(tmp_path):
@@ -333,6 +414,7 @@ def test_seed_example_in_wac_runs(small_fixtures, tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert "Reversed: ledoM tnenopmoC ylbmessAbeW olleH" in proc.stdout
     assert "Words: 4" in proc.stdout
+    wasm_tools("validate", str(out))
     # what -d makes of the same pair: the same imports and exports
     d_out = tmp_path / "d.wasm"
     CliRunner().invoke(cli, [str(small_fixtures["seed-app"]), "-d", str(small_fixtures["seed-ops"]),
@@ -363,6 +445,41 @@ export r.run;
     assert exports == ["run"]
     text = wasm_tools("print", str(out)).stdout.decode()
     assert '(import "test-leaf" (component' in text and "(core module" not in text
+
+
+def test_import_dependencies_imports_each_version(tmp_path):
+    out = composes(tmp_path, """package test:comp;
+let a = new test:other@1.0.0 {};
+let b = new test:other@2.0.0 {};
+export a.get as "a";
+export b.get as "b";
+""", "--import-dependencies")
+    assert top_level(out) == (["test-other-1-0-0", "test-other-2-0-0"], ["a", "b"])
+
+
+IMPORT_NAME_ERRORS = [
+    ("two versions, one name", "let a = new test:other@1.0.0-a {};\nlet b = new test:other@1.0.0+a {};",
+     "packages `test:other@1.0.0-a` and `test:other@1.0.0+a` would both be imported as "
+     "`test-other-1-0-0-a`", (3, 13)),
+    ("not kebab case", "let a = new test:other@1.0.0-Rc {};",
+     "package `test:other@1.0.0-Rc` cannot be imported: `test-other-1-0-0-Rc`", (2, 13)),
+    # strongly unique: names that differ only in case are one name
+    ("the document's import", "import x as \"TEST-LEAF\": func();\nlet a = new test:leaf {};",
+     "package `test:leaf` would be imported as `test-leaf`, which the composed component "
+     "already imports (as `TEST-LEAF`)", (3, 13)),
+]
+
+
+@pytest.mark.parametrize("body,message,where", [e[1:] for e in IMPORT_NAME_ERRORS],
+                         ids=[e[0] for e in IMPORT_NAME_ERRORS])
+def test_import_dependencies_refuses_names_that_clash(tmp_path, body, message, where):
+    d = deps(tmp_path) / "test" / "other"
+    for version in ("1.0.0-a", "1.0.0+a", "1.0.0-Rc"):
+        (d / f"{version}.wat").write_text(counter(1, exports=API))
+    code, err, out = compose_doc(tmp_path, f"package test:comp;\n{body}\n",
+                                 "--import-dependencies")
+    assert code == 1 and not out.exists()
+    assert f"doc.wac:{where[0]}:{where[1]}: {message}" in err, err
 
 
 def test_dep_option_names_a_package_file(tmp_path):
@@ -426,7 +543,14 @@ ERRORS = [
      "duplicate export `f` (first at line 3); give it another name with `as`", (4, 8)),
     ("spread export, nothing new", "let l = new test:leaf {};\nexport l...;\nexport l...;",
      "instance has no exports or all exports of the instance match", (4, 8)),
-    ("exported type", "record r { x: u32 }\nexport r as \"s\";", "cannot be exported here", (3, 13)),
+    ("exported type", "import i: interface { record r { x: u32 } };\nlet r = i.r;\n"
+     "record s { x: u32 }\nexport s as \"t\";\nexport r as \"t\";",
+     "duplicate export `t` (first at line 5)", (6, 13)),
+    ("type exported under a name given up", "record s { x: u32 }\nexport s as \"t\";\n"
+     "export s as \"u\";\nimport f: func();\nexport f as \"t\";",
+     "duplicate export `t` (first at line 3)", (6, 13)),
+    ("type exported under a definition's name", "record s { x: u32 }\nrecord t { x: u32 }\n"
+     "export s as \"t\";", "export `t` conflicts with a type definition", (4, 13)),
     ("target not a world", "interface i {}\n", "`test:comp/i` (interface) is not a world",
      (1, 27)),
     ("target implicit import", "world w { export run: func() -> u32; }\n"
@@ -442,6 +566,40 @@ ERRORS = [
      (2, 13)),
     ("target export missing", "world w { export run: func() -> u32; }\nlet l = new test:leaf {};",
      "target world `test:comp/w` requires an export named `run`", (1, 27)),
+    ("an export of an export", "let l = new test:both {};\nlet i = l[\"test:api/more\"];\n"
+     "export i.get as \"g\";", "exported by an instance that is itself an export", (4, 17)),
+    # rules of the component model wac does not check (wasm-tools refuses its output)
+    ("imports differing in case", "import b: func();\nimport B: func();",
+     "`B` conflicts with `b` (line 2): names that differ only in case are one name in a "
+     "component", (3, 8)),
+    ("exports differing in case", "import f: func();\nexport f as \"b\";\nexport f as \"B\";",
+     "`B` conflicts with `b` (line 3)", (4, 13)),
+    ("fields differing in case", "record r { b: u32, B: u32 }", "`B` conflicts with `b` (line 2)",
+     (2, 20)),
+    ("parameters differing in case", "import f: func(b: u32, B: u32);",
+     "`B` conflicts with `b` (line 2)", (2, 24)),
+    ("interfaces differing in case", "interface b {}\ninterface B {}",
+     "`B` conflicts with `b` (line 2)", (3, 11)),
+    ("method named like its resource", "interface i { resource r { r: func(); } }",
+     "`[method]r.r` conflicts with `r` (line 2): a component takes a method or static function "
+     "named like its resource for the resource's own name", (2, 28)),
+    ("implicit imports differing in case",
+     "let a = new test:lower { ... };\nlet b = new test:upper { ... };",
+     "`B` conflicts with `b` (line 2)", (3, 13)),
+    ("a wac error comes first", "interface i { resource r { r: func(); r: static func(); } }",
+     "duplicate method `r` for resource `r`", (2, 39)),
+    ("a name too long", "import f as \"" + "a" * 100_001 + "\": func();",
+     "this name is 100,001 bytes long; a component's names are at most 100,000 bytes", (2, 13)),
+    ("a package name too long for a file system", "let x = new test:" + "a" * 300 + " {};",
+     "(a file system takes names of at most 255 bytes)", (2, 13)),
+    ("a type too large", "interface i {\nrecord r0 { a: u8, b: u8 }\n" + "".join(
+        f"record r{k} {{ a: r{k - 1}, b: r{k - 1} }}\n" for k in range(1, 19)) + "}",
+     "this type is too large: 1,048,575 types when fully expanded, and wasm-tools allows "
+     "1,000,000", (21, 8)),
+    ("exports too large together", "record r0 { a: u8, b: u8 }\n" + "".join(
+        f"record r{k} {{ a: r{k - 1}, b: r{k - 1} }}\n" for k in range(1, 18)),
+     "the composed component's imports and exports would be too large: 1,048,555 types",
+     (19, 8)),
 ]
 
 
@@ -461,3 +619,59 @@ def test_errors_point_at_the_mistake(tmp_path, name, body, message, where):
         assert "^" in err  # the caret under the place
     if name in ("renamed export twice", "spread name exported as a type"):
         assert "another name with `as`" not in err  # the name was given, not inferred
+
+
+def _lists(n: int) -> str:
+    return "list<" * n + "u32" + ">" * n
+
+
+# shape -> (document with a list nested n deep, the deepest n wasm-tools accepts the output
+# of, where the next is refused: line, column)
+NESTING = {
+    "type alias": (lambda n: f"type a = {_lists(n)};", 98, (2, 10)),
+    "record field": (lambda n: f"record r {{ x: {_lists(n)} }}", 97, (2, 15)),
+    "function in an interface": (lambda n: f"interface i {{ f: func(x: {_lists(n)}); }}", 96,
+                                 (2, 26)),
+    "type used by another interface": (
+        lambda n: f"interface i {{ type a = {_lists(n)}; }}\ninterface j {{ use i.{{a}}; "
+                  "f: func(x: a); }", 96, (3, 37)),
+    "interface imported by a world": (
+        lambda n: f"interface i {{ type a = {_lists(n)}; }}\nworld w {{ import i; }}", 96,
+        (3, 18)),
+}
+
+
+@pytest.mark.parametrize("shape", NESTING)
+def test_types_nested_past_wasmparsers_limit_are_refused_where_written(tmp_path, shape):
+    text, deepest, (line, col) = NESTING[shape]
+    composes(tmp_path, f"package test:comp;\n{text(deepest)}\n")  # validated by wasm-tools
+    code, err, out = compose_doc(tmp_path, f"package test:comp;\n{text(deepest + 1)}\n")
+    assert code == 1 and not out.exists()
+    assert f"doc.wac:{line}:{col}: type nesting is too deep: the composed component would " \
+           "nest this type 101 levels deep, and wasm-tools allows 100" in err, err
+
+
+
+def test_more_instances_than_wasmparser_takes_are_refused_at_the_first_too_many(tmp_path):
+    lines = "".join(f"let x{i} = new test:leaf {{}};\n" for i in range(4097))
+    code, err, out = compose_doc(tmp_path, "package test:comp;\n" + lines)
+    assert code == 1 and not out.exists()
+    assert ("doc.wac:4098:17: this instance would be the composed component's 4,097th; a "
+            "component has at most 4,096 instances") in err, err
+    # one fewer composes, and wasm-tools takes it
+    composes(tmp_path, "package test:comp;\n" + lines.rsplit("let", 1)[0])
+
+
+def test_more_modules_than_wasmparser_takes_are_refused_at_the_package_too_many(tmp_path):
+    # two packages of 600 core modules each: the output would hold 1 + 601 + 601
+    modules = " ".join(["(core module)"] * 600)
+    d = deps(tmp_path) / "test"
+    (d / "many.wat").write_text(f"(component {modules})")
+    (d / "big.wat").write_text(f"(component {modules} (core module))")
+    code, err, out = compose_doc(tmp_path, "package test:comp;\nlet a = new test:many {};\n"
+                                           "let b = new test:many {};\nlet c = new test:big {};\n")
+    assert code == 1 and not out.exists()
+    assert ("doc.wac:4:13: instantiating `test:big` makes the composed component hold 1,204 "
+            "core modules and components") in err, err
+    assert "take at most 1,000" in err
+    composes(tmp_path, "package test:comp;\nlet a = new test:many {};\nlet b = new test:many {};\n")

@@ -544,6 +544,26 @@ def test_compose_parse_prints_the_tree_as_json(tmp_path):
     assert result.stdout.startswith('{\n  "docs": []')  # indented
 
 
+def test_compose_parse_prints_the_text_json_dumps_would(tmp_path):
+    # printed a statement at a time by our own indenting printer: the very text of
+    # json.dumps(indent=2), for every kind of value the tree has (nulls, booleans, numbers,
+    # empty lists and objects, escapes, text beyond ASCII)
+    path = tmp_path / "c.wac"
+    path.write_text("/// Doc \u00e9 \"q\"\npackage a:b@1.0.0 targets a:b/w;\n"
+                    "import f as \"x\\y\": func(a: list<u8>) -> option<string>;\n"
+                    "interface i { record r { x: u32 } flags f { a }\n"
+                    "  resource s { constructor(); m: func(b: borrow<s>); t: static func(); } }\n"
+                    "world w { export run: func(); }\n"
+                    "let x = new c:d { a: y.z, ...q, ... };\nexport x... ;\nexport x as \"e\";\n")
+    result = invoke("parse", str(path))
+    assert result.exit_code == 0, result.output
+    assert result.stdout == json.dumps(document_json(read_wac(path)), indent=2) + "\n"
+    empty = tmp_path / "e.wac"
+    empty.write_text("package a:b;\n")
+    assert invoke("parse", str(empty)).stdout == json.dumps(
+        document_json(read_wac(empty)), indent=2) + "\n"
+
+
 def test_compose_parse_reports_a_syntax_error_with_its_place(tmp_path):
     path = tmp_path / "c.wac"
     path.write_text("package a:b;\n\nrecord r {}\n")

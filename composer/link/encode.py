@@ -34,7 +34,7 @@ from .merge import HostImport
 from .order import first_ready_order
 from .resolve import DOCUMENT, Host, Instance, Plan, Plug, TypeExport
 from ..model.typeencode import TypeEncoder, TypeScope
-from .unify import host_ident, inst_ident, referenced
+from .unify import host_ident, inst_ident, referenced_by_parts
 
 _SORT_SPACE = {
     "func": "func", "instance": "instance", "component": "component", "type": "type",
@@ -140,7 +140,7 @@ class Encoder:
         for debuggers and for `compose graph composed.wasm`."""
         return ComponentNames.build(
             None,
-            component={i: self.plan.files[n].path.name for n, i in self.component_index.items()},
+            component={i: self.plan.files[n].display for n, i in self.component_index.items()},
             instance={i: n for n, i in self.instance_index.items()},
         ).encode()
 
@@ -167,11 +167,10 @@ class Encoder:
         resources it defines cannot appear in imports at all: merge.py refuses those.)
         """
         needs: set[str] = set()
-        for ext, ctx in h.typed_parts():
-            for obj in referenced(ext):
-                owner = self.u.owner(inst_ident(ctx, obj))
-                if owner is not None and owner[0] == "host" and owner[1] != h.name:
-                    needs.add(owner[1])
+        for obj, ctx in referenced_by_parts(h.typed_parts()):
+            owner = self.u.owner(inst_ident(ctx, obj))
+            if owner is not None and owner[0] == "host" and owner[1] != h.name:
+                needs.add(owner[1])
         return needs
 
     # -- host imports ----------------------------------------------------------------------

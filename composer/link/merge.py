@@ -17,7 +17,7 @@ from ..model.names import compatibility_key, newest
 from ..record import Record, field_
 from .resolve import DOCUMENT, Host, Plan, Problem
 from ..model.subtype import check_extern
-from .unify import UnifiedBindings, declared_objects, host_ident, inst_ident, referenced
+from .unify import UnifiedBindings, declared_objects, host_ident, inst_ident, referenced_by_parts
 
 
 class HostMember(Record):
@@ -115,21 +115,22 @@ def check_host_imports(plan: Plan) -> None:
 def _check_no_inner_resources(plan: Plan, group: HostImport) -> None:
     """An import of the output cannot use a resource an instance inside it defines."""
     u = plan.unifier
-    for ext, ctx in group.typed_parts():
-        for obj in referenced(ext):
-            owner = u.owner(inst_ident(ctx, obj))  # type: ignore[union-attr]
-            if owner is None or owner[0] != "export" or not isinstance(obj, T.ResourceType):
-                continue
-            provider = plan.instances[owner[1]].file.display
-            where = f"`{owner[2]}` of {provider}" if owner[2] else provider
-            plan.problems.append(Problem(
-                f"`{group.name}` cannot be left for the host: it uses the resource "
-                f"`{owner[3]}` that {where} defines, and an import cannot use a resource "
-                f"defined inside the composed component (satisfy `{group.name}` with a "
-                "dependency too, or let the host provide both)",
-                group.members[0].instance, group.members[0].import_name,
-            ))
-            return
+    for obj, ctx in referenced_by_parts(group.typed_parts()):
+        if not isinstance(obj, T.ResourceType):
+            continue
+        owner = u.owner(inst_ident(ctx, obj))  # type: ignore[union-attr]
+        if owner is None or owner[0] != "export":
+            continue
+        provider = plan.instances[owner[1]].file.display
+        where = f"`{owner[2]}` of {provider}" if owner[2] else provider
+        plan.problems.append(Problem(
+            f"`{group.name}` cannot be left for the host: it uses the resource "
+            f"`{owner[3]}` that {where} defines, and an import cannot use a resource "
+            f"defined inside the composed component (satisfy `{group.name}` with a "
+            "dependency too, or let the host provide both)",
+            group.members[0].instance, group.members[0].import_name,
+        ))
+        return
 
 
 def _merge_members(plan: Plan, group: HostImport) -> None:

@@ -30,14 +30,30 @@ class Package(Record):
 
     @property
     def key(self) -> str:
-        return self.name + (f"@{self.version}" if self.version else "")
+        return package_key(self.name, self.version)
+
+    @property
+    def import_name(self) -> str:
+        """The name the output imports this package's component under when packages are
+        imported rather than embedded: the package name in kebab case, its version's parts
+        as further words (`test:other@1.0.0` -> `test-other-1-0-0`), so that two versions
+        are two imports. Not always a valid name (`1.0.0-Rc`): the caller checks."""
+        words = self.name.replace(":", "-")
+        if self.version is None:
+            return words
+        return words + "-" + self.version.replace(".", "-").replace("+", "-")
+
+
+def package_key(name: str, version: str | None) -> str:
+    """`ns:name@1.2.3`: what tells a package apart (two versions of one name are two
+    packages, each with its own component)."""
+    return name + (f"@{version}" if version else "")
 
 
 def package_path(name: str, version: str | None, deps_dir: Path,
                  overrides: dict[str, Path]) -> Path | None:
     """Where package `name` (at `version`) is, or None."""
-    key = name + (f"@{version}" if version else "")
-    for k in (key, name):
+    for k in (package_key(name, version), name):
         if k in overrides:
             return overrides[k]
     base = deps_dir.joinpath(*name.split(":"))
@@ -69,7 +85,8 @@ def load_package(name: str, version: str | None, path: Path, validate: bool) -> 
         if not loaded.scope.complete:  # its WIT is read from the whole of it
             loaded = load_component(path, validate=validate)
         definitions = _definitions(decode_component(loaded))
-    comp = ComponentFile(name.replace(":", "-"), path, loaded, "package")
+    # named by the whole key: the plan keeps one component per name
+    comp = ComponentFile(package_key(name, version), path, loaded, "package")
     return Package(name, version, path, comp, definitions)
 
 

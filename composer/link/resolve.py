@@ -63,7 +63,9 @@ class ComponentFile(Record):
 
     @property
     def display(self) -> str:
-        return self.path.name
+        # a WAC document's package by its key: versions of one package are files of one
+        # name (`test/other/1.0.0.wat`, `test/other/2.0.0.wat`)
+        return self.name if self.origin == "package" else self.path.name
 
 
 class Plug(Record):

@@ -130,6 +130,14 @@ def declared_objects(ext: object) -> list[tuple[str, object]]:
     ]
 
 
-def referenced(ext: object) -> list[object]:
-    """Resources and type names a type refers to, looking through names."""
-    return [x for x in T.walk(ext) if isinstance(x, (T.ResourceType, T.NamedType))]
+def referenced_by_parts(parts: list[tuple[object, str]]) -> "list[tuple[object, str]]":
+    """(object, instance) for the resources and type names the parts of an import's type
+    refer to (each part a type and the instance whose model it is in), each once per
+    instance: the parts of one interface share what they use (a chain of aliases), and
+    walking each part on its own would meet the shared ones again and again."""
+    seen: dict[str, set[int]] = {}
+    out = []
+    for ext, ctx in parts:
+        met = seen.setdefault(ctx, set())
+        out += [(x, ctx) for x in T.walk(ext, met) if isinstance(x, (T.ResourceType, T.NamedType))]
+    return out

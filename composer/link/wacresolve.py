@@ -11,14 +11,16 @@ Statements are taken in order, as wac does: a name is defined before it is used.
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 
 from ..errors import ComposerError
 from ..model import types as T
-from ..model.names import is_extern_name
+from ..model.elaborate import MAX_INSTANCES, MAX_MODULES_AND_COMPONENTS, MAX_TYPE_SIZE
+from ..model.names import is_extern_name, is_label, strongly_unique_key
 from ..model.subtype import check_extern
 from ..text.wacparse import tree as A
-from .packages import Package, load_package, package_path
+from .packages import Package, load_package, package_key, package_path
 from .resolve import DOCUMENT, ComponentFile, Host, Instance, Plan, Plug, Problem, TypeExport
 from .unify import NameBindings
 from .wactypes import Item, Node, TypeDeclarations, err, line_of
@@ -40,16 +42,35 @@ class WacResolver(TypeDeclarations):
         self.instances: list[tuple[Node, Package, dict[str, tuple[Item, A.Span]], bool]] = []
         self.exports: dict[str, tuple[object, A.Span]] = {}  # name -> (Item or TypeExport)
         self.definitions: set[str] = set()
+        # the output's import and export names, under the component model's rules for them
+        self.import_names, self.export_names = self.names(), self.names()
+        # what the output will hold, against wasmparser's limits (checked at each `new`)
+        self.tree_size = 1  # core modules and components, the output itself included
+        self.entity_size = 1  # the imports' and exports' types, summed (wasmparser's limit)
+        self.instance_imports = 0  # imports of the document that are instances
+        self.embedded: set[str] = set()  # the packages instantiated, by key
+        self.component_imports: dict[str, str] = {}  # --import-dependencies: name key -> package
+        # a definition exported again under another name is exported under that name only
+        # (wac's graph keeps one export name per node, the last given): the name each
+        # definition is exported under now, and the names given up, still taken
+        self.definition_export: dict[str, str] = {}
+        self.given_up: dict[str, A.Span] = {}
         self.instance_names: set[str] = set()
 
     # -- packages --------------------------------------------------------------------------------
 
     def package(self, name: str, version: str | None, span: A.Span) -> Package:
-        key = name + (f"@{version}" if version else "")
+        key = package_key(name, version)
         found = self.packages.get(key)
         if found is not None:
             return found
-        path = package_path(name, version, self.deps_dir, self.overrides)
+        try:
+            path = package_path(name, version, self.deps_dir, self.overrides)
+        except OSError as exc:  # a name the file system cannot look up (ENAMETOOLONG, ...)
+            limit = (" (a file system takes names of at most 255 bytes)"
+                     if exc.errno == errno.ENAMETOOLONG else "")
+            raise err(f"package `{name}` cannot be looked for in {self.deps_dir}: "
+                      f"{exc.strerror}{limit}", span) from None
         if path is None:
             raise err(f"unknown package `{name}` (looked in {self.deps_dir}; give its file "
                       f"with --dep {name}=PATH)", span)
@@ -111,6 +132,7 @@ class WacResolver(TypeDeclarations):
                 self.export_statement(stmt)
         if self.doc.directive.targets is not None:
             self.check_targets(self.doc.directive.targets)
+        self.raise_problems()
 
     def import_statement(self, stmt: A.Import) -> None:
         t = stmt.type
@@ -133,14 +155,19 @@ class WacResolver(TypeDeclarations):
             name, span = stmt.id.name, stmt.id.span
         if item.sort == "type":
             raise err(f"`{stmt.id.name}`: a {item.describe()} cannot be imported", span)
+        if isinstance(t, (A.PackagePath, A.Id)):  # declared elsewhere, imported here
+            self.check_nesting(item.type, t.span)
         if not is_extern_name(name):
             raise err(f"import name `{name}` is not valid", span)
         prev = self.imports.get(name)
         if prev is not None:
             raise err(f"duplicate import `{name}` (first at line "
                       f"{line_of(prev[0].span)})", span)
+        self.import_names.claim(name, span)
+        self._entity(item.type, span)
         node = Node("import", name, span=span)
         item = Item(item.sort, item.type, None, node, item.id)
+        self.instance_imports += item.sort == "instance"
         self.imports[name] = (node, item)
         self.register(stmt.id, item)
 
@@ -158,7 +185,10 @@ class WacResolver(TypeDeclarations):
                       "same name", decl.id.span)
         item = Item(item.sort, item.type, item.tsort, Node("definition", name, span=decl.id.span),
                     item.id)
+        self.export_names.claim(name, decl.id.span)
+        self._entity(item.type, decl.id.span)
         self.definitions.add(name)
+        self.definition_export[name] = name
         self.exports[name] = (TypeExport(item.type), decl.id.span)
         self.register(decl.id, item)
 
@@ -202,14 +232,31 @@ class WacResolver(TypeDeclarations):
             raise err(f"export `{name}` conflicts with a type definition of the same name{how}",
                       span)
         prev = self.exports.get(name)
-        if prev is not None:
-            raise err(f"duplicate export `{name}` (first at line {line_of(prev[1])}){how}", span)
+        prev_span = prev[1] if prev is not None else self.given_up.get(name)
+        if prev_span is not None:
+            raise err(f"duplicate export `{name}` (first at line {line_of(prev_span)}){how}", span)
         if not is_extern_name(name):
             raise err(f"export name `{name}` is not valid", span)
-        if item.node is None or item.sort == "type":
-            raise err(f"a {item.describe()} cannot be exported here: only imports, instances "
-                      "and their exports can", span)
+        self.export_names.claim(name, span)
+        node = item.node
+        if node is None or node.kind != "definition":  # (a definition renamed: counted)
+            self._entity(item.type, span)
+        if node is not None and node.kind == "definition":
+            self._rename_definition(node.name, name, span)  # type: ignore[arg-type]
+            return
+        if node is None or (item.sort == "type" and node.kind != "alias"):
+            raise err(f"a {item.describe()} cannot be exported here: only imports, instances, "
+                      "their exports and the document's type definitions can", span)
         self.exports[name] = (item, span)
+
+    def _rename_definition(self, definition: str, name: str, span: A.Span) -> None:
+        """`export a as "b"` of a type the document defines: the type is exported as `b`,
+        in the place `a` had, and no longer as `a` (as wac encodes it)."""
+        old = self.definition_export[definition]
+        self.definition_export[definition] = name
+        self.given_up[old] = self.exports[old][1]
+        self.exports = {(name if k == old else k): ((v[0], span) if k == old else v)
+                        for k, v in self.exports.items()}
 
     # -- expressions -----------------------------------------------------------------------------
 
@@ -297,10 +344,45 @@ class WacResolver(TypeDeclarations):
                 raise err(f"missing instantiation argument `{missing}` for package "
                           f"`{pkg_name.string}` (pass it, or end the arguments with `...` to "
                           "import it)", pkg_name.span)
+        self._check_limits(pkg, pkg_name.span)
         name = self._instance_name(let_name or pkg_name.name.rpartition(":")[2])
         node = Node("instance", instance=name, span=pkg_name.span)
         self.instances.append((node, pkg, args, e.fill))
         return Item("instance", T.InstanceType(dict(pkg.component.exports)), node=node)
+
+    def _entity(self, t: object, span: A.Span) -> None:
+        """An import or export of the output: wasmparser takes a component's imports and
+        exports together as one type, whose effective size must stay below its limit."""
+        before = self.entity_size
+        self.entity_size += T.nesting(t, *self._nesting)[1]
+        if self.entity_size >= MAX_TYPE_SIZE > before:  # reported once, where it is passed
+            self.problems.append(err(
+                f"the composed component's imports and exports would be too large: "
+                f"{self.entity_size:,} types when fully expanded, and wasm-tools allows "
+                f"{MAX_TYPE_SIZE:,}", span))
+
+    def _check_limits(self, pkg: Package, span: A.Span) -> None:
+        """Refuse the `new` that would take the output past what wasmparser (and wasmtime)
+        accept: instances (4,096, those imported counted too), and core modules and
+        components embedded (1,000; each package's once). Not with --skip-validation, which
+        writes the output anyway, as for compositions with -d. At once, unlike the rules
+        `problems` holds: the rest of a document of 100,000 instances is not worth reading."""
+        if not self.validate:
+            return
+        instances = len(self.instances) + 1 + self.instance_imports
+        if instances > MAX_INSTANCES:
+            raise err(f"this instance would be the composed component's {instances:,}th; a "
+                      f"component has at most {MAX_INSTANCES:,} instances (--skip-validation "
+                      "writes it anyway)", span)
+        if self.import_dependencies or pkg.key in self.embedded:
+            return
+        self.embedded.add(pkg.key)
+        self.tree_size += pkg.component.loaded.scope.tree_size  # type: ignore[union-attr]
+        if self.tree_size > MAX_MODULES_AND_COMPONENTS:
+            raise err(f"instantiating `{pkg.key}` makes the composed component hold "
+                      f"{self.tree_size:,} core modules and components (what each package "
+                      f"nests); WebAssembly tools and runtimes take at most "
+                      f"{MAX_MODULES_AND_COMPONENTS:,} (--skip-validation writes it anyway)", span)
 
     def _instance_name(self, base: str) -> str:
         name, n = base, 1
@@ -380,8 +462,8 @@ class WacResolver(TypeDeclarations):
             if self.import_dependencies:
                 # imported by the output: wac names the import `unlocked-dep=<ns:name>`, a
                 # name the component model no longer has (wasm-tools 1.262 refuses it), so
-                # the package's name in kebab case: `ns-name`
-                f = f.replace(import_name=pkg.name.replace(":", "-"))
+                # the package's key in kebab case: `ns-name`, `ns-name-1-0-0`
+                f = f.replace(import_name=self._dependency_import(pkg, node))
             f = files.setdefault(f.name, f)
             inst = Instance(node.instance, f, index)  # type: ignore[arg-type]
             for name, (item, span) in args.items():
@@ -393,6 +475,9 @@ class WacResolver(TypeDeclarations):
                         raise err(f"import `{name}` conflicts with an item that was implicitly "
                                   f"imported by an instantiation of `{pkg.key}` (line "
                                   f"{line_of(node.span)})", imp.span)  # type: ignore[arg-type]
+                    if strongly_unique_key(name) not in self.import_names.places:  # once
+                        self._entity(f.imports[name], node.span)  # type: ignore[arg-type]
+                    self.import_names.claim(name, node.span)  # type: ignore[arg-type]
                     inst.args[name] = Host(name)
             instances[inst.name] = inst
         exports: list[tuple[str, object]] = []
@@ -401,12 +486,35 @@ class WacResolver(TypeDeclarations):
                 exports.append((name, target))
             else:
                 exports.append((name, self._argument(target, span)))
+        self.raise_problems()  # names the implicit imports clash on
         return Plan(
             root=None, instances=instances, files=files, unused=[], problems=[], warnings=[],
             explanations=[], files_read=list(self.files_read),
             declared={name: item.type for name, (_, item) in self.imports.items()},
             exports=exports,
         )
+
+    def _dependency_import(self, pkg: Package, node: Node) -> str:
+        """The name the output imports `pkg`'s component under, checked: a valid name, and
+        not one another package or an import of the document has already."""
+        name = pkg.import_name
+        if not is_label(name):
+            raise err(f"package `{pkg.key}` cannot be imported: `{name}`, its name in kebab "
+                      "case, is not a valid import name", node.span)  # type: ignore[arg-type]
+        key = strongly_unique_key(name)
+        other = self.component_imports.get(key)
+        if other == pkg.key:  # instantiated before
+            return name
+        if other is not None:
+            raise err(f"packages `{other}` and `{pkg.key}` would both be imported as "
+                      f"`{name}`", node.span)  # type: ignore[arg-type]
+        prev = self.import_names.places.get(key)
+        if prev is not None:
+            raise err(f"package `{pkg.key}` would be imported as `{name}`, which the composed "
+                      f"component already imports (as `{prev[0]}`)", node.span)  # type: ignore[arg-type]
+        self.component_imports[key] = pkg.key
+        self.import_names.claim(name, node.span)
+        return name
 
     @staticmethod
     def _argument(item: Item, span: A.Span) -> Plug | Host:
@@ -426,8 +534,8 @@ class WacResolver(TypeDeclarations):
                 return Plug(src.instance, node.name, "wac")  # type: ignore[arg-type]
             if src.kind == "import":
                 return Host(src.name, node.name)  # type: ignore[arg-type]
-        raise err(f"a {item.describe()} nested this deep (an export of an export) cannot be "
-                  "passed or exported yet; bind the inner instance with `let` first", span)
+        raise err(f"a {item.describe()} exported by an instance that is itself an export (an "
+                  "export of an export) cannot be passed or exported by compose yet", span)
 
 
 def _item_of(ext: object) -> Item:

@@ -12,7 +12,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..binary.reader import MAX_NAME
 from ..model import types as T
+from ..model.elaborate import MAX_TYPE_DEPTH, MAX_TYPE_SIZE
+from ..model.names import strongly_unique_key
 from ..text.diagnostics import TextError
 from ..text.wacparse import tree as A
 
@@ -87,6 +90,38 @@ class Scope:
         self.names: dict[str, tuple[Item, A.Span]] = {}
 
 
+class NameTable(dict):
+    """One list of names of the output (an interface's exports, a world's imports or
+    exports, a record's fields, a function's parameters, the document's imports or exports),
+    with the rules the component model has for them, checked where each name is written:
+    at most MAX_NAME bytes (what wasmparser reads), and unique as the component model
+    compares names (`strongly_unique_key`: `a` and `A` are one name, and so are `r` and
+    `[method]r.r`). Exactly equal names are each caller's to refuse, with wac's words."""
+
+    def __init__(self, problems: list[TextError]) -> None:
+        super().__init__()
+        self.places: dict[str, tuple[str, A.Span | None]] = {}
+        self.problems = problems  # where a broken rule goes (see TypeDeclarations.later)
+
+    def claim(self, name: str, span: A.Span | None) -> None:
+        if len(name) > MAX_NAME // 4 and len(name.encode()) > MAX_NAME and span is not None:
+            self.problems.append(err(f"this name is {len(name.encode()):,} bytes long; a "
+                                     f"component's names are at most {MAX_NAME:,} bytes", span))
+        key = strongly_unique_key(name)
+        prev = self.places.get(key)
+        if prev is None:
+            self.places[key] = (name, span)
+            return
+        if prev[0] == name or span is None:
+            return
+        why = ("names that differ only in case are one name in a component"
+               if name.lower() == prev[0].lower() else
+               "a component takes a method or static function named like its resource for "
+               "the resource's own name")
+        where = f" (line {line_of(prev[1])})" if prev[1] is not None else ""
+        self.problems.append(err(f"`{name}` conflicts with `{prev[0]}`{where}: {why}", span))
+
+
 def err(message: str, span: A.Span) -> TextError:
     return TextError.at(message, span)
 
@@ -107,6 +142,26 @@ class TypeDeclarations:
         # type): a world importing or exporting it imports those too, as in WIT
         self.uses: dict[int, list[tuple[str, object]]] = {}
         self._using: list[list[tuple[str, object]]] = []
+        # How many levels of the output surround a type declared here: one for the import or
+        # export of a statement's item, one for each interface, world, function type and
+        # record or variant around it. wasmparser refuses types nested deeper than 100
+        # levels (MAX_TYPE_DEPTH, counted as elaborate.py counts them), so a declaration
+        # that would be is refused where it is written.
+        self._levels = 1
+        self._nesting: tuple[dict[int, tuple[int, int]], list] = ({}, [])
+        # Rules of the component model (and limits of wasmparser) that wac does not check
+        # itself are checked as the document is resolved, and the first one broken is
+        # reported once the whole document is resolved: an error wac reports comes first,
+        # wherever it is.
+        self.problems: list[TextError] = []
+
+    def names(self) -> NameTable:
+        """A new list of names of the output."""
+        return NameTable(self.problems)
+
+    def raise_problems(self) -> None:
+        if self.problems:
+            raise self.problems[0]
 
     # -- scopes ------------------------------------------------------------------------------
 
@@ -153,7 +208,30 @@ class TypeDeclarations:
 
     # -- value types ---------------------------------------------------------------------------
 
+    def check_nesting(self, t: object, span: A.Span, levels: int = 0) -> None:
+        """Refuse `t`, written at `span`, when the output would nest it deeper than
+        wasmparser allows (`levels` more levels than those around it now)."""
+        depth, size = T.nesting(t, *self._nesting)
+        depth += self._levels + levels
+        if depth > MAX_TYPE_DEPTH:
+            self.problems.append(err(
+                f"type nesting is too deep: the composed component would nest this type "
+                f"{depth} levels deep, and wasm-tools allows {MAX_TYPE_DEPTH}", span))
+        elif size >= MAX_TYPE_SIZE:
+            self.problems.append(err(
+                f"this type is too large: {size:,} types when fully expanded, and wasm-tools "
+                f"allows {MAX_TYPE_SIZE:,}", span))
+
+    def nested(self, levels: int) -> "_Nested":
+        """A context in which the types declared are `levels` levels deeper."""
+        return _Nested(self, levels)
+
     def value_type(self, t: A.TypeExpr) -> object:
+        vt = self._value_type(t)
+        self.check_nesting(vt, A.type_span(t))
+        return vt
+
+    def _value_type(self, t: A.TypeExpr) -> object:
         if isinstance(t, A.TPrim):
             return T.PRIMS[t.name]
         if isinstance(t, A.TList):
@@ -185,24 +263,29 @@ class TypeDeclarations:
         params: list[tuple[str, object]] = []
         if kind == "method":
             params.append(("self", T.BorrowType(resource)))
-        seen = {n for n, _ in params}
-        for p in f.params:
-            if p.id.name in seen:
-                raise err(f"duplicate {kind} parameter `{p.id.name}`", p.id.span)
-            seen.add(p.id.name)
-            params.append((p.id.name, self.value_type(p.type)))
+        seen = self.names()
+        for n, _ in params:
+            seen.claim(n, None)
+            seen[n] = None
         result: object = None
-        if kind == "constructor":
-            result = T.OwnType(resource)
-        elif isinstance(f.results, tuple):
-            if f.results:
-                raise err("named results are not in the component model any more: return "
-                          "one type (a tuple or a record)", f.results[0].span)
-        elif f.results is not None:
-            result = self.value_type(f.results)
-            if _has_borrow(result):
-                raise err("function result cannot recursively contain a borrow type",
-                          A.type_span(f.results))
+        with self.nested(1):  # the function type is a level
+            for p in f.params:
+                if p.id.name in seen:
+                    raise err(f"duplicate {kind} parameter `{p.id.name}`", p.id.span)
+                seen.claim(p.id.name, p.id.span)
+                seen[p.id.name] = None
+                params.append((p.id.name, self.value_type(p.type)))
+            if kind == "constructor":
+                result = T.OwnType(resource)
+            elif isinstance(f.results, tuple):
+                if f.results:
+                    raise err("named results are not in the component model any more: "
+                              "return one type (a tuple or a record)", f.results[0].span)
+            elif f.results is not None:
+                result = self.value_type(f.results)
+                if _has_borrow(result):
+                    raise err("function result cannot recursively contain a borrow type",
+                              A.type_span(f.results))
         return T.FuncType(tuple(params), result)  # type: ignore[arg-type]
 
     def func_type_ref(self, r: A.FuncTypeRef) -> T.FuncType:
@@ -219,12 +302,14 @@ class TypeDeclarations:
         """A variant, record, flags, enum or alias declaration, as an item."""
         name = getattr(decl, "id").name
         if isinstance(decl, A.VariantDecl):
-            cases = self._members(decl.cases, f"case `{{}}` for variant type `{name}`",
-                                  lambda c: None if c.type is None else self.value_type(c.type))
+            with self.nested(1):
+                cases = self._members(decl.cases, f"case `{{}}` for variant type `{name}`",
+                                      lambda c: None if c.type is None else self.value_type(c.type))
             item = self._named(name, T.VariantType(cases), owner)  # type: ignore[arg-type]
         elif isinstance(decl, A.RecordDecl):
-            fields = self._members(decl.fields, f"field `{{}}` for record type `{name}`",
-                                   lambda f: self.value_type(f.type))
+            with self.nested(1):
+                fields = self._members(decl.fields, f"field `{{}}` for record type `{name}`",
+                                       lambda f: self.value_type(f.type))
             item = self._named(name, T.RecordType(fields), owner)  # type: ignore[arg-type]
         elif isinstance(decl, A.FlagsDecl):
             flags = self._members(decl.flags, f"flag `{{}}` for flags type `{name}`", lambda f: None)
@@ -235,18 +320,20 @@ class TypeDeclarations:
         else:
             assert isinstance(decl, A.TypeAlias)
             item = self._alias(decl, owner)
+        if isinstance(decl, (A.VariantDecl, A.RecordDecl)):  # its size: its members' sum
+            self.check_nesting(item.type, decl.id.span)
         if register:
             self.register(decl.id, item)  # type: ignore[attr-defined]
         return item
 
-    @staticmethod
-    def _members(members: tuple, what: str, typed: Any) -> tuple[tuple[str, Any], ...]:
+    def _members(self, members: tuple, what: str, typed: Any) -> tuple[tuple[str, Any], ...]:
         """(name, typed(member)) for each member of a declaration; a name twice is an error
         at its second place (`what` says what a member is)."""
-        out: dict[str, Any] = {}
+        out = self.names()
         for m in members:
             if m.id.name in out:
                 raise err(f"duplicate {what.format(m.id.name)}", m.id.span)
+            out.claim(m.id.name, m.id.span)
             out[m.id.name] = typed(m)
         return tuple(out.items())
 
@@ -275,6 +362,7 @@ class TypeDeclarations:
                       owner: str | None) -> None:
         res = T.ResourceType(decl.id.name, owner)
         self.register(decl.id, Item("type", res, "resource"))
+        _claim(externs, decl.id.name, decl.id.span)
         externs[decl.id.name] = res
         names: set[str] = set()
         for m in decl.methods:
@@ -283,6 +371,7 @@ class TypeDeclarations:
                     raise err(f"duplicate constructor for resource `{decl.id.name}`", m.span)
                 names.add("")
                 ft = self.func_type(A.FuncType(m.params, None, m.span), "constructor", res)
+                _claim(externs, f"[constructor]{decl.id.name}", m.span)
                 externs[f"[constructor]{decl.id.name}"] = ft
                 continue
             if m.id.name in names:
@@ -290,6 +379,7 @@ class TypeDeclarations:
                           m.id.span)
             names.add(m.id.name)
             kind = "static" if m.is_static else "method"
+            _claim(externs, f"[{kind}]{decl.id.name}.{m.id.name}", m.id.span)
             externs[f"[{kind}]{decl.id.name}.{m.id.name}"] = self.func_type(m.type, kind, res)
 
     def item_type_decl(self, decl: object, externs: dict[str, object], owner: str | None) -> None:
@@ -297,6 +387,7 @@ class TypeDeclarations:
             self.resource_decl(decl, externs, owner)
             return
         item = self.type_decl(decl, owner, register=True)
+        _claim(externs, decl.id.name, decl.id.span)  # type: ignore[attr-defined]
         externs[decl.id.name] = item.type  # type: ignore[attr-defined]
 
     def use(self, u: A.Use, externs: dict[str, object], in_world: bool) -> None:
@@ -330,11 +421,13 @@ class TypeDeclarations:
                 what = "import" if in_world else "export"
                 raise err(f"use of type `{local.name}` conflicts with an {what} of the same name",
                           local.span)
+            self.check_nesting(t, it.id.span)  # deeper here than where it was declared
+            _claim(externs, local.name, local.span)
             externs[local.name] = t
             self.register(local, item)
 
     def interface_items(self, items: tuple, iface: str | None, owner: str | None) -> dict[str, object]:
-        externs: dict[str, object] = {}
+        externs = self.names()
         for it in items:
             if isinstance(it, A.Use):
                 self.use(it, externs, in_world=False)
@@ -343,6 +436,7 @@ class TypeDeclarations:
                 if it.id.name in externs:
                     where = f" for interface `{iface}`" if iface else ""
                     raise err(f"duplicate interface export `{it.id.name}`{where}", it.id.span)
+                externs.claim(it.id.name, it.id.span)
                 externs[it.id.name] = ft
             else:
                 self.item_type_decl(it, externs, owner)
@@ -360,11 +454,12 @@ class TypeDeclarations:
         self.scopes.append(Scope())
         self._using.append([])
         try:
-            exports = self.interface_items(items, name, iid)
+            with self.nested(1):
+                exports = self.interface_items(items, name, iid)
         finally:
             self.scopes.pop()
             used = self._using.pop()
-        itype = T.InstanceType(exports)  # type: ignore[arg-type]
+        itype = T.InstanceType(dict(exports))
         self.uses[id(itype)] = used
         return itype
 
@@ -379,10 +474,10 @@ class TypeDeclarations:
 
     def world_decl(self, decl: A.WorldDecl) -> Item:
         wid = self.interface_id(decl.id.name)
-        imports: dict[str, object] = {}
-        exports: dict[str, object] = {}
+        imports, exports = self.names(), self.names()
         self._world_imports = imports
         self.scopes.append(Scope())
+        self._levels += 1  # the world is a level
         try:
             includes = []
             for it in decl.items:
@@ -400,7 +495,12 @@ class TypeDeclarations:
                 self._include(inc, imports, exports, decl.id.name)
         finally:
             self.scopes.pop()
-        return Item("type", T.ComponentType(imports, exports), "world", id=wid)  # type: ignore[arg-type]
+            self._levels -= 1
+        world = T.ComponentType(dict(imports), dict(exports))  # type: ignore[arg-type]
+        # what the world holds of packages' and other interfaces was checked where they
+        # were declared, not in the world: the world as a whole
+        self.check_nesting(world, decl.id.span)
+        return Item("type", world, "world", id=wid)
 
     def _world_item(self, path: object, table: dict[str, object], kind: str, world: str) -> None:
         if isinstance(path, A.NamedWorldItem):
@@ -427,6 +527,7 @@ class TypeDeclarations:
             raise err(f"`{label}` ({item.describe()}) is not an interface", span)
         assert item.id is not None
         self._check_world_name(item.id, span, table, kind, world)
+        self.check_nesting(item.type, span)  # in a world, one level deeper than declared
         self._with_uses(item.type, self._world_imports)
         table[item.id] = item.type
 
@@ -435,6 +536,7 @@ class TypeDeclarations:
         if name in table:
             raise err(f"{kind} `{name}` conflicts with existing {kind} of the same name in "
                       f"world `{world}`", span)
+        _claim(table, name, span)
 
     def _include(self, inc: A.WorldInclude, imports: dict[str, object],
                  exports: dict[str, object], world: str) -> None:
@@ -460,11 +562,34 @@ class TypeDeclarations:
                 if ":" not in name and new_name in ours:
                     raise err(f"{kind} `{new_name}` from world `{label}` conflicts with {kind} "
                               f"of the same name in world `{world}`", at)
+                _claim(ours, new_name, at)
                 ours.setdefault(new_name, ext)
         if renames:
             missing = next(iter(renames.values()))
             raise err(f"world `{label}` does not have an import or export named "
                       f"`{missing.id.name}`", missing.id.span)
+
+
+class _Nested:
+    """`with resolver.nested(n):` — declarations inside are `n` levels deeper."""
+
+    __slots__ = ("owner", "levels")
+
+    def __init__(self, owner: TypeDeclarations, levels: int) -> None:
+        self.owner, self.levels = owner, levels
+
+    def __enter__(self) -> None:
+        self.owner._levels += self.levels
+
+    def __exit__(self, *exc: object) -> None:
+        self.owner._levels -= self.levels
+
+
+def _claim(table: dict, name: str, span: A.Span | None) -> None:
+    """`name` into a list of names the output will have (a NameTable's rules), when the
+    list is one (the externs of a package's types are not)."""
+    if isinstance(table, NameTable):
+        table.claim(name, span)
 
 
 def _has_borrow(t: object) -> bool:

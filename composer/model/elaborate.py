@@ -89,6 +89,7 @@ class Scope:
         self.core: dict[str, list[T.CoreExtern]] = {sort: [] for sort in CORE_ITEM_SORTS}
         self.imports: dict[str, T.Extern] = {}
         self.exports: dict[str, T.Extern] = {}
+        self.entity_size = 1  # effective size of the imports and exports, as one type
         self._import_keys: dict[str, str] = {}
         # resources that imports introduced: the only ones later imports may use
         self.imported_resources: set[int] = set()
@@ -443,6 +444,25 @@ class Elaborator:
             else:
                 scope.types.append(entry)  # type: ignore[arg-type]
 
+    def _check_extern(self, scope: Scope, ext: T.Extern) -> None:
+        """The limits wasmparser puts on an import or export (measured with wasm-tools
+        1.262): it is one more level of nesting than the type it has (a list nested 99 deep
+        is a valid type, and cannot be exported), and a component's imports and exports
+        together are one type, whose effective size is theirs summed (two exported types of
+        600,000 are too large)."""
+        t = ext.type if isinstance(ext, T.NamedType) else ext
+        if isinstance(t, (T.CoreModuleType, T.ValueExtern)):
+            return
+        depth, size = self._measure(t)
+        if depth + 1 > MAX_TYPE_DEPTH and not isinstance(t, T.ResourceType):
+            raise ValidationError("type nesting is too deep")
+        if scope.kind == "component":
+            scope.entity_size += size
+            if scope.entity_size >= MAX_TYPE_SIZE:
+                raise ValidationError(
+                    f"effective type size exceeds the limit of {MAX_TYPE_SIZE} (the component's "
+                    "imports and exports together)")
+
     def push(self, scope: Scope, ext: T.Extern, origin: Origin | None = None) -> None:
         """Append an imported, exported or aliased item to the index space of its sort."""
         if isinstance(ext, T.FuncType):
@@ -493,59 +513,14 @@ class Elaborator:
 
     def _measure(self, t: object) -> tuple[int, int]:
         """(depth, size) of a type, with wasmparser's limits: nesting deeper than 100
-        levels, or an effective (fully expanded) size over 1,000,000, is refused. The
+        levels, or an effective (fully expanded) size of 1,000,000 or more, is refused. The
         limits are what keeps every walk over types (checking, printing, flattening)
         bounded in time and stack, whatever the input."""
-        key = id(t)
-        known = self.info.get(key)
-        if known is not None:
-            return known
-        children: list[object] = []
-        extra = 1
-        u = t
-        if isinstance(u, T.NamedType):
-            info = self._measure(u.type)
-            self.info[key] = info
-            self.keep.append(t)
-            return info
-        if isinstance(u, (T.ListType, T.StreamType, T.FutureType)):
-            children = [u.element]
-        elif isinstance(u, T.OptionType):
-            children = [u.type]
-        elif isinstance(u, T.RecordType):
-            children = [x for _, x in u.fields]
-        elif isinstance(u, T.VariantType):
-            children = [x for _, x in u.cases]
-        elif isinstance(u, T.TupleType):
-            children = list(u.types)
-        elif isinstance(u, T.ResultType):
-            children = [u.ok, u.err]
-        elif isinstance(u, T.MapType):
-            children = [u.key, u.value]
-        elif isinstance(u, (T.OwnType, T.BorrowType)):
-            children = [u.resource]
-        elif isinstance(u, T.FuncType):
-            children = [x for _, x in u.params] + [u.result]
-            extra = 2  # the parameter list is a level of its own
-        elif isinstance(u, T.InstanceType):
-            children = list(u.exports.values())
-        elif isinstance(u, T.ComponentType):
-            children = [*u.imports.values(), *u.exports.values()]
-        depth, size = 1, 1
-        for c in children:
-            if c is None:
-                continue
-            d, n = self._measure(c)
-            depth = max(depth, d + extra)
-            size += n
-        if size > MAX_TYPE_SIZE:
+        depth, size = T.nesting(t, self.info, self.keep)
+        if size >= MAX_TYPE_SIZE:  # (wasmparser: a sum must stay below it)
             raise ValidationError(f"effective type size exceeds the limit of {MAX_TYPE_SIZE}")
-        if isinstance(u, (T.InstanceType, T.ComponentType)):
-            depth = 1  # nesting of instance and component types is bounded by the binary's
-        elif depth > MAX_TYPE_DEPTH:
+        if depth > MAX_TYPE_DEPTH:
             raise ValidationError("type nesting is too deep")
-        self.info[key] = (depth, size)
-        self.keep.append(t)
         return depth, size
 
     def _deftype(self, scope: Scope, ty: object) -> T.DefType:
@@ -691,6 +666,7 @@ class Elaborator:
             scope.imported_resources |= set(declared)
         if isinstance(ext, T.NamedType):
             ext.owner = scope.name or None
+        self._check_extern(scope, ext)
         scope.imports[name] = ext
         self.push(scope, ext, Origin("import", name))
         if isinstance(ext, T.ComponentType):
@@ -701,6 +677,7 @@ class Elaborator:
         self._check_name(name, "export")
         _check_unique(scope._export_keys, name, "export")
         ext = self.extern(scope, decl.type, name)
+        self._check_extern(scope, ext)
         scope.exports[name] = ext
         self.push(scope, ext, Origin("export", name))
 
@@ -732,6 +709,7 @@ class Elaborator:
                     raise ValidationError(f"{sort} `{name}` is not valid to be used as an "
                                           f"export: {problem}")
             scope.exported_names |= set(declared)
+        self._check_extern(scope, item)
         scope.exports[name] = item
         self.push(scope, item, Origin("export", name, index=idx))
 

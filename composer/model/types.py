@@ -454,9 +454,12 @@ def _collect_fresh(
             _collect_fresh(v, f"{owner}/{name}", mapping, placeholders)
 
 
-def walk(t: object) -> "Iterator[object]":
-    """Every type node reachable from `t` (names and their targets included), each once."""
-    seen: set[int] = set()
+def walk(t: object, seen: set[int] | None = None) -> "Iterator[object]":
+    """Every type node reachable from `t` (names and their targets included), each once.
+    Walks over several types that share parts (a chain of aliases, each exported) share
+    `seen` (ids of the nodes met): each part is then met once in all of them, not once per
+    walk."""
+    seen = set() if seen is None else seen
     stack = [t]
     while stack:
         x = stack.pop()
@@ -493,6 +496,54 @@ def walk(t: object) -> "Iterator[object]":
             stack.extend([x.value, x.key])
         elif isinstance(x, ValueExtern):
             stack.append(x.type)
+
+
+def nesting(t: object, known: dict[int, tuple[int, int]], keep: list) -> tuple[int, int]:
+    """(depth, size) of a type as wasmparser measures them for its limits (elaborate.py
+    checks them, a WAC document's declarations too): a primitive or a handle is one level
+    (a handle's resource is not counted), any other type one more than its deepest part
+    (instance and component types included), a name what it names; the size counts the
+    parts of the fully expanded type. `known` remembers results by id, `keep` holds what it
+    remembers so that ids stay theirs. Parts are measured before what they make up, so a
+    type defined on others measured already takes one step."""
+    key = id(t)
+    found = known.get(key)
+    if found is not None:
+        return found
+    if isinstance(t, NamedType):
+        info = nesting(t.type, known, keep)
+    else:
+        parts: list[object] = []
+        if isinstance(t, (ListType, StreamType, FutureType)):
+            parts = [t.element]
+        elif isinstance(t, OptionType):
+            parts = [t.type]
+        elif isinstance(t, RecordType):
+            parts = [x for _, x in t.fields]
+        elif isinstance(t, VariantType):
+            parts = [x for _, x in t.cases]
+        elif isinstance(t, TupleType):
+            parts = list(t.types)
+        elif isinstance(t, ResultType):
+            parts = [t.ok, t.err]
+        elif isinstance(t, MapType):
+            parts = [t.key, t.value]
+        elif isinstance(t, FuncType):
+            parts = [x for _, x in t.params] + [t.result]
+        elif isinstance(t, InstanceType):
+            parts = list(t.exports.values())
+        elif isinstance(t, ComponentType):
+            parts = [*t.imports.values(), *t.exports.values()]
+        depth, size = 1, 1
+        for part in parts:
+            if part is not None:
+                d, n = nesting(part, known, keep)
+                depth = max(depth, d + 1)
+                size += n
+        info = (depth, size)
+    known[key] = info
+    keep.append(t)
+    return info
 
 
 def resources_in(t: object) -> list[ResourceType]:

@@ -21,7 +21,7 @@ from typing import Callable, TypeVar
 from ...model.names import Version
 from ..diagnostics import Source, TextError
 from . import tree as T
-from .tokens import KEYWORDS, WacLexer, WacToken, check_characters, describe, key
+from .tokens import KEYWORDS, WacLexer, WacToken, check_characters, describe
 
 MAX_DEPTH = 100
 
@@ -57,7 +57,7 @@ class Lookahead:
         self.tried: list[str] = []
 
     def peek(self, what: str) -> bool:
-        if key(self.tok) == what:
+        if self.tok.key == what:
             return True
         self.tried.append(what)
         return False
@@ -83,9 +83,11 @@ class Parser:
     @property
     def tok(self) -> WacToken:
         """The next token (not consumed)."""
-        if self._next is None:
-            self._next = self.lexer.next()
-        return self._next
+        return self._next or self._read()
+
+    def _read(self) -> WacToken:
+        self._next = tok = self.lexer.next()
+        return tok
 
     def peek2(self) -> WacToken:
         """The token after the next one."""
@@ -95,18 +97,20 @@ class Parser:
         return self._after
 
     def advance(self) -> WacToken:
-        tok = self.tok
+        tok = self._next or self._read()
         self.last, self._next, self._after = tok, self._after, None
         return tok
 
     def at(self, what: str) -> bool:
-        return key(self.tok) == what
+        return (self._next or self._read()).key == what
 
     def expect(self, what: str) -> WacToken:
         """The next token, which must be `what` (a keyword, an operator or a token kind)."""
-        if not self.at(what):
-            raise self.unexpected([what], self.tok, self.eof_span())
-        return self.advance()
+        tok = self._next or self._read()
+        if tok.key != what:
+            raise self.unexpected([what], tok, self.eof_span())
+        self.last, self._next, self._after = tok, self._after, None
+        return tok
 
     def optional(self, what: str, then: Callable[[], Item]) -> Item | None:
         """`then()` after a `what` token if one comes next, else None."""
@@ -121,9 +125,10 @@ class Parser:
         one allowed); `starts` tells whether an item can begin at a lookahead."""
         items: list[Item] = []
         while True:
-            la = Lookahead(self)
-            if la.peek(until):
+            if self.at(until):
                 break
+            la = Lookahead(self)
+            la.tried.append(until)
             if not starts(la):
                 raise la.error()
             items.append(item())
@@ -158,7 +163,7 @@ class Parser:
 
     def unexpected(self, expected: list[str], tok: WacToken,
                    eof: tuple[int, int]) -> TextError:
-        found = describe(key(tok)) if tok.kind != "eof" else "end of input"
+        found = describe(tok.key) if tok.kind != "eof" else "end of input"
         names = [describe(e) for e in expected]
         if len(names) == 1:
             wanted = names[0]
@@ -250,13 +255,17 @@ class Parser:
         return T.PackageDirective(package, targets, self.span_from(start))
 
     def statement(self) -> T.Statement:
-        la = Lookahead(self)
-        if la.peek("import"):
-            return self.import_statement()
-        if la.peek("let"):
+        # the common statements looked for directly; the Lookahead, for the others and for
+        # the error, lists what was tried in wac's order
+        first = (self._next or self._read()).key
+        if first == "let":
             return self.let_statement()
-        if la.peek("export"):
+        if first == "import":
+            return self.import_statement()
+        if first == "export":
             return self.export_statement()
+        la = Lookahead(self)
+        la.tried += ["import", "let", "export"]
         if self.starts_type_statement(la):
             return self.type_statement()
         raise la.error()
@@ -310,13 +319,15 @@ class Parser:
             return T.Expr(primary, tuple(postfix), self.span_from(primary.span.start))
 
     def primary_expr(self) -> T.PrimaryExpr:
-        la = Lookahead(self)
-        if la.peek("new"):
+        first = (self._next or self._read()).key
+        if first == "new":
             return self.new_expr()
-        if la.peek("("):
+        if first == "(":
             return self.nested_expr()
-        if la.peek("id"):
+        if first == "id":
             return T.Ident(self.ident())
+        la = Lookahead(self)
+        la.tried += ["new", "(", "id"]
         raise la.error()
 
     def new_expr(self) -> T.New:
@@ -350,7 +361,7 @@ class Parser:
                 return self.span(dots)
             return T.SpreadArg(self.ident(), self.span_from(dots.start))
         if la.peek("id") or la.peek("str"):
-            if key(self.peek2()) == ":":
+            if self.peek2().key == ":":
                 return self.named_instantiation_arg()
             return T.InferredArg(self.ident())
         raise la.error()
@@ -548,7 +559,7 @@ class Parser:
         if la.peek("package-path"):
             return self.package_path()
         if la.peek("id"):
-            if key(self.peek2()) == ":":
+            if self.peek2().key == ":":
                 id = self.ident()
                 self.expect(":")
                 type = self.extern_type()
