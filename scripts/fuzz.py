@@ -651,24 +651,40 @@ class Oracle:
 
 def oracle_key(text: str) -> str:
     """The rule in wasm-tools' error: its innermost cause, without its place, offsets,
-    names and numbers (a panic of wasm-tools: the error it unwrapped)."""
+    names and numbers (a panic of wasm-tools: the error it unwrapped). A rule on names
+    keeps the shape of the name (`[method]a.a`, `a:a/a@0.0.0\\x0a`): it says which rule."""
     if "panicked at" in text:
         said = re.search(r'message: "((?:[^"\\]|\\.)*)"', text)
         return "wasm-tools panics: " + _strip(said.group(1) if said else text.split("panicked at")[1])
+    names = re.findall(r"`([^`]*)`", text)
+    text = re.sub(r"`[^`]*`", "_", text)  # (a name may hold a line break)
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     causes = [re.sub(r"^\d+: ", "", line) for line in lines if re.match(r"\d+: ", line)]
     head = next((line.removeprefix("error: ") for line in lines if line.startswith("error:")),
                 lines[0] if lines else "")
     # wit-parser's causes in one line (`failed to parse package: PATH: reason`): the reason
-    return _strip(_LOCATED.sub("", causes[-1] if causes else head)).rpartition("PATH: ")[2]
+    key = _strip(_LOCATED.sub("", causes[-1] if causes else head)).rpartition("PATH: ")[2]
+    if names and re.search(r"name .*(not valid|conflicts)|kebab", key):
+        key += " (" + ", ".join(_name_shape(n) for n in names[:2]) + ")"
+    return key
+
+
+def _name_shape(name: str) -> str:
+    """A name with its words as `a` (upper case `A`) and numbers as `0`, an annotation
+    (`[method]`, `url=<`) kept as it is."""
+    kept = re.match(r"\[[a-z -]*\]|[a-z-]+=<", name)
+    prefix, name = (kept.group(), name[kept.end():]) if kept else ("", name)
+    shape = prefix + re.sub(r"[A-Z]+", "A", re.sub(r"[a-z]+", "a", re.sub(r"[0-9]+", "0", name)))
+    return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in shape)[:40]
 
 
 def _strip(text: str) -> str:
     text = re.sub(r"\s*\(at offset 0x[0-9a-f]+\)", "", text)
-    text = re.sub(r"(?<![\w.])/[^\s:]+", "PATH", text)  # a file (the fuzzer's own folders)
     text = re.sub(r"`[^`]*`|\"[^\"]*\"|'[^']*'|\[[^\]]*\]", "_", text)
+    text = re.sub(r"(?<![\w.])/[^\s:]+", "PATH", text)  # a file (the fuzzer's own folders)
     text = re.sub(r"U\+[0-9A-Fa-f]+|0x[0-9a-f]+|\d+", "N", text)
-    return re.sub(r"\s+", " ", text).strip()[:160]
+    text = re.sub(r"\s+", " ", text).strip()[:160]
+    return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in text)
 
 
 _LOCATED = re.compile(r"^(?P<file>.+?):(?P<line>\d+):(?P<col>\d+): ")
@@ -814,7 +830,7 @@ class Findings:
         record = {"class": f.cls, "mode": mode, "target": inp.target, "key": f.key,
                   "features": f.features, "ours": f.ours[:3000], "theirs": f.theirs[:3000],
                   "seed": inp.seed, "run_seed": run_seed, "input": inp.n, "mutation": inp.how,
-                  "file": str(dest), "count": 1,
+                  "file": str(dest), "changed": inp.name, "count": 1,
                   "ctx": {k: _relative(v, root, base) for k, v in inp.ctx.items() if k != "out"}}
         base.with_suffix(".json").write_text(json.dumps(record, indent=1))
         self.kinds[k] = record
@@ -831,7 +847,7 @@ def _relative(value: Any, root: Path, base: Path) -> Any:
 def meta_of(path: Path) -> dict[str, Any]:
     """The .json saved with a reproducer (a file, or a path inside a saved folder)."""
     for p in (path, *path.parents):
-        candidate = p.with_suffix(".json")
+        candidate = p.with_name(p.name.split(".")[0] + ".json")  # (a minimized X.min.wasm too)
         if candidate.is_file() and candidate != path:
             return json.loads(candidate.read_text())
         if p.parent.name == "found":
@@ -871,6 +887,10 @@ class Mode:
 
     def judge(self, inp: Input, path: Path, runs: dict[str, dict[str, Any]]) -> list[Finding]:
         return common_findings(path, runs)
+
+    def smaller(self, data: bytes) -> Any:
+        """Smaller versions of an input, largest cuts first (for --minimize)."""
+        return smaller_binary(data)
 
 
 def common_findings(path: Path, runs: dict[str, dict[str, Any]],
@@ -937,6 +957,19 @@ class BinaryMode(Mode):
             if not ok:
                 out.append(Finding("invalid", oracle_key(text), theirs=text))
         return out
+
+
+def smaller_binary(data: bytes) -> Any:
+    """Smaller versions of a component, largest cuts first: sections dropped (at any depth),
+    then runs of bytes inside payloads, every enclosing size repaired."""
+    buf = bytearray(data)
+    regions = _regions(buf)
+    for section, _, _, end in sorted(regions, key=lambda r: r[0] - r[3]):
+        yield bytes(replace_fixed(buf, section, end, b""))
+    for size in (256, 64, 16, 4, 1):
+        for _, _, payload, end in sorted(regions, key=lambda r: r[2] - r[3]):
+            for at in range(payload, end - size + 1, size):
+                yield bytes(replace_fixed(buf, at, at + size, b""))
 
 
 class DifferentialMode(BinaryMode):
@@ -1024,6 +1057,11 @@ def fuzz(args: argparse.Namespace) -> dict:
                 os.unlink(inp.ctx["out"])
             path = inp.lay_out(mine / "in")
             runs, _ = pool.run(worker, (inp.target, str(path), inp.ctx))
+            if "-" in runs and runs["-"]["status"] == "hang":
+                # once more on a fresh worker: a busy machine must not make a slow input a hang
+                runs, _ = pool.run(worker, (inp.target, str(path), inp.ctx))
+                if runs.get("-", {}).get("status") != "hang":
+                    mode.count("over the deadline once, not again", inp.target)
             found = mode.judge(inp, path, runs)
             took = time.monotonic() - began
             with lock:
@@ -1085,34 +1123,111 @@ def print_summary(summary: dict) -> None:
 # -- replay --------------------------------------------------------------------------------------
 
 
-def replay(path: Path, args: argparse.Namespace) -> int:
-    """Run a saved input again, in this process, and judge it as the run did."""
-    meta = meta_of(path)
-    target = meta.get("target") or args.target
-    args.mode = meta.get("mode") or args.mode
-    ctx = dict(meta.get("ctx") or {})
-    if args.partner:
-        ctx["partner"] = args.partner
-    if "features" in ctx and not args.features_given:
-        args.features = list(ctx["features"])
-    ctx["features"] = tuple(args.features)
-    work = Path(tempfile.mkdtemp(prefix="fuzz-replay-"))
-    ctx["out"] = str(work / "out.wasm")
-    try:
-        runs = run_target(target, str(path), ctx)
+class Replay:
+    """A saved input run again in this process, and judged as the run judged it."""
+
+    def __init__(self, path: Path, args: argparse.Namespace) -> None:
+        self.path = path
+        self.meta = meta_of(path)
+        self.target = self.meta.get("target") or args.target
+        args.mode = self.meta.get("mode") or args.mode
+        ctx = dict(self.meta.get("ctx") or {})
+        if args.partner:
+            ctx["partner"] = args.partner
+        if "features" in ctx and not args.features_given:
+            args.features = list(ctx["features"])
+        ctx["features"] = tuple(args.features)
+        self.work = Path(tempfile.mkdtemp(prefix="fuzz-replay-"))
+        os.environ["COMPOSER_CACHE_DIR"] = str(self.work / "cache")  # not the user's cache
+        ctx["out"] = str(self.work / "out.wasm")
+        self.ctx = ctx
+        self.mode = make_mode(args, Oracle())
+
+    def run(self, path: Path) -> tuple[dict[str, dict[str, Any]], list[Finding]]:
+        runs = run_target(self.target, str(path), self.ctx)
         for run in runs.values():
             run.pop("value", None)
-        mode = make_mode(args, Oracle())
-        inp = Input(0, target, meta.get("seed", "?"), "replay", path.read_bytes() if path.is_file()
-                    else b"", name=path.name, entry=path.name, ctx=ctx)
+        data = path.read_bytes() if path.is_file() else b""
+        inp = Input(0, self.target, self.meta.get("seed", "?"), "replay", data, name=path.name,
+                    entry=path.name, ctx=self.ctx)
+        return runs, self.mode.judge(inp, path, runs)
+
+    def close(self) -> None:
+        shutil.rmtree(self.work, ignore_errors=True)
+
+
+def replay(path: Path, args: argparse.Namespace) -> int:
+    r = Replay(path, args)
+    try:
+        runs, found = r.run(path)
         for fs, run in runs.items():
             print(f"[{fs}] {run.get('verdict', run['status'])}: {run.get('message', '')}")
-        found = mode.judge(inp, path, runs)
         for f in found:
             print(f"{f.cls} [{f.features}]: {f.key}\n  ours: {f.ours[:600]}\n  theirs: {f.theirs[:600]}")
+        if args.minimize and r.meta:
+            minimize(r, args.minimize)
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        r.close()
     return 1 if found else 0
+
+
+def minimize(r: Replay, budget: int) -> Path | None:
+    """The saved input made smaller while the run still finds what it found (the same class
+    and key), at most `budget` tries: written beside it as NAME.min (a folder: the changed
+    file inside a copy NAME.min). Cuts come from the mode (`smaller`), largest first."""
+    want = (r.meta["class"], r.meta["key"])
+    if want[0] == "hang":
+        print("a hang is not minimized (each try could take the deadline)")
+        return None
+    saved = Path(r.meta["file"])
+    folder = _saved_folder(saved)
+    copy = r.work / "min"
+    if folder is None:
+        copy.mkdir()
+        entry = changed = copy / saved.name
+        shutil.copyfile(saved, entry)
+    else:
+        shutil.copytree(folder, copy, symlinks=True)
+        entry = copy / saved.relative_to(folder)
+        changed = copy / r.meta.get("changed", saved.relative_to(folder))
+    data = changed.read_bytes()
+    tries = 0
+
+    def holds(candidate: bytes) -> bool:
+        changed.write_bytes(candidate)
+        _, found = r.run(entry)
+        return any((f.cls, f.key) == want for f in found)
+
+    if not holds(data):
+        print(f"not found again: {want}")
+        return None
+    better = True
+    while better and tries < budget:
+        better = False
+        for candidate in r.mode.smaller(data):
+            tries += 1
+            if len(candidate) < len(data) and holds(candidate):
+                data, better = candidate, True
+                break
+            if tries >= budget:
+                break
+    changed.write_bytes(data)
+    out = Path(str(folder or saved) + ".min") if folder else saved.with_name(saved.stem + ".min" + saved.suffix)
+    if folder:
+        shutil.rmtree(out, ignore_errors=True)
+        shutil.copytree(copy, out, symlinks=True)
+    else:
+        out.write_bytes(data)
+    print(f"minimized in {tries} tries to {len(data)} bytes: {out}")
+    return out
+
+
+def _saved_folder(saved: Path) -> Path | None:
+    """The saved folder a reproducer's entry lies in (None: a lone file)."""
+    for p in saved.parents:
+        if p.parent.name == "found":
+            return p
+    return None
 
 
 def main(argv: list[str] | None = None, default_mode: str = "binary") -> int:
@@ -1135,6 +1250,9 @@ def main(argv: list[str] | None = None, default_mode: str = "binary") -> int:
     ap.add_argument("--replay", type=Path, help="run one saved input again, in this process")
     ap.add_argument("--target", default="inspect", help="with --replay, when no .json says")
     ap.add_argument("--partner", help="with --replay: the other component of the pair")
+    ap.add_argument("--minimize", type=int, nargs="?", const=3000, default=0, metavar="TRIES",
+                    help="with --replay: make the input smaller while the run still finds the "
+                         "same (at most TRIES runs, default 3000)")
     args = ap.parse_args(argv)
     args.features_given = args.features is not None
     args.features = [f for f in (args.features or ",".join(FEATURE_SETS)).split(",") if f]

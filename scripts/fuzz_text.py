@@ -650,6 +650,24 @@ def _shape(line: str) -> str:
     return re.sub(r"%?[a-z][a-z0-9-]*", "x", line)[:120]
 
 
+def smaller_text(data: bytes) -> Any:
+    """Smaller versions of a document, largest cuts first: items dropped, then lines, then
+    tokens."""
+    text = data.decode("utf-8", "surrogateescape")
+    toks = tokens(text)
+
+    def enc(t: list[tuple[str, str]]) -> bytes:
+        return untokens(t).encode("utf-8", "surrogateescape")
+
+    for s, e, _ in sorted(items(toks), key=lambda i: i[0] - i[1]):
+        yield enc(toks[:s] + toks[e:])
+    lines = text.split("\n")
+    for n in range(len(lines)):
+        yield "\n".join(lines[:n] + lines[n + 1:]).encode("utf-8", "surrogateescape")
+    for i in _significant(toks):
+        yield enc(toks[:i] + toks[i + 1:])
+
+
 class TextMode(Mode):
     """WIT (`wit-inspect`, `wit-targets`) or WAC (`wac-parse`, `wac-compose`) inputs."""
 
@@ -718,6 +736,9 @@ class TextMode(Mode):
                 if not ok:
                     out.append(Finding("invalid", oracle_key(text), theirs=text, features="-"))
         return out
+
+    def smaller(self, data: bytes) -> Any:
+        return smaller_text(data)
 
     def _wit_args(self, fs: str) -> tuple[str, ...]:
         return ("--all-features",) if fs == "all" else ()

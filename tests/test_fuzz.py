@@ -149,6 +149,13 @@ def test_differential_mode_reports_a_validation_rule_turned_off(
     for k in accepted:  # each saved, and wasm-tools refuses what was saved
         ok, _ = fuzz.Oracle().validate(k["file"])
         assert not ok
+    # and made smaller (in this process, where the rule is still off) with the same finding
+    saved = Path(accepted[0]["file"])
+    assert fuzz.main(["--replay", str(saved), "--minimize", "150"]) == 1
+    smaller = saved.with_name(saved.stem + ".min.wasm")
+    assert len(smaller.read_bytes()) < len(saved.read_bytes())
+    assert not fuzz.Oracle().validate(str(smaller))[0]
+    assert fuzz.main(["--replay", str(smaller), "--features", "default"]) == 1
 
 
 def test_message_checks_name_each_broken_rule() -> None:
