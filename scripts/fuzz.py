@@ -660,8 +660,10 @@ def oracle_key(text: str) -> str:
     text = re.sub(r"`[^`]*`", "_", text)  # (a name may hold a line break)
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     causes = [re.sub(r"^\d+: ", "", line) for line in lines if re.match(r"\d+: ", line)]
-    head = next((line.removeprefix("error: ") for line in lines if line.startswith("error:")),
-                lines[0] if lines else "")
+    at = next((i for i, line in enumerate(lines) if line.startswith("error:")), 0)
+    head = lines[at].removeprefix("error: ") if lines else ""
+    if head.endswith("is not valid") and at + 1 < len(lines):  # the reason is on the next line
+        head += ": " + lines[at + 1]
     # wit-parser's causes in one line (`failed to parse package: PATH: reason`): the reason
     key = _strip(_LOCATED.sub("", causes[-1] if causes else head)).rpartition("PATH: ")[2]
     if names and re.search(r"name .*(not valid|conflicts)|kebab", key):
@@ -682,6 +684,7 @@ def _strip(text: str) -> str:
     text = re.sub(r"\s*\(at offset 0x[0-9a-f]+\)", "", text)
     text = re.sub(r"`[^`]*`|\"[^\"]*\"|'[^']*'|\[[^\]]*\]", "_", text)
     text = re.sub(r"(?<![\w.])/[^\s:]+", "PATH", text)  # a file (the fuzzer's own folders)
+    text = re.sub(r"\(it has [^)]*\)", "(it has _)", re.sub(r"in package \S+", "in package _", text))
     text = re.sub(r"U\+[0-9A-Fa-f]+|0x[0-9a-f]+|\d+", "N", text)
     text = re.sub(r"\s+", " ", text).strip()[:160]
     return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in text)
