@@ -540,6 +540,18 @@ def _invoke_all(path: str) -> None:
 # -- workers -------------------------------------------------------------------------------------
 
 
+def _serve(job: tuple) -> dict[str, dict[str, Any]]:
+    """The runs of one job, as a worker sends them back."""
+    target, path, ctx = job
+    try:
+        runs = run_target(target, path, ctx)
+    except Exception:  # noqa: BLE001 - the harness's own code: still a crash to report
+        runs = {"-": {"status": "crash", "message": _crash_detail(), "exc": "crash"}}
+    for run in runs.values():
+        run.pop("value", None)
+    return runs
+
+
 def _worker(conn, cache: str) -> None:  # type: ignore[no-untyped-def]
     os.environ.setdefault("COMPOSER_DEBUG", "")
     # the run's own cache of valid modules: a mutated module is never written to the user's
@@ -548,24 +560,64 @@ def _worker(conn, cache: str) -> None:  # type: ignore[no-untyped-def]
         job = conn.recv()
         if job is None:
             return
-        target, path, ctx = job
-        try:
-            runs = run_target(target, path, ctx)
-        except Exception:  # noqa: BLE001 - the harness's own code: still a crash to report
-            runs = {"-": {"status": "crash", "message": _crash_detail(), "exc": "crash"}}
-        for run in runs.values():
-            run.pop("value", None)
-        conn.send(runs)
+        conn.send(_serve(job))
+
+
+class _Deadline(BaseException):
+    """Raised in this process when an in-process input runs past the deadline (a
+    BaseException: the targets' own `except Exception` must not take it for a crash)."""
+
+
+def serve_in_time(job: tuple, timeout: float) -> dict[str, dict[str, Any]]:
+    """The runs of a job in this process (its main thread), a hang after `timeout` seconds."""
+    import signal
+
+    def late(signum: int, frame: Any) -> None:
+        raise _Deadline
+
+    before = signal.signal(signal.SIGALRM, late)
+    signal.setitimer(signal.ITIMER_REAL, timeout)
+    try:
+        return _serve(job)
+    except _Deadline:
+        return {"-": {"status": "hang", "message": f"no answer within {timeout} s", "exc": "hang"}}
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, before)
+
+
+class InProcess:
+    """`--jobs 0`: the targets run in this process, one input at a time (the deadline kept
+    by a timer signal: Python code is interrupted, a long call into native code is not).
+    For tests that change the code under test (a monkeypatch reaches no worker process),
+    and for debugging."""
+
+    def __init__(self, timeout: float) -> None:
+        self.timeout = timeout
+        self.cache = tempfile.mkdtemp(prefix="fuzz-cache-")
+        self.saved = os.environ.get("COMPOSER_CACHE_DIR")
+        os.environ["COMPOSER_CACHE_DIR"] = self.cache
+
+    def run(self, i: int, job: tuple) -> tuple[dict[str, dict[str, Any]], float]:
+        started = time.monotonic()
+        return serve_in_time(job, self.timeout), time.monotonic() - started
+
+    def close(self) -> None:
+        if self.saved is None:
+            os.environ.pop("COMPOSER_CACHE_DIR", None)
+        else:
+            os.environ["COMPOSER_CACHE_DIR"] = self.saved
+        shutil.rmtree(self.cache, ignore_errors=True)
 
 
 class Pool:
     """Worker processes, each input with a deadline; a late worker is replaced."""
 
-    def __init__(self, jobs: int, timeout: float, start_method: str = "spawn") -> None:
+    def __init__(self, jobs: int, timeout: float) -> None:
         self.timeout = timeout
-        # spawned, not forked, by default: a fork of a process where wasmtime or a thread
-        # pool has run (the test suite's, say) can inherit a held lock and hang forever
-        self.ctx = mp.get_context(start_method)
+        # spawned, not forked: a fork of a process where wasmtime or a thread pool has run
+        # (the test suite's, say) can inherit a held lock and hang forever
+        self.ctx = mp.get_context("spawn")
         self.cache = tempfile.mkdtemp(prefix="fuzz-cache-")
         self.workers = [self._spawn() for _ in range(jobs)]
 
@@ -850,6 +902,8 @@ def _relative(value: Any, root: Path, base: Path) -> Any:
 def meta_of(path: Path) -> dict[str, Any]:
     """The .json saved with a reproducer (a file, or a path inside a saved folder)."""
     for p in (path, *path.parents):
+        if not p.name:
+            break
         candidate = p.with_name(p.name.split(".")[0] + ".json")  # (a minimized X.min.wasm too)
         if candidate.is_file() and candidate != path:
             return json.loads(candidate.read_text())
@@ -1036,7 +1090,7 @@ def fuzz(args: argparse.Namespace) -> dict:
     for line in [f"mode {mode.name}, seed {args.seed}, {args.jobs} jobs, timeout {args.timeout} s, "
                  f"targets {', '.join(mode.targets)}", *mode.header()]:
         print(line, flush=True)
-    pool = Pool(args.jobs, args.timeout, args.start_method)
+    pool = Pool(args.jobs, args.timeout) if args.jobs else InProcess(args.timeout)
     findings = Findings(out_dir)
     runs_by_target: dict[str, Counter] = {t: Counter() for t in mode.targets}
     inputs_by_target: Counter = Counter()
@@ -1081,11 +1135,14 @@ def fuzz(args: argparse.Namespace) -> dict:
                     rate = done / (time.monotonic() - started)
                     print(f"  {done} inputs, {rate:.1f}/s; found {dict(findings.counts)}", flush=True)
 
-    threads = [threading.Thread(target=one, args=(i,)) for i in range(args.jobs)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    if args.jobs:
+        threads = [threading.Thread(target=one, args=(i,)) for i in range(args.jobs)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    else:  # in this thread: the in-process deadline is a signal, which only it receives
+        one(0)
     pool.close()
     shutil.rmtree(work, ignore_errors=True)
     elapsed = time.monotonic() - started
@@ -1144,12 +1201,11 @@ class Replay:
         os.environ["COMPOSER_CACHE_DIR"] = str(self.work / "cache")  # not the user's cache
         ctx["out"] = str(self.work / "out.wasm")
         self.ctx = ctx
+        self.timeout = args.timeout
         self.mode = make_mode(args, Oracle())
 
     def run(self, path: Path) -> tuple[dict[str, dict[str, Any]], list[Finding]]:
-        runs = run_target(self.target, str(path), self.ctx)
-        for run in runs.values():
-            run.pop("value", None)
+        runs = serve_in_time((self.target, str(path), self.ctx), self.timeout)
         data = path.read_bytes() if path.is_file() else b""
         inp = Input(0, self.target, self.meta.get("seed", "?"), "replay", data, name=path.name,
                     entry=path.name, ctx=self.ctx)
@@ -1179,9 +1235,6 @@ def minimize(r: Replay, budget: int) -> Path | None:
     and key), at most `budget` tries: written beside it as NAME.min (a folder: the changed
     file inside a copy NAME.min). Cuts come from the mode (`smaller`), largest first."""
     want = (r.meta["class"], r.meta["key"])
-    if want[0] == "hang":
-        print("a hang is not minimized (each try could take the deadline)")
-        return None
     saved = Path(r.meta["file"])
     folder = _saved_folder(saved)
     copy = r.work / "min"
@@ -1239,7 +1292,8 @@ def main(argv: list[str] | None = None, default_mode: str = "binary") -> int:
     ap.add_argument("--inputs", type=int, default=2000)
     ap.add_argument("--seconds", type=float, default=0, help="stop after this long (0: no limit)")
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2,
+                    help="worker processes (0: the targets run in this process)")
     ap.add_argument("--timeout", type=float, default=2.0, help="seconds before an input is a hang")
     ap.add_argument("--features",
                     help="feature sets each input is judged under: default, all (comma-separated)")
@@ -1248,8 +1302,6 @@ def main(argv: list[str] | None = None, default_mode: str = "binary") -> int:
                     help="binary seeds: the fixtures only, not the corpus's small components")
     ap.add_argument("--out", default="", help="default: build/fuzz/MODE")
     ap.add_argument("--progress", type=int, default=1000)
-    ap.add_argument("--start-method", default="spawn", choices=("spawn", "fork"),
-                    help="how workers start (fork: they share this process's state)")
     ap.add_argument("--replay", type=Path, help="run one saved input again, in this process")
     ap.add_argument("--target", default="inspect", help="with --replay, when no .json says")
     ap.add_argument("--partner", help="with --replay: the other component of the pair")

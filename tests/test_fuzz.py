@@ -121,9 +121,9 @@ def test_a_crash_is_classified_and_saved(tmp_path: Path, monkeypatch: pytest.Mon
         return {"default": fuzz.outcome(lambda: {}["boom"])}
 
     monkeypatch.setattr(fuzz, "run_target", broken)
-    # forked workers, so that they see the broken target
-    code = fuzz.main(["--inputs", "20", "--jobs", "1", "--out", str(tmp_path), "--targets",
-                      "inspect", "--progress", "100000", "--start-method", "fork"])
+    # in this process, where the broken target is
+    code = fuzz.main(["--inputs", "20", "--jobs", "0", "--out", str(tmp_path), "--targets",
+                      "inspect", "--progress", "100000"])
     summary = json.loads((tmp_path / "summary.json").read_text())
     assert code == 1
     assert summary["runs_by_target"]["inspect"] == {"crash": 20}
@@ -134,14 +134,14 @@ def test_a_crash_is_classified_and_saved(tmp_path: Path, monkeypatch: pytest.Mon
 
 def test_differential_mode_reports_a_validation_rule_turned_off(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # the differential mode proven on a known mistake: with the rule on extern names off,
-    # compose accepts names wasm-tools refuses, and the run says so with wasm-tools' reason
+    # the differential mode proven on a known mistake: with the rule on extern names off
+    # (in this process: --jobs 0), compose accepts names wasm-tools refuses, and the run
+    # says so with wasm-tools' reason
     from composer.model import elaborate
 
     monkeypatch.setattr(elaborate, "is_extern_name", lambda name: True)
-    code = fuzz.main(["--mode", "differential", "--inputs", "150", "--jobs", "1", "--no-corpus",
-                      "--features", "default", "--out", str(tmp_path), "--progress", "100000",
-                      "--start-method", "fork"])
+    code = fuzz.main(["--mode", "differential", "--inputs", "150", "--jobs", "0", "--no-corpus",
+                      "--features", "default", "--out", str(tmp_path), "--progress", "100000"])
     summary = json.loads((tmp_path / "summary.json").read_text())
     assert code == 1
     accepted = [k for k in summary["kinds"] if k["class"] == "false-acceptance"]
