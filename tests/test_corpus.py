@@ -19,7 +19,9 @@ from composer.model.load import load_component
 
 from conftest import ROOT, wasm_tools
 
-CORPUS = ROOT.parent / "shared" / "corpus"
+# beside the checkout (CI, the main checkout), or beside the folder of worktrees
+CORPUS = next((p / "shared" / "corpus" for p in (ROOT.parent, ROOT.parent.parent)
+               if (p / "shared" / "corpus").exists()), ROOT.parent / "shared" / "corpus")
 pytestmark = pytest.mark.skipif(not (CORPUS / "manifest.tsv").exists(),
                                 reason="../shared/corpus is not here")
 

@@ -94,6 +94,14 @@ class Scope:
         self.imported_resources: set[int] = set()
         # resources and type names the component's exports declare (its external names)
         self.exported_names: set[int] = set()
+        # Type indices that define a resource (`(type (resource ...))`), the handles made
+        # from those indices, and the resources exported as they are defined (in an
+        # instance's exports). wasmparser gives a type export a new identity in the index
+        # space, so a handle made from the defining index is not one of the export's: it is
+        # visible only where the resource itself is exported (by ids).
+        self.resource_definitions: set[int] = set()
+        self.definition_handles: set[int] = set()
+        self.exported_definitions: set[int] = set()
         self._export_keys: dict[str, str] = {}
 
     def component_type(self) -> T.ComponentType:
@@ -465,6 +473,8 @@ class Elaborator:
     # -- types ---------------------------------------------------------------------------
 
     def _type(self, scope: Scope, ty: object) -> None:
+        if isinstance(ty, B.ResourceType):
+            scope.resource_definitions.add(len(scope.types))
         scope.types.append(self.deftype(scope, ty))
 
     def valtype(self, scope: Scope, ref: B.ValTypeRef) -> T.ValType:
@@ -577,10 +587,12 @@ class Elaborator:
             return T.OptionType(v(scope, ty.type))
         if isinstance(ty, B.Result):
             return T.ResultType(self._opt_valtype(scope, ty.ok), self._opt_valtype(scope, ty.err))
-        if isinstance(ty, B.Own):
-            return T.OwnType(self._resource(scope, ty.resource))
-        if isinstance(ty, B.Borrow):
-            return T.BorrowType(self._resource(scope, ty.resource))
+        if isinstance(ty, (B.Own, B.Borrow)):
+            cls = T.OwnType if isinstance(ty, B.Own) else T.BorrowType
+            handle = cls(self._resource(scope, ty.resource))
+            if ty.resource in scope.resource_definitions:
+                scope.definition_handles.add(id(handle))
+            return handle
         if isinstance(ty, B.Stream):
             return T.StreamType(self._opt_valtype(scope, ty.element))
         if isinstance(ty, B.Future):
@@ -678,9 +690,13 @@ class Elaborator:
         self._check_name(name, "import")
         _check_unique(scope._import_keys, name, "import")
         ext = self.extern(scope, imp.type, name)
-        if scope.kind == "component":
+        if scope.kind in _NAMING_SCOPES:
             declared = declared_names(ext)
             problem = visibility_problem(ext, declared, scope.imported_resources, importing=True)
+            if scope.kind == "component type" and _names_a_resource(ext):
+                # a component's imports must not be its own resources (checked above);
+                # a component type's may be any resource of the scopes around it
+                problem = None
             if isinstance(ext, T.NamedType) and id(ext.type) in scope.exported_names:
                 # what the component exports comes after its imports: an import cannot be
                 # bound to it (a structure that merely uses it is another matter)
@@ -701,6 +717,8 @@ class Elaborator:
         self._check_name(name, "export")
         _check_unique(scope._export_keys, name, "export")
         ext = self.extern(scope, decl.type, name)
+        if scope.kind in _NAMING_SCOPES:
+            self._export_visibility(scope, ext, name, T.sort_of(ext))
         scope.exports[name] = ext
         self.push(scope, ext, Origin("export", name))
 
@@ -724,16 +742,29 @@ class Elaborator:
         elif sort == "instance":
             item = _claim(item, name)  # type: ignore[arg-type]
         if scope.kind == "component":
-            declared = declared_names(item)
-            if sort in ("func", "instance", "component", "value"):
-                names = scope.imported_resources | scope.exported_names
-                problem = visibility_problem(item, declared, names, importing=False)
-                if problem:
-                    raise ValidationError(f"{sort} `{name}` is not valid to be used as an "
-                                          f"export: {problem}")
-            scope.exported_names |= set(declared)
+            self._export_visibility(scope, item, name, sort)
         scope.exports[name] = item
         self.push(scope, item, Origin("export", name, index=idx))
+
+    @staticmethod
+    def _export_visibility(scope: Scope, item: T.Extern, name: str, sort: str) -> None:
+        """An export may use only types with an external name (`visibility_problem`);
+        then what it declares has one. Components and core modules are closed: their types
+        were checked where they were defined."""
+        declared = declared_names(item)
+        if sort == "type":  # an instance or component type declares its own names inside
+            declared.update(declared_names(T.unwrap(item)))
+        if sort not in ("component", "core module") and not _names_a_resource(item):
+            names = scope.imported_resources | scope.exported_names
+            problem = visibility_problem(item, declared, names, importing=False,
+                                         by_definition=(scope.definition_handles,
+                                                        scope.exported_definitions))
+            if problem:
+                raise ValidationError(f"{sort} `{name}` is not valid to be used as an "
+                                      f"export: {problem}")
+        scope.exported_names |= set(declared)
+        if sort != "type":  # an instance's exports keep the resources' own identity
+            scope.exported_definitions |= set(declared)
 
     # -- canonical definitions -----------------------------------------------------------
 
@@ -965,13 +996,35 @@ def instantiate(ctype: T.ComponentType, args: dict[str, T.Extern]) -> T.Instance
         mismatch = check_extern(actual, expected, bindings)
         if mismatch:
             raise ValidationError(f"instantiation argument `{name}` does not fit: {mismatch}")
+        _bind_names(expected, actual, mapping)
     declared = {id(r) for e in ctype.exports.values() for r in T.declared_resources(e)}
     for r in T.resources_in(list(ctype.exports.values())):
         # Resources the component defines or its exports declare are new in every instance;
         # those bound by imports are the arguments'; any others come from an outer scope.
         if r not in mapping and (r.rep is not None or id(r) in declared):
             mapping[r] = T.ResourceType(r.name, None, r.rep)
-    return T.InstanceType({n: T.substitute(e, mapping) for n, e in ctype.exports.items()})  # type: ignore[misc]
+    # One substitution for all the exports: a name one export declares and another export's
+    # function uses must stay one object (what the visibility rules look up by identity).
+    return T.substitute(T.InstanceType(dict(ctype.exports)), mapping)  # type: ignore[return-value]
+
+
+def _names_a_resource(ext: object) -> bool:
+    """A type import or export of a resource: valid in itself (wasmparser), whatever
+    index it names the resource by."""
+    return isinstance(ext, (T.NamedType, T.ResourceType)) and T.resource_of(ext) is not None  # type: ignore[arg-type]
+
+
+def _bind_names(expected: T.Extern, actual: T.Extern, mapping: dict[object, object]) -> None:
+    """The type names an import declares (`(type (eq ...))`, also inside an imported
+    instance) stand, in the instance, for the argument's own types: the instance's exports
+    then use the names the instantiating component has, as wasmparser's substitution does."""
+    if isinstance(expected, T.NamedType):
+        mapping[expected] = actual
+    elif isinstance(expected, T.InstanceType) and isinstance(actual, T.InstanceType):
+        for n, e in expected.exports.items():
+            a = actual.exports.get(n)
+            if a is not None:
+                _bind_names(e, a, mapping)
 
 
 def _type_export(item: T.DefType, name: str, owner: str | None) -> T.Extern:
@@ -1013,17 +1066,26 @@ def declared_names(ext: object) -> dict[int, object]:
 
 
 _NEEDS_NAME = (T.RecordType, T.VariantType, T.EnumType, T.FlagsType)
+# Where imports and exports may use only types with an external name: wasmparser checks
+# components and component types, and instance types where they are imported or exported.
+_NAMING_SCOPES = ("component", "component type")
 
 
 def visibility_problem(ext: object, declared: dict[int, object], named: set[int],
-               importing: bool) -> str | None:
+               importing: bool,
+               by_definition: tuple[set[int], set[int]] = (set(), set())) -> str | None:
     """Why `ext` cannot be an import (or export), if it cannot (Explainer.md, External
     Visibility of Types): every resource it uses, and every record, variant, enum or flags,
     must be one it declares itself or one with an external name in this component, one the
-    component imports (an import can use only those) or exports (`named`)."""
+    component imports (an import can use only those) or exports (`named`). A handle made
+    from the type index that defines its resource (the ids of `by_definition[0]`) needs
+    the resource exported as defined (`by_definition[1]`), not under a type export's
+    index."""
+    handles, definitions = by_definition
     seen: set[int] = set()
-    stack: list[object] = [ext.type if isinstance(ext, T.NamedType) else ext]
-    top = stack[0]
+    # what a type import or export names need not have a name itself, only what it is made of
+    top = T.unwrap(ext) if isinstance(ext, T.NamedType) else ext
+    stack: list[object] = [top]
     while stack:
         x = stack.pop()
         if x is None or isinstance(x, (T.PrimType, str)) or id(x) in seen:
@@ -1051,6 +1113,10 @@ def visibility_problem(ext: object, declared: dict[int, object], named: set[int]
                 return (f"it uses {which}, which is not imported (an import can only use the "
                         "resources imported before it)")
             return f"it uses {which}, which this component neither imports nor exports"
+        if (id(x) in handles and id(x.resource) in named  # type: ignore[attr-defined]
+                and id(x.resource) not in declared and id(x.resource) not in definitions):  # type: ignore[attr-defined]
+            return (f"it uses the resource `{x.resource.name}` by the type index that "  # type: ignore[attr-defined]
+                    "defines it, not by the one its export gives it")
         if isinstance(x, _NEEDS_NAME) and x is not top:
             kind = type(x).__name__.removesuffix("Type").lower()
             return (f"it uses the {kind} `{type_text(x)}` without a name (import or export "
