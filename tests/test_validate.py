@@ -434,6 +434,86 @@ VERDICTS = {
             (type $r2' (record (field "r" $r))) (export "r2" (type $r2')))
           (instance $c (instantiate $C (with "r" (type $r))))
           (alias export $c "r2" (type $r2)) (export "r2" (type $r2)))""", "", None),
+    # -- names of resource functions (Explainer.md, Import and Export Definitions)
+    "a constructor name on a type import": (
+        '(component (import "[constructor]a" (type (sub resource))))',
+        "", "import name `[constructor]a` is not valid: it names a resource function, and this "
+            "type is not a function"),
+    "a method name on an instance import": (
+        '(component (import "[method]a.b" (instance)))', "",
+        "import name `[method]a.b` is not valid: it names a resource function, and this "
+        "instance is not a function"),
+    "a method of an imported resource": (
+        '(component (import "r" (type $r (sub resource)))'
+        ' (import "[method]r.f" (func (param "self" (borrow $r)))))', "", None),
+    "a method whose first parameter is not self": (
+        '(component (import "r" (type $r (sub resource)))'
+        ' (import "[method]r.f" (func (param "this" (borrow $r)))))', "",
+        "a method's first parameter is `self`"),
+    "a method whose self is owned": (
+        '(component (import "r" (type $r (sub resource)))'
+        ' (import "[method]r.f" (func (param "self" (own $r)))))', "",
+        "a method's `self` is a `borrow<r>`"),
+    "a method of another resource": (
+        '(component (import "r" (type $r (sub resource))) (import "s" (type $s (sub resource)))'
+        ' (import "[method]r.f" (func (param "self" (borrow $s)))))', "",
+        "the resource it uses is named `s`"),
+    "a constructor returning a result of its resource": (
+        '(component (import "r" (type $r (sub resource))) (type $res (result (own $r)))'
+        ' (import "[constructor]r" (func (result $res))))', "", None),
+    "a constructor returning a number": (
+        '(component (import "r" (type $r (sub resource)))'
+        ' (import "[constructor]r" (func (result u32))))', "",
+        "a constructor returns `own<r>` or `result<own<r>, ...>`"),
+    "an async constructor": (
+        '(component (import "r" (type $r (sub resource)))'
+        ' (import "[constructor]r" (func async (result (own $r)))))', "",
+        "a constructor cannot be async"),
+    "a static function of an unknown resource": (
+        '(component (import "[static]r.x" (func)))', "", "no resource is named `r` here"),
+    "a static function of an imported resource, exported": (
+        '(component (import "r" (type $r (sub resource))) (type (instance'
+        ' (export "[static]r.f" (func)))))', "", "no resource is named `r` here"),
+    "a method in an instance made of exports": (
+        f'(component {CORE_F} (type $r (resource (rep i32)))'
+        ' (func $f (param "self" (borrow $r)) (canon lift (core func $ci "f")))'
+        ' (instance $i (export "r" (type $r)) (export "[method]r.f" (func $f))))', "",
+        "export name `[method]r.f` is not valid: the resource it uses has no name here"),
+    "a method exported with the resource its export names": (
+        f'(component {CORE_F} (type $r (resource (rep i32))) (export $re "r" (type $r))'
+        ' (func $f (param "self" (borrow $re)) (canon lift (core func $ci "f")))'
+        ' (export "[method]r.f" (func $f)))', "", None),
+    "a method of an instance type's own resource": (
+        '(component (type (instance (export "r" (type $r (sub resource)))'
+        ' (export "[method]r.f" (func (param "self" (borrow $r)))))))', "", None),
+    "a version ending in a newline": (
+        '(component (import "a:b/c@1.0.0\\0a" (instance)))', "",
+        "is not a valid extern name"),
+    # -- core modules inside components
+    "a core module importing one name twice": (
+        '(component (core module (import "a" "b" (func)) (import "a" "b" (func))))', "",
+        "core module imports `a` `b` twice"),
+    # -- canonical options
+    "realloc without memory in a synchronous lift": (
+        '(component (core module $m (func (export "f") (param i32) (result i32) unreachable)'
+        ' (func (export "r") (param i32 i32 i32 i32) (result i32) unreachable))'
+        ' (core instance $ci (instantiate $m))'
+        ' (func (param "s" u32) (result u32) (canon lift (core func $ci "f")'
+        ' (realloc (core func $ci "r")))))', "",
+        "canonical option `realloc` requires the `memory` option"),
+    "realloc without memory in a synchronous lower": (
+        '(component (import "f" (func $f (param "x" u32)))'
+        ' (core module $m (func (export "r") (param i32 i32 i32 i32) (result i32) unreachable))'
+        ' (core instance $ci (instantiate $m))'
+        ' (core func (canon lower (func $f) (realloc (core func $ci "r")))))', "",
+        "canonical option `realloc` requires the `memory` option"),
+    # -- gated features
+    "stream.forward (a gated feature)": (
+        '(component (type $s (stream u8)) (core func (canon stream.forward $s)))', "",
+        "requires the gated feature `cm-forward`"),
+    "stream.forward with its feature": (
+        '(component (type $s (stream u8)) (core func (canon stream.forward $s)))',
+        "cm-forward", None),
 }
 
 
@@ -455,3 +535,102 @@ def test_the_verdict_is_the_one_wasm_tools_gives(tmp_path, case):
         assert refusal is not None and refusal in str(exc), str(exc)
     else:
         assert refusal is None, "accepted"
+
+
+@pytest.mark.parametrize("builtin,rest", [("thread.yield", ""), ("waitable-set.wait", " (memory $m)"),
+                                          ("waitable-set.poll", " (memory $m)")])
+def test_the_removed_cancellable_flag_is_refused(tmp_path, builtin, rest):
+    # component-model#716 took the flag away; wasm-tools 1.262 reads the byte as 0x00 only
+    data = bytearray(wat(f'(component (core module $mm (memory (export "m") 1))'
+                         f' (core instance $mi (instantiate $mm))'
+                         f' (alias core export $mi "m" (core memory $m))'
+                         f' (core func (canon {builtin}{rest})))'))
+    at = _canon_section(data) + 2  # the count, the opcode, then the flag
+    assert data[at] == 0
+    data[at] = 1
+    path = tmp_path / "flag.wasm"
+    path.write_bytes(data)
+    assert wasm_tools("validate", "--features", "all", str(path), check=False).returncode != 0
+    proc = subprocess.run([sys.executable, "-m", "composer", "inspect", "--features", "all",
+                           str(path)], capture_output=True, text=True)
+    assert proc.returncode == 1
+    assert f"`{builtin}` has the `cancellable` flag (0x01), which was removed" in proc.stderr
+
+
+def _canon_section(data: bytes) -> int:
+    """Where the body of the first canon section (id 8) of a component starts."""
+    at = 8
+    while True:
+        sid, size, at = data[at], 0, at + 1
+        shift = 0
+        while True:
+            b = data[at]
+            at += 1
+            size |= (b & 0x7F) << shift
+            shift += 7
+            if b < 0x80:
+                break
+        if sid == 8:
+            return at
+        at += size
+
+
+# A component whose core module has a memory of 1-byte pages (custom-page-sizes, a gated core
+# proposal), importing an instance a dependency exports.
+PAGES = '(component (core module (memory 1 (pagesize 1))) (import "a:b/c" (instance)))'
+PAGES_ALONE = '(component (core module (memory 1 (pagesize 1))))'
+DEP = '(component (instance $i) (export "a:b/c" (instance $i)))'
+
+
+@pytest.mark.parametrize("command", ["inspect", "verify", "run", "graph", "compose", "plug",
+                                     "targets", "before the command"])
+def test_every_command_that_reads_components_takes_features(tmp_path, command):
+    from click.testing import CliRunner
+
+    from composer.cli import cli
+
+    root, alone, dep = tmp_path / "root.wasm", tmp_path / "alone.wasm", tmp_path / "dep.wasm"
+    root.write_bytes(wat(PAGES))
+    alone.write_bytes(wat(PAGES_ALONE))
+    dep.write_bytes(wat(DEP))
+    (tmp_path / "w.wit").write_text("package a:b;\ninterface c {}\nworld w { import c; }\n")
+    out = tmp_path / "out.wasm"
+    args = {
+        "inspect": ["inspect", str(alone)],
+        "verify": ["verify", str(alone)],
+        "run": ["run", str(alone)],
+        "graph": ["graph", str(root), "-d", str(dep)],
+        "compose": [str(root), "-d", str(dep), "-o", str(out)],
+        "plug": ["plug", str(root), "--plug", str(dep), "-o", str(out)],
+        "targets": ["targets", str(root), str(tmp_path / "w.wit")],
+        "before the command": ["inspect", str(alone)],
+    }[command]
+    env = {"COMPOSER_CACHE_DIR": ""}
+    refused = CliRunner().invoke(cli, args, env=env)
+    assert refused.exit_code == 1 and "custom page sizes proposal" in refused.stderr
+    given = (["--features", "custom-page-sizes", *args] if command == "before the command"
+             else [*args, "--features", "custom-page-sizes"])
+    read = CliRunner().invoke(cli, given, env=env)
+    assert "custom page sizes" not in read.stderr
+    if command == "run":  # read and compiled; it is no command to run
+        assert "not a command" in read.stderr
+    else:
+        assert read.exit_code == 0, read.stderr
+    if command in ("compose", "plug"):  # checked as wasm-tools checks it, with the feature
+        assert wasm_tools("validate", "--features", "custom-page-sizes", str(out),
+                          check=False).returncode == 0
+
+
+@pytest.mark.parametrize("given,refusal", [
+    ("bogus", "unknown feature `bogus`"),
+    ("-simd", "`-simd`: turning a feature off is not supported"),
+])
+def test_features_are_read_as_wasm_tools_reads_them(tmp_path, given, refusal):
+    from composer.model.features import ALL, parse_features
+
+    assert parse_features(["all"]) == ALL
+    assert parse_features(["cm-values, cm64", "custom-page-sizes"]) == {
+        "cm-values", "cm64", "custom-page-sizes"}
+    assert parse_features(["simd,gc,cm-async"]) == frozenset()  # on by default: no change
+    with pytest.raises(ValueError, match=re.escape(refusal)):
+        parse_features([given])

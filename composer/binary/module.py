@@ -199,7 +199,13 @@ def _global(valtype: object, mutability: int) -> CoreExtern:
 
 def _read_imports(s: _Spaces, r: Reader) -> None:
     for _ in range(r.count("import", 3)):
+        at = r.offset
         module, name = r.name(), r.name()
+        if (module, name) in s.imports:
+            # valid core WebAssembly, but a component instantiates a module with one item
+            # per name (wasmparser: "not allowed in components")
+            raise BinaryError(f"core module imports `{module}` `{name}` twice, which a "
+                              "module inside a component may not", at)
         start = r.offset
         if r.pos < r.end and r.data[r.pos] == 0x00:  # a function: its type index follows
             r.pos += 1

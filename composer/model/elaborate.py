@@ -34,6 +34,7 @@ from ..binary.module import core_extern, module_interface
 from .canonabi import MAX_FLAT_ASYNC_PARAMS, MAX_FLAT_PARAMS, MAX_FLAT_RESULTS, Flattener, Options, contains_list_or_string
 from .corematch import core_mismatch
 from .corevalidate import CoreModule, cache_dir, cached_interface, content_digest, remember_interface
+from .features import ALL, CORE, enabled
 from ..errors import ValidationError
 from .names import is_extern_name, is_label, is_nested_extern_name, strongly_unique_key
 from ..record import Record, field_
@@ -100,6 +101,10 @@ class Scope:
         # space, so a handle made from the defining index is not one of the export's: it is
         # visible only where the resource itself is exported (by ids).
         self.resource_definitions: set[int] = set()
+        # The resources that type imports and exports name, by the id of what the import or
+        # export put in the index space: `[method]r.m` and `[constructor]r` must use the one
+        # named `r` on their side (imports or exports).
+        self.resource_names: dict[str, dict[int, str]] = {"import": {}, "export": {}}
         self.definition_handles: set[int] = set()
         self.exported_definitions: set[int] = set()
         self._export_keys: dict[str, str] = {}
@@ -218,6 +223,10 @@ class Elaborator:
             path = (*scope.path, f"core module[{len(scope.core_modules)}]")
             self.modules.append(CoreModule(section.data, section.offset, path, digest))
         scope.core_modules.append(section)
+        if self.validate:
+            # its imports are read where it is defined, as wasmparser does: one that is
+            # never instantiated is held to the component's rules for them all the same
+            self.module_type(scope, len(scope.core_modules) - 1)
 
     def _nested_component(self, scope: Scope, section: S.ComponentSection) -> None:
         known = self.known(section) if self.known and scope.parent is None else None
@@ -390,6 +399,9 @@ class Elaborator:
                 item = self.item_type(scope, e.item.sort, e.item.idx)
                 if e.item.sort == "type":
                     item = _type_export(item, e.name, None)  # type: ignore[arg-type]
+                # wasmparser names no resource in an instance made of exports: a resource
+                # function's name is never valid there
+                _check_resource_func(e.name, item, {}, "export")
                 exports[e.name] = item
             itype = T.InstanceType(exports)
             origin = Origin("inline")
@@ -705,6 +717,7 @@ class Elaborator:
                 raise ValidationError(f"{T.sort_of(ext)} `{name}` is not valid to be used as an "
                                       f"import: {problem}")
             scope.imported_resources |= set(declared)
+        _check_resource_func(name, ext, scope.resource_names["import"], "import")
         if isinstance(ext, T.NamedType):
             ext.owner = scope.name or None
         scope.imports[name] = ext
@@ -719,6 +732,7 @@ class Elaborator:
         ext = self.extern(scope, decl.type, name)
         if scope.kind in _NAMING_SCOPES:
             self._export_visibility(scope, ext, name, T.sort_of(ext))
+        _check_resource_func(name, ext, scope.resource_names["export"], "export")
         scope.exports[name] = ext
         self.push(scope, ext, Origin("export", name))
 
@@ -743,6 +757,7 @@ class Elaborator:
             item = _claim(item, name)  # type: ignore[arg-type]
         if scope.kind == "component":
             self._export_visibility(scope, item, name, sort)
+        _check_resource_func(name, item, scope.resource_names["export"], "export")
         scope.exports[name] = item
         self.push(scope, item, Origin("export", name, index=idx))
 
@@ -792,6 +807,11 @@ class Elaborator:
             self._resource(scope, canon.resource)
             scope.core["func"].append(T.CoreFunc(("i32",), ()))
             return
+        if getattr(canon, "cancellable", False):
+            # the byte is still there, but only 0x00 is read since component-model#716
+            label = (type(canon).__doc__ or "").split(" (")[0]
+            raise ValidationError(f"`{label}` has the `cancellable` flag (0x01), which was "
+                                  "removed (component-model#716): the byte must be 0x00")
         self._gated_builtin(canon)
         self._builtin_indices(scope, canon)
         opts = self._options(scope, getattr(canon, "options", ()), "canon")
@@ -947,6 +967,8 @@ class Elaborator:
             if canon.index != 0:  # type: ignore[attr-defined]
                 self.gate("cm-threading", f"{label} of slot {canon.index} (only slot 0 is "  # type: ignore[attr-defined]
                           "there by default)")
+        elif name in ("StreamForward", "FutureForward"):
+            self.gate("cm-forward", label)
         elif name in ("StreamRead", "StreamWrite", "FutureRead", "FutureWrite"):
             if not any(isinstance(o, C.AsyncOpt) for o in canon.options):  # type: ignore[attr-defined]
                 self.gate("cm-more-async-builtins", f"a synchronous {label}")
@@ -1006,6 +1028,52 @@ def instantiate(ctype: T.ComponentType, args: dict[str, T.Extern]) -> T.Instance
     # One substitution for all the exports: a name one export declares and another export's
     # function uses must stay one object (what the visibility rules look up by identity).
     return T.substitute(T.InstanceType(dict(ctype.exports)), mapping)  # type: ignore[return-value]
+
+
+def _check_resource_func(name: str, ext: object, names: dict[int, str], what: str) -> None:
+    """`[constructor]r`, `[method]r.m`, `[static]r.m` (Explainer.md, Import and Export
+    Definitions): a function, of the resource named `r` on this side (`names`: what type
+    imports or exports put in the index space, by id, and the name each gave). A type
+    import or export of a resource adds its name."""
+    kind, _, rest = name.partition("]")
+    if not name.startswith("[") or kind not in ("[constructor", "[method", "[static"):
+        if _names_a_resource(ext):
+            names[id(ext)] = name
+        return
+    resource = rest.partition(".")[0]
+    why = _resource_func_problem(kind[1:], resource, ext, names)
+    if why:
+        raise ValidationError(f"{what} name `{name}` is not valid: {why}")
+
+
+def _resource_func_problem(kind: str, resource: str, ext: object,
+                           names: dict[int, str]) -> str | None:
+    if not isinstance(ext, T.FuncType):
+        return f"it names a resource function, and this {T.sort_of(ext)} is not a function"  # type: ignore[arg-type]
+    if kind == "static":
+        return None if resource in names.values() else f"no resource is named `{resource}` here"
+    if kind == "constructor":
+        if ext.is_async:
+            return "a constructor cannot be async"
+        result = None if ext.result is None else T.unwrap(ext.result)
+        if isinstance(result, T.ResultType) and result.ok is not None:
+            result = T.unwrap(result.ok)
+        if not isinstance(result, T.OwnType):
+            return "a constructor returns `own<r>` or `result<own<r>, ...>`"
+        handle = result.resource
+    else:
+        if not ext.params or ext.params[0][0] != "self":
+            return "a method's first parameter is `self`"
+        first = T.unwrap(ext.params[0][1])
+        if not isinstance(first, T.BorrowType):
+            return "a method's `self` is a `borrow<r>`"
+        handle = first.resource
+    named = names.get(id(handle))
+    if named is None:
+        return "the resource it uses has no name here"
+    if named != resource:
+        return f"the resource it uses is named `{named}`"
+    return None
 
 
 def _names_a_resource(ext: object) -> bool:
@@ -1283,22 +1351,22 @@ def _check_unique(seen: dict[str, str], name: str, what: str) -> None:
 
 
 # The gated features of wasm-tools 1.262 this reader knows (`--features all` enables all).
-FEATURES = frozenset({
-    "cm-values", "cm-fixed-length-lists", "cm-error-context", "cm-more-async-builtins",
-    "cm-async-stackful", "cm-threading", "cm-gc", "cm64", "shared-everything-threads",
-    "cm-nested-names",
-})
+FEATURES = ALL
 
 
 def elaborate(
     comp: Component,
     validate: bool = False,
     known: Callable[[S.ComponentSection], Scope | None] | None = None,
-    features: frozenset[str] = frozenset(),
+    features: frozenset[str] | None = None,
 ) -> Scope:
     """The index spaces, imports and exports of a decoded component. With `validate`, its
-    core modules are checked by wasmtime's validator too."""
+    core modules are checked by wasmtime's validator too. `features`: the gated features
+    accepted, by default those in effect (`features.enabled`)."""
     import sys
+
+    if features is None:
+        features = enabled()
 
     # components may nest up to the modules-and-components limit; walking them takes a few
     # Python frames a level
@@ -1312,9 +1380,9 @@ def elaborate(
         if validate:
             # a module that is itself invalid (with a proposal not enabled, say) is the
             # first thing to fix: report it rather than how it is used
-            validate_modules(elaborator.modules)
+            validate_modules(elaborator.modules, features & CORE)
         raise
     scope.tree_size = elaborator.modules_and_components
     if validate:
-        validate_modules(elaborator.modules)
+        validate_modules(elaborator.modules, features & CORE)
     return scope

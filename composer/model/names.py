@@ -48,7 +48,8 @@ _SEMVER = (
     r"(?:\+(?P<build>[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?"
 )
 # The identifiers of a semver are separated by dots the classes exclude: no backtracking.
-_SEMVER_RE = re.compile(rf"^{_SEMVER}$")
+# `\Z`, not `$`: `$` also matches before a final newline, and `1.0.0\n` is no version.
+_SEMVER_RE = re.compile(rf"^{_SEMVER}\Z")
 
 
 @dataclass(frozen=True, order=True, slots=True)
