@@ -507,6 +507,82 @@ VERDICTS = {
         ' (core instance $ci (instantiate $m))'
         ' (core func (canon lower (func $f) (realloc (core func $ci "r")))))', "",
         "canonical option `realloc` requires the `memory` option"),
+    "a type import of an instance type declaring its own resource": (
+        '(component (type (instance (type (instance (export "r" (type (sub resource)))))'
+        ' (export "t" (instance (type 0))))) (import "x" (type (eq 0))))', "", None),
+    # -- name attributes (Binary.md, `nameattributes`)
+    "an instance implementing an interface": (
+        '(component (import "a" (implements "a:b/c") (instance))'
+        ' (import "b" (implements "a:b/c") (instance)))', "", None),
+    "a function implementing an interface": (
+        '(component (import "a" (implements "a:b/c") (func)))', "",
+        "only instances can have `implements`"),
+    "an interface name implementing an interface": (
+        '(component (import "a:x/y" (implements "a:b/c") (instance)))', "",
+        "import name `a:x/y` is not valid with `implements`"),
+    "implementing what is no interface": (
+        '(component (import "a" (implements "abc") (instance)))', "",
+        "implements `abc`, which is not an interface name"),
+    "implementing an interface at no version": (
+        '(component (import "a" (implements "a:b/c@1.0") (instance)))', "",
+        "implements `a:b/c@1.0`: `1.0` is not a version"),
+    "implementing a nested interface name (a gated feature)": (
+        '(component (import "a" (implements "a:b:c/d") (instance)))', "",
+        "the nested interface name `a:b:c/d` requires the gated feature `cm-nested-names`"),
+    # -- 🪙 values and the start function
+    "a value never used": (
+        '(component (import "v" (value string)))', "cm-values", "value 0 is never used"),
+    "a value used twice": (
+        '(component (import "v" (value $v string)) (export "w" (value $v))'
+        ' (export "x" (value $v)))', "cm-values", "value 0 is used a second time"),
+    "a value exported, and its export exported": (
+        '(component (import "v" (value $v string)) (export $w "w" (value $v))'
+        ' (export "x" (value $w)))', "cm-values", "value 1 is used a second time"),
+    "a start function given a value of another type": (
+        '(component (import "a" (func $f (param "z" string) (param "a" char)))'
+        ' (import "b" (value $v string)) (import "c" (value $v2 string))'
+        ' (start $f (value $v) (value $v2)))', "cm-values",
+        "start function argument 1: expected char, found string"),
+    "a start function given too few values": (
+        '(component (import "a" (func $f (param "z" string))) (start $f))', "cm-values",
+        "start function takes 1 arguments, 0 given"),
+    "a start function's result used": (
+        '(component (import "f" (func $f (result string))) (start $f (result (value $r)))'
+        ' (export "r" (value $r)))', "cm-values", None),
+    "a start function's result never used": (
+        '(component (import "f" (func $f (result string))) (start $f (result (value $r))))',
+        "cm-values", "value 0 is never used"),
+    # -- context slots
+    "context slots of two types": (
+        '(component (core func (canon context.get i64 0)) (core func (canon context.set i32 0)))',
+        "cm64", "the context slots of a component hold one type"),
+    "a context slot past the second": (
+        '(component (core func (canon context.get i32 2)))', "cm-threading",
+        "there are two slots, 0 and 1"),
+    # -- the GC ABI (a gated feature)
+    "gc without core-type in a lowering": (
+        '(component (import "f" (func $f)) (core func (canon lower (func $f) gc)))', "cm-gc",
+        "canonical option `gc` needs a `core-type` in a lowering"),
+    "core-type without gc": (
+        '(component (import "f" (func $f)) (core type $t (func))'
+        ' (core func (canon lower (func $f) (core-type $t))))', "cm-gc",
+        "canonical option `core-type` needs the `gc` option"),
+    "core-type in a lift": (
+        f'(component {CORE_F} (core type $t (func (param i32)))'
+        ' (func (param "x" u32) (canon lift (core func $ci "f") gc (core-type $t))))', "cm-gc",
+        "canonical option `core-type` is not allowed in canon lift"),
+    "core-type naming an array type": (
+        '(component (import "f" (func $f (param "x" u32))) (core type $a (array i8))'
+        ' (core func (canon lower (func $f) gc (core-type $a))))', "cm-gc",
+        "core type 0 is not a function type"),
+    "a GC lowering of numbers with their core types": (
+        '(component (import "f" (func $f (param "x" u32) (param "y" f64) (result s64)))'
+        ' (core type $t (func (param i32 f64) (result i64)))'
+        ' (core func (canon lower (func $f) gc (core-type $t))))', "cm-gc", None),
+    "a GC lowering of numbers with other core types": (
+        '(component (import "f" (func $f (param "x" u32))) (core type $t (func (param i64)))'
+        ' (core func (canon lower (func $f) gc (core-type $t))))', "cm-gc",
+        "with the GC ABI: the core type is (func (param i64)), the ABI gives (func (param i32))"),
     # -- gated features
     "stream.forward (a gated feature)": (
         '(component (type $s (stream u8)) (core func (canon stream.forward $s)))', "",
@@ -519,18 +595,24 @@ VERDICTS = {
 
 @pytest.mark.parametrize("case", VERDICTS)
 def test_the_verdict_is_the_one_wasm_tools_gives(tmp_path, case):
-    from composer.errors import ComposerError
-    from composer.model.load import load_component
-
     text, features, refusal = VERDICTS[case]
     path = tmp_path / "c.wasm"
     path.write_bytes(wat(text))
+    assert_verdict(path, features, refusal)
+
+
+def assert_verdict(path, features: str, refusal: str | None) -> None:
+    """wasm-tools accepts `path` with `features` (comma-separated) exactly when `refusal` is
+    None, and so do we; else we refuse it saying `refusal`."""
+    from composer.errors import ComposerError
+    from composer.model.features import parse_features
+    from composer.model.load import load_component
+
     oracle = wasm_tools("validate", "--features", features or "component-model", str(path),
                         check=False)
     assert (oracle.returncode == 0) == (refusal is None), oracle.stderr.decode()
-    enabled = frozenset(features.split(",")) if features else frozenset()
     try:
-        load_component(path, features=enabled)
+        load_component(path, features=parse_features([features]))
     except ComposerError as exc:
         assert refusal is not None and refusal in str(exc), str(exc)
     else:
@@ -634,3 +716,43 @@ def test_features_are_read_as_wasm_tools_reads_them(tmp_path, given, refusal):
     assert parse_features(["simd,gc,cm-async"]) == frozenset()  # on by default: no change
     with pytest.raises(ValueError, match=re.escape(refusal)):
         parse_features([given])
+
+
+def _with_name_attributes(name: str, attributes: list[tuple[int, str]], sort: str = "(instance)") -> bytes:
+    """A component importing `sort` under `name` with `nameattributes` form 0x02 and the
+    given attributes (0x00 implements, 0x01 version suffix, 0x02 external id): bytes the
+    text format cannot say for a version suffix."""
+    base = wat(f'(component (import "zz" {sort}))')
+    old = b"\x00\x02zz"
+    at = base.index(old)
+    encoded = b"\x02" + bytes([len(name)]) + name.encode() + bytes([len(attributes)]) + b"".join(
+        bytes([tag, len(text)]) + text.encode() for tag, text in attributes)
+    section = base.rindex(b"\x0a", 0, at)  # the import section's id, then its size
+    size = base[section + 1] + len(encoded) - len(old)
+    return base[:section + 1] + bytes([size]) + base[section + 2:at] + encoded + base[at + len(old):]
+
+
+@pytest.mark.parametrize("name,attributes,sort,refusal", [
+    ("a:b/c@1", [(1, ".2.3")], "(instance)", None),
+    ("a:b/c@0.2", [(1, ".1")], "(instance)", None),
+    ("a:b/c@1", [(1, ".2.3")], "(func)", "only instances can have a version suffix"),
+    ("a", [(1, ".2.3")], "(instance)", "a version suffix needs an interface name or `implements`"),
+    ("a:b/c@1", [(1, "")], "(instance)", "the version suffix of import name `a:b/c@1` is empty"),
+    ("a:b/c@1.2", [(1, ".3")], "(instance)", "`1.2` is not the canonical version of `1.2.3`"),
+    ("a:b/c@1", [(1, ".0.0-rc")], "(instance)", "`1` is not the canonical version of `1.0.0-rc`"),
+    ("a:b/c", [(1, "1.0.0")], "(instance)", "has a version suffix but no version"),
+    ("a", [(0, "a:b/c@1"), (1, ".0.0")], "(instance)", None),
+    ("a", [(0, "a:b/c"), (0, "a:b/d")], "(instance)", "has the attribute `implements` twice"),
+    ("a", [(2, "x"), (2, "y")], "(instance)", "has the attribute `external-id` twice"),
+    ("a", [(0, "a:b/c"), (2, "y")], "(instance)", None),
+])
+def test_name_attributes_have_the_verdict_wasm_tools_gives(tmp_path, name, attributes, sort, refusal):
+    from composer.errors import ComposerError
+    from composer.model.load import load_component
+
+    path = tmp_path / "named.wasm"
+    path.write_bytes(_with_name_attributes(name, attributes, sort))
+    assert_verdict(path, "all", refusal)
+    if any(tag == 1 for tag, _ in attributes):  # canonical names are a gated feature
+        with pytest.raises(ComposerError, match="requires the gated feature `cm-canon-names`"):
+            load_component(path)

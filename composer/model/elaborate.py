@@ -36,9 +36,11 @@ from .corematch import core_mismatch
 from .corevalidate import CoreModule, cache_dir, cached_interface, content_digest, remember_interface
 from .features import ALL, CORE, enabled
 from ..errors import ValidationError
-from .names import is_extern_name, is_label, is_nested_extern_name, strongly_unique_key
+from ..binary.names import Implements, NameAttributes, VersionSuffix
+from .names import (InterfaceName, Version, canonical_problem, is_extern_name, is_label,
+                    is_nested_extern_name, strongly_unique_key)
 from ..record import Record, field_
-from .subtype import Bindings, check_extern
+from .subtype import Bindings, check_extern, check_type
 from ..text.wit import func_text, type_text
 
 
@@ -105,6 +107,11 @@ class Scope:
         # export put in the index space: `[method]r.m` and `[constructor]r` must use the one
         # named `r` on their side (imports or exports).
         self.resource_names: dict[str, dict[int, str]] = {"import": {}, "export": {}}
+        # the value type of the context slots: the first `context.get`/`context.set` says
+        self.context_type: int | None = None
+        # 🪙 the indices of values used (each must be, once: by an instantiation, the start
+        # function or an export)
+        self.values_used: set[int] = set()
         self.definition_handles: set[int] = set()
         self.exported_definitions: set[int] = set()
         self._export_keys: dict[str, str] = {}
@@ -174,6 +181,14 @@ class Elaborator:
                 continue
             for i, item in enumerate(section.items):  # type: ignore[attr-defined]
                 self._in_section(scope, section, i, lambda: handler(self, scope, item))
+        unused = [i for i in range(len(scope.values)) if i not in scope.values_used]
+        if unused:
+            exc = ValidationError(f"value {unused[0]} is never used: a value is passed to an "
+                                  "instantiation or the start function, or exported, once",
+                                  comp.sections[-1].offset)
+            for label in reversed(path):
+                exc.add_context(label)
+            raise exc
         return scope
 
     @staticmethod
@@ -245,17 +260,25 @@ class Elaborator:
         self.gate("cm-values", "a start function")
         start = section.start
         func = _at(scope.funcs, start.func, "function")
-        for arg in start.args:
-            _at(scope.values, arg, "value")
-        if start.results:
-            result = func.result  # type: ignore[attr-defined]
-            if result is None:
-                raise ValidationError("start function has no result to bind")
-            scope.values.append(result)
+        params = func.params  # type: ignore[attr-defined]
+        if len(start.args) != len(params):
+            raise ValidationError(f"start function takes {len(params)} arguments, "
+                                  f"{len(start.args)} given")
+        for i, (arg, (_, want)) in enumerate(zip(start.args, params)):
+            mismatch = check_type(self._use_value(scope, arg), want, Bindings())  # type: ignore[arg-type]
+            if mismatch:
+                raise ValidationError(f"start function argument {i}: {mismatch}")
+        results = 0 if func.result is None else 1  # type: ignore[attr-defined]
+        if start.results != results:
+            raise ValidationError(f"start function has {results} results, {start.results} bound")
+        if results:
+            scope.values.append(func.result)  # type: ignore[attr-defined]
 
     def _value(self, scope: Scope, value: object) -> None:
-        self.gate("cm-values", "a value definition")
-        scope.values.append(self.valtype(scope, value.type))  # type: ignore[attr-defined]
+        # Binary.md's value section (id 12) is decoded, so that a file holding one reads
+        # back byte for byte, but wasm-tools 1.262 has no such section, whatever features
+        raise ValidationError("a value section (id 12): WebAssembly tools read no such section "
+                              "yet (wasm-tools 1.262 calls it a malformed section id)")
 
     # -- core instances and types ------------------------------------------------------
 
@@ -394,7 +417,7 @@ class Elaborator:
             exports: dict[str, T.Extern] = {}
             keys: dict[str, str] = {}
             for e in inst.exports:
-                self._check_name(e.name, "export")
+                self._check_name(e.nameattrs, "export")
                 _check_unique(keys, e.name, "export")
                 item = self.item_type(scope, e.item.sort, e.item.idx)
                 if e.item.sort == "type":
@@ -402,12 +425,22 @@ class Elaborator:
                 # wasmparser names no resource in an instance made of exports: a resource
                 # function's name is never valid there
                 _check_resource_func(e.name, item, {}, "export")
+                self._check_attributes(e.nameattrs, item, "export")
                 exports[e.name] = item
             itype = T.InstanceType(exports)
             origin = Origin("inline")
         scope.instances.append(itype)
         scope.instance_origins.append(origin)
         self._count_instance(scope)
+
+    @staticmethod
+    def _use_value(scope: Scope, idx: int) -> T.ValType:
+        """🪙 A value, used: each is used once."""
+        value = _at(scope.values, idx, "value")
+        if idx in scope.values_used:
+            raise ValidationError(f"value {idx} is used a second time (a value is used once)")
+        scope.values_used.add(idx)
+        return value  # type: ignore[return-value]
 
     def item_type(self, scope: Scope, sort: str, idx: int) -> T.Extern:
         """The type of the definition `(sort idx)`, as an import or export would have it."""
@@ -420,7 +453,7 @@ class Elaborator:
         if sort == "type":
             return _at(scope.types, idx, "type")  # type: ignore[return-value]
         if sort == "value":
-            return T.ValueExtern(_at(scope.values, idx, "value"))  # type: ignore[arg-type]
+            return T.ValueExtern(self._use_value(scope, idx))  # type: ignore[arg-type]
         if sort == "core module":
             return self.module_type(scope, idx)
         raise ValidationError(f"a `{sort}` cannot be imported, exported or passed to a component")
@@ -687,9 +720,24 @@ class Elaborator:
 
     # -- imports and exports -----------------------------------------------------------
 
-    def _check_name(self, name: str, what: str) -> None:
+    def _check_name(self, na: NameAttributes, what: str) -> None:
         """An import or export name is an extern name; a nested one (`a:b:c/d`) is the gated
-        nested-names feature."""
+        nested-names feature. With a version suffix (the gated canonical names), an
+        interface name's version is the canonical form of the version the suffix ends."""
+        name = na.name
+        suffix = na.attribute(VersionSuffix)
+        if suffix is not None:
+            self.gate("cm-canon-names", f"the version suffix of {what} name `{name}`")
+            if not suffix.suffix:  # type: ignore[attr-defined]
+                raise ValidationError(f"the version suffix of {what} name `{name}` is empty")
+            parsed = InterfaceName.parse(name.partition("@")[0])
+            if parsed is not None and "@" in name:
+                why = canonical_problem(name.partition("@")[2], suffix.suffix)  # type: ignore[attr-defined]
+                if why:
+                    raise ValidationError(f"{what} name `{name}` is not valid: {why}")
+                return
+            if parsed is not None and not na.attribute(Implements):
+                raise ValidationError(f"{what} name `{name}` has a version suffix but no version")
         if is_extern_name(name):
             return
         if is_nested_extern_name(name):
@@ -697,13 +745,47 @@ class Elaborator:
             return
         raise ValidationError(f"{what} name `{name}` is not a valid extern name")
 
+    def _check_attributes(self, na: NameAttributes, ext: object, what: str) -> None:
+        """What a name's attributes allow (Binary.md, `nameattributes`): `implements` only on
+        an instance with a plain label, naming an interface; a version suffix only on an
+        instance, of an interface name or of the interface it implements."""
+        if not na.attributes:
+            return
+        implements = na.attribute(Implements)
+        suffix = na.attribute(VersionSuffix)
+        name = na.name
+        if (implements or suffix) and not isinstance(ext, T.InstanceType):
+            attr = "`implements`" if implements else "a version suffix"
+            raise ValidationError(f"{what} `{name}`: only instances can have {attr}")
+        if implements is not None:
+            target = implements.interface  # type: ignore[attr-defined]
+            if not is_label(name):
+                raise ValidationError(f"{what} name `{name}` is not valid with `implements`")
+            base, at, version = target.partition("@")
+            if InterfaceName.parse(base) is None:
+                if not is_nested_extern_name(base):
+                    raise ValidationError(f"{what} `{name}` implements `{target}`, which is not "
+                                          "an interface name")
+                self.gate("cm-nested-names", f"the nested interface name `{target}`")
+            why = None
+            if suffix is not None:
+                why = canonical_problem(version, suffix.suffix) if at else \
+                    "a version suffix needs a version"  # type: ignore[attr-defined]
+            elif at and Version.parse(version) is None:
+                why = f"`{version}` is not a version"
+            if why:
+                raise ValidationError(f"{what} `{name}` implements `{target}`: {why}")
+        elif suffix is not None and InterfaceName.parse(name.partition("@")[0]) is None:
+            raise ValidationError(f"{what} name `{name}`: a version suffix needs an interface "
+                                  "name or `implements`")
+
     def import_(self, scope: Scope, imp: B.ImportDecl) -> None:
         name = imp.name
-        self._check_name(name, "import")
+        self._check_name(imp.nameattrs, "import")
         _check_unique(scope._import_keys, name, "import")
         ext = self.extern(scope, imp.type, name)
         if scope.kind in _NAMING_SCOPES:
-            declared = declared_names(ext)
+            declared = _declared(ext)
             problem = visibility_problem(ext, declared, scope.imported_resources, importing=True)
             if scope.kind == "component type" and _names_a_resource(ext):
                 # a component's imports must not be its own resources (checked above);
@@ -718,6 +800,7 @@ class Elaborator:
                                       f"import: {problem}")
             scope.imported_resources |= set(declared)
         _check_resource_func(name, ext, scope.resource_names["import"], "import")
+        self._check_attributes(imp.nameattrs, ext, "import")
         if isinstance(ext, T.NamedType):
             ext.owner = scope.name or None
         scope.imports[name] = ext
@@ -727,18 +810,19 @@ class Elaborator:
 
     def export_decl(self, scope: Scope, decl: B.ExportDecl) -> None:
         name = decl.name
-        self._check_name(name, "export")
+        self._check_name(decl.nameattrs, "export")
         _check_unique(scope._export_keys, name, "export")
         ext = self.extern(scope, decl.type, name)
         if scope.kind in _NAMING_SCOPES:
             self._export_visibility(scope, ext, name, T.sort_of(ext))
         _check_resource_func(name, ext, scope.resource_names["export"], "export")
+        self._check_attributes(decl.nameattrs, ext, "export")
         scope.exports[name] = ext
         self.push(scope, ext, Origin("export", name))
 
     def _export(self, scope: Scope, exp: Export) -> None:
         name = exp.name
-        self._check_name(name, "export")
+        self._check_name(exp.nameattrs, "export")
         _check_unique(scope._export_keys, name, "export")
         sort, idx = exp.item.sort, exp.item.idx
         item = self.item_type(scope, sort, idx)
@@ -758,17 +842,18 @@ class Elaborator:
         if scope.kind == "component":
             self._export_visibility(scope, item, name, sort)
         _check_resource_func(name, item, scope.resource_names["export"], "export")
+        self._check_attributes(exp.nameattrs, item, "export")
         scope.exports[name] = item
         self.push(scope, item, Origin("export", name, index=idx))
+        if sort == "value":  # the index an export gives a value is used by the export
+            scope.values_used.add(len(scope.values) - 1)
 
     @staticmethod
     def _export_visibility(scope: Scope, item: T.Extern, name: str, sort: str) -> None:
         """An export may use only types with an external name (`visibility_problem`);
         then what it declares has one. Components and core modules are closed: their types
         were checked where they were defined."""
-        declared = declared_names(item)
-        if sort == "type":  # an instance or component type declares its own names inside
-            declared.update(declared_names(T.unwrap(item)))
+        declared = _declared(item)
         if sort not in ("component", "core module") and not _names_a_resource(item):
             names = scope.imported_resources | scope.exported_names
             problem = visibility_problem(item, declared, names, importing=False,
@@ -832,7 +917,12 @@ class Elaborator:
             wide = opts.memory64
         ptr = "i64" if wide else "i32"  # `T`: the address type of the memory used
         if isinstance(canon, (C.ContextGet, C.ContextSet)):
-            valtype = {0x7F: "i32", 0x7E: "i64"}.get(canon.valtype, "i32")
+            if scope.context_type is None:
+                scope.context_type = canon.valtype
+            elif canon.valtype != scope.context_type:
+                raise ValidationError("the context slots of a component hold one type: this "
+                                      "`context.get` or `context.set` uses another")
+            valtype = {0x7F: "i32", 0x7E: "i64"}[canon.valtype]
             get = isinstance(canon, C.ContextGet)
             return T.CoreFunc((), (valtype,)) if get else T.CoreFunc((valtype,), ())
         signature = _BUILTIN_SIGNATURES.get(type(canon).__name__)
@@ -883,7 +973,7 @@ class Elaborator:
         """The core type a lift or lower has, after checking it has the options it needs
         (CanonicalABI.md, `canonopt` Validation)."""
         if opts.gc:
-            return "func"
+            return _gc_lowered(ft, opts.core_type) if context == "lower" else "func"
         f = Flattener(Options(opts.memory64, opts.is_async, opts.callback is not None))
         params = [t for _, t in ft.params]
         results = [] if ft.result is None else [ft.result]
@@ -921,7 +1011,16 @@ class Elaborator:
             seen.add(name)
             if isinstance(opt, (C.CoreTypeOpt, C.GcOpt)):
                 self.gate("cm-gc", f"the canonical option `{name}`")
+            if isinstance(opt, C.GcOpt):
                 opts.gc = True
+            elif isinstance(opt, C.CoreTypeOpt):
+                if where == "canon lift":
+                    raise ValidationError("canonical option `core-type` is not allowed in "
+                                          "canon lift (the lifted core function has its type)")
+                opts.core_type = _at(scope.core_types, opt.type_idx, "core type")
+                if not _is_core_func(opts.core_type):
+                    raise ValidationError(f"canonical option `core-type`: core type "
+                                          f"{opt.type_idx} is not a function type")
             if isinstance(opt, C.MemoryOpt):
                 memory = self.core_item(scope, "memory", opt.memory)
                 if isinstance(memory, T.CoreMemory) and memory.memory64:
@@ -950,6 +1049,10 @@ class Elaborator:
             if not opts.is_async:
                 raise ValidationError("canonical option `callback` requires the `async` option")
             _option_type("callback", opts.callback, T.CoreFunc(("i32",) * 3, ("i32",)))
+        if opts.core_type is not None and not opts.gc:
+            raise ValidationError("canonical option `core-type` needs the `gc` option")
+        if opts.gc and opts.core_type is None and where == "canon lower":
+            raise ValidationError("canonical option `gc` needs a `core-type` in a lowering")
         if opts.is_async and opts.post_return is not None:
             raise ValidationError("canonical options `async` and `post-return` cannot be used together")
         return opts
@@ -962,6 +1065,12 @@ class Elaborator:
         elif name in _ERROR_CONTEXT:
             self.gate("cm-error-context", label)
         elif name in ("ContextGet", "ContextSet"):
+            if canon.valtype not in (0x7F, 0x7E):  # type: ignore[attr-defined]
+                raise ValidationError(f"{label} holds an i32 or an i64, not the value type "
+                                      f"{canon.valtype:#04x}")  # type: ignore[attr-defined]
+            if canon.index > 1:  # type: ignore[attr-defined]
+                raise ValidationError(f"{label} of slot {canon.index}: there are two slots, "  # type: ignore[attr-defined]
+                                      "0 and 1")
             if canon.valtype != 0x7F:  # type: ignore[attr-defined]
                 self.gate("cm64", f"a 64-bit {label}")
             if canon.index != 0:  # type: ignore[attr-defined]
@@ -1133,6 +1242,15 @@ def declared_names(ext: object) -> dict[int, object]:
     return out
 
 
+def _declared(ext: object) -> dict[int, object]:
+    """`declared_names`, and for a type import or export, the names the type it names
+    declares inside it (an instance or component type's own resources)."""
+    out = declared_names(ext)
+    if isinstance(ext, T.NamedType):
+        out.update(declared_names(T.unwrap(ext)))
+    return out
+
+
 _NEEDS_NAME = (T.RecordType, T.VariantType, T.EnumType, T.FlagsType)
 # Where imports and exports may use only types with an external name: wasmparser checks
 # components and component types, and instance types where they are imported or exported.
@@ -1279,8 +1397,10 @@ class _Opts:
         self.post_return: T.CoreExtern | None = None
         self.callback: T.CoreExtern | None = None
         self.is_async = False
-        # the GC ABI (gated): values pass as GC references, under rules not checked here
+        # the GC ABI (gated): values pass as GC references, under rules checked here only
+        # for functions of numbers; `core_type` is the core function type a lowering declares
         self.gc = False
+        self.core_type: object | None = None
 
     @property
     def memory64(self) -> bool:
@@ -1292,6 +1412,34 @@ _OPTION_NAMES = {
     C.MemoryOpt: "memory", C.ReallocOpt: "realloc", C.PostReturnOpt: "post-return",
     C.AsyncOpt: "async", C.CallbackOpt: "callback", C.CoreTypeOpt: "core-type", C.GcOpt: "gc",
 }
+
+
+def _is_core_func(t: object) -> bool:
+    """A core type that is a function type (also inside a subtype of a rec group)."""
+    return isinstance(t, (T.CoreFunc, CT.CoreFuncType)) or \
+        isinstance(getattr(t, "body", None), CT.CoreFuncType)
+
+
+# The GC ABI's core type of each number type (and char, bool) of the component model.
+_GC_NUMBERS = {"bool": "i32", "s8": "i32", "u8": "i32", "s16": "i32", "u16": "i32",
+               "s32": "i32", "u32": "i32", "char": "i32", "s64": "i64", "u64": "i64",
+               "f32": "f32", "f64": "f64"}
+
+
+def _gc_lowered(ft: T.FuncType, declared: object) -> T.CoreExtern:
+    """The core type a lowering with the GC ABI has: the one it declares (`core-type`),
+    which must be what the ABI gives a function of numbers (others are taken as declared)."""
+    if not isinstance(declared, T.CoreFunc):
+        return "func"
+    params = [T.unwrap(t) for _, t in ft.params]
+    results = [] if ft.result is None else [T.unwrap(ft.result)]
+    if all(isinstance(t, T.PrimType) and t.name in _GC_NUMBERS for t in params + results):
+        want = T.CoreFunc(tuple(_GC_NUMBERS[t.name] for t in params),  # type: ignore[union-attr]
+                          tuple(_GC_NUMBERS[t.name] for t in results))  # type: ignore[union-attr]
+        if want != declared:
+            raise ValidationError(f"canon lower of `{func_text(ft)}` with the GC ABI: the core "
+                                  f"type is {declared}, the ABI gives {want}")
+    return declared
 
 
 def _option_type(name: str, have: T.CoreExtern, want: T.CoreFunc) -> None:

@@ -18,7 +18,7 @@ from typing import Iterable, Iterator
 COMPONENT = frozenset({
     "cm-values", "cm-fixed-length-lists", "cm-error-context", "cm-more-async-builtins",
     "cm-async-stackful", "cm-threading", "cm-gc", "cm64", "shared-everything-threads",
-    "cm-nested-names", "cm-forward",
+    "cm-nested-names", "cm-forward", "cm-canon-names",
 })
 
 # Gated core proposals that wasmtime's validator takes (`corevalidate.py`), named as
