@@ -583,6 +583,16 @@ VERDICTS = {
         '(component (import "f" (func $f (param "x" u32))) (core type $t (func (param i64)))'
         ' (core func (canon lower (func $f) gc (core-type $t))))', "cm-gc",
         "with the GC ABI: the core type is (func (param i64)), the ABI gives (func (param i32))"),
+    # -- gated core proposals
+    "a core module with a shared table (a gated proposal)": (
+        '(component (core module (table shared 1 2 (ref null (shared func)))))', "",
+        "shared reference types require the shared-everything-threads proposal"),
+    "a core module with a shared table, with its proposal": (
+        '(component (core module (table shared 1 2 (ref null (shared func)))))',
+        "shared-everything-threads", None),
+    "an invalid core module with a shared table, with its proposal": (
+        '(component (core module (table shared 1 2 (ref null (shared func)))'
+        ' (func (result i32) (i64.const 0))))', "shared-everything-threads", "type mismatch"),
     # -- gated features
     "stream.forward (a gated feature)": (
         '(component (type $s (stream u8)) (core func (canon stream.forward $s)))', "",

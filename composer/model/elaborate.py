@@ -1246,8 +1246,9 @@ def _declared(ext: object) -> dict[int, object]:
     """`declared_names`, and for a type import or export, the names the type it names
     declares inside it (an instance or component type's own resources)."""
     out = declared_names(ext)
-    if isinstance(ext, T.NamedType):
-        out.update(declared_names(T.unwrap(ext)))
+    target = T.unwrap(ext) if isinstance(ext, T.NamedType) else None
+    if isinstance(target, (T.InstanceType, T.ComponentType)):
+        out.update(declared_names(target))
     return out
 
 

@@ -21,9 +21,11 @@ COMPONENT = frozenset({
     "cm-nested-names", "cm-forward", "cm-canon-names",
 })
 
-# Gated core proposals that wasmtime's validator takes (`corevalidate.py`), named as
-# wasm-tools names them.
-CORE = frozenset({"custom-page-sizes", "wide-arithmetic", "stack-switching"})
+# Gated core proposals, named as wasm-tools names them: those wasmtime's validator and host
+# take (`corevalidate.py`), and shared-everything-threads, which it has no switch for (core
+# modules are then checked by wasm-tools, where it is installed).
+WASMTIME_CORE = frozenset({"custom-page-sizes", "wide-arithmetic", "stack-switching"})
+CORE = WASMTIME_CORE | {"shared-everything-threads"}
 
 # What `all` enables here: every gated feature this reader can check.
 ALL = COMPONENT | CORE
