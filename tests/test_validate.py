@@ -583,6 +583,13 @@ VERDICTS = {
         '(component (import "f" (func $f (param "x" u32))) (core type $t (func (param i64)))'
         ' (core func (canon lower (func $f) gc (core-type $t))))', "cm-gc",
         "with the GC ABI: the core type is (func (param i64)), the ABI gives (func (param i32))"),
+    # -- core types of the component
+    "a core type referring to a type defined after it": (
+        '(component (core type $f (func (param (ref 1)))) (core type (array i32)))', "",
+        "core type index 1 out of bounds (1 defined)"),
+    "core types of one rec group referring to each other": (
+        '(component (core rec (type $a (struct (field (ref null $b)))) (type $b (array (ref $a)))))',
+        "", None),
     # -- gated core proposals
     "a core module with a shared table (a gated proposal)": (
         '(component (core module (table shared 1 2 (ref null (shared func)))))', "",

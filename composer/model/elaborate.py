@@ -341,16 +341,21 @@ class Elaborator:
             raise ValidationError(f"core {sort} index {idx} out of bounds ({len(space)} defined)")
         return space[idx]
 
-    def _gate_shared(self, ty: object) -> None:
-        """Shared types and references belong to the gated shared-everything-threads."""
+    def _gate_shared(self, ty: object, defined: int) -> None:
+        """Shared types and references belong to the gated shared-everything-threads; the
+        types a core type refers to (and its supertypes) must be defined, before it or in
+        its rec group (`defined`: how many that makes)."""
         stack = [ty]
         while stack:
             x = stack.pop()
+            for idx in (*getattr(x, "supertypes", ()), *([x.heap] if isinstance(x, CT.CoreRefType) else [])):
+                if isinstance(idx, int) and idx >= defined:
+                    raise ValidationError(f"core type index {idx} out of bounds ({defined} defined)")
             if isinstance(x, CT.SharedCompType) or (isinstance(x, CT.CoreRefType) and x.shared):
                 self.gate("shared-everything-threads", "a shared type")
-            elif isinstance(x, CT.RecGroup):
+            if isinstance(x, CT.RecGroup):
                 stack.extend(x.types)
-            elif isinstance(x, (CT.SubType, CT.SubFinalType, CT.PrefixedSubType)):
+            elif isinstance(x, (CT.SubType, CT.SubFinalType, CT.PrefixedSubType, CT.SharedCompType)):
                 stack.append(x.body)
             elif isinstance(x, CT.CoreFuncType):
                 stack.extend([*x.params, *x.results])
@@ -360,7 +365,8 @@ class Elaborator:
                 stack.append(x.element.storage)
 
     def _core_type(self, scope: Scope, ty: object) -> None:
-        self._gate_shared(ty)
+        group = len(ty.types) if isinstance(ty, CT.RecGroup) else 1
+        self._gate_shared(ty, len(scope.core_types) + group)
         if isinstance(ty, CT.RecGroup):  # a rec group defines one type index per member
             scope.core_types.extend(self.core_type(scope, t) for t in ty.types)
         else:
