@@ -361,6 +361,10 @@ SHIM = """(component
      (with "import-type-opened" (type $opened)) (with "import-func-open" (func $open))))
   (export "x:y/files" (instance $i)))"""
 
+_THREADS = ('(component (core module $tm (table (export "t") 1 funcref) (table (export "e") 1 externref))'
+            ' (core instance $ti (instantiate $tm)) (alias core export $ti "t" (core table $t))'
+            ' (alias core export $ti "e" (core table $e)) ')
+
 VERDICTS = {
     # -- external visibility of types (Explainer.md; wasmparser's named-types rule)
     "a nested component's export of a passed type with a handle, defined again": (
@@ -583,6 +587,35 @@ VERDICTS = {
         '(component (import "f" (func $f (param "x" u32))) (core type $t (func (param i64)))'
         ' (core func (canon lower (func $f) gc (core-type $t))))', "cm-gc",
         "with the GC ABI: the core type is (func (param i64)), the ABI gives (func (param i32))"),
+    # -- 🧵 threads (a gated feature)
+    "thread.new-indirect with a function of one i32, from a funcref table": (
+        _THREADS + '(core type $ft (func (param i32)))'
+        ' (core func $n (canon thread.new-indirect $ft (core table $t)))'
+        ' (core module $use (import "x" "n" (func (param i32 i32) (result i32))))'
+        ' (core instance (instantiate $use (with "x" (instance (export "n" (func $n)))))))',
+        "all", None),
+    "thread.new-indirect used as a function of other types": (
+        _THREADS + '(core type $ft (func (param i32)))'
+        ' (core func $n (canon thread.new-indirect $ft (core table $t)))'
+        ' (core module $use (import "x" "n" (func (param i32 i64) (result i32))))'
+        ' (core instance (instantiate $use (with "x" (instance (export "n" (func $n)))))))',
+        "all", "expected (func (param i32 i64) (result i32)), found (func (param i32 i32) (result i32))"),
+    "thread.new-indirect with a start function returning a value": (
+        _THREADS + '(core type $ft (func (param i32) (result i32)))'
+        ' (core func (canon thread.new-indirect $ft (core table $t))))', "all",
+        "the function a thread starts with takes one i32 or i64 and returns nothing"),
+    "thread.new-indirect from a table of externref": (
+        _THREADS + '(core type $ft (func (param i32)))'
+        ' (core func (canon thread.new-indirect $ft (core table $e))))', "all",
+        "the table holds externref, not funcref"),
+    "thread.spawn-ref of an unshared function type": (
+        '(component (core type $ft (func (param i32))) (core func (canon thread.spawn-ref $ft)))',
+        "all", "the function a thread starts with is shared"),
+    "thread.index used as a function of other types": (
+        '(component (core func $i (canon thread.index))'
+        ' (core module $use (import "x" "i" (func (result i64))))'
+        ' (core instance (instantiate $use (with "x" (instance (export "i" (func $i)))))))',
+        "all", "expected (func (result i64)), found (func (result i32))"),
     # -- core types of the component
     "a core type referring to a type defined after it": (
         '(component (core type $f (func (param (ref 1)))) (core type (array i32)))', "",
@@ -773,3 +806,18 @@ def test_name_attributes_have_the_verdict_wasm_tools_gives(tmp_path, name, attri
     if any(tag == 1 for tag, _ in attributes):  # canonical names are a gated feature
         with pytest.raises(ComposerError, match="requires the gated feature `cm-canon-names`"):
             load_component(path)
+
+
+def test_the_output_check_holds_outputs_to_the_same_rules():
+    # compose's check of what it writes is the elaborator that reads inputs: an output that
+    # exported a type using an unexported one would be refused before it is written
+    from composer.errors import CompositionError
+    from composer.link.compose import validate_output
+
+    bad = wat('(component (type (variant (case "a") (case "b"))) (export "v" (type 0))'
+              ' (type (record (field "s" 0))) (export "r" (type 2)))')
+    with pytest.raises(CompositionError, match="internal error: the composed component does "
+                       "not validate: .* type `r` is not valid to be used as an export"):
+        validate_output(bad)
+    validate_output(wat('(component (type (variant (case "a") (case "b"))) (export "v" (type 0))'
+                        ' (type (record (field "s" 1))) (export "r" (type 2)))'))

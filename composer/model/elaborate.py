@@ -931,12 +931,38 @@ class Elaborator:
             valtype = {0x7F: "i32", 0x7E: "i64"}[canon.valtype]
             get = isinstance(canon, C.ContextGet)
             return T.CoreFunc((), (valtype,)) if get else T.CoreFunc((valtype,), ())
+        if isinstance(canon, (C.ThreadNewIndirect, C.ThreadSpawnIndirect, C.ThreadSpawnRef)):
+            return self._thread_start(scope, canon)
         signature = _BUILTIN_SIGNATURES.get(type(canon).__name__)
-        if signature is None:  # gated threading built-ins: checked where they are enabled
+        if signature is None:
             return "func"
         params, results = signature
         return T.CoreFunc(tuple(ptr if t == "T" else t for t in params),
                           tuple(ptr if t == "T" else t for t in results))
+
+    def _thread_start(self, scope: Scope, canon: object) -> T.CoreExtern:
+        """🧵 `thread.new-indirect`, `thread.spawn-indirect`, `thread.spawn-ref`: the function
+        a thread starts with takes one i32 or i64 (its closure) and returns nothing (shared,
+        for the spawning ones); the table holds function references."""
+        entry = _at(scope.core_types, canon.type_idx, "core type")  # type: ignore[attr-defined]
+        shared = isinstance(entry, CT.SharedCompType)
+        body = entry.body if shared else entry  # type: ignore[attr-defined]
+        if isinstance(body, CT.CoreFuncType):
+            body = T.CoreFunc(tuple(map(str, body.params)), tuple(map(str, body.results)))
+        label = (type(canon).__doc__ or "").split(" (")[0]
+        if not isinstance(body, T.CoreFunc) or len(body.params) != 1 or \
+                body.params[0] not in ("i32", "i64") or body.results:
+            raise ValidationError(f"`{label}`: the function a thread starts with takes one i32 "
+                                  "or i64 and returns nothing")
+        if not shared and not isinstance(canon, C.ThreadNewIndirect):
+            raise ValidationError(f"`{label}`: the function a thread starts with is shared")
+        if isinstance(canon, C.ThreadSpawnRef):
+            return "func"  # its first parameter is a reference to the function type
+        table = self.core_item(scope, "table", canon.table)  # type: ignore[attr-defined]
+        if isinstance(table, T.CoreTable) and table.element not in _FUNCREFS:
+            raise ValidationError(f"`{label}`: the table holds {table.element}, not funcref")
+        index = "i64" if isinstance(table, T.CoreTable) and table.table64 else "i32"
+        return T.CoreFunc((index, body.params[0]), ("i32",))
 
     def _builtin_indices(self, scope: Scope, canon: object) -> None:
         """Every index a built-in names must be in bounds and of the kind it needs."""
@@ -1363,6 +1389,9 @@ def _parts(x: object) -> list[object]:
 
 # (params, results) of the built-ins with a fixed core type; `T` is the address type of the
 # memory they use (i32, or i64 for a 64-bit memory).
+# Element types of a table of function references (what `thread.new-indirect` reads).
+_FUNCREFS = ("funcref", "(ref null func)", "(ref func)")
+
 _BUILTIN_SIGNATURES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "TaskCancel": ((), ()),
     "BackpressureInc": ((), ()),
@@ -1392,6 +1421,14 @@ _BUILTIN_SIGNATURES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "WaitableSetPoll": (("i32", "T"), ("i32",)),
     "WaitableSetDrop": (("i32",), ()),
     "WaitableJoin": (("i32", "i32"), ()),
+    "ThreadIndex": ((), ("i32",)),
+    "ThreadResumeLater": (("i32",), ()),
+    "ThreadSuspend": ((), ("i32",)),
+    "ThreadSuspendThenResume": (("i32",), ("i32",)),
+    "ThreadYieldThenResume": (("i32",), ("i32",)),
+    "ThreadSuspendThenPromote": (("i32",), ("i32",)),
+    "ThreadYieldThenPromote": (("i32",), ("i32",)),
+    "ThreadAvailableParallelism": ((), ("i32",)),
 }
 
 
