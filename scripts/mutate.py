@@ -295,9 +295,12 @@ class TestMap:
         return quick or ordered
 
 
-def collect_test_map(modules: list[str], rebuild: bool = False) -> TestMap:
+def collect_test_map(modules: list[str], rebuild: bool = False,
+                     tests: list[str] | None = None) -> TestMap:
+    """The map, from one coverage run of the suite (or of the test files `tests`)."""
     WORK.mkdir(parents=True, exist_ok=True)
-    cache = WORK / "testmap.json"
+    cache = WORK / ("testmap.json" if not tests else
+                    f"testmap-{hashlib.sha256(' '.join(sorted(tests)).encode()).hexdigest()[:12]}.json")
     key = _tree_hash()
     if cache.exists() and not rebuild:
         data = json.loads(cache.read_text())
@@ -321,7 +324,7 @@ def collect_test_map(modules: list[str], rebuild: bool = False) -> TestMap:
     started = time.monotonic()
     proc = subprocess.run(
         [sys.executable, "-m", "coverage", "run", f"--rcfile={rc}", "-m", "pytest", "-q",
-         "-p", "mutate_contexts", "-p", "no:cacheprovider"],
+         "-p", "mutate_contexts", "-p", "no:cacheprovider", *(tests or [])],
         cwd=ROOT, env=env,
     )
     if proc.returncode:
@@ -444,6 +447,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--show", metavar="KEY", help="print the diff a mutant makes (KEY as listed)")
     ap.add_argument("--validation", action="store_true",
                     help="mutate the validation rules of elaborate.py (VALIDATION_RULES)")
+    ap.add_argument("--tests", nargs="+", metavar="FILE",
+                    help="only these test files, for the map and the runs (quicker; a mutant "
+                         "only other tests would kill counts as surviving)")
     args = ap.parse_args(argv)
     specs = [parse_spec(s) for s in (args.modules or ([VALIDATION_RULES] if args.validation
                                                       else DEFAULT_MODULES))]
@@ -482,7 +488,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         todo = mutants
 
-    test_map = collect_test_map(modules, args.rebuild_map)
+    test_map = collect_test_map(modules, args.rebuild_map, args.tests)
     outcomes: dict[str, Outcome] = {}
     runnable: list[tuple[Mutant, list[str], float]] = []
     for mu in todo:

@@ -608,6 +608,15 @@ VERDICTS = {
         _THREADS + '(core type $ft (func (param i32)))'
         ' (core func (canon thread.new-indirect $ft (core table $e))))', "all",
         "the table holds externref, not funcref"),
+    "thread.spawn-indirect from an unshared table": (
+        _THREADS + '(core type $ft (shared (func (param i32))))'
+        ' (core func (canon thread.spawn-indirect $ft (core table $t))))', "all",
+        "the table holds funcref, not (ref null (shared func))"),
+    "thread.spawn-indirect from a shared table": (
+        '(component (core module $tm (table (export "s") shared 1 2 (ref null (shared func))))'
+        ' (core instance $ti (instantiate $tm)) (alias core export $ti "s" (core table $s))'
+        ' (core type $ft (shared (func (param i32))))'
+        ' (core func (canon thread.spawn-indirect $ft (core table $s))))', "all", None),
     "thread.spawn-ref of an unshared function type": (
         '(component (core type $ft (func (param i32))) (core func (canon thread.spawn-ref $ft)))',
         "all", "the function a thread starts with is shared"),
@@ -623,6 +632,44 @@ VERDICTS = {
     "core types of one rec group referring to each other": (
         '(component (core rec (type $a (struct (field (ref null $b)))) (type $b (array (ref $a)))))',
         "", None),
+    "a module type importing one name twice": (
+        '(component (core type (module (import "a" "b" (func)) (import "a" "b" (func)))))', "",
+        "module type imports `a` `b` twice"),
+    "a module type exporting one name twice": (
+        '(component (core type (module (export "a" (func)) (export "a" (func)))))', "",
+        "module type exports `a` twice"),
+    "a module type's memory with its minimum over its maximum": (
+        '(component (core type (module (import "a" "b" (memory 2 1)))))', "",
+        "size minimum must not be greater than maximum"),
+    "a module type's table with its minimum over its maximum": (
+        '(component (core type (module (import "a" "b" (table 2 1 funcref)))))', "",
+        "size minimum must not be greater than maximum"),
+    "a module type's memory of 4 GiB": (
+        '(component (core type (module (import "a" "b" (memory 65536)))))', "", None),
+    "a module type's memory over 4 GiB": (
+        '(component (core type (module (import "a" "b" (memory 1 65537)))))', "",
+        "memory size must be at most 0x10000 pages of 65536 bytes"),
+    "a module type's 64-bit memory of 2**48 pages": (
+        '(component (core type (module (import "a" "b" (memory i64 281474976710656)))))', "", None),
+    "a module type's 64-bit memory over 2**48 pages": (
+        '(component (core type (module (import "a" "b" (memory i64 281474976710657)))))', "",
+        "memory size must be at most 0x1000000000000 pages"),
+    "a module type's shared memory without a maximum": (
+        '(component (core type (module (import "a" "b" (memory 1 shared)))))', "",
+        "shared memory must have maximum size"),
+    "a module type's memory of 1-byte pages": (
+        '(component (core type (module (import "a" "b" (memory 70000 (pagesize 1))))))', "all",
+        None),
+    "a module type's memory of 2-byte pages": (
+        '(component (core type (module (import "a" "b" (memory 1 (pagesize 2))))))', "all",
+        "invalid custom page size"),
+    # -- map types
+    "a map keyed by strings": ('(component (type (map string u32)))', "", None),
+    "a map keyed by a named integer": ('(component (type u32) (type (map 0 u32)))', "", None),
+    "a map keyed by floats": (
+        '(component (type (map f32 u32)))', "", "a map's key is a boolean, an integer, a char "
+        "or a string, not f32"),
+    "a map keyed by lists": ('(component (type (map (list u8) u32)))', "", "not list<u8>"),
     # -- gated core proposals
     "a core module with a shared table (a gated proposal)": (
         '(component (core module (table shared 1 2 (ref null (shared func)))))', "",
@@ -821,3 +868,31 @@ def test_the_output_check_holds_outputs_to_the_same_rules():
         validate_output(bad)
     validate_output(wat('(component (type (variant (case "a") (case "b"))) (export "v" (type 0))'
                         ' (type (record (field "s" 1))) (export "r" (type 2)))'))
+
+
+def test_sections_after_a_custom_section_are_read(tmp_path):
+    # a custom section anywhere is skipped, and what follows it is read all the same
+    from composer.model.load import load_component
+
+    path = tmp_path / "custom.wasm"
+    path.write_bytes(wat('(component (@custom "note" "x") (import "f" (func)) (@custom "more" "y")'
+                         ' (import "g" (func)))'))
+    assert list(load_component(path).scope.imports) == ["f", "g"]
+
+
+def test_an_index_equal_to_the_count_is_out_of_bounds(tmp_path):
+    # `(export "g" (func 0))` made `(func 1)`: one function defined, index 1 is past the end
+    data = bytearray(wat('(component (import "f" (func)) (export "g" (func 0)))'))
+    at = data.rindex(b"\x01g\x01\x00") + 3  # the export's sort (func), then its index
+    data[at] = 1
+    path = tmp_path / "past.wasm"
+    path.write_bytes(data)
+    assert_verdict(path, "", "function index 1 out of bounds (1 defined)")
+
+
+@pytest.mark.parametrize("core,component,valid", [
+    (4096, 0, True), (4097, 0, False), (2048, 2048, True), (2048, 2049, False)])
+def test_instances_core_and_component_together_are_at_most_4096(tmp_path, core, component, valid):
+    path = tmp_path / "many.wasm"
+    path.write_bytes(wat("(component " + "(core instance)" * core + "(instance)" * component + ")"))
+    assert_verdict(path, "", None if valid else "instances count exceeds limit of 4096")

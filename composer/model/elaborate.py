@@ -382,6 +382,9 @@ class Elaborator:
             for decl in ty.decls:
                 if isinstance(decl, CT.ModuleImportDecl):
                     imp = decl.import_
+                    if (imp.module, imp.name) in imports:  # as for a module's own imports
+                        raise ValidationError(f"module type imports `{imp.module}` `{imp.name}` "
+                                              "twice, which a module inside a component may not")
                     imports[(imp.module, imp.name)] = self._core_extern(inner, imp.type)
                 elif isinstance(decl, CT.ModuleTypeDecl):
                     self._core_type(inner, decl.type)
@@ -389,6 +392,8 @@ class Elaborator:
                     target = inner.outer(decl.alias.count)
                     inner.core_types.append(_at(target.core_types, decl.alias.index, "core type"))
                 else:
+                    if decl.name in exports:
+                        raise ValidationError(f"module type exports `{decl.name}` twice")
                     exports[decl.name] = self._core_extern(inner, decl.type)
             return T.CoreModuleType(imports, exports)
         return ty  # GC types: kept as decoded, composing never looks inside them
@@ -398,7 +403,31 @@ class Elaborator:
             t = _at(scope.core_types, idx, "core type")
             return t if isinstance(t, T.CoreFunc) else None
 
+        if isinstance(ext, (CT.CoreMemoryExtern, CT.CoreTableExtern)):
+            self._check_limits(ext)
         return core_extern(ext, func_type)
+
+    def _check_limits(self, ext: object) -> None:
+        """The limits of a memory or table a module type names, as a core module's own are
+        checked: no minimum over the maximum; a memory within the address space, shared
+        only with a maximum, of 1-byte or 64 KiB pages (1-byte ones: custom-page-sizes)."""
+        limits = ext.limits  # type: ignore[attr-defined]
+        if limits.max is not None and limits.min > limits.max:
+            raise ValidationError("size minimum must not be greater than maximum")
+        if not isinstance(ext, CT.CoreMemoryExtern):
+            return
+        page_log2 = 16 if limits.page_size_log2 is None else limits.page_size_log2
+        if page_log2 not in (0, 16):
+            raise ValidationError(f"invalid custom page size: 2**{page_log2} bytes (1 or "
+                                  "65536 bytes)")
+        if limits.page_size_log2 is not None:
+            self.gate("custom-page-sizes", "a memory with a custom page size")
+        pages = 1 << ((64 if limits.flags & 0x04 else 32) - page_log2)
+        if max(limits.min, limits.max or 0) > pages:
+            raise ValidationError(f"memory size must be at most {pages:#x} pages of "
+                                  f"{1 << page_log2} bytes")
+        if limits.flags & 0x02 and limits.max is None:
+            raise ValidationError("shared memory must have maximum size")
 
     # -- instances -----------------------------------------------------------------------
 
@@ -649,7 +678,11 @@ class Elaborator:
         if isinstance(ty, B.Future):
             return T.FutureType(self._opt_valtype(scope, ty.element))
         if isinstance(ty, B.Map):
-            return T.MapType(v(scope, ty.key), v(scope, ty.value))
+            key = v(scope, ty.key)
+            if not (isinstance(T.unwrap(key), T.PrimType) and T.unwrap(key).name in _MAP_KEYS):  # type: ignore[union-attr]
+                raise ValidationError(f"a map's key is a boolean, an integer, a char or a "
+                                      f"string, not {type_text(key)}")
+            return T.MapType(key, v(scope, ty.value))
         if isinstance(ty, B.FuncType):
             _unique((p.label for p in ty.params), "parameter")
             result = self._opt_valtype(scope, ty.result)
@@ -959,8 +992,11 @@ class Elaborator:
         if isinstance(canon, C.ThreadSpawnRef):
             return "func"  # its first parameter is a reference to the function type
         table = self.core_item(scope, "table", canon.table)  # type: ignore[attr-defined]
-        if isinstance(table, T.CoreTable) and table.element not in _FUNCREFS:
-            raise ValidationError(f"`{label}`: the table holds {table.element}, not funcref")
+        spawn = isinstance(canon, C.ThreadSpawnIndirect)  # from a shared table
+        want = _SHARED_FUNCREFS if spawn else _FUNCREFS
+        if isinstance(table, T.CoreTable) and table.element not in want:
+            raise ValidationError(f"`{label}`: the table holds {table.element}, not "
+                                  f"{want[0]}")
         index = "i64" if isinstance(table, T.CoreTable) and table.table64 else "i32"
         return T.CoreFunc((index, body.params[0]), ("i32",))
 
@@ -1285,6 +1321,9 @@ def _declared(ext: object) -> dict[int, object]:
 
 
 _NEEDS_NAME = (T.RecordType, T.VariantType, T.EnumType, T.FlagsType)
+# What a map's keys may be (wasmparser: no floats, nothing compound).
+_MAP_KEYS = frozenset({"bool", "s8", "u8", "s16", "u16", "s32", "u32", "s64", "u64", "char",
+                       "string"})
 # Where imports and exports may use only types with an external name: wasmparser checks
 # components and component types, and instance types where they are imported or exported.
 _NAMING_SCOPES = ("component", "component type")
@@ -1391,6 +1430,7 @@ def _parts(x: object) -> list[object]:
 # memory they use (i32, or i64 for a 64-bit memory).
 # Element types of a table of function references (what `thread.new-indirect` reads).
 _FUNCREFS = ("funcref", "(ref null func)", "(ref func)")
+_SHARED_FUNCREFS = ("(ref null (shared func))", "(ref (shared func))")
 
 _BUILTIN_SIGNATURES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "TaskCancel": ((), ()),
