@@ -550,6 +550,11 @@ VERDICTS = {
     "a start function given too few values": (
         '(component (import "a" (func $f (param "z" string))) (start $f))', "cm-values",
         "start function takes 1 arguments, 0 given"),
+    "a start function (a gated feature)": (
+        '(component (import "f" (func $f)) (start $f))', "",
+        "a start function requires the gated feature `cm-values`"),
+    "a start function without arguments or results": (
+        '(component (import "f" (func $f)) (start $f))', "cm-values", None),
     "a start function's result used": (
         '(component (import "f" (func $f (result string))) (start $f (result (value $r)))'
         ' (export "r" (value $r)))', "cm-values", None),
@@ -896,3 +901,12 @@ def test_instances_core_and_component_together_are_at_most_4096(tmp_path, core, 
     path = tmp_path / "many.wasm"
     path.write_bytes(wat("(component " + "(core instance)" * core + "(instance)" * component + ")"))
     assert_verdict(path, "", None if valid else "instances count exceeds limit of 4096")
+
+
+@pytest.mark.parametrize("modules,components,valid", [
+    (999, 0, True), (1000, 0, False), (500, 499, True), (500, 500, False)])
+def test_modules_and_components_are_at_most_1000_the_outermost_included(tmp_path, modules,
+                                                                        components, valid):
+    path = tmp_path / "many.wasm"
+    path.write_bytes(wat("(component " + "(core module)" * modules + "(component)" * components + ")"))
+    assert_verdict(path, "", None if valid else "modules and components count exceeds limit of 1000")
