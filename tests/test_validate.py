@@ -675,6 +675,28 @@ VERDICTS = {
         '(component (type (map f32 u32)))', "", "a map's key is a boolean, an integer, a char "
         "or a string, not f32"),
     "a map keyed by lists": ('(component (type (map (list u8) u32)))', "", "not list<u8>"),
+    "a type used after a rec group, by an index past it": (
+        '(component (core rec (type (struct)) (type (struct)))'
+        ' (core type (func (param (ref 1)))))', "", None),
+    # -- labels of value types (Explainer.md: unique, regardless of case)
+    "a variant with one case twice": (
+        '(component (type (variant (case "a") (case "a"))))', "",
+        "variant case name `a` defined twice"),
+    "a record with one field twice": (
+        '(component (type (record (field "a" u8) (field "A" u8))))', "",
+        "record field name `A` conflicts with `a`"),
+    "flags with one flag twice": (
+        '(component (type (flags "a" "b" "a")))', "", "flag name `a` defined twice"),
+    "an enum with one case twice": (
+        '(component (type (enum "x" "x")))', "", "enum case name `x` defined twice"),
+    "a function with one parameter twice": (
+        '(component (type (func (param "p" u8) (param "p" u8))))', "",
+        "parameter name `p` defined twice"),
+    "a fixed-length list (a gated feature)": (
+        '(component (type (list u8 4)))', "",
+        "a fixed-length list requires the gated feature `cm-fixed-length-lists`"),
+    "a fixed-length list with its feature": (
+        '(component (type (list u8 4)))', "cm-fixed-length-lists", None),
     # -- gated core proposals
     "a core module with a shared table (a gated proposal)": (
         '(component (core module (table shared 1 2 (ref null (shared func)))))', "",
