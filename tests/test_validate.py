@@ -497,6 +497,19 @@ VERDICTS = {
     "a core module importing one name twice": (
         '(component (core module (import "a" "b" (func)) (import "a" "b" (func))))', "",
         "core module imports `a` `b` twice"),
+    # -- async (Explainer.md: the `async` option goes with `async` function types)
+    "an async lift of a synchronous function type": (
+        '(component (core module $m (func (export "f") (result i32) unreachable)'
+        ' (func (export "cb") (param i32 i32 i32) (result i32) unreachable))'
+        ' (core instance $i (instantiate $m))'
+        ' (func (canon lift (core func $i "f") async (callback (core func $i "cb")))))', "",
+        "canon lift of `func()`: the `async` option needs an async function type"),
+    "an async lower of a synchronous function type": (
+        '(component (import "f" (func $f)) (core func (canon lower (func $f) async)))', "",
+        "canon lower of `func()`: the `async` option needs an async function type"),
+    "an async lower of an async function type": (
+        '(component (import "f" (func $f async)) (core func (canon lower (func $f) async)))', "",
+        None),
     # -- canonical options
     "realloc without memory in a synchronous lift": (
         '(component (core module $m (func (export "f") (param i32) (result i32) unreachable)'
@@ -932,3 +945,34 @@ def test_modules_and_components_are_at_most_1000_the_outermost_included(tmp_path
     path = tmp_path / "many.wasm"
     path.write_bytes(wat("(component " + "(core module)" * modules + "(component)" * components + ")"))
     assert_verdict(path, "", None if valid else "modules and components count exceeds limit of 1000")
+
+
+def _core_module_with_imports(entries: bytes, count: int) -> bytes:
+    """A component holding a core module with two function types and an import section of
+    `count` entries (`entries`, encoded): the compact forms WAT cannot write directly."""
+    types = b"\x02" + b"\x60\x00\x00" + b"\x60\x01\x7f\x00"
+    imports = bytes([count]) + entries
+    module = (b"\x00asm\x01\x00\x00\x00" + b"\x01" + bytes([len(types)]) + types
+              + b"\x02" + bytes([len(imports)]) + imports)
+    return b"\x00asm\x0d\x00\x01\x00" + b"\x01" + bytes([len(module)]) + module
+
+
+def _name(text: str) -> bytes:
+    return bytes([len(text)]) + text.encode()
+
+
+@pytest.mark.parametrize("entries,count,refusal", [
+    # (module, "", 0x7F, vec(name, type)): one module, names with their types
+    (_name("m") + _name("") + b"\x7f\x02" + _name("a") + b"\x00\x00" + _name("b") + b"\x00\x01",
+     1, None),
+    # (module, "", 0x7E, type, vec(name)): one module and type, its names
+    (_name("m") + _name("") + b"\x7e\x00\x00\x02" + _name("a") + _name("b"), 1, None),
+    (_name("m") + _name("") + b"\x7e\x00\x00\x02" + _name("a") + _name("a"), 1,
+     "core module imports `m` `a` twice"),
+    (_name("m") + _name("") + b"\x7f\x01" + _name("a") + b"\x00\x00" + _name("m") + _name("a")
+     + b"\x00\x00", 2, "core module imports `m` `a` twice"),
+], ids=["names with types", "names of one type", "a name twice", "a name twice, two forms"])
+def test_compact_imports_of_a_core_module_are_read(tmp_path, entries, count, refusal):
+    path = tmp_path / "compact.wasm"
+    path.write_bytes(_core_module_with_imports(entries, count))
+    assert_verdict(path, "", refusal)

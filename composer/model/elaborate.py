@@ -1040,6 +1040,9 @@ class Elaborator:
     def _check_abi(self, ft: T.FuncType, opts: "_Opts", context: str) -> T.CoreExtern:
         """The core type a lift or lower has, after checking it has the options it needs
         (CanonicalABI.md, `canonopt` Validation)."""
+        if opts.is_async and not ft.is_async:
+            raise ValidationError(f"canon {context} of `{func_text(ft)}`: the `async` option "
+                                  "needs an async function type")
         if opts.gc:
             return _gc_lowered(ft, opts.core_type) if context == "lower" else "func"
         f = Flattener(Options(opts.memory64, opts.is_async, opts.callback is not None))
