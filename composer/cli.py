@@ -88,8 +88,10 @@ class ComposeGroup(click.Group):
             _refuse_misspelt_command(ctx, rest[0], self.commands)
             args = [*head, self.default_command,
                     *_long_options(self.commands[self.default_command], [*moved, *rest])]
-        else:
-            args = [*head, *moved, *rest]
+        elif moved and not rest:  # `compose --features all`: composing, with no root
+            args = [*head, self.default_command, *moved]
+        else:  # --help, --version: what --features would apply to is not run
+            args = [*head, *rest]
         return super().parse_args(ctx, args)
 
     def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
