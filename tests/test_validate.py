@@ -976,3 +976,19 @@ def test_compact_imports_of_a_core_module_are_read(tmp_path, entries, count, ref
     path = tmp_path / "compact.wasm"
     path.write_bytes(_core_module_with_imports(entries, count))
     assert_verdict(path, "", refusal)
+
+
+def test_the_output_check_takes_the_types_of_the_components_it_embeds(tmp_path):
+    # the components the encoder embeds at the top were read already: their types are given,
+    # in order, and only they take them (a component nested in one is read from its bytes)
+    from composer.link.compose import validate_output
+    from composer.model.load import load_component
+
+    inner = ('(component (component $in (import "x" (func))) (import "f" (func $f))'
+             ' (instance (instantiate $in (with "x" (func $f)))))')
+    path = tmp_path / "a.wasm"
+    path.write_bytes(wat(inner))
+    scope = load_component(path).scope
+    outer = wat(f"(component {inner[len('(component '):-1].join(['(component $a ', ')'])}"
+                ' (import "g" (func $g)) (instance (instantiate $a (with "f" (func $g)))))')
+    validate_output(outer, [scope])
