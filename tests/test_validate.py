@@ -438,6 +438,23 @@ VERDICTS = {
             (type $r2' (record (field "r" $r))) (export "r2" (type $r2')))
           (instance $c (instantiate $C (with "r" (type $r))))
           (alias export $c "r2" (type $r2)) (export "r2" (type $r2)))""", "", None),
+    # -- sorts: a type definition is a type, whatever type it defines
+    "a function type given for a function import": (
+        '(component (type $ft (func)) (component $c (import "f" (func)))'
+        ' (instance (instantiate $c (with "f" (type $ft)))))', "",
+        "instantiation argument `f` does not fit: expected a func, found a type"),
+    "an instance type given for an instance import": (
+        '(component (type $it (instance)) (component $c (import "i" (instance)))'
+        ' (instance (instantiate $c (with "i" (type $it)))))', "",
+        "expected an instance, found a type"),
+    "a function type given for a type import": (
+        '(component (type $ft (func)) (component $c (type $f2 (func)) (import "t" (type (eq $f2))))'
+        ' (instance (instantiate $c (with "t" (type $ft)))))', "", None),
+    "a function type exported as a function": (
+        '(component (type $ft (func)) (export "f" (type $ft) (func (type $ft))))', "",
+        "export `f`: a type exported with the type of a func"),
+    "a function type exported as the type it is": (
+        '(component (type $ft (func)) (export "f" (type $ft) (type (eq $ft))))', "", None),
     # -- names of resource functions (Explainer.md, Import and Export Definitions)
     "a constructor name on a type import": (
         '(component (import "[constructor]a" (type (sub resource))))',

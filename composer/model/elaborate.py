@@ -441,7 +441,15 @@ class Elaborator:
             for arg in inst.args:
                 if arg.name in args:
                     raise ValidationError(f"instantiation argument `{arg.name}` given twice")
-                args[arg.name] = self.item_type(scope, arg.item.sort, arg.item.idx)
+                args[arg.name] = _as_item(self.item_type(scope, arg.item.sort, arg.item.idx),
+                                          arg.item.sort, arg.name)
+                want = ctype.imports.get(arg.name)  # type: ignore[attr-defined]
+                if want is not None and T.sort_of(want) != arg.item.sort:
+                    # a type definition is no item of the sort its type has: a function type
+                    # is not a function
+                    raise ValidationError(f"instantiation argument `{arg.name}` does not fit: "
+                                          f"expected {T.a_sort(T.sort_of(want))}, found "
+                                          f"{T.a_sort(arg.item.sort)}")
             itype = instantiate(ctype, args)  # type: ignore[arg-type]
             origin = Origin(
                 "instantiate",
@@ -867,8 +875,11 @@ class Elaborator:
         item = self.item_type(scope, sort, idx)
         if exp.type is not None:
             ascribed = self.extern(scope, exp.type, name)
+            if T.sort_of(ascribed) != sort:
+                raise ValidationError(f"export `{name}`: {T.a_sort(sort)} exported with the "
+                                      f"type of {T.a_sort(T.sort_of(ascribed))}")
             bindings = Bindings()
-            mismatch = check_extern(item, ascribed, bindings)
+            mismatch = check_extern(_as_item(item, sort, name), ascribed, bindings)
             if mismatch:
                 raise ValidationError(
                     f"export `{name}`: the definition does not match the declared type: {mismatch}"
@@ -1254,6 +1265,14 @@ def _resource_func_problem(kind: str, resource: str, ext: object,
     if named != resource:
         return f"the resource it uses is named `{named}`"
     return None
+
+
+def _as_item(item: object, sort: str, name: str) -> object:
+    """What `(sort idx)` is as an argument or an export: a type definition of a function,
+    instance or component type is a type, not an item of that sort (a name for it)."""
+    if sort == "type" and isinstance(item, (T.FuncType, T.InstanceType, T.ComponentType)):
+        return T.NamedType(name, item)  # type: ignore[arg-type]
+    return item
 
 
 def _names_a_resource(ext: object) -> bool:
