@@ -198,3 +198,13 @@ def test_outer_alias_and_component_types():
     assert isinstance(ct, T.ComponentType)
     assert func_text(ct.imports["in"]) == "func(x: list<string>)"
     assert type_text(ct.exports["out"].result) == "list<string>"
+
+
+def test_nested_components_keep_their_sections_for_the_graph():
+    # `compose graph` of a composed component follows each instance back to the nested
+    # component section it instantiates
+    from composer.binary import sections as S
+
+    scope = scope_of("(component (component) (component (import \"f\" (func))))")
+    assert len(scope.components) == len(scope.component_sources) == 2
+    assert all(isinstance(s, S.ComponentSection) for s in scope.component_sources)

@@ -937,6 +937,53 @@ def test_sections_after_a_custom_section_are_read(tmp_path):
     assert list(load_component(path).scope.imports) == ["f", "g"]
 
 
+def test_a_core_index_equal_to_the_count_is_out_of_bounds(tmp_path):
+    # `(memory $m)` of a lowering made `(memory 1)`: one memory, index 1 is past the end
+    data = bytearray(wat('(component (import "f" (func $f (result string)))'
+                         ' (core module $mm (memory (export "m") 1)'
+                         ' (func (export "r") (param i32 i32 i32 i32) (result i32) unreachable))'
+                         ' (core instance $mi (instantiate $mm))'
+                         ' (alias core export $mi "m" (core memory $m))'
+                         ' (alias core export $mi "r" (core func $r))'
+                         ' (core func (canon lower (func $f) (memory $m) (realloc $r))))'))
+    at = data.rindex(b"\x03\x00\x04")  # the options: (memory 0) then (realloc ...)
+    data[at + 1] = 1
+    path = tmp_path / "past.wasm"
+    path.write_bytes(data)
+    assert_verdict(path, "", "core memory index 1 out of bounds (1 defined)")
+
+
+def test_a_module_never_instantiated_is_read_where_it_is_defined(tmp_path):
+    # the last module imports one name twice and nothing instantiates it: refused all the same
+    path = tmp_path / "modules.wasm"
+    path.write_bytes(wat('(component (core module) (core module (import "a" "b" (func))'
+                         ' (import "a" "b" (func))))'))
+    assert_verdict(path, "", "core module imports `a` `b` twice")
+
+
+def test_the_output_check_counts_the_modules_of_what_it_embeds(tmp_path):
+    # an embedded component's modules and components count towards the limit of 1,000 even
+    # when its types are handed to the check rather than read again
+    from composer.errors import CompositionError
+    from composer.link.compose import validate_output
+    from composer.model.load import load_component
+
+    inner = "(component " + "(core module)" * 998 + ")"
+    path = tmp_path / "a.wasm"
+    path.write_bytes(wat(inner))
+    scope = load_component(path).scope  # itself and 998 modules: 999
+    for extra, valid in (("", True), ("(core module)", False)):
+        outer = wat("(component " + extra + "(component $a " + "(core module)" * 998 + "))")
+        if valid:
+            validate_output(outer, [scope])
+        else:
+            with pytest.raises(CompositionError, match="count exceeds limit of 1000"):
+                validate_output(outer, [scope])
+            out = tmp_path / "out.wasm"
+            out.write_bytes(outer)
+            assert wasm_tools("validate", str(out), check=False).returncode != 0
+
+
 def test_an_index_equal_to_the_count_is_out_of_bounds(tmp_path):
     # `(export "g" (func 0))` made `(func 1)`: one function defined, index 1 is past the end
     data = bytearray(wat('(component (import "f" (func)) (export "g" (func 0)))'))
@@ -949,9 +996,12 @@ def test_an_index_equal_to_the_count_is_out_of_bounds(tmp_path):
 
 @pytest.mark.parametrize("core,component,valid", [
     (4096, 0, True), (4097, 0, False), (2048, 2048, True), (2048, 2049, False)])
-def test_instances_core_and_component_together_are_at_most_4096(tmp_path, core, component, valid):
+@pytest.mark.parametrize("made", ["of exports", "by instantiation"])
+def test_instances_core_and_component_together_are_at_most_4096(tmp_path, core, component, valid,
+                                                                made):
     path = tmp_path / "many.wasm"
-    path.write_bytes(wat("(component " + "(core instance)" * core + "(instance)" * component + ")"))
+    instance = "(core instance)" if made == "of exports" else "(core instance (instantiate 0))"
+    path.write_bytes(wat("(component (core module) " + instance * core + "(instance)" * component + ")"))
     assert_verdict(path, "", None if valid else "instances count exceeds limit of 4096")
 
 
