@@ -365,6 +365,8 @@ _THREADS = ('(component (core module $tm (table (export "t") 1 funcref) (table (
             ' (core instance $ti (instantiate $tm)) (alias core export $ti "t" (core table $t))'
             ' (alias core export $ti "e" (core table $e)) ')
 
+_SHARED_GATE = "a shared type requires the gated feature `shared-everything-threads`"
+
 VERDICTS = {
     # -- external visibility of types (Explainer.md; wasmparser's named-types rule)
     "a nested component's export of a passed type with a handle, defined again": (
@@ -727,6 +729,23 @@ VERDICTS = {
         "a fixed-length list requires the gated feature `cm-fixed-length-lists`"),
     "a fixed-length list with its feature": (
         '(component (type (list u8 4)))', "cm-fixed-length-lists", None),
+    # -- shared core types (the gated shared-everything-threads)
+    "a shared function type": (
+        '(component (core type (shared (func))))', "", _SHARED_GATE),
+    "a shared function type with its feature": (
+        '(component (core type (shared (func))))', "shared-everything-threads", None),
+    "a function taking a shared reference": (
+        '(component (core type (func (param (ref null (shared func))))))', "", _SHARED_GATE),
+    "a function returning a shared reference": (
+        '(component (core type (func (result (ref null (shared func))))))', "", _SHARED_GATE),
+    "a shared type in a rec group": (
+        '(component (core rec (type (shared (func)))))', "", _SHARED_GATE),
+    "a shared type under a sub type": (
+        '(component (core rec (type (sub (shared (func))))))', "", _SHARED_GATE),
+    "a struct with a shared reference": (
+        '(component (core type (struct (field (ref null (shared func))))))', "", _SHARED_GATE),
+    "an array of shared references": (
+        '(component (core type (array (ref null (shared func)))))', "", _SHARED_GATE),
     # -- gated core proposals
     "a core module with a shared table (a gated proposal)": (
         '(component (core module (table shared 1 2 (ref null (shared func)))))', "",
