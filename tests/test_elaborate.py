@@ -208,3 +208,7 @@ def test_nested_components_keep_their_sections_for_the_graph():
     scope = scope_of("(component (component) (component (import \"f\" (func))))")
     assert len(scope.components) == len(scope.component_sources) == 2
     assert all(isinstance(s, S.ComponentSection) for s in scope.component_sources)
+    # an outer alias of a component says where it came from
+    inner = scope_of("(component (component $c) (component (alias outer 1 $c (component))"
+                     " (export \"c\" (component 0))))")
+    assert inner.components[1].exports["c"] is inner.components[0]

@@ -516,6 +516,33 @@ VERDICTS = {
     "a core module importing one name twice": (
         '(component (core module (import "a" "b" (func)) (import "a" "b" (func))))', "",
         "core module imports `a` `b` twice"),
+    # -- instances made of exports
+    "an instance of exports with a name that is no extern name": (
+        '(component (import "i" (instance $i)) (instance (export "not valid" (instance $i))))', "",
+        "export name `not valid` is not a valid extern name"),
+    "an instance of exports with one name twice": (
+        '(component (import "i" (instance $i)) (instance (export "a" (instance $i))'
+        ' (export "A" (instance $i))))', "", "export name `A` conflicts with `a`"),
+    "an instance of exports with a function that implements an interface": (
+        '(component (import "f" (func $f)) (instance (export "a" (implements "a:b/c") (func $f))))',
+        "", "only instances can have `implements`"),
+    # -- outer aliases
+    "an outer alias of a core module, instantiated": (
+        '(component (core module $m (import "a" "b" (func)))'
+        ' (component (alias outer 1 $m (core module $m2)) (core instance (instantiate $m2))))', "",
+        "missing module instantiation argument named `a`"),
+    "an outer alias of a core type, used": (
+        '(component (core type $t (func (param i32)))'
+        ' (component (alias outer 1 $t (core type $t2))'
+        ' (core type (module (alias outer 1 $t2 (type $t3)) (import "a" "b" (func (type $t3)))))))',
+        "", None),
+    "an outer alias of a component, instantiated": (
+        '(component (component $c (import "x" (func)))'
+        ' (component (alias outer 1 $c (component $c2)) (instance (instantiate $c2))))', "",
+        "missing instantiation argument for import `x`"),
+    "the error-context type (a gated feature)": (
+        '(component (type (list error-context)))', "",
+        "the `error-context` type requires the gated feature `cm-error-context`"),
     # -- async (Explainer.md: the `async` option goes with `async` function types)
     "an async lift of a synchronous function type": (
         '(component (core module $m (func (export "f") (result i32) unreachable)'
@@ -1078,3 +1105,28 @@ def test_the_output_check_takes_the_types_of_the_components_it_embeds(tmp_path):
     outer = wat(f"(component {inner[len('(component '):-1].join(['(component $a ', ')'])}"
                 ' (import "g" (func $g)) (instance (instantiate $a (with "f" (func $g)))))')
     validate_output(outer, [scope])
+
+
+@pytest.mark.parametrize("count,valid", [(100_000, True), (100_001, False)])
+def test_an_instantiation_has_at_most_100000_arguments(tmp_path, count, valid):
+    # (component (import "f" (func)) (component) (instance (instantiate 0 (with "aN" (func 0))...)))
+    def leb(n: int) -> bytes:
+        out = b""
+        while True:
+            out += bytes([(n & 0x7F) | (0x80 if n > 0x7F else 0)])
+            n >>= 7
+            if not n:
+                return out
+
+    def section(sid: int, body: bytes) -> bytes:
+        return bytes([sid]) + leb(len(body)) + body
+
+    args = b"".join(leb(len(f"a{i}")) + f"a{i}".encode() + b"\x01\x00" for i in range(count))
+    data = (b"\x00asm\x0d\x00\x01\x00"
+            + section(7, b"\x01\x40\x00\x01\x00")  # type 0: (func)
+            + section(10, b"\x01\x00\x01f\x01\x00")  # import "f" (func (type 0))
+            + section(4, b"\x00asm\x0d\x00\x01\x00")  # an empty component
+            + section(5, b"\x01\x00\x00" + leb(count) + args))  # instantiate it
+    path = tmp_path / "args.wasm"
+    path.write_bytes(data)
+    assert_verdict(path, "", None if valid else "instantiation arguments size is out of bounds")
