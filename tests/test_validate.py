@@ -1130,3 +1130,17 @@ def test_an_instantiation_has_at_most_100000_arguments(tmp_path, count, valid):
     path = tmp_path / "args.wasm"
     path.write_bytes(data)
     assert_verdict(path, "", None if valid else "instantiation arguments size is out of bounds")
+
+
+@pytest.mark.parametrize("depth,where,valid", [
+    (99, "alone", True), (100, "alone", True), (101, "alone", False),
+    (99, "parameter", True), (100, "parameter", False),
+    (99, "result", True), (100, "result", False)])
+def test_types_nest_at_most_100_deep_a_function_one_above_its_types(tmp_path, depth, where, valid):
+    # `list<list<...<u8>>>` `depth` levels deep (u8 is one), alone or in a function
+    chain = "(type $t0 u8) " + " ".join(f"(type $t{i} (list $t{i - 1}))" for i in range(1, depth))
+    use = {"alone": "", "parameter": f'(type (func (param "x" $t{depth - 1})))',
+           "result": f"(type (func (result $t{depth - 1})))"}[where]
+    path = tmp_path / "deep.wasm"
+    path.write_bytes(wat(f"(component {chain} {use})"))
+    assert_verdict(path, "", None if valid else "type nesting is too deep")

@@ -599,7 +599,6 @@ class Elaborator:
         if known is not None:
             return known
         children: list[object] = []
-        extra = 1
         u = t
         if isinstance(u, T.NamedType):
             info = self._measure(u.type)
@@ -622,9 +621,8 @@ class Elaborator:
             children = [u.key, u.value]
         elif isinstance(u, (T.OwnType, T.BorrowType)):
             children = [u.resource]
-        elif isinstance(u, T.FuncType):
+        elif isinstance(u, T.FuncType):  # one level above its parameters and result
             children = [x for _, x in u.params] + [u.result]
-            extra = 2  # the parameter list is a level of its own
         elif isinstance(u, T.InstanceType):
             children = list(u.exports.values())
         elif isinstance(u, T.ComponentType):
@@ -634,7 +632,7 @@ class Elaborator:
             if c is None:
                 continue
             d, n = self._measure(c)
-            depth = max(depth, d + extra)
+            depth = max(depth, d + 1)
             size += n
         if size > MAX_TYPE_SIZE:
             raise ValidationError(f"effective type size exceeds the limit of {MAX_TYPE_SIZE}")
