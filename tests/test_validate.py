@@ -367,6 +367,11 @@ _THREADS = ('(component (core module $tm (table (export "t") 1 funcref) (table (
 
 _SHARED_GATE = "a shared type requires the gated feature `shared-everything-threads`"
 
+# A component re-exporting the resource it imports, and a handle of it made from the import
+# (`0`) or from the export (`$e`).
+_SHIM_OF_R = (' (component $shim (import "r-in" (type (sub resource))) (export $e "r" (type 0))'
+              ' (type (own {handle})) (export "handle" (type 2)))')
+
 VERDICTS = {
     # -- external visibility of types (Explainer.md; wasmparser's named-types rule)
     "a nested component's export of a passed type with a handle, defined again": (
@@ -398,6 +403,21 @@ VERDICTS = {
         ' (func $f (param "x" (own $r)) (canon lift (core func $ci "f")))'
         ' (instance $i (export "r" (type $r)) (export "f" (func $f)))'
         ' (export "a:b/c" (instance $i)) (export "g" (func $f)))', "", None),
+    "an instance given a resource by its definition, exporting a handle of its import": (
+        '(component (type $r (resource (rep i32)))' + _SHIM_OF_R.format(handle="0")
+        + ' (instance $i (instantiate $shim (with "r-in" (type $r))))'
+        ' (export "a:b/c" (instance $i)))', "",
+        "instance `a:b/c` is not valid to be used as an export: it uses the resource `r` by the "
+        "type index that defines it"),
+    "an instance given a resource by its export, exporting a handle of its import": (
+        '(component (type $r (resource (rep i32))) (export $re "r0" (type $r))'
+        + _SHIM_OF_R.format(handle="0")
+        + ' (instance $i (instantiate $shim (with "r-in" (type $re))))'
+        ' (export "a:b/c" (instance $i)))', "", None),
+    "an instance given a resource by its definition, exporting a handle of its export": (
+        '(component (type $r (resource (rep i32)))' + _SHIM_OF_R.format(handle="$e")
+        + ' (instance $i (instantiate $shim (with "r-in" (type $r))))'
+        ' (export "a:b/c" (instance $i)))', "", None),
     "an exported instance type declaring its own resource": (
         '(component (type $i (instance (export "brush" (type $b (sub resource)))'
         ' (type $bb (borrow $b)) (export "draw" (func (param "b" $bb)))))'

@@ -451,6 +451,14 @@ class Elaborator:
                                           f"expected {T.a_sort(T.sort_of(want))}, found "
                                           f"{T.a_sort(arg.item.sort)}")
             itype = instantiate(ctype, args)  # type: ignore[arg-type]
+            # a resource given by the index that defines it stays that identity in the
+            # instance: handles of it there are handles made from its definition
+            given = {id(args[a.name]) for a in inst.args
+                     if a.item.sort == "type" and a.item.idx in scope.resource_definitions}
+            if given:
+                scope.definition_handles |= {
+                    id(x) for x in T.walk(itype)
+                    if isinstance(x, (T.OwnType, T.BorrowType)) and id(x.resource) in given}
             origin = Origin(
                 "instantiate",
                 component=inst.component,
@@ -888,7 +896,8 @@ class Elaborator:
         elif sort == "instance":
             item = _claim(item, name)  # type: ignore[arg-type]
         if scope.kind == "component":
-            self._export_visibility(scope, item, name, sort)
+            inline = sort == "instance" and scope.instance_origins[idx].kind == "inline"
+            self._export_visibility(scope, item, name, sort, inline)
         _check_resource_func(name, item, scope.resource_names["export"], "export")
         self._check_attributes(exp.nameattrs, item, "export")
         scope.exports[name] = item
@@ -897,22 +906,25 @@ class Elaborator:
             scope.values_used.add(len(scope.values) - 1)
 
     @staticmethod
-    def _export_visibility(scope: Scope, item: T.Extern, name: str, sort: str) -> None:
+    def _export_visibility(scope: Scope, item: T.Extern, name: str, sort: str,
+                           inline: bool = False) -> None:
         """An export may use only types with an external name (`visibility_problem`);
         then what it declares has one. Components and core modules are closed: their types
         were checked where they were defined."""
         declared = _declared(item)
+        # an instance made of exports keeps the resources' own identity (the one of their
+        # definition); a type export, or an instantiated component's, gives them another
+        as_defined = set(declared) if inline else set()
         if sort not in ("component", "core module") and not _names_a_resource(item):
             names = scope.imported_resources | scope.exported_names
             problem = visibility_problem(item, declared, names, importing=False,
                                          by_definition=(scope.definition_handles,
-                                                        scope.exported_definitions))
+                                                        scope.exported_definitions | as_defined))
             if problem:
                 raise ValidationError(f"{sort} `{name}` is not valid to be used as an "
                                       f"export: {problem}")
         scope.exported_names |= set(declared)
-        if sort != "type":  # an instance's exports keep the resources' own identity
-            scope.exported_definitions |= set(declared)
+        scope.exported_definitions |= as_defined
 
     # -- canonical definitions -----------------------------------------------------------
 
@@ -1360,6 +1372,7 @@ def visibility_problem(ext: object, declared: dict[int, object], named: set[int]
     the resource exported as defined (`by_definition[1]`), not under a type export's
     index."""
     handles, definitions = by_definition
+    raw_resource = None  # the resource of a handle made from its definition, if any
     seen: set[int] = set()
     # what a type import or export names need not have a name itself, only what it is made of
     top = T.unwrap(ext) if isinstance(ext, T.NamedType) else ext
@@ -1374,6 +1387,8 @@ def visibility_problem(ext: object, declared: dict[int, object], named: set[int]
                 stack.append(x.type)
                 seen.add(id(x.type))
                 stack.extend(_parts(x.type))
+                if id(x.type) in handles and id(x.type.resource) not in definitions:  # type: ignore[attr-defined]
+                    raw_resource = raw_resource or x.type.resource.name  # type: ignore[attr-defined]
             elif id(x) not in named:
                 # a name given elsewhere (by a nested component's import, say): what matters
                 # is what it stands for, which must have a name here
@@ -1391,15 +1406,16 @@ def visibility_problem(ext: object, declared: dict[int, object], named: set[int]
                 return (f"it uses {which}, which is not imported (an import can only use the "
                         "resources imported before it)")
             return f"it uses {which}, which this component neither imports nor exports"
-        if (id(x) in handles and id(x.resource) in named  # type: ignore[attr-defined]
-                and id(x.resource) not in declared and id(x.resource) not in definitions):  # type: ignore[attr-defined]
-            return (f"it uses the resource `{x.resource.name}` by the type index that "  # type: ignore[attr-defined]
-                    "defines it, not by the one its export gives it")
+        if id(x) in handles and id(x.resource) not in definitions:  # type: ignore[attr-defined]
+            raw_resource = raw_resource or x.resource.name  # type: ignore[attr-defined]
         if isinstance(x, _NEEDS_NAME) and x is not top:
             kind = type(x).__name__.removesuffix("Type").lower()
             return (f"it uses the {kind} `{type_text(x)}` without a name (import or export "
                     f"it as a type, and use that)")
         stack.extend(_parts(x))
+    if raw_resource is not None:  # (what is not exported at all is said above)
+        return (f"it uses the resource `{raw_resource}` by the type index that defines it, "
+                "not by the one its export gives it")
     return None
 
 
