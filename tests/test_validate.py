@@ -775,7 +775,12 @@ VERDICTS = {
         '(component (type (list u8 4)))', "",
         "a fixed-length list requires the gated feature `cm-fixed-length-lists`"),
     "a fixed-length list with its feature": (
-        '(component (type (list u8 4)))', "cm-fixed-length-lists", None),
+        '(component (type (list u8 4)) (type (func (param "x" 0))))', "cm-fixed-length-lists", None),
+    "a map used in a function": (
+        '(component (type (map string u32)) (type (func (param "m" 0))))', "", None),
+    "a variant nested too deep after a case without a payload": (
+        "(component (type $t0 u8) " + " ".join(f"(type $t{i} (list $t{i - 1}))" for i in range(1, 100))
+        + ' (type (variant (case "a") (case "b" $t99))))', "", "type nesting is too deep"),
     # -- shared core types (the gated shared-everything-threads)
     "a shared function type": (
         '(component (core type (shared (func))))', "", _SHARED_GATE),
@@ -1130,13 +1135,7 @@ def test_the_output_check_takes_the_types_of_the_components_it_embeds(tmp_path):
 @pytest.mark.parametrize("count,valid", [(100_000, True), (100_001, False)])
 def test_an_instantiation_has_at_most_100000_arguments(tmp_path, count, valid):
     # (component (import "f" (func)) (component) (instance (instantiate 0 (with "aN" (func 0))...)))
-    def leb(n: int) -> bytes:
-        out = b""
-        while True:
-            out += bytes([(n & 0x7F) | (0x80 if n > 0x7F else 0)])
-            n >>= 7
-            if not n:
-                return out
+    leb = _leb
 
     def section(sid: int, body: bytes) -> bytes:
         return bytes([sid]) + leb(len(body)) + body
@@ -1164,3 +1163,69 @@ def test_types_nest_at_most_100_deep_a_function_one_above_its_types(tmp_path, de
     path = tmp_path / "deep.wasm"
     path.write_bytes(wat(f"(component {chain} {use})"))
     assert_verdict(path, "", None if valid else "type nesting is too deep")
+
+
+def _many(kind: str, n: int) -> str:
+    return {
+        "tuple": "(tuple " + " ".join(["u8"] * n) + ")",
+        "record": "(record " + " ".join(f'(field "f{i}" u8)' for i in range(n)) + ")",
+        "variant": "(variant " + " ".join(f'(case "c{i}")' for i in range(n)) + ")",
+        "enum": "(enum " + " ".join(f'"c{i}"' for i in range(n)) + ")",
+        "flags": "(flags " + " ".join(f'"c{i}"' for i in range(n)) + ")",
+        "func": "(func " + " ".join(f'(param "p{i}" u8)' for i in range(n)) + ")",
+    }[kind]
+
+
+def _leb(n: int) -> bytes:
+    out = b""
+    while True:
+        out += bytes([(n & 0x7F) | (0x80 if n > 0x7F else 0)])
+        n >>= 7
+        if not n:
+            return out
+
+
+def _read_leb(data: bytes, at: int) -> tuple[int, int]:
+    """The unsigned LEB128 at `at`, and where what follows it starts."""
+    value = shift = 0
+    while True:
+        value |= (data[at] & 0x7F) << shift
+        shift += 7
+        at += 1
+        if data[at - 1] < 0x80:
+            return value, at
+
+
+def _one_more_part(data: bytes, part: bytes) -> bytes:
+    """The component of one type definition `data` (its type section first), with `part`
+    added at the front of the type's vector of parts: wasm-tools writes no type past its
+    limits, so one is made past them by hand."""
+    size, body_start = _read_leb(data, 9)  # the type section's id at 8, then its size
+    vec = body_start + 2  # the count of types (1), the type's opcode, then its vector
+    count, end = _read_leb(data, vec)
+    body = data[body_start:vec] + _leb(count + 1) + part + data[end:body_start + size]
+    return data[:8] + b"\x07" + _leb(len(body)) + body + data[body_start + size:]
+
+
+@pytest.mark.parametrize("kind,most,what,part", [
+    ("tuple", 10_000, "tuple types", b"\x7d"), ("record", 10_000, "record fields", b"\x01z\x7d"),
+    ("variant", 10_000, "variant cases", b"\x01z\x00\x00"), ("enum", 10_000, "enum cases", b"\x01z"),
+    ("flags", 32, "flags", b"\x01z"), ("func", 1_000, "function parameters", b"\x01z\x7d")])
+def test_types_have_at_most_the_parts_wasmparser_allows(tmp_path, kind, most, what, part):
+    data = wat(f"(component (type {_many(kind, most)}))")
+    for n, content, refusal in ((most, data, None),
+                                (most + 1, _one_more_part(data, part),
+                                 f"{what}: {most + 1:,}, more than the {most:,}")):
+        path = tmp_path / f"{kind}{n}.wasm"
+        path.write_bytes(content)
+        assert_verdict(path, "", refusal)
+
+
+@pytest.mark.parametrize("extra,valid", [(996, True), (997, False)])
+def test_a_type_expands_to_less_than_a_million(tmp_path, extra, valid):
+    # x: 998 u8s (999); w: 1,000 x (999,001); u: `extra` u8s; (tuple w u): 999,003 + extra
+    path = tmp_path / "large.wasm"
+    path.write_bytes(wat("(component (type $x " + _many("tuple", 998) + ")"
+                         " (type $w (tuple " + " ".join(["$x"] * 1000) + "))"
+                         " (type $u " + _many("tuple", extra) + ") (type (tuple $w $u)))"))
+    assert_verdict(path, "", None if valid else "effective type size exceeds the limit of 1000000")

@@ -132,9 +132,27 @@ CORE_ITEM_SORTS = ("func", "table", "memory", "global", "tag")
 MAX_MODULES_AND_COMPONENTS = 1000
 MAX_INSTANCES = 4096  # core and component instances of one component, together
 MAX_INSTANTIATION_ARGS = 100_000
-# wasmparser's limits on a type: how deep it nests, how large it is fully expanded
+# wasmparser's limits on a type: how deep it nests, how large it is fully expanded, and how
+# many parts each kind of type has at most
 MAX_TYPE_DEPTH = 100
 MAX_TYPE_SIZE = 1_000_000
+MAX_PARTS = {B.Tuple: ("types", "tuple types", 10_000),
+             B.Record: ("fields", "record fields", 10_000),
+             B.Variant: ("cases", "variant cases", 10_000),
+             B.Enum: ("names", "enum cases", 10_000),
+             B.Flags: ("names", "flags", 32),
+             B.FuncType: ("params", "function parameters", 1_000)}
+
+
+def _check_counts(ty: object) -> None:
+    """A tuple, record, variant, enum, flags or function type within wasmparser's count of
+    parts (`MAX_PARTS`)."""
+    limit = MAX_PARTS.get(type(ty))
+    if limit is not None:
+        field, what, most = limit
+        count = len(getattr(ty, field))
+        if count > most:
+            raise ValidationError(f"{what}: {count:,}, more than the {most:,} a type may have")
 
 
 def _at(space: list, idx: int, what: str) -> object:
@@ -642,7 +660,7 @@ class Elaborator:
             d, n = self._measure(c)
             depth = max(depth, d + 1)
             size += n
-        if size > MAX_TYPE_SIZE:
+        if size >= MAX_TYPE_SIZE:  # wasm-tools 1.262 takes 999,999, not 1,000,000
             raise ValidationError(f"effective type size exceeds the limit of {MAX_TYPE_SIZE}")
         if isinstance(u, (T.InstanceType, T.ComponentType)):
             depth = 1  # nesting of instance and component types is bounded by the binary's
@@ -654,6 +672,7 @@ class Elaborator:
 
     def _deftype(self, scope: Scope, ty: object) -> T.DefType:
         v = self.valtype
+        _check_counts(ty)
         if isinstance(ty, B.Prim):
             return self.valtype(scope, ty.name)
         if isinstance(ty, B.Record):
