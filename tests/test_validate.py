@@ -709,6 +709,58 @@ VERDICTS = {
         ' (core module $use (import "x" "i" (func (result i64))))'
         ' (core instance (instantiate $use (with "x" (instance (export "i" (func $i)))))))',
         "all", "expected (func (result i64)), found (func (result i32))"),
+    # -- built-ins: the indices they name
+    "resource.drop of a type that is no resource": (
+        '(component (type $t u32) (core func (canon resource.drop $t)))', "",
+        "type index 0 is not a resource type"),
+    "stream.new of a type that is no stream": (
+        '(component (type $t (future u8)) (core func (canon stream.new $t)))', "",
+        "type index 0 is not a stream type"),
+    "future.read of a type that is no future": (
+        '(component (type $t (stream u8)) (core module $mm (memory (export "m") 1))'
+        ' (core instance $mi (instantiate $mm)) (alias core export $mi "m" (core memory $m))'
+        ' (core func (canon future.read $t async (memory $m))))', "",
+        "type index 0 is not a future type"),
+    "task.return of a result type that is no value type": (
+        '(component (type $f (func)) (core func (canon task.return (result $f))))', "",
+        "type index 0 is not a value type"),
+    "an async lift without a callback (a gated feature)": (
+        '(component (core module $m (func (export "f") unreachable)) (core instance $i (instantiate $m))'
+        ' (func async (canon lift (core func $i "f") async)))', "",
+        "an async lift without a callback requires the gated feature `cm-async-stackful`"),
+    "an async lift without a callback, with its feature": (
+        '(component (core module $m (func (export "f") unreachable)) (core instance $i (instantiate $m))'
+        ' (func async (canon lift (core func $i "f") async)))', "cm-async-stackful", None),
+    "a resource represented by an i64 (a gated feature)": (
+        '(component (type (resource (rep i64))))', "",
+        "a resource represented by an i64 requires the gated feature `cm64`"),
+    "a resource represented by an i64, with its feature": (
+        '(component (type (resource (rep i64))))', "cm64", None),
+    # -- instance and component types
+    "an instance type with a core type, used": (
+        '(component (type (instance (core type (module)) (export "m" (core module (type 0))))))',
+        "", None),
+    "an instance type exporting a name that is no extern name": (
+        '(component (type (instance (export "not valid" (func)))))', "",
+        "instance type declaration 1: export name `not valid` is not a valid extern name"),
+    "an instance type exporting one name twice": (
+        '(component (type (instance (export "a" (func)) (export "A" (func)))))', "",
+        "export name `A` conflicts with `a`"),
+    "an instance type exporting a function that implements an interface": (
+        '(component (type (instance (export "a" (implements "a:b/c") (func)))))', "",
+        "only instances can have `implements`"),
+    "a component exporting one name twice": (
+        '(component (import "f" (func $f)) (export "a" (func $f)) (export "A" (func $f)))', "",
+        "export name `A` conflicts with `a`"),
+    "a component exporting a name that is no extern name": (
+        '(component (import "f" (func $f)) (export "not valid" (func $f)))', "",
+        "export name `not valid` is not a valid extern name"),
+    "a component exporting a function that implements an interface": (
+        '(component (import "f" (func $f)) (export "a" (implements "a:b/c") (func $f)))', "",
+        "only instances can have `implements`"),
+    "a component exporting a nested component that uses its own record": (
+        '(component (component $c (type $r (record (field "a" u32))) (import "r" (type $ri (eq $r)))'
+        ' (import "f" (func (result $ri)))) (export "c" (component $c)))', "", None),
     # -- core types of the component
     "a core type referring to a type defined after it": (
         '(component (core type $f (func (param (ref 1)))) (core type (array i32)))', "",
