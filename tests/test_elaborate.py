@@ -212,3 +212,10 @@ def test_nested_components_keep_their_sections_for_the_graph():
     inner = scope_of("(component (component $c) (component (alias outer 1 $c (component))"
                      " (export \"c\" (component 0))))")
     assert inner.components[1].exports["c"] is inner.components[0]
+
+
+def test_lifted_functions_say_they_were_lifted():
+    # `compose graph` of a composed component draws where each function came from
+    scope = scope_of('(component (core module $m (func (export "f"))) (core instance $i (instantiate $m))'
+                     ' (import "g" (func)) (func (canon lift (core func $i "f"))))')
+    assert [o.kind for o in scope.func_origins] == ["import", "lift"]

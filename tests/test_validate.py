@@ -372,6 +372,11 @@ _SHARED_GATE = "a shared type requires the gated feature `shared-everything-thre
 _SHIM_OF_R = (' (component $shim (import "r-in" (type (sub resource))) (export $e "r" (type 0))'
               ' (type (own {handle})) (export "handle" (type 2)))')
 
+# A lift of a function of `params` from a core function of `core` parameters, with `opts`.
+_LIFT = ('(component (core module $m (func (export "f") (param {core})))'
+         ' (core instance $i (instantiate $m)) (type $ft (func {params}))'
+         ' (func (type $ft) (canon lift (core func $i "f") {opts})))')
+
 VERDICTS = {
     # -- external visibility of types (Explainer.md; wasmparser's named-types rule)
     "a nested component's export of a passed type with a handle, defined again": (
@@ -709,6 +714,38 @@ VERDICTS = {
         ' (core module $use (import "x" "i" (func (result i64))))'
         ' (core instance (instantiate $use (with "x" (instance (export "i" (func $i)))))))',
         "all", "expected (func (result i64)), found (func (result i32))"),
+    # -- the Canonical ABI: what lifts and lowers need
+    "a lower of a function returning a string without memory": (
+        '(component (import "f" (func $f (result string))) (core func (canon lower (func $f))))', "",
+        "canon lower of `func() -> string` needs the `realloc` and `memory` options"),
+    "a lift of 16 flat parameters": (
+        _LIFT.format(params=" ".join(f'(param "p{i}" u32)' for i in range(16)), core="i32 " * 16,
+                     opts=""), "", None),
+    "a lift of 17 flat parameters without realloc": (
+        _LIFT.format(params=" ".join(f'(param "p{i}" u32)' for i in range(17)), core="i32",
+                     opts=""), "", "needs the `realloc` option"),
+    "a lower of 17 flat parameters without memory": (
+        '(component (import "f" (func $f ' + " ".join(f'(param "p{i}" u32)' for i in range(17))
+        + ')) (core func (canon lower (func $f))))', "", "needs the `memory` option"),
+    "an async lower of 4 parameters": (
+        '(component (import "f" (func $f async ' + " ".join(f'(param "p{i}" u32)' for i in range(4))
+        + ')) (core func (canon lower (func $f) async)))', "", None),
+    "an async lower of 5 parameters without memory": (
+        '(component (import "f" (func $f async ' + " ".join(f'(param "p{i}" u32)' for i in range(5))
+        + ')) (core func (canon lower (func $f) async)))', "", "needs the `memory` option"),
+    "an async lower of a function with a result, without memory": (
+        '(component (import "f" (func $f async (result u32))) (core func (canon lower (func $f) async)))',
+        "", "needs the `memory` option"),
+    "an async lift with a callback": (
+        '(component (core module $m (func (export "f") (result i32) unreachable)'
+        ' (func (export "cb") (param i32 i32 i32) (result i32) unreachable))'
+        ' (core instance $i (instantiate $m))'
+        ' (func async (canon lift (core func $i "f") async (callback (core func $i "cb")))))', "",
+        None),
+    "the gc option (a gated feature)": (
+        '(component (core module $m (func (export "f"))) (core instance $i (instantiate $m))'
+        ' (func (canon lift (core func $i "f") gc)))', "",
+        "the canonical option `gc` requires the gated feature `cm-gc`"),
     # -- built-ins: the indices they name
     "resource.drop of a type that is no resource": (
         '(component (type $t u32) (core func (canon resource.drop $t)))', "",
