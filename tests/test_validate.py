@@ -746,6 +746,24 @@ VERDICTS = {
         '(component (core module $m (func (export "f"))) (core instance $i (instantiate $m))'
         ' (func (canon lift (core func $i "f") gc)))', "",
         "the canonical option `gc` requires the gated feature `cm-gc`"),
+    "a 64-bit memory in canonical options (a gated feature)": (
+        '(component (import "f" (func $f (result string)))'
+        ' (core module $mm (memory (export "m") i64 1)'
+        ' (func (export "r") (param i64 i64 i64 i64) (result i64) unreachable))'
+        ' (core instance $mi (instantiate $mm)) (alias core export $mi "m" (core memory $m))'
+        ' (alias core export $mi "r" (core func $r))'
+        ' (core func (canon lower (func $f) (memory $m) (realloc $r))))', "",
+        "a 64-bit memory in canonical options requires the gated feature `cm64`"),
+    "a callback in a lowering": (
+        '(component (import "f" (func $f async)) (core module $m (func (export "cb")'
+        ' (param i32 i32 i32) (result i32) unreachable)) (core instance $i (instantiate $m))'
+        ' (core func (canon lower (func $f) async (callback (core func $i "cb")))))', "",
+        "canonical option `callback` is only allowed with canon lift, not canon lower"),
+    "a post-return in a lowering": (
+        '(component (import "f" (func $f)) (core module $m (func (export "pr")))'
+        ' (core instance $i (instantiate $m))'
+        ' (core func (canon lower (func $f) (post-return (core func $i "pr")))))', "",
+        "canonical option `post-return` is only allowed with canon lift, not canon lower"),
     # -- built-ins: the indices they name
     "resource.drop of a type that is no resource": (
         '(component (type $t u32) (core func (canon resource.drop $t)))', "",
