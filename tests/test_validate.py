@@ -764,6 +764,17 @@ VERDICTS = {
         ' (core instance $i (instantiate $m))'
         ' (core func (canon lower (func $f) (post-return (core func $i "pr")))))', "",
         "canonical option `post-return` is only allowed with canon lift, not canon lower"),
+    "a callback without async": (
+        '(component (core module $m (func (export "f") unreachable) (func (export "cb")'
+        ' (param i32 i32 i32) (result i32) unreachable)) (core instance $i (instantiate $m))'
+        ' (func (canon lift (core func $i "f") (callback (core func $i "cb")))))', "",
+        "canonical option `callback` requires the `async` option"),
+    "a callback of another type": (
+        '(component (core module $m (func (export "f") (result i32) unreachable) (func (export "cb")'
+        ' (param i32) (result i32) unreachable)) (core instance $i (instantiate $m))'
+        ' (func async (canon lift (core func $i "f") async (callback (core func $i "cb")))))', "",
+        "canonical option `callback` has type (func (param i32) (result i32)), expected "
+        "(func (param i32 i32 i32) (result i32))"),
     # -- built-ins: the indices they name
     "resource.drop of a type that is no resource": (
         '(component (type $t u32) (core func (canon resource.drop $t)))', "",
