@@ -22,8 +22,8 @@ COMPONENT = frozenset({
 })
 
 # Gated core proposals, named as wasm-tools names them: those wasmtime's validator and host
-# take (`corevalidate.py`), and shared-everything-threads, which it has no switch for (core
-# modules are then checked by wasm-tools, where it is installed).
+# take (`corevalidate.py`), and shared-everything-threads, which it has no switch for (a core
+# module that uses it is refused, saying so).
 WASMTIME_CORE = frozenset({"custom-page-sizes", "wide-arithmetic", "stack-switching"})
 CORE = WASMTIME_CORE | {"shared-everything-threads"}
 
