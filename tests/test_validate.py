@@ -531,6 +531,9 @@ VERDICTS = {
         f'(component {CORE_F} (type $r (resource (rep i32))) (export $re "r" (type $r))'
         ' (func $f (param "self" (borrow $re)) (canon lift (core func $ci "f")))'
         ' (export "[method]r.f" (func $f)))', "", None),
+    "a static function exported without its resource": (
+        '(component (import "f" (func $f)) (export "[static]r.x" (func $f)))', "",
+        "export name `[static]r.x` is not valid: no resource is named `r` here"),
     "a method of an instance type's own resource": (
         '(component (type (instance (export "r" (type $r (sub resource)))'
         ' (export "[method]r.f" (func (param "self" (borrow $r)))))))', "", None),
