@@ -778,6 +778,22 @@ VERDICTS = {
         ' (func async (canon lift (core func $i "f") async (callback (core func $i "cb")))))', "",
         "canonical option `callback` has type (func (param i32) (result i32)), expected "
         "(func (param i32 i32 i32) (result i32))"),
+    "a lift of a function returning a string without memory": (
+        '(component (core module $m (func (export "f") (result i32) unreachable))'
+        ' (core instance $i (instantiate $m)) (func (result string) (canon lift (core func $i "f"))))',
+        "", "canon lift of `func() -> string` needs the `memory` option"),
+    "thread.index (a gated feature)": (
+        '(component (core func (canon thread.index)))', "",
+        "`thread.index` requires the gated feature `cm-threading`"),
+    "error-context.drop (a gated feature)": (
+        '(component (core func (canon error-context.drop)))', "",
+        "`error-context.drop` requires the gated feature `cm-error-context`"),
+    "a context slot 1 with threads": (
+        '(component (core func (canon context.get i32 1)))', "cm-threading", None),
+    "a context slot of an i64 (a gated feature)": (
+        '(component (core func (canon context.get i64 0)))', "",
+        "a 64-bit `context.get` requires the gated feature `cm64`"),
+    "a context slot of an i32": ('(component (core func (canon context.get i32 0)))', "", None),
     # -- built-ins: the indices they name
     "resource.drop of a type that is no resource": (
         '(component (type $t u32) (core func (canon resource.drop $t)))', "",
