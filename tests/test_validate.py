@@ -788,6 +788,9 @@ VERDICTS = {
     "error-context.drop (a gated feature)": (
         '(component (core func (canon error-context.drop)))', "",
         "`error-context.drop` requires the gated feature `cm-error-context`"),
+    "a context slot 1 (a gated feature)": (
+        '(component (core func (canon context.get i32 1)))', "",
+        "of slot 1 (only slot 0 is there by default) requires the gated feature `cm-threading`"),
     "a context slot 1 with threads": (
         '(component (core func (canon context.get i32 1)))', "cm-threading", None),
     "a context slot of an i64 (a gated feature)": (
