@@ -219,3 +219,17 @@ def test_lifted_functions_say_they_were_lifted():
     scope = scope_of('(component (core module $m (func (export "f"))) (core instance $i (instantiate $m))'
                      ' (import "g" (func)) (func (canon lift (core func $i "f"))))')
     assert [o.kind for o in scope.func_origins] == ["import", "lift"]
+
+
+def test_an_instance_has_the_resources_it_was_given_and_fresh_ones_it_declares():
+    # an imported resource passed in is the instance's; an imported component's declared
+    # resources are new in each of its instances
+    scope = scope_of("""(component
+      (import "r" (type $r (sub resource)))
+      (component $pass (import "x" (type (sub resource))) (export "y" (type 0)))
+      (instance $p (instantiate $pass (with "x" (type $r))))
+      (import "c" (component $c (export "z" (type (sub resource)))))
+      (instance $c1 (instantiate $c)) (instance $c2 (instantiate $c)))""")
+    passed, first, second = scope.instances
+    assert T.resource_of(passed.exports["y"]) is scope.imports["r"]
+    assert T.resource_of(first.exports["z"]) is not T.resource_of(second.exports["z"])

@@ -423,6 +423,26 @@ VERDICTS = {
         '(component (type $r (resource (rep i32)))' + _SHIM_OF_R.format(handle="$e")
         + ' (instance $i (instantiate $shim (with "r-in" (type $r))))'
         ' (export "a:b/c" (instance $i)))', "", None),
+    # the walk over what an export uses goes on past what is fine (the order is the walk's)
+    "an instance exporting a bad function before a named type": (
+        f'(component {CORE_F} (type $rec (record (field "a" u32))) (type $u u32)'
+        ' (export $ue "u" (type $u)) (func $f (param "x" $rec) (canon lift (core func $ci "f")))'
+        ' (instance $i (export "f" (func $f)) (export "t" (type $ue))) (export "a:b/c" (instance $i)))',
+        "", "it uses the record `record { a: u32 }` without a name"),
+    "an instance exporting a bad function before a resource": (
+        f'(component {CORE_F} (type $rec (record (field "a" u32))) (type $r (resource (rep i32)))'
+        ' (func $f (param "x" $rec) (canon lift (core func $ci "f")))'
+        ' (instance $i (export "f" (func $f)) (export "r" (type $r))) (export "a:b/c" (instance $i)))',
+        "", "it uses the record `record { a: u32 }` without a name"),
+    "an instance exporting a record of an unnamed variant": (
+        '(component (type $v (variant (case "a"))) (type $rec (record (field "v" $v)))'
+        ' (instance $i (export "t" (type $rec))) (export "a:b/c" (instance $i)))', "",
+        "it uses the variant `variant { a }` without a name"),
+    "a function of a handle an instance's type names, exported alone": (
+        f'(component {CORE_F} (component $n (type $r (resource (rep i32))) (export $re "r" (type $r))'
+        ' (type $h (own $re)) (export "h" (type $h))) (instance $i (instantiate $n))'
+        ' (alias export $i "h" (type $h)) (func $f (param "x" $h) (canon lift (core func $ci "f")))'
+        ' (export "f" (func $f)))', "", "it uses the resource `r`, which this component neither"),
     "an exported instance type declaring its own resource": (
         '(component (type $i (instance (export "brush" (type $b (sub resource)))'
         ' (type $bb (borrow $b)) (export "draw" (func (param "b" $bb)))))'
