@@ -917,6 +917,13 @@ VERDICTS = {
     "a type used after a rec group, by an index past it": (
         '(component (core rec (type (struct)) (type (struct)))'
         ' (core type (func (param (ref 1)))))', "", None),
+    "a result holding a borrow inside a tuple": (
+        '(component (type $r (resource (rep i32))) (type $b (borrow $r))'
+        ' (type (func (result (tuple u8 $b)))))', "", "function result cannot contain a `borrow` type"),
+    "a result holding a borrow in a case before one without a payload": (
+        '(component (type $r (resource (rep i32))) (type $b (borrow $r))'
+        ' (type (func (result (variant (case "b" $b) (case "a"))))))', "",
+        "function result cannot contain a `borrow` type"),
     # -- labels of value types (Explainer.md: unique, regardless of case)
     "a variant with one case twice": (
         '(component (type (variant (case "a") (case "a"))))', "",
