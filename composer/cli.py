@@ -71,15 +71,27 @@ class ComposeGroup(click.Group):
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         _COLOR[0] = None  # each invocation starts from the default (tests run several)
-        # the group's own options (--color) may come first; the first other word is a
-        # command, or else the root component of the default command
+        # the group's own options (--color) may come first, and --features, which is the
+        # command's (moved after it); the first other word is a command, or else the root
+        # component of the default command
+        head: list[str] = []
+        moved: list[str] = []
         i = 0
-        while i < len(args) and (args[i] == "--color" or args[i].startswith("--color=")):
-            i += 2 if args[i] == "--color" else 1
-        if i < len(args) and args[i] not in self.commands and args[i] not in ("--help", "-h", "--version", "-V"):
-            _refuse_misspelt_command(ctx, args[i], self.commands)
-            args = [*args[:i], self.default_command,
-                    *_long_options(self.commands[self.default_command], args[i:])]
+        while i < len(args) and args[i].split("=")[0] in ("--color", "--features"):
+            n = 1 if "=" in args[i] else 2
+            (moved if args[i].startswith("--features") else head).extend(args[i:i + n])
+            i += n
+        rest = args[i:]
+        if rest and rest[0] in self.commands:
+            args = [*head, rest[0], *moved, *rest[1:]]
+        elif rest and rest[0] not in ("--help", "-h", "--version", "-V"):
+            _refuse_misspelt_command(ctx, rest[0], self.commands)
+            args = [*head, self.default_command,
+                    *_long_options(self.commands[self.default_command], [*moved, *rest])]
+        elif moved and not rest:  # `compose --features all`: composing, with no root
+            args = [*head, self.default_command, *moved]
+        else:  # --help, --version: what --features would apply to is not run
+            args = [*head, *rest]
         return super().parse_args(ctx, args)
 
     def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
@@ -165,10 +177,14 @@ def cli() -> None:
     """
 
 
-def run_command(body: Callable[[], Any]) -> Any:
-    """Run a command body, turning our errors into one line on stderr and an exit status."""
+def run_command(body: Callable[[], Any], features: frozenset[str] = frozenset()) -> Any:
+    """Run a command body, turning our errors into one line on stderr and an exit status;
+    every component it reads is read with the gated `features` (`--features`) enabled."""
+    from .model.features import enabling
+
     try:
-        return body()
+        with enabling(features):
+            return body()
     except ComposerError as exc:
         error_line(str(exc))
         sys.exit(exc.exit_code)
@@ -200,26 +216,24 @@ def _feature_names(value: tuple[str, ...]) -> frozenset[str]:
 
 
 def _features(value: tuple[str, ...], wit: bool = False) -> frozenset[str]:
-    """`--features a,b` (repeatable; `all` for every gated feature) as the set of component
-    model features; with `wit`, names no component feature has are WIT features, let through."""
-    from .model.elaborate import FEATURES
+    """`--features a,b` (repeatable; `all` for every gated feature) as the set of gated
+    WebAssembly features, as `wasm-tools validate --features` reads it; with `wit`, names
+    that are no such feature are WIT features, let through."""
+    from .model.features import ALL, ON_BY_DEFAULT, parse_features
 
-    names = set(_feature_names(value))
+    names = _feature_names(value)
     if wit:
-        names &= FEATURES | {"all"}
-    if "all" in names:
-        return FEATURES
-    unknown = sorted(names - FEATURES)
-    if unknown:
-        raise click.UsageError(f"--features: unknown feature `{unknown[0]}` (known: all, "
-                               f"{', '.join(sorted(FEATURES))})")
-    return frozenset(names)
+        names &= ALL | ON_BY_DEFAULT | {"all"}
+    try:
+        return parse_features(names)
+    except ValueError as exc:
+        raise click.UsageError(f"--features: {exc}") from None
 
 
 _FEATURES_OPTION = click.option(
     "--features", "features", multiple=True, metavar="NAMES",
-    help="Gated component model features to accept (comma-separated, or `all`), as "
-         "`wasm-tools validate --features` names them.")
+    help="Gated WebAssembly features to accept in components (comma-separated, or `all`), "
+         "as `wasm-tools validate --features` names them.")
 
 
 @cli.command("inspect", short_help="Show a component or a WIT package as WIT.")
@@ -263,7 +277,7 @@ def inspect_cmd(file: Path, as_json: bool, features: tuple[str, ...]) -> None:
         else:
             click.echo(text, nl=False)
 
-    run_command(body)
+    run_command(body, frozenset() if is_wit else enabled)
 
 
 @cli.command("parse", short_help="Print the syntax tree of a WAC document as JSON.")
@@ -378,6 +392,7 @@ def _host_config(env: tuple[str, ...], inherit_env: bool, dirs: tuple[str, ...],
 @click.option("--import-dependencies", is_flag=True,
               help="For a .wac ROOT: import the packages instead of embedding them.")
 @_host_options
+@_FEATURES_OPTION
 @_COLOR_OPTION
 def compose_cmd(
     root: Path,
@@ -405,9 +420,11 @@ def compose_cmd(
     timeout: float | None,
     max_memory: str | None,
     no_cache: bool,
+    features: tuple[str, ...],
 ) -> None:
     """Compose ROOT with its dependencies into one component (ROOT a component, or a WAC
     document: FILE.wac)."""
+    enabled = _features(features)
     wac = root.suffix == ".wac"
     _check_wac_options(wac, dependencies=dependencies, search_paths=search_paths, config=config,
                        plugs=plugs, no_imports=no_imports, import_components=import_components,
@@ -438,7 +455,7 @@ def compose_cmd(
                  verbose=verbose, verify_after=verify_after, world=world,
                  host_config=host_config, no_cache=no_cache)
 
-    run_command(body)
+    run_command(body, enabled)
 
 
 compose_cmd.context_class = _DefaultContext
@@ -504,15 +521,17 @@ def _deliver(make: Callable[[], Any], output: Path | None, *, depfile: Path | No
 @click.option("--run", "run_after", is_flag=True,
               help="Run the output (wasi:cli/run) before writing it.")
 @_host_options
+@_FEATURES_OPTION
 @_COLOR_OPTION
 def plug_cmd(socket: Path, plugs: tuple[Path, ...], output: Path | None, skip_validation: bool,
              depfile: Path | None, quiet: bool, verbose: bool, verify_after: bool,
              report_path: Path | None, run_after: bool, env: tuple[str, ...], inherit_env: bool,
              dirs: tuple[str, ...], timeout: float | None, max_memory: str | None,
-             no_cache: bool) -> None:
+             no_cache: bool, features: tuple[str, ...]) -> None:
     """Plug the exports of each PLUG into the imports of SOCKET of the same name (or a
     semver-compatible one), and export what SOCKET exports: `wac plug`'s command line, on the
     plugging of `compose SOCKET -d PLUG...`."""
+    enabled = _features(features)
     host_config = _composing_checks(output, depfile, report_path, run_after, env, inherit_env,
                                     dirs, timeout, max_memory, no_cache, quiet)
 
@@ -526,7 +545,7 @@ def plug_cmd(socket: Path, plugs: tuple[Path, ...], output: Path | None, skip_va
                  verbose=verbose, verify_after=verify_after, world=None,
                  host_config=host_config, no_cache=no_cache)
 
-    run_command(body)
+    run_command(body, enabled)
 
 
 def _composing_checks(output: Path | None, depfile: Path | None, report_path: Path | None,
@@ -655,10 +674,12 @@ def _run_component(path: Path, config: Any, invoke: str | None) -> None:
               help="Call an exported function with WAVE arguments and print its result.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress while compiling; only errors.")
 @_host_options
+@_FEATURES_OPTION
 @_COLOR_OPTION
 def run_cmd(component: Path, args: tuple[str, ...], invoke: str | None, quiet: bool,
             env: tuple[str, ...], inherit_env: bool, dirs: tuple[str, ...],
-            timeout: float | None, max_memory: str | None, no_cache: bool) -> None:
+            timeout: float | None, max_memory: str | None, no_cache: bool,
+            features: tuple[str, ...]) -> None:
     """Run a command component (wasi:cli/run) in the embedded WASI 0.2 host.
 
     Arguments after COMPONENT go to the component (after `--` when they look like options of
@@ -670,7 +691,7 @@ def run_cmd(component: Path, args: tuple[str, ...], invoke: str | None, quiet: b
                                f"(`--invoke 'f(1, \"a\")'`); unexpected: {' '.join(args)}")
     config = _host_config(env, inherit_env, dirs, timeout, max_memory, no_cache, args,
                           program=component.name, progress=not quiet)
-    run_command(lambda: _run_component(component, config, invoke))
+    run_command(lambda: _run_component(component, config, invoke), _features(features))
 
 
 @cli.command("verify", short_help="Check that a WASI 0.2 host can run a component.")
@@ -680,13 +701,15 @@ def run_cmd(component: Path, args: tuple[str, ...], invoke: str | None, quiet: b
                    "or a world of a WIT package: FILE.wit, DIR, FILE.wit:NAME.")
 @click.option("--no-cache", is_flag=True, help="Do not use wasmtime's compilation cache.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors (the exit status says it).")
+@_FEATURES_OPTION
 @_COLOR_OPTION
-def verify_cmd(component: Path, world: str | None, no_cache: bool, quiet: bool) -> None:
+def verify_cmd(component: Path, world: str | None, no_cache: bool, quiet: bool,
+               features: tuple[str, ...]) -> None:
     """Check that a WASI 0.2 host can run COMPONENT: its imports, limits, instantiation.
 
     The report is the command's output (stdout); a failing one goes to stderr.
     """
-    run_command(lambda: _verify(component, world, no_cache, quiet))
+    run_command(lambda: _verify(component, world, no_cache, quiet), _features(features))
 
 
 @cli.command("targets", short_help="Check that a component targets a WIT world.")
@@ -706,7 +729,7 @@ def targets_cmd(component: Path, wit: Path, world_name: str | None, features: tu
     def body() -> None:
         _check_targets(component, _wit_world(wit, world_name, wit_features), enabled)
 
-    run_command(body)
+    run_command(body, enabled)
 
 
 def _check_targets(component: Path, world: Any, features: frozenset[str] = frozenset()) -> None:
@@ -891,17 +914,19 @@ def _write_report_of_plan(plan: Any, path: Path) -> None:
               help="For a .wac ROOT: where packages are found (default: ./deps).")
 @click.option("--dep", "deps", multiple=True, metavar="NS:NAME=PATH",
               help="For a .wac ROOT: the file of a package (repeatable).")
+@_FEATURES_OPTION
 @_COLOR_OPTION
 def graph_cmd(root: Path, dependencies: tuple[Path, ...], search_paths: tuple[Path, ...],
               config: Path | None, plugs: tuple[str, ...], fmt: str | None,
               output: Path | None, composed: bool, deps_dir: Path | None,
-              deps: tuple[str, ...]) -> None:
+              deps: tuple[str, ...], features: tuple[str, ...]) -> None:
     """Draw what a composition wires to what (before, instead of, or after composing).
 
     With dependencies, the composition plan of ROOT is drawn, failures included (exit 1 when
     the composition would fail). A composed component alone is read back and drawn.
     """
     fmt = _format_for(output, fmt)
+    enabled = _features(features)
     wac = root.suffix == ".wac"
     _check_wac_options(wac, dependencies=dependencies, search_paths=search_paths, config=config,
                        plugs=plugs, composed=composed, deps_dir=deps_dir, deps=deps)
@@ -948,7 +973,7 @@ def graph_cmd(root: Path, dependencies: tuple[Path, ...], search_paths: tuple[Pa
                 error_line(problem.message)
             sys.exit(1)
 
-    run_command(body)
+    run_command(body, enabled)
 
 
 def main() -> None:

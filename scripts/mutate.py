@@ -4,6 +4,8 @@ test suite notices. A mutant the tests do not notice is a mistake they would let
 
     .venv/bin/python scripts/mutate.py                          # the core modules
     .venv/bin/python scripts/mutate.py composer/model/names.py        # chosen modules
+    .venv/bin/python scripts/mutate.py composer/model/elaborate.py::_options,_lift  # functions
+    .venv/bin/python scripts/mutate.py --validation             # elaborate.py's rules
     .venv/bin/python scripts/mutate.py --list composer/model/names.py # the mutants, none run
     .venv/bin/python scripts/mutate.py --survivors              # re-run last run's survivors
 
@@ -60,6 +62,39 @@ DEFAULT_MODULES = [
     "composer/link/resolve.py", "composer/link/encode.py", "composer/binary/codec.py",
     "composer/binary/reader.py", "composer/binary/writer.py",
 ]
+
+# The validation rules of the component layer (issue 19): the functions of elaborate.py that
+# check a rule, as opposed to those that only build the type model, read the cache or say
+# where an error is.
+VALIDATION_RULES = "composer/model/elaborate.py::" + ",".join([
+    "outer", "_at", "component", "gate", "_count_instance", "_count", "_core_module",
+    "_nested_component", "_start", "_value", "_core_instance", "core_item", "_gate_shared",
+    "_instance", "_use_value", "item_type", "_alias", "valtype", "_resource", "_measure",
+    "_deftype", "_decls", "extern", "_check_name", "_check_attributes", "import_",
+    "export_decl", "_export", "_export_visibility", "_canon", "_builtin_type",
+    "_builtin_indices", "_lift", "_check_abi", "_options", "_gated_builtin", "instantiate",
+    "_check_resource_func", "_resource_func_problem", "_names_a_resource", "_bind_names",
+    "_type_export", "_aliased", "declared_names", "_declared", "visibility_problem",
+    "_value_parts", "_parts", "_is_core_func", "_gc_lowered", "_option_type", "_claim",
+    "_unique", "_check_unique",
+])
+
+
+def parse_spec(spec: str) -> tuple[str, frozenset[str] | None]:
+    """`PATH` (every function of the module) or `PATH::F1,F2` (those functions and methods,
+    by name, at any depth)."""
+    path, _, functions = spec.partition("::")
+    return path, frozenset(functions.split(",")) if functions else None
+
+
+def function_lines(source: str, functions: frozenset[str]) -> set[int]:
+    """The lines of the functions and methods named `functions`."""
+    lines: set[int] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name in functions:
+            lines.update(range(node.lineno, (node.end_lineno or node.lineno) + 1))
+    return lines
+
 
 # -- mutants ---------------------------------------------------------------------------------
 
@@ -260,9 +295,12 @@ class TestMap:
         return quick or ordered
 
 
-def collect_test_map(modules: list[str], rebuild: bool = False) -> TestMap:
+def collect_test_map(modules: list[str], rebuild: bool = False,
+                     tests: list[str] | None = None) -> TestMap:
+    """The map, from one coverage run of the suite (or of the test files `tests`)."""
     WORK.mkdir(parents=True, exist_ok=True)
-    cache = WORK / "testmap.json"
+    cache = WORK / ("testmap.json" if not tests else
+                    f"testmap-{hashlib.sha256(' '.join(sorted(tests)).encode()).hexdigest()[:12]}.json")
     key = _tree_hash()
     if cache.exists() and not rebuild:
         data = json.loads(cache.read_text())
@@ -286,7 +324,7 @@ def collect_test_map(modules: list[str], rebuild: bool = False) -> TestMap:
     started = time.monotonic()
     proc = subprocess.run(
         [sys.executable, "-m", "coverage", "run", f"--rcfile={rc}", "-m", "pytest", "-q",
-         "-p", "mutate_contexts", "-p", "no:cacheprovider"],
+         "-p", "mutate_contexts", "-p", "no:cacheprovider", *(tests or [])],
         cwd=ROOT, env=env,
     )
     if proc.returncode:
@@ -407,13 +445,26 @@ def main(argv: list[str] | None = None) -> int:
                     help="leave out tests slower than this (the componentize-py compositions) "
                          "where quicker tests run the line too (default: 5)")
     ap.add_argument("--show", metavar="KEY", help="print the diff a mutant makes (KEY as listed)")
+    ap.add_argument("--validation", action="store_true",
+                    help="mutate the validation rules of elaborate.py (VALIDATION_RULES)")
+    ap.add_argument("--tests", nargs="+", metavar="FILE",
+                    help="only these test files, for the map and the runs (quicker; a mutant "
+                         "only other tests would kill counts as surviving)")
     args = ap.parse_args(argv)
-    modules = args.modules or DEFAULT_MODULES
+    specs = [parse_spec(s) for s in (args.modules or ([VALIDATION_RULES] if args.validation
+                                                      else DEFAULT_MODULES))]
+    modules = list(dict.fromkeys(path for path, _ in specs))
     for module in modules:
         if not (ROOT / module).is_file():
             ap.error(f"{module}: no such file")
     sources = {m: (ROOT / m).read_text() for m in modules}
-    mutants = [mu for m in modules for mu in find_mutants(m, sources[m])]
+    mutants = []
+    for path, functions in specs:
+        found = find_mutants(path, sources[path])
+        if functions is not None:
+            lines = function_lines(sources[path], functions)
+            found = [mu for mu in found if mu.line in lines]
+        mutants += found
     if args.show:
         return _show(args.show, mutants, sources)
     if args.list:
@@ -437,7 +488,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         todo = mutants
 
-    test_map = collect_test_map(modules, args.rebuild_map)
+    test_map = collect_test_map(modules, args.rebuild_map, args.tests)
     outcomes: dict[str, Outcome] = {}
     runnable: list[tuple[Mutant, list[str], float]] = []
     for mu in todo:

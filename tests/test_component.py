@@ -3,10 +3,13 @@ components, and sections wasm-tools cannot write (the 🪙 value section)."""
 
 from __future__ import annotations
 
-from composer.model import types as T
+import pytest
+
 from composer.binary import sections as S
+from composer.model import types as T
 from composer.binary.component import Component, is_component
 from composer.binary.writer import encode_u
+from composer.errors import ValidationError
 from composer.model.elaborate import FEATURES, elaborate
 
 from conftest import wat
@@ -27,8 +30,9 @@ def test_value_section_round_trips_and_feeds_the_value_index_space():
     (value_section, export_section) = comp.sections
     assert isinstance(value_section, S.ValueSection)
     assert [bytes(v.data) for v in value_section.items] == [b"\x05", b"\x02hi"]
-    scope = elaborate(comp, features=FEATURES)
-    assert scope.exports["v"] == T.ValueExtern(T.PRIMS["string"])
+    # read back, but not valid: wasm-tools 1.262 has no value section, whatever features
+    with pytest.raises(ValidationError, match="a value section"):
+        elaborate(comp, features=FEATURES)
 
 
 def test_nested_components_stay_bytes_until_decoded():

@@ -198,3 +198,38 @@ def test_outer_alias_and_component_types():
     assert isinstance(ct, T.ComponentType)
     assert func_text(ct.imports["in"]) == "func(x: list<string>)"
     assert type_text(ct.exports["out"].result) == "list<string>"
+
+
+def test_nested_components_keep_their_sections_for_the_graph():
+    # `compose graph` of a composed component follows each instance back to the nested
+    # component section it instantiates
+    from composer.binary import sections as S
+
+    scope = scope_of("(component (component) (component (import \"f\" (func))))")
+    assert len(scope.components) == len(scope.component_sources) == 2
+    assert all(isinstance(s, S.ComponentSection) for s in scope.component_sources)
+    # an outer alias of a component says where it came from
+    inner = scope_of("(component (component $c) (component (alias outer 1 $c (component))"
+                     " (export \"c\" (component 0))))")
+    assert inner.components[1].exports["c"] is inner.components[0]
+
+
+def test_lifted_functions_say_they_were_lifted():
+    # `compose graph` of a composed component draws where each function came from
+    scope = scope_of('(component (core module $m (func (export "f"))) (core instance $i (instantiate $m))'
+                     ' (import "g" (func)) (func (canon lift (core func $i "f"))))')
+    assert [o.kind for o in scope.func_origins] == ["import", "lift"]
+
+
+def test_an_instance_has_the_resources_it_was_given_and_fresh_ones_it_declares():
+    # an imported resource passed in is the instance's; an imported component's declared
+    # resources are new in each of its instances
+    scope = scope_of("""(component
+      (import "r" (type $r (sub resource)))
+      (component $pass (import "x" (type (sub resource))) (export "y" (type 0)))
+      (instance $p (instantiate $pass (with "x" (type $r))))
+      (import "c" (component $c (export "z" (type (sub resource)))))
+      (instance $c1 (instantiate $c)) (instance $c2 (instantiate $c)))""")
+    passed, first, second = scope.instances
+    assert T.resource_of(passed.exports["y"]) is scope.imports["r"]
+    assert T.resource_of(first.exports["z"]) is not T.resource_of(second.exports["z"])

@@ -122,7 +122,7 @@ def test_a_validated_entry_is_not_replaced_by_an_unvalidated_one(tmp_path, cache
 
 def test_entries_are_kept_by_features(tmp_path, cache):
     path = tmp_path / "v.wasm"
-    path.write_bytes(wat('(component (import "v" (value string)))'))
+    path.write_bytes(wat('(component (import "v" (value $v string)) (export "w" (value $v)))'))
     gated = load_component(path, features=frozenset({"cm-values"}), types_only=True)
     assert "v" in gated.scope.imports
     assert not load_component(path, features=frozenset({"cm-values"}), types_only=True).scope.complete

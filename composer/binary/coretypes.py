@@ -51,7 +51,7 @@ class CoreRefType(Production):
 
     def __str__(self) -> str:
         heap = f"(shared {self.heap})" if self.shared else str(self.heap)
-        if self.short:
+        if self.short and not self.shared:  # a shared shorthand has no text of its own
             return f"{self.heap}ref"
         return f"(ref {'null ' if self.nullable else ''}{heap})"
 

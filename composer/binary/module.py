@@ -200,17 +200,38 @@ def _global(valtype: object, mutability: int) -> CoreExtern:
 def _read_imports(s: _Spaces, r: Reader) -> None:
     for _ in range(r.count("import", 3)):
         module, name = r.name(), r.name()
-        start = r.offset
-        if r.pos < r.end and r.data[r.pos] == 0x00:  # a function: its type index follows
+        marker = r.data[r.pos] if r.pos < r.end else None
+        if name == "" and marker == 0x7F:  # compact imports: (name, type) pairs of one module
             r.pos += 1
-            desc: CoreExtern = s.func_type(r.u32(), start) or "func"
-            s.imports[(module, name)] = desc
-            s.funcs.append(desc)
-            continue
-        ext = CORE_EXTERNTYPE.read(r)
-        desc = core_extern(ext, lambda i: s.func_type(i, start))
-        s.imports[(module, name)] = desc
-        _space(s, desc).append(desc)
+            for _ in range(r.count("import", 2)):
+                at = r.offset
+                _import(s, module, r.name(), _import_desc(s, r), at)
+        elif name == "" and marker == 0x7E:  # compact imports: names of one module and type
+            r.pos += 1
+            desc = _import_desc(s, r)
+            for _ in range(r.count("import", 1)):
+                at = r.offset
+                _import(s, module, r.name(), desc, at)
+        else:
+            _import(s, module, name, _import_desc(s, r), r.offset)
+
+
+def _import_desc(s: _Spaces, r: Reader) -> CoreExtern:
+    start = r.offset
+    if r.pos < r.end and r.data[r.pos] == 0x00:  # a function: its type index follows
+        r.pos += 1
+        return s.func_type(r.u32(), start) or "func"
+    return core_extern(CORE_EXTERNTYPE.read(r), lambda i: s.func_type(i, start))
+
+
+def _import(s: _Spaces, module: str, name: str, desc: CoreExtern, at: int) -> None:
+    if (module, name) in s.imports:
+        # valid core WebAssembly, but a component instantiates a module with one item per
+        # name (wasmparser: "not allowed in components")
+        raise BinaryError(f"core module imports `{module}` `{name}` twice, which a module "
+                          "inside a component may not", at)
+    s.imports[(module, name)] = desc
+    _space(s, desc).append(desc)
 
 
 def _space(s: _Spaces, desc: CoreExtern) -> list:

@@ -35,6 +35,7 @@ class ExternalId(Production):
 
 
 ATTRIBUTE = Choice("attribute", [Implements, VersionSuffix, ExternalId])
+_ATTRIBUTE_NAMES = {Implements: "implements", VersionSuffix: "versionsuffix", ExternalId: "external-id"}
 _ATTRIBUTES = Vec(ATTRIBUTE, "attribute")
 
 
@@ -54,7 +55,13 @@ class NameAttributes(Production):
                 return cls(r.name(), (), form)
             if form == 0x02:
                 name = r.name()
-                return cls(name, _ATTRIBUTES.read(r), form)
+                attributes = _ATTRIBUTES.read(r)
+                kinds = [type(a) for a in attributes]
+                for kind in set(kinds):
+                    if kinds.count(kind) > 1:
+                        raise BinaryError(f"name `{name}` has the attribute "
+                                          f"`{_ATTRIBUTE_NAMES[kind]}` twice", start)
+                return cls(name, attributes, form)
         except BinaryError as exc:
             exc.add_context("nameattributes")
             raise

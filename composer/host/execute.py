@@ -54,6 +54,11 @@ class Host:
                 pass
         # Epochs stop running WebAssembly: when --timeout expires, and on Ctrl-C.
         wc.epoch_interruption = True
+        # the gated core proposals in effect (--features) compile too
+        from ..model.features import WASMTIME_CORE, enabled
+
+        for feature in WASMTIME_CORE & enabled():
+            setattr(wc, f"wasm_{feature.replace('-', '_')}", True)
         self.engine = Engine(wc)
         self._timed_out = False
 

@@ -132,22 +132,25 @@ def _cache_dir(composer: str | None, xdg: str | None, home: str | None) -> Path 
     return Path(base) / "composer"
 
 
-def validate_modules(modules: Sequence[CoreModule]) -> None:
-    """Raise a BinaryError for the first module (in file order) wasmtime refuses."""
+def validate_modules(modules: Sequence[CoreModule], features: frozenset[str] = frozenset()) -> None:
+    """Raise a BinaryError for the first module (in file order) wasmtime refuses, with the
+    gated core `features` (wasm-tools' names, `features.CORE`) enabled."""
     if not modules:
         return
     root = cache_dir()
-    known = root / f"valid-modules-{_CACHE_VERSION}" if root is not None else None
+    # what is valid depends on the features: each set has its own record
+    folder = "+".join([f"valid-modules-{_CACHE_VERSION}", *sorted(features)])
+    known = root / folder if root is not None else None
     pending: list[tuple[CoreModule, str]] = []
     for m in modules:
         if known is None or not (known / m.digest).exists():
             pending.append((m, m.digest))
     if not pending:
         return
-    engine = _engine()
     if len(pending) == 1:
-        failures = [_validate(engine, pending[0][0])]
+        failures = [_validate(_engine(features), pending[0][0])]
     else:
+        engine = _engine(features)
         with _thread_pool()(min(len(pending), os.cpu_count() or 2)) as pool:
             failures = list(pool.map(lambda p: _validate(engine, p[0]), pending))
     for (m, digest), failure in zip(pending, failures):
@@ -163,7 +166,13 @@ def _validate(engine: object, m: CoreModule) -> BinaryError | None:
     try:
         Module.validate(engine, m.data.tobytes())  # type: ignore[arg-type]
     except WasmtimeError as exc:
-        return _error(m, str(exc))
+        error = _error(m, str(exc))
+        if "shared-everything-threads" in str(exc):
+            # enabled or not, wasmtime's validator cannot take this proposal (it has no switch
+            # for it), and the project runs no other core validator: say so
+            error.message += (" (core modules are checked by wasmtime's validator, which "
+                              "cannot enable shared-everything-threads)")
+        return error
     return None
 
 
@@ -193,12 +202,14 @@ def _remember(known: Path, digest: str) -> None:
         pass  # a cache that cannot be written only costs time
 
 
-_ENGINE = None
+_ENGINES: dict[frozenset[str], object] = {}
 
 
-def _engine() -> object:
-    global _ENGINE
-    if _ENGINE is None:
+def _engine(features: frozenset[str] = frozenset()) -> object:
+    """wasmtime's engine, configured as wasm-tools validates: its default proposals on,
+    the gated ones (`custom-page-sizes`, `wide-arithmetic`, `stack-switching`) as given."""
+    engine = _ENGINES.get(features)
+    if engine is None:
         from wasmtime import Config, Engine
 
         config = Config()
@@ -206,10 +217,10 @@ def _engine() -> object:
                         "multi_value", "multi_memory", "memory64", "relaxed_simd", "exceptions",
                         "function_references", "gc"):
             setattr(config, f"wasm_{feature}", True)
-        for feature in ("wide_arithmetic", "custom_page_sizes", "stack_switching"):
-            setattr(config, f"wasm_{feature}", False)
-        _ENGINE = Engine(config)
-    return _ENGINE
+        for feature in ("wide-arithmetic", "custom-page-sizes", "stack-switching"):
+            setattr(config, f"wasm_{feature.replace('-', '_')}", feature in features)
+        engine = _ENGINES[features] = Engine(config)
+    return engine
 
 
 def _thread_pool() -> type:

@@ -34,10 +34,13 @@ from ..binary.module import core_extern, module_interface
 from .canonabi import MAX_FLAT_ASYNC_PARAMS, MAX_FLAT_PARAMS, MAX_FLAT_RESULTS, Flattener, Options, contains_list_or_string
 from .corematch import core_mismatch
 from .corevalidate import CoreModule, cache_dir, cached_interface, content_digest, remember_interface
+from .features import ALL, CORE, enabled
 from ..errors import ValidationError
-from .names import is_extern_name, is_label, is_nested_extern_name, strongly_unique_key
+from ..binary.names import Implements, NameAttributes, VersionSuffix
+from .names import (InterfaceName, Version, canonical_problem, is_extern_name, is_label,
+                    is_nested_extern_name, strongly_unique_key)
 from ..record import Record, field_
-from .subtype import Bindings, check_extern
+from .subtype import Bindings, check_extern, check_type
 from ..text.wit import func_text, type_text
 
 
@@ -95,6 +98,23 @@ class Scope:
         self.imported_resources: set[int] = set()
         # resources and type names the component's exports declare (its external names)
         self.exported_names: set[int] = set()
+        # Type indices that define a resource (`(type (resource ...))`), the handles made
+        # from those indices, and the resources exported as they are defined (in an
+        # instance's exports). wasmparser gives a type export a new identity in the index
+        # space, so a handle made from the defining index is not one of the export's: it is
+        # visible only where the resource itself is exported (by ids).
+        self.resource_definitions: set[int] = set()
+        # The resources that type imports and exports name, by the id of what the import or
+        # export put in the index space: `[method]r.m` and `[constructor]r` must use the one
+        # named `r` on their side (imports or exports).
+        self.resource_names: dict[str, dict[int, str]] = {"import": {}, "export": {}}
+        # the value type of the context slots: the first `context.get`/`context.set` says
+        self.context_type: int | None = None
+        # 🪙 the indices of values used (each must be, once: by an instantiation, the start
+        # function or an export)
+        self.values_used: set[int] = set()
+        self.definition_handles: set[int] = set()
+        self.exported_definitions: set[int] = set()
         self._export_keys: dict[str, str] = {}
 
     def component_type(self) -> T.ComponentType:
@@ -113,9 +133,27 @@ CORE_ITEM_SORTS = ("func", "table", "memory", "global", "tag")
 MAX_MODULES_AND_COMPONENTS = 1000
 MAX_INSTANCES = 4096  # core and component instances of one component, together
 MAX_INSTANTIATION_ARGS = 100_000
-# wasmparser's limits on a type: how deep it nests, how large it is fully expanded
+# wasmparser's limits on a type: how deep it nests, how large it is fully expanded, and how
+# many parts each kind of type has at most
 MAX_TYPE_DEPTH = 100
 MAX_TYPE_SIZE = 1_000_000
+MAX_PARTS = {B.Tuple: ("types", "tuple types", 10_000),
+             B.Record: ("fields", "record fields", 10_000),
+             B.Variant: ("cases", "variant cases", 10_000),
+             B.Enum: ("names", "enum cases", 10_000),
+             B.Flags: ("names", "flags", 32),
+             B.FuncType: ("params", "function parameters", 1_000)}
+
+
+def _check_counts(ty: object) -> None:
+    """A tuple, record, variant, enum, flags or function type within wasmparser's count of
+    parts (`MAX_PARTS`)."""
+    limit = MAX_PARTS.get(type(ty))
+    if limit is not None:
+        field, what, most = limit
+        count = len(getattr(ty, field))
+        if count > most:
+            raise ValidationError(f"{what}: {count:,}, more than the {most:,} a type may have")
 
 
 def _at(space: list, idx: int, what: str) -> object:
@@ -162,6 +200,14 @@ class Elaborator:
                 continue
             for i, item in enumerate(section.items):  # type: ignore[attr-defined]
                 self._in_section(scope, section, i, lambda: handler(self, scope, item))
+        unused = [i for i in range(len(scope.values)) if i not in scope.values_used]
+        if unused:
+            exc = ValidationError(f"value {unused[0]} is never used: a value is passed to an "
+                                  "instantiation or the start function, or exported, once",
+                                  comp.sections[-1].offset)
+            for label in reversed(path):
+                exc.add_context(label)
+            raise exc
         return scope
 
     @staticmethod
@@ -211,6 +257,10 @@ class Elaborator:
             path = (*scope.path, f"core module[{len(scope.core_modules)}]")
             self.modules.append(CoreModule(section.data, section.offset, path, digest))
         scope.core_modules.append(section)
+        if self.validate:
+            # its imports are read where it is defined, as wasmparser does: one that is
+            # never instantiated is held to the component's rules for them all the same
+            self.module_type(scope, len(scope.core_modules) - 1)
 
     def _nested_component(self, scope: Scope, section: S.ComponentSection) -> None:
         known = self.known(section) if self.known and scope.parent is None else None
@@ -229,17 +279,25 @@ class Elaborator:
         self.gate("cm-values", "a start function")
         start = section.start
         func = _at(scope.funcs, start.func, "function")
-        for arg in start.args:
-            _at(scope.values, arg, "value")
-        if start.results:
-            result = func.result  # type: ignore[attr-defined]
-            if result is None:
-                raise ValidationError("start function has no result to bind")
-            scope.values.append(result)
+        params = func.params  # type: ignore[attr-defined]
+        if len(start.args) != len(params):
+            raise ValidationError(f"start function takes {len(params)} arguments, "
+                                  f"{len(start.args)} given")
+        for i, (arg, (_, want)) in enumerate(zip(start.args, params)):
+            mismatch = check_type(self._use_value(scope, arg), want, Bindings())  # type: ignore[arg-type]
+            if mismatch:
+                raise ValidationError(f"start function argument {i}: {mismatch}")
+        results = 0 if func.result is None else 1  # type: ignore[attr-defined]
+        if start.results != results:
+            raise ValidationError(f"start function has {results} results, {start.results} bound")
+        if results:
+            scope.values.append(func.result)  # type: ignore[attr-defined]
 
     def _value(self, scope: Scope, value: object) -> None:
-        self.gate("cm-values", "a value definition")
-        scope.values.append(self.valtype(scope, value.type))  # type: ignore[attr-defined]
+        # Binary.md's value section (id 12) is decoded, so that a file holding one reads
+        # back byte for byte, but wasm-tools 1.262 has no such section, whatever features
+        raise ValidationError("a value section (id 12): WebAssembly tools read no such section "
+                              "yet (wasm-tools 1.262 calls it a malformed section id)")
 
     # -- core instances and types ------------------------------------------------------
 
@@ -302,16 +360,21 @@ class Elaborator:
             raise ValidationError(f"core {sort} index {idx} out of bounds ({len(space)} defined)")
         return space[idx]
 
-    def _gate_shared(self, ty: object) -> None:
-        """Shared types and references belong to the gated shared-everything-threads."""
+    def _gate_shared(self, ty: object, defined: int) -> None:
+        """Shared types and references belong to the gated shared-everything-threads; the
+        types a core type refers to (and its supertypes) must be defined, before it or in
+        its rec group (`defined`: how many that makes)."""
         stack = [ty]
         while stack:
             x = stack.pop()
+            for idx in (*getattr(x, "supertypes", ()), *([x.heap] if isinstance(x, CT.CoreRefType) else [])):
+                if isinstance(idx, int) and idx >= defined:
+                    raise ValidationError(f"core type index {idx} out of bounds ({defined} defined)")
             if isinstance(x, CT.SharedCompType) or (isinstance(x, CT.CoreRefType) and x.shared):
                 self.gate("shared-everything-threads", "a shared type")
-            elif isinstance(x, CT.RecGroup):
+            if isinstance(x, CT.RecGroup):
                 stack.extend(x.types)
-            elif isinstance(x, (CT.SubType, CT.SubFinalType, CT.PrefixedSubType)):
+            elif isinstance(x, (CT.SubType, CT.SubFinalType, CT.PrefixedSubType, CT.SharedCompType)):
                 stack.append(x.body)
             elif isinstance(x, CT.CoreFuncType):
                 stack.extend([*x.params, *x.results])
@@ -321,7 +384,8 @@ class Elaborator:
                 stack.append(x.element.storage)
 
     def _core_type(self, scope: Scope, ty: object) -> None:
-        self._gate_shared(ty)
+        group = len(ty.types) if isinstance(ty, CT.RecGroup) else 1
+        self._gate_shared(ty, len(scope.core_types) + group)
         if isinstance(ty, CT.RecGroup):  # a rec group defines one type index per member
             scope.core_types.extend(self.core_type(scope, t) for t in ty.types)
         else:
@@ -337,6 +401,9 @@ class Elaborator:
             for decl in ty.decls:
                 if isinstance(decl, CT.ModuleImportDecl):
                     imp = decl.import_
+                    if (imp.module, imp.name) in imports:  # as for a module's own imports
+                        raise ValidationError(f"module type imports `{imp.module}` `{imp.name}` "
+                                              "twice, which a module inside a component may not")
                     imports[(imp.module, imp.name)] = self._core_extern(inner, imp.type)
                 elif isinstance(decl, CT.ModuleTypeDecl):
                     self._core_type(inner, decl.type)
@@ -344,6 +411,8 @@ class Elaborator:
                     target = inner.outer(decl.alias.count)
                     inner.core_types.append(_at(target.core_types, decl.alias.index, "core type"))
                 else:
+                    if decl.name in exports:
+                        raise ValidationError(f"module type exports `{decl.name}` twice")
                     exports[decl.name] = self._core_extern(inner, decl.type)
             return T.CoreModuleType(imports, exports)
         return ty  # GC types: kept as decoded, composing never looks inside them
@@ -353,7 +422,31 @@ class Elaborator:
             t = _at(scope.core_types, idx, "core type")
             return t if isinstance(t, T.CoreFunc) else None
 
+        if isinstance(ext, (CT.CoreMemoryExtern, CT.CoreTableExtern)):
+            self._check_limits(ext)
         return core_extern(ext, func_type)
+
+    def _check_limits(self, ext: object) -> None:
+        """The limits of a memory or table a module type names, as a core module's own are
+        checked: no minimum over the maximum; a memory within the address space, shared
+        only with a maximum, of 1-byte or 64 KiB pages (1-byte ones: custom-page-sizes)."""
+        limits = ext.limits  # type: ignore[attr-defined]
+        if limits.max is not None and limits.min > limits.max:
+            raise ValidationError("size minimum must not be greater than maximum")
+        if not isinstance(ext, CT.CoreMemoryExtern):
+            return
+        page_log2 = 16 if limits.page_size_log2 is None else limits.page_size_log2
+        if page_log2 not in (0, 16):
+            raise ValidationError(f"invalid custom page size: 2**{page_log2} bytes (1 or "
+                                  "65536 bytes)")
+        if limits.page_size_log2 is not None:
+            self.gate("custom-page-sizes", "a memory with a custom page size")
+        pages = 1 << ((64 if limits.flags & 0x04 else 32) - page_log2)
+        if max(limits.min, limits.max or 0) > pages:
+            raise ValidationError(f"memory size must be at most {pages:#x} pages of "
+                                  f"{1 << page_log2} bytes")
+        if limits.flags & 0x02 and limits.max is None:
+            raise ValidationError("shared memory must have maximum size")
 
     # -- instances -----------------------------------------------------------------------
 
@@ -367,8 +460,24 @@ class Elaborator:
             for arg in inst.args:
                 if arg.name in args:
                     raise ValidationError(f"instantiation argument `{arg.name}` given twice")
-                args[arg.name] = self.item_type(scope, arg.item.sort, arg.item.idx)
+                args[arg.name] = _as_item(self.item_type(scope, arg.item.sort, arg.item.idx),
+                                          arg.item.sort, arg.name)
+                want = ctype.imports.get(arg.name)  # type: ignore[attr-defined]
+                if want is not None and T.sort_of(want) != arg.item.sort:
+                    # a type definition is no item of the sort its type has: a function type
+                    # is not a function
+                    raise ValidationError(f"instantiation argument `{arg.name}` does not fit: "
+                                          f"expected {T.a_sort(T.sort_of(want))}, found "
+                                          f"{T.a_sort(arg.item.sort)}")
             itype = instantiate(ctype, args)  # type: ignore[arg-type]
+            # a resource given by the index that defines it stays that identity in the
+            # instance: handles of it there are handles made from its definition
+            given = {id(args[a.name]) for a in inst.args
+                     if a.item.sort == "type" and a.item.idx in scope.resource_definitions}
+            if given:
+                scope.definition_handles |= {
+                    id(x) for x in T.walk(itype)
+                    if isinstance(x, (T.OwnType, T.BorrowType)) and id(x.resource) in given}
             origin = Origin(
                 "instantiate",
                 component=inst.component,
@@ -378,17 +487,30 @@ class Elaborator:
             exports: dict[str, T.Extern] = {}
             keys: dict[str, str] = {}
             for e in inst.exports:
-                self._check_name(e.name, "export")
+                self._check_name(e.nameattrs, "export")
                 _check_unique(keys, e.name, "export")
                 item = self.item_type(scope, e.item.sort, e.item.idx)
                 if e.item.sort == "type":
                     item = _type_export(item, e.name, None)  # type: ignore[arg-type]
+                # wasmparser names no resource in an instance made of exports: a resource
+                # function's name is never valid there
+                _check_resource_func(e.name, item, {}, "export")
+                self._check_attributes(e.nameattrs, item, "export")
                 exports[e.name] = item
             itype = T.InstanceType(exports)
             origin = Origin("inline")
         scope.instances.append(itype)
         scope.instance_origins.append(origin)
         self._count_instance(scope)
+
+    @staticmethod
+    def _use_value(scope: Scope, idx: int) -> T.ValType:
+        """🪙 A value, used: each is used once."""
+        value = _at(scope.values, idx, "value")
+        if idx in scope.values_used:
+            raise ValidationError(f"value {idx} is used a second time (a value is used once)")
+        scope.values_used.add(idx)
+        return value  # type: ignore[return-value]
 
     def item_type(self, scope: Scope, sort: str, idx: int) -> T.Extern:
         """The type of the definition `(sort idx)`, as an import or export would have it."""
@@ -401,7 +523,7 @@ class Elaborator:
         if sort == "type":
             return _at(scope.types, idx, "type")  # type: ignore[return-value]
         if sort == "value":
-            return T.ValueExtern(_at(scope.values, idx, "value"))  # type: ignore[arg-type]
+            return T.ValueExtern(self._use_value(scope, idx))  # type: ignore[arg-type]
         if sort == "core module":
             return self.module_type(scope, idx)
         raise ValidationError(f"a `{sort}` cannot be imported, exported or passed to a component")
@@ -485,6 +607,8 @@ class Elaborator:
     # -- types ---------------------------------------------------------------------------
 
     def _type(self, scope: Scope, ty: object) -> None:
+        if isinstance(ty, B.ResourceType):
+            scope.resource_definitions.add(len(scope.types))
         scope.types.append(self.deftype(scope, ty))
 
     def valtype(self, scope: Scope, ref: B.ValTypeRef) -> T.ValType:
@@ -525,6 +649,7 @@ class Elaborator:
 
     def _deftype(self, scope: Scope, ty: object) -> T.DefType:
         v = self.valtype
+        _check_counts(ty)
         if isinstance(ty, B.Prim):
             return self.valtype(scope, ty.name)
         if isinstance(ty, B.Record):
@@ -552,16 +677,22 @@ class Elaborator:
             return T.OptionType(v(scope, ty.type))
         if isinstance(ty, B.Result):
             return T.ResultType(self._opt_valtype(scope, ty.ok), self._opt_valtype(scope, ty.err))
-        if isinstance(ty, B.Own):
-            return T.OwnType(self._resource(scope, ty.resource))
-        if isinstance(ty, B.Borrow):
-            return T.BorrowType(self._resource(scope, ty.resource))
+        if isinstance(ty, (B.Own, B.Borrow)):
+            cls = T.OwnType if isinstance(ty, B.Own) else T.BorrowType
+            handle = cls(self._resource(scope, ty.resource))
+            if ty.resource in scope.resource_definitions:
+                scope.definition_handles.add(id(handle))
+            return handle
         if isinstance(ty, B.Stream):
             return T.StreamType(self._opt_valtype(scope, ty.element))
         if isinstance(ty, B.Future):
             return T.FutureType(self._opt_valtype(scope, ty.element))
         if isinstance(ty, B.Map):
-            return T.MapType(v(scope, ty.key), v(scope, ty.value))
+            key = v(scope, ty.key)
+            if not (isinstance(T.unwrap(key), T.PrimType) and T.unwrap(key).name in _MAP_KEYS):  # type: ignore[union-attr]
+                raise ValidationError(f"a map's key is a boolean, an integer, a char or a "
+                                      f"string, not {type_text(key)}")
+            return T.MapType(key, v(scope, ty.value))
         if isinstance(ty, B.FuncType):
             _unique((p.label for p in ty.params), "parameter")
             result = self._opt_valtype(scope, ty.result)
@@ -638,9 +769,24 @@ class Elaborator:
 
     # -- imports and exports -----------------------------------------------------------
 
-    def _check_name(self, name: str, what: str) -> None:
+    def _check_name(self, na: NameAttributes, what: str) -> None:
         """An import or export name is an extern name; a nested one (`a:b:c/d`) is the gated
-        nested-names feature."""
+        nested-names feature. With a version suffix (the gated canonical names), an
+        interface name's version is the canonical form of the version the suffix ends."""
+        name = na.name
+        suffix = na.attribute(VersionSuffix)
+        if suffix is not None:
+            self.gate("cm-canon-names", f"the version suffix of {what} name `{name}`")
+            if not suffix.suffix:  # type: ignore[attr-defined]
+                raise ValidationError(f"the version suffix of {what} name `{name}` is empty")
+            parsed = InterfaceName.parse(name.partition("@")[0])
+            if parsed is not None and "@" in name:
+                why = canonical_problem(name.partition("@")[2], suffix.suffix)  # type: ignore[attr-defined]
+                if why:
+                    raise ValidationError(f"{what} name `{name}` is not valid: {why}")
+                return
+            if parsed is not None and not na.attribute(Implements):
+                raise ValidationError(f"{what} name `{name}` has a version suffix but no version")
         if is_extern_name(name):
             return
         if is_nested_extern_name(name):
@@ -648,14 +794,52 @@ class Elaborator:
             return
         raise ValidationError(f"{what} name `{name}` is not a valid extern name")
 
+    def _check_attributes(self, na: NameAttributes, ext: object, what: str) -> None:
+        """What a name's attributes allow (Binary.md, `nameattributes`): `implements` only on
+        an instance with a plain label, naming an interface; a version suffix only on an
+        instance, of an interface name or of the interface it implements."""
+        if not na.attributes:
+            return
+        implements = na.attribute(Implements)
+        suffix = na.attribute(VersionSuffix)
+        name = na.name
+        if (implements or suffix) and not isinstance(ext, T.InstanceType):
+            attr = "`implements`" if implements else "a version suffix"
+            raise ValidationError(f"{what} `{name}`: only instances can have {attr}")
+        if implements is not None:
+            target = implements.interface  # type: ignore[attr-defined]
+            if not is_label(name):
+                raise ValidationError(f"{what} name `{name}` is not valid with `implements`")
+            base, at, version = target.partition("@")
+            if InterfaceName.parse(base) is None:
+                if not is_nested_extern_name(base):
+                    raise ValidationError(f"{what} `{name}` implements `{target}`, which is not "
+                                          "an interface name")
+                self.gate("cm-nested-names", f"the nested interface name `{target}`")
+            why = None
+            if suffix is not None:
+                why = canonical_problem(version, suffix.suffix) if at else \
+                    "a version suffix needs a version"  # type: ignore[attr-defined]
+            elif at and Version.parse(version) is None:
+                why = f"`{version}` is not a version"
+            if why:
+                raise ValidationError(f"{what} `{name}` implements `{target}`: {why}")
+        elif suffix is not None and InterfaceName.parse(name.partition("@")[0]) is None:
+            raise ValidationError(f"{what} name `{name}`: a version suffix needs an interface "
+                                  "name or `implements`")
+
     def import_(self, scope: Scope, imp: B.ImportDecl) -> None:
         name = imp.name
-        self._check_name(name, "import")
+        self._check_name(imp.nameattrs, "import")
         _check_unique(scope._import_keys, name, "import")
         ext = self.extern(scope, imp.type, name)
-        if scope.kind == "component":
-            declared = declared_names(ext)
+        if scope.kind in _NAMING_SCOPES:
+            declared = _declared(ext)
             problem = visibility_problem(ext, declared, scope.imported_resources, importing=True)
+            if scope.kind == "component type" and _names_a_resource(ext):
+                # a component's imports must not be its own resources (checked above);
+                # a component type's may be any resource of the scopes around it
+                problem = None
             if isinstance(ext, T.NamedType) and id(ext.type) in scope.exported_names:
                 # what the component exports comes after its imports: an import cannot be
                 # bound to it (a structure that merely uses it is another matter)
@@ -664,6 +848,8 @@ class Elaborator:
                 raise ValidationError(f"{T.sort_of(ext)} `{name}` is not valid to be used as an "
                                       f"import: {problem}")
             scope.imported_resources |= set(declared)
+        _check_resource_func(name, ext, scope.resource_names["import"], "import")
+        self._check_attributes(imp.nameattrs, ext, "import")
         if isinstance(ext, T.NamedType):
             ext.owner = scope.name or None
         self._check_extern(scope, ext)
@@ -674,23 +860,30 @@ class Elaborator:
 
     def export_decl(self, scope: Scope, decl: B.ExportDecl) -> None:
         name = decl.name
-        self._check_name(name, "export")
+        self._check_name(decl.nameattrs, "export")
         _check_unique(scope._export_keys, name, "export")
         ext = self.extern(scope, decl.type, name)
+        if scope.kind in _NAMING_SCOPES:
+            self._export_visibility(scope, ext, name, T.sort_of(ext))
+        _check_resource_func(name, ext, scope.resource_names["export"], "export")
+        self._check_attributes(decl.nameattrs, ext, "export")
         self._check_extern(scope, ext)
         scope.exports[name] = ext
         self.push(scope, ext, Origin("export", name))
 
     def _export(self, scope: Scope, exp: Export) -> None:
         name = exp.name
-        self._check_name(name, "export")
+        self._check_name(exp.nameattrs, "export")
         _check_unique(scope._export_keys, name, "export")
         sort, idx = exp.item.sort, exp.item.idx
         item = self.item_type(scope, sort, idx)
         if exp.type is not None:
             ascribed = self.extern(scope, exp.type, name)
+            if T.sort_of(ascribed) != sort:
+                raise ValidationError(f"export `{name}`: {T.a_sort(sort)} exported with the "
+                                      f"type of {T.a_sort(T.sort_of(ascribed))}")
             bindings = Bindings()
-            mismatch = check_extern(item, ascribed, bindings)
+            mismatch = check_extern(_as_item(item, sort, name), ascribed, bindings)
             if mismatch:
                 raise ValidationError(
                     f"export `{name}`: the definition does not match the declared type: {mismatch}"
@@ -701,17 +894,36 @@ class Elaborator:
         elif sort == "instance":
             item = _claim(item, name)  # type: ignore[arg-type]
         if scope.kind == "component":
-            declared = declared_names(item)
-            if sort in ("func", "instance", "component", "value"):
-                names = scope.imported_resources | scope.exported_names
-                problem = visibility_problem(item, declared, names, importing=False)
-                if problem:
-                    raise ValidationError(f"{sort} `{name}` is not valid to be used as an "
-                                          f"export: {problem}")
-            scope.exported_names |= set(declared)
+            inline = sort == "instance" and scope.instance_origins[idx].kind == "inline"
+            self._export_visibility(scope, item, name, sort, inline)
+        _check_resource_func(name, item, scope.resource_names["export"], "export")
+        self._check_attributes(exp.nameattrs, item, "export")
         self._check_extern(scope, item)
         scope.exports[name] = item
         self.push(scope, item, Origin("export", name, index=idx))
+        if sort == "value":  # the index an export gives a value is used by the export
+            scope.values_used.add(len(scope.values) - 1)
+
+    @staticmethod
+    def _export_visibility(scope: Scope, item: T.Extern, name: str, sort: str,
+                           inline: bool = False) -> None:
+        """An export may use only types with an external name (`visibility_problem`);
+        then what it declares has one. Components and core modules are closed: their types
+        were checked where they were defined."""
+        declared = _declared(item)
+        # an instance made of exports keeps the resources' own identity (the one of their
+        # definition); a type export, or an instantiated component's, gives them another
+        as_defined = set(declared) if inline else set()
+        if sort not in ("component", "core module") and not _names_a_resource(item):
+            names = scope.imported_resources | scope.exported_names
+            problem = visibility_problem(item, declared, names, importing=False,
+                                         by_definition=(scope.definition_handles,
+                                                        scope.exported_definitions | as_defined))
+            if problem:
+                raise ValidationError(f"{sort} `{name}` is not valid to be used as an "
+                                      f"export: {problem}")
+        scope.exported_names |= set(declared)
+        scope.exported_definitions |= as_defined
 
     # -- canonical definitions -----------------------------------------------------------
 
@@ -739,6 +951,11 @@ class Elaborator:
             self._resource(scope, canon.resource)
             scope.core["func"].append(T.CoreFunc(("i32",), ()))
             return
+        if getattr(canon, "cancellable", False):
+            # the byte is still there, but only 0x00 is read since component-model#716
+            label = (type(canon).__doc__ or "").split(" (")[0]
+            raise ValidationError(f"`{label}` has the `cancellable` flag (0x01), which was "
+                                  "removed (component-model#716): the byte must be 0x00")
         self._gated_builtin(canon)
         self._builtin_indices(scope, canon)
         opts = self._options(scope, getattr(canon, "options", ()), "canon")
@@ -759,15 +976,49 @@ class Elaborator:
             wide = opts.memory64
         ptr = "i64" if wide else "i32"  # `T`: the address type of the memory used
         if isinstance(canon, (C.ContextGet, C.ContextSet)):
-            valtype = {0x7F: "i32", 0x7E: "i64"}.get(canon.valtype, "i32")
+            if scope.context_type is None:
+                scope.context_type = canon.valtype
+            elif canon.valtype != scope.context_type:
+                raise ValidationError("the context slots of a component hold one type: this "
+                                      "`context.get` or `context.set` uses another")
+            valtype = {0x7F: "i32", 0x7E: "i64"}[canon.valtype]
             get = isinstance(canon, C.ContextGet)
             return T.CoreFunc((), (valtype,)) if get else T.CoreFunc((valtype,), ())
+        if isinstance(canon, (C.ThreadNewIndirect, C.ThreadSpawnIndirect, C.ThreadSpawnRef)):
+            return self._thread_start(scope, canon)
         signature = _BUILTIN_SIGNATURES.get(type(canon).__name__)
-        if signature is None:  # gated threading built-ins: checked where they are enabled
+        if signature is None:
             return "func"
         params, results = signature
         return T.CoreFunc(tuple(ptr if t == "T" else t for t in params),
                           tuple(ptr if t == "T" else t for t in results))
+
+    def _thread_start(self, scope: Scope, canon: object) -> T.CoreExtern:
+        """🧵 `thread.new-indirect`, `thread.spawn-indirect`, `thread.spawn-ref`: the function
+        a thread starts with takes one i32 or i64 (its closure) and returns nothing (shared,
+        for the spawning ones); the table holds function references."""
+        entry = _at(scope.core_types, canon.type_idx, "core type")  # type: ignore[attr-defined]
+        shared = isinstance(entry, CT.SharedCompType)
+        body = entry.body if shared else entry  # type: ignore[attr-defined]
+        if isinstance(body, CT.CoreFuncType):
+            body = T.CoreFunc(tuple(map(str, body.params)), tuple(map(str, body.results)))
+        label = (type(canon).__doc__ or "").split(" (")[0]
+        if not isinstance(body, T.CoreFunc) or len(body.params) != 1 or \
+                body.params[0] not in ("i32", "i64") or body.results:
+            raise ValidationError(f"`{label}`: the function a thread starts with takes one i32 "
+                                  "or i64 and returns nothing")
+        if not shared and not isinstance(canon, C.ThreadNewIndirect):
+            raise ValidationError(f"`{label}`: the function a thread starts with is shared")
+        if isinstance(canon, C.ThreadSpawnRef):
+            return "func"  # its first parameter is a reference to the function type
+        table = self.core_item(scope, "table", canon.table)  # type: ignore[attr-defined]
+        spawn = isinstance(canon, C.ThreadSpawnIndirect)  # from a shared table
+        want = _SHARED_FUNCREFS if spawn else _FUNCREFS
+        if isinstance(table, T.CoreTable) and table.element not in want:
+            raise ValidationError(f"`{label}`: the table holds {table.element}, not "
+                                  f"{want[0]}")
+        index = "i64" if isinstance(table, T.CoreTable) and table.table64 else "i32"
+        return T.CoreFunc((index, body.params[0]), ("i32",))
 
     def _builtin_indices(self, scope: Scope, canon: object) -> None:
         """Every index a built-in names must be in bounds and of the kind it needs."""
@@ -809,8 +1060,11 @@ class Elaborator:
     def _check_abi(self, ft: T.FuncType, opts: "_Opts", context: str) -> T.CoreExtern:
         """The core type a lift or lower has, after checking it has the options it needs
         (CanonicalABI.md, `canonopt` Validation)."""
+        if opts.is_async and not ft.is_async:
+            raise ValidationError(f"canon {context} of `{func_text(ft)}`: the `async` option "
+                                  "needs an async function type")
         if opts.gc:
-            return "func"
+            return _gc_lowered(ft, opts.core_type) if context == "lower" else "func"
         f = Flattener(Options(opts.memory64, opts.is_async, opts.callback is not None))
         params = [t for _, t in ft.params]
         results = [] if ft.result is None else [ft.result]
@@ -848,7 +1102,16 @@ class Elaborator:
             seen.add(name)
             if isinstance(opt, (C.CoreTypeOpt, C.GcOpt)):
                 self.gate("cm-gc", f"the canonical option `{name}`")
+            if isinstance(opt, C.GcOpt):
                 opts.gc = True
+            elif isinstance(opt, C.CoreTypeOpt):
+                if where == "canon lift":
+                    raise ValidationError("canonical option `core-type` is not allowed in "
+                                          "canon lift (the lifted core function has its type)")
+                opts.core_type = _at(scope.core_types, opt.type_idx, "core type")
+                if not _is_core_func(opts.core_type):
+                    raise ValidationError(f"canonical option `core-type`: core type "
+                                          f"{opt.type_idx} is not a function type")
             if isinstance(opt, C.MemoryOpt):
                 memory = self.core_item(scope, "memory", opt.memory)
                 if isinstance(memory, T.CoreMemory) and memory.memory64:
@@ -877,6 +1140,10 @@ class Elaborator:
             if not opts.is_async:
                 raise ValidationError("canonical option `callback` requires the `async` option")
             _option_type("callback", opts.callback, T.CoreFunc(("i32",) * 3, ("i32",)))
+        if opts.core_type is not None and not opts.gc:
+            raise ValidationError("canonical option `core-type` needs the `gc` option")
+        if opts.gc and opts.core_type is None and where == "canon lower":
+            raise ValidationError("canonical option `gc` needs a `core-type` in a lowering")
         if opts.is_async and opts.post_return is not None:
             raise ValidationError("canonical options `async` and `post-return` cannot be used together")
         return opts
@@ -889,11 +1156,19 @@ class Elaborator:
         elif name in _ERROR_CONTEXT:
             self.gate("cm-error-context", label)
         elif name in ("ContextGet", "ContextSet"):
+            if canon.valtype not in (0x7F, 0x7E):  # type: ignore[attr-defined]
+                raise ValidationError(f"{label} holds an i32 or an i64, not the value type "
+                                      f"{canon.valtype:#04x}")  # type: ignore[attr-defined]
+            if canon.index > 1:  # type: ignore[attr-defined]
+                raise ValidationError(f"{label} of slot {canon.index}: there are two slots, "  # type: ignore[attr-defined]
+                                      "0 and 1")
             if canon.valtype != 0x7F:  # type: ignore[attr-defined]
                 self.gate("cm64", f"a 64-bit {label}")
             if canon.index != 0:  # type: ignore[attr-defined]
                 self.gate("cm-threading", f"{label} of slot {canon.index} (only slot 0 is "  # type: ignore[attr-defined]
                           "there by default)")
+        elif name in ("StreamForward", "FutureForward"):
+            self.gate("cm-forward", label)
         elif name in ("StreamRead", "StreamWrite", "FutureRead", "FutureWrite"):
             if not any(isinstance(o, C.AsyncOpt) for o in canon.options):  # type: ignore[attr-defined]
                 self.gate("cm-more-async-builtins", f"a synchronous {label}")
@@ -943,13 +1218,89 @@ def instantiate(ctype: T.ComponentType, args: dict[str, T.Extern]) -> T.Instance
         mismatch = check_extern(actual, expected, bindings)
         if mismatch:
             raise ValidationError(f"instantiation argument `{name}` does not fit: {mismatch}")
+        _bind_names(expected, actual, mapping)
     declared = {id(r) for e in ctype.exports.values() for r in T.declared_resources(e)}
     for r in T.resources_in(list(ctype.exports.values())):
         # Resources the component defines or its exports declare are new in every instance;
         # those bound by imports are the arguments'; any others come from an outer scope.
         if r not in mapping and (r.rep is not None or id(r) in declared):
             mapping[r] = T.ResourceType(r.name, None, r.rep)
-    return T.InstanceType({n: T.substitute(e, mapping) for n, e in ctype.exports.items()})  # type: ignore[misc]
+    # One substitution for all the exports: a name one export declares and another export's
+    # function uses must stay one object (what the visibility rules look up by identity).
+    return T.substitute(T.InstanceType(dict(ctype.exports)), mapping)  # type: ignore[return-value]
+
+
+def _check_resource_func(name: str, ext: object, names: dict[int, str], what: str) -> None:
+    """`[constructor]r`, `[method]r.m`, `[static]r.m` (Explainer.md, Import and Export
+    Definitions): a function, of the resource named `r` on this side (`names`: what type
+    imports or exports put in the index space, by id, and the name each gave). A type
+    import or export of a resource adds its name."""
+    kind, _, rest = name.partition("]")
+    if not name.startswith("[") or kind not in ("[constructor", "[method", "[static"):
+        if _names_a_resource(ext):
+            names[id(ext)] = name
+        return
+    resource = rest.partition(".")[0]
+    why = _resource_func_problem(kind[1:], resource, ext, names)
+    if why:
+        raise ValidationError(f"{what} name `{name}` is not valid: {why}")
+
+
+def _resource_func_problem(kind: str, resource: str, ext: object,
+                           names: dict[int, str]) -> str | None:
+    if not isinstance(ext, T.FuncType):
+        return f"it names a resource function, and this {T.sort_of(ext)} is not a function"  # type: ignore[arg-type]
+    if kind == "static":
+        return None if resource in names.values() else f"no resource is named `{resource}` here"
+    if kind == "constructor":
+        if ext.is_async:
+            return "a constructor cannot be async"
+        result = None if ext.result is None else T.unwrap(ext.result)
+        if isinstance(result, T.ResultType) and result.ok is not None:
+            result = T.unwrap(result.ok)
+        if not isinstance(result, T.OwnType):
+            return "a constructor returns `own<r>` or `result<own<r>, ...>`"
+        handle = result.resource
+    else:
+        if not ext.params or ext.params[0][0] != "self":
+            return "a method's first parameter is `self`"
+        first = T.unwrap(ext.params[0][1])
+        if not isinstance(first, T.BorrowType):
+            return "a method's `self` is a `borrow<r>`"
+        handle = first.resource
+    named = names.get(id(handle))
+    if named is None:
+        return "the resource it uses has no name here"
+    if named != resource:
+        return f"the resource it uses is named `{named}`"
+    return None
+
+
+def _as_item(item: object, sort: str, name: str) -> object:
+    """What `(sort idx)` is as an argument or an export: a type definition of a function,
+    instance or component type is a type, not an item of that sort (a name for it)."""
+    if sort == "type" and isinstance(item, (T.FuncType, T.InstanceType, T.ComponentType)):
+        return T.NamedType(name, item)  # type: ignore[arg-type]
+    return item
+
+
+def _names_a_resource(ext: object) -> bool:
+    """A type import or export of a resource: valid in itself (wasmparser), whatever
+    index it names the resource by."""
+    return isinstance(ext, (T.NamedType, T.ResourceType)) and T.resource_of(ext) is not None  # type: ignore[arg-type]
+
+
+def _bind_names(expected: T.Extern, actual: T.Extern, mapping: dict[object, object]) -> None:
+    """The type names an import declares (`(type (eq ...))`, also inside an imported
+    instance) stand, in the instance, for the argument's own types: the instance's exports
+    then use the names the instantiating component has, as wasmparser's substitution does."""
+    if isinstance(expected, T.NamedType):
+        mapping[expected] = actual
+    elif isinstance(expected, T.InstanceType) and isinstance(actual, T.InstanceType):
+        for n, e in expected.exports.items():
+            a = actual.exports.get(n)
+            if a is not None:
+                _bind_names(e, a, mapping)
 
 
 def _type_export(item: T.DefType, name: str, owner: str | None) -> T.Extern:
@@ -990,18 +1341,41 @@ def declared_names(ext: object) -> dict[int, object]:
     return out
 
 
+def _declared(ext: object) -> dict[int, object]:
+    """`declared_names`, and for a type import or export, the names the type it names
+    declares inside it (an instance or component type's own resources)."""
+    out = declared_names(ext)
+    target = T.unwrap(ext) if isinstance(ext, T.NamedType) else None
+    if isinstance(target, (T.InstanceType, T.ComponentType)):
+        out.update(declared_names(target))
+    return out
+
+
 _NEEDS_NAME = (T.RecordType, T.VariantType, T.EnumType, T.FlagsType)
+# What a map's keys may be (wasmparser: no floats, nothing compound).
+_MAP_KEYS = frozenset({"bool", "s8", "u8", "s16", "u16", "s32", "u32", "s64", "u64", "char",
+                       "string"})
+# Where imports and exports may use only types with an external name: wasmparser checks
+# components and component types, and instance types where they are imported or exported.
+_NAMING_SCOPES = ("component", "component type")
 
 
 def visibility_problem(ext: object, declared: dict[int, object], named: set[int],
-               importing: bool) -> str | None:
+               importing: bool,
+               by_definition: tuple[set[int], set[int]] = (set(), set())) -> str | None:
     """Why `ext` cannot be an import (or export), if it cannot (Explainer.md, External
     Visibility of Types): every resource it uses, and every record, variant, enum or flags,
     must be one it declares itself or one with an external name in this component, one the
-    component imports (an import can use only those) or exports (`named`)."""
+    component imports (an import can use only those) or exports (`named`). A handle made
+    from the type index that defines its resource (the ids of `by_definition[0]`) needs
+    the resource exported as defined (`by_definition[1]`), not under a type export's
+    index."""
+    handles, definitions = by_definition
+    raw_resource = None  # the resource of a handle made from its definition, if any
     seen: set[int] = set()
-    stack: list[object] = [ext.type if isinstance(ext, T.NamedType) else ext]
-    top = stack[0]
+    # what a type import or export names need not have a name itself, only what it is made of
+    top = T.unwrap(ext) if isinstance(ext, T.NamedType) else ext
+    stack: list[object] = [top]
     while stack:
         x = stack.pop()
         if x is None or isinstance(x, (T.PrimType, str)) or id(x) in seen:
@@ -1012,6 +1386,8 @@ def visibility_problem(ext: object, declared: dict[int, object], named: set[int]
                 stack.append(x.type)
                 seen.add(id(x.type))
                 stack.extend(_parts(x.type))
+                if id(x.type) in handles and id(x.type.resource) not in definitions:  # type: ignore[attr-defined]
+                    raw_resource = raw_resource or x.type.resource.name  # type: ignore[attr-defined]
             elif id(x) not in named:
                 # a name given elsewhere (by a nested component's import, say): what matters
                 # is what it stands for, which must have a name here
@@ -1029,11 +1405,16 @@ def visibility_problem(ext: object, declared: dict[int, object], named: set[int]
                 return (f"it uses {which}, which is not imported (an import can only use the "
                         "resources imported before it)")
             return f"it uses {which}, which this component neither imports nor exports"
+        if id(x) in handles and id(x.resource) not in definitions:  # type: ignore[attr-defined]
+            raw_resource = raw_resource or x.resource.name  # type: ignore[attr-defined]
         if isinstance(x, _NEEDS_NAME) and x is not top:
             kind = type(x).__name__.removesuffix("Type").lower()
             return (f"it uses the {kind} `{type_text(x)}` without a name (import or export "
                     f"it as a type, and use that)")
         stack.extend(_parts(x))
+    if raw_resource is not None:  # (what is not exported at all is said above)
+        return (f"it uses the resource `{raw_resource}` by the type index that defines it, "
+                "not by the one its export gives it")
     return None
 
 
@@ -1082,6 +1463,10 @@ def _parts(x: object) -> list[object]:
 
 # (params, results) of the built-ins with a fixed core type; `T` is the address type of the
 # memory they use (i32, or i64 for a 64-bit memory).
+# Element types of a table of function references (what `thread.new-indirect` reads).
+_FUNCREFS = ("funcref", "(ref null func)", "(ref func)")
+_SHARED_FUNCREFS = ("(ref null (shared func))", "(ref (shared func))")
+
 _BUILTIN_SIGNATURES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "TaskCancel": ((), ()),
     "BackpressureInc": ((), ()),
@@ -1111,6 +1496,14 @@ _BUILTIN_SIGNATURES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "WaitableSetPoll": (("i32", "T"), ("i32",)),
     "WaitableSetDrop": (("i32",), ()),
     "WaitableJoin": (("i32", "i32"), ()),
+    "ThreadIndex": ((), ("i32",)),
+    "ThreadResumeLater": (("i32",), ()),
+    "ThreadSuspend": ((), ("i32",)),
+    "ThreadSuspendThenResume": (("i32",), ("i32",)),
+    "ThreadYieldThenResume": (("i32",), ("i32",)),
+    "ThreadSuspendThenPromote": (("i32",), ("i32",)),
+    "ThreadYieldThenPromote": (("i32",), ("i32",)),
+    "ThreadAvailableParallelism": ((), ("i32",)),
 }
 
 
@@ -1123,8 +1516,10 @@ class _Opts:
         self.post_return: T.CoreExtern | None = None
         self.callback: T.CoreExtern | None = None
         self.is_async = False
-        # the GC ABI (gated): values pass as GC references, under rules not checked here
+        # the GC ABI (gated): values pass as GC references, under rules checked here only
+        # for functions of numbers; `core_type` is the core function type a lowering declares
         self.gc = False
+        self.core_type: object | None = None
 
     @property
     def memory64(self) -> bool:
@@ -1136,6 +1531,34 @@ _OPTION_NAMES = {
     C.MemoryOpt: "memory", C.ReallocOpt: "realloc", C.PostReturnOpt: "post-return",
     C.AsyncOpt: "async", C.CallbackOpt: "callback", C.CoreTypeOpt: "core-type", C.GcOpt: "gc",
 }
+
+
+def _is_core_func(t: object) -> bool:
+    """A core type that is a function type (also inside a subtype of a rec group)."""
+    return isinstance(t, (T.CoreFunc, CT.CoreFuncType)) or \
+        isinstance(getattr(t, "body", None), CT.CoreFuncType)
+
+
+# The GC ABI's core type of each number type (and char, bool) of the component model.
+_GC_NUMBERS = {"bool": "i32", "s8": "i32", "u8": "i32", "s16": "i32", "u16": "i32",
+               "s32": "i32", "u32": "i32", "char": "i32", "s64": "i64", "u64": "i64",
+               "f32": "f32", "f64": "f64"}
+
+
+def _gc_lowered(ft: T.FuncType, declared: object) -> T.CoreExtern:
+    """The core type a lowering with the GC ABI has: the one it declares (`core-type`),
+    which must be what the ABI gives a function of numbers (others are taken as declared)."""
+    if not isinstance(declared, T.CoreFunc):
+        return "func"
+    params = [T.unwrap(t) for _, t in ft.params]
+    results = [] if ft.result is None else [T.unwrap(ft.result)]
+    if all(isinstance(t, T.PrimType) and t.name in _GC_NUMBERS for t in params + results):
+        want = T.CoreFunc(tuple(_GC_NUMBERS[t.name] for t in params),  # type: ignore[union-attr]
+                          tuple(_GC_NUMBERS[t.name] for t in results))  # type: ignore[union-attr]
+        if want != declared:
+            raise ValidationError(f"canon lower of `{func_text(ft)}` with the GC ABI: the core "
+                                  f"type is {declared}, the ABI gives {want}")
+    return declared
 
 
 def _option_type(name: str, have: T.CoreExtern, want: T.CoreFunc) -> None:
@@ -1195,22 +1618,22 @@ def _check_unique(seen: dict[str, str], name: str, what: str) -> None:
 
 
 # The gated features of wasm-tools 1.262 this reader knows (`--features all` enables all).
-FEATURES = frozenset({
-    "cm-values", "cm-fixed-length-lists", "cm-error-context", "cm-more-async-builtins",
-    "cm-async-stackful", "cm-threading", "cm-gc", "cm64", "shared-everything-threads",
-    "cm-nested-names",
-})
+FEATURES = ALL
 
 
 def elaborate(
     comp: Component,
     validate: bool = False,
     known: Callable[[S.ComponentSection], Scope | None] | None = None,
-    features: frozenset[str] = frozenset(),
+    features: frozenset[str] | None = None,
 ) -> Scope:
     """The index spaces, imports and exports of a decoded component. With `validate`, its
-    core modules are checked by wasmtime's validator too."""
+    core modules are checked by wasmtime's validator too. `features`: the gated features
+    accepted, by default those in effect (`features.enabled`)."""
     import sys
+
+    if features is None:
+        features = enabled()
 
     # components may nest up to the modules-and-components limit; walking them takes a few
     # Python frames a level
@@ -1224,9 +1647,9 @@ def elaborate(
         if validate:
             # a module that is itself invalid (with a proposal not enabled, say) is the
             # first thing to fix: report it rather than how it is used
-            validate_modules(elaborator.modules)
+            validate_modules(elaborator.modules, features & CORE)
         raise
     scope.tree_size = elaborator.modules_and_components
     if validate:
-        validate_modules(elaborator.modules)
+        validate_modules(elaborator.modules, features & CORE)
     return scope

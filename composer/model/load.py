@@ -10,6 +10,7 @@ from typing import Any
 from ..binary.component import Component
 from .elaborate import Scope, elaborate
 from .corevalidate import content_digest
+from .features import enabled
 from .typecache import TypeCache, opened
 from ..errors import ComposerError
 from ..record import Record
@@ -126,11 +127,11 @@ _LOOK_UP: Any = object()
 
 
 def load_component(path: Path | str, validate: bool = True,
-                   features: frozenset[str] = frozenset(), types_only: bool = False,
+                   features: frozenset[str] | None = None, types_only: bool = False,
                    cache: TypeCache | None = _LOOK_UP) -> Loaded:
     """Read, decode and elaborate a component, validating it completely (its core modules
-    included) unless told not to, with the gated `features` enabled; every failure names
-    the file.
+    included) unless told not to, with the gated `features` enabled (by default those in
+    effect, `features.enabled`); every failure names the file.
 
     A caller that needs only the component's imports, exports and count of modules and
     components (`types_only`: linking) may get them from the cache of component types, if
@@ -140,6 +141,8 @@ def load_component(path: Path | str, validate: bool = True,
     """
     if not isinstance(path, Path):
         path = Path(path)
+    if features is None:
+        features = enabled()
     display = str(path)
     data = read_component(path, mapped=types_only)
     digest = None

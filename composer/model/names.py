@@ -48,7 +48,8 @@ _SEMVER = (
     r"(?:\+(?P<build>[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?"
 )
 # The identifiers of a semver are separated by dots the classes exclude: no backtracking.
-_SEMVER_RE = re.compile(rf"^{_SEMVER}$")
+# `\Z`, not `$`: `$` also matches before a final newline, and `1.0.0\n` is no version.
+_SEMVER_RE = re.compile(rf"^{_SEMVER}\Z")
 
 
 @dataclass(frozen=True, order=True, slots=True)
@@ -212,6 +213,29 @@ def is_extern_name(name: str) -> bool:
         return True
     parsed = _parse_interface(name)
     return parsed is not None and (parsed.raw_version is None or parsed.version is not None)
+
+
+def canonical_version(v: Version) -> str:
+    """The canonical form of a version (Explainer.md, 🔗): `1` for 1.x.y, `0.2` for 0.2.x,
+    `0.0.3` for 0.0.3; a pre-release is its own (build metadata is left out)."""
+    if v.pre:
+        return f"{v.major}.{v.minor}.{v.patch}-{v.pre}"
+    if v.major:
+        return str(v.major)
+    if v.minor:
+        return f"0.{v.minor}"
+    return f"0.0.{v.patch}"
+
+
+def canonical_problem(version: str, suffix: str) -> str | None:
+    """Why `version` with the version suffix `suffix` is not a canonical version and the
+    rest of the full version it is the start of, if it is not."""
+    full = Version.parse(version + suffix)
+    if full is None:
+        return f"`{version}{suffix}` is not a version"
+    if canonical_version(full) != version:
+        return f"`{version}` is not the canonical version of `{version}{suffix}`"
+    return None
 
 
 def is_nested_extern_name(name: str) -> bool:
