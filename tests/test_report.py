@@ -178,6 +178,56 @@ def test_compose_report_is_written_even_when_composing_fails(tmp_path):
     assert 'class="edge problem"' in report.read_text()
 
 
+def test_the_report_is_written_when_an_input_cannot_be_read(tmp_path):
+    import jsonschema
+
+    root = write(tmp_path, "root", counter(1, imports=("example:ops/api@0.1.0",)))
+    missing = tmp_path / "ops.wasm"
+    report, out = tmp_path / "why.json", tmp_path / "out.wasm"
+    proc = compose_proc(root, "-d", missing, "-o", out, "--report", report)
+    assert proc.returncode == 1 and not out.exists()
+    assert proc.stderr == f"error: {missing}: component file not found\n"
+    doc = json.loads(report.read_text())
+    jsonschema.validate(doc, schema())
+    assert doc["ok"] is False and doc["problems"] == [
+        {"message": f"{missing}: component file not found", "node": None, "import": None}]
+    assert [(n["id"], n["kind"], n["file"], n["why"]) for n in doc["nodes"]] == [
+        ("unreadable:ops.wasm", "unreadable", str(missing), [f"{missing}: component file not found"])]
+    # compose graph -o draws the same, a malformed root too: its box red, saying why
+    bad = tmp_path / "bad.wasm"
+    bad.write_bytes(b"\x00asm\x0d\x00\x01\x00\x07\x40")
+    drawing = tmp_path / "why.svg"
+    proc = compose_proc("graph", bad, "-d", root, "-o", drawing)
+    assert proc.returncode == 1 and proc.stderr.startswith(f"error: {bad}: offset 0xa: ")
+    svg = drawing.read_text()
+    box = re.search(r'<g class="node component unreadable"[^>]*><title>([^<]*)</title>', svg)
+    assert box and "runs past the end" in box.group(1) and ">unreadable</text>" in svg
+    assert ".node.unreadable rect.box{fill:#fff4f4;stroke:#d22" in svg
+    # and a WAC document that does not parse
+    wac = tmp_path / "bad.wac"
+    wac.write_text("package a:b;\nlet x = ;\n")
+    proc = compose_proc(wac, "-o", out, "--report", report)
+    assert proc.returncode == 1 and proc.stderr.startswith(f"error: {wac}:2:9: ")
+    (node,) = json.loads(report.read_text())["nodes"]
+    assert (node["kind"], node["file"]) == ("unreadable", str(wac)) and node["why"][0].startswith(f"{wac}:2:9: ")
+
+
+def test_names_with_control_characters_are_escaped_in_every_format(tmp_path):
+    pwned = "\n\x1b]0;pwned\x07"
+    root = write(tmp_path, f"root{pwned}", counter(1, imports=("t:h/h@1.0.0",)))
+    report = from_plan(plan_composition(root, []))
+    assert report.nodes[0].file == str(root)  # the model keeps the name as it is
+    shown = {  # a line break as each format breaks lines (none in the tree's one line)
+        "html": "root\n\\x1b]0;pwned\\x07", "svg": "root\n\\x1b]0;pwned\\x07",
+        "dot": "root\\n\\\\x1b]0;pwned\\\\x07",  # DOT's own `\\` for a backslash
+        "mermaid": "root<br/>\\x1b]0;pwned\\x07", "tree": "root\\n\\x1b]0;pwned\\x07"}
+    for fmt, name in shown.items():
+        text = render(report, fmt)
+        assert "\x1b" not in text and "\x07" not in text and name in text, fmt
+    ET.fromstring(render(report, "svg").encode())  # XML holds no control characters
+    assert json.loads(render(report, "json"))["nodes"][0]["file"] == str(root)
+
+
 def test_composed_seed_shows_the_same_components_and_edges_as_its_inputs(tmp_path, small_fixtures):
     app, ops = small_fixtures["seed-app"], small_fixtures["seed-ops"]
     out = tmp_path / "composed.wasm"
@@ -226,6 +276,46 @@ def browser():
                               args=["--no-sandbox", "--disable-gpu"])
         yield b
         b.close()
+
+
+def test_a_failed_host_import_is_drawn_red_not_grey(browser, tmp_path):
+    """root and its dependency import `t:h/h@1.0.0` with results u32 and u64: the two cannot
+    merge into one import of the output, so the dependency's link to the host fails."""
+    root = write(tmp_path, "root", counter(1, imports=("t:a/a@1.0.0", "t:h/h@1.0.0")))
+    a = write(tmp_path, "a", counter(2, exports="t:a/a@1.0.0", imports=("t:h/h@1.0.0",),
+                                     import_result="u64"))
+    report = from_plan(plan_composition(root, [a]))
+    failed = [(e.source, e.target) for e in report.edges if e.problem]
+    assert failed == [("a", "host:t:h/h@1.0.0")] and "cannot merge the imports" in report.problems[0].message
+    red, grey = "rgb(221, 34, 34)", "rgb(154, 163, 178)"
+    for fmt in ("svg", "html"):
+        (tmp_path / f"report.{fmt}").write_text(render(report, fmt))
+        page = browser.new_page()
+        page.goto((tmp_path / f"report.{fmt}").as_uri())
+        colours = page.evaluate("""() => [...document.querySelectorAll('g.edge')].map(g => [
+            g.dataset.source, g.dataset.target, getComputedStyle(g.querySelector('path.line')).stroke,
+            g.querySelector('path.line').getAttribute('marker-end')])""")
+        assert sorted(colours) == [
+            ["a", "host:t:h/h@1.0.0", red, "url(#arrow-problem)"],
+            ["root", "a", "rgb(71, 96, 154)", "url(#arrow)"],
+            ["root", "host:t:h/h@1.0.0", grey, "url(#arrow-host)"]], fmt
+        page.close()
+    dot = render(report, "dot")
+    assert re.search(r'"a" -> "host:t:h/h@1.0.0" \[label="[^"]*cannot merge[^"]*", color="red"', dot)
+    assert re.search(r'"root" -> "host:t:h/h@1.0.0" \[label="t:h/h@1.0.0", color="gray50"\]', dot)
+    mermaid = render(report, "mermaid").splitlines()
+    links = [line for line in mermaid if " -->" in line]
+    (failing,) = [k for k, line in enumerate(links) if line.strip().startswith("n1_a ")]
+    assert f"  linkStyle {failing} stroke:red,color:red" in mermaid
+    from rich.console import Console
+
+    from composer.report.tree import build_tree
+
+    console = Console(width=300, force_terminal=True, color_system="standard", highlight=False)
+    with console.capture() as shown:
+        console.print(build_tree(report))
+    (line,) = [x for x in shown.get().splitlines() if "cannot merge" in x]
+    assert "\x1b[31m✗ t:h/h@1.0.0: cannot merge" in line
 
 
 def test_mermaid_is_accepted_by_mermaid_itself(browser, chain_report, tmp_path):

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Iterable
 
+from ..errors import ComposerError
 from ..model import types as T
 from ..model.names import versions_differ
 from ..record import Record, field_
@@ -25,13 +26,17 @@ class Node(Record):
     """A component instance of the composition (or an unused dependency)."""
 
     id: str
-    kind: str  # "root", "dependency", "unused", "rejected" (its export did not fit an import)
+    # "root", "dependency", "unused", "rejected" (its export did not fit an import),
+    # "unreadable" (an input the composition stopped at: missing, malformed or invalid)
+    kind: str
     file: str  # what the user gave (or the name recorded in a composed component)
     size: int  # bytes
     exports: tuple[Item, ...]
     imports: tuple[Item, ...]
     depth: int = 0  # 0 for the root, providers deeper
-    why: tuple[str, ...] = ()  # an unused dependency: why it satisfies nothing; a rejected one: why not
+    # an unused dependency: why it satisfies nothing; a rejected one: why not; an
+    # unreadable input: what is wrong with it
+    why: tuple[str, ...] = ()
 
 
 class Edge(Record):
@@ -233,6 +238,21 @@ def from_plan(plan: Any, title: str | None = None) -> Report:
     shown = plan.root.file.display if plan.root else Path(plan.files_read[0]).name
     return Report(title or f"composition of {shown}", "plan", tuple(nodes),
                   tuple(edges), tuple(hosts), problems, tuple(plan.warnings))
+
+
+def from_error(root: Path, error: ComposerError) -> Report:
+    """The report of a composition that stopped at an input it cannot read (a file missing,
+    malformed or invalid; a WAC document in error): that input, drawn as unreadable with
+    the reason, and the error as the problem."""
+    file = Path(error.file) if error.file else root
+    try:
+        size = file.stat().st_size if file.is_file() else 0
+    except OSError:  # a name no file system can hold
+        size = 0
+    node = Node(f"unreadable:{file.name}", "unreadable", str(file), size, (), (),
+                why=(error.headline(),))
+    return Report(f"composition of {root.name}", "plan", (node,), (), (),
+                  (Problem(error.headline()),))
 
 
 def _how(explanation: str) -> str:

@@ -24,7 +24,7 @@ class Box(Record):
     """A component, a package of host imports, or the mark of an import nobody satisfies."""
 
     id: str
-    kind: str  # "root", "dependency", "unused", "rejected", "host", "missing"
+    kind: str  # "root", "dependency", "unused", "rejected", "unreadable", "host", "missing"
     lines: tuple[str, ...]  # drawn, the name first
     hover: str  # the whole story, for a tooltip
     members: tuple[HostImport, ...] = ()  # a package: its imports, in name order
@@ -95,11 +95,12 @@ def _bundle_key(e: Edge, box_of: dict[str, str]) -> tuple:
 
 def _component_box(n: Node) -> Box:
     file = Path(n.file).name
-    # a left-out dependency's box says unused or rejected: its id's prefix need not
+    # a left-out dependency's box says unused or rejected, an input in error unreadable:
+    # its id's prefix need not
     name = n.id.removeprefix(f"{n.kind}:")
     # `ops` from ops.wasm needs no file name: the size is the news
     second = size_text(n.size) if file in (name, name + ".wasm") else f"{file} · {size_text(n.size)}"
-    lines = (name, second) + ((n.kind,) if n.kind in ("unused", "rejected") else ())
+    lines = (name, second) + ((n.kind,) if n.kind in ("unused", "rejected", "unreadable") else ())
     hover = f"{n.id}: {n.file} ({size_text(n.size)}), {len(n.exports)} exports, {len(n.imports)} imports"
     if n.why:
         hover += "\n" + why_text(n, "; ")

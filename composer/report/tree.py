@@ -6,12 +6,16 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+from ..errors import printable
 from .model import HOST, Report, size_text
 
 
 def build_tree(report: Report):  # type: ignore[no-untyped-def]
-    from rich.markup import escape
+    from rich.markup import escape as markup
     from rich.tree import Tree
+
+    def escape(text: str) -> str:  # names may hold controls: shown as messages show them
+        return markup(printable(text))
 
     status = "[green]ok[/]" if report.ok else f"[red]{len(report.problems)} problem(s)[/]"
     tree = Tree(f"[bold]{escape(report.title)}[/] — {status}")
@@ -19,15 +23,18 @@ def build_tree(report: Report):  # type: ignore[no-untyped-def]
     for e in report.edges:
         by_source.setdefault(e.source, []).append(e)
     for n in sorted(report.nodes, key=lambda n: (n.depth, n.id)):
-        style = {"root": "bold cyan", "dependency": "cyan", "unused": "dim", "rejected": "red"}[n.kind]
+        style = {"root": "bold cyan", "dependency": "cyan", "unused": "dim", "rejected": "red",
+                 "unreadable": "red"}[n.kind]
         head = f"[{style}]{escape(n.id)}[/]  {escape(Path(n.file).name)} ({size_text(n.size)})"
         if n.kind == "unused":
             head += "  [yellow]unused: satisfies nothing[/]"
         elif n.kind == "rejected":
             head += "  [red]rejected: what it offers does not fit[/]"
+        elif n.kind == "unreadable":
+            head += "  [red]cannot be read[/]"
         branch = tree.add(head)
         for why in n.why:
-            branch.add(f"[{'red' if n.kind == 'rejected' else 'yellow'}]{escape(why)}[/]")
+            branch.add(f"[{'yellow' if n.kind == 'unused' else 'red'}]{escape(why)}[/]")
         for e in by_source.get(n.id, []):
             line = escape(e.import_name)
             if e.problem:
