@@ -887,15 +887,16 @@ def _format_for(path: Path | None, given: str | None, option: str = "-o") -> str
     return fmt
 
 
-def _report_bytes(report: Any, fmt: str) -> bytes:
-    """The report in `fmt`; PNG is the DOT drawing rendered by Graphviz."""
+def _report_bytes(report: Any, fmt: str) -> Iterator[bytes]:
+    """The report in `fmt`, in pieces made as they are written; PNG is the DOT drawing
+    rendered by Graphviz."""
     if fmt == "png":
         from .report.png import render_png
 
-        return render_png(report)
-    from .report import render
+        return iter((render_png(report),))
+    from .report import render_pieces
 
-    return render(report, fmt).encode()
+    return (piece.encode() for piece in render_pieces(report, fmt))
 
 
 def _write_report_of_plan(plan: Any, path: Path) -> None:
@@ -955,14 +956,15 @@ def graph_cmd(root: Path, dependencies: tuple[Path, ...], search_paths: tuple[Pa
 
     def read() -> Any:
         """The plan to draw, or the composed component to read the wiring back from."""
-        from .model.load import load_component
-        from .report.composed import instantiates_components
+        from .model.load import load_component, read_component
+        from .report.composed import instantiates_components, may_instantiate_components
 
         if wac:
             from .link.compose import plan_document
 
             return plan_document(root, deps_dir=deps_dir, dependencies=dep_map)
-        if composed or not (dependencies or search_paths or config or plug_map):
+        alone = not (dependencies or search_paths or config or plug_map)
+        if composed or (alone and may_instantiate_components(read_component(root, mapped=True))):
             loaded = load_component(root)
             if composed or instantiates_components(loaded):
                 return loaded
@@ -983,13 +985,14 @@ def graph_cmd(root: Path, dependencies: tuple[Path, ...], search_paths: tuple[Pa
             error, report = exc, from_error(root, exc)
         else:
             report = from_composed(read_in) if isinstance(read_in, Loaded) else from_plan(read_in)
+            del read_in  # what the report holds is enough: a large plan's memory is freed
         if to_stdout and fmt == "tree" and _stdout_is_terminal():
             from .report.tree import print_tree
 
             print_tree(report)
         elif to_stdout:
-            data = _report_bytes(report, fmt)
-            sys.stdout.buffer.write(data)
+            for piece in _report_bytes(report, fmt):
+                sys.stdout.buffer.write(piece)
             sys.stdout.buffer.flush()
         else:
             from .link.compose import write_atomically

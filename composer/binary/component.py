@@ -57,10 +57,11 @@ class Framing:
     given all bytes so far, says whether they cannot begin a component whatever follows (a
     wrong preamble, an unknown section id, a size that is no u32), so that reading can stop
     there and decoding what was read say why. Each call walks on from where the last one
-    stopped: the headers of complete sections, their payloads skipped."""
+    stopped: the headers of complete sections, their payloads skipped (`ids` their ids)."""
 
     def __init__(self) -> None:
         self.at = 0  # the next section's start; 0 until the preamble is checked
+        self.ids: list[int] = []
 
     def stops(self, data: bytearray) -> bool:
         if self.at == 0:
@@ -89,6 +90,7 @@ class Framing:
                 return True
             if i + size > len(data):
                 return False  # the payload is still coming
+            self.ids.append(data[self.at])
             self.at = i + size
         return False
 

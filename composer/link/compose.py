@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from ..binary.component import Component
 from .config import Config, load_config
@@ -255,7 +255,7 @@ def _check_file(path: Path, check: Callable[[Any], None]) -> None:
             pass  # views of it are still held; it is unmapped when they go
 
 
-def write_atomically(path: Path | str, data: bytes | Sequence[bytes | memoryview],
+def write_atomically(path: Path | str, data: bytes | Iterable[bytes | memoryview],
                      check: Callable[[Path], None] | None = None) -> None:
     """Write `data` (bytes, or pieces of them) to `path` so that readers see the old file or
     the new one, never part.
