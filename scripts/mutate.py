@@ -4,6 +4,7 @@ test suite notices. A mutant the tests do not notice is a mistake they would let
 
     .venv/bin/python scripts/mutate.py                          # the core modules
     .venv/bin/python scripts/mutate.py composer/model/names.py        # chosen modules
+    .venv/bin/python scripts/mutate.py composer/report/               # every module of a folder
     .venv/bin/python scripts/mutate.py --list composer/model/names.py # the mutants, none run
     .venv/bin/python scripts/mutate.py --survivors              # re-run last run's survivors
 
@@ -378,6 +379,14 @@ class Worker:
         return Outcome(m.key, "killed", took, len(tests), failed[:200] or f"exit {proc.returncode}")
 
 
+def _modules_of(given: str) -> list[str]:
+    """A module as given, or every module of a folder (composer/report/)."""
+    folder = ROOT / given
+    if not folder.is_dir():
+        return [given]
+    return [p.relative_to(ROOT).as_posix() for p in sorted(folder.glob("*.py"))]
+
+
 def load_equivalent() -> dict[tuple[str, str, str], str]:
     """(module, stripped source line, change) -> why the mutant is equivalent."""
     out: dict[tuple[str, str, str], str] = {}
@@ -408,7 +417,7 @@ def main(argv: list[str] | None = None) -> int:
                          "where quicker tests run the line too (default: 5)")
     ap.add_argument("--show", metavar="KEY", help="print the diff a mutant makes (KEY as listed)")
     args = ap.parse_args(argv)
-    modules = args.modules or DEFAULT_MODULES
+    modules = [m for given in args.modules or DEFAULT_MODULES for m in _modules_of(given)]
     for module in modules:
         if not (ROOT / module).is_file():
             ap.error(f"{module}: no such file")

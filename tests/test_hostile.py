@@ -7,6 +7,7 @@ never in a crash, a hang or a traceback; and within the bounds of hostile.py, me
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 
@@ -17,12 +18,14 @@ CPU_MARGIN = 1.5  # CPU time is counted only while compose runs, but a busy mach
 MEMORY_MARGIN = 1.25
 
 
-# over the bounds still: issue 19, item 5
-SLOW = {"graph-imports-100000", "imports-exports-100000", "compose-100000", "graph-100000"}
+# Over hostile.py's bounds still (issue 19, item 5): each held to what it takes now (CPU
+# seconds, MB), so that it cannot grow while it is worked on.
+OVER = {"graph-imports-100000": (3.5, 200), "imports-exports-100000": (3.5, 220),
+        "compose-100000": (6.5, 300), "graph-100000": (5.0, 260)}
 
 
-@pytest.mark.parametrize("key", [pytest.param(k, marks=pytest.mark.xfail(
-    strict=True, reason="over the bounds")) if k in SLOW else k for k in hostile.INPUTS])
+
+@pytest.mark.parametrize("key", list(hostile.INPUTS))
 def test_hostile_input_ends_within_its_bounds(tmp_path, key):
     h = hostile.INPUTS[key]
     run = hostile.measure(*hostile.command(key, tmp_path), timeout=120)
@@ -34,8 +37,12 @@ def test_hostile_input_ends_within_its_bounds(tmp_path, key):
     else:
         assert run.stderr == ""
         _check_what_was_written(tmp_path, key, run.stdout)
-    assert run.cpu <= hostile.SECONDS * CPU_MARGIN, f"{run.cpu:.2f} s of CPU"
-    assert run.peak <= hostile.MEGABYTES * MEMORY_MARGIN, f"{run.peak:.0f} MB at the peak"
+    seconds, megabytes = OVER.get(key, (hostile.SECONDS, hostile.MEGABYTES))
+    # under coverage (scripts/coverage.sh, the map of scripts/mutate.py) compose runs several
+    # times slower: the bounds are not measured there
+    if not any(v in os.environ for v in ("COVERAGE_PROCESS_CONFIG", "COVERAGE_PROCESS_START")):
+        assert run.cpu <= seconds * CPU_MARGIN, f"{run.cpu:.2f} s of CPU"
+        assert run.peak <= megabytes * MEMORY_MARGIN, f"{run.peak:.0f} MB at the peak"
 
 
 def _check_what_was_written(tmp_path, key: str, stdout: str) -> None:
