@@ -349,3 +349,16 @@ def test_each_problem_of_a_failed_composition_is_one_error_line(tmp_path):
     assert len(lines) == 2 and all(line.startswith("error: ") for line in lines), lines
     assert "`t:a/a@1.0.0` from a.wasm" in lines[0] and "`t:b/b@1.0.0` from b.wasm" in lines[1]
     assert all("expected u64, found u32" in line for line in lines)
+
+
+def test_every_character_a_name_may_hold_is_shown_in_one_line_that_acts_on_nothing():
+    from composer.errors import printable
+
+    text = "".join(map(chr, range(0x110000)))  # every code point, lone surrogates too
+    shown = printable(text)
+    assert len(shown.splitlines()) == 1  # none of the line breaks str.splitlines knows
+    assert not any(0x80 <= ord(c) < 0xA0 or ord(c) < 0x20 or ord(c) == 0x7F for c in shown)
+    assert not any(c in shown for c in "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+    assert not any(0xD800 <= ord(c) < 0xE000 for c in shown)
+    shown.encode("utf-8")  # any stream can write it
+    assert printable("é 日本 😀 a\\b") == "é 日本 😀 a\\b"  # what shows as itself is left alone
