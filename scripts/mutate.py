@@ -40,6 +40,7 @@ import ast
 import hashlib
 import json
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -261,10 +262,12 @@ class TestMap:
         return quick or ordered
 
 
-def collect_test_map(modules: list[str], rebuild: bool = False) -> TestMap:
+def collect_test_map(modules: list[str], rebuild: bool = False, tests: list[str] = ()) -> TestMap:
+    """Which tests run which lines: a coverage run of the suite, or of the pytest arguments
+    `tests` (some test files, a `--deselect`), kept until the tree changes."""
     WORK.mkdir(parents=True, exist_ok=True)
     cache = WORK / "testmap.json"
-    key = _tree_hash()
+    key = _tree_hash() + ("" if not tests else "-" + hashlib.sha256(" ".join(tests).encode()).hexdigest()[:8])
     if cache.exists() and not rebuild:
         data = json.loads(cache.read_text())
         if data.get("key") == key:
@@ -287,7 +290,7 @@ def collect_test_map(modules: list[str], rebuild: bool = False) -> TestMap:
     started = time.monotonic()
     proc = subprocess.run(
         [sys.executable, "-m", "coverage", "run", f"--rcfile={rc}", "-m", "pytest", "-q",
-         "-p", "mutate_contexts", "-p", "no:cacheprovider"],
+         "-p", "mutate_contexts", "-p", "no:cacheprovider", *tests],
         cwd=ROOT, env=env,
     )
     if proc.returncode:
@@ -412,6 +415,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--survivors", action="store_true",
                     help="run only the mutants that survived the last run (of unchanged modules)")
     ap.add_argument("--rebuild-map", action="store_true", help="record the line -> tests map again")
+    ap.add_argument("--tests", default="", metavar="ARGS",
+                    help="record the map from these pytest arguments only (test files, "
+                         "--deselect ...): the tests that can reach the modules, faster")
     ap.add_argument("--slow", type=float, default=5.0, metavar="SECONDS",
                     help="leave out tests slower than this (the componentize-py compositions) "
                          "where quicker tests run the line too (default: 5)")
@@ -446,7 +452,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         todo = mutants
 
-    test_map = collect_test_map(modules, args.rebuild_map)
+    test_map = collect_test_map(modules, args.rebuild_map, shlex.split(args.tests))
     outcomes: dict[str, Outcome] = {}
     runnable: list[tuple[Mutant, list[str], float]] = []
     for mu in todo:
