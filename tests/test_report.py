@@ -24,9 +24,10 @@ from composer.report.json_out import schema
 from composer.report.layout import layout
 from composer.report.model import from_plan
 from composer.report.picture import picture, short_import, shortened
+from composer.report.tree import render_tree
 
 from components import counter, write
-from conftest import ROOT
+from conftest import ROOT, wat
 from test_execute import compose_proc
 
 MERMAID_JS = ROOT / ".venv" / "node" / "node_modules" / "mermaid" / "dist" / "mermaid.min.js"
@@ -108,6 +109,16 @@ def test_dot_is_accepted_by_graphviz_and_holds_every_component_and_edge(chain_re
     proc = subprocess.run([dot, "-Tsvg"], input=text, capture_output=True, text=True)
     assert proc.returncode == 0 and proc.stderr == "", proc.stderr
     assert proc.stdout.count('class="node"') == 6  # 5 components + 1 host import
+    cluster = graph.get_subgraph('"cluster_host"')[0]
+    assert cluster.get("label") == '"host imports"' and cluster.get("style") == "dashed"
+
+
+def test_dot_keeps_a_problem_of_no_import_as_a_comment(tmp_path, failed_report):
+    root = write(tmp_path, "root", counter(1, imports=("t:a/a@1.0.0",)))
+    loose = render(from_plan(plan_composition(root, [])), "dot")  # no dependency: a loose problem
+    assert ("  // problem: no dependencies of component `root.wasm` were found (none was given: "
+            "-d DEP.wasm, or a config)\n") in loose
+    assert "// problem" not in render(failed_report, "dot")  # it is on its link already
 
 
 def test_mermaid_text_holds_every_component_and_edge(chain_report):
@@ -212,6 +223,37 @@ def test_the_report_is_written_when_an_input_cannot_be_read(tmp_path):
     assert (node["kind"], node["file"]) == ("unreadable", str(wac)) and node["why"][0].startswith(f"{wac}:2:9: ")
 
 
+def test_an_unreadable_input_is_drawn_red_in_every_format(tmp_path):
+    from composer.errors import ComposerError
+    from composer.report.model import from_error
+
+    report = from_error(tmp_path / "root.wasm", ComposerError("component file not found", file="ops.wasm"))
+    assert report.title == "composition of root.wasm" and not report.ok
+    (node,) = report.nodes
+    assert (node.id, node.kind, node.file, node.size, node.why) == (
+        "unreadable:ops.wasm", "unreadable", "ops.wasm", 0, ("ops.wasm: component file not found",))
+    dot = render(report, "dot")
+    assert ('"unreadable:ops.wasm" [label="unreadable:ops.wasm\\nops.wasm (0 B)\\n0 exports\\n(unreadable)", '
+            'tooltip="ops.wasm: component file not found\\n\\n(no exports)", style="rounded", '
+            'color="red", fontcolor="red3"];') in dot
+    mermaid = render(report, "mermaid")
+    assert '["unreadable:ops.wasm<br/>ops.wasm (0 B)<br/>(unreadable)"]' in mermaid
+    assert "  style n0_unreadable_ops_wasm stroke:red,color:red" in mermaid
+    assert render(report, "tree").splitlines()[:3] == [
+        "composition of root.wasm — 1 problem(s)",
+        "├── unreadable:ops.wasm  ops.wasm (0 B)  cannot be read",
+        "│   └── ops.wasm: component file not found"]
+    coloured = render_tree(report, colour=True)
+    assert "\x1b[31m  cannot be read\x1b[0m" in coloured and "\x1b[31mops.wasm: component file not found" in coloured
+    box = picture(report).boxes[0]
+    assert (box.kind, box.lines) == ("unreadable", ("ops.wasm", "0 B", "unreadable"))
+    # the size of a file that is there but cannot be read
+    bad = tmp_path / "bad.wasm"
+    bad.write_bytes(b"\x00asm")
+    (node,) = from_error(bad, ComposerError("truncated", file=str(bad))).nodes
+    assert node.size == 4 and node.id == "unreadable:bad.wasm"
+
+
 def test_names_with_control_characters_are_escaped_in_every_format(tmp_path):
     pwned = "\n\x1b]0;pwned\x07"
     root = write(tmp_path, f"root{pwned}", counter(1, imports=("t:h/h@1.0.0",)))
@@ -255,6 +297,33 @@ def test_graph_of_a_semver_bridged_composition_read_back(tmp_path, chain):
     assert {(e.source, e.target, e.import_name, e.export_name) for e in r.edges
             if not e.target.startswith("host:")} == PLUGS
     assert [e.how for e in r.edges if e.target == "c"] == ["semver"]
+
+
+def test_a_host_import_merged_across_versions_is_semver_bridged_when_read_back(tmp_path):
+    root = write(tmp_path, "root", counter(1, imports=("t:a/a@1.0.0", "t:h/h@1.0.0", "t:x/x@1.0.0")))
+    a = write(tmp_path, "a", counter(2, exports="t:a/a@1.0.0", imports=("t:h/h@1.2.0",)))
+    out = tmp_path / "out.wasm"
+    out.write_bytes(compose(root, [a]).data)
+    r = from_composed(out)
+    assert {h.name: h.semver_bridged for h in r.host_imports} == {"t:h/h@1.2.0": True,
+                                                                 "t:x/x@1.0.0": False}
+    assert {(e.source, e.import_name): e.semver for e in r.edges if e.target.startswith("host:")} == {
+        ("root", "t:h/h@1.0.0"): True, ("root", "t:x/x@1.0.0"): False, ("a", "t:h/h@1.2.0"): False}
+
+
+def test_only_a_component_with_an_instance_section_is_read_whole_to_tell_a_composition(
+        tmp_path, composed_seed, small_fixtures):
+    from composer.report.composed import may_instantiate_components
+
+    assert may_instantiate_components(composed_seed.read_bytes())
+    assert may_instantiate_components(small_fixtures["seed-ops"].read_bytes())  # exports an instance
+    assert not may_instantiate_components(wat(counter(1, imports=("t:a/a@1.0.0",))))
+    assert may_instantiate_components(b"\x00asm\x0d\x00\x01\x00\x07\x40")  # unsound: read it
+    # an instance made of exports is no instantiation: the root alone is a plan, failing
+    root = tmp_path / "inline.wat"
+    root.write_text('(component (import "f" (func $f)) (instance (export "g" (func $f))))')
+    proc = compose_proc("graph", root, "-f", "json")
+    assert proc.returncode == 1 and json.loads(proc.stdout)["source"] == "plan"
 
 
 def test_graph_of_something_that_is_not_a_composition(small_fixtures):
@@ -307,8 +376,6 @@ def test_a_failed_host_import_is_drawn_red_not_grey(browser, tmp_path):
     links = [line for line in mermaid if " -->" in line]
     (failing,) = [k for k, line in enumerate(links) if line.strip().startswith("n1_a ")]
     assert f"  linkStyle {failing} stroke:red,color:red" in mermaid
-    from composer.report.tree import render_tree
-
     (line,) = [x for x in render_tree(report, colour=True).splitlines() if "cannot merge" in x]
     assert "\x1b[31m✗ t:h/h@1.0.0: cannot merge" in line
 
@@ -583,6 +650,17 @@ def test_a_mismatch_shows_expected_and_offered_side_by_side(browser, tmp_path, f
     page.close()
 
 
+def test_the_steps_of_a_mismatch_are_the_names_along_its_path():
+    from composer.report.compare import _steps
+
+    assert _steps("func get: result: expected u32, found u64") == ["get"]
+    assert _steps("instance a: func f: param x: expected u32, found u64") == ["a", "f", "x"]
+    assert _steps("record point: missing field y") == ["point", "y"]
+    assert _steps("func [method]file.read: result: expected u8") == ["file", "read"]
+    assert _steps("func [constructor]file: param n: expected u32") == ["file", "constructor", "n"]
+    assert _steps("expected u32, found u64") == []
+
+
 def test_the_mismatching_line_is_found_by_its_path():
     wit = ("import t:a/a@1.0.0: interface {\n  record point {\n    x: u32,\n    y: u32,\n  }\n"
            "  resource file {\n    read: func(n: u32) -> list<u8>;\n  }\n  get: func(p: point) -> u32;\n}")
@@ -592,6 +670,10 @@ def test_the_mismatching_line_is_found_by_its_path():
     assert marks(wit, other, ["get", "p"]) == (8,)
     assert marks(wit, other, ["nothing-like-it"]) == (3,)  # not found: the lines the other lacks
     assert marks("export run: func() -> u64;", "", ["run"]) == (0,)
+    # the first line after the heading is a line like the others
+    assert marks("import x: interface {\n  get: func();", "", ["get"]) == (1,)
+    assert marks("import x: interface {\n  a: u32;\n}", "import x: interface {\n  a: u64;\n}",
+                 ["zzz"]) == (1,)
 
 
 def test_a_large_composition_can_be_navigated(browser, tmp_path, bench_report):
@@ -670,3 +752,231 @@ def test_import_nobody_could_satisfy_is_drawn_to_an_unsatisfied_mark(tmp_path):
     (graph,) = pydot.graph_from_dot_data(render(report, "dot"))
     assert any(n.get("shape") == '"octagon"' for n in graph.get_nodes())
     assert '{{"unsatisfied"}}' in render(report, "mermaid")
+
+
+def page_data(page: str) -> dict:
+    """What the page's panel shows for each box and link (its embedded JSON)."""
+    return json.loads(re.search(r'id="report-data">(.*?)</script>', page, re.S).group(1))
+
+
+def test_the_page_holds_the_details_of_every_box_member_and_link(tmp_path):
+    root = write(tmp_path, "root", counter(1, imports=("t:a/a@1.0.0", "t:h/x@1.0.0", "t:h/y@1.0.0",
+                                                       "t:m/m@1.0.0")))
+    a = write(tmp_path, "a", counter(2, exports="t:a/a@1.0.0", imports=("t:h/x@1.2.0",)))
+    data = page_data(render(from_plan(plan_composition(root, [a])), "html"))
+    items, texts = data["items"], data["texts"]
+
+    def shown(item):  # the blocks with their WIT texts
+        return [(b["head"], texts[b["wit"]]) for b in item["blocks"]]
+
+    x = "import t:h/x@1.2.0: interface {\n  get: func() -> u32;\n}"
+    y = x.replace("x@1.2.0", "y@1.0.0")
+    # a package of two imports, used by different components: each says who uses it
+    package = items["package:t:h"]
+    assert (package["title"], package["text"]) == ("host: t:h", "2 imports left for the host")
+    assert shown(package) == [("t:h/x@1.2.0 (used by root, a) (semver-merged)", x),
+                              ("t:h/y@1.0.0 (used by root)", y)]
+    # each member of it, as its list shows it
+    assert (items["host:t:h/x@1.2.0"]["title"], items["host:t:h/x@1.2.0"]["text"]) == (
+        "t:h/x@1.2.0", "left for the host; used by root, a (semver-merged)")
+    assert items["host:t:h/y@1.0.0"]["text"] == "left for the host; used by root"
+    assert shown(items["host:t:h/y@1.0.0"]) == [("", y)]
+    # a package of one: who uses it is said once
+    one = items["host:t:m/m@1.0.0"]
+    assert (one["title"], one["text"]) == ("host: t:m", "1 import left for the host; used by root")
+    assert [b["head"] for b in one["blocks"]] == ["t:m/m@1.0.0"]
+    assert (items["root"]["title"], items["a"]["title"]) == ("root (root)", "a (dependency)")
+    assert items["a"]["text"] == f"{a} (280 B), 1 exports, 1 imports"
+    assert items["link-1"]["text"] == ("root imports t:h/x@1.0.0\nleft for the host as t:h/x@1.2.0\n"
+                                       "semver-compatible versions bridged")
+    # an import nobody could satisfy: its mark, and its problem leads to its link
+    report = from_plan(plan_composition(root, [a], no_imports=True))
+    page = render(report, "html")
+    mark = page_data(page)["items"]["missing:root:t:m/m@1.0.0"]
+    assert mark == {"title": "unsatisfied import", "text": "an import nobody could satisfy", "blocks": []}
+    problems = re.findall(r"<li( data-goto=\"[^\"]*\" tabindex=\"0\")?>([^<]*)</li>", page)
+    links = {e.import_name: k for k, link in enumerate(picture(report).links) for e in link.edges}
+    assert len(problems) == 4 and all(  # a too: its t:h/x@1.2.0
+        goto == f' data-goto="link-{links[msg.split("`")[1]]}" tabindex="0"' for goto, msg in problems)
+    loose = render(from_plan(plan_composition(root, [])), "html")  # a problem of no import
+    assert re.findall(r'<ul class="problems"><li>no dependencies of component', loose)
+
+
+def test_the_page_opens_at_a_zoom_that_keeps_its_text_at_10_px(chain_report):
+    from composer.report.layout import FONT
+
+    (zoom,) = re.findall(r"var READ = ([0-9.]+);", render(chain_report, "html"))
+    assert 10 <= float(zoom) * FONT < 10.2
+
+
+def _points(d: str) -> list[tuple[float, float]]:
+    """The points an SVG path of M, L and C commands passes through (not its curves'
+    control points)."""
+    out = []
+    for command, args in re.findall(r"([MLC])([^MLC]*)", d):
+        x, y = re.findall(r"(-?[0-9.]+),(-?[0-9.]+)", args)[-1]
+        out.append((float(x), float(y)))
+    return out
+
+
+def _overlap(a, b) -> bool:
+    return a.x < b.x + b.w and b.x < a.x + a.w and a.y < b.y + b.h and b.y < a.y + a.h
+
+
+@pytest.mark.parametrize("which", ["chain", "failed", "cycle"])
+def test_the_layout_puts_boxes_in_depth_columns_apart_and_links_from_side_to_side(request, which):
+    """What the drawing promises, checked on the layout itself (the page's own check, in a
+    browser, measures the text drawn): boxes as large as their text, none over another or a
+    label, the root left of its providers and the host right of all, every link from its
+    source's right side to its target's left side, within the drawing."""
+    from composer.report.layout import LINE, MARGIN, PAD_X, PAD_Y, box_size, text_width
+
+    report = request.getfixturevalue(f"{which}_report")
+    pic = picture(report)
+    lay = layout(pic)
+    places = lay.boxes
+    labels = [r.label for r in lay.routes if r.label is not None]
+    for b in pic.boxes:
+        p = places[b.id]
+        assert (p.w, p.h) >= box_size(b) and p.h >= len(b.lines) * LINE + 2 * PAD_Y
+        assert p.w >= max(text_width(line) for line in b.lines) + 2 * PAD_X
+        assert MARGIN <= p.x and p.x + p.w <= lay.width - MARGIN + 0.01
+        assert MARGIN - 0.01 <= p.y and p.y + p.h <= lay.height - MARGIN + 0.01
+    frames = [places[b.id] for b in pic.boxes] + labels
+    assert not [(a, b) for i, a in enumerate(frames) for b in frames[i + 1:] if _overlap(a, b)]
+    depth = {n.id: n.depth for n in report.nodes}
+    for a in pic.boxes:
+        for b in pic.boxes:
+            placed_by_depth = {"root", "dependency"} >= {a.kind, b.kind}  # (unused: beside rank 1)
+            if placed_by_depth and a.depth < b.depth:
+                assert places[a.id].x + places[a.id].w < places[b.id].x  # columns by depth
+            if b.kind == "host" and a.kind != "host":
+                assert places[a.id].x + places[a.id].w < places[b.id].x  # the host last
+    assert depth.get("root") == 0
+    for link, route in zip(pic.links, lay.routes):
+        s, t = places[link.source], places[link.target]
+        points = _points(route.d)
+        (x0, y0), (x1, y1) = points[0], points[-1]
+        assert abs(x0 - (s.x + s.w)) < 0.06 and s.y < y0 < s.y + s.h
+        assert abs(x1 - t.x) < 0.06 and t.y < y1 < t.y + t.h
+        assert all(0 <= x <= lay.width and 0 <= y <= lay.height for x, y in points)
+        if route.label is not None:  # in the column of links just left of the target
+            assert route.label.x + route.label.w < t.x and route.label.x > s.x + s.w
+    back = [r for link, r in zip(pic.links, lay.routes) if places[link.target].x <= places[link.source].x]
+    bottom = max(p.y + p.h for p in places.values())
+    for r in back:  # a link back runs in a lane below every box
+        assert max(y for _, y in _points(r.d)) > bottom
+    assert bool(back) == (which == "cycle")
+
+
+def test_a_package_list_opens_below_its_box_or_above_when_it_would_stick_out():
+    from composer.report.layout import LINE, MARGIN, PAD_X, PAD_Y, Place, _lists, list_size, text_width
+    from composer.report.model import HostImport
+    from composer.report.picture import Box, Picture
+
+    members = tuple(HostImport(f"host:t:p/{n}@1.0.0", f"t:p/{n}@1.0.0", "instance", "t:p", ("root",),
+                               False, "") for n in ("a", "bb", "a-much-longer-name"))
+    box = Box("package:t:p", "host", ("t:p", "3 interfaces"), "", members)
+    w, h = list_size(box)
+    assert (w, h) == (text_width("a-much-longer-name@1.0.0") + 2 * PAD_X, 3 * LINE + 2 * PAD_Y)
+    narrow = box.replace(members=members[:2], lines=("t:p", "2 interfaces, and a long line"))
+    assert list_size(narrow)[0] == layout_box_width(narrow)  # never narrower than its box
+    pic = Picture("t", (box,), ())
+    place = Place(100, 100, 80, 40)
+    fits = 100 + 40 + 2 + h + MARGIN / 2  # the drawing's height that the list fits in below
+    assert _lists(pic, {box.id: place}, fits)[box.id] == Place(100, 142, w, h)  # below
+    assert _lists(pic, {box.id: place}, fits - 1)[box.id] == Place(100, 100 - h - 2, w, h)  # above
+    low = Place(100, h + 1, 80, 40)  # no room above either: below, the drawing grows
+    assert _lists(pic, {box.id: low}, 10)[box.id] == Place(100, h + 1 + 40 + 2, w, h)
+    assert _lists(pic, {box.id: Place(100, h + 2, 80, 40)}, 10)[box.id].y == 0  # just fits above
+
+
+def layout_box_width(box) -> float:
+    from composer.report.layout import box_size
+
+    return box_size(box)[0]
+
+
+def test_an_unsatisfied_mark_stands_one_column_right_of_its_importer(tmp_path):
+    root = write(tmp_path, "root", counter(1, imports=("t:a/a@1.0.0", "t:b/b@1.0.0")))
+    one = write(tmp_path, "one", counter(2, exports="t:a/a@1.0.0"))
+    pic = picture(from_plan(plan_composition(root, [one], no_imports=True)))
+    places = layout(pic).boxes
+    assert places["missing:root:t:b/b@1.0.0"].x == places["one"].x > places["root"].x
+
+
+def test_sizes_are_shown_in_bytes_kilobytes_and_megabytes():
+    from composer.report.model import size_text
+
+    assert [size_text(n) for n in (0, 999, 1000, 1500, 999_999, 1_000_000, 36_400_000)] == [
+        "0 B", "999 B", "1.0 kB", "1.5 kB", "1000.0 kB", "1.0 MB", "36.4 MB"]
+
+
+def test_host_imports_of_a_plan_say_their_sort_and_type(tmp_path):
+    root = tmp_path / "root.wat"
+    root.write_text("""(component
+  (import "t:a/a@1.0.0" (instance (export "get" (func (result u32)))))
+  (import "f" (func))
+  (import "t:h/h@1.0.0" (instance (export "get" (func (result u32))))))""")
+    a = write(tmp_path, "a", counter(2, exports="t:a/a@1.0.0"))
+    hosts = {h.name: h for h in from_plan(plan_composition(root, [a])).host_imports}
+    assert (hosts["f"].sort, hosts["f"].wit) == ("func", "import f: func();")
+    assert (hosts["t:h/h@1.0.0"].sort, hosts["t:h/h@1.0.0"].wit) == (
+        "instance", "import t:h/h@1.0.0: interface {\n  get: func() -> u32;\n}")
+    # a plan that stopped before merging: what is known of each (nothing is bridged)
+    failed = from_plan(plan_composition(root, []))
+    assert [(h.name, h.sort, h.semver_bridged, h.wit) for h in failed.host_imports] == [
+        ("t:a/a@1.0.0", "instance", False, ""), ("f", "func", False, ""),
+        ("t:h/h@1.0.0", "instance", False, "")]
+    # an import that failed before it was wired keeps its sort: a function --plug cannot serve
+    plugged = from_plan(plan_composition(root, [a], plugs={"f": a}))
+    (edge,) = [e for e in plugged.edges if e.problem]
+    assert (edge.target, edge.sort, edge.how) == ("missing:root:f", "func", "unsatisfied")
+
+
+def test_how_a_plug_was_chosen_is_one_of_the_schema_words():
+    from composer.report.model import _how
+
+    assert [_how(x) for x in ("exact name", "semver-compatible `a@1.2.0`", "by name", "config",
+                              "--plug", "--plug, semver-compatible `a@1.2`", "wac")] == [
+        "exact name", "semver", "by name", "config", "--plug", "--plug", "wired"]
+
+
+def _link_labels(edges):
+    """The labels picture() gives the links along `edges` (Edge records) between `root` and
+    the components they name."""
+    from composer.report.model import Node, Report
+
+    ids = dict.fromkeys(x for e in edges for x in (e.source, e.target))
+    nodes = tuple(Node(i, "root" if i == "root" else "dependency", f"{i}.wasm", 1, (), ()) for i in ids)
+    return [link.label for link in picture(Report("t", "plan", nodes, tuple(edges), ())).links]
+
+
+def test_a_failure_is_labelled_with_its_reason_wrapped_in_at_most_four_lines():
+    from composer.report.model import Edge
+
+    def label(reason):
+        return _link_labels([Edge("root", "dep", "t:a/a@1.0.0", "t:a/a@1.0.0", "instance", "exact name",
+                                  False, f"`t:a/a@1.0.0` from dep.wasm: {reason}")])[0]
+
+    long_word = "x" * 60  # longer than a line: kept whole
+    assert label(f"func {long_word}: expected u32") == ("a@1.0.0", "func", f"{long_word}:", "expected u32")
+    four = " ".join(["word"] * 36)  # 4 lines of 48 characters at the most: 9 words each
+    assert label(four)[1:] == (" ".join(["word"] * 9),) * 4
+    assert label(four + " more")[-1].endswith(" …") and len(label(four + " more")) == 5
+
+
+def test_labels_name_the_member_of_a_package_and_go_past_100_links(tmp_path):
+    root = write(tmp_path, "root", counter(1, imports=("t:a/a@1.0.0", "t:h/x@1.0.0", "t:m/m@1.0.0")))
+    a = write(tmp_path, "a", counter(2, exports="t:a/a@1.0.0", imports=("t:h/y@1.0.0",)))
+    pic = picture(from_plan(plan_composition(root, [a])))
+    labels = {(link.source, link.target): link.label for link in pic.links}
+    assert labels[("root", "package:t:h")] == ("x@1.0.0",)  # which member of the package
+    assert labels[("a", "package:t:h")] == ("y@1.0.0",)
+    assert labels[("root", "host:t:m/m@1.0.0")] == ()  # the box of one names it already
+    from composer.report.model import Edge
+
+    many = [Edge("root", f"d{i}", f"e{i}", f"e{i}", "func", "exact name", False) for i in range(101)]
+    assert _link_labels(many[:100]) == [(f"e{i}",) for i in range(100)]
+    failed = Edge("root", "d0", "f", "f", "func", "exact name", False, "`f` from d0.wasm: no")
+    assert _link_labels([*many, failed]) == [()] * 101 + [("f", "no")]  # only failures keep theirs
