@@ -27,7 +27,7 @@ from composer.report.picture import picture, short_import, shortened
 from composer.report.tree import render_tree
 
 from components import counter, write
-from conftest import ROOT, wat
+from conftest import ROOT, wasm_tools, wat
 from test_execute import compose_proc
 
 MERMAID_JS = ROOT / ".venv" / "node" / "node_modules" / "mermaid" / "dist" / "mermaid.min.js"
@@ -267,6 +267,11 @@ def test_names_with_control_characters_are_escaped_in_every_format(tmp_path):
         text = render(report, fmt)
         assert "\x1b" not in text and "\x07" not in text and name in text, fmt
     ET.fromstring(render(report, "svg").encode())  # XML holds no control characters
+    from composer.report.layout import CHAR, FONT, PAD_X
+
+    (box,) = [b for b in picture(report).boxes if b.kind == "root"]
+    shown = len("root\\n\\x1b]0;pwned\\x07.wasm · 338 B")  # the second line, as drawn
+    assert layout(picture(report)).boxes[box.id].w >= shown * CHAR * FONT + 2 * PAD_X
     assert json.loads(render(report, "json"))["nodes"][0]["file"] == str(root)
 
 
@@ -980,3 +985,164 @@ def test_labels_name_the_member_of_a_package_and_go_past_100_links(tmp_path):
     assert _link_labels(many[:100]) == [(f"e{i}",) for i in range(100)]
     failed = Edge("root", "d0", "f", "f", "func", "exact name", False, "`f` from d0.wasm: no")
     assert _link_labels([*many, failed]) == [()] * 101 + [("f", "no")]  # only failures keep theirs
+
+
+COMPOSED_BY_HAND = """(component
+  (import "t:h/h@1.0.0" (instance $h (export "get" (func (result u32)))))
+  (import "t:c/c" (component $imported
+    (import "f" (func (result u32)))))
+  (component $inner
+    (import "i" (instance (export "get" (func (result u32)))))
+    (import "g" (func (result u32)))
+    (import "l" (func (result u32)))
+    (export "x" (func 0)))
+  (alias export $h "get" (func $hget))
+  (core module $m (func (export "k") (result i32) (i32.const 7)))
+  (core instance $mi (instantiate $m))
+  (func $local (result u32) (canon lift (core func $mi "k")))
+  (instance $made (instantiate $inner
+    (with "i" (instance $h)) (with "g" (func $hget)) (with "l" (func $local))))
+  (instance (instantiate $imported (with "f" (func $hget))))
+  (alias export $made "x" (func $x))
+  (export "x" (func $x)))
+"""
+
+
+def test_a_composed_component_is_read_back_through_aliases_and_locals(tmp_path):
+    """An argument aliased from an imported instance comes from the host; one the component
+    defines itself (a lifted function) is no edge; an imported component is no host import;
+    the instances and components are named from the name section, or by index without it."""
+    path = tmp_path / "by-hand.wasm"
+    path.write_bytes(wat(COMPOSED_BY_HAND))
+    assert wasm_tools("validate", str(path), check=False).returncode == 0
+    r = from_composed(path)
+    assert [(n.id, n.kind, n.file) for n in r.nodes] == [("made", "root", "inner"),
+                                                         ("instance 2", "dependency", "imported")]
+    assert [(e.source, e.target, e.import_name, e.sort) for e in r.edges] == [
+        ("made", "host:t:h/h@1.0.0", "i", "instance"), ("made", "host:t:h/h@1.0.0", "g", "func"),
+        ("instance 2", "host:t:h/h@1.0.0", "f", "func")]
+    assert [(h.name, h.users) for h in r.host_imports] == [("t:h/h@1.0.0", ("made", "instance 2"))]
+    # a damaged name section costs the names, nothing else
+    data = bytearray(path.read_bytes())
+    at = data.rindex(b"component-name") + len(b"component-name")  # the outer one: its first subsection
+    data[at + 1] = 0x7F  # a size past the section's end
+    path.write_bytes(bytes(data))
+    r = from_composed(path)
+    assert [(n.id, n.file) for n in r.nodes] == [("instance 1", "component 1"),
+                                                 ("instance 2", "t:c/c")]
+
+
+def test_an_unknown_format_is_refused(chain_report):
+    with pytest.raises(ValueError, match="unknown format `nope` \\(known: html, svg, dot, mermaid, json, tree\\)"):
+        render(chain_report, "nope")
+
+
+def test_json_is_the_same_without_the_c_encoder(chain_report, monkeypatch):
+    from json import encoder
+
+    fast = render(chain_report, "json")
+    monkeypatch.setattr(encoder, "c_make_encoder", None)
+    assert render(chain_report, "json") == fast
+
+
+def test_stacked_slots_keep_their_gaps_and_links_bend_between_columns():
+    from composer.report.layout import GAP_BOX, GAP_THIN, _offsets, _path, _Slots
+
+    slots = _Slots()
+    for h, box in ((40, True), (20, True), (0, False), (30, True)):
+        slots.add(0, 10, h, box)
+    # centres apart by half of each height and a gap: wide between boxes, thin next to a link
+    assert _offsets([0, 1, 2, 3], slots) == [0, 30 + GAP_BOX, 40 + GAP_BOX + GAP_THIN,
+                                             40 + GAP_BOX + 2 * GAP_THIN + 15]
+    # straight out of a box and through a column, a curve with level tangents between columns
+    assert _path([(0, 0), (10, 0), (20, 10), (30, 10), (40, 30)]) == (
+        "M0.0,0.0 L10.0,0.0 C15.0,0.0 15.0,10.0 20.0,10.0 L30.0,10.0 C35.0,10.0 35.0,30.0 40.0,30.0")
+    assert _path([(0, 0), (10, 0), (10, 0), (20, 0)]) == "M0.0,0.0 L10.0,0.0 L20.0,0.0"  # a box as wide as its column
+
+
+def test_mermaid_marks_a_rejected_dependency_red_and_dashed(failed_report):
+    text = render(failed_report, "mermaid")
+    assert "  style n1_rejected_ops stroke:red,stroke-dasharray:5 3" in text.splitlines()
+
+
+def test_an_input_named_past_what_a_file_system_takes_is_drawn_with_no_size(tmp_path):
+    from composer.errors import ComposerError
+    from composer.report.model import from_error
+
+    long = tmp_path / ("x" * 300 + ".wasm")
+    (node,) = from_error(long, ComposerError("cannot read component: File name too long", file=str(long))).nodes
+    assert (node.size, node.kind) == (0, "unreadable")
+
+
+def test_a_link_of_several_imports_lists_them_with_their_exports_when_named_otherwise():
+    from composer.report.model import Edge, Node, Report
+
+    nodes = (Node("root", "root", "root.wasm", 1, (), ()), Node("dep", "dependency", "dep.wasm", 1, (), ()))
+    edges = (Edge("root", "dep", "t:a/a@1.0.0", "t:a/a@1.2.0", "instance", "semver", True),
+             Edge("root", "dep", "t:b/b@1.0.0", "t:b/b@1.1.0", "instance", "semver", True))
+    (link,) = picture(Report("t", "plan", nodes, edges, ())).links
+    assert link.hover == ("root imports 2 exports of dep:\n  t:a/a@1.0.0 <- t:a/a@1.2.0\n"
+                          "  t:b/b@1.0.0 <- t:b/b@1.1.0")
+    plain = tuple(e.replace(export_name=e.import_name, semver=False, how="exact name") for e in edges)
+    (link,) = picture(Report("t", "plan", nodes, plain, ())).links
+    assert link.hover == "root imports 2 exports of dep:\n  t:a/a@1.0.0\n  t:b/b@1.0.0"
+
+
+def test_a_failing_graphviz_is_an_error_naming_it(chain_report, tmp_path, monkeypatch):
+    from composer.errors import ComposerError
+    from composer.report.png import render_png
+
+    fake = tmp_path / "dot"
+    fake.write_text("#!/bin/sh\necho 'syntax error in line 1' >&2\nexit 1\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(ComposerError, match="^Graphviz `dot` failed: syntax error in line 1$"):
+        render_png(chain_report)
+
+
+def test_a_package_box_shows_its_expand_mark_and_its_list_rows_line_by_line(tmp_path):
+    from composer.report.layout import LINE, PAD_X, PAD_Y, TOGGLE, text_width
+    from composer.report.svg import draw
+
+    root = write(tmp_path, "root", counter(1, imports=("t:h/x@1.0.0", "t:h/y@1.0.0", "t:a/a@1.0.0")))
+    a = write(tmp_path, "a", counter(2, exports="t:a/a@1.0.0"))
+    pic = picture(from_plan(plan_composition(root, [a])))
+    lay = layout(pic)
+    svg = draw(pic, lay, interactive=True)
+    p = lay.boxes["package:t:h"]
+    (mark,) = re.findall(r'<path class="toggle" d="M([0-9.]+),([0-9.]+) h8 l-4,6 z"/>', svg)
+    x, y = float(mark[0]), float(mark[1])
+    widest = max(text_width(line) for line in pic.boxes[-1].lines)
+    assert p.x + PAD_X + widest <= x and x + 8 <= p.x + p.w - PAD_X  # right of the text, inside
+    assert abs(x + 4 - (p.x + p.w - PAD_X - TOGGLE / 2)) < 0.06  # centred in its room
+    assert p.y + PAD_Y + LINE <= y and y + 6 <= p.y + PAD_Y + 2 * LINE  # on the second line
+    listing = lay.lists["package:t:h"]
+    rows = re.findall(r'<g class="member" data-id="([^"]*)"><title>[^<]*</title><rect class="row" '
+                      r'x="[0-9.]+" y="([0-9.]+)" width="[0-9.]+" height="16"/><text x="[0-9.]+" '
+                      r'y="([0-9.]+)">([^<]*)</text></g>', svg)
+    assert [(r[0], r[3]) for r in rows] == [("host:t:h/x@1.0.0", "x@1.0.0"), ("host:t:h/y@1.0.0", "y@1.0.0")]
+    for i, (_, top, baseline, _) in enumerate(rows):
+        assert abs(float(top) - (listing.y + PAD_Y + i * LINE)) < 0.06
+        assert float(top) < float(baseline) < float(top) + LINE
+
+
+def test_the_tree_lists_host_imports_by_package_problems_and_warnings(tmp_path):
+    root = write(tmp_path, "root", counter(1, imports=("t:a/a@1.0.0", "t:h/x@1.0.0", "t:h/y@1.0.0")))
+    a = write(tmp_path, "a", counter(2, exports="t:a/a@1.0.0", imports=("t:h/x@1.2.0",)))
+    spare = write(tmp_path, "spare", counter(5, exports="t:s/s@1.0.0"))
+    text = render(from_plan(plan_composition(root, [a, spare])), "tree")
+    lines = text.splitlines()
+    start = lines.index("├── host imports (2)")
+    assert lines[start:start + 4] == [
+        "├── host imports (2)", "│   └── t:h", "│       ├── t:h/x@1.2.0 used by root, a semver-merged",
+        "│       └── t:h/y@1.0.0 used by root"]
+    assert "│   ├── t:h/x@1.0.0 → host as t:h/x@1.2.0 semver" in lines
+    assert "│   ├── t:h/y@1.0.0 → host" in lines
+    assert lines[-2:] == ["└── warnings", f"    └── dependency `{spare}` satisfies no import; it is left "
+                          "out: nothing imports what it exports (`t:s/s@1.0.0`)"]
+    failed = render(from_plan(plan_composition(root, [])), "tree").splitlines()
+    assert failed[-2:] == ["└── problems", "    └── no dependencies of component `root.wasm` were found "
+                           "(none was given: -d DEP.wasm, or a config)"]
+    rejected = render(from_plan(plan_composition(root, [write(tmp_path, "ops", counter(
+        2, exports="t:a/a@1.0.0", result="u64"))])), "tree")
+    assert "├── rejected:ops  ops.wasm (171 B)  rejected: what it offers does not fit" in rejected

@@ -31,9 +31,7 @@ def render_pieces(report: "object", fmt: str) -> "Iterator[str]":
 
 
 def _render(report: "object", fmt: str) -> str:
-    if fmt == "json":
-        from .json_out import render_json as r
-    elif fmt == "dot":
+    if fmt == "dot":
         from .dot import render_dot as r
     elif fmt == "mermaid":
         from .mermaid import render_mermaid as r

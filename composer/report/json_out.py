@@ -62,10 +62,6 @@ def _one_line() -> Callable[[Any], str]:
     return lambda value: "".join(make(value, 0))
 
 
-def render_json(report: Report) -> str:
-    return "".join(json_pieces(report))
-
-
 def json_pieces(report: Report) -> Iterator[str]:
     """The JSON text in pieces, made as they are written (a composition of 100,000 imports
     is tens of MB of it). One key of the report a line, and each node, edge, host import and

@@ -113,7 +113,7 @@ def _paint(piece: Piece, colour: bool) -> str:
     return f"\x1b[{codes}m{text}\x1b[0m"
 
 
-def tree_lines(tree: Branch, colour: bool = False) -> Iterator[str]:
+def tree_lines(tree: Branch, colour: bool) -> Iterator[str]:
     """The tree's lines, each branch under its parent with the guides rich draws."""
     yield "".join(_paint(p, colour) for p in tree.line)
     stack = [(tree.children, 0, "")]  # (siblings, the next one's index, their guides)
@@ -138,4 +138,3 @@ def print_tree(report: Report, stream: TextIO | None = None) -> None:
     out = stream or sys.stdout
     for line in tree_lines(build_tree(report), colour=True):
         out.write(line + "\n")
-    out.flush()
