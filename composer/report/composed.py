@@ -69,8 +69,8 @@ def _names(loaded: Loaded) -> ComponentNames:
         if isinstance(section, S.CustomSection) and section.name == SECTION_NAME:
             try:
                 return ComponentNames.decode(section.data)
-            except ComposerError:
-                break  # a damaged name section only costs the names
+            except ComposerError:  # a damaged name section only costs the names
+                return ComponentNames()
     return ComponentNames()
 
 

@@ -18,7 +18,6 @@ from .model import HostImport, Node, Report, size_text
 from .picture import Box, Link, Picture, picture, why_text
 from .svg import draw, escape
 
-READABLE = 10.1 / FONT  # the least zoom that keeps the drawing's text at 10 px (and a hair)
 
 Block = Callable[..., dict]  # (heading, WIT text, lines to mark) -> a block of the panel
 
@@ -76,9 +75,14 @@ def render_html(report: Report) -> str:
 </aside>
 </main>
 <script type="application/json" id="report-data">{data}</script>
-<script>{_JS.replace("READABLE", f"{READABLE:.4f}")}</script>
+<script>{_JS.replace("READABLE", f"{_readable():.4f}")}</script>
 </body></html>
 """
+
+
+def _readable() -> float:
+    """The least zoom that keeps the drawing's text at 10 px (and a hair)."""
+    return 10.1 / FONT
 
 
 def _count(n: int, one: str, many: str | None = None) -> str:
