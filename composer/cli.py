@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import os
 import sys
+from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import click
 
-from .errors import ComposerError
+from .errors import ComposerError, printable
 
 
 # --color: None until given (then auto, always or never); NO_COLOR in the environment means
@@ -48,11 +49,17 @@ _COLOR_OPTION = click.option(
 
 
 def error_line(text: str, kind: str = "error") -> None:
-    """`error: ...` or `warning: ...` on stderr, the label coloured when stderr may be."""
+    """`error: ...` or `warning: ...` on stderr, in one line whatever names `text` holds
+    (`printable`), the label coloured when stderr may be."""
     label = f"{kind}:"
     if colour(sys.stderr):
         label = click.style(label, fg="red" if kind == "error" else "yellow", bold=True)
-    click.echo(f"{label} {text}", err=True, color=colour(sys.stderr))
+    click.echo(f"{label} {printable(text)}", err=True, color=colour(sys.stderr))
+
+
+def note_line(text: str) -> None:
+    """A line of explanation or progress on stderr, escaped as messages are."""
+    click.echo(printable(text), err=True)
 
 
 class _DefaultContext(click.Context):
@@ -70,6 +77,14 @@ class ComposeGroup(click.Group):
     default_command = "compose"
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        with _printable_usage():
+            return self._parse_args(ctx, args)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        with _printable_usage():  # the commands' own usage errors
+            return super().invoke(ctx)
+
+    def _parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         _COLOR[0] = None  # each invocation starts from the default (tests run several)
         # the group's own options (--color) may come first, and --features, which is the
         # command's (moved after it); the first other word is a command, or else the root
@@ -112,6 +127,17 @@ class ComposeGroup(click.Group):
         with formatter.section("Composing options"):
             formatter.write_dl(rows)
         super().format_options(ctx, formatter)
+
+
+@contextmanager
+def _printable_usage() -> Iterator[None]:
+    """Usage errors (click's own too) quote what was typed: a file name may hold a newline
+    or an escape sequence, shown escaped as in every other message."""
+    try:
+        yield
+    except click.ClickException as exc:
+        exc.message = printable(exc.message)
+        raise
 
 
 def _long_options(command: click.Command, args: list[str]) -> list[str]:
@@ -186,7 +212,10 @@ def run_command(body: Callable[[], Any], features: frozenset[str] = frozenset())
         with enabling(features):
             return body()
     except ComposerError as exc:
-        error_line(str(exc))
+        first, *place = exc.shown()
+        error_line(first)
+        for line in place:
+            click.echo(line, err=True)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)
@@ -196,11 +225,8 @@ def run_command(body: Callable[[], Any], features: frozenset[str] = frozenset())
     except Exception as exc:  # a bug of ours: say so plainly
         if os.environ.get("COMPOSER_DEBUG"):
             raise
-        click.echo(
-            f"internal error: {type(exc).__name__}: {exc} "
-            "(rerun with COMPOSER_DEBUG=1 for a traceback, and please report it)",
-            err=True,
-        )
+        note_line(f"internal error: {type(exc).__name__}: {exc} "
+                  "(rerun with COMPOSER_DEBUG=1 for a traceback, and please report it)")
         sys.exit(70)
 
 
@@ -255,13 +281,7 @@ def inspect_cmd(file: Path, as_json: bool, features: tuple[str, ...]) -> None:
         if is_wit:
             if as_json:
                 raise click.UsageError("--json describes components; a WIT package prints as WIT")
-            text = inspect_wit(file, enabled)
-            if _stdout_is_terminal():
-                from .terminal import print_wit
-
-                print_wit(text)
-            else:
-                click.echo(text, nl=False)
+            _print_wit(inspect_wit(file, enabled))
             return
         loaded = load_component(file, features=enabled)
         if as_json:
@@ -269,15 +289,23 @@ def inspect_cmd(file: Path, as_json: bool, features: tuple[str, ...]) -> None:
 
             click.echo(json.dumps(inspect_json(loaded), indent=2))
             return
-        text = inspect_text(loaded)
-        if _stdout_is_terminal():
-            from .terminal import print_wit
-
-            print_wit(text)
-        else:
-            click.echo(text, nl=False)
+        _print_wit(inspect_text(loaded))
 
     run_command(body, frozenset() if is_wit else enabled)
+
+
+def _print_wit(text: str) -> None:
+    """WIT to stdout: as it is in a file or a pipe (as wasm-tools writes it); on a terminal
+    each line escaped as messages are (a component's docs may hold anything), coloured
+    unless --color never."""
+    if sys.stdout.isatty():
+        text = "\n".join(map(printable, text.split("\n")))
+    if _stdout_is_terminal():
+        from .terminal import print_wit
+
+        print_wit(text)
+    else:
+        click.echo(text, nl=False)
 
 
 @cli.command("parse", short_help="Print the syntax tree of a WAC document as JSON.")
@@ -450,7 +478,7 @@ def compose_cmd(
                            config=config, no_imports=no_imports, skip_validation=skip_validation,
                            import_components=import_components, plugs=plug_map,
                            check_when_written=True)
-        _deliver(make,
+        _deliver(make, root,
                  output, depfile=depfile, report_path=report_path, quiet=quiet,
                  verbose=verbose, verify_after=verify_after, world=world,
                  host_config=host_config, no_cache=no_cache)
@@ -461,7 +489,7 @@ def compose_cmd(
 compose_cmd.context_class = _DefaultContext
 
 
-def _deliver(make: Callable[[], Any], output: Path | None, *, depfile: Path | None,
+def _deliver(make: Callable[[], Any], root: Path, output: Path | None, *, depfile: Path | None,
              report_path: Path | None, quiet: bool, verbose: bool, verify_after: bool,
              world: str | None, host_config: Any, no_cache: bool) -> None:
     """What every composing command does with the composition `make()` makes: the report
@@ -474,15 +502,23 @@ def _deliver(make: Callable[[], Any], output: Path | None, *, depfile: Path | No
     except CompositionFailed as exc:
         if verbose:
             for line in exc.plan.explanations:
-                click.echo(f"  {line}", err=True)
+                note_line(f"  {line}")
         if report_path is not None:
             _write_report_of_plan(exc.plan, report_path)
+        for problem in exc.plan.problems:  # one line each
+            error_line(problem.message)
+        sys.exit(exc.exit_code)
+    except ComposerError as exc:  # an input that cannot be read: the report says so too
+        if report_path is not None:
+            from .report.model import from_error
+
+            _write_report(from_error(root, exc), report_path)
         raise
     if report_path is not None:
         _write_report_of_plan(result.plan, report_path)
     if verbose:
         for line in result.explanations:
-            click.echo(f"  {line}", err=True)
+            note_line(f"  {line}")
     if not quiet:
         for warning in result.warnings:
             error_line(warning, "warning")
@@ -498,7 +534,7 @@ def _deliver(make: Callable[[], Any], output: Path | None, *, depfile: Path | No
     if depfile is not None:
         write_atomically(depfile, depfile_text(output, result.files_read).encode())
     if verbose:
-        click.echo(f"wrote {output} ({result.size:,} bytes)", err=True)
+        note_line(f"wrote {output} ({result.size:,} bytes)")
 
 
 @cli.command("plug", short_help="Plug the exports of components into a socket's imports (as wac plug).")
@@ -541,7 +577,7 @@ def plug_cmd(socket: Path, plugs: tuple[Path, ...], output: Path | None, skip_va
         # (a plug that satisfies nothing is refused by compose: an unused dependency)
         _deliver(lambda: compose(socket, list(plugs), skip_validation=skip_validation,
                                  check_when_written=True),
-                 output, depfile=depfile, report_path=report_path, quiet=quiet,
+                 socket, output, depfile=depfile, report_path=report_path, quiet=quiet,
                  verbose=verbose, verify_after=verify_after, world=None,
                  host_config=host_config, no_cache=no_cache)
 
@@ -745,7 +781,7 @@ def _check_targets(component: Path, world: Any, features: frozenset[str] = froze
         error_line(f"{component}: {difference}")
     if differences:
         sys.exit(1)
-    click.echo(f"{component} targets world `{world.name}`", err=True)
+    note_line(f"{component} targets world `{world.name}`")
 
 
 def _wit_world_option(value: str) -> tuple[Path, str | None] | None:
@@ -808,7 +844,8 @@ def _verify(path: Path, world: str | None, no_cache: bool, quiet: bool) -> None:
 
 def _print_report(report: Any, path: Path, to_stderr: bool) -> None:
     how = "inferred from its exports" if report.inferred else "as asked"
-    echo = partial(click.echo, err=to_stderr)
+    def echo(line: str) -> None:
+        click.echo(printable(line), err=to_stderr)
     echo(f"{path}: checked against {report.world.name} ({how})")
     for check in report.imports:
         mark = "ok     " if check.problem is None else "MISSING"
@@ -873,22 +910,28 @@ def _format_for(path: Path | None, given: str | None, option: str = "-o") -> str
     return fmt
 
 
-def _report_bytes(report: Any, fmt: str) -> bytes:
-    """The report in `fmt`; PNG is the DOT drawing rendered by Graphviz."""
+def _report_bytes(report: Any, fmt: str) -> Iterator[bytes]:
+    """The report in `fmt`, in pieces made as they are written; PNG is the DOT drawing
+    rendered by Graphviz."""
     if fmt == "png":
         from .report.png import render_png
 
-        return render_png(report)
-    from .report import render
+        return iter((render_png(report),))
+    from .report import render_pieces
 
-    return render(report, fmt).encode()
+    return (piece.encode() for piece in render_pieces(report, fmt))
 
 
 def _write_report_of_plan(plan: Any, path: Path) -> None:
-    from .link.compose import write_atomically
     from .report.model import from_plan
 
-    write_atomically(path, _report_bytes(from_plan(plan), _format_for(path, None, "--report")))
+    _write_report(from_plan(plan), path)
+
+
+def _write_report(report: Any, path: Path) -> None:
+    from .link.compose import write_atomically
+
+    write_atomically(path, _report_bytes(report, _format_for(path, None, "--report")))
 
 
 @cli.command("graph", short_help="Draw what a composition wires to what: HTML, SVG, PNG, DOT, Mermaid, JSON.")
@@ -936,38 +979,52 @@ def graph_cmd(root: Path, dependencies: tuple[Path, ...], search_paths: tuple[Pa
     if to_stdout and fmt == "png" and sys.stdout.isatty():
         raise click.UsageError("refusing to write a PNG image to a terminal; use -o FILE.png")
 
-    def body() -> None:
-        from .model.load import load_component
-        from .report.composed import from_composed, instantiates_components
-        from .report.model import from_plan
+    def read() -> Any:
+        """The plan to draw, or the composed component to read the wiring back from."""
+        from .model.load import load_component, read_component
+        from .report.composed import instantiates_components, may_instantiate_components
 
-        report = None
         if wac:
             from .link.compose import plan_document
 
-            report = from_plan(plan_document(root, deps_dir=deps_dir, dependencies=dep_map))
-        elif composed or not (dependencies or search_paths or config or plug_map):
+            return plan_document(root, deps_dir=deps_dir, dependencies=dep_map)
+        alone = not (dependencies or search_paths or config or plug_map)
+        if composed or (alone and may_instantiate_components(read_component(root, mapped=True))):
             loaded = load_component(root)
             if composed or instantiates_components(loaded):
-                report = from_composed(loaded)
-        if report is None:
-            from .link.compose import plan_composition
+                return loaded
+        from .link.compose import plan_composition
 
-            report = from_plan(plan_composition(root, list(dependencies),
-                                                search_paths=list(search_paths), config=config,
-                                                plugs=plug_map))
+        return plan_composition(root, list(dependencies), search_paths=list(search_paths),
+                                config=config, plugs=plug_map)
+
+    def body() -> None:
+        from .model.load import Loaded
+        from .report.composed import from_composed
+        from .report.model import from_error, from_plan
+
+        error = None
+        try:
+            read_in = read()
+        except ComposerError as exc:  # an input that cannot be read: drawn as such
+            error, report = exc, from_error(root, exc)
+        else:
+            report = from_composed(read_in) if isinstance(read_in, Loaded) else from_plan(read_in)
+            del read_in  # what the report holds is enough: a large plan's memory is freed
         if to_stdout and fmt == "tree" and _stdout_is_terminal():
             from .report.tree import print_tree
 
             print_tree(report)
         elif to_stdout:
-            data = _report_bytes(report, fmt)
-            sys.stdout.buffer.write(data)
+            for piece in _report_bytes(report, fmt):
+                sys.stdout.buffer.write(piece)
             sys.stdout.buffer.flush()
         else:
             from .link.compose import write_atomically
 
             write_atomically(output, _report_bytes(report, fmt))
+        if error is not None:
+            raise error
         if not report.ok:
             for problem in report.problems:
                 error_line(problem.message)

@@ -8,6 +8,38 @@ decl[2] > exportdecl > name: invalid UTF-8` tells the reader exactly where to lo
 
 from __future__ import annotations
 
+import re
+
+# What acts on a terminal instead of showing: C0 and C1 controls and DEL (a newline splits a
+# one-line message, ESC starts a sequence that can set the window title or move the cursor),
+# the Unicode line and paragraph separators, the bidirectional overrides and isolates (which
+# reorder what follows them), and lone surrogates (a file name's undecodable bytes, which no
+# stream can encode). Names in inputs may hold them: a core module's names are any string.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e"
+                          "\u2066-\u2069\ud800-\udfff]")
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape(m: re.Match[str]) -> str:
+    ch = m.group()
+    code = ord(ch)
+    if ch in _ESCAPES:
+        return _ESCAPES[ch]
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    if 0xDC80 <= code <= 0xDCFF:  # a byte `os.fsdecode` could not decode: show the byte
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\u{{{code:04x}}}"
+
+
+def printable(text: str) -> str:
+    """`text` as it may be shown on a terminal, in one line: each character of
+    `_UNPRINTABLE` written as an escape (`\\n`, `\\x1b`, `\\u{202e}`). Applied where messages
+    and reports are rendered, never to what is stored or compared."""
+    if _UNPRINTABLE.search(text) is None:
+        return text
+    return _UNPRINTABLE.sub(_escape, text)
+
 
 class ComposerError(Exception):
     """An error reported to the user as a single line; exit status 1."""
@@ -27,6 +59,16 @@ class ComposerError(Exception):
 
     def __str__(self) -> str:
         return f"{self.file}: {self.message}" if self.file else self.message
+
+    def headline(self) -> str:
+        """The error in one line: the file and what is wrong (without a text input's
+        excerpt)."""
+        return str(self)
+
+    def shown(self) -> list[str]:
+        """The lines that report the error, escaped for a terminal (`printable`): the
+        message, then (for text inputs) the place it points at."""
+        return [printable(self.headline())]
 
 
 class LocatedError(ComposerError):

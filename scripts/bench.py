@@ -45,34 +45,15 @@ sys.path.insert(0, str(ROOT / "tests"))
 BENCH = ROOT / "fixtures" / "build" / "bench"
 
 
-# The peak RSS the kernel reports for a child is at least its parent's size when it was
-# spawned (the child starts as a copy), and this script holds ~40 MiB once it has built its
-# inputs: so each run is spawned, timed and measured by a fresh, small Python (~10 MiB) that
-# prints "seconds peak-KiB exit-code cpu-seconds".
-_MEASURER = """
-import os, sys, time
-cmd = sys.argv[1:]
-null = os.open(os.devnull, os.O_WRONLY)
-t = time.perf_counter()
-pid = os.posix_spawn(cmd[0], cmd, os.environ, file_actions=[
-    (os.POSIX_SPAWN_DUP2, null, 1), (os.POSIX_SPAWN_DUP2, null, 2)])
-_, status, usage = os.wait4(pid, 0)
-print(time.perf_counter() - t, usage.ru_maxrss, os.waitstatus_to_exitcode(status),
-      usage.ru_utime + usage.ru_stime)
-"""
-
-
 def measure(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """(wall seconds, peak RSS in MiB) of one run of `cmd`, which must exit 0 (its output,
-    wasm-tools' deprecation notice included, is not shown)."""
-    import subprocess
+    """(wall seconds, peak RSS in MiB) of one run of `cmd` alone (scripts/measured.py), which
+    must exit 0 (its output, wasm-tools' deprecation notice included, is not shown)."""
+    from measured import run_measured
 
-    out = subprocess.run([sys.executable, "-S", "-c", _MEASURER, *cmd], env=env,
-                         capture_output=True, text=True, check=True).stdout.split()
-    wall, peak, code = float(out[0]), int(out[1]), int(out[2])
-    if code != 0:
-        raise SystemExit(f"failed ({code}): {' '.join(cmd[:6])} ...")
-    return wall, peak / 1024
+    run = run_measured(cmd, env=env)
+    if run.status != 0:
+        raise SystemExit(f"failed ({run.status}): {' '.join(cmd[:6])} ...")
+    return run.wall, run.peak
 
 
 # -- inputs ---------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ test suite notices. A mutant the tests do not notice is a mistake they would let
     .venv/bin/python scripts/mutate.py composer/model/names.py        # chosen modules
     .venv/bin/python scripts/mutate.py composer/model/elaborate.py::_options,_lift  # functions
     .venv/bin/python scripts/mutate.py --validation             # elaborate.py's rules
+    .venv/bin/python scripts/mutate.py composer/report/               # every module of a folder
     .venv/bin/python scripts/mutate.py --list composer/model/names.py # the mutants, none run
     .venv/bin/python scripts/mutate.py --survivors              # re-run last run's survivors
 
@@ -41,6 +42,7 @@ import ast
 import hashlib
 import json
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -295,13 +297,12 @@ class TestMap:
         return quick or ordered
 
 
-def collect_test_map(modules: list[str], rebuild: bool = False,
-                     tests: list[str] | None = None) -> TestMap:
-    """The map, from one coverage run of the suite (or of the test files `tests`)."""
+def collect_test_map(modules: list[str], rebuild: bool = False, tests: list[str] = ()) -> TestMap:
+    """Which tests run which lines: a coverage run of the suite, or of the pytest arguments
+    `tests` (some test files, a `--deselect`), kept until the tree changes."""
     WORK.mkdir(parents=True, exist_ok=True)
-    cache = WORK / ("testmap.json" if not tests else
-                    f"testmap-{hashlib.sha256(' '.join(sorted(tests)).encode()).hexdigest()[:12]}.json")
-    key = _tree_hash()
+    cache = WORK / "testmap.json"
+    key = _tree_hash() + ("" if not tests else "-" + hashlib.sha256(" ".join(tests).encode()).hexdigest()[:8])
     if cache.exists() and not rebuild:
         data = json.loads(cache.read_text())
         if data.get("key") == key:
@@ -324,7 +325,7 @@ def collect_test_map(modules: list[str], rebuild: bool = False,
     started = time.monotonic()
     proc = subprocess.run(
         [sys.executable, "-m", "coverage", "run", f"--rcfile={rc}", "-m", "pytest", "-q",
-         "-p", "mutate_contexts", "-p", "no:cacheprovider", *(tests or [])],
+         "-p", "mutate_contexts", "-p", "no:cacheprovider", *tests],
         cwd=ROOT, env=env,
     )
     if proc.returncode:
@@ -416,6 +417,14 @@ class Worker:
         return Outcome(m.key, "killed", took, len(tests), failed[:200] or f"exit {proc.returncode}")
 
 
+def _modules_of(given: str) -> list[str]:
+    """A module as given, or every module of a folder (composer/report/)."""
+    folder = ROOT / given
+    if not folder.is_dir():
+        return [given]
+    return [p.relative_to(ROOT).as_posix() for p in sorted(folder.glob("*.py"))]
+
+
 def load_equivalent() -> dict[tuple[str, str, str], str]:
     """(module, stripped source line, change) -> why the mutant is equivalent."""
     out: dict[tuple[str, str, str], str] = {}
@@ -441,18 +450,19 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--survivors", action="store_true",
                     help="run only the mutants that survived the last run (of unchanged modules)")
     ap.add_argument("--rebuild-map", action="store_true", help="record the line -> tests map again")
+    ap.add_argument("--tests", default="", metavar="ARGS",
+                    help="record the map from these pytest arguments only (test files, "
+                         "--deselect ...): the tests that can reach the modules, faster")
     ap.add_argument("--slow", type=float, default=5.0, metavar="SECONDS",
                     help="leave out tests slower than this (the componentize-py compositions) "
                          "where quicker tests run the line too (default: 5)")
     ap.add_argument("--show", metavar="KEY", help="print the diff a mutant makes (KEY as listed)")
     ap.add_argument("--validation", action="store_true",
                     help="mutate the validation rules of elaborate.py (VALIDATION_RULES)")
-    ap.add_argument("--tests", nargs="+", metavar="FILE",
-                    help="only these test files, for the map and the runs (quicker; a mutant "
-                         "only other tests would kill counts as surviving)")
     args = ap.parse_args(argv)
-    specs = [parse_spec(s) for s in (args.modules or ([VALIDATION_RULES] if args.validation
-                                                      else DEFAULT_MODULES))]
+    specs = [(m, functions) for s in (args.modules or ([VALIDATION_RULES] if args.validation
+                                                       else DEFAULT_MODULES))
+             for path, functions in [parse_spec(s)] for m in _modules_of(path)]
     modules = list(dict.fromkeys(path for path, _ in specs))
     for module in modules:
         if not (ROOT / module).is_file():
@@ -488,7 +498,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         todo = mutants
 
-    test_map = collect_test_map(modules, args.rebuild_map, args.tests)
+    test_map = collect_test_map(modules, args.rebuild_map, shlex.split(args.tests))
     outcomes: dict[str, Outcome] = {}
     runnable: list[tuple[Mutant, list[str], float]] = []
     for mu in todo:

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from composer.binary.writer import encode_u
 from composer.cli import cli
 
-from conftest import wat
+from conftest import wasm_tools, wat
 
 SMALL = """(component
   (type (func (param "s" string) (result string)))
@@ -166,9 +166,9 @@ def test_wat_text_is_read_and_its_errors_are_located(tmp_path):
     assert code == 1
     assert err.splitlines() == [
         f"error: {bad}:2:35: unknown operator or unexpected token",
-        "      |",
-        "    2 |   (core module (func (result i32) i32.conts 1)))",
-        "      |                                   ^",
+        "  |",
+        "2 |   (core module (func (result i32) i32.conts 1)))",
+        "  |                                   ^",
     ]
 
 
@@ -246,3 +246,119 @@ def test_real_process_exit_status_and_no_traceback(tmp_path):
     assert proc.returncode == 1
     assert proc.stdout == ""
     assert_one_line_error(proc.stderr, path, "not a component")
+
+
+# Names taken from inputs may hold what acts on a terminal: a newline would split the one-line
+# error, and an OSC sequence (ESC ] 0 ; ... BEL) sets the terminal's title. Every message
+# shows them escaped, as `\n`, `\x1b`, `\x07`.
+PWNED = "\n\x1b]0;pwned\x07"
+SHOWN = "\\n\\x1b]0;pwned\\x07"
+
+
+def compose_proc(*args: str, cwd=None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "composer", *args], capture_output=True,
+                          text=True, cwd=cwd, timeout=60)
+
+
+def assert_escaped_line(stderr: str, *fragments: str) -> None:
+    """One `error:` line holding `fragments`, and nothing raw that acts on a terminal."""
+    assert stderr.endswith("\n") and "\x1b" not in stderr and "\x07" not in stderr, repr(stderr)
+    (line,) = stderr.splitlines()
+    assert line.startswith("error: "), line
+    for fragment in fragments:
+        assert fragment in line, line
+
+
+def name_bytes(text: str) -> bytes:
+    raw = text.encode()
+    return b"\x00" + encode_u(len(raw)) + raw
+
+
+def test_control_characters_of_an_import_name_are_escaped_in_the_error(tmp_path):
+    path = tmp_path / "named.wasm"
+    path.write_bytes(PREAMBLE + section(7, b"\x01\x42\x00")
+                     + section(10, b"\x01" + name_bytes("a" + PWNED) + b"\x05\x00"))
+    assert wasm_tools("validate", str(path), check=False).returncode != 0  # refused there too
+    proc = compose_proc("inspect", str(path))
+    assert proc.returncode == 1 and proc.stdout == ""
+    assert_escaped_line(proc.stderr, str(path), f"import name `a{SHOWN}` is not a valid extern name")
+
+
+def test_control_characters_of_a_core_import_are_escaped_where_it_is_missing(tmp_path):
+    path = tmp_path / "core.wat"
+    path.write_text('(component (core module $m (import "\\0a\\1b]0;pwned\\07" "f" (func)))'
+                    " (core instance (instantiate $m)))")
+    assert wasm_tools("validate", str(path), check=False).returncode != 0
+    proc = compose_proc("inspect", str(path))
+    assert proc.returncode == 1
+    assert_escaped_line(proc.stderr, f"missing module instantiation argument named `{SHOWN}`")
+
+
+def test_core_names_with_control_characters_are_valid_as_wasm_tools_says(tmp_path):
+    path = tmp_path / "core.wat"
+    path.write_text('(component (core module $m (import "\\0a\\1b]0;pwned\\07" "f" (func))))')
+    assert wasm_tools("validate", str(path), check=False).returncode == 0
+    proc = compose_proc("inspect", str(path))
+    assert (proc.returncode, proc.stderr) == (0, "")
+
+
+def test_file_names_with_control_characters_are_escaped_in_messages(tmp_path):
+    missing = f"missing{PWNED}.wasm"
+    proc = compose_proc(missing, "-o", "out.wasm", cwd=tmp_path)
+    assert proc.returncode == 1
+    assert_escaped_line(proc.stderr, f"missing{SHOWN}.wasm: component file not found")
+    root = tmp_path / f"root{PWNED}.wasm"
+    root.write_bytes(PREAMBLE + section(7, b"\x01\x40\x00\x01\x00")
+                     + section(10, b"\x01" + name_bytes("f") + b"\x01\x00"))
+    proc = compose_proc(root.name, "-o", "out.wasm", cwd=tmp_path)
+    assert proc.returncode == 1 and not (tmp_path / "out.wasm").exists()
+    assert_escaped_line(proc.stderr, f"no dependencies of component `root{SHOWN}.wasm` were found")
+    # the report, a tree on stdout, shows the name escaped too
+    proc = compose_proc("graph", root.name, cwd=tmp_path)
+    assert proc.returncode == 1 and f"root{SHOWN}.wasm" in proc.stdout
+    assert "\x1b" not in proc.stdout + proc.stderr and "\x07" not in proc.stdout + proc.stderr
+
+
+def test_a_usage_error_quoting_what_was_typed_escapes_it(tmp_path):
+    proc = compose_proc("inspec\x1b", "x")  # close enough to a command to be read as one
+    assert proc.returncode == 2 and "\x1b" not in proc.stderr
+    assert "Error: no such command `inspec\\x1b` (and no such file); did you mean `inspect`?" \
+        in proc.stderr.splitlines()
+
+
+def test_a_text_error_shows_its_line_escaped_with_the_caret_under_the_escape(tmp_path):
+    path = tmp_path / "bad.wit"
+    path.write_text("package a:b;\ninterface i\x1b]0;pwned\x07 {}\n")
+    proc = compose_proc("inspect", str(path))
+    assert proc.returncode == 1 and "\x1b" not in proc.stderr and "\x07" not in proc.stderr
+    head, gutter, line, caret = proc.stderr.splitlines()
+    assert head.startswith(f"error: {path}:2:12: ") and gutter == "  |"
+    assert line == "2 | interface i\\x1b]0;pwned\\x07 {}"
+    assert caret == "  | " + " " * len("interface i") + "^^^^"  # under all of `\x1b`
+
+
+def test_each_problem_of_a_failed_composition_is_one_error_line(tmp_path):
+    from components import counter, write
+
+    root = write(tmp_path, "root", counter(1, imports=("t:a/a@1.0.0", "t:b/b@1.0.0"), import_result="u64"))
+    a = write(tmp_path, "a", counter(2, exports="t:a/a@1.0.0"))
+    b = write(tmp_path, "b", counter(3, exports="t:b/b@1.0.0"))
+    proc = compose_proc(str(root), "-d", str(a), "-d", str(b), "-o", str(tmp_path / "out.wasm"))
+    assert proc.returncode == 1
+    lines = proc.stderr.splitlines()
+    assert len(lines) == 2 and all(line.startswith("error: ") for line in lines), lines
+    assert "`t:a/a@1.0.0` from a.wasm" in lines[0] and "`t:b/b@1.0.0` from b.wasm" in lines[1]
+    assert all("expected u64, found u32" in line for line in lines)
+
+
+def test_every_character_a_name_may_hold_is_shown_in_one_line_that_acts_on_nothing():
+    from composer.errors import printable
+
+    text = "".join(map(chr, range(0x110000)))  # every code point, lone surrogates too
+    shown = printable(text)
+    assert len(shown.splitlines()) == 1  # none of the line breaks str.splitlines knows
+    assert not any(0x80 <= ord(c) < 0xA0 or ord(c) < 0x20 or ord(c) == 0x7F for c in shown)
+    assert not any(c in shown for c in "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+    assert not any(0xD800 <= ord(c) < 0xE000 for c in shown)
+    shown.encode("utf-8")  # any stream can write it
+    assert printable("é 日本 😀 a\\b") == "é 日本 😀 a\\b"  # what shows as itself is left alone

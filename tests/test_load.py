@@ -56,3 +56,71 @@ def test_a_pipe_is_read_to_its_end(tmp_path):
     finally:
         writer.join()
     assert loaded.data == data and "test:p/api" in loaded.scope.exports
+
+
+def _feed_fifo(fifo, chunks, delay: float = 0.0) -> threading.Thread:
+    """A writer of `chunks` (an iterable of bytes) to `fifo`, started after `delay` seconds;
+    it stops when the reader closes its end."""
+    import time
+
+    def feed() -> None:
+        time.sleep(delay)
+        try:
+            with open(fifo, "wb") as f:
+                for chunk in chunks:
+                    f.write(chunk)
+        except BrokenPipeError:
+            pass
+
+    writer = threading.Thread(target=feed, daemon=True)
+    writer.start()
+    return writer
+
+
+def test_a_fifo_whose_writer_comes_late_is_read(tmp_path):
+    data = wat(counter(4, exports="test:p/api"))
+    fifo = tmp_path / "late.wasm"
+    os.mkfifo(fifo)
+    writer = _feed_fifo(fifo, [data], delay=0.3)
+    assert load.read_component(fifo) == data
+    writer.join()
+
+
+def test_a_stream_of_webassembly_text_is_read_whole(tmp_path):
+    text = counter(4, exports="test:p/api").encode()
+    fifo = tmp_path / "text.wat"
+    os.mkfifo(fifo)
+    writer = _feed_fifo(fifo, [text[i:i + 100] for i in range(0, len(text), 100)])
+    assert load.read_component(fifo) == wat(counter(4, exports="test:p/api"))
+    writer.join()
+
+
+def test_an_endless_stream_of_valid_sections_stops_at_the_limit(tmp_path, monkeypatch):
+    from composer.model import inputs
+
+    monkeypatch.setattr(inputs, "MAX_INPUT_SIZE", 1 << 20)
+    fifo = tmp_path / "endless.wasm"
+    os.mkfifo(fifo)
+
+    def sections():  # custom sections with empty names, for ever: a component never ending
+        yield b"\x00asm\x0d\x00\x01\x00"
+        while True:
+            yield b"\x00\x01\x00" * 10_000
+
+    writer = _feed_fifo(fifo, sections())
+    with pytest.raises(ComposerError) as e:
+        load.read_component(fifo)
+    assert str(e.value) == (f"{fifo}: the component read is larger than 1 MiB, the limit on "
+                            "inputs (a component's sizes and offsets are 32-bit)")
+    writer.join()
+
+
+def test_a_file_over_the_limit_is_refused_unread(tmp_path, monkeypatch):
+    from composer.model import inputs
+
+    monkeypatch.setattr(inputs, "MAX_INPUT_SIZE", 1 << 10)
+    path = tmp_path / "big.wasm"
+    path.write_bytes(wat(counter(4)) + b"\x00\x03\x02ab" * 300)
+    with pytest.raises(ComposerError, match=r"the component file \(\d,\d+ bytes\) is larger than "
+                                            r"1 KiB, the limit on inputs"):
+        load.read_component(path)

@@ -320,3 +320,28 @@ def test_a_root_export_using_a_resource_a_dependency_provides_is_refused_clearly
     proc = wasm_tools("compose", str(root), "-d", str(dep), "-o", str(tmp_path / "wt.wasm"),
                       check=False)
     assert b"not valid to be used as export" in proc.stderr
+
+
+def test_near_misses_are_looked_up_not_compared_with_every_export(tmp_path):
+    """10,000 imports left for the host, and a dependency exporting 10,000 other names: each
+    import is compared only with the exports that may be near it (comparing each with every
+    export took over two minutes), and a near one is still found."""
+    import time
+
+    import hostile
+    from composer.binary.writer import encode_u
+
+    n = 10_000
+    dep = tmp_path / "dep.wasm"
+    dep.write_bytes(hostile.imports_and_exports(n))  # exports the functions e0 ... e9999
+    # imports `e0` (plugged), `e1` as an instance (near: dep exports a function e1), g0 ...
+    types = hostile.section(7, b"\x02" + b"\x40\x00\x01\x00" + b"\x42\x00")
+    imports = [hostile.name("e0") + b"\x01\x00", hostile.name("e1") + b"\x05\x01",
+               *(hostile.name(f"g{i}") + b"\x01\x00" for i in range(n))]
+    root = tmp_path / "root.wasm"
+    root.write_bytes(hostile.PREAMBLE + types
+                     + hostile.section(10, encode_u(len(imports)) + b"".join(imports)))
+    started = time.process_time()
+    plan = api.plan_composition(root, [dep])
+    assert time.process_time() - started < 20
+    assert plan.ok and plan.near == {("root", "e1"): ["dep.wasm exports `e1` as a func, not as an instance"]}

@@ -52,6 +52,49 @@ def check_preamble(data: bytes | memoryview, base: int = 0) -> None:
         )
 
 
+class Framing:
+    """The section framing of a component arriving in pieces (a stream): `stops(data)`,
+    given all bytes so far, says whether they cannot begin a component whatever follows (a
+    wrong preamble, an unknown section id, a size that is no u32), so that reading can stop
+    there and decoding what was read say why. Each call walks on from where the last one
+    stopped: the headers of complete sections, their payloads skipped (`ids` their ids)."""
+
+    def __init__(self) -> None:
+        self.at = 0  # the next section's start; 0 until the preamble is checked
+        self.ids: list[int] = []
+
+    def stops(self, data: bytearray) -> bool:
+        if self.at == 0:
+            if len(data) < 8:
+                return False
+            try:
+                check_preamble(data)
+            except BinaryError:
+                return True
+            self.at = 8
+        while self.at < len(data):
+            if data[self.at] not in SECTION_CLASSES:
+                return True
+            size, shift, i = 0, 0, self.at + 1
+            while True:
+                if i == len(data):
+                    return False  # the size is not all here yet
+                byte = data[i]
+                size |= (byte & 0x7F) << shift
+                shift, i = shift + 7, i + 1
+                if not byte & 0x80:
+                    break
+                if shift == 35:
+                    return True  # a u32 has at most 5 bytes
+            if size >= 1 << 32:
+                return True
+            if i + size > len(data):
+                return False  # the payload is still coming
+            self.ids.append(data[self.at])
+            self.at = i + size
+        return False
+
+
 class Component(Record):
     """A decoded component: its sections in order, and the bytes they came from."""
 

@@ -20,13 +20,13 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from ..binary.component import Component
 from .config import Config, load_config
 from ..errors import CompositionError, ComposerError
 from ..record import Record
-from .resolve import Plan, resolve
+from .resolve import Plan, Problem, resolve
 
 
 class Composition(Record, mutable=True):
@@ -152,7 +152,10 @@ def _encoded(plan: Plan, *, validate: bool, importing: bool, deferred: bool) -> 
     from .encode import encode_plan
 
     if validate and not importing:
-        check_size(plan)
+        too_large = size_problem(plan)
+        if too_large is not None:  # a failed plan like any other: its report draws it
+            plan.problems.append(Problem(too_large))
+            raise CompositionFailed(plan)
     parts, embedded = encode_plan(plan, importing)
     result = Composition(parts, plan)
     if validate:
@@ -200,19 +203,18 @@ def compose_document(
                     deferred=check_when_written)
 
 
-def check_size(plan: Plan) -> None:
-    """Refuse a composition that would hold more core modules and components than
-    wasmparser and wasmtime take (1,000, the output itself included), before encoding it."""
+def size_problem(plan: Plan) -> str | None:
+    """Why a composition cannot be encoded when it would hold more core modules and
+    components than wasmparser and wasmtime take (1,000, the output itself included)."""
     from ..model.elaborate import MAX_MODULES_AND_COMPONENTS
 
     files = {inst.file.name: inst.file for inst in plan.instances.values()}
     total = 1 + sum(f.loaded.scope.tree_size for f in files.values())
     if total > MAX_MODULES_AND_COMPONENTS:
-        raise CompositionError(
-            f"the composition would hold {total:,} core modules and components "
-            f"({len(files):,} components and what they nest); WebAssembly tools and runtimes "
-            f"take at most {MAX_MODULES_AND_COMPONENTS:,} (--skip-validation writes it anyway)"
-        )
+        return (f"the composition would hold {total:,} core modules and components "
+                f"({len(files):,} components and what they nest); WebAssembly tools and runtimes "
+                f"take at most {MAX_MODULES_AND_COMPONENTS:,} (--skip-validation writes it anyway)")
+    return None
 
 
 def validate_output(data: bytes, embedded: Sequence[Any] = ()) -> None:
@@ -253,7 +255,7 @@ def _check_file(path: Path, check: Callable[[Any], None]) -> None:
             pass  # views of it are still held; it is unmapped when they go
 
 
-def write_atomically(path: Path | str, data: bytes | Sequence[bytes | memoryview],
+def write_atomically(path: Path | str, data: bytes | Iterable[bytes | memoryview],
                      check: Callable[[Path], None] | None = None) -> None:
     """Write `data` (bytes, or pieces of them) to `path` so that readers see the old file or
     the new one, never part.

@@ -85,8 +85,10 @@ _TOP_KEYS = {
 def load_config(path: Path | str) -> Config:
     """Read and check a config file; every problem names the file and the key."""
     path = Path(path)
+    from ..model.inputs import read_input  # bounded: a FIFO or an endless stream too
+
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_input(path, "config").decode("utf-8")
     except FileNotFoundError:
         raise ConfigError("config file not found", file=str(path)) from None
     except (OSError, UnicodeDecodeError) as exc:

@@ -16,6 +16,51 @@ from ..model.names import InterfaceName, Version
 
 # How alike two names must be to call one a misspelling of the other (difflib's ratio).
 _CLOSE = 0.85
+# Names compared with an import for a misspelling, at most: a dependency exporting thousands
+# of names of about one length would otherwise make each import cost thousands of comparisons.
+SPELLING_CANDIDATES = 500
+
+
+def _spelling_distance(name: str) -> int:
+    """How much longer or shorter than `name` a misspelling of it may be."""
+    return max(2, len(name) // 5)
+
+
+class NearIndex:
+    """The exports of the dependencies indexed by what makes one a near miss of an import
+    (the same name, the same interface unversioned, the same interface in another package, a
+    name about as long), so that each import left for the host looks up the few exports that
+    may be near it instead of comparing itself with every export of every dependency."""
+
+    def __init__(self, exports: list[dict[str, T.Extern]]) -> None:
+        self.names = [list(e) for e in exports]
+        self.keys: dict[str, list[tuple[int, int]]] = {}  # key -> [(dependency, export's place)]
+        self.by_length: dict[int, list[tuple[int, int]]] = {}
+        for d, names in enumerate(exports):
+            for i, export in enumerate(names):
+                for key in self._keys(export):
+                    self.keys.setdefault(key, []).append((d, i))
+                self.by_length.setdefault(len(export), []).append((d, i))
+
+    @staticmethod
+    def _keys(name: str) -> tuple[str, ...]:
+        parsed = InterfaceName.parse(name)
+        if parsed is None:
+            return ("=" + name,)
+        return ("=" + name, "@" + parsed.unversioned, "/" + parsed.interface)
+
+    def candidates(self, name: str) -> dict[int, list[str]]:
+        """Dependency -> the names among its exports that may be near misses of `name`, in
+        the order it exports them."""
+        found = {place for key in self._keys(name) for place in self.keys.get(key, ())}
+        d = _spelling_distance(name)
+        similar = [self.by_length.get(n, ()) for n in range(len(name) - d, len(name) + d + 1)]
+        if sum(map(len, similar)) <= SPELLING_CANDIDATES:
+            found.update(place for places in similar for place in places)
+        out: dict[int, list[str]] = {}
+        for dep, i in sorted(found):
+            out.setdefault(dep, []).append(self.names[dep][i])
+        return out
 
 
 def near_misses(name: str, expected: T.Extern, exports: dict[str, T.Extern]) -> list[str]:
@@ -39,7 +84,7 @@ def near_misses(name: str, expected: T.Extern, exports: dict[str, T.Extern]) -> 
         else:
             spelled.append(export)
     # a misspelling differs in a few characters: compare only names of about the same length
-    spelled = [e for e in spelled if abs(len(e) - len(name)) <= max(2, len(name) // 5)]
+    spelled = [e for e in spelled if abs(len(e) - len(name)) <= _spelling_distance(name)]
     for close in difflib.get_close_matches(name, spelled, n=2, cutoff=_CLOSE):
         out.append(f"exports `{close}`, close to `{name}`: a misspelling?")
     return out

@@ -511,15 +511,23 @@ class Resolver:
         close = difflib.get_close_matches(name, sorted(imported), n=1, cutoff=0.6)
         return f" (did you mean `{close[0]}`?)" if close else ""
 
+    @cached_property
+    def _near_index(self) -> object:
+        from .diagnose import NearIndex
+
+        return NearIndex([f.exports for f in self.providers])
+
     def _near_misses(self, inst: Instance, name: str, expected: T.Extern) -> None:
         """Say why each dependency that came close does not satisfy `name`, and where a file
         named after it was looked for."""
         from .diagnose import near_misses
 
         found: list[str] = []
-        for f in self.providers:
+        for d, names in self._near_index.candidates(name).items():
+            f = self.providers[d]
             if f is not inst.file:
-                found += [f"{f.display} {why}" for why in near_misses(name, expected, f.exports)]
+                nearby = {e: f.exports[e] for e in names}
+                found += [f"{f.display} {why}" for why in near_misses(name, expected, nearby)]
         if found:
             self.near[(inst.name, name)] = found
             for why in found:

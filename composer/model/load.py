@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import os
-import stat
 from pathlib import Path
 from typing import Any
 
-from ..binary.component import Component
+from ..binary.component import Component, Framing
 from .elaborate import Scope, elaborate
+from .inputs import read_input
 from .corevalidate import content_digest
 from .features import enabled
 from .typecache import TypeCache, opened
@@ -44,52 +44,42 @@ class Loaded(Record, mutable=True):
 _MAPPED = 1 << 20
 
 
-def read_file(path: Path, what: str = "component", mapped: bool = False) -> bytes:
-    """The file's bytes; with `mapped`, a large file's as a read-only memory map (which
-    slices, hashes and views like bytes)."""
-    try:
-        if mapped:
-            return _mapped_or_read(path)  # type: ignore[return-value]
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise ComposerError(f"{what} file not found", file=str(path)) from None
-    except IsADirectoryError:
-        raise ComposerError(f"expected a {what} file, found a directory", file=str(path)) from None
-    except OSError as exc:
-        raise ComposerError(f"cannot read {what}: {exc.strerror}", file=str(path)) from None
-
-
-def _mapped_or_read(path: Path) -> object:
-    # os-level calls: no file object made for each of thousands of small inputs
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        st = os.fstat(fd)  # (a directory is refused by the read below: EISDIR)
-        if stat.S_ISREG(st.st_mode) and st.st_size >= _MAPPED:
-            import mmap
-
-            try:
-                return mmap.mmap(fd, 0, access=mmap.ACCESS_READ)
-            except (OSError, ValueError):
-                pass  # a file system that cannot map: read it
-        # to the end, whatever the size said: a pipe or device has none, a file may have
-        # changed since, and one read returns at most 2 GiB
-        chunks = [os.read(fd, st.st_size + 1 if stat.S_ISREG(st.st_mode) else 1 << 16)]
-        while chunks[-1]:
-            chunks.append(os.read(fd, 1 << 20))
-        return chunks[0] if len(chunks) == 2 else b"".join(chunks)
-    finally:
-        os.close(fd)
-
-
-def _looks_like_text(data: bytes) -> bool:
+def _looks_like_text(data: bytes | bytearray) -> bool:
     head = data[:64].lstrip()
     return head.startswith((b"(", b";;", b"(;"))
+
+
+# A stream whose first bytes frame as a component is read on to its end (or the limit on
+# inputs) unchecked: garbage fails in its first sections, and walking a stream of millions
+# of tiny sections would cost more than reading it.
+_FRAMED_UP_TO = 1 << 20
+
+
+def _stream_stops() -> Any:
+    """When to stop reading a component from a stream: at the first bytes that cannot begin
+    a component's binary (`Framing`); a stream of WebAssembly text is read to its end."""
+    framing = Framing()
+
+    def stops(data: bytearray) -> bool:
+        head = data[:64].lstrip()
+        if not head or _looks_like_text(head) or framing.at > _FRAMED_UP_TO:
+            return False
+        return framing.stops(data)
+    return stops
 
 
 def read_component(path: Path, mapped: bool = False) -> bytes:
     """A component file's bytes (mapped, if asked and large); one written as WebAssembly
     text is turned into them."""
-    data = read_file(path, mapped=mapped)
+    try:
+        data = read_input(path, "component", mapped_from=_MAPPED if mapped else None,
+                          stops=_stream_stops())
+    except FileNotFoundError:
+        raise ComposerError("component file not found", file=str(path)) from None
+    except IsADirectoryError:
+        raise ComposerError("expected a component file, found a directory", file=str(path)) from None
+    except OSError as exc:
+        raise ComposerError(f"cannot read component: {exc.strerror or exc}", file=str(path)) from None
     if _looks_like_text(data):
         from ..text.wat import wat_to_binary
 

@@ -187,6 +187,8 @@ def versions_differ(a: str, b: str | None) -> bool:
 
 def package_of(name: str) -> str:
     """`wasi:cli` for `wasi:cli/stdout@0.2.0`; the name itself for plain names."""
+    if ":" not in name:  # plain: not worth a place in the cache of parsed names
+        return name
     parsed = _parse_interface(name)
     return parsed.package_name if parsed else name
 

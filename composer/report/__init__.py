@@ -10,14 +10,28 @@ a details panel (`compare.py`: a type mismatch side by side).
 
 from __future__ import annotations
 
+from typing import Iterator
+
 FORMATS = ("html", "svg", "dot", "mermaid", "json", "tree")
 
 
 def render(report: "object", fmt: str) -> str:
     """The report in format `fmt` (one of FORMATS)."""
+    return "".join(render_pieces(report, fmt))
+
+
+def render_pieces(report: "object", fmt: str) -> "Iterator[str]":
+    """The report in format `fmt`, in pieces to write one after the other: a large report's
+    JSON is made as it is written, not held whole."""
     if fmt == "json":
-        from .json_out import render_json as r
-    elif fmt == "dot":
+        from .json_out import json_pieces
+
+        return json_pieces(report)  # type: ignore[arg-type]
+    return iter((_render(report, fmt),))
+
+
+def _render(report: "object", fmt: str) -> str:
+    if fmt == "dot":
         from .dot import render_dot as r
     elif fmt == "mermaid":
         from .mermaid import render_mermaid as r

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..errors import printable
 from .model import Report, size_text
 from .picture import Box, Link, picture, why_text
 
 
 def q(text: str) -> str:
-    """A DOT double-quoted string."""
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+    """A DOT double-quoted string: each line (a label's, or one a name holds) escaped as
+    messages are (`printable`), then for DOT, lines joined by DOT's `\\n`."""
+    lines = (printable(line).replace("\\", "\\\\").replace('"', '\\"') for line in text.split("\n"))
+    return '"' + "\\n".join(lines) + '"'
 
 
 def render_dot(report: Report) -> str:
@@ -29,7 +32,7 @@ def render_dot(report: Report) -> str:
     ]
     hosts = [b for b in pic.boxes if b.kind == "host"]
     for box in pic.boxes:
-        if box.kind in ("root", "dependency", "unused", "rejected"):
+        if box.kind in ("root", "dependency", "unused", "rejected", "unreadable"):
             out.append(f"  {q(box.id)} [{_attrs(_component(nodes[box.id]))}];")
         elif box.kind == "missing":
             out.append(f"  {q(box.id)} [{_attrs({'label': 'unsatisfied', 'shape': 'octagon', 'color': 'red', 'fontcolor': 'red', 'style': 'solid'})}];")
@@ -42,7 +45,7 @@ def render_dot(report: Report) -> str:
         out.append(f"  {q(link.source)} -> {q(link.target)} [{_attrs(_edge(link))}];")
     for p in report.problems:
         if p.import_name is None:
-            out.append(f"  // problem: {p.message}")
+            out.append(f"  // problem: {printable(p.message)}")
     out.append("}")
     return "\n".join(out) + "\n"
 
@@ -55,12 +58,12 @@ def _component(n) -> dict[str, str]:  # type: ignore[no-untyped-def]
     if n.kind == "root":
         attrs["penwidth"] = "2"
         attrs["fillcolor"] = "#dbe8ff"
-    if n.kind in ("unused", "rejected"):
-        attrs["style"] = "rounded,dashed"
+    if n.kind in ("unused", "rejected", "unreadable"):
+        attrs["style"] = "rounded,dashed" if n.kind != "unreadable" else "rounded"
         attrs["label"] += f"\n({n.kind})"
         if n.why:
             attrs["tooltip"] = why_text(n, "\n") + "\n\n" + attrs["tooltip"]
-    if n.kind == "rejected":
+    if n.kind in ("rejected", "unreadable"):
         attrs["color"] = "red"
         attrs["fontcolor"] = "red3"
     return attrs

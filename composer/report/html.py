@@ -9,7 +9,6 @@ inline."""
 
 from __future__ import annotations
 
-import html
 import json
 from typing import Any, Callable
 
@@ -17,9 +16,8 @@ from .compare import sides
 from .layout import FONT, layout
 from .model import HostImport, Node, Report, size_text
 from .picture import Box, Link, Picture, picture, why_text
-from .svg import draw
+from .svg import draw, escape
 
-READABLE = 10.1 / FONT  # the least zoom that keeps the drawing's text at 10 px (and a hair)
 
 Block = Callable[..., dict]  # (heading, WIT text, lines to mark) -> a block of the panel
 
@@ -29,20 +27,20 @@ def render_html(report: Report) -> str:
     svg = draw(pic, layout(pic), interactive=True)
     data = json.dumps(_details(report, pic), separators=(",", ":")).replace("</", "<\\/")
     summary = report.summary()
-    rows = "".join(f"<tr><th>{html.escape(k.replace('_', ' '))}</th><td>{v}</td></tr>"
+    rows = "".join(f"<tr><th>{escape(k.replace('_', ' '))}</th><td>{v}</td></tr>"
                    for k, v in summary.items())
     problems = _problems(report, pic)
-    warnings = "".join(f"<li>{html.escape(w)}</li>" for w in report.warnings)
+    warnings = "".join(f"<li>{escape(w)}</li>" for w in report.warnings)
     status = "ok" if report.ok else f"{len(report.problems)} problem(s)"
     counts = _counts(summary, sum(1 for b in pic.boxes if b.kind == "host"))
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{html.escape(report.title)}</title>
+<title>{escape(report.title)}</title>
 <style>{_CSS}</style></head>
 <body data-problems="{0 if report.ok else 1}">
-<header><h1>{html.escape(report.title)}</h1><span class="status {'ok' if report.ok else 'bad'}">{status}</span>
-<span class="counts">{html.escape(' · '.join(counts))}</span></header>
+<header><h1>{escape(report.title)}</h1><span class="status {'ok' if report.ok else 'bad'}">{status}</span>
+<span class="counts">{escape(' · '.join(counts))}</span></header>
 <div class="toolbar"><button type="button" id="zoom-out" title="zoom out (-)">−</button>
 <button type="button" id="zoom-in" title="zoom in (+)">+</button>
 <button type="button" id="zoom-fit" title="fit the whole graph">fit</button>
@@ -66,6 +64,7 @@ def render_html(report: Report) -> str:
 <li><span class="swatch dependency"></span>dependency instance</li>
 <li><span class="swatch unused"></span>dependency that satisfies nothing (left out)</li>
 <li><span class="swatch rejected"></span>dependency whose export was rejected</li>
+<li><span class="swatch unreadable"></span>input that cannot be read</li>
 <li><span class="swatch hostimport"></span>imports left for the host, one box per package (click: its list)</li>
 <li><span class="line plug"></span>import satisfied by an export</li>
 <li><span class="line semver"></span>satisfied across semver-compatible versions</li>
@@ -76,9 +75,14 @@ def render_html(report: Report) -> str:
 </aside>
 </main>
 <script type="application/json" id="report-data">{data}</script>
-<script>{_JS.replace("READABLE", f"{READABLE:.4f}")}</script>
+<script>{_JS.replace("READABLE", f"{_readable():.4f}")}</script>
 </body></html>
 """
+
+
+def _readable() -> float:
+    """The least zoom that keeps the drawing's text at 10 px (and a hair)."""
+    return 10.1 / FONT
 
 
 def _count(n: int, one: str, many: str | None = None) -> str:
@@ -101,7 +105,7 @@ def _problems(report: Report, pic: Picture) -> str:
     for p in report.problems:
         k = link_of.get((p.node, p.message))
         goto = f' data-goto="link-{k}" tabindex="0"' if k is not None else ""
-        items.append(f"<li{goto}>{html.escape(p.message)}</li>")
+        items.append(f"<li{goto}>{escape(p.message)}</li>")
     return "".join(items)
 
 
@@ -202,7 +206,7 @@ ul{padding-left:18px;margin:4px 0}.problems li{color:#a31515}.problems li[data-g
 .legend{list-style:none;padding:0}.legend li{margin:3px 0}
 .swatch{display:inline-block;width:22px;height:12px;border-radius:3px;margin-right:6px;vertical-align:middle;border:1px solid #6a7ba3}
 .swatch.root{background:#cfe0ff;border-width:2px}.swatch.dependency{background:#eef3fb}.swatch.unused{background:#fff;border-style:dashed}
-.swatch.rejected{background:#fff4f4;border:1px dashed #d22}.swatch.hostimport{background:#f3f3f3;border-color:#999;border-radius:8px}
+.swatch.rejected{background:#fff4f4;border:1px dashed #d22}.swatch.unreadable{background:#fff4f4;border:1px solid #d22}.swatch.hostimport{background:#f3f3f3;border-color:#999;border-radius:8px}
 .line{display:inline-block;width:26px;height:0;border-top:2px solid #47609a;margin-right:6px;vertical-align:middle}
 .line.semver{border-top:2px dashed #d9822b}.line.host{border-top-color:#9aa3b2}.line.problem{border-top-color:#d22}.line.near{border-top:2px dotted #c77700}
 #details p{white-space:pre-wrap;overflow-wrap:anywhere}

@@ -21,6 +21,7 @@ from __future__ import annotations
 import unicodedata
 from bisect import bisect_right, insort
 
+from ..errors import printable
 from ..record import Record
 from .picture import Box, Picture, member_name
 
@@ -62,6 +63,8 @@ class Layout(Record):
 
 
 def text_width(text: str, size: float = FONT) -> float:
+    """The width of `text` as it is drawn: escaped as messages are (`printable`)."""
+    text = printable(text)
     if text.isascii():
         cells = len(text)
     else:  # wide (CJK) characters take two cells, combining marks none

@@ -8,13 +8,15 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from ..errors import printable
 from .model import Report, size_text
 from .picture import picture
 
 
 def label(text: str) -> str:
-    """A Mermaid quoted label: `"` becomes #quot; and line breaks <br/>."""
-    return '"' + text.replace('"', "#quot;").replace("\n", "<br/>") + '"'
+    """A Mermaid quoted label: `"` becomes #quot; and line breaks <br/>; the rest of what
+    a name may hold escaped as messages are (`printable`)."""
+    return '"' + "<br/>".join(printable(line) for line in text.split("\n")).replace('"', "#quot;") + '"'
 
 
 def ident(text: str, ids: dict[str, str]) -> str:
@@ -34,7 +36,7 @@ def render_mermaid(report: Report) -> str:
         n = nodes.get(box.id)
         if n is not None:
             text = f"{n.id}\n{Path(n.file).name} ({size_text(n.size)})"
-            if n.kind in ("unused", "rejected"):
+            if n.kind in ("unused", "rejected", "unreadable"):
                 text += f"\n({n.kind})"
             out.append(f"  {ident(n.id, ids)}[{label(text)}]")
         elif box.kind == "missing":
@@ -60,6 +62,8 @@ def render_mermaid(report: Report) -> str:
             out.append(f"  style {ident(n.id, ids)} stroke-width:3px")
         elif n.kind == "rejected":
             out.append(f"  style {ident(n.id, ids)} stroke:red,stroke-dasharray:5 3")
+        elif n.kind == "unreadable":
+            out.append(f"  style {ident(n.id, ids)} stroke:red,color:red")
     looks = {"problem": "stroke:red,color:red", "semver": "stroke:darkorange",
              "near": "stroke:#c77700,stroke-dasharray:2 3"}  # near: left for the host though a dependency came close
     for kind, ks in styles.items():

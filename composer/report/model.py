@@ -7,10 +7,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Iterable
 
+from ..errors import ComposerError
 from ..model import types as T
 from ..model.names import versions_differ
 from ..record import Record, field_
-from ..text.wit import extern_lines
+from ..text.wit import extern_lines, func_text
 
 
 class Item(Record):
@@ -25,13 +26,17 @@ class Node(Record):
     """A component instance of the composition (or an unused dependency)."""
 
     id: str
-    kind: str  # "root", "dependency", "unused", "rejected" (its export did not fit an import)
+    # "root", "dependency", "unused", "rejected" (its export did not fit an import),
+    # "unreadable" (an input the composition stopped at: missing, malformed or invalid)
+    kind: str
     file: str  # what the user gave (or the name recorded in a composed component)
     size: int  # bytes
     exports: tuple[Item, ...]
     imports: tuple[Item, ...]
     depth: int = 0  # 0 for the root, providers deeper
-    why: tuple[str, ...] = ()  # an unused dependency: why it satisfies nothing; a rejected one: why not
+    # an unused dependency: why it satisfies nothing; a rejected one: why not; an
+    # unreadable input: what is wrong with it
+    why: tuple[str, ...] = ()
 
 
 class Edge(Record):
@@ -129,48 +134,73 @@ def wit_text(kind: str, name: str, ext: T.Extern) -> str:
 
 
 def items(kind: str, entries: dict[str, T.Extern]) -> tuple[Item, ...]:
-    return tuple(Item(name, T.sort_of(ext), wit_text(kind, name, ext)) for name, ext in entries.items())
+    out = []
+    funcs: dict[int, str] = {}  # id(a function type) -> its text: imports of one type share it
+    for name, ext in entries.items():
+        if isinstance(ext, T.FuncType):
+            text = funcs.get(id(ext))
+            if text is None:
+                text = funcs[id(ext)] = func_text(ext)
+            out.append(Item(name, "func", f"{kind} {name}: {text};"))
+        else:
+            out.append(Item(name, T.sort_of(ext), wit_text(kind, name, ext)))
+    return tuple(out)
 
 
 def depths(node_ids: Iterable[str], edges: Iterable[Edge], root: str | None) -> dict[str, int]:
     """Dependency depth: the root 0, each provider one deeper than its deepest user (so
     every edge points down); nodes not reached (unused) one deeper than all. Without a root
-    (a WAC document's composition), every instance nothing uses is at depth 0."""
-    import networkx as nx
+    (a WAC document's composition), every instance nothing uses is at depth 0. (Edges to
+    the host do not count; their targets are drawn apart.)"""
+    from ..link.order import first_ready_order
 
-    g = nx.DiGraph()
-    g.add_nodes_from(node_ids)
-    g.add_edges_from((e.source, e.target) for e in edges if not e.target.startswith(HOST))
-    if root is not None:
-        return _depths_from(g, root)
-    top = ("top",)  # above every instance nothing uses; no node id is a tuple
-    g.add_edges_from([(top, n) for n in g.nodes if g.in_degree(n) == 0])
-    return {n: d - 1 for n, d in _depths_from(g, top).items() if n != top}  # type: ignore[arg-type]
-
-
-def _depths_from(g: Any, root: Any) -> dict[str, int]:
-    import networkx as nx
-
-    out: dict[str, int] = {}
-    if root in g:
-        try:
-            order = list(nx.topological_sort(g))
-        except nx.NetworkXUnfeasible:  # a cycle: fall back to shortest distance
-            out = dict(nx.single_source_shortest_path_length(g, root))
-        else:
-            reached = nx.descendants(g, root) | {root}
-            out = {root: 0}
-            for n in order:
-                if n in reached and n != root:
-                    out[n] = max((out.get(p, 0) + 1 for p in g.predecessors(n) if p in reached),
-                                 default=1)
+    users: dict[str, set[str]] = {n: set() for n in node_ids}
+    providers: dict[str, list[str]] = {n: [] for n in users}
+    for e in edges:
+        if not e.target.startswith(HOST):
+            for n in (e.source, e.target):
+                if n not in users:
+                    users[n], providers[n] = set(), []
+            if e.source not in users[e.target]:
+                users[e.target].add(e.source)
+                providers[e.source].append(e.target)
+    if root is None:
+        tops = [n for n, u in users.items() if not u]  # nothing uses them
+    else:
+        tops = [root] if root in users else []
+    reached = _distances(tops, providers)
+    order, cycle = first_ready_order(list(users), users)  # users before providers
+    if cycle:  # fall back to the shortest distance
+        out = reached
+    else:
+        out = dict.fromkeys(tops, 0)
+        for n in order:
+            if n in reached and n not in out:
+                out[n] = max((out[u] + 1 for u in users[n] if u in reached), default=1)
     deepest = max(out.values(), default=0)
-    return {n: out.get(n, deepest + 1) for n in g.nodes}
+    return {n: out.get(n, deepest + 1) for n in users}
+
+
+def _distances(tops: list[str], providers: dict[str, list[str]]) -> dict[str, int]:
+    """The fewest edges from any of `tops` to each node reached (breadth first)."""
+    out = dict.fromkeys(tops, 0)
+    frontier = list(tops)
+    while frontier:
+        following = []
+        for n in frontier:
+            for p in providers[n]:
+                if p not in out:
+                    out[p] = out[n] + 1
+                    following.append(p)
+        frontier = following
+    return out
 
 
 def from_plan(plan: Any, title: str | None = None) -> Report:
     """The report of a composition plan (`compose.plan_composition`), failed or not."""
-    g = plan.graph
+    from ..link.graph import wiring
+
+    host_nodes, wires = wiring(plan)
     nodes: list[Node] = []
     node_of_file = {i.file.name: i.name for i in plan.instances.values()}
     for inst in sorted(plan.instances.values(), key=lambda i: i.index):
@@ -194,16 +224,16 @@ def from_plan(plan: Any, title: str | None = None) -> Report:
     problem_of = {(p.instance, p.import_name): p for p in plan.problems if p.import_name}
     edges: list[Edge] = []
     users: dict[str, list[str]] = {}
-    for source, target, key, data in sorted(g.edges(keys=True, data=True), key=_edge_order(plan)):
-        found = problem_of.pop((source, key), None)
+    for w in sorted(wires, key=_edge_order(plan)):
+        found = problem_of.pop((w.source, w.import_), None)
         problem = found.message if found else None
-        if data["kind"] == "host":
-            users.setdefault(target, []).append(source)
-            edges.append(Edge(source, target, key, None, data["sort"], "host", data["semver"],
-                              problem, tuple(plan.near.get((source, key), ()))))
+        if w.kind == "host":
+            users.setdefault(w.target, []).append(w.source)
+            edges.append(Edge(w.source, w.target, w.import_, None, w.sort, "host", w.semver,
+                              problem, tuple(plan.near.get((w.source, w.import_), ()))))
         else:
-            edges.append(Edge(source, target, key, data["export"], data["sort"], _how(data["how"]),
-                              data["semver"], problem))
+            edges.append(Edge(w.source, w.target, w.import_, w.export, w.sort, _how(w.how),
+                              w.semver, problem))
     # imports that failed before they were wired: an edge to the dependency whose export was
     # rejected, or a dangling one to a "missing" target
     for (inst_name, imp), p in problem_of.items():
@@ -213,26 +243,38 @@ def from_plan(plan: Any, title: str | None = None) -> Report:
         edges.append(Edge(inst_name, target, imp, p.export, sort, "unsatisfied",
                           versions_differ(imp, p.export), p.message))
     hosts: list[HostImport] = []
-    for node_id, data in g.nodes(data=True):
-        if data.get("kind") != "host":
-            continue
-        h = data.get("host")
-        name = data["name"]
+    for n in host_nodes:
+        h = n.host
         if h is not None:
             ext = (T.InstanceType({k: t for k, (t, _) in h.exports.items()})
                    if h.sort == "instance" else h.representative.type)
-            wit = wit_text("import", name, ext)
+            wit = wit_text("import", n.name, ext)
             bridged, sort = h.semver_bridged, h.sort
-        else:
-            wit, bridged, sort = "", False, "instance"
-        hosts.append(HostImport(node_id, name, sort, data["package"],
-                                tuple(dict.fromkeys(users.get(node_id, ()))), bridged, wit))
+        else:  # linking stopped before the host imports were merged
+            wit, bridged, sort = "", False, n.sort
+        hosts.append(HostImport(n.id, n.name, sort, n.package,
+                                tuple(dict.fromkeys(users.get(n.id, ()))), bridged, wit))
     problems = tuple(Problem(p.message, p.instance, p.import_name) for p in plan.problems)
     depth = depths([n.id for n in nodes], edges, plan.root.name if plan.root else None)
     nodes = [n.replace(depth=depth[n.id]) for n in nodes]
     shown = plan.root.file.display if plan.root else Path(plan.files_read[0]).name
     return Report(title or f"composition of {shown}", "plan", tuple(nodes),
                   tuple(edges), tuple(hosts), problems, tuple(plan.warnings))
+
+
+def from_error(root: Path, error: ComposerError) -> Report:
+    """The report of a composition that stopped at an input it cannot read (a file missing,
+    malformed or invalid; a WAC document in error): that input, drawn as unreadable with
+    the reason, and the error as the problem."""
+    file = Path(error.file) if error.file else root
+    try:
+        size = file.stat().st_size if file.is_file() else 0
+    except OSError:  # a name no file system can hold
+        size = 0
+    node = Node(f"unreadable:{file.name}", "unreadable", str(file), size, (), (),
+                why=(error.headline(),))
+    return Report(f"composition of {root.name}", "plan", (node,), (), (),
+                  (Problem(error.headline()),))
 
 
 def _how(explanation: str) -> str:
@@ -248,8 +290,7 @@ def _edge_order(plan: Any):  # type: ignore[no-untyped-def]
     position = {name: {imp: i for i, imp in enumerate(inst.file.imports)}
                 for name, inst in plan.instances.items()}
 
-    def key(e: tuple) -> tuple:
-        source, _, imp, _ = e
-        order = position[source]
-        return (plan.instances[source].index, order.get(imp, len(order)), imp)
+    def key(w: Any) -> tuple:
+        order = position[w.source]
+        return (plan.instances[w.source].index, order.get(w.import_, len(order)), w.import_)
     return key

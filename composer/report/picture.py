@@ -1,6 +1,8 @@
 """What the drawings show, whatever their format: a box per component, one box per package
-of host imports (25 WASI interfaces are 6 boxes, not 25), and one link per pair of boxes and
-kind of edge (root -> wasi:sockets "×7", not seven parallel lines). Labels are as short as
+of host imports (25 WASI interfaces are 6 boxes, not 25; imports with plain names, which have
+no package, share one box when there are several), and one link per pair of boxes and kind of
+edge (root -> wasi:sockets "×7", not seven parallel lines: 100,000 imports of functions are
+one link). Labels are as short as
 their context allows (`preopens@0.2.0` inside the `wasi:filesystem` box); the full names go
 to the hover text and the details."""
 
@@ -24,7 +26,7 @@ class Box(Record):
     """A component, a package of host imports, or the mark of an import nobody satisfies."""
 
     id: str
-    kind: str  # "root", "dependency", "unused", "rejected", "host", "missing"
+    kind: str  # "root", "dependency", "unused", "rejected", "unreadable", "host", "missing"
     lines: tuple[str, ...]  # drawn, the name first
     hover: str  # the whole story, for a tooltip
     members: tuple[HostImport, ...] = ()  # a package: its imports, in name order
@@ -60,7 +62,7 @@ def picture(report: Report) -> Picture:
                for n in report.nodes}
     boxes = [_component_box(n) for n in report.nodes]
     box_of: dict[str, str] = {}
-    for package, hosts in report.packages().items():
+    for package, hosts in _packages(report).items():
         box = _package_box(package, hosts)
         boxes.append(box)
         box_of.update((h.id, box.id) for h in hosts)
@@ -76,6 +78,19 @@ def picture(report: Report) -> Picture:
         link = Link(source, target, classes, tuple(edges), (), _link_hover(edges, target, nodes))
         links.append(link.replace(label=_label(link, context, sizes[target], labels)))
     return Picture(report.title, tuple(boxes), tuple(links))
+
+
+PLAIN = "plain names"  # the box of host imports that have no package
+
+
+def _packages(report: Report) -> dict[str, list[HostImport]]:
+    """Host imports by the box they are drawn in: by package, the plain names together
+    when there are several."""
+    packages = report.packages()
+    plain = [p for p, hosts in packages.items() if ":" not in p and hosts[0].name == p]
+    if len(plain) > 1:
+        packages[PLAIN] = [h for p in plain for h in packages.pop(p)]
+    return packages
 
 
 def _bundle_key(e: Edge, box_of: dict[str, str]) -> tuple:
@@ -95,11 +110,12 @@ def _bundle_key(e: Edge, box_of: dict[str, str]) -> tuple:
 
 def _component_box(n: Node) -> Box:
     file = Path(n.file).name
-    # a left-out dependency's box says unused or rejected: its id's prefix need not
+    # a left-out dependency's box says unused or rejected, an input in error unreadable:
+    # its id's prefix need not
     name = n.id.removeprefix(f"{n.kind}:")
     # `ops` from ops.wasm needs no file name: the size is the news
     second = size_text(n.size) if file in (name, name + ".wasm") else f"{file} · {size_text(n.size)}"
-    lines = (name, second) + ((n.kind,) if n.kind in ("unused", "rejected") else ())
+    lines = (name, second) + ((n.kind,) if n.kind in ("unused", "rejected", "unreadable") else ())
     hover = f"{n.id}: {n.file} ({size_text(n.size)}), {len(n.exports)} exports, {len(n.imports)} imports"
     if n.why:
         hover += "\n" + why_text(n, "; ")
@@ -128,8 +144,8 @@ def _package_box(package: str, hosts: list[HostImport]) -> Box:
         h = hosts[0]
         second = member_name(h) if h.name != package else h.sort
         return Box(h.id, "host", (package, second), hover + "\n\n" + h.wit, tuple(hosts), search)
-    return Box(f"package:{package}", "host", (package, f"{len(hosts)} interfaces"), hover,
-               tuple(hosts), search)
+    count = f"{len(hosts)} imports" if package == PLAIN else f"{len(hosts)} interfaces"
+    return Box(f"package:{package}", "host", (package, count), hover, tuple(hosts), search)
 
 
 def _short(name: str) -> str:

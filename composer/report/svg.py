@@ -7,9 +7,10 @@ package box expands into. Every element says what it is in its <title>: hovering
 
 from __future__ import annotations
 
+import html
 import math
-from html import escape
 
+from ..errors import printable
 from .layout import FONT, LABEL_PAD, LINE, PAD_X, PAD_Y, TOGGLE, Layout, Place, layout
 from .model import Report
 from .picture import Box, Link, Picture, member_name, picture
@@ -25,6 +26,8 @@ text{{font-family:{MONOSPACE};font-size:{FONT}px;fill:#1d2330}}
 .node.unused rect.box{{fill:#fff;stroke-dasharray:5 3}}
 .node.rejected rect.box{{fill:#fff4f4;stroke:#d22;stroke-width:1.6;stroke-dasharray:5 3}}
 .node.rejected text.tag{{fill:#b01515;font-weight:bold}}
+.node.unreadable rect.box{{fill:#fff4f4;stroke:#d22;stroke-width:1.6}}
+.node.unreadable text.tag{{fill:#b01515;font-weight:bold}}
 .node.unused text.tag{{fill:#6b7280}}
 .node.hostimport rect.box{{fill:#f3f3f3;stroke:#999}}
 .node.missing rect.box{{fill:#fff0f0;stroke:#d22}}.node.missing text{{fill:#b01515}}
@@ -41,6 +44,13 @@ text{{font-family:{MONOSPACE};font-size:{FONT}px;fill:#1d2330}}
 .members rect.list{{fill:#fff;stroke:#999;filter:drop-shadow(0 2px 3px rgba(0,0,0,.25))}}
 .members rect.row{{fill:transparent}}
 """
+
+
+def escape(text: str) -> str:
+    """Text for SVG and HTML: markup characters as entities, and the controls a name may
+    hold (which XML cannot, and which mean nothing drawn) escaped as messages escape them;
+    line breaks kept (a tooltip's lines)."""
+    return html.escape("\n".join(map(printable, text.split("\n"))))
 
 
 def render_svg(report: Report) -> str:
@@ -113,7 +123,7 @@ def _box(box: Box, p: Place, interactive: bool) -> str:
         f'rx="{14 if box.kind == "host" else 6}"/>'
     ]
     for i, line in enumerate(box.lines):
-        kind = ("name", "meta", "tag")[min(i, 2)]  # the third line says unused or rejected
+        kind = ("name", "meta", "tag")[min(i, 2)]  # the third: unused, rejected, unreadable
         y = p.y + PAD_Y + i * LINE + BASELINE
         parts.append(f'<text class="{kind}" x="{p.x + PAD_X:.1f}" y="{y:.1f}">{escape(line)}</text>')
     if interactive and len(box.members) > 1:  # expands into its list of imports: a triangle says so

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import bisect
 
-from ..errors import ComposerError
+from ..errors import ComposerError, printable
 from ..record import Record
 
 
@@ -80,9 +80,17 @@ class TextError(ComposerError):
         return f"{self.path}:{self.line}:{self.column}" if self.line else str(self.path or "")
 
     def __str__(self) -> str:
-        head = f"{self.location()}: {self.message}" if self.path else self.message
+        return "\n".join(self.shown())
+
+    def headline(self) -> str:
+        return f"{self.location()}: {self.message}" if self.path else self.message
+
+    def shown(self) -> list[str]:
+        """The message line, then the line of the error with a caret under its span; what
+        the line holds is escaped as the message is (`printable`), the caret moved with it."""
+        head = self.headline()
         if self.source is None or not self.line:
-            return head
+            return [printable(head)]
         text = self.source.line_text(self.line).expandtabs(1)
         col, width = self.column, self.width
         if len(text) > _MAX_SHOWN:
@@ -91,6 +99,8 @@ class TextError(ComposerError):
             text = ("..." if lo else "") + text[lo:lo + _MAX_SHOWN]
             col = col - lo + (3 if lo else 0)
         width = max(1, min(width, len(text) - col + 1))
+        before, span = printable(text[:col - 1]), printable(text[col - 1:col - 1 + width])
         gutter = " " * len(str(self.line))
-        return (f"{head}\n{gutter} |\n{self.line} | {text}\n"
-                f"{gutter} | {' ' * (col - 1)}{'^' * width}")
+        return [printable(head), f"{gutter} |",
+                f"{self.line} | {before}{span}{printable(text[col - 1 + width:])}",
+                f"{gutter} | {' ' * len(before)}{'^' * max(1, len(span))}"]

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from ..errors import ComposerError
+from .diagnostics import Source, TextError
 
 # wasmtime's message: the reason, then `--> <anon>:LINE:COL` and the source with a caret
 _LOCATION = re.compile(r"-->\s*<anon>:(\d+):(\d+)")
@@ -24,15 +25,18 @@ def wat_to_binary(text: bytes, display: str) -> bytes:
     try:
         return bytes(wasmtime.wat2wasm(source))
     except wasmtime.WasmtimeError as exc:
-        raise ComposerError(_located(str(exc), display)) from None
+        raise _located(str(exc), Source(display, source)) from None
 
 
-def _located(message: str, display: str) -> str:
-    """`FILE:LINE:COL: reason` and the snippet wasmtime drew, or the message as it is."""
+def _located(message: str, source: Source) -> ComposerError:
+    """The error at the line and column wasmtime names (shown with the line and a caret,
+    as every text error is), or at the file."""
     lines = message.splitlines()
     reason = lines[0].strip() if lines else "invalid WebAssembly text"
     found = _LOCATION.search(message)
     if found is None:
-        return f"{display}: {reason}"
-    snippet = [line for line in lines[1:] if "-->" not in line]
-    return "\n".join([f"{display}:{found.group(1)}:{found.group(2)}: {reason}", *snippet]).rstrip()
+        return ComposerError(reason, file=source.path)
+    line, column = int(found.group(1)), int(found.group(2))
+    starts = source.line_starts()
+    start = starts[line - 1] + column - 1 if line <= len(starts) else len(source.text)
+    return TextError(reason, source, start)

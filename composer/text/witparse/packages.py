@@ -38,8 +38,10 @@ class Loaded(Record):
 
 
 def read_source(path: Path, shown: str) -> Source:
+    from ...model.inputs import read_input  # bounded: a FIFO or an endless stream too
+
     try:
-        data = path.read_bytes()
+        data = read_input(path, "text")
     except OSError as exc:
         raise ComposerError(f"{shown}: cannot read: {exc.strerror or exc}") from None
     try:
