@@ -1,17 +1,28 @@
 #!/usr/bin/env python3
-"""How long does it take to get a large component's import and export types?
+"""How long does it take to read a large component's types, or a large WIT file?
 
-Reads the componentize-py string-operations component (~18 MB; built and cached by
-build_fixtures.py if needed, or pass a path), then decodes and elaborates it several times
-and prints the best and median wall time. Core module bodies stay untouched: the script also
-checks that no nested core module was decoded.
+Component: reads the componentize-py string-operations component (~18 MB; built and cached
+by build_fixtures.py if needed, or pass a path), then decodes and elaborates it several
+times and prints the best and median wall time. Core module bodies stay untouched: the
+script also checks that no nested core module was decoded.
 
     .venv/bin/python scripts/bench_parse.py [COMPONENT.wasm] [--runs N]
+
+WIT (`--wit MB`): writes a WIT package of about MB megabytes shaped like WASI's own WIT
+(interfaces of documented resources, records, variants, enums, flags and functions that
+`use` each other, and worlds importing and exporting them; about 70% of the bytes doc
+comments, as in WASI), the unit repeated under distinct names, then times `compose inspect`
+on it end to end (a fresh process: start-up, reading, resolving, printing) and reports its
+peak memory; `wasm-tools component wit` on the same file for comparison. Exit status 1 when
+the text reads slower than 20 MB/s.
+
+    .venv/bin/python scripts/bench_parse.py --wit 50
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import time
@@ -29,11 +40,324 @@ def default_component() -> Path:
     return built["cpy-seed-ops"]
 
 
+# One unit of the WIT benchmark: WASI-shaped interfaces and worlds (the words are ours),
+# `{n}` making every name distinct. Docs dominate, as in WASI's own WIT.
+WIT_UNIT = """
+/// Byte streams of unit {n}: reading and writing data that arrives over time.
+///
+/// A stream is a handle to a sequence of bytes that may not all be available
+/// yet. Reads return what is there now, and a subscription tells the caller
+/// when more is; nothing in this interface blocks unless its name says so.
+///
+/// Streams are created by other interfaces (files, sockets, the standard
+/// input and output of a command) and handed out as resources: dropping one
+/// closes it, and a stream must outlive every pollable derived from it.
+@since(version = 0.2.0)
+interface streams-{n} {{
+    @since(version = 0.2.0)
+    use poll-{n}.{{pollable}};
+
+    /// Why a stream operation did not complete.
+    ///
+    /// A failed operation leaves the stream unusable: every later operation
+    /// on it fails the same way, and the caller should drop it. A closed
+    /// stream ends normally, with all of its data read or written.
+    variant stream-error {{
+        /// The last operation failed before completing.
+        ///
+        /// The payload is a code for debugging only; programs must not
+        /// branch on its value, which differs from one host to the next.
+        last-operation-failed(u32),
+        /// The stream is closed: no more data will be read or written.
+        closed,
+    }}
+
+    /// How a stream was opened, as flags that can be combined.
+    ///
+    /// Flags a host does not support are refused when the stream is opened,
+    /// never silently ignored.
+    flags open-flags {{
+        /// Create the object behind the stream if it does not exist.
+        create,
+        /// Fail if the object already exists.
+        exclusive,
+        /// Truncate the object to size zero when opening it.
+        truncate,
+    }}
+
+    /// What kind of object a stream reads from or writes to.
+    enum stream-kind {{
+        /// A regular file on a filesystem.
+        file,
+        /// A pipe between two processes.
+        pipe,
+        /// A network socket, connected.
+        socket,
+    }}
+
+    /// Statistics a stream keeps about itself since it was opened.
+    record stream-stat {{
+        /// Bytes read or written so far.
+        bytes: u64,
+        /// Operations that had to wait for data or for room.
+        waits: u32,
+        /// The kind of object behind the stream.
+        kind: stream-kind,
+    }}
+
+    /// A stream of bytes to read.
+    ///
+    /// Reads are non-blocking to the extent the platform allows: they return
+    /// promptly, with fewer bytes than asked for when fewer are available,
+    /// possibly none at all. To wait for data, subscribe and poll the
+    /// pollable returned; it becomes ready when a read would return data or
+    /// report that the stream ended.
+    resource input-stream {{
+        /// Read at most `len` bytes from the stream without waiting.
+        ///
+        /// The list returned may be shorter than `len`, or empty when no data
+        /// is available yet. Once the stream has ended, every read reports
+        /// `closed`. A `len` of zero asks only whether the stream is still
+        /// open: the list is empty and the result says so.
+        ///
+        /// `len` is a 64-bit number, more than a 32-bit memory can hold: the
+        /// host returns fewer bytes than that, never more than it can give.
+        read: func(
+            /// The most bytes to read.
+            len: u64
+        ) -> result<list<u8>, stream-error>;
+
+        /// Read at most `len` bytes, waiting until at least one is available
+        /// or the stream ends.
+        blocking-read: func(
+            /// The most bytes to read.
+            len: u64
+        ) -> result<list<u8>, stream-error>;
+
+        /// Skip at most `len` bytes, returning how many were skipped.
+        ///
+        /// Behaves like `read`, without returning the bytes.
+        skip: func(
+            /// The most bytes to skip.
+            len: u64,
+        ) -> result<u64, stream-error>;
+
+        /// A pollable that is ready when data is available or the stream
+        /// ended.
+        ///
+        /// The pollable is a child of the stream: it must be dropped before
+        /// the stream is, and it is ready for as long as the condition holds.
+        subscribe: func() -> pollable;
+
+        /// Statistics about this stream so far.
+        stat: func() -> stream-stat;
+    }}
+
+    /// A stream of bytes to write.
+    ///
+    /// Writes check first how much the stream accepts without waiting, then
+    /// write at most that much; a flush makes sure the bytes reached their
+    /// destination before anything else is written. Writing more than the
+    /// last check allowed is an error, and so is writing during a flush.
+    resource output-stream {{
+        /// How many bytes can be written now without waiting.
+        ///
+        /// Zero means the caller must wait on the pollable from `subscribe`
+        /// before writing again; an error means the stream is closed or
+        /// broken, and every later write will fail the same way.
+        check-write: func() -> result<u64, stream-error>;
+
+        /// Write bytes, never more than the last `check-write` allowed.
+        ///
+        /// The bytes may be buffered: call `flush` to be sure they reached
+        /// the object behind the stream.
+        write: func(
+            /// The bytes to write.
+            contents: list<u8>
+        ) -> result<_, stream-error>;
+
+        /// Write bytes and flush them, waiting as long as it takes.
+        ///
+        /// A convenience for the loop of `check-write`, `write` and `flush`
+        /// every caller would otherwise write, limited to 4096 bytes.
+        blocking-write-and-flush: func(
+            /// The bytes to write, at most 4096 of them.
+            contents: list<u8>
+        ) -> result<_, stream-error>;
+
+        /// Ask for the bytes written so far to be flushed.
+        ///
+        /// Returns at once: the pollable from `subscribe` becomes ready when
+        /// the flush is complete, and `check-write` reports how it ended.
+        flush: func() -> result<_, stream-error>;
+
+        /// A pollable that is ready when the stream accepts more bytes.
+        subscribe: func() -> pollable;
+
+        /// Copy at most `len` bytes from an input stream to this one.
+        ///
+        /// Returns how many bytes were copied, which may be fewer than `len`
+        /// when the input has fewer available or this stream accepts fewer.
+        splice: func(
+            /// The stream to read from.
+            src: borrow<input-stream>,
+            /// The most bytes to copy.
+            len: u64,
+        ) -> result<u64, stream-error>;
+    }}
+}}
+
+/// Waiting for several things at once, unit {n}.
+///
+/// A pollable stands for an event that will happen; polling a list of them
+/// waits until at least one is ready. This is the only way a program waits
+/// for input and output: every blocking function is defined in terms of it.
+@since(version = 0.2.0)
+interface poll-{n} {{
+    /// Something to wait for.
+    ///
+    /// Pollables are created by the objects whose events they stand for, and
+    /// stay usable until dropped, even after the event happened.
+    resource pollable {{
+        /// Whether the event happened already; never waits.
+        ready: func() -> bool;
+
+        /// Wait for the event to happen.
+        ///
+        /// The same as calling `poll` with a list of this one pollable.
+        block: func();
+    }}
+
+    /// Wait until at least one of the pollables is ready, and say which are,
+    /// as indices into the list given.
+    ///
+    /// The list must not be empty, and may hold the same pollable more than
+    /// once: each of its places is reported. The order of the indices
+    /// returned is not specified.
+    poll: func(
+        /// The pollables to wait for.
+        in: list<borrow<pollable>>
+    ) -> list<u32>;
+}}
+
+/// A clock that tells the time of day, unit {n}.
+///
+/// The time it tells may jump forward or back when the system clock is set:
+/// it is not suitable for measuring how long something takes.
+@since(version = 0.2.0)
+interface wall-clock-{n} {{
+    /// A point in time: seconds and nanoseconds since the epoch, the first
+    /// of January 1970, midnight, coordinated universal time.
+    record datetime {{
+        /// Whole seconds.
+        seconds: u64,
+        /// Nanoseconds past the second, less than a billion.
+        nanoseconds: u32,
+    }}
+
+    /// The current time.
+    ///
+    /// Successive calls may return times that go backwards.
+    now: func() -> datetime;
+
+    /// How precise the clock is: the smallest step between two times it
+    /// tells.
+    resolution: func() -> datetime;
+}}
+
+/// What a command of unit {n} sees of the environment it was started in.
+@since(version = 0.2.0)
+interface environment-{n} {{
+    /// The environment variables, as pairs of name and value.
+    ///
+    /// Each call returns the same list: the environment does not change
+    /// while the command runs.
+    get-environment: func() -> list<tuple<string, string>>;
+
+    /// The arguments the command was started with, its name first.
+    get-arguments: func() -> list<string>;
+
+    /// The directory relative paths are resolved against, if there is one.
+    initial-cwd: func() -> option<string>;
+}}
+
+/// The world of a command of unit {n}: what it may import, what it must
+/// export for a host to run it.
+@since(version = 0.2.0)
+world command-{n} {{
+    @since(version = 0.2.0)
+    import environment-{n};
+    @since(version = 0.2.0)
+    import wall-clock-{n};
+    @since(version = 0.2.0)
+    import streams-{n};
+
+    /// Run the command; an error ends it with a failure status.
+    @since(version = 0.2.0)
+    export run: func() -> result;
+}}
+"""
+
+
+def wit_document(size: int) -> str:
+    """A WIT package of about `size` characters: `WIT_UNIT` repeated under distinct names."""
+    parts = ["package bench:wasi-like@0.2.0;\n"]
+    total, n = len(parts[0]), 0
+    while total < size:
+        unit = WIT_UNIT.format(n=n)
+        parts.append(unit)
+        total += len(unit)
+        n += 1
+    return "".join(parts)
+
+
+def _timed(cmd: list[str]) -> tuple[float, int, bytes]:
+    """Wall time, peak memory (bytes) and output of a command run as a process of its own."""
+    import subprocess
+    import tempfile
+
+    with tempfile.TemporaryFile() as out:
+        t = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - t
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        text = out.read()
+    if proc.returncode:
+        sys.exit(f"{cmd[0]} failed: {text[:500].decode(errors='replace')}")
+    return wall, usage.ru_maxrss * 1024, text
+
+
+def bench_wit(megabytes: float) -> int:
+    import shutil
+    import tempfile
+
+    text = wit_document(int(megabytes * 1_000_000))
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "big.wit"
+        path.write_text(text)
+        size = path.stat().st_size
+        compose = str(Path(sys.executable).parent / "compose")
+        wall, peak, out = _timed([compose, "inspect", str(path)])
+        print(f"WIT file: {size / 1e6:.1f} MB, {text.count(chr(10)):,} lines")
+        print(f"compose inspect: {wall:.2f} s ({size / 1e6 / wall:.1f} MB/s), "
+              f"peak memory {peak / 2**20:.0f} MiB, printed {len(out) / 1e6:.1f} MB")
+        wasm_tools = shutil.which("wasm-tools") or str(Path(sys.executable).parent / "wasm-tools")
+        if Path(wasm_tools).exists():
+            wt_wall, wt_peak, _ = _timed([wasm_tools, "component", "wit", str(path)])
+            print(f"wasm-tools component wit: {wt_wall:.2f} s, peak memory {wt_peak / 2**20:.0f} MiB")
+    return 0 if size / 1e6 / wall >= 20 else 1
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("component", nargs="?", type=Path)
     ap.add_argument("--runs", type=int, default=20)
+    ap.add_argument("--wit", type=float, metavar="MB", help="time reading a WIT file of MB megabytes")
     args = ap.parse_args()
+    if args.wit:
+        return bench_wit(args.wit)
     path = args.component or default_component()
 
     t0 = time.perf_counter()

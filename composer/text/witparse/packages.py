@@ -126,8 +126,8 @@ def _group(sources: list[Source], where: str) -> tuple[PackageSource, list[Packa
                                    f"previous package name of `{header.name.key()}`", decl.span)
             if decl.docs:
                 if docs is not None:
-                    raise TextError("found doc comments on multiple 'package' items",
-                                    decl.span.source, _docs_start(decl), None)
+                    raise TextError.at("found doc comments on multiple 'package' items",
+                                       decl.docs_span)
                 docs = decl
         top = tuple(i for i in parsed.items if not isinstance(i, A.NestedPackage))
         units.append(Unit(parsed.source, top))
@@ -137,22 +137,6 @@ def _group(sources: list[Source], where: str) -> tuple[PackageSource, list[Packa
                             "this package")
     main = PackageSource(header.name, tuple(units), docs.docs if docs else None)
     return main, nested
-
-
-def _docs_start(decl: A.PackageDecl) -> int:
-    """Where the doc comment before a `package` header starts, for the message."""
-    text = decl.span.source.text
-    i = text.rfind("package", 0, decl.span.start)
-    j = text.rfind("///", 0, i if i != -1 else decl.span.start)
-    k = text.rfind("/**", 0, i if i != -1 else decl.span.start)
-    start = max(j, k)
-    # the first line of a run of doc comment lines
-    while start > 0:
-        prev = text.rfind("///", 0, start)
-        if prev == -1 or text[prev:start].count("\n") != 1:
-            break
-        start = prev
-    return max(start, 0)
 
 
 def _nested(items: tuple[A.TopItem, ...], out: list[PackageSource]) -> None:

@@ -33,6 +33,9 @@ class Entry:
         self.span = span
 
 
+_MAP_KEYS = frozenset({"bool", "s8", "u8", "s16", "u16", "s32", "u32", "s64", "u64", "char",
+                       "string"})
+
 GATED_TYPE = "found a reference to a type which is excluded due to its feature not being activated"
 
 
@@ -128,6 +131,10 @@ class TypeScope:
         """Give a declared record, variant, enum, flags or alias its type."""
         td: A.TypeDef = entry.node  # type: ignore[assignment]
         site = td.name.span
+        if td.kind != "type" and not td.fields:
+            raise TextError.at(f"empty {td.kind}", site)
+        if td.kind == "flags" and len(td.fields) > 32:
+            raise TextError.at("cannot have more than 32 flags", td.fields[32].name.span)
         if td.kind == "type":
             alias = td.alias
             if isinstance(alias, A.TName):
@@ -189,9 +196,16 @@ class TypeScope:
         if isinstance(t, A.TResult):
             return T.ResultType(self.opt(t.ok, site), self.opt(t.err, site))
         if isinstance(t, A.TTuple):
+            if not t.types:
+                raise TextError.at("empty tuple", t.span)
             return T.TupleType(tuple(self.value(x, site) for x in t.types))
         if isinstance(t, A.TMap):
-            return T.MapType(self.value(t.key, site), self.value(t.value, site))
+            key, value = self.value(t.key, site), self.value(t.value, site)
+            # the key must be written as one of these types: not even an alias of one
+            if not (isinstance(t.key, A.TPrim) and t.key.name in _MAP_KEYS):
+                raise TextError.at("invalid map key type: map keys must be bool, u8, u16, u32, "
+                                   "u64, s8, s16, s32, s64, char, or string", t.span)
+            return T.MapType(key, value)
         if isinstance(t, A.TFuture):
             return T.FutureType(self.opt(t.element, site))
         assert isinstance(t, A.TStream)
