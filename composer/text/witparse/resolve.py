@@ -18,6 +18,7 @@ from ..diagnostics import TextError
 from . import tree as A
 from .packages import Loaded, PackageSource, Unit
 from .scope import GATED_TYPE, Entry, TypeScope
+from .toposort import toposort
 
 GATED_WORLD = "found a reference to a world which is excluded due to its feature not being activated"
 GATED_INTERFACE = ("found a reference to an interface which is excluded due to its feature "
@@ -72,23 +73,26 @@ class WorldEntry:
 
 
 class WorldInfo:
-    __slots__ = ("model", "imports", "exports")
+    __slots__ = ("model", "imports", "exports", "package")
 
     def __init__(self, model: W.World, imports: dict[str, WorldEntry],
-                 exports: dict[str, WorldEntry]) -> None:
+                 exports: dict[str, WorldEntry], package: W.PackageName) -> None:
         self.model = model
         self.imports = imports
         self.exports = exports
+        self.package = package
 
 
 class PkgInfo:
-    __slots__ = ("name", "interfaces", "worlds", "excluded", "model")
+    __slots__ = ("name", "interfaces", "worlds", "excluded", "excluded_interfaces", "model")
 
     def __init__(self, name: W.PackageName) -> None:
         self.name = name
         self.interfaces: dict[str, IfaceInfo] = {}
         self.worlds: dict[str, WorldInfo] = {}
         self.excluded: dict[str, str] = {}  # gated-out item -> "interface" or "world"
+        # gated-out interfaces, resolved all the same: what refers to them is checked
+        self.excluded_interfaces: dict[str, IfaceInfo] = {}
         self.model: W.Package | None = None
 
 
@@ -154,8 +158,18 @@ def _package_order(packages: tuple[PackageSource, ...],
         return TextError.at(f"package `{first.name.key()}` creates a dependency cycle",
                             first_path.span)
 
-    return depth_first_order(list(packages), lambda ps: [t for t, _ in edges[id(ps)]],
+    # as wit-parser does: packages visited in name order, each after what it uses
+    roots = sorted(packages, key=lambda ps: _name_order(ps.name))
+    return depth_first_order(roots, lambda ps: [t for t, _ in edges[id(ps)]],
                              lambda target, i: cycle(target, edges[id(target)][i]))
+
+
+def _name_order(ref: A.PackageRef) -> tuple:  # type: ignore[type-arg]
+    """How wit-parser orders package names: namespace, name, then version (none first)."""
+    version = Version.parse(ref.version) if ref.version else None
+    if version is None:
+        return (ref.namespace, ref.name, 0)
+    return (ref.namespace, ref.name, 1, _semver_key(version))
 
 
 def depth_first_order(roots: list, successors: Callable[[object], list],
@@ -258,6 +272,7 @@ class PackageResolver:
         self.info = PkgInfo(self.name)
         self.items: dict[str, tuple[object, Unit]] = {}  # name -> (definition, unit)
         self.scopes: dict[int, dict[str, Target]] = {}  # id(unit) -> file-local names
+        self.since_checks: list[tuple[A.Gates, A.Span]] = []
 
     # -- the package's names ---------------------------------------------------------------
 
@@ -271,29 +286,41 @@ class PackageResolver:
                         raise TextError.at(f"duplicate item named `{item.name.name}`", item.name.span)
                     self.items[item.name.name] = (item, unit)
         for unit in self.ps.units:
-            self.scopes[id(unit)] = self._file_scope(unit)
-        interfaces: list[W.Interface] = []
-        worlds: list[W.World] = []
-        for item, unit in self._item_order():
-            if self.features.excluded(item.gates):  # type: ignore[attr-defined]
-                kind = "interface" if isinstance(item, A.InterfaceDef) else "world"
-                self.info.excluded[item.name.name] = kind  # type: ignore[attr-defined]
-                continue
-            self._check_since(item.gates, item.name.span)  # type: ignore[attr-defined]
-            if isinstance(item, A.InterfaceDef):
-                key = self.name.interface(item.name.name)  # type: ignore[union-attr]
-                info = self.interface(item, unit, key)
-                self.info.interfaces[item.name.name] = info  # type: ignore[union-attr]
-                self.registry.interfaces[key] = info
-            else:
-                self.info.worlds[item.name.name] = self.world(item, unit)  # type: ignore[attr-defined]
-        # the model lists them as written
+            self._file_names(unit)
+        order = self._item_order()
         for unit in self.ps.units:
-            for item in unit.items:
-                if isinstance(item, A.InterfaceDef) and item.name.name in self.info.interfaces:  # type: ignore[union-attr]
-                    interfaces.append(self.info.interfaces[item.name.name].model)  # type: ignore[union-attr]
-                elif isinstance(item, A.WorldDef) and item.name.name in self.info.worlds:
-                    worlds.append(self.info.worlds[item.name.name].model)
+            self.scopes[id(unit)] = self._file_scope(unit)
+        # as wit-parser does: every interface, then every world, each after those it refers
+        # to; one left out by a feature gate is resolved too (what is wrong in it is still
+        # refused), then dropped
+        for item, unit in order:
+            if isinstance(item, A.InterfaceDef):
+                excluded = self.features.excluded(item.gates)
+                self._check_gates(item.gates, item.name.span)
+                key = self.name.interface(item.name.name)
+                info = self.interface(item, unit, key, excluded)
+                if excluded:
+                    self.info.excluded[item.name.name] = "interface"
+                    self.info.excluded_interfaces[item.name.name] = info
+                else:
+                    self.info.interfaces[item.name.name] = info
+                    self.registry.interfaces[key] = info
+        self._check_since()
+        for item, unit in order:
+            if isinstance(item, A.WorldDef):
+                excluded = self.features.excluded(item.gates)
+                self._check_gates(item.gates, item.name.span)
+                if excluded:
+                    self.info.excluded[item.name.name] = "world"
+                    WorldBuilder(self, item, unit, excluded=True).check()
+                else:
+                    self.info.worlds[item.name.name] = self.world(item, unit)
+        self._check_since()
+        # the model lists them in that order, as wasm-tools prints them
+        interfaces = [self.info.interfaces[i.name.name].model for i, _ in order
+                      if isinstance(i, A.InterfaceDef) and i.name.name in self.info.interfaces]
+        worlds = [self.info.worlds[i.name.name].model for i, _ in order
+                  if isinstance(i, A.WorldDef) and i.name.name in self.info.worlds]
         self.info.model = W.Package(self.name, tuple(interfaces), tuple(worlds), self.ps.docs)
         self.registry.packages[self.ps.name.key()] = self.info
         return self.info
@@ -319,25 +346,37 @@ class PackageResolver:
                             f"{'an interface' if want == 'interface' else 'a world'}",
                             path.name.span)
 
+    def _file_names(self, unit: Unit) -> None:
+        """A file's top-level names (its `use`s and its items), each once."""
+        seen: set[str] = set()
+        for item in unit.items:
+            if isinstance(item, A.TopUse):
+                name = item.local_name()
+            elif isinstance(item, (A.InterfaceDef, A.WorldDef)):
+                name = item.name  # type: ignore[assignment]
+            else:
+                continue
+            if name.name in seen:
+                raise TextError.at(f"duplicate name `{name.name}` in this file", name.span)
+            seen.add(name.name)
+
     def _file_scope(self, unit: Unit) -> dict[str, Target]:
+        """What a file's top-level `use`s name (an interface of this package or another)."""
         scope: dict[str, Target] = {}
         for item in unit.items:
             if isinstance(item, A.TopUse):
+                if item.gates.attributes:
+                    raise TextError.at("attributes not allowed on top-level use", item.span)
                 target = self._path_target(item.path, None,
                                            "interface" if item.path.package else None)
-                local = item.local_name()
-                if local.name in scope:
-                    raise TextError.at(f"duplicate name `{local.name}` in this file", local.span)
-                scope[local.name] = target
-        for item in unit.items:
-            if isinstance(item, (A.InterfaceDef, A.WorldDef)) and item.name.name in scope:  # type: ignore[union-attr]
-                raise TextError.at(f"duplicate name `{item.name.name}` in this file",  # type: ignore[union-attr]
-                                   item.name.span)  # type: ignore[union-attr]
+                scope[item.local_name().name] = target
         return scope
 
     def _path_target(self, path: A.UsePath, unit: Unit | None, want: str | None) -> Target:
         """What a use path names; `unit` None for a file's top-level `use`, which sees only
-        the package's own items."""
+        the package's own items. An item of another package must be there (not left out by
+        a feature gate): wit-parser looks up what another package provides for every path
+        not itself gated out (see `skips_lookup`)."""
         name = path.name
         if path.package is None:
             if unit is not None:
@@ -356,10 +395,8 @@ class PackageResolver:
         kind = want or ("world" if name.name in pkg.worlds else "interface")
         table = pkg.interfaces if kind == "interface" else pkg.worlds
         if name.name not in table:
+            # (one gated out there is not found either: it is not part of that package)
             other = pkg.worlds if kind == "interface" else pkg.interfaces
-            excluded = pkg.excluded.get(name.name)
-            if excluded == kind:
-                raise TextError.at(GATED_WORLD if kind == "world" else GATED_INTERFACE, name.span)
             if name.name in other and want is not None:
                 raise TextError.at(f"name `{name.name}` is defined as an "
                                    f"{'interface' if kind == 'world' else 'world'}, not "
@@ -369,6 +406,11 @@ class PackageResolver:
                                name.span)
         return Target(kind, None, ps.name.key(), name.name, name.span)
 
+    def skips_lookup(self, path: A.UsePath, gates: A.Gates) -> bool:
+        """Whether a path into another package is left unresolved: wit-parser does not
+        look up what a path names there when the item holding the path is gated out."""
+        return path.package is not None and self.features.excluded(gates)
+
     def _want(self, target: Target, want: str | None, at: A.Id) -> Target:
         if want is not None and target.kind != want:
             article = "an interface" if want == "interface" else "a world"
@@ -376,17 +418,19 @@ class PackageResolver:
                                f"not {article}", at.span)
         return target
 
-    def _iface(self, target: Target, at: A.Span) -> IfaceInfo:
-        """The resolved interface a target names (resolved already: dependencies first)."""
-        if target.local is not None:
-            name = target.local.name.name  # type: ignore[attr-defined]
-            if self.info.excluded.get(name) == "interface":
-                raise TextError.at(GATED_INTERFACE, at)
-            info = self.info.interfaces.get(name)
-            if info is None:
-                raise TextError.at(f"interface or world `{name}` depends on itself", at)
+    def _iface(self, target: Target, at: A.Span, gated_ok: bool = False) -> IfaceInfo:
+        """The resolved interface a target names (resolved already: dependencies first); one
+        left out by a feature gate is refused unless `gated_ok`."""
+        pkg = self.info if target.local is not None else self.registry.packages[target.key]  # type: ignore[index]
+        info = pkg.interfaces.get(target.name)
+        if info is not None:
             return info
-        return self.registry.packages[target.key].interfaces[target.name]  # type: ignore[index]
+        info = pkg.excluded_interfaces.get(target.name)
+        if info is None:
+            raise TextError.at(f"interface or world `{target.name}` depends on itself", at)
+        if not gated_ok:
+            raise TextError.at(GATED_INTERFACE, at)
+        return info
 
     def _world(self, target: Target, at: A.Span) -> WorldInfo:
         if target.local is not None:
@@ -396,9 +440,36 @@ class PackageResolver:
             return self.info.worlds[name]
         return self.registry.packages[target.key].worlds[target.name]  # type: ignore[index]
 
-    def _check_since(self, gates: A.Gates, at: A.Span) -> None:
-        if gates.since is None or self.name.version is None:
+    def _check_gates(self, gates: A.Gates, at: A.Span) -> None:
+        """The attributes of an item, as wit-parser allows them: none given twice, not both
+        `@since` and `@unstable`, `@deprecated` only with one of them; `@since` only in a
+        package with a version, and not later than it."""
+        if not gates.attributes:
             return
+        seen: dict[str, A.Attribute] = {}
+        for a in gates.attributes:
+            if a.name in seen:
+                raise TextError.at(f"cannot specify @{a.name} twice", a.span)
+            seen[a.name] = a
+        if "since" in seen and "unstable" in seen:
+            raise TextError.at("cannot specify both @since and @unstable", seen["since"].span)
+        if "deprecated" in seen and "since" not in seen and "unstable" not in seen:
+            raise TextError.at("cannot specify both @deprecated without @since or @unstable",
+                               seen["deprecated"].span)
+        if gates.since is not None:
+            self.since_checks.append((gates, at))
+
+    def _check_since(self) -> None:
+        """The `@since` versions seen so far: wit-parser checks them once everything is
+        resolved (in the order of types, interfaces, then worlds)."""
+        checks, self.since_checks = self.since_checks, []
+        for gates, at in checks:
+            self._check_version(gates, at)
+
+    def _check_version(self, gates: A.Gates, at: A.Span) -> None:
+        if self.name.version is None:
+            raise TextError.at(f"package [{self.name}] contains a feature gate with a version "
+                               "specifier, so it must have a version", at)
         since, own = Version.parse(gates.since[0]), Version.parse(self.name.version)
         if since is not None and own is not None and _precedes(own, since):
             raise TextError.at(f"feature gate cannot reference unreleased version {since} of "
@@ -407,82 +478,121 @@ class PackageResolver:
     # -- the order of interfaces and worlds --------------------------------------------------
 
     def _item_order(self) -> list[tuple[object, Unit]]:
-        """Interfaces and worlds, each after those it refers to in this package."""
-        nodes = [(item, unit) for unit in self.ps.units for item in unit.items
-                 if isinstance(item, (A.InterfaceDef, A.WorldDef))]
-        edges: dict[int, list[object]] = {}
-        for item, unit in nodes:
-            out = []
-            for path, want in _item_refs(item):
-                if path.package is not None:
+        """Interfaces and worlds, each after those it refers to in this package (an
+        interface's `use`s, a world's `include`s), as wit-parser orders them."""
+        names: list[str] = []
+        deps: dict[str, list[A.Id]] = {}
+        for unit in self.ps.units:
+            for item in unit.items:
+                if isinstance(item, (A.InterfaceDef, A.WorldDef)):
+                    names.append(item.name.name)  # type: ignore[union-attr]
+                    deps[item.name.name] = []  # type: ignore[union-attr]
+        for unit in self.ps.units:
+            # a file's top-level `use x as y` makes `y` stand for `x` (one of another
+            # package is not ordered here)
+            scope = {u.local_name().name: u.path for u in unit.items if isinstance(u, A.TopUse)}
+            for item in unit.items:
+                if isinstance(item, A.InterfaceDef):
+                    paths = [m.path for m in item.members if isinstance(m, A.Use)]
+                elif isinstance(item, A.WorldDef):
+                    paths = [m.path for m in item.members if isinstance(m, A.Include)]
+                else:
                     continue
-                found = self.scopes[id(unit)].get(path.name.name)
-                local = found.local if found is not None else self.items.get(path.name.name, (None,))[0]
-                # a reference to the wrong kind of item is refused where it is resolved
-                if local is not None and (want == "world") == isinstance(local, A.WorldDef):
-                    out.append(local)
-            edges[id(item)] = out
-        unit_of = {id(i): u for i, u in nodes}
-
-        def cycle(target: object, i: int) -> TextError:
-            first = edges[id(target)][i]
-            return TextError.at(f"interface or world `{first.name.name}` depends on itself",  # type: ignore[attr-defined]
-                                first.name.span)  # type: ignore[attr-defined]
-
-        order = depth_first_order([item for item, _ in nodes], lambda n: edges[id(n)], cycle)
-        return [(node, unit_of[id(node)]) for node in order]
+                for path in paths:
+                    if path.package is not None:
+                        continue
+                    found = scope.get(path.name.name)
+                    if found is not None:
+                        if found.package is None:  # named by a top-level `use x as y`: `x`
+                            deps[item.name.name].append(found.name)  # type: ignore[union-attr]
+                    elif path.name.name in self.items:
+                        # wit-parser names an item of the same file by its definition
+                        defn, where = self.items[path.name.name]
+                        deps[item.name.name].append(defn.name if where is unit else path.name)  # type: ignore[union-attr,attr-defined]
+                    else:
+                        raise TextError.at(f"interface or world `{path.name.name}` does not "
+                                           "exist", path.name.span)
+        order = toposort(names, deps, "interface or world")
+        return [self.items[name] for name in order]
 
     # -- interfaces ---------------------------------------------------------------------------
 
-    def interface(self, defn: A.InterfaceDef, unit: Unit, key: str) -> IfaceInfo:
+    def interface(self, defn: A.InterfaceDef, unit: Unit, key: str,
+                  excluded: bool = False) -> IfaceInfo:
+        """An interface resolved; `excluded`: it is left out by a feature gate (resolved
+        all the same, to refuse what is wrong in it, as wit-parser does)."""
         scope = TypeScope(key)
         deps: list[str] = []
-        items, exports = self._members(defn.members, unit, scope, deps, key)
+        items, exports = self._members(defn.members, unit, scope, deps, key, excluded)
         itype = T.InstanceType(exports)
         model = W.Interface(defn.name.name if defn.name else None, tuple(items), defn.docs,
                             model_gate(defn.gates), itype)
         return IfaceInfo(key, model, scope, deps, self.name if defn.name else None)
 
     def _members(self, members: tuple, unit: Unit, scope: TypeScope, deps: list[str],
-                 owner: str | None) -> tuple[list[W.InterfaceItem], dict[str, T.Extern]]:
-        """The items of an interface (or a world's types), declared, checked and built."""
+                 owner: str | None, left_out: bool = False,
+                 what: str = "interface") -> tuple[list[W.InterfaceItem], dict[str, T.Extern]]:
+        """The items of an interface (or a world's types), declared, checked and built, in
+        wit-parser's order: the names `use` brings, the type definitions, then the
+        functions (a resource's functions named last).
+
+        A member left out by a feature gate (or every member, `left_out`, when the interface
+        or world holding them is) is checked as wit-parser checks everything: its names
+        must exist, whether they are left out or not; only what is kept is built into the
+        model, and may not refer to what is left out."""
         feats = self.features
-        declared: list[tuple[object, Entry | None]] = []
         typedefs: list[Entry] = []
+        entries: dict[int, Entry] = {}
         for m in members:
-            excluded = feats.excluded(m.gates)
-            if not excluded:
-                self._check_since(m.gates, m.name.span if hasattr(m, "name") else m.span)
             if isinstance(m, A.Use):
-                declared.append((m, None))
-                self._use(m, unit, scope, deps, excluded)
-            elif isinstance(m, A.TypeDef):
-                entry = scope.declare_typedef(m, excluded)
-                declared.append((m, entry))
+                self._check_gates(m.gates, m.names[0][0].span if m.names else m.span)
+                own = feats.excluded(m.gates)
+                self._use(m, unit, scope, deps, own, own or left_out)
+        for m in members:
+            if isinstance(m, A.TypeDef):
+                self._check_gates(m.gates, m.name.span)
+                entry = entries[id(m)] = scope.declare_typedef(m, feats.excluded(m.gates))
                 if entry.kind == "typedef":
                     typedefs.append(entry)
+                methods: set[str] = set()
+                for f in m.methods:
+                    self._check_gates(f.gates, f.name.span)
+                    if f.kind != "constructor":
+                        if f.name.name in methods:
+                            raise TextError.at(f"duplicate function name `{f.name.name}`",
+                                               f.name.span)
+                        methods.add(f.name.name)
+        scope.check_order(members)
+        for e in typedefs:
+            scope.fill(e, gated_ok=e.excluded or left_out)
+        funcs: dict[int, T.FuncType] = {}
+        resource_funcs: list[tuple[A.Id, Entry]] = []
+        for m in members:
+            if isinstance(m, A.FuncDef):
+                self._check_gates(m.gates, m.name.span)
+                own = feats.excluded(m.gates)
+                scope.define(m.name, Entry("func", None, m, own, m.name.span), "duplicate name `{}`")
+                funcs[id(m)] = scope.func(m.sig, m.name.name,
+                                          None if own or left_out else m.name.span)
+            elif isinstance(m, A.TypeDef):
+                entry = entries[id(m)]
                 for f in m.methods:
                     fname = _resource_func_name(m.name.name, f)
-                    if excluded and not feats.excluded(f.gates):
+                    out = left_out or entry.excluded or feats.excluded(f.gates)
+                    if entry.excluded and not left_out and not feats.excluded(f.gates):
                         # a function of a resource left out would refer to it
                         raise TextError.at(GATED_TYPE, f.name.span)
-                    scope.define(A.Id(fname, f.name.span),
-                                 Entry("func", None, f, excluded or feats.excluded(f.gates), f.name.span),
-                                 "duplicate name `{}`")
-            else:
-                scope.define(m.name, Entry("func", None, m, excluded, m.name.span),
-                             "duplicate name `{}`")
-                declared.append((m, None))
-        scope.check_cycles([e for e in typedefs])
-        for e in typedefs:
-            if not e.excluded:
-                scope.fill(e)
+                    funcs[id(f)] = self._resource_func(scope, entry, m, f, fname, checked_only=out)
+                    resource_funcs.append((A.Id(fname, f.name.span),
+                                           Entry("func", None, f, out, f.name.span)))
+        for name, entry in resource_funcs:
+            scope.define(name, entry, "duplicate name `{}`")
         items: list[W.InterfaceItem] = []
         exports: dict[str, T.Extern] = {}
-        for m, entry in declared:
-            if feats.excluded(m.gates):  # type: ignore[attr-defined]
+        for m in members:
+            if left_out or feats.excluded(m.gates):
                 continue
-            gate = model_gate(m.gates)  # type: ignore[attr-defined]
+            gate = model_gate(m.gates)
             if isinstance(m, A.Use):
                 names = tuple((a.name, (b or a).name) for a, b in m.names)
                 src = self._use_source(m.path, unit)
@@ -490,57 +600,78 @@ class PackageResolver:
                 for _, local in names:
                     exports[local] = scope.entries[local].value  # type: ignore[assignment]
             elif isinstance(m, A.TypeDef):
-                value = entry.value  # type: ignore[union-attr]
+                value = entries[id(m)].value
                 exports[m.name.name] = value  # type: ignore[assignment]
                 inner = value if isinstance(value, T.ResourceType) else value.type  # type: ignore[attr-defined]
                 member_docs = tuple((f.name.name, f.docs) for f in m.fields if f.docs is not None)
                 items.append(W.TypeItem(m.name.name, inner, m.docs, gate, member_docs))
                 for f in m.methods:
-                    if feats.excluded(f.gates):
-                        continue
-                    fname = _resource_func_name(m.name.name, f)
-                    ft = self._resource_func(scope, entry, m, f, fname)  # type: ignore[arg-type]
-                    exports[fname] = ft
-                    items.append(W.FunctionItem(fname, ft, f.docs, model_gate(f.gates)))
+                    if not feats.excluded(f.gates):
+                        fname = _resource_func_name(m.name.name, f)
+                        exports[fname] = funcs[id(f)]
+                        items.append(W.FunctionItem(fname, funcs[id(f)], f.docs, model_gate(f.gates)))
             else:
-                ft = scope.func(m.sig, m.name.name, m.name.span)  # type: ignore[attr-defined]
-                exports[m.name.name] = ft  # type: ignore[attr-defined]
-                items.append(W.FunctionItem(m.name.name, ft, m.docs, gate))  # type: ignore[attr-defined]
+                exports[m.name.name] = funcs[id(m)]
+                items.append(W.FunctionItem(m.name.name, funcs[id(m)], m.docs, gate))
+        if left_out:
+            # a type not gated itself, in an interface (or world) that is: wit-parser keeps
+            # the type and then finds its owner gone
+            for m in members:
+                if isinstance(m, A.TypeDef) and not feats.excluded(m.gates):
+                    names = [m.name]
+                elif isinstance(m, A.Use) and not feats.excluded(m.gates):
+                    names = [n for n, _ in m.names]
+                else:
+                    continue
+                if names:
+                    raise TextError.at(
+                        f"found a reference to a{'n' if what == 'interface' else ''} {what} which "
+                        f"is excluded due to its feature not being activated; this type is not "
+                        f"gated by a feature but its {what} is", names[0].span)
         return items, exports
 
     def _use_source(self, path: A.UsePath, unit: Unit) -> W.InterfaceRef:
         target = self._path_target(path, unit, "interface")
-        info = self._iface(target, path.name.span)
+        info = self._iface(target, path.name.span, gated_ok=True)
         pkg = info.package
         return W.InterfaceRef(None if pkg == self.name else pkg, info.model.name or "")
 
-    def _use(self, m: A.Use, unit: Unit, scope: TypeScope, deps: list[str], excluded: bool) -> None:
-        target = self._path_target(m.path, unit, "interface")
-        if excluded:
-            # the names are taken even so; what they stand for is never asked for
+    def _use(self, m: A.Use, unit: Unit, scope: TypeScope, deps: list[str], own: bool,
+             left_out: bool) -> None:
+        """`use path.{a, b as c}`: each name stands for the type of that name in the
+        interface; `own`: the `use` is left out by a feature gate, `left_out`: so is what
+        holds it (then it may take names left out too)."""
+        if self.skips_lookup(m.path, m.gates):
+            # the names are taken all the same: what they stand for is never asked for
             for name, alias in m.names:
-                scope.define(alias or name, Entry("used", None, m, True, (alias or name).span))
+                local = alias or name
+                scope.define(local, Entry("used", T.ResourceType(local.name, scope.owner), m,
+                                          True, local.span))
             return
-        info = self._iface(target, m.path.name.span)
-        if info.key not in deps:
+        target = self._path_target(m.path, unit, "interface")
+        info = self._iface(target, m.path.name.span, gated_ok=True)
+        if not left_out and info.key not in deps:
             deps.append(info.key)
         foreign = target.local is None
         for name, alias in m.names:
             entry = info.scope.entries.get(name.name)
-            if entry is None or entry.kind == "func":
+            if entry is None:
                 raise TextError.at(f"type `{name.name}` not defined in interface" if foreign
                                    else f"name `{name.name}` does not exist", name.span)
-            if entry.excluded:
-                raise TextError.at("found a reference to a type which is excluded due to its "
-                                   "feature not being activated", name.span)
+            if entry.kind == "func":
+                raise TextError.at(f"cannot import function `{name.name}`", name.span)
+            if entry.excluded and not left_out:
+                raise TextError.at(GATED_TYPE, name.span)
             local = alias or name
             value = T.NamedType(local.name, entry.value, scope.owner)  # type: ignore[arg-type]
-            scope.define(local, Entry("used", value, m, False, local.span))
+            scope.define(local, Entry("used", value, m, own, local.span))
 
     def _resource_func(self, scope: TypeScope, entry: Entry, td: A.TypeDef, f: A.ResourceFunc,
-                       fname: str) -> T.FuncType:
+                       fname: str, checked_only: bool = False) -> T.FuncType:
+        """A function of a resource; `checked_only`: it is left out by a feature gate, and
+        only what wit-parser checks of every function is."""
         res = entry.value
-        site = f.name.span
+        site = None if checked_only else f.name.span
         if f.kind == "method":
             return scope.func(f.sig, fname, site, self_param=T.BorrowType(res))  # type: ignore[arg-type]
         if f.kind == "static":
@@ -568,11 +699,22 @@ class PackageResolver:
 
 
 def _precedes(a: Version, b: Version) -> bool:
-    if (a.major, a.minor, a.patch) != (b.major, b.minor, b.patch):
-        return (a.major, a.minor, a.patch) < (b.major, b.minor, b.patch)
-    if a.pre == b.pre:
-        return False
-    return bool(a.pre) and (not b.pre or a.pre < b.pre)
+    """Whether version `a` comes before `b` in the semver crate's order (which compares
+    build metadata too)."""
+    return _semver_key(a) < _semver_key(b)
+
+
+def _semver_key(v: Version) -> tuple:  # type: ignore[type-arg]
+    """A version as a key that sorts as the semver crate orders versions: numbers, then a
+    pre-release before the release, then build metadata (each by its dot-separated
+    identifiers, numeric ones by value and before the others)."""
+    def identifiers(text: str) -> tuple:  # type: ignore[type-arg]
+        return tuple((0, int(p), len(p), "") if p.isdigit() else (1, 0, 0, p)
+                     for p in text.split("."))
+
+    pre = (1, identifiers(v.pre)) if v.pre else (2, ())  # a release after its pre-releases
+    build = identifiers(v.build) if v.build else ()
+    return (v.major, v.minor, v.patch, pre, build)
 
 
 def _resource_func_name(resource: str, f: A.ResourceFunc) -> str:

@@ -14,8 +14,10 @@ from __future__ import annotations
 from typing import Callable
 
 from ...model import types as T
+from ...model.names import strongly_unique_key
 from ..diagnostics import TextError
 from . import tree as A
+from .toposort import toposort
 
 
 class Entry:
@@ -50,9 +52,15 @@ class TypeScope:
         self.not_found = not_found
 
     def define(self, name: A.Id, entry: Entry, message: str = "name `{}` is defined more than once") -> None:
-        key = name.name.lower()
-        if key in self.keys:
-            raise TextError.at(message.format(name.name), name.span)
+        """Add a name; names whose strongly-unique keys are equal may not both be defined
+        (`a` and `A`, a resource `r` and its method `[method]r.r`)."""
+        key = strongly_unique_key(name.name)
+        prior = self.keys.get(key)
+        if prior is not None:
+            if prior == name.name:
+                raise TextError.at(message.format(name.name), name.span)
+            raise TextError.at(f"name `{name.name}` conflicts with previous name `{prior}`",
+                               name.span)
         self.keys[key] = name.name
         self.entries[name.name] = entry
 
@@ -68,44 +76,22 @@ class TypeScope:
         self.define(td.name, entry)
         return entry
 
-    def check_cycles(self, typedefs: list[Entry]) -> None:
-        """Refuse types that contain themselves, reporting as wit-parser does: at the first
-        reference on the cycle, naming the type it refers to."""
-        local = {id(e.node): e for e in typedefs}
-        edges: dict[int, list[tuple[Entry, A.Id]]] = {}
-        for e in typedefs:
-            out = []
-            for ref in _references(e.node):
-                target = self.entries.get(ref.name)
-                if target is not None and id(target.node) in local and target.kind == "typedef":
-                    out.append((target, ref))
-            edges[id(e)] = out
-        state: dict[int, int] = {}  # 1 visiting, 2 done
-        for root in typedefs:
-            if state.get(id(root)):
-                continue
-            stack: list[tuple[Entry, int]] = [(root, 0)]
-            state[id(root)] = 1
-            while stack:
-                node, i = stack[-1]
-                out = edges[id(node)]
-                if i == len(out):
-                    state[id(node)] = 2
-                    stack.pop()
-                    continue
-                stack[-1] = (node, i + 1)
-                target, ref = out[i]
-                s = state.get(id(target))
-                if s == 1:
-                    # the edge leaving `target` on the stack starts the cycle
-                    pos = next(k for k, (n, _) in enumerate(stack) if n is target)
-                    _, j = stack[pos]
-                    first_target, first_ref = edges[id(target)][j - 1]
-                    raise TextError.at(f"type `{first_target.node.name.name}` depends on itself",  # type: ignore[attr-defined]
-                                       first_ref.span)
-                if not s:
-                    state[id(target)] = 1
-                    stack.append((target, 0))
+    def check_order(self, members: tuple) -> None:  # type: ignore[type-arg]
+        """Refuse a type that refers to a name no type has, or that contains itself, where
+        wit-parser does: its types (the names `use` brings in and the type definitions, as
+        written) sorted by what they refer to, handles included."""
+        names: list[str] = []
+        deps: dict[str, list[A.Id]] = {}
+        for m in members:
+            if isinstance(m, A.Use):
+                for name, alias in m.names:
+                    local = (alias or name).name
+                    names.append(local)
+                    deps[local] = []
+            elif isinstance(m, A.TypeDef):
+                names.append(m.name.name)
+                deps[m.name.name] = _references(m)
+        toposort(names, deps, "type")
 
     def is_resource(self, entry: Entry) -> bool:
         """Whether a name stands for a resource: a resource, or an alias or `use` of one.
@@ -127,14 +113,15 @@ class TypeScope:
                 return False
             entry = nxt
 
-    def fill(self, entry: Entry) -> None:
-        """Give a declared record, variant, enum, flags or alias its type."""
+    def fill(self, entry: Entry, gated_ok: bool = False) -> None:
+        """Give a declared record, variant, enum, flags or alias its type (`gated_ok`: one
+        left out by a feature gate, which may refer to others left out)."""
         td: A.TypeDef = entry.node  # type: ignore[assignment]
-        site = td.name.span
         if td.kind != "type" and not td.fields:
-            raise TextError.at(f"empty {td.kind}", site)
+            raise TextError.at(f"empty {td.kind}", td.name.span)
         if td.kind == "flags" and len(td.fields) > 32:
             raise TextError.at("cannot have more than 32 flags", td.fields[32].name.span)
+        site = None if gated_ok else td.name.span
         if td.kind == "type":
             alias = td.alias
             if isinstance(alias, A.TName):
@@ -162,17 +149,19 @@ class TypeScope:
 
     # -- references ------------------------------------------------------------------------
 
-    def lookup(self, ref: A.Id, site: A.Span) -> Entry:
+    def lookup(self, ref: A.Id, site: A.Span | None) -> Entry:
+        """What a name stands for; a type left out by a feature gate is refused (at `site`)
+        unless `site` is None: the name is then used where everything is left out too."""
         entry = self.entries.get(ref.name)
         if entry is None:
             raise TextError.at(self.not_found.format(ref.name), ref.span)
         if entry.kind == "func":
             raise TextError.at(f"cannot use function `{ref.name}` as a type", ref.span)
-        if entry.excluded:
+        if entry.excluded and site is not None:
             raise TextError.at(GATED_TYPE, site)
         return entry
 
-    def value(self, t: A.TypeExpr, site: A.Span) -> T.ValType:
+    def value(self, t: A.TypeExpr, site: A.Span | None) -> T.ValType:
         """The value type an expression stands for; `site` is where a reference to a gated
         type is reported (the item being defined, as wit-parser does)."""
         if isinstance(t, A.TPrim):
@@ -211,10 +200,10 @@ class TypeScope:
         assert isinstance(t, A.TStream)
         return T.StreamType(self.opt(t.element, site))
 
-    def opt(self, t: A.TypeExpr | None, site: A.Span) -> T.ValType | None:
+    def opt(self, t: A.TypeExpr | None, site: A.Span | None) -> T.ValType | None:
         return None if t is None else self.value(t, site)
 
-    def func(self, sig: A.FuncSig, name: str, site: A.Span,
+    def func(self, sig: A.FuncSig, name: str, site: A.Span | None,
              self_param: T.ValType | None = None,
              result: Callable[[], T.ValType | None] | None = None) -> T.FuncType:
         seen: set[str] = set()
@@ -229,7 +218,9 @@ class TypeScope:
             seen.add(key)
             params.append((pname.name, self.value(ptype, site)))
         out = result() if result is not None else self.opt(sig.result, site)
-        if out is not None and any(isinstance(x, T.BorrowType) for x in T.walk(out)):
+        # (a function left out by a feature gate, `site` None, is not checked further)
+        if site is not None and out is not None and any(isinstance(x, T.BorrowType)
+                                                        for x in T.walk(out)):
             raise TextError.at(f"function `{name}` returns a type which contains a "
                                "`borrow<T>` which is not supported", site)
         return T.FuncType(tuple(params), out, sig.is_async)
@@ -245,8 +236,8 @@ def _unique_labels(fields: tuple[A.Field, ...], what: str) -> None:
 
 
 def _references(td: A.TypeDef) -> list[A.Id]:
-    """The names a type definition's body refers to (not through handles: a record may hold
-    an `own<r>` of a resource defined anywhere)."""
+    """The names a type definition's body refers to, handles (`own<r>`) included, in the
+    order wit-parser lists them."""
     out: list[A.Id] = []
     stack: list[object] = []
     if td.alias is not None:
@@ -255,6 +246,8 @@ def _references(td: A.TypeDef) -> list[A.Id]:
     while stack:
         t = stack.pop()
         if isinstance(t, A.TName):
+            out.append(t.id)
+        elif isinstance(t, A.THandle):
             out.append(t.id)
         elif isinstance(t, (A.TList, A.TFuture, A.TStream)):
             if t.element is not None:

@@ -523,13 +523,11 @@ class Parser(Tokens):
         return A.Extern(direction, "path", None, path=path, docs=docs, gates=gates, span=span)
 
     def _implemented_path(self) -> A.UsePath | None:
-        """`path;` after `import name:`, or None (nothing taken) when what follows is not."""
+        """`path;` after `import name:`, or None (nothing taken) when a path is read but no
+        `;` follows it (`import a:b/c;`); an error in the path is reported, as wit-parser
+        reports it."""
         state = self.save()
-        try:
-            path = self.use_path()
-        except TextError:
-            self.restore(state)
-            return None
+        path = self.use_path()
         if self.kind != ";":
             self.restore(state)
             return None
