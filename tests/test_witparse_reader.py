@@ -396,6 +396,11 @@ AGAINST_WIT_PARSER = {
     "underscore in an identifier": ("package a:b;\ninterface a_b {}\n", ""),
     "string escape": ("package a:b;\nworld w {\n  @external-id(\"a\\qb\")\n"
                       "  import f: func();\n}\n", ""),
+    "missing package, and an error within a package": (
+        "package foo:bar;\ninterface foo {\n  use some:dep/foo.{};\n  type t = own<r>;\n}\n", ""),
+    "missing package first met from a nested package": (
+        "package foo:root;\npackage foo:nest {\n  interface nesty {\n    use foo:dep1/i1.{o};\n"
+        "  }\n}\ninterface i0 {\n  use foo:dep1/i1.{o};\n}\n", ""),
 }
 
 
@@ -555,3 +560,51 @@ def test_use_chain_is_linear(tmp_path: Path) -> None:
     assert time.perf_counter() - start < 20
     assert len(world.component_type.imports) == n
     assert list(world.component_type.exports) == [f"a:chain/i{n - 1}"]
+
+
+# Documents whose printed form depends on wit-parser's orders and elaboration: `compose
+# inspect` must print each exactly as `wasm-tools component wit` does.
+PRINTED_AS_WASM_TOOLS = {
+    "interfaces in dependency order": (
+        "package a:b;\ninterface late { use early.{t}; }\ninterface early { type t = u32; }\n"
+        "interface other {}\n"),
+    "world imports: written, included, used, exported": (
+        "package a:b;\ninterface a { type t = u32; }\ninterface b { use a.{t}; }\n"
+        "interface c {}\ninterface d { type t = u32; }\nworld v { import c; }\n"
+        "world w { use d.{t}; export b; include v; import e: func(); type x = u8; }\n"),
+    "exported interfaces after what they need": (
+        "package a:b;\ninterface a { type t = u32; }\ninterface b { use a.{t}; }\n"
+        "world w { export b; export a; export f: func(); }\n"),
+    "an implicit import carries the gate of what needs it": (
+        "package a:b@1.0.0;\ninterface a { type t = u32; }\ninterface b { use a.{t}; }\n"
+        "world w { @since(version = 1.0.0) import b; }\n"),
+    "the first reason an interface is imported for is kept": (
+        "package a:b@1.0.0;\ninterface a { type t = u32; }\ninterface b { use a.{t}; }\n"
+        "world w { import b; @since(version = 1.0.0) import a; }\n"),
+    "an include gives a gate to an ungated import": (
+        "package a:b@1.0.0;\ninterface a { type t = u32; }\n"
+        "world v { @since(version = 1.0.0) import a; }\nworld w { import a; include v; }\n"),
+    "an include from another package drops @since from interfaces": (
+        "package a:b@2.0.0;\nworld w { include c:d/v@1.0.0; }\npackage c:d@1.0.0 {\n"
+        "  interface i { type t = u32; }\n  world v {\n    @since(version = 1.0.0) import i;\n"
+        "    @since(version = 1.0.0) import f: func();\n  }\n}\n"),
+    "an empty use imports nothing": (
+        "package foo:foo;\ninterface foo { type a = u32; }\nworld w {\n"
+        "  import bar: interface { use foo.{}; }\n}\n"),
+    "packages in name order": (
+        "package z:main;\nworld w { import b:dep/i; import a:dep/i; }\n"
+        "package b:dep { interface i {} }\npackage a:dep { interface i { use c:dep/j.{t}; } }\n"
+        "package c:dep { interface j { type t = u8; } }\n"),
+    "docs on a world import": (
+        "package a:b;\ninterface a {}\nworld w {\n  /// hello\n  import a;\n}\n"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(PRINTED_AS_WASM_TOOLS))
+def test_inspect_prints_what_wasm_tools_prints(tmp_path: Path, case: str) -> None:
+    from conftest import wasm_tools
+    from composer.text.inspect import inspect_wit
+
+    path = tmp_path / "t.wit"
+    path.write_text(PRINTED_AS_WASM_TOOLS[case])
+    assert inspect_wit(path) == wasm_tools("component", "wit", str(path)).stdout.decode()

@@ -335,6 +335,8 @@ def _world_item(out: _Out, item: WorldItem, here: PackageName, names: Names) -> 
     target = item.target
     if isinstance(target, (Interface, FunctionItem)):
         out.docs(item.docs or target.docs)
+    elif isinstance(target, InterfaceRef):
+        out.docs(item.docs)
     out.gate(item.gate or getattr(target, "gate", None))
     if isinstance(target, InterfaceRef):
         if target.package is None:

@@ -114,16 +114,20 @@ def resolve(loaded: Loaded, features: frozenset[str]) -> W.Resolved:
             first = by_key[key].name.span
             a, b = first.source.line_col(first.start), ps.name.span.source.line_col(ps.name.span.start)
             raise TextError.at(
-                f"package `{key}` is defined in two different locations:\n"
-                f"  * {ps.name.span.source.path}:{b[0]}:{b[1]}\n"
-                f"  * {first.source.path}:{a[0]}:{a[1]}", ps.name.span)
+                f"package `{key}` is defined in two different locations: here and at "
+                f"{first.source.path}:{a[0]}:{a[1]}", ps.name.span)
         by_key[key] = ps
-    order = _package_order(loaded.packages, by_key)
+    missing: list[TextError] = []
+    order = _package_order(loaded.packages, by_key, missing)
     registry = Registry()
     models = []
     for ps in order:
-        info = PackageResolver(ps, registry, feats, by_key).run()
+        info = PackageResolver(ps, registry, feats, by_key, missing).run()
         models.append(info.model)
+    if missing:
+        # wit-parser looks for the packages a package uses once each package is read: what
+        # is wrong within a package is found first
+        raise missing[0]
     main = _model_name(loaded.main)
     return W.Resolved(tuple(models), main)  # type: ignore[arg-type]
 
@@ -132,36 +136,52 @@ def _model_name(ref: A.PackageRef) -> W.PackageName:
     return W.PackageName(ref.namespace, ref.name, ref.version)
 
 
-def find_package(ref: A.PackageRef, by_key: dict[str, PackageSource]) -> PackageSource:
+def _lookup_package(ref: A.PackageRef, by_key: dict[str, PackageSource]) -> PackageSource | None:
+    """The package a reference names (without a version: the only one of that name)."""
     found = by_key.get(ref.key())
     if found is None and ref.version is None:
         same = [p for p in by_key.values()
                 if p.name.namespace == ref.namespace and p.name.name == ref.name]
         if len(same) == 1:
             found = same[0]
-    if found is None:
-        known = "\n".join(f"    {k}" for k in sorted(by_key))
-        raise TextError.at(f"package '{ref.key()}' not found. known packages:\n{known}", ref.span)
     return found
 
 
-def _package_order(packages: tuple[PackageSource, ...],
-                   by_key: dict[str, PackageSource]) -> list[PackageSource]:
-    """Dependencies before their users; a package that reaches itself is refused at the
-    reference that closes the cycle."""
+def find_package(ref: A.PackageRef, by_key: dict[str, PackageSource]) -> PackageSource:
+    found = _lookup_package(ref, by_key)
+    if found is None:
+        known = ", ".join(sorted(by_key))
+        raise TextError.at(f"package '{ref.key()}' not found (known packages: {known})", ref.span)
+    return found
+
+
+def _package_order(packages: tuple[PackageSource, ...], by_key: dict[str, PackageSource],
+                   missing: list[TextError]) -> list[PackageSource]:
+    """Dependencies before their users, as wit-parser orders them: packages visited in name
+    order, each after what it uses (in the order it first mentions them); a package that
+    reaches itself is refused at the reference that closes the cycle. A package used but
+    not there goes to `missing` (the first mention found that way), to be refused once the
+    packages there are read."""
     edges: dict[int, list[tuple[PackageSource, A.UsePath]]] = {}
-    for ps in packages:
-        edges[id(ps)] = [(find_package(p.package, by_key), p)  # type: ignore[arg-type]
-                         for p in _foreign_paths(ps.units)]
-    def cycle(target: PackageSource, edge: tuple[PackageSource, A.UsePath]) -> TextError:
-        first, first_path = edge
+
+    def uses(ps: PackageSource) -> list[tuple[PackageSource, A.UsePath]]:
+        found = edges.get(id(ps))
+        if found is None:
+            found = edges[id(ps)] = []
+            for path in _foreign_paths(ps.units):
+                try:
+                    found.append((find_package(path.package, by_key), path))  # type: ignore[arg-type]
+                except TextError as exc:
+                    missing.append(exc)
+        return found
+
+    def cycle(target: PackageSource, i: int) -> TextError:
+        first, first_path = edges[id(target)][i]
         return TextError.at(f"package `{first.name.key()}` creates a dependency cycle",
                             first_path.span)
 
-    # as wit-parser does: packages visited in name order, each after what it uses
     roots = sorted(packages, key=lambda ps: _name_order(ps.name))
-    return depth_first_order(roots, lambda ps: [t for t, _ in edges[id(ps)]],
-                             lambda target, i: cycle(target, edges[id(target)][i]))
+    return depth_first_order(roots, lambda ps: [t for t, _ in uses(ps)], cycle)
 
 
 def _name_order(ref: A.PackageRef) -> tuple:  # type: ignore[type-arg]
@@ -217,14 +237,15 @@ def _item_paths(item: object) -> Iterator[A.UsePath]:
     elif isinstance(item, A.InterfaceDef):
         yield from (m.path for m in item.members if isinstance(m, A.Use))
     elif isinstance(item, A.WorldDef):
-        for m in item.members:
-            if isinstance(m, (A.Use, A.Include)):
+        # as wit-parser visits them: uses and includes, then imports, then exports
+        externs = [m for m in item.members if isinstance(m, A.Extern)]
+        yield from (m.path for m in item.members if isinstance(m, (A.Use, A.Include)))
+        for m in [m for m in externs if m.direction == "import"] + \
+                 [m for m in externs if m.direction == "export"]:
+            if m.path is not None:
                 yield m.path
-            elif isinstance(m, A.Extern):
-                if m.path is not None:
-                    yield m.path
-                if m.interface is not None:
-                    yield from _item_paths(m.interface)
+            if m.interface is not None:
+                yield from _item_paths(m.interface)
 
 
 def _item_refs(item: object) -> Iterator[tuple[A.UsePath, str]]:
@@ -263,7 +284,8 @@ class Target:
 
 class PackageResolver:
     def __init__(self, ps: PackageSource, registry: Registry, features: Features,
-                 by_key: dict[str, PackageSource]) -> None:
+                 by_key: dict[str, PackageSource], missing: list[TextError]) -> None:
+        self.missing = missing  # packages used but not there (see `_package_order`)
         self.ps = ps
         self.registry = registry
         self.features = features
@@ -388,6 +410,8 @@ class PackageResolver:
                 raise TextError.at(f"interface or world `{name.name}` does not exist", name.span)
             kind = "interface" if isinstance(local[0], A.InterfaceDef) else "world"
             return self._want(Target(kind, local[0], None, name.name, name.span), want, name)
+        if self.missing and _lookup_package(path.package, self.by_key) is None:
+            raise self.missing[0]
         ps = find_package(path.package, self.by_key)
         pkg = self.registry.packages.get(ps.name.key())
         if pkg is None or ps is self.ps:
@@ -408,8 +432,13 @@ class PackageResolver:
 
     def skips_lookup(self, path: A.UsePath, gates: A.Gates) -> bool:
         """Whether a path into another package is left unresolved: wit-parser does not
-        look up what a path names there when the item holding the path is gated out."""
-        return path.package is not None and self.features.excluded(gates)
+        look up what a path names there when the item holding the path is gated out (nor,
+        until the rest is read, in a package that is not there)."""
+        if path.package is None:
+            return False
+        if self.features.excluded(gates):
+            return True
+        return bool(self.missing) and _lookup_package(path.package, self.by_key) is None
 
     def _want(self, target: Target, want: str | None, at: A.Id) -> Target:
         if want is not None and target.kind != want:
@@ -642,15 +671,16 @@ class PackageResolver:
         interface; `own`: the `use` is left out by a feature gate, `left_out`: so is what
         holds it (then it may take names left out too)."""
         if self.skips_lookup(m.path, m.gates):
-            # the names are taken all the same: what they stand for is never asked for
+            # the names are taken all the same, for what they stand for is not known
             for name, alias in m.names:
                 local = alias or name
                 scope.define(local, Entry("used", T.ResourceType(local.name, scope.owner), m,
-                                          True, local.span))
+                                          own, local.span))
             return
         target = self._path_target(m.path, unit, "interface")
         info = self._iface(target, m.path.name.span, gated_ok=True)
-        if not left_out and info.key not in deps:
+        # (wit-parser knows what an interface uses by the types it takes: none, no use)
+        if not left_out and m.names and info.key not in deps:
             deps.append(info.key)
         foreign = target.local is None
         for name, alias in m.names:

@@ -148,7 +148,7 @@ class WorldBuilder:
                 pr._path_target(m.path, self.unit, "world")
         # then the interfaces the world's own types come from
         for m in self.defn.members:
-            if isinstance(m, A.Use) and not feats.excluded(m.gates):
+            if isinstance(m, A.Use) and m.names and not feats.excluded(m.gates):
                 target = pr._path_target(m.path, self.unit, "interface")
                 self.import_deps([pr._iface(target, m.path.name.span).key], model_gate(m.gates))
         # exported interfaces are added with what they need (imported, or exported when it
