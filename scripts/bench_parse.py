@@ -122,6 +122,24 @@ interface streams-{n} {{
         ///
         /// `len` is a 64-bit number, more than a 32-bit memory can hold: the
         /// host returns fewer bytes than that, never more than it can give.
+        ///
+        /// A read that fails leaves the stream failed: the error says why,
+        /// and every later read reports the same error. The caller should
+        /// drop the stream then, and the pollables it made from it.
+        ///
+        /// This function never waits. To read everything a stream holds,
+        /// a caller loops:
+        ///
+        /// ```text
+        /// let pollable = stream.subscribe();
+        /// loop {{
+        ///     match stream.read(4096) {{
+        ///         Ok(bytes) if bytes.is_empty() => poll(pollable),
+        ///         Ok(bytes) => consume(bytes),
+        ///         Err(closed) => break,
+        ///     }}
+        /// }}
+        /// ```
         read: func(
             /// The most bytes to read.
             len: u64
@@ -129,6 +147,11 @@ interface streams-{n} {{
 
         /// Read at most `len` bytes, waiting until at least one is available
         /// or the stream ends.
+        ///
+        /// The same as `read`, except that it does not return an empty list
+        /// while the stream is open: it waits on the stream's pollable until
+        /// data is available, then reads it. The wait may be long; a caller
+        /// that must stay responsive polls several pollables itself.
         blocking-read: func(
             /// The most bytes to read.
             len: u64
@@ -171,6 +194,15 @@ interface streams-{n} {{
         ///
         /// The bytes may be buffered: call `flush` to be sure they reached
         /// the object behind the stream.
+        ///
+        /// Writing more than allowed is an error, and so is writing while a
+        /// flush is in progress: the stream is then failed, and every later
+        /// operation on it reports the same error. A write that succeeds has
+        /// taken all of the bytes given: there is no partial write.
+        ///
+        /// This function never waits: when `check-write` allows nothing, the
+        /// caller subscribes to the stream and polls the pollable it gets,
+        /// which becomes ready when there is room again.
         write: func(
             /// The bytes to write.
             contents: list<u8>
@@ -198,6 +230,14 @@ interface streams-{n} {{
         ///
         /// Returns how many bytes were copied, which may be fewer than `len`
         /// when the input has fewer available or this stream accepts fewer.
+        ///
+        /// The bytes go from one stream to the other without passing through
+        /// the caller's memory, which hosts can often do faster: from a file
+        /// to a socket, say. Like `write`, it never writes more than the last
+        /// `check-write` allowed, and like `read`, it never waits.
+        ///
+        /// An error of either stream is reported as it is: the caller tells
+        /// which one failed by asking each for its statistics.
         splice: func(
             /// The stream to read from.
             src: borrow<input-stream>,
@@ -234,6 +274,14 @@ interface poll-{n} {{
     /// The list must not be empty, and may hold the same pollable more than
     /// once: each of its places is reported. The order of the indices
     /// returned is not specified.
+    ///
+    /// This function is the one place a program waits for input and output
+    /// to make progress. Every function named `blocking-...` is `poll` on one
+    /// pollable followed by the non-blocking function of the same name, and
+    /// a program that waits on several things at once calls `poll` itself,
+    /// with one pollable per thing it waits for.
+    ///
+    /// The list is at most 2^32 - 1 long: indices are 32-bit numbers.
     poll: func(
         /// The pollables to wait for.
         in: list<borrow<pollable>>

@@ -36,11 +36,12 @@ def inspect_text(loaded: Loaded) -> str:
 def inspect_wit(path: Path, features: frozenset[str] = frozenset()) -> str:
     """A WIT file or package folder read and printed back: the package, then those it
     depends on."""
-    from .witparse import read_wit
+    from .witparse import gc_paused, read_wit
     from .witprint import print_resolved
 
     # as wit-parser, `@unstable` items whose feature is not enabled (--features) are left out
-    return print_resolved(read_wit(path, features))
+    with gc_paused():
+        return print_resolved(read_wit(path, features))
 
 
 def inspect_json(loaded: Loaded) -> dict[str, Any]:

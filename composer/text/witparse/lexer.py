@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 from itertools import accumulate
+from operator import methodcaller, sub
 
 from ...record import Record
 from ..diagnostics import Source, TextError
@@ -241,6 +242,10 @@ class Tokens:
             return None
         if "/*" in gap:
             return doc_text(_comments(gap, 0, len(gap)))
+        if not _NOT_PLAIN_DOCS(gap):
+            # every line `/// text` (one space) or `///`, none ending in whitespace: their
+            # shared indentation is that one space (the common case, done by C code)
+            return "\n".join(_PLAIN_DOC_LINES(gap)).rstrip("\n")
         return _line_docs(_LINE_COMMENT_BODIES(gap))
 
     def string_value(self) -> str:
@@ -490,16 +495,24 @@ def _lines(text: str) -> list[str]:
 
 # The text of each line comment after its leading slashes, as `doc_text` takes it.
 _LINE_COMMENT_BODIES = re.compile(r"//++([^\n]*+)").findall
+# Line comments not all `/// text` or `///`: text not after exactly one space, or a line
+# (or a blank line between comments) ending in whitespace.
+_NOT_PLAIN_DOCS = re.compile(r"//++(?:[^ \n]| \s)|[^\S\n]\n").search
+_PLAIN_DOC_LINES = re.compile(r"//++ ?([^\n]*+)").findall
+
+
+_ASCII_LSTRIP = methodcaller("lstrip", " \t\n\r\f")
 
 
 def _line_docs(bodies: list[str]) -> str:
     """`doc_text` for line comments only, given their text after the slashes: each is one
-    line (a line comment ends at the line break)."""
-    lines = [b.rstrip() for b in bodies]
-    indent = min((len(b) - len(b.lstrip(" \t\n\r\f")) for b in lines if b), default=0)
+    line (a line comment ends at the line break). Written with `map` over the lines (C
+    code, not a Python loop): a large file has a doc comment before nearly every item."""
+    lines = list(map(str.rstrip, bodies))
+    written = list(filter(None, lines))
+    indent = min(map(sub, map(len, written), map(len, map(_ASCII_LSTRIP, written))), default=0)
     if indent:
-        prefix = " " * indent
-        lines = [b.removeprefix(prefix) for b in lines]
+        lines = list(map(methodcaller("removeprefix", " " * indent), lines))
     return "\n".join(lines).rstrip("\n")
 
 

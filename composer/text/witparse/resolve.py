@@ -35,11 +35,19 @@ class Features:
 
 
 def model_gate(gates: A.Gates) -> W.Gate | None:
-    if gates.empty():
+    """The model's gate for what is written (one record for each different gate)."""
+    if gates is A.NO_GATES or gates.empty():
         return None
-    return W.Gate(gates.since[0] if gates.since else None,
-                  gates.unstable.name if gates.unstable else None,
-                  gates.deprecated[0] if gates.deprecated else None)
+    key = (gates.since[0] if gates.since else None,
+           gates.unstable.name if gates.unstable else None,
+           gates.deprecated[0] if gates.deprecated else None)
+    gate = _GATES.get(key)
+    if gate is None:
+        gate = _GATES[key] = W.Gate(*key)
+    return gate
+
+
+_GATES: dict[tuple, W.Gate] = {}  # type: ignore[type-arg]
 
 
 # -- what resolution produces -----------------------------------------------------------------
@@ -100,6 +108,7 @@ class Registry:
     def __init__(self) -> None:
         self.packages: dict[str, PkgInfo] = {}
         self.interfaces: dict[str, IfaceInfo] = {}
+        self.borrowing: set[int] = set()  # see `TypeScope.borrowing`
 
 
 # -- packages -------------------------------------------------------------------------------
@@ -550,7 +559,7 @@ class PackageResolver:
                   excluded: bool = False) -> IfaceInfo:
         """An interface resolved; `excluded`: it is left out by a feature gate (resolved
         all the same, to refuse what is wrong in it, as wit-parser does)."""
-        scope = TypeScope(key)
+        scope = TypeScope(key, borrowing=self.registry.borrowing)
         deps: list[str] = []
         items, exports = self._members(defn.members, unit, scope, deps, key, excluded)
         itype = T.InstanceType(exports)
@@ -569,20 +578,18 @@ class PackageResolver:
         or world holding them is) is checked as wit-parser checks everything: its names
         must exist, whether they are left out or not; only what is kept is built into the
         model, and may not refer to what is left out."""
-        feats = self.features
-        typedefs: list[Entry] = []
+        excluded = self.features.excluded
+        # each member with whether its own gate leaves it out (the same for every pass)
+        marked = [(m, type(m), m.gates is not A.NO_GATES and excluded(m.gates)) for m in members]
         entries: dict[int, Entry] = {}
-        for m in members:
-            if isinstance(m, A.Use):
+        for m, cls, own in marked:
+            if cls is A.Use:
                 self._check_gates(m.gates, m.names[0][0].span if m.names else m.span)
-                own = feats.excluded(m.gates)
                 self._use(m, unit, scope, deps, own, own or left_out)
-        for m in members:
-            if isinstance(m, A.TypeDef):
+        for m, cls, own in marked:
+            if cls is A.TypeDef:
                 self._check_gates(m.gates, m.name.span)
-                entry = entries[id(m)] = scope.declare_typedef(m, feats.excluded(m.gates))
-                if entry.kind == "typedef":
-                    typedefs.append(entry)
+                entries[id(m)] = scope.declare_typedef(m, own)
                 methods: set[str] = set()
                 for f in m.methods:
                     self._check_gates(f.gates, f.name.span)
@@ -591,26 +598,28 @@ class PackageResolver:
                             raise TextError.at(f"duplicate function name `{f.name.name}`",
                                                f.name.span)
                         methods.add(f.name.name)
-        scope.check_order(members)
-        for e in typedefs:
-            scope.fill(e, gated_ok=e.excluded or left_out)
+        for name in scope.check_order(members):  # each type after those it uses
+            e = scope.entries[name]
+            if e.kind == "typedef" and e.node.name.name == name:  # type: ignore[attr-defined]
+                scope.fill(e, gated_ok=e.excluded or left_out)
         funcs: dict[int, T.FuncType] = {}
+        names: dict[int, str] = {}  # id(resource function) -> its name
         resource_funcs: list[tuple[A.Id, Entry]] = []
-        for m in members:
-            if isinstance(m, A.FuncDef):
+        for m, cls, own in marked:
+            if cls is A.FuncDef:
                 self._check_gates(m.gates, m.name.span)
-                own = feats.excluded(m.gates)
                 scope.define(m.name, Entry("func", None, m, own, m.name.span), "duplicate name `{}`")
                 funcs[id(m)] = scope.func(m.sig, m.name.name,
                                           None if own or left_out else m.name.span)
-            elif isinstance(m, A.TypeDef):
+            elif cls is A.TypeDef:
                 entry = entries[id(m)]
                 for f in m.methods:
-                    fname = _resource_func_name(m.name.name, f)
-                    out = left_out or entry.excluded or feats.excluded(f.gates)
-                    if entry.excluded and not left_out and not feats.excluded(f.gates):
+                    fname = names[id(f)] = _resource_func_name(m.name.name, f)
+                    f_own = f.gates is not A.NO_GATES and excluded(f.gates)
+                    if own and not left_out and not f_own:
                         # a function of a resource left out would refer to it
                         raise TextError.at(GATED_TYPE, f.name.span)
+                    out = left_out or own or f_own
                     funcs[id(f)] = self._resource_func(scope, entry, m, f, fname, checked_only=out)
                     resource_funcs.append((A.Id(fname, f.name.span),
                                            Entry("func", None, f, out, f.name.span)))
@@ -618,25 +627,27 @@ class PackageResolver:
             scope.define(name, entry, "duplicate name `{}`")
         items: list[W.InterfaceItem] = []
         exports: dict[str, T.Extern] = {}
-        for m in members:
-            if left_out or feats.excluded(m.gates):
+        if left_out:
+            marked = []
+        for m, cls, own in marked:
+            if own:
                 continue
             gate = model_gate(m.gates)
-            if isinstance(m, A.Use):
-                names = tuple((a.name, (b or a).name) for a, b in m.names)
+            if cls is A.Use:
+                used = tuple((a.name, (b or a).name) for a, b in m.names)
                 src = self._use_source(m.path, unit)
-                items.append(W.UseItem(src, names, gate))
-                for _, local in names:
+                items.append(W.UseItem(src, used, gate))
+                for _, local in used:
                     exports[local] = scope.entries[local].value  # type: ignore[assignment]
-            elif isinstance(m, A.TypeDef):
+            elif cls is A.TypeDef:
                 value = entries[id(m)].value
                 exports[m.name.name] = value  # type: ignore[assignment]
-                inner = value if isinstance(value, T.ResourceType) else value.type  # type: ignore[attr-defined]
+                inner = value if type(value) is T.ResourceType else value.type  # type: ignore[attr-defined]
                 member_docs = tuple((f.name.name, f.docs) for f in m.fields if f.docs is not None)
                 items.append(W.TypeItem(m.name.name, inner, m.docs, gate, member_docs))
                 for f in m.methods:
-                    if not feats.excluded(f.gates):
-                        fname = _resource_func_name(m.name.name, f)
+                    if f.gates is A.NO_GATES or not excluded(f.gates):
+                        fname = names[id(f)]
                         exports[fname] = funcs[id(f)]
                         items.append(W.FunctionItem(fname, funcs[id(f)], f.docs, model_gate(f.gates)))
             else:
@@ -646,17 +657,17 @@ class PackageResolver:
             # a type not gated itself, in an interface (or world) that is: wit-parser keeps
             # the type and then finds its owner gone
             for m in members:
-                if isinstance(m, A.TypeDef) and not feats.excluded(m.gates):
-                    names = [m.name]
-                elif isinstance(m, A.Use) and not feats.excluded(m.gates):
-                    names = [n for n, _ in m.names]
+                if isinstance(m, A.TypeDef) and not excluded(m.gates):
+                    gone = [m.name]
+                elif isinstance(m, A.Use) and not excluded(m.gates):
+                    gone = [n for n, _ in m.names]
                 else:
                     continue
-                if names:
+                if gone:
                     raise TextError.at(
                         f"found a reference to a{'n' if what == 'interface' else ''} {what} which "
                         f"is excluded due to its feature not being activated; this type is not "
-                        f"gated by a feature but its {what} is", names[0].span)
+                        f"gated by a feature but its {what} is", gone[0].span)
         return items, exports
 
     def _use_source(self, path: A.UsePath, unit: Unit) -> W.InterfaceRef:
@@ -694,6 +705,8 @@ class PackageResolver:
                 raise TextError.at(GATED_TYPE, name.span)
             local = alias or name
             value = T.NamedType(local.name, entry.value, scope.owner)  # type: ignore[arg-type]
+            if id(entry.value) in scope.borrowing:
+                scope.borrowing.add(id(value))
             scope.define(local, Entry("used", value, m, own, local.span))
 
     def _resource_func(self, scope: TypeScope, entry: Entry, td: A.TypeDef, f: A.ResourceFunc,

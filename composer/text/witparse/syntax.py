@@ -23,6 +23,7 @@ _IDS = frozenset({"id", "%id"})
 _VERSION_PARTS = frozenset({"id", "int", "-"})
 # identifiers already found valid: most repeat (`u32` fields, common names)
 _VALID_IDS: set[str] = set()
+_VALID_VERSIONS: set[str] = set()  # (the same: `@since(version = 0.2.0)` on every item)
 _U32_MAX = 0xFFFF_FFFF
 _U64_MAX = 0xFFFF_FFFF_FFFF_FFFF
 
@@ -44,18 +45,26 @@ class Parser(Tokens):
         """`expected WHAT, found ...` at the current token."""
         return self.error(f"expected {what}, found {describe(self.kind)}", self.i)
 
+    # (`advance` written out in the hot paths below: a call costs as much as the work)
+
     def eat(self, kind: str) -> bool:
-        if self.kind == kind:
-            self.advance()
-            return True
-        return False
+        if self.kind != kind:
+            return False
+        i = self.i = self.i + 1
+        if (k := self.kinds[i]) == "error":
+            raise self._errors[i]
+        self.kind = k
+        return True
 
     def expect(self, kind: str) -> int:
         """Take a token of `kind`; its index."""
         if self.kind != kind:
             raise self.fail(describe(kind))
         i = self.i
-        self.advance()
+        self.i = i + 1
+        if (k := self.kinds[i + 1]) == "error":
+            raise self._errors[i + 1]
+        self.kind = k
         return i
 
     def id(self) -> A.Id:
@@ -73,7 +82,10 @@ class Parser(Tokens):
             if problem is not None:
                 raise self.error(problem, i)
             _VALID_IDS.add(name)
-        self.advance()
+        self.i = i + 1
+        if (k := self.kinds[i + 1]) == "error":
+            raise self._errors[i + 1]
+        self.kind = k
         return A.Id(name, Span(self, i, i))
 
     def word(self, expected: str) -> None:
@@ -101,9 +113,11 @@ class Parser(Tokens):
             text = self.text[span.start:span.end]
         else:
             text = "".join(self.toks[first:last + 1])
-        problem = semver_problem(text)
-        if problem is not None:
-            raise TextError.at(problem, span)
+        if text not in _VALID_VERSIONS:
+            problem = semver_problem(text)
+            if problem is not None:
+                raise TextError.at(problem, span)
+            _VALID_VERSIONS.add(text)
         return text, span
 
     def _version_part(self, prefix: str, last: int) -> int:
@@ -268,10 +282,10 @@ class Parser(Tokens):
         self.expect("{")
         members: list[A.InterfaceMember] = []
         while True:
-            docs = self.docs()
+            docs = self.docs() if "/" in self.gaps[self.i] else None
             if self.eat("}"):
                 return tuple(members)
-            gates = self.gates()
+            gates = self.gates() if self.kind == "@" else A.NO_GATES
             kind = self.kind
             if kind in _TYPEDEF_KEYWORDS:
                 members.append(self.typedef(gates, docs))
@@ -346,7 +360,7 @@ class Parser(Tokens):
     def list_until(self, close: str, item) -> list:  # type: ignore[no-untyped-def]
         out = []
         while True:
-            docs = self.docs()
+            docs = self.docs() if "/" in self.gaps[self.i] else None
             if self.eat(close):
                 return out
             out.append(item(docs))
@@ -357,8 +371,8 @@ class Parser(Tokens):
     def resource_body(self) -> tuple[A.ResourceFunc, ...]:
         funcs: list[A.ResourceFunc] = []
         while not self.eat("}"):
-            docs = self.docs()
-            gates = self.gates()
+            docs = self.docs() if "/" in self.gaps[self.i] else None
+            gates = self.gates() if self.kind == "@" else A.NO_GATES
             if self.kind == "constructor":
                 keyword = self.here()
                 self.advance()
@@ -399,15 +413,18 @@ class Parser(Tokens):
 
     def type(self, depth: int) -> A.TypeExpr:
         kind = self.kind
+        i = self.i
         if depth > MAX_DEPTH:
-            raise self.error("type nesting too deep", self.i)
+            raise self.error("type nesting too deep", i)
         if kind in _PRIMS:
-            t: A.TypeExpr = A.TPrim(kind, self.here())
-            self.advance()
-            return t
+            self.i = i + 1
+            if (k := self.kinds[i + 1]) == "error":
+                raise self._errors[i + 1]
+            self.kind = k
+            return A.TPrim(kind, Span(self, i, i))
         if kind in _IDS:
             return A.TName(self.id())
-        span = self.here()
+        span = Span(self, i, i)
         if kind == "list":
             self.advance()
             self.expect("<")
@@ -477,10 +494,10 @@ class Parser(Tokens):
         self.expect("{")
         members: list[A.WorldMember] = []
         while True:
-            mdocs = self.docs()
+            mdocs = self.docs() if "/" in self.gaps[self.i] else None
             if self.eat("}"):
                 return A.WorldDef(name, tuple(members), docs, gates)
-            mgates = self.gates()
+            mgates = self.gates() if self.kind == "@" else A.NO_GATES
             kind = self.kind
             if kind == "import" or kind == "export":
                 members.append(self.extern(mgates, mdocs))

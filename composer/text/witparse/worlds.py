@@ -34,7 +34,7 @@ class WorldBuilder:
         self.left_out = excluded  # the world is left out by a feature gate
         self.imports: dict[str, WorldEntry] = {}
         self.exports: dict[str, WorldEntry] = {}
-        self.scope = TypeScope(None, "name `{}` does not exist")
+        self.scope = TypeScope(None, "name `{}` does not exist", pr.registry.borrowing)
         self.externs = [m for m in defn.members if isinstance(m, A.Extern)]
         self.built: dict[int, object] = {}  # id(extern) -> its function or interface, built
         self.includes = [m for m in defn.members if isinstance(m, A.Include)]
@@ -113,7 +113,7 @@ class WorldBuilder:
                         pr._iface(target, m.path.name.span, gated_ok=True)  # type: ignore[union-attr]
                 else:
                     deps: list[str] = []
-                    built = pr._members(m.interface.members, self.unit, TypeScope(name), deps,  # type: ignore[union-attr]
+                    built = pr._members(m.interface.members, self.unit, TypeScope(name, borrowing=pr.registry.borrowing), deps,  # type: ignore[union-attr]
                                         name, left_out)
                     self.built[id(m)] = (built, deps)
             key = strongly_unique_key(name)
