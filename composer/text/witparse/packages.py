@@ -37,7 +37,10 @@ class PackageSource(Record):
 
 class Loaded(Record):
     packages: tuple[PackageSource, ...]  # the main one first
-    main: A.PackageRef
+    main: A.PackageRef | None
+    # the main files have no `package` header: refused once the packages nested in them
+    # are read (as wit-parser reads those first)
+    no_header: ComposerError | None = None
 
 
 # The largest WIT file read. An input that never ends (`/dev/zero`, an endless pipe) is
@@ -103,8 +106,11 @@ def _not_utf8(shown: str, data: bytes, at: int) -> TextError:
 def load(path: Path) -> Loaded:
     """The packages at `path` (see the module's description)."""
     if path.is_dir():
-        main, nested = _group([read_source(p, str(p), regular_only=True) for p in _wit_files(path)],
-                              str(path))
+        sources = [read_source(p, str(p), regular_only=True) for p in _wit_files(path)]
+        main, nested = _group(sources, str(path), defer=True)
+        if main is None:
+            return Loaded(tuple(nested), None, _no_header(sources[0] if sources else None,
+                                                          str(path)))
         deps: list[PackageSource] = []
         carried: list[PackageSource] = []
         deps_dir = path / "deps"
@@ -124,7 +130,10 @@ def load(path: Path) -> Loaded:
     if path.suffix in (".wasm", ".wat"):
         main, nested = _binary(path)
         return Loaded((main, *nested), main.name)
-    main, nested = _group([read_source(path, str(path))], str(path))
+    source = read_source(path, str(path))
+    main, nested = _group([source], str(path), defer=True)
+    if main is None:
+        return Loaded(tuple(nested), None, _no_header(source, str(path)))
     return Loaded((main, *nested), main.name)
 
 
@@ -163,8 +172,11 @@ def _binary(path: Path) -> tuple[PackageSource, list[PackageSource]]:
     return _group([Source(str(path), text)], str(path))
 
 
-def _group(sources: list[Source], where: str) -> tuple[PackageSource, list[PackageSource]]:
-    """The package a set of files make together, and the nested packages written in them."""
+def _group(sources: list[Source], where: str,
+           defer: bool = False) -> tuple[PackageSource | None, list[PackageSource]]:
+    """The package a set of files make together, and the nested packages written in them.
+    None for the former when no file says which package it is (refused here unless `defer`
+    and some package is nested)."""
     header: A.PackageDecl | None = None
     docs: A.PackageDecl | None = None
     units: list[Unit] = []
@@ -187,6 +199,8 @@ def _group(sources: list[Source], where: str) -> tuple[PackageSource, list[Packa
         units.append(Unit(parsed.source, top))
         _nested(parsed.items, nested)
     if header is None:
+        if defer and nested:
+            return None, nested
         raise _no_header(sources[0] if sources else None, where)
     main = PackageSource(header.name, tuple(units), docs.docs if docs else None)
     return main, nested

@@ -137,7 +137,9 @@ def resolve(loaded: Loaded, features: frozenset[str]) -> W.Resolved:
         # wit-parser looks for the packages a package uses once each package is read: what
         # is wrong within a package is found first
         raise missing[0]
-    main = _model_name(loaded.main)
+    if loaded.no_header is not None:
+        raise loaded.no_header
+    main = _model_name(loaded.main)  # type: ignore[arg-type]
     return W.Resolved(tuple(models), main)  # type: ignore[arg-type]
 
 
@@ -303,7 +305,11 @@ class PackageResolver:
         self.info = PkgInfo(self.name)
         self.items: dict[str, tuple[object, Unit]] = {}  # name -> (definition, unit)
         self.scopes: dict[int, dict[str, Target]] = {}  # id(unit) -> file-local names
-        self.since_checks: list[tuple[A.Gates, A.Span]] = []
+        # what wit-parser checks once everything is resolved: `@since` versions (those of
+        # types first), and types not gated in an interface or world that is
+        self.type_since: list[tuple[A.Gates, A.Span]] = []
+        self.item_since: list[tuple[A.Gates, A.Span]] = []
+        self.orphans: list[TextError] = []
 
     # -- the package's names ---------------------------------------------------------------
 
@@ -336,17 +342,20 @@ class PackageResolver:
                 else:
                     self.info.interfaces[item.name.name] = info
                     self.registry.interfaces[key] = info
-        self._check_since()
-        for item, unit in order:
-            if isinstance(item, A.WorldDef):
-                excluded = self.features.excluded(item.gates)
-                self._check_gates(item.gates, item.name.span)
-                if excluded:
-                    self.info.excluded[item.name.name] = "world"
-                    WorldBuilder(self, item, unit, excluded=True).check()
-                else:
-                    self.info.worlds[item.name.name] = self.world(item, unit)
-        self._check_since()
+        # what wit-parser checks of every world comes before what it checks once all is
+        # resolved; then the worlds kept are built
+        worlds = [(item, unit) for item, unit in order if isinstance(item, A.WorldDef)]
+        for item, unit in worlds:
+            excluded = self.features.excluded(item.gates)
+            self._check_gates(item.gates, item.name.span)
+            WorldBuilder(self, item, unit, excluded=excluded).check()
+            if excluded:
+                self.info.excluded[item.name.name] = "world"
+        self._check_deferred()
+        for item, unit in worlds:
+            if item.name.name not in self.info.excluded:
+                self.info.worlds[item.name.name] = self.world(item, unit)
+        self._check_deferred()
         # the model lists them in that order, as wasm-tools prints them
         interfaces = [self.info.interfaces[i.name.name].model for i, _ in order
                       if isinstance(i, A.InterfaceDef) and i.name.name in self.info.interfaces]
@@ -478,10 +487,12 @@ class PackageResolver:
             return self.info.worlds[name]
         return self.registry.packages[target.key].worlds[target.name]  # type: ignore[index]
 
-    def _check_gates(self, gates: A.Gates, at: A.Span) -> None:
+    def _check_gates(self, gates: A.Gates, at: A.Span, kept: bool = True,
+                     is_type: bool = False) -> None:
         """The attributes of an item, as wit-parser allows them: none given twice, not both
         `@since` and `@unstable`, `@deprecated` only with one of them; `@since` only in a
-        package with a version, and not later than it."""
+        package with a version, and not later than it (checked for an item wit-parser
+        keeps: not a function, import or export of something gated off, `kept` False)."""
         if not gates.attributes:
             return
         seen: dict[str, A.Attribute] = {}
@@ -494,15 +505,17 @@ class PackageResolver:
         if "deprecated" in seen and "since" not in seen and "unstable" not in seen:
             raise TextError.at("cannot specify both @deprecated without @since or @unstable",
                                seen["deprecated"].span)
-        if gates.since is not None:
-            self.since_checks.append((gates, at))
+        if gates.since is not None and kept:
+            (self.type_since if is_type else self.item_since).append((gates, at))
 
-    def _check_since(self) -> None:
-        """The `@since` versions seen so far: wit-parser checks them once everything is
-        resolved (in the order of types, interfaces, then worlds)."""
-        checks, self.since_checks = self.since_checks, []
-        for gates, at in checks:
+    def _check_deferred(self) -> None:
+        """What wit-parser checks once everything is resolved, so far: the `@since`
+        versions (types first), then types whose interface or world is gated off."""
+        for gates, at in [*self.type_since, *self.item_since]:
             self._check_version(gates, at)
+        self.type_since, self.item_since = [], []
+        if self.orphans:
+            raise self.orphans[0]
 
     def _check_version(self, gates: A.Gates, at: A.Span) -> None:
         if self.name.version is None:
@@ -584,36 +597,40 @@ class PackageResolver:
         entries: dict[int, Entry] = {}
         for m, cls, own in marked:
             if cls is A.Use:
-                self._check_gates(m.gates, m.names[0][0].span if m.names else m.span)
                 self._use(m, unit, scope, deps, own, own or left_out)
         for m, cls, own in marked:
             if cls is A.TypeDef:
-                self._check_gates(m.gates, m.name.span)
                 entries[id(m)] = scope.declare_typedef(m, own)
-                methods: set[str] = set()
-                for f in m.methods:
-                    self._check_gates(f.gates, f.name.span)
-                    if f.kind != "constructor":
-                        if f.name.name in methods:
-                            raise TextError.at(f"duplicate function name `{f.name.name}`",
-                                               f.name.span)
-                        methods.add(f.name.name)
-        for name in scope.check_order(members):  # each type after those it uses
+        # each type after those it uses: its attributes, then what it is
+        for name in scope.check_order(members):
             e = scope.entries[name]
-            if e.kind == "typedef" and e.node.name.name == name:  # type: ignore[attr-defined]
+            td = e.node
+            if e.kind not in ("typedef", "resource") or td.name.name != name:  # type: ignore[attr-defined]
+                continue
+            self._check_gates(td.gates, td.name.span, is_type=True)  # type: ignore[attr-defined]
+            if e.kind == "typedef":
                 scope.fill(e, gated_ok=e.excluded or left_out)
+                continue
+            methods: set[str] = set()
+            for f in td.methods:  # type: ignore[attr-defined]
+                if f.kind != "constructor":
+                    if f.name.name in methods:
+                        raise TextError.at(f"duplicate function name `{f.name.name}`",
+                                           f.name.span)
+                    methods.add(f.name.name)
         funcs: dict[int, T.FuncType] = {}
         names: dict[int, str] = {}  # id(resource function) -> its name
         resource_funcs: list[tuple[A.Id, Entry]] = []
         for m, cls, own in marked:
             if cls is A.FuncDef:
-                self._check_gates(m.gates, m.name.span)
                 scope.define(m.name, Entry("func", None, m, own, m.name.span), "duplicate name `{}`")
+                self._check_gates(m.gates, m.name.span, not left_out)
                 funcs[id(m)] = scope.func(m.sig, m.name.name,
                                           None if own or left_out else m.name.span)
             elif cls is A.TypeDef:
                 entry = entries[id(m)]
                 for f in m.methods:
+                    self._check_gates(f.gates, f.name.span, not left_out)
                     fname = names[id(f)] = _resource_func_name(m.name.name, f)
                     f_own = f.gates is not A.NO_GATES and excluded(f.gates)
                     if own and not left_out and not f_own:
@@ -664,10 +681,11 @@ class PackageResolver:
                 else:
                     continue
                 if gone:
-                    raise TextError.at(
+                    self.orphans.append(TextError.at(
                         f"found a reference to a{'n' if what == 'interface' else ''} {what} which "
                         f"is excluded due to its feature not being activated; this type is not "
-                        f"gated by a feature but its {what} is", gone[0].span)
+                        f"gated by a feature but its {what} is", gone[0].span))
+                    break
         return items, exports
 
     def _use_source(self, path: A.UsePath, unit: Unit) -> W.InterfaceRef:
@@ -682,6 +700,7 @@ class PackageResolver:
         interface; `own`: the `use` is left out by a feature gate, `left_out`: so is what
         holds it (then it may take names left out too)."""
         if self.skips_lookup(m.path, m.gates):
+            self._check_gates(m.gates, m.names[0][0].span if m.names else m.span, is_type=True)
             # the names are taken all the same, for what they stand for is not known
             for name, alias in m.names:
                 local = alias or name
@@ -690,6 +709,7 @@ class PackageResolver:
             return
         target = self._path_target(m.path, unit, "interface")
         info = self._iface(target, m.path.name.span, gated_ok=True)
+        self._check_gates(m.gates, m.names[0][0].span if m.names else m.span, is_type=True)
         # (wit-parser knows what an interface uses by the types it takes: none, no use)
         if not left_out and m.names and info.key not in deps:
             deps.append(info.key)

@@ -80,7 +80,7 @@ class WorldBuilder:
         pr, feats = self.pr, self.pr.features
         # what `include`s name, first
         for m in self.includes:
-            pr._check_gates(m.gates, m.path.name.span)
+            pr._check_gates(m.gates, m.path.name.span, not self.left_out)
             if not pr.skips_lookup(m.path, m.gates):
                 pr._path_target(m.path, self.unit, "world")
         names = {"import": {strongly_unique_key(n): (n, e.kind) for n, e in self.imports.items()},
@@ -89,7 +89,7 @@ class WorldBuilder:
         for m in self.externs:
             d = m.direction
             at = m.name.span if m.name else m.path.name.span  # type: ignore[union-attr]
-            pr._check_gates(m.gates, at)
+            pr._check_gates(m.gates, at, not self.left_out)
             left_out = self.left_out or feats.excluded(m.gates)
             if m.kind == "path":
                 if pr.skips_lookup(m.path, m.gates):  # type: ignore[arg-type]
@@ -112,9 +112,12 @@ class WorldBuilder:
                         target = pr._path_target(m.path, self.unit, "interface")  # type: ignore[arg-type]
                         pr._iface(target, m.path.name.span, gated_ok=True)  # type: ignore[union-attr]
                 else:
+                    # an inline interface is kept or left out by its own gate: wit-parser
+                    # keeps it apart from the world, whose gate does not reach it
                     deps: list[str] = []
-                    built = pr._members(m.interface.members, self.unit, TypeScope(name, borrowing=pr.registry.borrowing), deps,  # type: ignore[union-attr]
-                                        name, left_out)
+                    scope = TypeScope(name, borrowing=pr.registry.borrowing)
+                    built = pr._members(m.interface.members, self.unit, scope, deps,  # type: ignore[union-attr]
+                                        name, feats.excluded(m.gates))
                     self.built[id(m)] = (built, deps)
             key = strongly_unique_key(name)
             prior = names[d].get(key)
@@ -141,7 +144,6 @@ class WorldBuilder:
                 exports.append(m)
         # as wit-parser does: what `include`s bring comes after the world's own imports
         for m in self.includes:
-            pr._check_gates(m.gates, m.path.name.span)
             if not feats.excluded(m.gates):
                 self.include(m)
             elif not pr.skips_lookup(m.path, m.gates):
