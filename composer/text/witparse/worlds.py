@@ -34,6 +34,8 @@ class WorldBuilder:
         self.left_out = excluded  # the world is left out by a feature gate
         self.imports: dict[str, WorldEntry] = {}
         self.exports: dict[str, WorldEntry] = {}
+        # strongly-unique key -> the plain name (not an interface's own) that has it
+        self.plain: dict[str, dict[str, str]] = {"import": {}, "export": {}}
         self.scope = TypeScope(None, "name `{}` does not exist", pr.registry.borrowing)
         self.externs = [m for m in defn.members if isinstance(m, A.Extern)]
         self.built: dict[int, object] = {}  # id(extern) -> its function or interface, built
@@ -180,17 +182,22 @@ class WorldBuilder:
             if name in table:
                 raise TextError.at(f"interface cannot be {direction}ed more than once", at)
         else:
-            key = strongly_unique_key(name)
-            for other, prior in table.items():
-                if not prior.by_name and strongly_unique_key(other) == key:
-                    if other != name:
-                        raise TextError.at(f"name `{name}` conflicts with previous name `{other}`", at)
-                    raise TextError.at(f"{direction} `{name}` conflicts with prior {prior.kind} "
-                                       "of same name", at)
+            other = self.plain[direction].get(strongly_unique_key(name))
+            if other is not None:
+                if other != name:
+                    raise TextError.at(f"name `{name}` conflicts with previous name `{other}`", at)
+                raise TextError.at(f"{direction} `{name}` conflicts with prior {table[other].kind} "
+                                   "of same name", at)
         wi = item if isinstance(item, W.WorldItem) else W.WorldItem(direction, name, item)  # type: ignore[arg-type]
-        entry = WorldEntry(wi, extern, kind, iface, by_name)
-        table[name] = entry
-        self._deps[id(entry)] = deps or []
+        self._put(direction, name, WorldEntry(wi, extern, kind, iface, by_name), deps or [])
+
+    def _put(self, direction: str, name: str, entry: "WorldEntry", deps: list[str]) -> None:
+        """An import or export in its table; a plain name's strongly-unique key noted, so
+        a clash is found without a scan (a world may have thousands of them)."""
+        (self.imports if direction == "import" else self.exports)[name] = entry
+        if not entry.by_name:
+            self.plain[direction][strongly_unique_key(name)] = name
+        self._deps[id(entry)] = deps
 
     @property
     def _deps(self) -> dict[int, list[str]]:
@@ -378,8 +385,7 @@ class WorldBuilder:
                     self._copy(e, name, direction, retyped, gate)
                     continue
                 new = _renamed(name, renames)
-                key = strongly_unique_key(new)
-                if any(strongly_unique_key(k) == key for k in ours):
+                if strongly_unique_key(new) in self.plain[direction]:
                     raise TextError.at(f"{direction} of `{new}` shadows previously "
                                        f"{direction}ed items", m.path.span)
                 self._copy(e, new, direction, retyped, e.item.gate)
@@ -415,9 +421,8 @@ class WorldBuilder:
         if item.gate != gate:
             item = item.replace(gate=gate)
         copy = WorldEntry(item, extern, e.kind, e.iface, e.by_name)
-        (self.imports if direction == "import" else self.exports)[name] = copy
-        deps = list(self.pr.registry.interfaces[e.iface].deps) if e.iface else []
-        self._deps[id(copy)] = deps
+        self._put(direction, name, copy,
+                  list(self.pr.registry.interfaces[e.iface].deps) if e.iface else [])
 
 
 def _written_key(path: A.UsePath) -> str:
