@@ -398,6 +398,13 @@ AGAINST_WIT_PARSER = {
                       "  import f: func();\n}\n", ""),
     "missing package, and an error within a package": (
         "package foo:bar;\ninterface foo {\n  use some:dep/foo.{};\n  type t = own<r>;\n}\n", ""),
+    "@since on an import of another package, in a gated-off world": (
+        "package foo:root;\npackage foo:bar {\n  @unstable(feature = x)\n  world w {\n"
+        "    @since(version = 0.1.0)\n    import foo:dep/types@0.1.0;\n  }\n}\n"
+        "package foo:dep@0.1.0 { interface types {} }\n", ""),
+    "reference without a version to a package with one": (
+        "package foo:root;\nworld w {\n  import foo:dep/types;\n}\n"
+        "package foo:dep@0.1.0 { interface types {} }\n", ""),
     "missing package first met from a nested package": (
         "package foo:root;\npackage foo:nest {\n  interface nesty {\n    use foo:dep1/i1.{o};\n"
         "  }\n}\ninterface i0 {\n  use foo:dep1/i1.{o};\n}\n", ""),
@@ -625,3 +632,22 @@ def test_many_plain_names_are_linear(tmp_path: Path) -> None:
     world = read_wit(path).package("a:b").world("w")
     assert time.perf_counter() - start < 20
     assert len(world.component_type.imports) == len(world.component_type.exports) == n
+
+
+def test_packages_in_binary_form_print_first(tmp_path: Path) -> None:
+    """A folder whose deps/ hold packages in text and in binary form: wit-parser takes the
+    binary ones in first, and wasm-tools prints them first."""
+    from conftest import wasm_tools
+    from composer.text.inspect import inspect_wit
+
+    deps = tmp_path / "pkg" / "deps"
+    deps.mkdir(parents=True)
+    (tmp_path / "pkg" / "a.wit").write_text(
+        "package a:a;\nworld a {\n  import b:b/b;\n  import c:c/c;\n}\n")
+    (deps / "b.wit").write_text("package b:b;\ninterface b { f: func(); }\n")
+    src = tmp_path / "c.wit"
+    src.write_text("package c:c;\ninterface c { g: func(); }\n")
+    (deps / "c.wat").write_bytes(wasm_tools("component", "wit", "--wat", str(src)).stdout)
+    expected = wasm_tools("component", "wit", str(tmp_path / "pkg")).stdout.decode()
+    assert expected.index("package c:c") < expected.index("package b:b")
+    assert inspect_wit(tmp_path / "pkg") == expected

@@ -33,6 +33,7 @@ class PackageSource(Record):
     name: A.PackageRef
     units: tuple[Unit, ...]
     docs: str | None
+    binary: bool = False  # read from a WIT package in binary form (deps/*.wasm, *.wat)
 
 
 class Loaded(Record):
@@ -169,7 +170,8 @@ def _binary(path: Path) -> tuple[PackageSource, list[PackageSource]]:
     from ..witprint import print_resolved
 
     text = print_resolved(decode_component(load_component(path)))
-    return _group([Source(str(path), text)], str(path))
+    main, nested = _group([Source(str(path), text)], str(path))
+    return main.replace(binary=True), [p.replace(binary=True) for p in nested]  # type: ignore[union-attr]
 
 
 def _group(sources: list[Source], where: str,

@@ -148,14 +148,9 @@ def _model_name(ref: A.PackageRef) -> W.PackageName:
 
 
 def _lookup_package(ref: A.PackageRef, by_key: dict[str, PackageSource]) -> PackageSource | None:
-    """The package a reference names (without a version: the only one of that name)."""
-    found = by_key.get(ref.key())
-    if found is None and ref.version is None:
-        same = [p for p in by_key.values()
-                if p.name.namespace == ref.namespace and p.name.name == ref.name]
-        if len(same) == 1:
-            found = same[0]
-    return found
+    """The package a reference names: by name and version, as wit-parser finds it (a
+    reference without a version does not find a package that has one)."""
+    return by_key.get(ref.key())
 
 
 def find_package(ref: A.PackageRef, by_key: dict[str, PackageSource]) -> PackageSource:
@@ -191,7 +186,10 @@ def _package_order(packages: tuple[PackageSource, ...], by_key: dict[str, Packag
         return TextError.at(f"package `{first.name.key()}` creates a dependency cycle",
                             first_path.span)
 
-    roots = sorted(packages, key=lambda ps: _name_order(ps.name))
+    # (packages in binary form are taken in first, in the order they were read: wit-parser
+    # adds them before it reads any text)
+    roots = [ps for ps in packages if ps.binary]
+    roots += sorted((ps for ps in packages if not ps.binary), key=lambda ps: _name_order(ps.name))
     return depth_first_order(roots, lambda ps: [t for t, _ in uses(ps)], cycle)
 
 

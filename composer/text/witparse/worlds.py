@@ -81,8 +81,11 @@ class WorldBuilder:
         per direction, a name once (with the world's types, among imports)."""
         pr, feats = self.pr, self.pr.features
         # what `include`s name, first
+        # (the version of a path into another package is checked whatever holds it: wit-parser
+        # checks it when it looks that package up)
         for m in self.includes:
-            pr._check_gates(m.gates, m.path.name.span, not self.left_out)
+            pr._check_gates(m.gates, m.path.name.span,
+                            not self.left_out or m.path.package is not None)
             if not pr.skips_lookup(m.path, m.gates):
                 pr._path_target(m.path, self.unit, "world")
         names = {"import": {strongly_unique_key(n): (n, e.kind) for n, e in self.imports.items()},
@@ -91,7 +94,8 @@ class WorldBuilder:
         for m in self.externs:
             d = m.direction
             at = m.name.span if m.name else m.path.name.span  # type: ignore[union-attr]
-            pr._check_gates(m.gates, at, not self.left_out)
+            pr._check_gates(m.gates, at, not self.left_out or (
+                m.path is not None and m.path.package is not None))
             left_out = self.left_out or feats.excluded(m.gates)
             if m.kind == "path":
                 if pr.skips_lookup(m.path, m.gates):  # type: ignore[arg-type]
