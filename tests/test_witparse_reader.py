@@ -402,6 +402,15 @@ AGAINST_WIT_PARSER = {
         "package foo:root;\npackage foo:bar {\n  @unstable(feature = x)\n  world w {\n"
         "    @since(version = 0.1.0)\n    import foo:dep/types@0.1.0;\n  }\n}\n"
         "package foo:dep@0.1.0 { interface types {} }\n", ""),
+    "a world type and an import of one name, in a gated-off world": (
+        "package foo:foo;\n@unstable(feature = x)\nworld a {\n  @unstable(feature = x)\n"
+        "  type a = u32;\n  import a: func();\n}\n", ""),
+    "@since on an inline interface of a gated-off world": (
+        "package foo:foo;\ninterface shared { type a = u32; }\n@unstable(feature = x)\n"
+        "world foo {\n  @since(version = 0.1.0)\n  export a-name: interface {\n"
+        "    use shared.{a};\n  }\n}\n", ""),
+    "@since on an empty use": ("package foo:foo;\ninterface empty {}\ninterface user {\n"
+                               "  @since(version = 0.1.0)\n  use empty.{};\n}\n", ""),
     "reference without a version to a package with one": (
         "package foo:root;\nworld w {\n  import foo:dep/types;\n}\n"
         "package foo:dep@0.1.0 { interface types {} }\n", ""),

@@ -88,13 +88,22 @@ class WorldBuilder:
                             not self.left_out or m.path.package is not None)
             if not pr.skips_lookup(m.path, m.gates):
                 pr._path_target(m.path, self.unit, "world")
-        names = {"import": {strongly_unique_key(n): (n, e.kind) for n, e in self.imports.items()},
-                 "export": {}}
+        # the world's own types come first among its imports, gated off or not
+        types: dict[str, tuple[str, str]] = {}
+        for m in self.defn.members:
+            if isinstance(m, A.Use):
+                for n, alias in m.names:
+                    types[strongly_unique_key((alias or n).name)] = ((alias or n).name, "type")
+            elif isinstance(m, A.TypeDef):
+                types[strongly_unique_key(m.name.name)] = (m.name.name, "type")
+        names = {"import": types, "export": {}}
         interfaces: dict[str, set[str]] = {"import": set(), "export": set()}
         for m in self.externs:
             d = m.direction
             at = m.name.span if m.name else m.path.name.span  # type: ignore[union-attr]
-            pr._check_gates(m.gates, at, not self.left_out or (
+            # (an inline interface is the package's own: its version is checked whatever
+            # holds it)
+            pr._check_gates(m.gates, at, not self.left_out or m.kind == "interface" or (
                 m.path is not None and m.path.package is not None))
             left_out = self.left_out or feats.excluded(m.gates)
             if m.kind == "path":
