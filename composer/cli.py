@@ -272,7 +272,8 @@ def inspect_cmd(file: Path, as_json: bool, features: tuple[str, ...]) -> None:
     `wasm-tools component wit` prints it; a .wit file or a package folder read and printed
     back. --json: a component's imports and exports as JSON."""
     is_wit = file.is_dir() or file.suffix == ".wit"
-    enabled = _feature_names(features) if is_wit else _features(features)
+    # a component may be a WIT package in binary form: WIT feature names are let through
+    enabled = _feature_names(features) if is_wit else _features(features, wit=True)
 
     def body() -> None:
         from .text.inspect import inspect_json, inspect_text, inspect_wit

@@ -168,3 +168,46 @@ def test_a_wit_package_prints_back_to_what_it_means(tmp_path, fixture):
     features = ("--features", "all")
     assert (wasm_tools("component", "wit", *features, str(printed)).stdout
             == wasm_tools("component", "wit", *features, str(source)).stdout)
+
+
+# An instance exported from a nested component, which imports the type it exports under a
+# name of its own (as wit-component's shims do): the type is the imported interface's.
+SHIM = """(component
+  (type $ty (instance
+      (type (record (field "f" u32)))
+      (export "r" (type (eq 0)))))
+  (import "foo:foo/foo" (instance $foo (type $ty)))
+  (alias export $foo "r" (type $r))
+  (component $shim
+    (type (record (field "f" u32)))
+    (import "import-type-r" (type $ir (eq 0)))
+    (export "r" (type $ir)))
+  (instance $x (instantiate $shim (with "import-type-r" (type $r))))
+  (export "x" (instance $x)))
+"""
+
+
+def test_json_names_a_type_by_the_interface_it_comes_from(tmp_path):
+    path = tmp_path / "shim.wasm"
+    path.write_bytes(wat(SHIM))
+    wit = wasm_tools("component", "wit", str(path)).stdout.decode()
+    assert "use foo:foo/foo.{r};" in wit  # the oracle: x's `r` is foo:foo/foo's
+    proc = inspect_proc("--json", str(path))
+    assert proc.returncode == 0, proc.stderr
+    assert "import-type-" not in proc.stdout  # the nested component's name goes nowhere
+    (export,) = json.loads(proc.stdout)["exports"]
+    assert export["exports"] == [{"name": "r", "kind": "type", "bound": "eq",
+                                  "type": {"kind": "alias", "of": "r", "from": "foo:foo/foo"}}]
+
+
+def test_json_says_which_interface_an_import_implements(tmp_path):
+    path = tmp_path / "implements.wasm"
+    path.write_bytes(wat("""(component
+      (type $ty (instance (type (record (field "f" u32))) (export "r" (type (eq 0)))))
+      (import "primary" (implements "foo:foo/foo") (instance (type $ty)))
+      (import "plain" (instance)))"""))
+    wit = wasm_tools("component", "wit", str(path)).stdout.decode()
+    assert "import primary: foo:foo/foo;" in wit
+    doc = json.loads(inspect_proc("--json", str(path)).stdout)
+    assert [(i["name"], i.get("implements")) for i in doc["imports"]] == [
+        ("primary", "foo:foo/foo"), ("plain", None)]

@@ -520,7 +520,7 @@ def test_read_wac_names_the_file_it_cannot_read(tmp_path):
         read_wac(tmp_path / "missing.wac")
     bad = tmp_path / "bad.wac"
     bad.write_bytes(b"package a:b;\xff")
-    with pytest.raises(ComposerError, match=r"bad.wac: not valid UTF-8 at byte 12"):
+    with pytest.raises(ComposerError, match=r"bad.wac:1:13: not valid UTF-8: byte 0xFF at byte offset 12"):
         read_wac(bad)
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from typing import Any, Callable
 
 from ..binary import sections as S
 from ..binary.names import Implements
@@ -57,7 +57,7 @@ def decode_component(loaded: Loaded) -> Resolved:
         decoder.apply_metadata(main, _package_docs(loaded))
     else:
         main = ROOT
-        implements = _implements(loaded)
+        implements = implemented(loaded)
         items = [decoder.world_item("import", n, e, implements.get(("import", n)))
                  for n, e in scope.imports.items()]
         items += [decoder.world_item("export", n, e, implements.get(("export", n)))
@@ -66,6 +66,34 @@ def decode_component(loaded: Loaded) -> Resolved:
         decoder.worlds[str(ROOT)] = [World("root", tuple(items), component_type=scope.component_type())]
         decoder.names[str(ROOT)] = ROOT
     return Resolved(tuple(dependency_order(decoder.packages())), main)
+
+
+def type_origins(loaded: Loaded) -> Callable[[object], tuple[str | None, str] | None]:
+    """For `compose inspect --json`: a function giving, for a type, the interface (its
+    extern name; None for the world's own) and the name there that it stands for, as the
+    WIT printed for the component refers to it (through nested components' imports and the
+    aliases of instantiation); None when no scope names it."""
+    scope = loaded.scope
+    decoder = _Decoder(_shim_aliases(scope))
+    if not is_wit_package(scope):
+        implements = implemented(loaded)
+        try:
+            for direction, externs in (("import", scope.imports), ("export", scope.exports)):
+                for n, e in externs.items():
+                    decoder.world_item(direction, n, e, implements.get((direction, n)))
+        except ValueError:
+            pass  # not expressible as WIT: what was named so far still counts
+
+    def origin(t: object) -> tuple[str | None, str] | None:
+        owner = decoder.owners.get(id(decoder.target(t)))
+        if owner is None:
+            return None
+        ref, local = owner
+        if ref is None:
+            return None, local
+        return (ref.package.interface(ref.interface) if ref.package else ref.interface), local
+
+    return origin
 
 
 def dependency_order(packages: list[Package]) -> list[Package]:
@@ -112,7 +140,7 @@ def is_wit_package(scope: Any) -> bool:
             and all(isinstance(T.unwrap(e), T.ComponentType) for e in scope.exports.values()))
 
 
-def _implements(loaded: Loaded) -> dict[tuple[str, str], str]:
+def implemented(loaded: Loaded) -> dict[tuple[str, str], str]:
     """(direction, name) -> the interface an import or export says it implements
     (`(import "b" (implements "a:b/i") ..)`): wasm-tools prints it `import b: a:b/i;`."""
     out: dict[tuple[str, str], str] = {}

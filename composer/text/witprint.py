@@ -65,12 +65,13 @@ class _Out:
     def __init__(self) -> None:
         self.parts: list[str] = []
         self.indent = 0
+        self.pad = ""  # the indentation of a line at this level
         self.at_line_start = True
         self.any_items = False  # whether the current block has items: blank line before next
 
     def write(self, text: str) -> None:
         if self.at_line_start:
-            self.parts.append("  " * self.indent)
+            self.parts.append(self.pad)
             self.at_line_start = False
         self.parts.append(text)
 
@@ -79,16 +80,22 @@ class _Out:
         self.at_line_start = True
 
     def line(self, text: str) -> None:
-        self.write(text)
-        self.newline()
+        # (written out: a large package prints hundreds of thousands of lines)
+        if self.at_line_start:
+            self.parts.append(f"{self.pad}{text}\n")
+        else:
+            self.parts.append(f"{text}\n")
+            self.at_line_start = True
 
     def open(self, head: str) -> None:
         self.write(head + " {")
         self.indent += 1
+        self.pad = "  " * self.indent
         self.newline()
 
     def close(self) -> None:
         self.indent -= 1
+        self.pad = "  " * self.indent
         self.line("}")
 
     def new_item(self) -> None:
@@ -97,10 +104,14 @@ class _Out:
         self.any_items = True
 
     def docs(self, docs: str | None) -> None:
+        """`/// ` before each line (lines as wasm-tools splits them: at `\\n` only)."""
         if docs is None:
             return
-        for line in docs.splitlines():
-            self.line(f"/// {line}" if line else "///")
+        if not self.at_line_start:
+            self.newline()
+        pad = self.pad
+        self.parts.append("".join([f"{pad}/// {line}\n" if line else f"{pad}///\n"
+                                   for line in docs.split("\n")]))
 
     def gate(self, gate: Gate | None) -> None:
         if gate is None:
@@ -335,6 +346,8 @@ def _world_item(out: _Out, item: WorldItem, here: PackageName, names: Names) -> 
     target = item.target
     if isinstance(target, (Interface, FunctionItem)):
         out.docs(item.docs or target.docs)
+    elif isinstance(target, InterfaceRef):
+        out.docs(item.docs)
     out.gate(item.gate or getattr(target, "gate", None))
     if isinstance(target, InterfaceRef):
         if target.package is None:
@@ -373,16 +386,18 @@ def type_name(t: object) -> str:
 def _type_name(t: object, names: Names, define: bool = False) -> str:
     """`type_name` in a scope where the structures in `names` have names (unless `define`:
     the declaration of that name itself)."""
-    if not define and id(t) in names:
+    cls = type(t)
+    if cls is T.PrimType:  # (never named: shared by all)
+        return t.name  # type: ignore[attr-defined]
+    if names and not define and id(t) in names:
         return names[id(t)]
+    if cls is T.NamedType or cls is T.ResourceType:
+        name = t.name or "?"  # type: ignore[attr-defined]
+        return f"%{name}" if name in KEYWORDS else name
 
     def type_name(x: object) -> str:
         return _type_name(x, names)
 
-    if isinstance(t, (T.NamedType, T.ResourceType)):
-        return escape(t.name or "?")
-    if isinstance(t, T.PrimType):
-        return t.name
     compound = compound_text(t, type_name)
     if compound is not None:
         return compound

@@ -9,6 +9,9 @@ written.
 
 from __future__ import annotations
 
+import os
+import re
+import stat
 from pathlib import Path
 
 from ...errors import ComposerError
@@ -30,31 +33,71 @@ class PackageSource(Record):
     name: A.PackageRef
     units: tuple[Unit, ...]
     docs: str | None
+    binary: bool = False  # read from a WIT package in binary form (deps/*.wasm, *.wat)
 
 
 class Loaded(Record):
     packages: tuple[PackageSource, ...]  # the main one first
-    main: A.PackageRef
+    main: A.PackageRef | None
+    # the main files have no `package` header: refused once the packages nested in them
+    # are read (as wit-parser reads those first)
+    no_header: ComposerError | None = None
 
 
-def read_source(path: Path, shown: str) -> Source:
-    from ...model.inputs import read_input  # bounded: a FIFO or an endless stream too
+# The largest WIT file read. An input that never ends (`/dev/zero`, an endless pipe) is
+# refused once it has given this much, rather than read until memory runs out; a WIT file
+# this large (WASI's own is under 1 MB) would take seconds to read and print anyway.
+MAX_TEXT_SIZE = 128 << 20
+
+
+def read_source(path: Path, shown: str, regular_only: bool = False) -> Source:
+    """A WIT file's text. `regular_only`: a file found in a folder (a FIFO or a device there
+    would block, or never end), which must be a regular file; a path given on the command
+    line may be a pipe (read bounded: model/inputs.py, a FIFO nobody writes to too)."""
+    from ...model.inputs import read_input
 
     try:
-        data = read_input(path, "text")
+        st = os.stat(path)
+        if stat.S_ISDIR(st.st_mode):
+            raise ComposerError(f"{shown}: expected a WIT file, found a directory")
+        if regular_only and not stat.S_ISREG(st.st_mode):
+            raise ComposerError(f"{shown}: not a regular file: WIT files in a package folder "
+                                "are read only when they are regular files")
+        if stat.S_ISREG(st.st_mode) and st.st_size > MAX_TEXT_SIZE:
+            raise _too_large(shown)
+        data = read_input(path, "text", stops=lambda got: len(got) > MAX_TEXT_SIZE)
+        if len(data) > MAX_TEXT_SIZE:
+            raise _too_large(shown)
     except OSError as exc:
         raise ComposerError(f"{shown}: cannot read: {exc.strerror or exc}") from None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise ComposerError(f"{shown}: not valid UTF-8 at byte {exc.start}") from None
+        raise _not_utf8(shown, data, exc.start) from None
     return Source(shown, text.removeprefix("\ufeff"))
+
+
+def _too_large(shown: str) -> ComposerError:
+    return ComposerError(f"{shown}: larger than {MAX_TEXT_SIZE >> 20} MiB, the most a WIT file "
+                         "may hold (MAX_TEXT_SIZE)")
+
+
+def _not_utf8(shown: str, data: bytes, at: int) -> TextError:
+    """Where a file stops being UTF-8: its line, column and byte offset."""
+    before = data[:at].decode("utf-8")  # valid up to `at`
+    source = Source(shown, data.decode("utf-8", errors="replace"))
+    return TextError(f"not valid UTF-8: byte 0x{data[at]:02X} at byte offset {at}", source,
+                     len(before), len(before) + 1)
 
 
 def load(path: Path) -> Loaded:
     """The packages at `path` (see the module's description)."""
     if path.is_dir():
-        main, nested = _group([read_source(p, str(p)) for p in _wit_files(path)], str(path))
+        sources = [read_source(p, str(p), regular_only=True) for p in _wit_files(path)]
+        main, nested = _group(sources, str(path), defer=True)
+        if main is None:
+            return Loaded(tuple(nested), None, _no_header(sources[0] if sources else None,
+                                                          str(path)))
         deps: list[PackageSource] = []
         carried: list[PackageSource] = []
         deps_dir = path / "deps"
@@ -74,12 +117,16 @@ def load(path: Path) -> Loaded:
     if path.suffix in (".wasm", ".wat"):
         main, nested = _binary(path)
         return Loaded((main, *nested), main.name)
-    main, nested = _group([read_source(path, str(path))], str(path))
+    source = read_source(path, str(path))
+    main, nested = _group([source], str(path), defer=True)
+    if main is None:
+        return Loaded(tuple(nested), None, _no_header(source, str(path)))
     return Loaded((main, *nested), main.name)
 
 
 def _wit_files(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.iterdir() if p.suffix == ".wit" and p.is_file())
+    """The `.wit` entries of a folder, by name (a `.wit` that is a folder is not one)."""
+    return sorted(p for p in folder.iterdir() if p.suffix == ".wit" and not p.is_dir())
 
 
 def _dependency(entry: Path) -> tuple[list[PackageSource], list[PackageSource]]:
@@ -88,10 +135,11 @@ def _dependency(entry: Path) -> tuple[list[PackageSource], list[PackageSource]]:
         files = _wit_files(entry)
         if not files:
             return [], []
-        main, nested = _group([read_source(p, str(p)) for p in files], str(entry))
+        main, nested = _group([read_source(p, str(p), regular_only=True) for p in files],
+                              str(entry))
         return [main, *nested], []
     if entry.suffix == ".wit":
-        main, nested = _group([read_source(entry, str(entry))], str(entry))
+        main, nested = _group([read_source(entry, str(entry), regular_only=True)], str(entry))
         return [main, *nested], []
     if entry.suffix in (".wasm", ".wat"):
         main, nested = _binary(entry)
@@ -108,11 +156,15 @@ def _binary(path: Path) -> tuple[PackageSource, list[PackageSource]]:
     from ..witprint import print_resolved
 
     text = print_resolved(decode_component(load_component(path)))
-    return _group([Source(str(path), text)], str(path))
+    main, nested = _group([Source(str(path), text)], str(path))
+    return main.replace(binary=True), [p.replace(binary=True) for p in nested]  # type: ignore[union-attr]
 
 
-def _group(sources: list[Source], where: str) -> tuple[PackageSource, list[PackageSource]]:
-    """The package a set of files make together, and the nested packages written in them."""
+def _group(sources: list[Source], where: str,
+           defer: bool = False) -> tuple[PackageSource | None, list[PackageSource]]:
+    """The package a set of files make together, and the nested packages written in them.
+    None for the former when no file says which package it is (refused here unless `defer`
+    and some package is nested)."""
     header: A.PackageDecl | None = None
     docs: A.PackageDecl | None = None
     units: list[Unit] = []
@@ -128,45 +180,44 @@ def _group(sources: list[Source], where: str) -> tuple[PackageSource, list[Packa
                                    f"previous package name of `{header.name.key()}`", decl.span)
             if decl.docs:
                 if docs is not None:
-                    raise TextError("found doc comments on multiple 'package' items",
-                                    decl.span.source, _docs_start(decl), None)
+                    raise TextError.at("found doc comments on multiple 'package' items",
+                                       decl.docs_span)
                 docs = decl
         top = tuple(i for i in parsed.items if not isinstance(i, A.NestedPackage))
         units.append(Unit(parsed.source, top))
         _nested(parsed.items, nested)
     if header is None:
-        raise ComposerError(f"{where}: no `package` header was found in any WIT file for "
-                            "this package")
+        if defer and nested:
+            return None, nested
+        raise _no_header(sources[0] if sources else None, where)
     main = PackageSource(header.name, tuple(units), docs.docs if docs else None)
     return main, nested
 
 
-def _docs_start(decl: A.PackageDecl) -> int:
-    """Where the doc comment before a `package` header starts, for the message."""
-    text = decl.span.source.text
-    i = text.rfind("package", 0, decl.span.start)
-    j = text.rfind("///", 0, i if i != -1 else decl.span.start)
-    k = text.rfind("/**", 0, i if i != -1 else decl.span.start)
-    start = max(j, k)
-    # the first line of a run of doc comment lines
-    while start > 0:
-        prev = text.rfind("///", 0, start)
-        if prev == -1 or text[prev:start].count("\n") != 1:
-            break
-        start = prev
-    return max(start, 0)
+def _no_header(source: Source | None, where: str) -> ComposerError:
+    """No file of a package says which package it is: pointed at the first file's first
+    item (or its start, when it has none)."""
+    message = "no `package` header was found in any WIT file for this package"
+    if source is None:
+        return ComposerError(f"{where}: {message}")
+    m = _FIRST_ITEM(source.text)
+    start = m.end() if m else 0
+    return TextError(f"{message} (each package needs one: `package namespace:name;` before "
+                     "its items)", source, start, start + 1)
+
+
+# whitespace and comments before the first item of a file
+_FIRST_ITEM = re.compile(r"(?:\s|//[^\n]*|/\*(?:[^*]|\*(?!/))*\*/)*").match
 
 
 def _nested(items: tuple[A.TopItem, ...], out: list[PackageSource]) -> None:
-    """Nested package blocks, in the order they open (blocks inside blocks included)."""
-    stack = [iter(items)]
-    while stack:
-        item = next(stack[-1], None)
-        if item is None:
-            stack.pop()
-            continue
+    """Nested package blocks, in the order they open; a block inside a block is refused,
+    as wit-parser refuses it (parsed, then found in the package it is in)."""
+    for item in items:
         if isinstance(item, A.NestedPackage):
-            top = tuple(i for i in item.items if not isinstance(i, A.NestedPackage))
-            out.append(PackageSource(item.decl.name, (Unit(item.decl.span.source, top),),
+            for inner in item.items:
+                if isinstance(inner, A.NestedPackage):
+                    raise TextError.at("nested packages must be placed at the top-level",
+                                       inner.decl.name.span)
+            out.append(PackageSource(item.decl.name, (Unit(item.decl.span.source, item.items),),
                                      item.decl.docs))
-            stack.append(iter(item.items))

@@ -14,8 +14,10 @@ from __future__ import annotations
 from typing import Callable
 
 from ...model import types as T
+from ...model.names import strongly_unique_key
 from ..diagnostics import TextError
 from . import tree as A
+from .toposort import toposort
 
 
 class Entry:
@@ -33,6 +35,9 @@ class Entry:
         self.span = span
 
 
+_MAP_KEYS = frozenset({"bool", "s8", "u8", "s16", "u16", "s32", "u32", "s64", "u64", "char",
+                       "string"})
+
 GATED_TYPE = "found a reference to a type which is excluded due to its feature not being activated"
 
 
@@ -40,16 +45,27 @@ class TypeScope:
     """Names and their types; `owner` is the extern name types are declared under (None
     for a world's own types, which the world imports)."""
 
-    def __init__(self, owner: str | None, not_found: str = "type `{}` does not exist") -> None:
+    def __init__(self, owner: str | None, not_found: str = "type `{}` does not exist",
+                 borrowing: set[int] | None = None) -> None:
         self.owner = owner
         self.entries: dict[str, Entry] = {}
-        self.keys: dict[str, str] = {}  # lower-cased -> as written, for case-insensitive clashes
+        self.keys: dict[str, str] = {}  # strongly-unique key -> the name as written
         self.not_found = not_found
+        # named types that hold a `borrow` (by id: they live as long as the reading), and
+        # whether the type being built does
+        self.borrowing = borrowing if borrowing is not None else set()
+        self.borrows = False
 
     def define(self, name: A.Id, entry: Entry, message: str = "name `{}` is defined more than once") -> None:
-        key = name.name.lower()
-        if key in self.keys:
-            raise TextError.at(message.format(name.name), name.span)
+        """Add a name; names whose strongly-unique keys are equal may not both be defined
+        (`a` and `A`, a resource `r` and its method `[method]r.r`)."""
+        key = strongly_unique_key(name.name)
+        prior = self.keys.get(key)
+        if prior is not None:
+            if prior == name.name:
+                raise TextError.at(message.format(name.name), name.span)
+            raise TextError.at(f"name `{name.name}` conflicts with previous name `{prior}`",
+                               name.span)
         self.keys[key] = name.name
         self.entries[name.name] = entry
 
@@ -65,44 +81,23 @@ class TypeScope:
         self.define(td.name, entry)
         return entry
 
-    def check_cycles(self, typedefs: list[Entry]) -> None:
-        """Refuse types that contain themselves, reporting as wit-parser does: at the first
-        reference on the cycle, naming the type it refers to."""
-        local = {id(e.node): e for e in typedefs}
-        edges: dict[int, list[tuple[Entry, A.Id]]] = {}
-        for e in typedefs:
-            out = []
-            for ref in _references(e.node):
-                target = self.entries.get(ref.name)
-                if target is not None and id(target.node) in local and target.kind == "typedef":
-                    out.append((target, ref))
-            edges[id(e)] = out
-        state: dict[int, int] = {}  # 1 visiting, 2 done
-        for root in typedefs:
-            if state.get(id(root)):
-                continue
-            stack: list[tuple[Entry, int]] = [(root, 0)]
-            state[id(root)] = 1
-            while stack:
-                node, i = stack[-1]
-                out = edges[id(node)]
-                if i == len(out):
-                    state[id(node)] = 2
-                    stack.pop()
-                    continue
-                stack[-1] = (node, i + 1)
-                target, ref = out[i]
-                s = state.get(id(target))
-                if s == 1:
-                    # the edge leaving `target` on the stack starts the cycle
-                    pos = next(k for k, (n, _) in enumerate(stack) if n is target)
-                    _, j = stack[pos]
-                    first_target, first_ref = edges[id(target)][j - 1]
-                    raise TextError.at(f"type `{first_target.node.name.name}` depends on itself",  # type: ignore[attr-defined]
-                                       first_ref.span)
-                if not s:
-                    state[id(target)] = 1
-                    stack.append((target, 0))
+    def check_order(self, members: tuple) -> list[str]:  # type: ignore[type-arg]
+        """The types' names, each after those it refers to (handles included); a type that
+        refers to a name no type has, or that contains itself, refused where wit-parser
+        refuses it (the names `use` brings in and the type definitions, as written, sorted
+        as it sorts them)."""
+        names: list[str] = []
+        deps: dict[str, list[A.Id]] = {}
+        for m in members:
+            if isinstance(m, A.Use):
+                for name, alias in m.names:
+                    local = (alias or name).name
+                    names.append(local)
+                    deps[local] = []
+            elif isinstance(m, A.TypeDef):
+                names.append(m.name.name)
+                deps[m.name.name] = _references(m)
+        return toposort(names, deps, "type")
 
     def is_resource(self, entry: Entry) -> bool:
         """Whether a name stands for a resource: a resource, or an alias or `use` of one.
@@ -124,10 +119,16 @@ class TypeScope:
                 return False
             entry = nxt
 
-    def fill(self, entry: Entry) -> None:
-        """Give a declared record, variant, enum, flags or alias its type."""
+    def fill(self, entry: Entry, gated_ok: bool = False) -> None:
+        """Give a declared record, variant, enum, flags or alias its type (`gated_ok`: one
+        left out by a feature gate, which may refer to others left out)."""
         td: A.TypeDef = entry.node  # type: ignore[assignment]
-        site = td.name.span
+        if td.kind != "type" and not td.fields:
+            raise TextError.at(f"empty {td.kind}", td.name.span)
+        if td.kind == "flags" and len(td.fields) > 32:
+            raise TextError.at("cannot have more than 32 flags", td.fields[32].name.span)
+        site = None if gated_ok else td.name.span
+        self.borrows = False
         if td.kind == "type":
             alias = td.alias
             if isinstance(alias, A.TName):
@@ -137,12 +138,13 @@ class TypeScope:
             else:
                 inner = self.value(alias, site)  # type: ignore[arg-type]
         elif td.kind == "record":
-            inner = T.RecordType(tuple((f.name.name, self.value(f.type, f.name.span))  # type: ignore[arg-type]
+            # (wit-parser reports a gated-off type at the field that uses it)
+            inner = T.RecordType(tuple((f.name.name, self.value(f.type, site and f.name.span))  # type: ignore[arg-type]
                                        for f in td.fields))
             _unique_labels(td.fields, "field")
         elif td.kind == "variant":
             inner = T.VariantType(tuple(
-                (f.name.name, self.value(f.type, f.name.span) if f.type is not None else None)
+                (f.name.name, self.value(f.type, site) if f.type is not None else None)
                 for f in td.fields))
             _unique_labels(td.fields, "case")
         elif td.kind == "enum":
@@ -152,55 +154,74 @@ class TypeScope:
             _unique_labels(td.fields, "flag")
             inner = T.FlagsType(tuple(f.name.name for f in td.fields))
         entry.value.type = inner  # type: ignore[attr-defined]
+        if self.borrows or id(inner) in self.borrowing:
+            self.borrowing.add(id(entry.value))
 
     # -- references ------------------------------------------------------------------------
 
-    def lookup(self, ref: A.Id, site: A.Span) -> Entry:
+    def lookup(self, ref: A.Id, site: A.Span | None) -> Entry:
+        """What a name stands for; a type left out by a feature gate is refused (at `site`)
+        unless `site` is None: the name is then used where everything is left out too."""
         entry = self.entries.get(ref.name)
         if entry is None:
             raise TextError.at(self.not_found.format(ref.name), ref.span)
         if entry.kind == "func":
             raise TextError.at(f"cannot use function `{ref.name}` as a type", ref.span)
-        if entry.excluded:
+        if entry.excluded and site is not None:
             raise TextError.at(GATED_TYPE, site)
         return entry
 
-    def value(self, t: A.TypeExpr, site: A.Span) -> T.ValType:
+    def value(self, t: A.TypeExpr, site: A.Span | None) -> T.ValType:
         """The value type an expression stands for; `site` is where a reference to a gated
-        type is reported (the item being defined, as wit-parser does)."""
-        if isinstance(t, A.TPrim):
-            return T.PRIMS[t.name]
-        if isinstance(t, A.TName):
-            entry = self.lookup(t.id, site)
+        type is reported (the item being defined, as wit-parser does). A `borrow` met on
+        the way sets `self.borrows` (see `func`)."""
+        cls = type(t)
+        if cls is A.TPrim:
+            return T.PRIMS[t.name]  # type: ignore[union-attr]
+        if cls is A.TName:
+            entry = self.lookup(t.id, site)  # type: ignore[union-attr]
+            value = entry.value
+            if id(value) in self.borrowing:
+                self.borrows = True
             if self.is_resource(entry):
-                return T.OwnType(entry.value)  # type: ignore[arg-type]
-            return entry.value  # type: ignore[return-value]
-        if isinstance(t, A.THandle):
-            entry = self.lookup(t.id, site)
+                return T.OwnType(value)  # type: ignore[arg-type]
+            return value  # type: ignore[return-value]
+        if cls is A.TList:
+            return T.ListType(self.value(t.element, site), t.length)  # type: ignore[union-attr]
+        if cls is A.TResult:
+            ok, err = t.ok, t.err  # type: ignore[union-attr]
+            return T.ResultType(None if ok is None else self.value(ok, site),
+                                None if err is None else self.value(err, site))
+        if cls is A.THandle:
+            entry = self.lookup(t.id, site)  # type: ignore[union-attr]
             if not self.is_resource(entry):
-                raise TextError.at(f"type `{t.id.name}` used in a handle must be a resource",
-                                   t.id.span)
-            cls = T.BorrowType if t.borrow else T.OwnType
-            return cls(entry.value)  # type: ignore[arg-type]
-        if isinstance(t, A.TList):
-            return T.ListType(self.value(t.element, site), t.length)
-        if isinstance(t, A.TOption):
-            return T.OptionType(self.value(t.type, site))
-        if isinstance(t, A.TResult):
-            return T.ResultType(self.opt(t.ok, site), self.opt(t.err, site))
-        if isinstance(t, A.TTuple):
-            return T.TupleType(tuple(self.value(x, site) for x in t.types))
-        if isinstance(t, A.TMap):
-            return T.MapType(self.value(t.key, site), self.value(t.value, site))
-        if isinstance(t, A.TFuture):
-            return T.FutureType(self.opt(t.element, site))
-        assert isinstance(t, A.TStream)
-        return T.StreamType(self.opt(t.element, site))
+                raise TextError.at(f"type `{t.id.name}` used in a handle must be a resource",  # type: ignore[union-attr]
+                                   t.id.span)  # type: ignore[union-attr]
+            if t.borrow:  # type: ignore[union-attr]
+                self.borrows = True
+                return T.BorrowType(entry.value)  # type: ignore[arg-type]
+            return T.OwnType(entry.value)  # type: ignore[arg-type]
+        if cls is A.TOption:
+            return T.OptionType(self.value(t.type, site))  # type: ignore[union-attr]
+        if cls is A.TTuple:
+            if not t.types:  # type: ignore[union-attr]
+                raise TextError.at("empty tuple", t.span)  # type: ignore[union-attr]
+            return T.TupleType(tuple([self.value(x, site) for x in t.types]))  # type: ignore[union-attr]
+        if cls is A.TMap:
+            key, value = self.value(t.key, site), self.value(t.value, site)  # type: ignore[union-attr]
+            # the key must be written as one of these types: not even an alias of one
+            if not (isinstance(t.key, A.TPrim) and t.key.name in _MAP_KEYS):  # type: ignore[union-attr]
+                raise TextError.at("invalid map key type: map keys must be bool, u8, u16, u32, "
+                                   "u64, s8, s16, s32, s64, char, or string", t.span)  # type: ignore[union-attr]
+            return T.MapType(key, value)
+        element = t.element  # type: ignore[union-attr]
+        inner = None if element is None else self.value(element, site)
+        return T.FutureType(inner) if cls is A.TFuture else T.StreamType(inner)
 
-    def opt(self, t: A.TypeExpr | None, site: A.Span) -> T.ValType | None:
+    def opt(self, t: A.TypeExpr | None, site: A.Span | None) -> T.ValType | None:
         return None if t is None else self.value(t, site)
 
-    def func(self, sig: A.FuncSig, name: str, site: A.Span,
+    def func(self, sig: A.FuncSig, name: str, site: A.Span | None,
              self_param: T.ValType | None = None,
              result: Callable[[], T.ValType | None] | None = None) -> T.FuncType:
         seen: set[str] = set()
@@ -214,8 +235,10 @@ class TypeScope:
                 raise TextError.at(f"param `{pname.name}` is defined more than once", pname.span)
             seen.add(key)
             params.append((pname.name, self.value(ptype, site)))
+        self.borrows = False
         out = result() if result is not None else self.opt(sig.result, site)
-        if out is not None and any(isinstance(x, T.BorrowType) for x in T.walk(out)):
+        # (a function left out by a feature gate, `site` None, is not checked further)
+        if site is not None and out is not None and self.borrows:
             raise TextError.at(f"function `{name}` returns a type which contains a "
                                "`borrow<T>` which is not supported", site)
         return T.FuncType(tuple(params), out, sig.is_async)
@@ -231,8 +254,8 @@ def _unique_labels(fields: tuple[A.Field, ...], what: str) -> None:
 
 
 def _references(td: A.TypeDef) -> list[A.Id]:
-    """The names a type definition's body refers to (not through handles: a record may hold
-    an `own<r>` of a resource defined anywhere)."""
+    """The names a type definition's body refers to, handles (`own<r>`) included, in the
+    order wit-parser lists them."""
     out: list[A.Id] = []
     stack: list[object] = []
     if td.alias is not None:
@@ -241,6 +264,8 @@ def _references(td: A.TypeDef) -> list[A.Id]:
     while stack:
         t = stack.pop()
         if isinstance(t, A.TName):
+            out.append(t.id)
+        elif isinstance(t, A.THandle):
             out.append(t.id)
         elif isinstance(t, (A.TList, A.TFuture, A.TStream)):
             if t.element is not None:

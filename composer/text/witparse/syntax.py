@@ -1,8 +1,10 @@
-"""A recursive-descent parser for the whole WIT grammar of WIT.md, giving `tree.File`.
+"""A recursive-descent parser for WIT, giving `tree.File`: the grammar of WIT.md as
+wit-parser 1.262 reads it (its choices where the two differ: no nested namespaces, a version
+read token by token, an identifier checked when taken), with wit-parser's messages and places.
 
 Recursion is bounded: types nest at most `MAX_DEPTH` levels (`list<list<...>>`), and so do
-nested `package a:b { }` blocks, as in wit-parser; deeper input is refused with a message
-rather than exhausting Python's stack.
+nested `package a:b { }` blocks; deeper input is refused with a message rather than
+exhausting Python's stack.
 """
 
 from __future__ import annotations
@@ -10,398 +12,442 @@ from __future__ import annotations
 from ...model.names import _SEMVER_RE
 from ..diagnostics import Source, TextError
 from . import tree as A
-from .lexer import Lexer, Token, doc_text
+from .lexer import CommentSpan, Span, Tokens, describe, validate_id
 
 MAX_DEPTH = 100
 
 _PRIMS = frozenset({"bool", "s8", "u8", "s16", "u16", "s32", "u32", "s64", "u64", "f32", "f64",
                     "char", "string", "error-context"})
-_MAP_KEYS = frozenset({"bool", "s8", "u8", "s16", "u16", "s32", "u32", "s64", "u64", "char",
-                       "string"})
 _TYPEDEF_KEYWORDS = frozenset({"type", "record", "variant", "enum", "flags", "resource"})
+_IDS = frozenset({"id", "%id"})
+_VERSION_PARTS = frozenset({"id", "int", "-"})
+# identifiers already found valid: most repeat (`u32` fields, common names)
+_VALID_IDS: set[str] = set()
+_VALID_VERSIONS: set[str] = set()  # (the same: `@since(version = 0.2.0)` on every item)
+_U32_MAX = 0xFFFF_FFFF
+_U64_MAX = 0xFFFF_FFFF_FFFF_FFFF
 
 
 def parse_file(source: Source) -> A.File:
     return Parser(source).file()
 
 
-class Parser:
-    def __init__(self, source: Source) -> None:
-        self.source = source
-        self.lexer = Lexer(source)
-        self.tok: Token = self.lexer.next()
+class Parser(Tokens):
+    __slots__ = ()
 
     # -- token helpers ---------------------------------------------------------------------
 
-    def span(self, tok: Token) -> A.Span:
-        return A.Span(self.source, tok.start, tok.end)
+    def here(self) -> Span:
+        i = self.i
+        return Span(self, i, i)
 
-    def error(self, message: str, tok: Token | None = None) -> TextError:
-        tok = tok or self.tok
-        return TextError(message, self.source, tok.start, tok.end)
+    def fail(self, what: str) -> TextError:
+        """`expected WHAT, found ...` at the current token."""
+        return self.error(f"expected {what}, found {describe(self.kind)}", self.i)
 
-    def advance(self) -> Token:
-        tok = self.tok
-        self.tok = self.lexer.next()
-        return tok
+    # (`advance` written out in the hot paths below: a call costs as much as the work)
 
-    def at(self, kind: str, text: str | None = None) -> bool:
-        return self.tok.kind == kind and (text is None or self.tok.text == text)
+    def eat(self, kind: str) -> bool:
+        if self.kind != kind:
+            return False
+        i = self.i = self.i + 1
+        if (k := self.kinds[i]) == "error":
+            raise self._errors[i]
+        self.kind = k
+        return True
 
-    def at_keyword(self, word: str) -> bool:
-        return self.tok.kind == "keyword" and self.tok.text == word
+    def expect(self, kind: str) -> int:
+        """Take a token of `kind`; its index."""
+        if self.kind != kind:
+            raise self.fail(describe(kind))
+        i = self.i
+        self.i = i + 1
+        if (k := self.kinds[i + 1]) == "error":
+            raise self._errors[i + 1]
+        self.kind = k
+        return i
 
-    def eat(self, kind: str) -> Token | None:
-        return self.advance() if self.tok.kind == kind else None
+    def id(self) -> A.Id:
+        """An identifier, plain or `%`-explicit, checked by wit-parser's rule."""
+        kind = self.kind
+        i = self.i
+        if kind == "id":
+            name = self.toks[i]
+        elif kind == "%id":
+            name = self.toks[i][1:]
+        else:
+            raise self.fail("an identifier or string")
+        if name not in _VALID_IDS:
+            problem = validate_id(name)
+            if problem is not None:
+                raise self.error(problem, i)
+            _VALID_IDS.add(name)
+        self.i = i + 1
+        if (k := self.kinds[i + 1]) == "error":
+            raise self._errors[i + 1]
+        self.kind = k
+        return A.Id(name, Span(self, i, i))
 
-    def eat_keyword(self, word: str) -> Token | None:
-        return self.advance() if self.at_keyword(word) else None
+    def word(self, expected: str) -> None:
+        """An identifier that must be `expected` (`version`, `feature`)."""
+        ident = self.id()
+        if ident.name != expected:
+            raise TextError.at(f"expected `{expected}`, found `{ident.name}`", ident.span)
 
-    def expect(self, kind: str) -> Token:
-        if self.tok.kind != kind:
-            raise self.error(f"expected '{kind}', found {self.tok.describe()}")
-        return self.advance()
-
-    def expect_keyword(self, word: str) -> Token:
-        if not self.at_keyword(word):
-            raise self.error(f"expected keyword `{word}`, found {self.tok.describe()}")
-        return self.advance()
-
-    def expect_id(self) -> A.Id:
-        if self.tok.kind != "id":
-            raise self.error(f"expected an identifier or string, found {self.tok.describe()}")
-        tok = self.advance()
-        return A.Id(tok.text, self.span(tok))
-
-    def expect_word(self, word: str) -> Token:
-        """A contextual word that is not a keyword (`version`, `feature`)."""
-        if self.tok.kind != "id" or self.tok.text != word:
-            found = f"`{self.tok.text}`" if self.tok.kind == "id" else self.tok.describe()
-            raise self.error(f"expected `{word}`, found {found}")
-        return self.advance()
-
-    def version(self) -> tuple[str, A.Span]:
-        """A semantic version: read from the text directly, since `1.0.0-rc.1+b` is not
-        made of WIT tokens."""
-        tok = self.tok
-        if tok.kind != "integer":
-            raise self.error(f"expected a version, found {tok.describe()}")
-        end = self.lexer.version_end(tok.start)
-        text = self.source.text[tok.start:end]
-        span = A.Span(self.source, tok.start, end)
-        if not _SEMVER_RE.match(text):
-            raise TextError(f"`{text}` is not a valid semantic version", self.source,
-                            tok.start, end)
-        self.lexer.pos = end
-        self.tok = self.lexer.next()
+    def version(self) -> tuple[str, Span]:
+        """A semantic version, read as wit-parser reads one: three integers between dots,
+        then `-` and `+` each followed by identifiers, integers, `-` and dots (a dot not
+        followed by one of those belongs to what comes next: `@1.0.0.{a}`); the text they
+        span, whitespace included, must be a valid version."""
+        first = self.i
+        self.expect("int")
+        self.expect(".")
+        self.expect("int")
+        self.expect(".")
+        last = self.expect("int")
+        last = self._version_part("-", last)
+        last = self._version_part("+", last)
+        span = Span(self, first, last)
+        gaps = self.gaps[first + 1:last + 1]
+        if any(gaps):
+            text = self.text[span.start:span.end]
+        else:
+            text = "".join(self.toks[first:last + 1])
+        if text not in _VALID_VERSIONS:
+            problem = semver_problem(text)
+            if problem is not None:
+                raise TextError.at(problem, span)
+            _VALID_VERSIONS.add(text)
         return text, span
+
+    def _version_part(self, prefix: str, last: int) -> int:
+        if not self.eat(prefix):
+            return last
+        while True:
+            if self.kind in _VERSION_PARTS:
+                last = self.i
+                self.advance()
+            elif self.kind == ".":
+                state = self.save()
+                self.advance()
+                if self.kind not in _VERSION_PARTS:
+                    self.restore(state)
+                    return last
+                last = self.i
+                self.advance()
+            else:
+                return last
+
+    def opt_version(self) -> tuple[str, Span] | None:
+        return self.version() if self.eat("@") else None
 
     # -- files and packages --------------------------------------------------------------
 
     def file(self) -> A.File:
         package = None
-        gates = self.gates()
-        if self.at_keyword("package"):
-            decl = self.package_decl()
-            if self.eat(";"):
-                package = decl
-                items: list[A.TopItem] = []
+        state = self.save()
+        docs = self.docs()
+        if self.kind == "package":
+            self.advance()
+            name = self.package_name()
+            if self.kind == ";":
+                self.advance()
+                package = A.PackageDecl(name, docs, name.span,
+                                        CommentSpan(self, state) if docs else None)
             else:
-                items = [self.nested_package(decl, 1)]
-        else:
-            items = []
-            if not gates.empty() or gates.external_id:
-                items.append(self.top_item(gates, 1))
-        while not self.at("eof"):
-            items.append(self.top_item(self.gates(), 1))
+                self.restore(state)
+        items = self.decl_list(None, 0)
         return A.File(self.source, package, tuple(items))
 
-    def package_decl(self) -> A.PackageDecl:
-        docs = self.docs(self.tok)
-        self.expect_keyword("package")
-        start = self.tok
-        ids = [self.expect_id()]
+    def package_name(self) -> A.PackageRef:
+        first = self.i
+        ns = self.id()
         self.expect(":")
-        ids.append(self.expect_id())
-        while self.eat(":"):
-            ids.append(self.expect_id())
-        version = None
-        if self.eat("@"):
-            version = self.version()[0]
-        end = self.lexer_prev_end
-        span = A.Span(self.source, start.start, end)
-        ref = A.PackageRef(":".join(i.name for i in ids[:-1]), ids[-1].name, version, span)
-        return A.PackageDecl(ref, docs, span)
+        name = self.id()
+        version = self.opt_version()
+        span = Span(self, first, version[1].last if version else first + 2)
+        return A.PackageRef(ns.name, name.name, version[0] if version else None, span)
 
-    @property
-    def lexer_prev_end(self) -> int:
-        """The end of the text read before the current token (for spans of several)."""
-        text = self.source.text
-        i = self.tok.start
-        while i > 0 and text[i - 1] in " \t\r\n":
-            i -= 1
-        return i
-
-    def nested_package(self, decl: A.PackageDecl, depth: int) -> A.NestedPackage:
-        if depth > MAX_DEPTH:
-            raise TextError("package nesting too deep", decl.span.source,
-                            self._keyword_before(decl.span.start), decl.span.end)
-        self.expect("{")
+    def decl_list(self, end: str | None, depth: int) -> list[A.TopItem]:
+        """The items of a file (to its end) or of a nested package (to `end`)."""
         items: list[A.TopItem] = []
-        while not self.eat("}"):
-            items.append(self.top_item(self.gates(), depth + 1))
-        return A.NestedPackage(decl, tuple(items))
+        docs = self.docs()
+        while True:
+            if end is not None:
+                if self.eat(end):
+                    return items
+            elif self.kind == "eof":
+                return items
+            items.append(self.top_item(docs, depth))
+            docs = self.docs()
 
-    def _keyword_before(self, start: int) -> int:
-        """The start of the `package` keyword before a package name at `start`."""
-        i = self.source.text.rfind("package", 0, start)
-        return i if i != -1 else start
+    def top_item(self, docs: str | None, depth: int) -> A.TopItem:
+        gates = self.gates()
+        kind = self.kind
+        if kind == "interface":
+            return self.interface(gates, docs)
+        if kind == "world":
+            return self.world(gates, docs)
+        if kind == "use":
+            return self.top_use(gates)
+        if kind == "package":
+            return self.nested_package(gates, docs, depth)
+        raise self.fail("`world`, `interface` or `use`")
 
-    def top_item(self, gates: A.Gates, depth: int) -> A.TopItem:
-        tok = self.tok
-        if self.at_keyword("interface"):
-            return self.interface(gates, self.docs_of(tok, gates))
-        if self.at_keyword("world"):
-            return self.world(gates, self.docs_of(tok, gates))
-        if self.at_keyword("use"):
-            return self.top_use()
-        if self.at_keyword("package"):
-            decl = self.package_decl()
-            if self.at(";"):
-                raise self.error("expected '{', found ';' (a `package` header must come first "
-                                 "in its file)")
-            return self.nested_package(decl, depth)
-        raise self.error(f"expected `world`, `interface` or `use`, found {tok.describe()}")
+    def nested_package(self, gates: A.Gates, docs: str | None, depth: int) -> A.NestedPackage:
+        keyword = self.here()
+        self.advance()
+        if gates.attributes:
+            raise TextError.at("cannot place attributes on nested packages", keyword)
+        if depth >= MAX_DEPTH:
+            raise TextError.at("package nesting too deep", keyword)
+        name = self.package_name()
+        self.expect("{")
+        items = self.decl_list("}", depth + 1)
+        return A.NestedPackage(A.PackageDecl(name, docs, name.span), tuple(items))
 
-    def top_use(self) -> A.TopUse:
-        start = self.expect_keyword("use")
+    def top_use(self, gates: A.Gates) -> A.TopUse:
+        keyword = self.here()
+        self.advance()
         path = self.use_path()
-        alias = self.expect_id() if self.eat_keyword("as") else None
+        alias = self.id() if self.eat("as") else None
         self.expect(";")
-        return A.TopUse(path, alias, self.span(start))
+        return A.TopUse(path, alias, keyword, gates)
 
     def use_path(self) -> A.UsePath:
-        first = self.expect_id()
-        if not self.at(":"):
-            return A.UsePath(None, first, first.span)
-        ids = [first]
-        while self.eat(":"):
-            ids.append(self.expect_id())
+        """`name`, or `ns:pkg/name@version`."""
+        first = self.i
+        ns = self.id()
+        if not self.eat(":"):
+            return A.UsePath(None, ns, ns.span)
+        pkg = self.id()
         self.expect("/")
-        names = [self.expect_id()]
-        while self.eat("/"):
-            names.append(self.expect_id())
-        version = None
-        if self.eat("@"):
-            version = self.version()[0]
-        end = self.lexer_prev_end
-        pkg_name = "/".join([ids[-1].name] + [n.name for n in names[:-1]])
-        pkg = A.PackageRef(":".join(i.name for i in ids[:-1]), pkg_name, version,
-                           A.Span(self.source, first.span.start, end))
-        return A.UsePath(pkg, names[-1], A.Span(self.source, first.span.start, end))
+        name = self.id()
+        version = self.opt_version()
+        ref = A.PackageRef(ns.name, pkg.name, version[0] if version else None,
+                           Span(self, first, first + 2))
+        return A.UsePath(ref, name, Span(self, first, self.i - 1))
 
-    # -- gates and docs ------------------------------------------------------------------
-
-    @staticmethod
-    def docs(tok: Token) -> str | None:
-        return doc_text(tok.comments)
-
-    def docs_of(self, tok: Token, gates: A.Gates) -> str | None:
-        # doc comments come before the gates; `gates` remembers them
-        return getattr(gates, "_docs", None) or self.docs(tok)
+    # -- attributes ------------------------------------------------------------------------
 
     def gates(self) -> A.Gates:
-        since = unstable = deprecated = external = None
-        docs = self.docs(self.tok)
-        while self.at("@"):
-            self.advance()
-            word = self.tok
-            if word.kind != "id" or word.text not in ("since", "unstable", "deprecated",
-                                                     "external-id"):
-                raise self.error("expected `since`, `unstable`, `deprecated` or "
-                                 f"`external-id`, found {word.describe()}")
-            self.advance()
+        """`@since(version = v)`, `@unstable(feature = f)`, `@deprecated(version = v)`,
+        `@external-id("...")`, any number of them (which combinations are allowed is
+        checked where the item is resolved, as wit-parser does)."""
+        if self.kind != "@":
+            return A.NO_GATES
+        attributes: list[A.Attribute] = []
+        while self.eat("@"):
+            name = self.id()
+            kind = name.name
+            if kind not in ("since", "unstable", "deprecated", "external-id"):
+                raise TextError.at(f"unknown attribute `{kind}`", name.span)
             self.expect("(")
-            if word.text == "external-id":
-                external = self.expect("string").text
-            elif word.text == "unstable":
-                self.expect_word("feature")
+            if kind == "external-id":
+                if self.kind != "str":
+                    raise self.fail("a string literal")
+                value = self.string_value()
+                self.advance()
+            elif kind == "unstable":
+                self.word("feature")
                 self.expect("=")
-                unstable = self.expect_id()
+                value = self.id().name
             else:
-                self.expect_word("version")
+                self.word("version")
                 self.expect("=")
-                v = self.version()
-                if word.text == "since":
-                    since = v
-                else:
-                    deprecated = v
+                value = self.version()[0]
             self.expect(")")
-        gates = A.Gates(since, unstable, deprecated, external)
-        return _with_docs(gates, docs)
+            attributes.append(A.Attribute(kind, value, name.span))
+        first = {}
+        for a in attributes:
+            first.setdefault(a.name, a)
+        since, unstable, deprecated = first.get("since"), first.get("unstable"), first.get("deprecated")
+        external = first.get("external-id")
+        return A.Gates(
+            (since.value, since.span) if since else None,
+            A.Id(unstable.value, unstable.span) if unstable else None,
+            (deprecated.value, deprecated.span) if deprecated else None,
+            external.value if external else None,
+            tuple(attributes))
 
     # -- interfaces ----------------------------------------------------------------------
 
     def interface(self, gates: A.Gates, docs: str | None) -> A.InterfaceDef:
-        self.expect_keyword("interface")
-        name = self.expect_id()
+        self.advance()
+        name = self.id()
         members = self.interface_body()
-        return A.InterfaceDef(name, members, docs, _strip(gates))
+        return A.InterfaceDef(name, members, docs, gates)
 
     def interface_body(self) -> tuple[A.InterfaceMember, ...]:
         self.expect("{")
         members: list[A.InterfaceMember] = []
-        while not self.eat("}"):
-            first = self.tok
-            gates = self.gates()
-            docs = self.docs_of(first, gates)
-            if self.at_keyword("use"):
-                members.append(self.use(gates, docs))
-            elif self.tok.kind == "keyword" and self.tok.text in _TYPEDEF_KEYWORDS:
+        while True:
+            docs = self.docs() if "/" in self.gaps[self.i] else None
+            if self.eat("}"):
+                return tuple(members)
+            gates = self.gates() if self.kind == "@" else A.NO_GATES
+            kind = self.kind
+            if kind in _TYPEDEF_KEYWORDS:
                 members.append(self.typedef(gates, docs))
-            elif self.tok.kind == "id":
-                name = self.expect_id()
+            elif kind in _IDS:
+                name = self.id()
                 self.expect(":")
                 sig = self.func_type()
                 self.expect(";")
-                members.append(A.FuncDef(name, sig, docs, _strip(gates)))
+                members.append(A.FuncDef(name, sig, docs, gates))
+            elif kind == "use":
+                members.append(self.use(gates, docs))
             else:
-                raise self.error(f"expected `type`, `resource` or `func`, found "
-                                 f"{self.tok.describe()}")
-        return tuple(members)
+                raise self.fail("`type`, `resource` or `func`")
 
     def use(self, gates: A.Gates, docs: str | None) -> A.Use:
-        start = self.expect_keyword("use")
+        keyword = self.here()
+        self.advance()
         path = self.use_path()
         self.expect(".")
         self.expect("{")
         names: list[tuple[A.Id, A.Id | None]] = []
         while not self.eat("}"):
-            name = self.expect_id()
-            alias = self.expect_id() if self.eat_keyword("as") else None
+            name = self.id()
+            alias = self.id() if self.eat("as") else None
             names.append((name, alias))
             if not self.eat(","):
                 self.expect("}")
                 break
         self.expect(";")
-        return A.Use(path, tuple(names), docs, _strip(gates), self.span(start))
+        return A.Use(path, tuple(names), docs, gates, keyword)
 
     def typedef(self, gates: A.Gates, docs: str | None) -> A.TypeDef:
-        kind = self.advance().text
-        name = self.expect_id()
-        gates = _strip(gates)
+        kind = self.kind
+        self.advance()
+        name = self.id()
         if kind == "type":
             self.expect("=")
             alias = self.type(1)
             self.expect(";")
-            return A.TypeDef(kind, name, alias=alias, docs=docs, gates=gates)
+            return A.TypeDef(kind, name, alias, (), (), docs, gates)
         if kind == "resource":
-            if self.eat(";"):
-                return A.TypeDef(kind, name, docs=docs, gates=gates)
-            return A.TypeDef(kind, name, methods=self.resource_body(), docs=docs, gates=gates)
-        self.expect("{")
-        fields: list[A.Field] = []
-        while not self.at("}"):
-            fdocs = self.docs(self.tok)
-            fname = self.expect_id()
-            ftype = None
-            if kind == "record":
-                self.expect(":")
-                ftype = self.type(1)
-            elif kind == "variant" and self.eat("("):
-                ftype = self.type(1)
-                self.expect(")")
-            fields.append(A.Field(fname, ftype, fdocs))
+            if self.eat("{"):
+                return A.TypeDef(kind, name, None, (), self.resource_body(), docs, gates)
+            self.expect(";")
+            return A.TypeDef(kind, name, None, (), (), docs, gates)
+        fields = self.list_of("{", "}", self._record_field if kind == "record"
+                              else self._variant_case if kind == "variant" else self._name_only)
+        return A.TypeDef(kind, name, None, tuple(fields), (), docs, gates)
+
+    def _record_field(self, docs: str | None) -> A.Field:
+        name = self.id()
+        self.expect(":")
+        return A.Field(name, self.type(1), docs)
+
+    def _variant_case(self, docs: str | None) -> A.Field:
+        name = self.id()
+        payload = None
+        if self.eat("("):
+            payload = self.type(1)
+            self.expect(")")
+        return A.Field(name, payload, docs)
+
+    def _name_only(self, docs: str | None) -> A.Field:
+        return A.Field(self.id(), None, docs)
+
+    def list_of(self, open_: str, close: str, item) -> list:  # type: ignore[no-untyped-def]
+        """`open item, item, ... close` (a trailing comma allowed), each item given the
+        comments before it."""
+        self.expect(open_)
+        return self.list_until(close, item)
+
+    def list_until(self, close: str, item) -> list:  # type: ignore[no-untyped-def]
+        out = []
+        while True:
+            docs = self.docs() if "/" in self.gaps[self.i] else None
+            if self.eat(close):
+                return out
+            out.append(item(docs))
             if not self.eat(","):
-                break
-        self.expect("}")
-        if not fields:
-            raise TextError(f"empty {kind}", self.source, name.span.start, name.span.end)
-        return A.TypeDef(kind, name, fields=tuple(fields), docs=docs, gates=gates)
+                self.expect(close)
+                return out
 
     def resource_body(self) -> tuple[A.ResourceFunc, ...]:
-        self.expect("{")
         funcs: list[A.ResourceFunc] = []
         while not self.eat("}"):
-            first = self.tok
-            gates = self.gates()
-            docs = self.docs_of(first, gates)
-            if self.at_keyword("constructor"):
-                tok = self.advance()
+            docs = self.docs() if "/" in self.gaps[self.i] else None
+            gates = self.gates() if self.kind == "@" else A.NO_GATES
+            if self.kind == "constructor":
+                keyword = self.here()
+                self.advance()
                 params = self.params()
                 result = self.type(1) if self.eat("->") else None
                 self.expect(";")
-                sig = A.FuncSig(params, result, False, self.span(tok))
-                funcs.append(A.ResourceFunc("constructor", A.Id("constructor", self.span(tok)),
-                                            sig, docs, _strip(gates)))
+                sig = A.FuncSig(params, result, False, keyword)
+                funcs.append(A.ResourceFunc("constructor", A.Id("constructor", keyword), sig,
+                                            docs, gates))
                 continue
-            if self.tok.kind != "id":
-                raise self.error(f"expected `constructor` or identifier, found "
-                                 f"{self.tok.describe()}")
-            name = self.expect_id()
+            if self.kind not in _IDS:
+                raise self.fail("`constructor` or identifier")
+            name = self.id()
             self.expect(":")
-            kind = "static" if self.eat_keyword("static") else "method"
+            kind = "static" if self.eat("static") else "method"
             sig = self.func_type()
             self.expect(";")
-            funcs.append(A.ResourceFunc(kind, name, sig, docs, _strip(gates)))
+            funcs.append(A.ResourceFunc(kind, name, sig, docs, gates))
         return tuple(funcs)
 
     def func_type(self) -> A.FuncSig:
-        is_async = self.eat_keyword("async") is not None
-        tok = self.expect_keyword("func")
+        is_async = self.eat("async")
+        keyword = self.here()
+        self.expect("func")
         params = self.params()
         result = self.type(1) if self.eat("->") else None
-        return A.FuncSig(params, result, is_async, self.span(tok))
+        return A.FuncSig(params, result, is_async, keyword)
 
     def params(self) -> tuple[tuple[A.Id, A.TypeExpr], ...]:
-        self.expect("(")
-        params: list[tuple[A.Id, A.TypeExpr]] = []
-        while not self.at(")"):
-            name = self.expect_id()
-            self.expect(":")
-            params.append((name, self.type(1)))
-            if not self.eat(","):
-                break
-        self.expect(")")
-        return tuple(params)
+        return tuple(self.list_of("(", ")", self._param))
+
+    def _param(self, docs: str | None) -> tuple[A.Id, A.TypeExpr]:
+        name = self.id()
+        self.expect(":")
+        return name, self.type(1)
 
     # -- types ---------------------------------------------------------------------------
 
     def type(self, depth: int) -> A.TypeExpr:
-        tok = self.tok
+        kind = self.kind
+        i = self.i
         if depth > MAX_DEPTH:
-            raise self.error("type nesting too deep")
-        if tok.kind == "id":
+            raise self.error("type nesting too deep", i)
+        if kind in _PRIMS:
+            self.i = i + 1
+            if (k := self.kinds[i + 1]) == "error":
+                raise self._errors[i + 1]
+            self.kind = k
+            return A.TPrim(kind, Span(self, i, i))
+        if kind in _IDS:
+            return A.TName(self.id())
+        span = Span(self, i, i)
+        if kind == "list":
             self.advance()
-            return A.TName(A.Id(tok.text, self.span(tok)))
-        if tok.kind != "keyword":
-            raise self.error(f"expected a type, found {tok.describe()}")
-        word = tok.text
-        if word in _PRIMS:
-            self.advance()
-            return A.TPrim(word, self.span(tok))
-        self.advance()
-        span = self.span(tok)
-        if word == "list":
             self.expect("<")
             element = self.type(depth + 1)
             length = None
             if self.eat(","):
-                if not self.at("integer"):
-                    raise self.error(f"expected fixed-length, found {self.tok.describe()}")
-                length_tok = self.advance()
-                length = int(length_tok.text)
-                if length == 0 or length_tok.text.startswith("0"):
-                    raise self.error("a fixed-length list must have a length of at least 1",
-                                     length_tok)
+                if self.kind != "int":
+                    raise self.fail("fixed size")
+                length = int(self.toks[self.i])
+                if length > _U32_MAX:
+                    raise self.error("invalid list size: number too large to fit in target type",
+                                     self.i)
+                self.advance()
             self.expect(">")
             return A.TList(element, length, span)
-        if word == "option":
+        if kind == "option":
+            self.advance()
             self.expect("<")
             inner = self.type(depth + 1)
             self.expect(">")
             return A.TOption(inner, span)
-        if word == "result":
+        if kind == "result":
+            self.advance()
             ok = err = None
             if self.eat("<"):
                 if self.eat("_"):
@@ -413,133 +459,124 @@ class Parser:
                         err = self.type(depth + 1)
                 self.expect(">")
             return A.TResult(ok, err, span)
-        if word == "tuple":
-            self.expect("<")
-            types = []
-            while not self.at(">"):
-                types.append(self.type(depth + 1))
-                if not self.eat(","):
-                    break
-            self.expect(">")
+        if kind == "tuple":
+            self.advance()
+            types = self.list_of("<", ">", lambda docs: self.type(depth + 1))
             return A.TTuple(tuple(types), span)
-        if word == "map":
+        if kind == "map":
+            self.advance()
             self.expect("<")
             key = self.type(depth + 1)
-            if not (isinstance(key, A.TPrim) and key.name in _MAP_KEYS):
-                raise TextError("invalid map key type: map keys must be bool, u8, u16, u32, "
-                                "u64, s8, s16, s32, s64, char, or string", self.source,
-                                tok.start, tok.end)
             self.expect(",")
             value = self.type(depth + 1)
             self.expect(">")
             return A.TMap(key, value, span)
-        if word in ("borrow", "own"):
+        if kind in ("borrow", "own"):
+            self.advance()
             self.expect("<")
-            name = self.expect_id()
+            name = self.id()
             self.expect(">")
-            return A.THandle(word == "borrow", name, span)
-        if word in ("future", "stream"):
+            return A.THandle(kind == "borrow", name, span)
+        if kind in ("future", "stream"):
+            self.advance()
             element = None
             if self.eat("<"):
                 element = self.type(depth + 1)
                 self.expect(">")
-            return A.TFuture(element, span) if word == "future" else A.TStream(element, span)
-        raise self.error(f"expected a type, found {tok.describe()}", tok)
+            return A.TFuture(element, span) if kind == "future" else A.TStream(element, span)
+        raise self.fail("a type")
 
     # -- worlds --------------------------------------------------------------------------
 
     def world(self, gates: A.Gates, docs: str | None) -> A.WorldDef:
-        self.expect_keyword("world")
-        name = self.expect_id()
+        self.advance()
+        name = self.id()
         self.expect("{")
         members: list[A.WorldMember] = []
-        while not self.eat("}"):
-            first = self.tok
-            mgates = self.gates()
-            mdocs = self.docs_of(first, mgates)
-            if self.at_keyword("import") or self.at_keyword("export"):
+        while True:
+            mdocs = self.docs() if "/" in self.gaps[self.i] else None
+            if self.eat("}"):
+                return A.WorldDef(name, tuple(members), docs, gates)
+            mgates = self.gates() if self.kind == "@" else A.NO_GATES
+            kind = self.kind
+            if kind == "import" or kind == "export":
                 members.append(self.extern(mgates, mdocs))
-            elif self.at_keyword("include"):
-                members.append(self.include(mgates, mdocs))
-            elif self.at_keyword("use"):
+            elif kind == "use":
                 members.append(self.use(mgates, mdocs))
-            elif self.tok.kind == "keyword" and self.tok.text in _TYPEDEF_KEYWORDS:
+            elif kind in _TYPEDEF_KEYWORDS:
                 members.append(self.typedef(mgates, mdocs))
+            elif kind == "include":
+                members.append(self.include(mgates, mdocs))
             else:
-                raise self.error("expected `import`, `export`, `include`, `use`, or type, "
-                                 f"found {self.tok.describe()}")
-        return A.WorldDef(name, tuple(members), docs, _strip(gates))
+                raise self.fail("`import`, `export`, `include`, `use`, or type definition")
 
     def extern(self, gates: A.Gates, docs: str | None) -> A.Extern:
-        kw = self.advance()
-        direction = kw.text
-        gates = _strip(gates)
-        span = self.span(kw)
-        if self.tok.kind == "id":
-            # `import a:b/c;` names an interface of a package; `import a: b;` gives the name
-            # `a` to what follows. Like wit-parser, a colon written with no space around it
-            # between two identifiers makes the former.
-            save = (self.lexer.pos, self.tok)
-            name = self.expect_id()
-            if self.at(":"):
-                colon = self.advance()
-                path_like = (not colon.space_before and not self.tok.space_before
-                             and self.tok.kind == "id")
-                if not path_like:
-                    return self._named_extern(direction, name, docs, gates, span)
-            self.lexer.pos, self.tok = save
+        direction = self.kind
+        span = self.here()
+        self.advance()
+        # `import name: func(..)`, `import name: interface {..}` and `import name: path;`
+        # give `name` to what follows; anything else is `import path;`. Like wit-parser,
+        # try the former first and fall back to reading a path.
+        state = self.save()
+        name = self.id()
+        if self.eat(":"):
+            if self.kind == "func" or self.kind == "async":
+                sig = self.func_type()
+                self.expect(";")
+                return A.Extern(direction, "func", name, sig=sig, docs=docs, gates=gates,
+                                span=span)
+            if self.eat("interface"):
+                body = self.interface_body()
+                iface = A.InterfaceDef(None, body, docs, A.NO_GATES)
+                return A.Extern(direction, "interface", name, interface=iface, docs=docs,
+                                gates=gates, span=span)
+            implemented = self._implemented_path()
+            if implemented is not None:
+                return A.Extern(direction, "implements", name, path=implemented, docs=docs,
+                                gates=gates, span=span)
+        self.restore(state)
         path = self.use_path()
         self.expect(";")
         return A.Extern(direction, "path", None, path=path, docs=docs, gates=gates, span=span)
 
-    def _named_extern(self, direction: str, name: A.Id, docs: str | None, gates: A.Gates,
-                      span: A.Span) -> A.Extern:
-        if self.at_keyword("func") or self.at_keyword("async"):
-            sig = self.func_type()
-            self.expect(";")
-            return A.Extern(direction, "func", name, sig=sig, docs=docs, gates=gates, span=span)
-        if self.at_keyword("interface"):
-            self.advance()
-            body = self.interface_body()
-            iface = A.InterfaceDef(None, body, docs, A.NO_GATES)
-            return A.Extern(direction, "interface", name, interface=iface, docs=docs,
-                            gates=gates, span=span)
+    def _implemented_path(self) -> A.UsePath | None:
+        """`path;` after `import name:`, or None (nothing taken) when a path is read but no
+        `;` follows it (`import a:b/c;`); an error in the path is reported, as wit-parser
+        reports it."""
+        state = self.save()
         path = self.use_path()
-        self.expect(";")
-        return A.Extern(direction, "implements", name, path=path, docs=docs, gates=gates,
-                        span=span)
+        if self.kind != ";":
+            self.restore(state)
+            return None
+        self.advance()
+        return path
 
     def include(self, gates: A.Gates, docs: str | None) -> A.Include:
-        kw = self.expect_keyword("include")
+        keyword = self.here()
+        self.advance()
         path = self.use_path()
         renames: list[tuple[A.Id, A.Id]] = []
-        if self.eat_keyword("with"):
-            self.expect("{")
-            while not self.at("}"):
-                old = self.expect_id()
-                self.expect_keyword("as")
-                renames.append((old, self.expect_id()))
-                if not self.eat(","):
-                    break
-            self.expect("}")
+        if self.eat("with"):
+            renames = self.list_of("{", "}", self._rename)
         else:
             self.expect(";")
-        return A.Include(path, tuple(renames), docs, _strip(gates), self.span(kw))
+        return A.Include(path, tuple(renames), docs, gates, keyword)
+
+    def _rename(self, docs: str | None) -> tuple[A.Id, A.Id]:
+        old = self.id()
+        self.expect("as")
+        return old, self.id()
 
 
-# Doc comments are read with the gates (they come first); they ride along on a copy of the
-# gates record, kept out of its fields so gates compare by what they gate.
-class _GatesWithDocs(A.Gates):
-    _docs: str | None = None
-
-
-def _with_docs(gates: A.Gates, docs: str | None) -> A.Gates:
-    if docs is None:
-        return gates
-    return _GatesWithDocs(gates.since, gates.unstable, gates.deprecated, gates.external_id, docs)
-
-
-def _strip(gates: A.Gates) -> A.Gates:
-    if isinstance(gates, _GatesWithDocs):
-        return A.Gates(gates.since, gates.unstable, gates.deprecated, gates.external_id)
-    return gates
+def semver_problem(text: str) -> str | None:
+    """What is wrong with a semantic version, as the semver crate says it, or None."""
+    m = _SEMVER_RE.match(text)
+    if m is None:
+        return f"`{text}` is not a valid semantic version"
+    for part in ("major", "minor", "patch"):
+        if int(m[part]) > _U64_MAX:
+            return f"value of {part} version number exceeds u64::MAX"
+    for ident in (m["pre"] or "").split("."):
+        if len(ident) > 1 and ident.isdigit() and ident[0] == "0":
+            return "invalid leading zero in pre-release identifier"
+    return None

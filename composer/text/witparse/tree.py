@@ -20,14 +20,26 @@ class Id(Record):
     span: Span
 
 
+class Attribute(Record):
+    """One `@name(...)` before an item: `value` is the version, the feature or the external
+    id; `span` that of the name (where wit-parser reports a wrong combination)."""
+
+    name: str
+    value: str
+    span: Span
+
+
 class Gates(Record):
-    """`@since(version = v)`, `@unstable(feature = f)`, `@deprecated(version = v)`;
-    `span` is that of the first gate (None when there is none)."""
+    """`@since(version = v)`, `@unstable(feature = f)`, `@deprecated(version = v)` (the first
+    of each, when one is given twice: `attributes` holds all as written, which resolution
+    checks as wit-parser does: none twice, not both `@since` and `@unstable`, `@deprecated`
+    only with one of them)."""
 
     since: tuple[str, Span] | None = None
     unstable: Id | None = None
     deprecated: tuple[str, Span] | None = None
     external_id: str | None = None
+    attributes: tuple[Attribute, ...] = ()
 
     def empty(self) -> bool:
         return self.since is None and self.unstable is None and self.deprecated is None
@@ -216,11 +228,13 @@ class WorldDef(Record):
 
 
 class TopUse(Record):
-    """`use path (as name)?;` at the top of a file: a file-local name for an interface."""
+    """`use path (as name)?;` at the top of a file: a file-local name for an interface.
+    `gates` must be empty (it is kept to refuse it where wit-parser does)."""
 
     path: UsePath
     alias: Id | None
     span: Span
+    gates: Gates = NO_GATES
 
     def local_name(self) -> Id:
         return self.alias or self.path.name
@@ -230,6 +244,7 @@ class PackageDecl(Record):
     name: PackageRef
     docs: str | None
     span: Span  # of the name
+    docs_span: object = None  # where its doc comments start (None: it has none)
 
 
 class NestedPackage(Record):
