@@ -351,6 +351,27 @@ export g;
     assert top_level(out) == (["test:api2/get"], ["test:api2/get"])
 
 
+# WIT interfaces that use a type above its declaration
+USED_BEFORE_DECLARED = {
+    "function": "f: func() -> e; enum e { a, b }",
+    "resource method": "resource r { m: func() -> e; } enum e { a, b }",
+    "type alias and resource": "f: func(x: t); type t = list<e>; record e { r: own<r> }\n"
+                               "resource r { constructor(x: t); m: static func() -> e; }",
+}
+
+
+@pytest.mark.parametrize("shape", USED_BEFORE_DECLARED)
+def test_a_type_used_above_its_wit_declaration_is_declared_before_its_use(tmp_path, shape):
+    # wasmparser takes a function's type only by the index the instance exports it under
+    # ("instance not valid to be used as import" otherwise): the output must declare the
+    # type first, as wit-component does
+    pkg = tmp_path / "fwd.wit"
+    pkg.write_text(f"package test:fwd;\ninterface i {{ {USED_BEFORE_DECLARED[shape]} }}\n")
+    out = composes(tmp_path, "package test:comp;\nimport i: test:fwd/i;\nexport i as \"i\";\n",
+                   "--dep", f"test:fwd={pkg}")
+    assert top_level(out) == (["test:fwd/i"], ["i"])
+
+
 def test_spread_takes_only_what_is_still_missing(tmp_path):
     # test:two imports test:api/get then test:api/more: `get` is given by name, and the
     # spread, looking at both in order, passes over it to give `more`
