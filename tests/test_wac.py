@@ -642,6 +642,36 @@ def test_errors_point_at_the_mistake(tmp_path, name, body, message, where):
         assert "another name with `as`" not in err  # the name was given, not inferred
 
 
+# a package file with a mistake: (file under deps/test, its text)
+BROKEN_PACKAGES = {
+    "WIT syntax": ("bad.wit", "package test:bad;\ninterface i {\n    y: unc(r: u32);\n}\n"),
+    "WIT resolution": ("bad.wit", "package test:bad;\ninterface i {\n  type a = borrow<x>;\n}\n"),
+    "WAT": ("bad.wat", "(component\n  (export \"f\" (func (result \"a\" string)))\n)\n"),
+}
+
+
+@pytest.mark.parametrize("shape", BROKEN_PACKAGES)
+def test_an_error_in_a_package_is_shown_once_at_its_place(tmp_path, shape):
+    # one line saying which package the document was loading (and where it names it), then
+    # the package file's error at the place wasm-tools names, with that line and a caret;
+    # the document's line is not drawn too
+    name, text = BROKEN_PACKAGES[shape]
+    broken = deps(tmp_path) / "test" / name
+    broken.write_text(text)
+    code, err, out = compose_doc(tmp_path, "package test:comp;\nlet x = new test:bad {};\n")
+    assert code == 1 and not out.exists()
+    command = ("component", "wit") if name.endswith(".wit") else ("parse",)
+    theirs = wasm_tools(*command, str(broken), check=False).stderr.decode()
+    line, col = re.search(r"--> .*:(\d+):(\d+)", theirs).groups()
+    lines = err.rstrip("\n").split("\n")
+    assert len(lines) == 5, err
+    assert lines[0] == f"error: {tmp_path / 'doc.wac'}:2:13: failed to parse package `test:bad`:"
+    assert lines[1].startswith(f"{broken}:{line}:{col}: "), (err, theirs)
+    assert lines[3].lstrip() == f"{line} | {text.split(chr(10))[int(line) - 1]}"
+    assert lines[4].index("^") == lines[3].index("|") + 1 + int(col)
+    assert err.count("^") == lines[4].count("^")
+
+
 def _lists(n: int) -> str:
     return "list<" * n + "u32" + ">" * n
 
