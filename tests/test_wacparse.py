@@ -512,6 +512,19 @@ def test_nesting_is_bounded():
     assert isinstance(parse(ok).statements[0].decl.kind, T.TList)
 
 
+def test_reading_is_linear_in_the_statements():
+    # a generous bound, for "not quadratic" (the figure is scripts/bench_wac.py's): 10,000
+    # statements, with line and block comments and strings between the tokens
+    import time
+
+    text = "package a:b;\n" + "".join(
+        f"/// doc {i}\nlet x{i} = new c:d {{ /* a */ \"s\": y, ... }};\n" for i in range(10_000))
+    start = time.process_time()
+    doc = parse(text)
+    assert time.process_time() - start < 10
+    assert len(doc.statements) == 10_000 and doc.statements[-1].docs[0].text == "doc 9999"
+
+
 # -- files and the command line --------------------------------------------------------------
 
 
