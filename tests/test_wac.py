@@ -43,6 +43,8 @@ def deps(tmp: Path) -> Path:
     (d / "broken.wasm").write_bytes(b"\0asm\x0d\0\x01\0garbage")
     (d / "lower.wat").write_text('(component (import "b" (func)))')
     (d / "upper.wat").write_text('(component (import "B" (func)))')
+    (d / "insta.wat").write_text('(component (import "a:b/c" (instance (export "f" (func)))))')
+    (d / "instb.wat").write_text('(component (import "a:b/c" (instance (export "F" (func)))))')
     (d / "api" / "api.wit").write_text("package test:api;\n"
                                        "interface get { get: func() -> u32; }\n"
                                        "interface more { get: func() -> u32; }\n")
@@ -607,6 +609,11 @@ ERRORS = [
     ("implicit imports differing in case",
      "let a = new test:lower { ... };\nlet b = new test:upper { ... };",
      "`B` conflicts with `b` (line 2)", (3, 13)),
+    ("merged imports with exports differing in case",
+     "let a = new test:insta { ... };\nlet b = new test:instb { ... };",
+     "instantiation of `test:instb`: cannot merge the imports `a:b/c` of test:instb and `a:b/c` "
+     "of test:insta into one import `a:b/c`: its export `F` and the other's `f` would be one",
+     (3, 13)),
     ("a wac error comes first", "interface i { resource r { r: func(); r: static func(); } }",
      "duplicate method `r` for resource `r`", (2, 39)),
     ("a name too long", "import f as \"" + "a" * 100_001 + "\": func();",
