@@ -603,6 +603,10 @@ ERRORS = [
      "`B` conflicts with `b` (line 2)", (2, 24)),
     ("interfaces differing in case", "interface b {}\ninterface B {}",
      "`B` conflicts with `b` (line 2)", (3, 11)),
+    ("enum cases differing in case", "enum e { a, A }", "`A` conflicts with `a` (line 2)",
+     (2, 13)),  # where wit-parser refuses the same WIT
+    ("world resource method named like it", "world foo {\n  resource x {\n    x: func();\n"
+     "  }\n}", "`[method]x.x` conflicts with `x` (line 3): a component takes a method", (4, 5)),
     ("method named like its resource", "interface i { resource r { r: func(); } }",
      "`[method]r.r` conflicts with `r` (line 2): a component takes a method or static function "
      "named like its resource for the resource's own name", (2, 28)),
