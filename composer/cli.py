@@ -317,7 +317,7 @@ def parse_cmd(file: Path) -> None:
 
     def body() -> None:
         from .text.wacparse import read_wac
-        from .text.wacparse.tojson import write_document_json
+        from .text.wacparse.jsontext import write_document_json
 
         doc = read_wac(file)
         write_document_json(doc, sys.stdout.write)

@@ -38,7 +38,8 @@ each key saved under --out/found with a .json that says what happened and how to
   wit-meaning        (wit) the WIT compose prints reads back, with wasm-tools, to something
                      other than what wasm-tools reads the input to
   multi-line         an error of more than one line (a located text error's source line and
-                     caret, and a list of problems one a line, are the two allowed shapes)
+                     caret, the same after a located line saying which file a document was
+                     loading, and a list of problems one a line, are the allowed shapes)
   control-characters an error holding a raw control character (names are to be escaped as
                      `\\n`, `\\x1b`; judged on what the CLI prints)
   no-location        (text) a refusal of a text input without FILE:LINE:COL
@@ -787,6 +788,11 @@ def message_findings(message: str, *, text_input: bool = False) -> list[tuple[st
     problems = _PROBLEMS.search(head)
     if rest and _LOCATED.match(head) and len(rest) == 3 and all(_SNIPPET.match(x) for x in rest):
         shape = "snippet"
+    elif (len(rest) == 4 and _LOCATED.match(head) and head.endswith(":")
+          and _LOCATED.match(rest[0]) and all(_SNIPPET.match(x) for x in rest[1:])):
+        # an error in a file a document loads: where the document loads it, then the
+        # error at its place in that file (text/diagnostics.LoadingError)
+        shape, head, rest = "snippet", f"{head}\n{rest[0]}", rest[1:]
     elif problems and len(rest) == int(problems.group(1)) and all(x.startswith("  ") for x in rest):
         shape = "problems"
     else:

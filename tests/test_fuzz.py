@@ -165,6 +165,13 @@ def test_message_checks_name_each_broken_rule() -> None:
     assert check("a.wasm: offset 0x1: import name `a` is not valid") == []
     assert check("a.wit:1:2: expected `;`\n  |\n1 | package a:b\n  |            ^", text_input=True) == []
     assert check("2 problems:\n  a.wasm: one\n  b.wasm: two") == []
+    assert check("d.wac:2:3: failed to parse package `a:b`:\na.wit:1:2: expected `;`\n  |\n"
+                 "1 | package a:b\n  |            ^", text_input=True) == []
+    # two snippets, or a located line over one, are not one error shown once
+    assert [c for c, _ in check("d.wac:2:3: failed to parse package `a:b`: a.wit:1:2: bad\n"
+                                "  |\n1 | a\n  | ^\n  |\n2 | new a:b\n  |     ^")] == ["multi-line"]
+    assert [c for c, _ in check("d.wac:2:3: failed to parse package `a:b`:\na.wit:1:2: bad\n"
+                                "  |\n1 | a\n  | ^\n  |")] == ["multi-line"]
     assert [c for c, _ in check("import name `a\nb` is not valid")] == ["multi-line"]
     assert check("name `a\x1b]0;x\x07` is not valid") == [
         ("control-characters", "in the message: \\x07 \\x1b")]

@@ -68,6 +68,52 @@ def test_imports_of_one_name_that_cannot_be_one_are_refused(tmp_path, world, mes
     assert not out.exists()
 
 
+def _case_pair(root_import: str, root_export: str, dep_import: str, dep_export: str) -> tuple[str, str]:
+    """WAT: a root importing `root_import` (an instance exporting `root_export`) and an
+    instance from a dependency, which imports `dep_import` (exporting `dep_export`)."""
+    root = f"""(component
+  (import "{root_import}" (instance $i (export "{root_export}" (func (result u32)))))
+  (import "x:y/z" (instance $d (export "g" (func (result u32)))))
+  (alias export $i "{root_export}" (func $f))
+  (export "run" (func $f)))"""
+    dep = f"""(component
+  (import "{dep_import}" (instance $i (export "{dep_export}" (func (result u32)))))
+  (alias export $i "{dep_export}" (func $f))
+  (instance $e (export "g" (func $f)))
+  (export "x:y/z" (instance $e)))"""
+    return root, dep
+
+
+@pytest.mark.parametrize("names, message", [
+    (("a:b/c", "f", "a:b/C", "f"),
+     "cannot leave `a:b/C` of dep.wasm for the host: the composed component imports `a:b/c` "
+     "already (for `a:b/c` of root.wasm), and names that differ only in case are one name in "
+     "a component"),
+    (("a:b/c", "f", "a:b/c", "F"),
+     "cannot merge the imports `a:b/c` of dep.wasm and `a:b/c` of root.wasm into one import "
+     "`a:b/c`: its export `F` and the other's `f` would be one: names that differ only in case "
+     "are one name in a component"),
+])
+def test_imports_whose_names_differ_only_in_case_are_refused(tmp_path, wat_compiler, names,
+                                                            message):
+    # each input is valid; the output would hold both names, which wasm-tools refuses (its own
+    # compose writes it, then refuses it)
+    paths = []
+    for name, text in zip(("root", "dep"), _case_pair(*names)):
+        path = tmp_path / f"{name}.wasm"
+        path.write_bytes(wat_compiler(text))
+        valid(path)
+        paths.append(path)
+    root, dep = paths
+    out = tmp_path / "out.wasm"
+    code, err = compose_cli(root, "-d", dep, "-o", out)
+    assert code == 1 and not out.exists()
+    assert err == f"error: {message}\n"
+    theirs = wasm_tools("compose", str(root), "-d", str(dep), "-o", str(tmp_path / "wt.wasm"),
+                        check=False)
+    assert theirs.returncode != 0 and b"conflicts with previous name" in theirs.stderr
+
+
 def semver_wit(world: str, host: str) -> str:
     return ("package t:s@1.0.0;\ninterface a { get: func() -> u32; }\n"
             f"{world}\n{host}\n")

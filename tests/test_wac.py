@@ -43,6 +43,8 @@ def deps(tmp: Path) -> Path:
     (d / "broken.wasm").write_bytes(b"\0asm\x0d\0\x01\0garbage")
     (d / "lower.wat").write_text('(component (import "b" (func)))')
     (d / "upper.wat").write_text('(component (import "B" (func)))')
+    (d / "insta.wat").write_text('(component (import "a:b/c" (instance (export "f" (func)))))')
+    (d / "instb.wat").write_text('(component (import "a:b/c" (instance (export "F" (func)))))')
     (d / "api" / "api.wit").write_text("package test:api;\n"
                                        "interface get { get: func() -> u32; }\n"
                                        "interface more { get: func() -> u32; }\n")
@@ -351,6 +353,27 @@ export g;
     assert top_level(out) == (["test:api2/get"], ["test:api2/get"])
 
 
+# WIT interfaces that use a type above its declaration
+USED_BEFORE_DECLARED = {
+    "function": "f: func() -> e; enum e { a, b }",
+    "resource method": "resource r { m: func() -> e; } enum e { a, b }",
+    "type alias and resource": "f: func(x: t); type t = list<e>; record e { r: own<r> }\n"
+                               "resource r { constructor(x: t); m: static func() -> e; }",
+}
+
+
+@pytest.mark.parametrize("shape", USED_BEFORE_DECLARED)
+def test_a_type_used_above_its_wit_declaration_is_declared_before_its_use(tmp_path, shape):
+    # wasmparser takes a function's type only by the index the instance exports it under
+    # ("instance not valid to be used as import" otherwise): the output must declare the
+    # type first, as wit-component does
+    pkg = tmp_path / "fwd.wit"
+    pkg.write_text(f"package test:fwd;\ninterface i {{ {USED_BEFORE_DECLARED[shape]} }}\n")
+    out = composes(tmp_path, "package test:comp;\nimport i: test:fwd/i;\nexport i as \"i\";\n",
+                   "--dep", f"test:fwd={pkg}")
+    assert top_level(out) == (["test:fwd/i"], ["i"])
+
+
 def test_spread_takes_only_what_is_still_missing(tmp_path):
     # test:two imports test:api/get then test:api/more: `get` is given by name, and the
     # spread, looking at both in order, passes over it to give `more`
@@ -580,12 +603,21 @@ ERRORS = [
      "`B` conflicts with `b` (line 2)", (2, 24)),
     ("interfaces differing in case", "interface b {}\ninterface B {}",
      "`B` conflicts with `b` (line 2)", (3, 11)),
+    ("enum cases differing in case", "enum e { a, A }", "`A` conflicts with `a` (line 2)",
+     (2, 13)),  # where wit-parser refuses the same WIT
+    ("world resource method named like it", "world foo {\n  resource x {\n    x: func();\n"
+     "  }\n}", "`[method]x.x` conflicts with `x` (line 3): a component takes a method", (4, 5)),
     ("method named like its resource", "interface i { resource r { r: func(); } }",
      "`[method]r.r` conflicts with `r` (line 2): a component takes a method or static function "
      "named like its resource for the resource's own name", (2, 28)),
     ("implicit imports differing in case",
      "let a = new test:lower { ... };\nlet b = new test:upper { ... };",
      "`B` conflicts with `b` (line 2)", (3, 13)),
+    ("merged imports with exports differing in case",
+     "let a = new test:insta { ... };\nlet b = new test:instb { ... };",
+     "instantiation of `test:instb`: cannot merge the imports `a:b/c` of test:instb and `a:b/c` "
+     "of test:insta into one import `a:b/c`: its export `F` and the other's `f` would be one",
+     (3, 13)),
     ("a wac error comes first", "interface i { resource r { r: func(); r: static func(); } }",
      "duplicate method `r` for resource `r`", (2, 39)),
     ("a name too long", "import f as \"" + "a" * 100_001 + "\": func();",
@@ -619,6 +651,36 @@ def test_errors_point_at_the_mistake(tmp_path, name, body, message, where):
         assert "^" in err  # the caret under the place
     if name in ("renamed export twice", "spread name exported as a type"):
         assert "another name with `as`" not in err  # the name was given, not inferred
+
+
+# a package file with a mistake: (file under deps/test, its text)
+BROKEN_PACKAGES = {
+    "WIT syntax": ("bad.wit", "package test:bad;\ninterface i {\n    y: unc(r: u32);\n}\n"),
+    "WIT resolution": ("bad.wit", "package test:bad;\ninterface i {\n  type a = borrow<x>;\n}\n"),
+    "WAT": ("bad.wat", "(component\n  (export \"f\" (func (result \"a\" string)))\n)\n"),
+}
+
+
+@pytest.mark.parametrize("shape", BROKEN_PACKAGES)
+def test_an_error_in_a_package_is_shown_once_at_its_place(tmp_path, shape):
+    # one line saying which package the document was loading (and where it names it), then
+    # the package file's error at the place wasm-tools names, with that line and a caret;
+    # the document's line is not drawn too
+    name, text = BROKEN_PACKAGES[shape]
+    broken = deps(tmp_path) / "test" / name
+    broken.write_text(text)
+    code, err, out = compose_doc(tmp_path, "package test:comp;\nlet x = new test:bad {};\n")
+    assert code == 1 and not out.exists()
+    command = ("component", "wit") if name.endswith(".wit") else ("parse",)
+    theirs = wasm_tools(*command, str(broken), check=False).stderr.decode()
+    line, col = re.search(r"--> .*:(\d+):(\d+)", theirs).groups()
+    lines = err.rstrip("\n").split("\n")
+    assert len(lines) == 5, err
+    assert lines[0] == f"error: {tmp_path / 'doc.wac'}:2:13: failed to parse package `test:bad`:"
+    assert lines[1].startswith(f"{broken}:{line}:{col}: "), (err, theirs)
+    assert lines[3].lstrip() == f"{line} | {text.split(chr(10))[int(line) - 1]}"
+    assert lines[4].index("^") == lines[3].index("|") + 1 + int(col)
+    assert err.count("^") == lines[4].count("^")
 
 
 def _lists(n: int) -> str:

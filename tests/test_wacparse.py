@@ -512,6 +512,19 @@ def test_nesting_is_bounded():
     assert isinstance(parse(ok).statements[0].decl.kind, T.TList)
 
 
+def test_reading_is_linear_in_the_statements():
+    # a generous bound, for "not quadratic" (the figure is scripts/bench_wac.py's): 10,000
+    # statements, with line and block comments and strings between the tokens
+    import time
+
+    text = "package a:b;\n" + "".join(
+        f"/// doc {i}\nlet x{i} = new c:d {{ /* a */ \"s\": y, ... }};\n" for i in range(10_000))
+    start = time.process_time()
+    doc = parse(text)
+    assert time.process_time() - start < 10
+    assert len(doc.statements) == 10_000 and doc.statements[-1].docs[0].text == "doc 9999"
+
+
 # -- files and the command line --------------------------------------------------------------
 
 
@@ -544,24 +557,43 @@ def test_compose_parse_prints_the_tree_as_json(tmp_path):
     assert result.stdout.startswith('{\n  "docs": []')  # indented
 
 
-def test_compose_parse_prints_the_text_json_dumps_would(tmp_path):
-    # printed a statement at a time by our own indenting printer: the very text of
-    # json.dumps(indent=2), for every kind of value the tree has (nulls, booleans, numbers,
-    # empty lists and objects, escapes, text beyond ASCII)
+# documents with every kind of node and value the tree has (nulls, booleans, numbers, empty
+# lists and objects, escapes, text beyond ASCII, docs on every item that takes them)
+PRINTED = {
+    "empty": "package a:b;\n",
+    "statements": "/// Doc \u00e9 \"q\"\npackage a:b@1.0.0 targets a:b/w;\n"
+                  "import f as \"x\\y\": func(a: list<u8>) -> option<string>;\n"
+                  "/** block */ import g: a:b/c/d@2.0.0;\nimport h: i;\n"
+                  "let x = new c:d { a: y.z, \"s\": (new e:f { ... }).g[\"h\"], ...q, r, ... };\n"
+                  "let y = new c:d {};\nexport x... ;\nexport x as \"e\";\nexport y as f;\n"
+                  "export y;\n",
+    "types": "package a:b;\n/// v\nvariant v { /// c\n a(tuple<u8, s64>), b, c(result) }\n"
+             "record r { /// f\n x: u32, y: option<list<borrow<t>>> }\n"
+             "flags f { /// g\n a, b }\nenum e { a, /** b */ b }\n"
+             "type t = result<_, string>;\ntype u = result<char>;\ntype w = result<bool, f64>;\n"
+             "type g = func(a: tuple<u8>) -> (x: u8, y: s16);\ntype h = func() -> ();\n"
+             "type k = func();\n",
+    "interfaces and worlds": "package a:b;\n/// i\ninterface i {\n  use a:b/j@1.0.0 .{x, y as z};\n"
+                             "  use j.{w};\n  /// r\n  resource s { constructor(); "
+                             "/// m\n m: func(b: borrow<s>); t: static func() -> u32; }\n"
+                             "  f: func(x: u8) -> f32;\n  g: k;\n  type l = list<u8>;\n}\n"
+                             "world w {\n  use i.{s};\n  import x: func();\n"
+                             "  import y: interface { f: func(); };\n  import a:b/c;\n"
+                             "  import i;\n  /// e\n  export z: i;\n  export run: func();\n"
+                             "  include a:b/v with { a as b, c as d };\n  include v;\n"
+                             "  enum e { a }\n  resource r;\n}\n",
+}
+
+
+@pytest.mark.parametrize("name", PRINTED)
+def test_compose_parse_prints_the_text_json_dumps_would(tmp_path, name):
+    # written straight from the tree (text/wacparse/jsontext.py): the very text of
+    # json.dumps(indent=2) of the tree's JSON
     path = tmp_path / "c.wac"
-    path.write_text("/// Doc \u00e9 \"q\"\npackage a:b@1.0.0 targets a:b/w;\n"
-                    "import f as \"x\\y\": func(a: list<u8>) -> option<string>;\n"
-                    "interface i { record r { x: u32 } flags f { a }\n"
-                    "  resource s { constructor(); m: func(b: borrow<s>); t: static func(); } }\n"
-                    "world w { export run: func(); }\n"
-                    "let x = new c:d { a: y.z, ...q, ... };\nexport x... ;\nexport x as \"e\";\n")
+    path.write_text(PRINTED[name])
     result = invoke("parse", str(path))
     assert result.exit_code == 0, result.output
     assert result.stdout == json.dumps(document_json(read_wac(path)), indent=2) + "\n"
-    empty = tmp_path / "e.wac"
-    empty.write_text("package a:b;\n")
-    assert invoke("parse", str(empty)).stdout == json.dumps(
-        document_json(read_wac(empty)), indent=2) + "\n"
 
 
 def test_compose_parse_reports_a_syntax_error_with_its_place(tmp_path):

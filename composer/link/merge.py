@@ -13,7 +13,7 @@ must have the same type; otherwise the merge is refused, naming both sources.
 from __future__ import annotations
 
 from ..model import types as T
-from ..model.names import compatibility_key, newest
+from ..model.names import compatibility_key, newest, one_name_reason, strongly_unique_key
 from ..record import Record, field_
 from .resolve import DOCUMENT, Host, Plan, Problem
 from ..model.subtype import check_extern
@@ -102,6 +102,25 @@ def merge_host_imports(plan: Plan) -> None:
         if isinstance(group.representative.type, (T.ResourceType, T.NamedType)):
             u.set_owner(host_ident(group.name, ""), ("host", group.name, None))
     plan.host_imports = list(groups.values())
+    _check_names_apart(plan)
+
+
+def _check_names_apart(plan: Plan) -> None:
+    """Two imports whose names differ only in case (`a:b/c` and `a:b/C`, each valid in the
+    component that imports it) cannot both be imports of the output: a component's names are
+    one name when they differ only in case (wasm-tools compose writes the output and then
+    refuses it); nor can a method and its resource (`[method]r.r` and `r`)."""
+    seen: dict[str, HostImport] = {}
+    for group in plan.host_imports:
+        other = seen.setdefault(strongly_unique_key(group.name), group)
+        if other is not group:
+            member, first = group.members[0], other.members[0]
+            plan.problems.append(Problem(
+                f"cannot leave {_where(plan, member)} for the host: the composed component "
+                f"imports `{other.name}` already (for {_where(plan, first)}), and "
+                f"{one_name_reason(group.name, other.name)}",
+                member.instance, member.import_name,
+            ))
 
 
 def check_host_imports(plan: Plan) -> None:
@@ -144,10 +163,18 @@ def _merge_members(plan: Plan, group: HostImport) -> None:
             if mismatch:
                 _conflict(plan, group, m, rep, mismatch)
         return
+    names: dict[str, str] = {}  # strongly_unique_key -> the export name
     for m in members:
         for export, ext in m.type.exports.items():  # type: ignore[attr-defined]
             have = group.exports.get(export)
             if have is None:
+                first = names.setdefault(strongly_unique_key(export), export)
+                if first != export:
+                    owner = next(x for x in members if x.instance == group.exports[first][1])
+                    _conflict(plan, group, m, owner, f"its export `{export}` and the other's "
+                                                     f"`{first}` would be one: "
+                                                     f"{one_name_reason(export, first)}")
+                    continue
                 group.exports[export] = (ext, m.instance)
                 continue
             mismatch = check_extern(ext, have[0], UnifiedBindings(u, m.instance, have[1]))  # type: ignore[arg-type]

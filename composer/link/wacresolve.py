@@ -19,6 +19,7 @@ from ..model import types as T
 from ..model.elaborate import MAX_INSTANCES, MAX_MODULES_AND_COMPONENTS, MAX_TYPE_SIZE
 from ..model.names import is_extern_name, is_label, strongly_unique_key
 from ..model.subtype import check_extern
+from ..text.diagnostics import LoadingError
 from ..text.wacparse import tree as A
 from .packages import Package, load_package, package_key, package_path
 from .resolve import DOCUMENT, ComponentFile, Host, Instance, Plan, Plug, Problem, TypeExport
@@ -77,6 +78,9 @@ class WacResolver(TypeDeclarations):
         try:
             pkg = load_package(name, version, path, self.validate)
         except ComposerError as exc:
+            if "\n" in str(exc):  # a located error, with its line and caret: shown as it is
+                raise LoadingError(f"failed to parse package `{name}`:", span.source,
+                                   span.start, exc) from None
             raise err(f"failed to parse package `{name}`: {exc}", span) from None
         self.files_read.append(path)
         self.packages[key] = pkg

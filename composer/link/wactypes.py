@@ -15,7 +15,7 @@ from typing import Any
 from ..binary.reader import MAX_NAME
 from ..model import types as T
 from ..model.elaborate import MAX_TYPE_DEPTH, MAX_TYPE_SIZE
-from ..model.names import strongly_unique_key
+from ..model.names import one_name_reason, strongly_unique_key
 from ..text.diagnostics import TextError
 from ..text.wacparse import tree as A
 
@@ -114,12 +114,9 @@ class NameTable(dict):
             return
         if prev[0] == name or span is None:
             return
-        why = ("names that differ only in case are one name in a component"
-               if name.lower() == prev[0].lower() else
-               "a component takes a method or static function named like its resource for "
-               "the resource's own name")
         where = f" (line {line_of(prev[1])})" if prev[1] is not None else ""
-        self.problems.append(err(f"`{name}` conflicts with `{prev[0]}`{where}: {why}", span))
+        self.problems.append(err(f"`{name}` conflicts with `{prev[0]}`{where}: "
+                                 f"{one_name_reason(name, prev[0])}", span))
 
 
 def err(message: str, span: A.Span) -> TextError:

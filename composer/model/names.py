@@ -255,6 +255,14 @@ def is_nested_extern_name(name: str) -> bool:
 _ANNOTATION = re.compile(r"^\[(constructor|method|static)\](.*)$")
 
 
+def one_name_reason(name: str, other: str) -> str:
+    """Why two names with one `strongly_unique_key` may not appear together, in words."""
+    if name.lower() == other.lower():
+        return "names that differ only in case are one name in a component"
+    return ("a component takes a method or static function named like its resource for the "
+            "resource's own name")
+
+
 def strongly_unique_key(name: str) -> str:
     """Names whose keys are equal may not appear together (Explainer.md, Name Uniqueness)."""
     key = name.lower()

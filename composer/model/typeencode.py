@@ -18,6 +18,7 @@ nobody can provide is an error: it would have no name in the output.
 
 from __future__ import annotations
 
+import functools
 from typing import Callable, Hashable
 
 from . import types as T
@@ -227,17 +228,50 @@ class TypeEncoder:
             itype.items() if isinstance(itype, dict)
             else ((n, (e, ctx)) for n, e in itype.exports.items())
         )
-        for name, (ext, ectx) in items:
-            self.export_decl(scope, name, ext, ectx)
+        self._declare_all(scope, list(items), importing=False)
         return scope.finish()  # type: ignore[return-value]
 
     def component_type(self, parent: TypeScope, ctype: T.ComponentType, ctx: str) -> B.ComponentType:
         scope = DeclScope(parent, "component")
-        for name, ext in ctype.imports.items():
-            self.extern_decl(scope, name, ext, ctx, importing=True)
-        for name, ext in ctype.exports.items():
-            self.export_decl(scope, name, ext, ctx)
+        self._declare_all(scope, [(n, (e, ctx)) for n, e in ctype.imports.items()], importing=True)
+        self._declare_all(scope, [(n, (e, ctx)) for n, e in ctype.exports.items()], importing=False)
         return scope.finish()  # type: ignore[return-value]
+
+    def _declare_all(
+        self, scope: DeclScope, items: list[tuple[str, tuple[T.Extern, str]]], importing: bool
+    ) -> None:
+        """Declare `items` in their order, except that a type is declared where it is first
+        used, if that is earlier.
+
+        A function may only use a type by the index of its import or export (wasmparser:
+        "instance not valid to be used as import" otherwise), and a WIT interface may use a
+        type it declares further down (`f: func() -> e; enum e {...}`): wit-component writes
+        the types in dependency order before the functions. Declaring each type on demand
+        gives a valid order and leaves an order that is valid already (every binary's)
+        unchanged.
+        """
+        done: set[str] = set()
+
+        def declare(name: str, ext: T.Extern, ctx: str) -> int:
+            done.add(name)
+            self.extern_decl(scope, name, ext, ctx, importing)
+            return scope.types - 1  # a type import or export adds one type index
+
+        pending: dict[Hashable, str] = {}
+        for name, (ext, ctx) in items:
+            if isinstance(ext, (T.ResourceType, T.NamedType)):
+                key = self.key(ctx, ext)
+                if key not in scope.lazy and key not in scope.named:
+                    scope.lazy[key] = functools.partial(declare, name, ext, ctx)
+                    pending[key] = name
+        for name, (ext, ctx) in items:
+            if name in done:
+                continue
+            if isinstance(ext, (T.ResourceType, T.NamedType)):
+                key = self.key(ctx, ext)
+                if pending.get(key) == name:
+                    scope.lazy.pop(key, None)
+            self.extern_decl(scope, name, ext, ctx, importing)
 
     def export_decl(self, scope: DeclScope, name: str, ext: T.Extern, ctx: str) -> None:
         self.extern_decl(scope, name, ext, ctx, importing=False)

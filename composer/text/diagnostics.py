@@ -104,3 +104,24 @@ class TextError(ComposerError):
         return [printable(head), f"{gutter} |",
                 f"{self.line} | {before}{span}{printable(text[col - 1 + width:])}",
                 f"{gutter} | {' ' * len(before)}{'^' * max(1, len(span))}"]
+
+
+class LoadingError(ComposerError):
+    """An error inside a file a document loads (a package's WIT or WAT), shown once, at its
+    own place: a line saying what the document was loading, from where (FILE:LINE:COL of
+    the mention), then the file's error with its line and caret. (The mention's line is not
+    drawn too: two carets would leave the reader to guess which one is the mistake.)"""
+
+    def __init__(self, message: str, source: Source, start: int, inner: ComposerError) -> None:
+        super().__init__(message, file=source.path)
+        self.line, self.column = source.line_col(start)
+        self.inner = inner
+
+    def headline(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}: {self.message}"
+
+    def shown(self) -> list[str]:
+        return [printable(self.headline()), *self.inner.shown()]
+
+    def __str__(self) -> str:
+        return "\n".join(self.shown())

@@ -2,7 +2,8 @@
 
     parse_wac(source) -> tree.Document
     read_wac(path) -> tree.Document
-    tojson.document_json(doc) -> dict   (what `compose parse FILE.wac` prints)
+    tojson.document_json(doc) -> dict   (the tree as JSON values)
+    jsontext.write_document_json(doc, write)   (their text: what `compose parse` prints)
 
 Stages, a module each: `tokens` (the lexer, built on the WIT lexer's comment and whitespace
 handling), `syntax` (the parser), `tree`. Syntax only: which packages the names refer to and

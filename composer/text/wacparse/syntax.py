@@ -70,7 +70,7 @@ class Parser:
     def __init__(self, source: Source) -> None:
         check_characters(source)
         self.source = source
-        self.lexer = WacLexer(source)
+        self._pull = WacLexer(source).next  # the next token from the text
         # Tokens are read only when looked at, as wac's lexer does, so that an error earlier in
         # the text is the one reported, not an unreadable character further on.
         self._next: WacToken | None = None
@@ -86,18 +86,18 @@ class Parser:
         return self._next or self._read()
 
     def _read(self) -> WacToken:
-        self._next = tok = self.lexer.next()
+        self._next = tok = self._pull()
         return tok
 
     def peek2(self) -> WacToken:
         """The token after the next one."""
         self.tok
         if self._after is None:
-            self._after = self.lexer.next()
+            self._after = self._pull()
         return self._after
 
     def advance(self) -> WacToken:
-        tok = self._next or self._read()
+        tok = self._next or self._pull()
         self.last, self._next, self._after = tok, self._after, None
         return tok
 
@@ -106,8 +106,9 @@ class Parser:
 
     def expect(self, what: str) -> WacToken:
         """The next token, which must be `what` (a keyword, an operator or a token kind)."""
-        tok = self._next or self._read()
+        tok = self._next or self._pull()  # (not kept as the next one: it goes now)
         if tok.key != what:
+            self._next = tok
             raise self.unexpected([what], tok, self.eof_span())
         self.last, self._next, self._after = tok, self._after, None
         return tok
@@ -180,12 +181,19 @@ class Parser:
     def nested(self) -> "_Nesting":
         return _Nesting(self)
 
+    def too_deep(self) -> TextError:
+        tok = self.tok
+        return TextError(f"nested more than {MAX_DEPTH} levels deep", self.source, tok.start,
+                         tok.end)
+
     # -- names -----------------------------------------------------------------------------
 
     def docs(self) -> T.Docs:
         """The doc comments before the next token: `/// text` and `/** text */` (others are
         plain comments), each trimmed."""
-        tok = self.tok
+        tok = self._next or self._read()
+        if not tok.comments:
+            return ()
         out = []
         for text, start in zip(tok.comments, tok.comment_starts):
             if text.startswith("///"):
@@ -199,7 +207,7 @@ class Parser:
 
     def ident(self) -> T.Id:
         tok = self.expect("id")
-        return T.Id(tok.text, self.span(tok))
+        return T.Id(tok.text, T.Span(self.source, tok.start, tok.end))
 
     def string(self) -> T.String:
         tok = self.expect("str")
@@ -228,7 +236,7 @@ class Parser:
         tok = self.expect("package-name")
         name, at, version = tok.text.partition("@")
         return T.PackageName(tok.text, name, self.version(version, tok.end) if at else None,
-                             self.span(tok))
+                             T.Span(self.source, tok.start, tok.end))
 
     def package_path(self) -> T.PackagePath:
         tok = self.expect("package-path")
@@ -306,17 +314,24 @@ class Parser:
         return T.Let(docs, id, expr, self.span_from(start))
 
     def expr(self) -> T.Expr:
-        with self.nested():
-            primary = self.primary_expr()
-            postfix: list[T.PostfixExpr] = []
-            while True:
-                if self.at("."):
-                    postfix.append(self.access_expr())
-                elif self.at("["):
-                    postfix.append(self.named_access_expr())
-                else:
-                    break
-            return T.Expr(primary, tuple(postfix), self.span_from(primary.span.start))
+        # `with self.nested()`, written out: expressions are read by the hundred thousand
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise self.too_deep()
+        primary = self.primary_expr()
+        postfix: list[T.PostfixExpr] = []
+        while True:
+            key = (self._next or self._read()).key
+            if key == ".":
+                postfix.append(self.access_expr())
+            elif key == "[":
+                postfix.append(self.named_access_expr())
+            else:
+                break
+        self.depth -= 1  # (after an error, reading stops: the count is not needed again)
+        if not postfix:  # the expression is its primary expression, and so is its span
+            return T.Expr(primary, (), primary.span)
+        return T.Expr(primary, tuple(postfix), self.span_from(primary.span.start))
 
     def primary_expr(self) -> T.PrimaryExpr:
         first = (self._next or self._read()).key
@@ -334,6 +349,9 @@ class Parser:
         start = self.expect("new").start
         package = self.package_name()
         self.expect("{")
+        if self.at("}"):  # no arguments (the common case, read without the machinery below)
+            self.advance()
+            return T.New(package, (), False, None, self.span_from(start))
         fills: list[T.Span] = []
 
         def argument() -> T.InstantiationArg | None:
@@ -834,9 +852,7 @@ class _Nesting:
         p = self.parser
         p.depth += 1
         if p.depth > MAX_DEPTH:
-            tok = p.tok
-            raise TextError(f"nested more than {MAX_DEPTH} levels deep", p.source, tok.start,
-                            tok.end)
+            raise p.too_deep()
 
     def __exit__(self, *exc: object) -> None:
         self.parser.depth -= 1

@@ -7,8 +7,7 @@ literals as `{"value", "span"}`.
 
 from __future__ import annotations
 
-from json.encoder import encode_basestring_ascii
-from typing import Any, Callable
+from typing import Any
 
 from . import tree as T
 
@@ -21,73 +20,6 @@ def document_json(doc: T.Document) -> dict[str, Json]:
         "directive": _directive(doc.directive),
         "statements": [_statement(s) for s in doc.statements],
     }
-
-
-def write_document_json(doc: T.Document, write: Callable[[str], object]) -> None:
-    """`document_json(doc)` as `json.dumps(..., indent=2)` prints it, written in pieces, a
-    statement at a time: a document of 100,000 statements is never one tree of dicts nor one
-    string (80 MB of JSON), and the printing is a few times faster than json's own (which
-    cannot indent in C)."""
-    write(f'{{\n  "docs": {_pretty(_docs(doc.docs), "  ")},\n'
-          f'  "directive": {_pretty(_directive(doc.directive), "  ")},\n  "statements": ')
-    if not doc.statements:
-        write("[]\n}")
-        return
-    sep = "[\n    "
-    for s in doc.statements:
-        write(sep + _pretty(_statement(s), "    "))
-        sep = ",\n    "
-    write("\n  ]\n}")
-
-
-def _pretty(value: Json, indent: str) -> str:
-    out: list[str] = []
-    _pretty_into(value, indent, out)
-    return "".join(out)
-
-
-def _pretty_into(value: Json, indent: str, out: list[str]) -> None:
-    """JSON text of `value` (dicts, lists, strings, ints, None, booleans), as json.dumps with
-    indent=2 writes it, nested `indent` deep. Scalars inside a dict or list are written
-    in place rather than by a call each: most of a tree is spans of two numbers."""
-    if type(value) is not dict and type(value) is not list:
-        out.append(_scalar(value))
-        return
-    keyed = type(value) is dict
-    if not value:
-        out.append("{}" if keyed else "[]")
-        return
-    inner = indent + "  "
-    sep = ("{\n" if keyed else "[\n") + inner
-    for item in (value.items() if keyed else value):
-        if keyed:
-            out.append(sep + encode_basestring_ascii(item[0]) + ": ")
-            item = item[1]
-        else:
-            out.append(sep)
-        kind = type(item)
-        if kind is str:
-            out.append(encode_basestring_ascii(item))
-        elif kind is int:
-            out.append(int.__repr__(item))
-        elif kind is dict or kind is list:
-            _pretty_into(item, inner, out)
-        else:
-            out.append(_scalar(item))
-        sep = ",\n" + inner
-    out.append("\n" + indent + ("}" if keyed else "]"))
-
-
-def _scalar(value: Json) -> str:
-    if isinstance(value, str):
-        return encode_basestring_ascii(value)
-    if value is None:
-        return "null"
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    return int.__repr__(value)
 
 
 def _span(span: T.Span) -> Json:

@@ -13,8 +13,9 @@ follows it); the tokens are read the way wac-parser's lexer reads them:
   `...`, `[`, `]` and `=` are operators.
 
 Each token is one match of a compiled regular expression (whitespace, then one of the
-alternatives above; no alternative backtracks past a character class), so reading is linear
-and a document of 100,000 statements is read in about a second.
+alternatives above, a word read in one pass; no alternative backtracks past a character
+class), so reading is linear, and a document of 100,000 statements is read in about half a
+second.
 
 Control characters, bidirectional overrides and codepoints Unicode discourages are refused
 anywhere in the text before any token is read, as wac does.
@@ -23,9 +24,9 @@ anywhere in the text before any token is read, as wac does.
 from __future__ import annotations
 
 import re
+from typing import Callable, Iterator, NamedTuple
 
 from ..diagnostics import Source, TextError
-from ..witparse.lexer import Lexer
 
 KEYWORDS = frozenset({
     "import", "with", "type", "tuple", "list", "option", "result", "borrow", "resource",
@@ -44,40 +45,38 @@ _REFUSED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\
 _WORD = r"(?:[a-z][a-z0-9]*|[A-Z][A-Z0-9]*)"
 _ID = rf"%?{_WORD}(?:-{_WORD})*"
 _VERSION = r"(?:@[0-9A-Za-z.+-]+)?"
-# whitespace, then a comment, a package path, a package name, an identifier, a string or an
-# operator (`lastgroup` says which: a token's kind, but for `word` and `other`)
+# whitespace, then an identifier, package name or package path (read in one pass: the longest
+# of the three that fits; a `:` tells a package name, a `/` after it a path), an operator (a
+# `/` where no comment starts), a string, a comment, or what no token starts with
+# (`lastgroup` says which)
 _TOKEN = re.compile(
     rf"""[ \t\r\n]*(?:
-    (?P<line>//[^\n]*)
-  | (?P<block>/\*)
-  | (?P<package_path>{_ID}(?::{_ID})+(?:/{_ID})+{_VERSION})
-  | (?P<package_name>{_ID}(?::{_ID})+{_VERSION})
-  | (?P<word>{_ID})
+    (?P<word>{_ID}(?:(?::{_ID})+(?:/{_ID})*{_VERSION})?)
+  | (?P<op>\.\.\.|->|[;{{}}:=()<>_\[\].,@]|/(?![/*]))
   | "(?P<str>[^"]*)"
-  | (?P<op>\.\.\.|->|[;{{}}:=()<>_\[\].,/@])
+  | (?P<line>//[^\n]*)
+  | (?P<block>/\*)
   | (?P<other>.|\Z)
 )""", re.VERBOSE | re.DOTALL)
-_KINDS = {"package_path": "package-path", "package_name": "package-name"}
 _BLOCK_MARK = re.compile(r"/\*|\*/")
 
 
-class WacToken:
+class WacToken(NamedTuple):
     """`kind` is `id` (text without the `%`), `str` (text between the quotes),
     `package-name`, `package-path`, `keyword`, `eof`, or the operator itself; `start` and `end`
     its character span. `comments` are the comments between the previous token and this one,
-    `comment_starts[i]` where `comments[i]` starts."""
+    `comment_starts[i]` where `comments[i]` starts. `key` is what the grammar matches the
+    token by: a keyword's word, else its kind. (A tuple, made by `tuple.__new__`: a document
+    has hundreds of thousands of tokens, and a class's `__init__` was a good part of reading
+    them.)"""
 
-    __slots__ = ("kind", "text", "start", "end", "comments", "comment_starts", "key")
-
-    def __init__(self, kind: str, text: str, start: int, end: int,
-                 comments: tuple[str, ...] = (), comment_starts: tuple[int, ...] = ()) -> None:
-        self.kind, self.text, self.start, self.end = kind, text, start, end
-        self.comments, self.comment_starts = comments, comment_starts
-        # what the grammar matches the token by: a keyword's word, else its kind
-        self.key = text if kind == "keyword" else kind
-
-    def __repr__(self) -> str:
-        return f"WacToken({self.kind!r}, {self.text!r}, {self.start}, {self.end})"
+    key: str
+    kind: str
+    text: str
+    start: int
+    end: int
+    comments: tuple[str, ...]
+    comment_starts: tuple[int, ...]
 
 
 def describe(what: str) -> str:
@@ -109,36 +108,58 @@ def check_characters(source: Source) -> None:
     raise TextError(message, source, i, i + 1)
 
 
-class WacLexer(Lexer):
-    """WAC's tokens, one at a time (`next`): the WIT lexer's state and errors, WAC's tokens."""
+class WacLexer:
+    """WAC's tokens, one at a time (`next`), each read when asked for, as wac's lexer reads
+    them: so an error earlier in the text is the one reported, not an unreadable character
+    further on."""
 
-    def next(self) -> WacToken:
-        m = _TOKEN.match(self.text, self.pos)
-        group = m.lastgroup  # type: ignore[union-attr]
-        comments: tuple[str, ...] = ()
-        starts: tuple[int, ...] = ()
-        if group == "line" or group == "block":
-            m, group, comments, starts = self._comments(m)  # type: ignore[arg-type]
-        self.pos = end = m.end()  # type: ignore[union-attr]
-        value = m.group(group)  # type: ignore[union-attr]
-        if group == "op":
-            return WacToken(value, value, end - len(value), end, comments, starts)
-        if group == "word":
-            if value in KEYWORDS:
-                return WacToken("keyword", value, end - len(value), end, comments, starts)
-            return WacToken("id", value.removeprefix("%"), end - len(value), end, comments,
-                            starts)
-        if group == "str":
-            return WacToken("str", value, end - len(value) - 2, end, comments, starts)
-        if group != "other":
-            return WacToken(_KINDS[group], value, end - len(value), end, comments, starts)  # type: ignore[index]
-        # a character no token starts with, or the end
-        i = m.start(group)  # type: ignore[union-attr]
-        if i == len(self.text):
-            return WacToken("eof", "", i, i, comments, starts)
-        if self.text[i] == '"':
-            raise self.error("unterminated string", i, i + 1)
-        raise self.error(f"unexpected character `{self.text[i]}`", i, i + 1)
+    def __init__(self, source: Source) -> None:
+        self.source = source
+        self.text = source.text
+        self.next: Callable[[], WacToken] = self._tokens().__next__  # the next token
+
+    def error(self, message: str, start: int, end: int | None = None) -> TextError:
+        return TextError(message, self.source, start, end)
+
+    def _tokens(self) -> Iterator[WacToken]:
+        # a generator, its state in local variables: the cheapest way Python has to keep it
+        text, match, new, keywords = self.text, _TOKEN.match, tuple.__new__, KEYWORDS
+        no: tuple = ()
+        pos = 0
+        while True:
+            m = match(text, pos)
+            group = m.lastgroup  # type: ignore[union-attr]
+            comments = starts = no
+            if group == "line" or group == "block":
+                m, group, comments, starts = self._comments(m)  # type: ignore[arg-type]
+            pos = end = m.end()  # type: ignore[union-attr]
+            value = m.group(group)  # type: ignore[union-attr]
+            if group == "word":
+                if value in keywords:
+                    yield new(WacToken, (value, "keyword", value, end - len(value), end,
+                                         comments, starts))
+                elif ":" in value:
+                    kind = "package-path" if "/" in value else "package-name"
+                    yield new(WacToken, (kind, kind, value, end - len(value), end, comments,
+                                         starts))
+                else:
+                    yield new(WacToken, ("id", "id", value.removeprefix("%"), end - len(value),
+                                         end, comments, starts))
+            elif group == "op":
+                yield new(WacToken, (value, value, value, end - len(value), end, comments, starts))
+            elif group == "str":
+                yield new(WacToken, ("str", "str", value, end - len(value) - 2, end, comments,
+                                     starts))
+            else:  # a character no token starts with, or the end
+                i = m.start(group)  # type: ignore[union-attr]
+                if i < len(text):
+                    if text[i] == '"':
+                        raise self.error("unterminated string", i, i + 1)
+                    raise self.error(f"unexpected character `{text[i]}`", i, i + 1)
+                yield new(WacToken, ("eof", "eof", "", i, i, comments, starts))
+                eof = new(WacToken, ("eof", "eof", "", i, i, no, no))  # (asked for again)
+                while True:
+                    yield eof
 
     def _comments(self, m: re.Match) -> tuple[re.Match, str, tuple[str, ...], tuple[int, ...]]:
         """Past one or more comments: the match of what follows them, its group, and the
