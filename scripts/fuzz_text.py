@@ -615,7 +615,10 @@ def _targets_run(path: str, ctx: dict[str, Any], fs: str) -> dict[str, Any]:
         run["also"] = [f"{component}: {d}" for d in run["value"]]
         run["verdict"] = "differs" if run["value"] else "targets"
     elif run["status"] == "error":
-        run["located"] = not run["message"].startswith(component)  # the WIT's error, not the component's
+        # located: an error in the WIT; not the component's, nor one about the world the
+        # command line asks for (which the WIT need not hold: no place in it to point at)
+        run["located"] = (not run["message"].startswith(component)
+                          and f"no world `{ctx['world']}` in package" not in run["message"])
     return run
 
 

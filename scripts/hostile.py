@@ -223,7 +223,8 @@ INPUTS: dict[str, Hostile] = {
     "fifo-without-writer": Hostile("a FIFO nobody writes to", None, "inspect", 1,
                                    "no program writes to this FIFO (waited 1 s", _fifo),
     "fifo-in-wit-deps": Hostile("a FIFO named c.wit in a WIT package's deps/", None, "inspect",
-                                1, "no program writes to this FIFO (waited 1 s",
+                                1, "not a regular file: WIT files in a package folder are read "
+                                "only when they are regular files",
                                 _fifo_in_wit_deps),
     "over-the-input-limit": Hostile("a (sparse) file of 4 GiB and one byte", None, "inspect", 1,
                                     "is larger than 4 GiB, the limit on inputs", _over_the_limit),

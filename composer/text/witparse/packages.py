@@ -65,9 +65,14 @@ def read_source(path: Path, shown: str, regular_only: bool = False) -> Source:
                                 "are read only when they are regular files")
         if stat.S_ISREG(st.st_mode) and st.st_size > MAX_TEXT_SIZE:
             raise _too_large(shown)
-        data = read_input(path, "text", stops=lambda got: len(got) > MAX_TEXT_SIZE)
-        if len(data) > MAX_TEXT_SIZE:
-            raise _too_large(shown)
+
+        def past_limit(got: bytearray) -> bool:
+            # refused as soon as it is met: what was read is not copied into a result
+            if len(got) > MAX_TEXT_SIZE:
+                raise _too_large(shown)
+            return False
+
+        data = read_input(path, "text", stops=past_limit)
     except OSError as exc:
         raise ComposerError(f"{shown}: cannot read: {exc.strerror or exc}") from None
     try:

@@ -174,6 +174,10 @@ class WorldBuilder:
         for m in exports:
             self.extern(m, model_gate(m.gates))
         self.elaborate_exports()
+        # imports by class, as wit-parser sorts them once elaborated (the order it prints
+        # and encodes them in, and a topological one: a type a world takes from an
+        # interface comes after the interface's import, whatever was written first)
+        self.imports = dict(sorted(self.imports.items(), key=lambda kv: _import_class(kv[1])))
         # exported functions before exported interfaces, as wit-parser orders them
         ordered = sorted(self.exports.items(), key=lambda kv: kv[1].kind != "func")
         self.exports = dict(ordered)
@@ -436,6 +440,16 @@ class WorldBuilder:
         copy = WorldEntry(item, extern, e.kind, e.iface, e.by_name)
         self._put(direction, name, copy,
                   list(self.pr.registry.interfaces[e.iface].deps) if e.iface else [])
+
+
+def _import_class(e: "WorldEntry") -> int:
+    """wit-parser's order of a world's imports: interfaces, types taken from an interface,
+    types defined in the world, functions, then the functions of the world's resources."""
+    if e.kind == "interface":
+        return 0
+    if e.kind == "type":
+        return 1 if isinstance(e.item.target, W.UseItem) else 2
+    return 4 if e.item.name.startswith("[") else 3
 
 
 def _written_key(path: A.UsePath) -> str:
