@@ -69,15 +69,16 @@ class WorldEntry:
     """One import or export of a world: the model's item and the extern's type; `iface` is
     the key of the named interface it is (or implements), if any."""
 
-    __slots__ = ("item", "extern", "kind", "iface", "by_name")
+    __slots__ = ("item", "extern", "kind", "iface", "by_name", "at")
 
     def __init__(self, item: W.WorldItem, extern: T.Extern, kind: str, iface: str | None,
-                 by_name: bool) -> None:
+                 by_name: bool, at: object = None) -> None:
         self.item = item
         self.extern = extern
         self.kind = kind  # func, interface, type
         self.iface = iface
         self.by_name = by_name  # imported or exported under the interface's own name
+        self.at = at  # where it is written (a span), for errors an include finds
 
 
 class WorldInfo:

@@ -157,6 +157,14 @@ class WorldBuilder:
                 self.extern(m, model_gate(m.gates))
             else:
                 exports.append(m)
+        # the interfaces the world exports by their own names, looked up now (wit-parser
+        # resolves them before includes): an include exporting one too merges its gate
+        self.own_exports: dict[str, A.Extern] = {}
+        self.export_gates: dict[str, W.Gate] = {}
+        for m in exports:
+            if m.kind == "path":
+                target = pr._path_target(m.path, self.unit, "interface")  # type: ignore[arg-type]
+                self.own_exports[pr._iface(target, m.path.name.span).key] = m  # type: ignore[union-attr]
         # as wit-parser does: what `include`s bring comes after the world's own imports
         for m in self.includes:
             if not feats.excluded(m.gates):
@@ -206,7 +214,7 @@ class WorldBuilder:
                 raise TextError.at(f"{direction} `{name}` conflicts with prior {table[other].kind} "
                                    "of same name", at)
         wi = item if isinstance(item, W.WorldItem) else W.WorldItem(direction, name, item)  # type: ignore[arg-type]
-        self._put(direction, name, WorldEntry(wi, extern, kind, iface, by_name), deps or [])
+        self._put(direction, name, WorldEntry(wi, extern, kind, iface, by_name, at), deps or [])
 
     def _put(self, direction: str, name: str, entry: "WorldEntry", deps: list[str]) -> None:
         """An import or export in its table; a plain name's strongly-unique key noted, so
@@ -252,6 +260,8 @@ class WorldBuilder:
         ref = W.InterfaceRef(None if info.package == pr.name else info.package,
                              info.model.name or "")
         if m.kind == "path":
+            if d == "export":  # a gate an included world gave it (`_merge_own_export_gate`)
+                gate = self.export_gates.get(info.key, gate)
             item = W.WorldItem(d, info.key, ref, m.docs, gate)
             if d == "export":
                 self.pending[info.key] = (item, info.model.instance_type, info.key, True,
@@ -399,6 +409,10 @@ class WorldBuilder:
                     if prior is not None:
                         self._merge_gate(prior, gate, m)
                         continue
+                    own = self.own_exports.get(name) if direction == "export" else None
+                    if own is not None:  # exported by the world itself, added after this
+                        self._merge_own_export_gate(name, own, gate, e.at or m.path.span)
+                        continue
                     self._copy(e, name, direction, retyped, gate)
                     continue
                 new = _renamed(name, renames)
@@ -417,6 +431,21 @@ class WorldBuilder:
             raise TextError.at("mismatch in stability attributes of an interface this world "
                                "and the included one both have", m.path.span)
         prior.item = prior.item.replace(gate=gate)
+
+    def _merge_own_export_gate(self, name: str, own: A.Extern, gate: W.Gate | None,
+                               at: A.Span) -> None:
+        """An interface the world exports by its name, which an included world exports too
+        (written `at` there): as `_merge_gate`, where wit-parser points, at the included
+        world's export."""
+        from .resolve import model_gate
+
+        own_gate = model_gate(own.gates)
+        if gate is None or own_gate == gate:
+            return
+        if own_gate is not None:
+            raise TextError.at("mismatch in stability attributes of an interface this world "
+                               "and the included one both have", at)
+        self.export_gates[name] = gate
 
     def _copy(self, e: "WorldEntry", name: str, direction: str,
               retyped: dict[object, object] | None, gate: W.Gate | None) -> None:
@@ -437,7 +466,7 @@ class WorldBuilder:
             item = item.replace(name=name)
         if item.gate != gate:
             item = item.replace(gate=gate)
-        copy = WorldEntry(item, extern, e.kind, e.iface, e.by_name)
+        copy = WorldEntry(item, extern, e.kind, e.iface, e.by_name, e.at)
         self._put(direction, name, copy,
                   list(self.pr.registry.interfaces[e.iface].deps) if e.iface else [])
 
