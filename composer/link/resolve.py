@@ -30,7 +30,7 @@ import os
 from collections import deque
 from functools import cached_property
 from pathlib import Path
-from typing import Mapping
+from typing import Iterator, Mapping, Sequence
 
 from ..model import types as T
 from .config import Argument, Config
@@ -40,6 +40,32 @@ from ..model.names import compatibility_key, newest, semver_compatible
 from ..record import Record, field_
 from ..model.subtype import check_extern
 from .unify import NameBindings, UnifiedBindings, Unifier, declared_objects, inst_ident
+
+
+class Explanations(Sequence[str]):
+    """What `-v` prints: one line for each matching decision, made into text only when read
+    (a composition of 100,000 imports makes as many decisions, which `-v` alone shows)."""
+
+    def __init__(self) -> None:
+        self._said: list[tuple[object, str, str]] = []  # (instance, import name, text)
+
+    def add(self, inst: object, name: str, text: str) -> None:
+        self._said.append((inst, name, text))
+
+    def _line(self, said: tuple[object, str, str]) -> str:
+        inst, name, text = said
+        return f"{inst.name} ({inst.file.display}): import `{name}`: {text}"  # type: ignore[attr-defined]
+
+    def __getitem__(self, i):  # type: ignore[no-untyped-def, override]
+        if isinstance(i, slice):
+            return [self._line(s) for s in self._said[i]]
+        return self._line(self._said[i])
+
+    def __len__(self) -> int:
+        return len(self._said)
+
+    def __iter__(self) -> Iterator[str]:
+        return map(self._line, self._said)
 
 
 class ComponentFile(Record):
@@ -126,7 +152,7 @@ class Plan(Record, mutable=True):
     unused: list[ComponentFile]
     problems: list[Problem]
     warnings: list[str]
-    explanations: list[str]
+    explanations: Sequence[str]
     files_read: list[Path]
     order: list[str] = field_(factory=list)  # instances, providers first
     unifier: Unifier | None = None
@@ -205,7 +231,7 @@ class Resolver:
         self.type_cache = opened()  # of component types read before
         self.problems: list[Problem] = []
         self.warnings: list[str] = []
-        self.explanations: list[str] = []
+        self.explanations = Explanations()
         self.files_read: list[Path] = []
         self.queue: deque[str] = deque()
         self.tried: dict[str, list[Path]] = {}  # name looked for -> the paths tried
@@ -423,7 +449,7 @@ class Resolver:
                               f"component `{inst.file.display}` has no import named `{arg_name}`")
 
     def _explain(self, inst: Instance, name: str, text: str) -> None:
-        self.explanations.append(f"{inst.name} ({inst.file.display}): import `{name}`: {text}")
+        self.explanations.add(inst, name, text)
 
     def _problem(self, inst: Instance, name: str, text: str, provider: str | None = None,
                  export: str | None = None) -> None:
@@ -523,7 +549,7 @@ class Resolver:
         from .diagnose import near_misses
 
         found: list[str] = []
-        for d, names in self._near_index.candidates(name).items():
+        for d, names in (self._near_index.candidates(name) if self.providers else {}).items():
             f = self.providers[d]
             if f is not inst.file:
                 nearby = {e: f.exports[e] for e in names}

@@ -833,7 +833,7 @@ class Elaborator:
         self._check_name(imp.nameattrs, "import")
         _check_unique(scope._import_keys, name, "import")
         ext = self.extern(scope, imp.type, name)
-        if scope.kind in _NAMING_SCOPES:
+        if scope.kind in _NAMING_SCOPES and not _plain_func(ext):
             declared = _declared(ext)
             problem = visibility_problem(ext, declared, scope.imported_resources, importing=True)
             if scope.kind == "component type" and _names_a_resource(ext):
@@ -1431,6 +1431,14 @@ def _value_parts(t: object) -> list[object]:
         out.append(x)
         stack.extend(_parts(x))
     return out
+
+
+def _plain_func(x: object) -> bool:
+    """A function of primitive values only: it declares and uses no type that needs a name,
+    so the visibility rules have nothing to check (the common import, met 100,000 times in
+    a large component, answered without a walk)."""
+    return (isinstance(x, T.FuncType) and (x.result is None or isinstance(x.result, (T.PrimType, str)))
+            and all(isinstance(t, (T.PrimType, str)) for _, t in x.params))
 
 
 def _parts(x: object) -> list[object]:
