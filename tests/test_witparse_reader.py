@@ -351,6 +351,12 @@ AGAINST_WIT_PARSER = {
     "an included world's export gated, the world's own not": (
         "package a:b;\ninterface i {}\nworld inner {\n  @unstable(feature = x)\n  export i;\n}\n"
         "world outer {\n  export i;\n  include inner;\n}\n", "x"),
+    "top-level use of a foreign world an include named first": (
+        "package foo:foo;\nworld foo {\n  include foo:baz/bar;\n}\nuse foo:baz/bar;\n"
+        "package foo:baz {\n  world bar {}\n}\n", ""),
+    "top-level use of a foreign world, named first, imported": (
+        "package foo:foo;\nuse foo:baz/bar;\nworld foo {\n  import bar;\n}\n"
+        "package foo:baz {\n  world bar {}\n}\n", ""),
     "gated-off type used, feature on": ("package a:b;\ninterface i {\n  @unstable(feature = x)\n"
                                         "  type t = u32;\n  type u = list<t>;\n}\n", "x"),
     "ungated type in a gated-off interface": (
@@ -571,6 +577,22 @@ def test_endless_input_answers_in_bounded_memory(tmp_path: Path) -> None:
         feed.wait()
 
 
+def test_a_long_word_running_into_non_ascii_is_read_in_linear_time(tmp_path: Path) -> None:
+    """A word of 100,000 letters followed by a non-ASCII character: the bulk reader refuses
+    the word and must not try it again from each of its letters (quadratic: a 65 KB word
+    took 6 s, this one about 14 s); wit-parser refuses the character."""
+    import time
+
+    from composer.errors import ComposerError
+
+    src = tmp_path / "long.wit"
+    src.write_text("package a:b;\ninterface i {\n  " + "a" * 100_000 + "\u00e9: func();\n}\n")
+    started = time.process_time()
+    with pytest.raises(ComposerError, match=r"long\.wit:3:"):
+        read_wit(src)
+    assert time.process_time() - started < 5
+
+
 def test_use_chain_is_linear(tmp_path: Path) -> None:
     """10,000 interfaces each using the one before, imported and exported by a world: read
     in linear time (a quadratic walk took 40 s)."""
@@ -592,6 +614,9 @@ def test_use_chain_is_linear(tmp_path: Path) -> None:
 # Documents whose printed form depends on wit-parser's orders and elaboration: `compose
 # inspect` must print each exactly as `wasm-tools component wit` does.
 PRINTED_AS_WASM_TOOLS = {
+    "a plain name that is the name of a local interface": (
+        "package a:b;\ninterface store { get: func(); }\nworld w {\n  import primary: store;\n"
+        "  import store: store;\n}\n"),
     "interfaces in dependency order": (
         "package a:b;\ninterface late { use early.{t}; }\ninterface early { type t = u32; }\n"
         "interface other {}\n"),
@@ -635,6 +660,23 @@ def test_inspect_prints_what_wasm_tools_prints(tmp_path: Path, case: str) -> Non
     path = tmp_path / "t.wit"
     path.write_text(PRINTED_AS_WASM_TOOLS[case])
     assert inspect_wit(path) == wasm_tools("component", "wit", str(path)).stdout.decode()
+
+
+def test_a_feature_named_like_a_keyword_is_printed_escaped(tmp_path: Path) -> None:
+    # `@unstable(feature = %world)`: printed as written, so that it reads back. (wasm-tools
+    # 1.262 prints `feature = world`, which it then refuses to read: "expected an identifier
+    # or string, found keyword `world`".)
+    from conftest import wasm_tools
+    from composer.text.inspect import inspect_wit
+
+    path = tmp_path / "t.wit"
+    path.write_text("package a:b;\ninterface i {\n  @unstable(feature = %world)\n  f: func();\n}\n")
+    ours = inspect_wit(path, frozenset({"world"}))
+    assert "feature = %world" in ours
+    printed = tmp_path / "printed.wit"
+    printed.write_text(ours)
+    theirs = wasm_tools("component", "wit", "--features", "world", str(path)).stdout
+    assert wasm_tools("component", "wit", "--features", "world", str(printed)).stdout == theirs
 
 
 def test_many_plain_names_are_linear(tmp_path: Path) -> None:

@@ -119,7 +119,7 @@ class _Out:
         if gate.since is not None:
             self.line(f"@since(version = {gate.since})")
         if gate.unstable is not None:
-            self.line(f"@unstable(feature = {gate.unstable})")
+            self.line(f"@unstable(feature = {escape(gate.unstable)})")  # `%world`
         if gate.deprecated is not None:
             self.line(f"@deprecated(version = {gate.deprecated})")
 
@@ -363,7 +363,9 @@ def _world_item(out: _Out, item: WorldItem, here: PackageName, names: Names) -> 
         # named after the interface itself (its extern name, whichever package it is in):
         # `import iface;`, else `import name: iface;`
         own_name = item.name == (target.package or here).interface(target.interface)
-        out.line(f"{item.direction} {path};" if own_name or item.name == path
+        # (a plain name that happens to be the path of a local interface, `import store:
+        # store;`, is not the interface's own name: written out in full)
+        out.line(f"{item.direction} {path};" if own_name or (item.name == path and ":" in path)
                  else f"{item.direction} {escape(item.name)}: {path};")
     elif isinstance(target, Interface):
         out.open(f"{item.direction} {escape(item.name)}: interface")

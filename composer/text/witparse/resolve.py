@@ -304,6 +304,8 @@ class PackageResolver:
         self.info = PkgInfo(self.name)
         self.items: dict[str, tuple[object, Unit]] = {}  # name -> (definition, unit)
         self.scopes: dict[int, dict[str, Target]] = {}  # id(unit) -> file-local names
+        # (package, name) -> interface or world: what the first mention of a foreign item made it
+        self.foreign_kinds: dict[tuple[str, str], str] = {}
         # what wit-parser checks once everything is resolved: `@since` versions (those of
         # types first), and types not gated in an interface or world that is
         self.type_since: list[tuple[A.Gates, A.Span]] = []
@@ -368,17 +370,19 @@ class PackageResolver:
         """As wit-parser does, the first mention of a foreign `pkg/name` says whether it
         is an interface (a `use`, an import or export) or a world (an `include`), and a later
         mention as the other kind is refused before anything is looked up."""
-        kinds: dict[tuple[str, str], str] = {}
+        kinds: dict[tuple[str, str], str] = self.foreign_kinds
         for unit in self.ps.units:
             for item in unit.items:
-                refs = ([(item.path, "interface")] if isinstance(item, A.TopUse)
+                # a top-level `use` may name either: an interface when it is the first
+                # mention, else whatever the first mention made it
+                refs = ([(item.path, "either")] if isinstance(item, A.TopUse)
                         else list(_item_refs(item)))
                 for path, want in refs:
                     if path.package is None:
                         continue
                     key = (path.package.key(), path.name.name)
-                    first = kinds.setdefault(key, want)
-                    if first != want:
+                    first = kinds.setdefault(key, "interface" if want == "either" else want)
+                    if first != want and want != "either":
                         raise TextError.at(
                             f"name `{path.name.name}` is defined as "
                             f"{'an interface' if first == 'interface' else 'a world'}, not "
@@ -406,8 +410,9 @@ class PackageResolver:
             if isinstance(item, A.TopUse):
                 if item.gates.attributes:
                     raise TextError.at("attributes not allowed on top-level use", item.span)
-                target = self._path_target(item.path, None,
-                                           "interface" if item.path.package else None)
+                foreign = item.path.package
+                target = self._path_target(item.path, None, None if foreign is None else
+                                           self.foreign_kinds[(foreign.key(), item.path.name.name)])
                 scope[item.local_name().name] = target
         return scope
 
@@ -437,12 +442,8 @@ class PackageResolver:
         table = pkg.interfaces if kind == "interface" else pkg.worlds
         if name.name not in table:
             # (one gated out there is not found either: it is not part of that package)
-            other = pkg.worlds if kind == "interface" else pkg.interfaces
-            if name.name in other and want is not None:
-                raise TextError.at(f"name `{name.name}` is defined as an "
-                                   f"{'interface' if kind == 'world' else 'world'}, not "
-                                   f"{'a world' if kind == 'world' else 'an interface'}",
-                                   name.span)
+            # (one there as the other kind too: wit-parser made a placeholder of the kind
+            # the first mention asked for, and finds no such item in the package)
             raise TextError.at(f"{kind} '{name.name}' not found in package '{pkg.name}'",
                                name.span)
         return Target(kind, None, ps.name.key(), name.name, name.span)
