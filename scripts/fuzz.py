@@ -44,8 +44,9 @@ each key saved under --out/found with a .json that says what happened and how to
                      `\\n`, `\\x1b`; judged on what the CLI prints)
   no-location        (text) a refusal of a text input without FILE:LINE:COL
   limitation         a false refusal compose's own message says it cannot avoid (a core
-                     module using shared-everything-threads: wasmtime, which validates core
-                     modules, has no switch for it); counted and listed, not failed on
+                     module using shared-everything-threads or legacy exceptions: wasmtime,
+                     which validates core modules, has no switch for them); counted and
+                     listed, not failed on
 
 Inputs are made from --seed and their number alone (each its own random generator), so a
 run is deterministic for a seed whatever --jobs says. The targets run in worker processes,
@@ -93,7 +94,7 @@ CLASSES = ("crash", "hang", "invalid", "false-refusal", "false-acceptance", "wit
 
 # What compose says when it refuses only because its core-module validator (wasmtime's)
 # cannot enable a feature wasm-tools enables: a limitation it states, not a wrong verdict.
-KNOWN_LIMITATION = "which cannot enable shared-everything-threads"
+KNOWN_LIMITATION = "(core modules are checked by wasmtime's validator, which cannot enable "
 
 
 # -- binary inputs ------------------------------------------------------------------------------

@@ -457,6 +457,13 @@ _LIFT = ('(component (core module $m (func (export "f") (param {core})))'
          ' (core instance $i (instantiate $m)) (type $ft (func {params}))'
          ' (func (type $ft) (canon lift (core func $i "f") {opts})))')
 
+# A component with a memory and a realloc function to name in canonical options; `%s` is the
+# rest of it.
+MEMORY_MODULE = ('(component (core module $m (memory (export "mem") 1) (func (export "r") (param i32'
+                 ' i32 i32 i32) (result i32) unreachable)) (core instance $i (instantiate $m))'
+                 ' (alias core export $i "mem" (core memory $mem))'
+                 ' (alias core export $i "r" (core func $r)) %s)')
+
 VERDICTS = {
     # -- external visibility of types (Explainer.md; wasmparser's named-types rule)
     "a nested component's export of a passed type with a handle, defined again": (
@@ -1049,6 +1056,32 @@ VERDICTS = {
     "a core module with a shared table (a gated proposal)": (
         '(component (core module (table shared 1 2 (ref null (shared func)))))', "",
         "shared reference types require the shared-everything-threads proposal"),
+    # -- the options built-ins that copy values through memory need (wasmparser's rules)
+    **{f"{builtin} of a {kind}<{carried}>{' with ' + given if given else ''}": (
+        MEMORY_MODULE % f'(type $t ({kind} {carried})) (core func (canon {builtin} $t async {given}))',
+        "", refusal)
+       for kind in ("stream", "future")
+       for builtin, carried, given, refusal in [
+           (f"{kind}.read", "u32", "", "needs the canonical option `memory`"),
+           (f"{kind}.write", "u32", "", "needs the canonical option `memory`"),
+           (f"{kind}.read", "u32", "(memory $mem)", None),
+           (f"{kind}.read", "string", "(memory $mem)", "needs the canonical option `realloc`"),
+           (f"{kind}.write", "string", "(memory $mem)", None),
+           (f"{kind}.read", "string", "(memory $mem) (realloc $r)", None),
+           (f"{kind}.read", "", "", None),  # nothing carried: nothing copied
+       ]},
+    "error-context.new without memory": (
+        MEMORY_MODULE % '(core func (canon error-context.new))', "cm-error-context",
+        "needs the canonical option `memory`"),
+    "error-context.new with memory": (
+        MEMORY_MODULE % '(core func (canon error-context.new (memory $mem)))', "cm-error-context",
+        None),
+    "error-context.debug-message without realloc": (
+        MEMORY_MODULE % '(core func (canon error-context.debug-message (memory $mem)))',
+        "cm-error-context", "needs the canonical option `realloc`"),
+    "error-context.debug-message with memory and realloc": (
+        MEMORY_MODULE % '(core func (canon error-context.debug-message (memory $mem) (realloc $r)))',
+        "cm-error-context", None),
     # -- gated features
     "stream.forward (a gated feature)": (
         '(component (type $s (stream u8)) (core func (canon stream.forward $s)))', "",

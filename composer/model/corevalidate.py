@@ -160,6 +160,11 @@ def validate_modules(modules: Sequence[CoreModule], features: frozenset[str] = f
             _remember(known, digest)
 
 
+# What wasmtime says of a proposal it cannot enable, and the feature's name (features.py).
+_BEYOND_WASMTIME = (("shared-everything-threads", "shared-everything-threads"),
+                    ("legacy_exceptions", "legacy-exceptions"))
+
+
 def _validate(engine: object, m: CoreModule) -> BinaryError | None:
     from wasmtime import Module, WasmtimeError
 
@@ -167,11 +172,13 @@ def _validate(engine: object, m: CoreModule) -> BinaryError | None:
         Module.validate(engine, m.data.tobytes())  # type: ignore[arg-type]
     except WasmtimeError as exc:
         error = _error(m, str(exc))
-        if "shared-everything-threads" in str(exc):
-            # enabled or not, wasmtime's validator cannot take this proposal (it has no switch
-            # for it), and the project runs no other core validator: say so
-            error.message += (" (core modules are checked by wasmtime's validator, which "
-                              "cannot enable shared-everything-threads)")
+        for said, feature in _BEYOND_WASMTIME:
+            if said in str(exc):
+                # enabled or not, wasmtime's validator cannot take this proposal (it has no
+                # switch for it), and the project runs no other core validator: say so
+                error.message += (" (core modules are checked by wasmtime's validator, which "
+                                  f"cannot enable {feature})")
+                break
         return error
     return None
 

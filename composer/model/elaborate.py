@@ -959,7 +959,34 @@ class Elaborator:
         self._gated_builtin(canon)
         self._builtin_indices(scope, canon)
         opts = self._options(scope, getattr(canon, "options", ()), "canon")
+        self._builtin_needs(scope, canon, opts)
         scope.core["func"].append(self._builtin_type(scope, canon, opts))
+
+    def _builtin_needs(self, scope: Scope, canon: object, opts: "_Opts") -> None:
+        """The options a built-in that copies values through memory must have (wasmparser's
+        rules): reading or writing a stream or future that carries values needs `memory`,
+        reading one whose values hold lists or strings `realloc` too (the reader allocates
+        them); `error-context.new` reads its message from memory, `.debug-message` writes
+        one it allocates."""
+        name = type(canon).__name__
+        label = f"`{(type(canon).__doc__ or name).split(' (')[0]}`"
+        needs: list[tuple[str, str]] = []
+        if name in ("StreamRead", "StreamWrite", "FutureRead", "FutureWrite"):
+            carried = T.unwrap(scope.types[canon.type_idx]).element  # type: ignore[attr-defined]
+            kind = "stream" if name.startswith("Stream") else "future"
+            if carried is not None:
+                needs.append(("memory", f"its {kind} carries values, copied through memory"))
+                if name.endswith("Read") and contains_list_or_string(carried):
+                    needs.append(("realloc", f"the values of its {kind} hold lists or strings, "
+                                             "which the reader allocates"))
+        elif name == "ErrorContextNew":
+            needs.append(("memory", "it reads its message from memory"))
+        elif name == "ErrorContextDebugMessage":
+            needs += [("memory", "it writes the message to memory"),
+                      ("realloc", "it allocates the message it writes")]
+        for option, why in needs:
+            if getattr(opts, option) is None:
+                raise ValidationError(f"{label} needs the canonical option `{option}`: {why}")
 
     def _builtin_type(self, scope: Scope, canon: object, opts: "_Opts") -> T.CoreExtern:
         """The core function type a built-in is given (CanonicalABI.md, each built-in's

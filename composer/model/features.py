@@ -22,10 +22,11 @@ COMPONENT = frozenset({
 })
 
 # Gated core proposals, named as wasm-tools names them: those wasmtime's validator and host
-# take (`corevalidate.py`), and shared-everything-threads, which it has no switch for (a core
-# module that uses it is refused, saying so).
+# take (`corevalidate.py`), and shared-everything-threads and legacy-exceptions, which it has
+# no switch for (a core module that uses them is refused, saying so).
 WASMTIME_CORE = frozenset({"custom-page-sizes", "wide-arithmetic", "stack-switching"})
-CORE = WASMTIME_CORE | {"shared-everything-threads"}
+BEYOND_WASMTIME = frozenset({"shared-everything-threads", "legacy-exceptions"})
+CORE = WASMTIME_CORE | BEYOND_WASMTIME
 
 # What `all` enables here: every gated feature this reader can check.
 ALL = COMPONENT | CORE
