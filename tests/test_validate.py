@@ -1519,3 +1519,21 @@ def test_core_modules_with_shared_everything_threads_cannot_be_checked(tmp_path,
                       check=False).returncode == 0
     with pytest.raises(ComposerError, match="cannot enable shared-everything-threads"):
         load_component(path, features=frozenset({"shared-everything-threads"}))
+
+
+def test_an_outer_alias_count_of_2_32_minus_1_is_refused_at_once(tmp_path):
+    # `(alias outer 4294967295 0 (type))`: counted up the scopes only as far as there are
+    # scopes (walking the count took 4 billion steps); wasm-tools refuses it too
+    import time
+
+    from composer.errors import ComposerError
+    from composer.model.load import load_component
+
+    path = tmp_path / "c.wasm"
+    alias = bytes([0x01, 0x03, 0x02, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F, 0x00])  # one outer type alias
+    path.write_bytes(b"\0asm\x0d\x00\x01\x00" + bytes([0x06, len(alias)]) + alias)
+    assert wasm_tools("validate", str(path), check=False).returncode != 0
+    started = time.process_time()
+    with pytest.raises(ComposerError, match="outer alias count 4294967295 reaches past"):
+        load_component(path)
+    assert time.process_time() - started < 5

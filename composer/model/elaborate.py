@@ -124,6 +124,8 @@ class Scope:
         scope: Scope | None = self
         for _ in range(count):
             scope = scope.parent if scope else None
+            if scope is None:  # (a count of 2^32-1 would otherwise loop 4 billion times)
+                break
         if scope is None:
             raise ValidationError(f"outer alias count {count} reaches past the outermost scope")
         return scope
