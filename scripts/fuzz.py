@@ -47,6 +47,8 @@ each key saved under --out/found with a .json that says what happened and how to
                      module using shared-everything-threads or legacy exceptions: wasmtime,
                      which validates core modules, has no switch for them); counted and
                      listed, not failed on
+  upstream           (wit) WIT compose prints exactly as wasm-tools prints it, which
+                     wasm-tools then refuses to read back: its printer's slip, listed
 
 Inputs are made from --seed and their number alone (each its own random generator), so a
 run is deterministic for a seed whatever --jobs says. The targets run in worker processes,
@@ -90,7 +92,7 @@ TARGETS = ("inspect", "compose-root", "compose-dep", "graph", "run")
 MODES = ("binary", "differential", "wit", "wac")
 FEATURE_SETS = ("default", "all")
 CLASSES = ("crash", "hang", "invalid", "false-refusal", "false-acceptance", "wit-meaning",
-           "multi-line", "control-characters", "no-location", "limitation")
+           "multi-line", "control-characters", "no-location", "limitation", "upstream")
 
 # What compose says when it refuses only because its core-module validator (wasmtime's)
 # cannot enable a feature wasm-tools enables: a limitation it states, not a wrong verdict.
