@@ -3,9 +3,9 @@ their semantic versions, the semver-compatibility the resolver matches on, and t
 strong-uniqueness rule validation applies.
 
 Names come from untrusted files and may be long (up to 100,000 bytes): every check here
-takes time linear in the name. Labels are split at their hyphens and each fragment checked
-by character class, rather than matched by a regular expression whose nested repetitions
-could backtrack exponentially on a name that fails late (`a-1-1-...-1!`).
+takes time linear in the name. Labels are matched by a regular expression of possessive
+repetitions only, which cannot backtrack (nested greedy ones could, exponentially, on a
+name that fails late: `a-1-1-...-1!`).
 """
 
 from __future__ import annotations
@@ -30,16 +30,18 @@ def _is_words(text: str) -> bool:
     )
 
 
+# `label`, one pass: possessive repetitions (`*+`, `++`) never give back what they took, so
+# a name failing late costs one more try of a fragment's other alternative, not a search.
+# (A fragment of digits then letters is a word or an acronym by its letters: the lookaheads
+# pick the alternative, as the repetition around it may not come back to try the other.)
+_LABEL = re.compile(r"(?:[a-z][a-z0-9]*+|[A-Z][A-Z0-9]*+)"
+                    r"(?:-(?:[a-z0-9]++(?![A-Z])|[A-Z0-9]++(?![a-z])))*+").fullmatch
+
+
 def is_label(text: str) -> bool:
     """`label ::= first-fragment ('-' fragment)*`: kebab case, each fragment all lower-case
     (a word) or all upper-case (an acronym), the first one starting with a letter."""
-    fragments = text.split("-")
-    first = fragments[0]
-    if not first or first[0] not in _LOWER | _UPPER:
-        return False
-    return all(
-        f and (_WORD_CHARS.issuperset(f) or _ACRONYM_CHARS.issuperset(f)) for f in fragments
-    )
+    return _LABEL(text) is not None
 
 
 _SEMVER = (
@@ -195,6 +197,8 @@ def package_of(name: str) -> str:
 
 def is_plain_name(name: str) -> bool:
     """`plainname ::= label | [constructor]label | [method]label.label | [static]label.label`"""
+    if not name.startswith("["):  # the usual name: no annotation to look for
+        return _LABEL(name) is not None
     for prefix, two in (("[constructor]", False), ("[method]", True), ("[static]", True)):
         if name.startswith(prefix):
             rest = name[len(prefix):]
