@@ -354,6 +354,44 @@ def find_function(exports: dict, name: str) -> tuple[str | None, str, Any]:
     raise RunError(f"`{name}` is ambiguous: {listing}")
 
 
+def _unpassable(types: list) -> str | None:
+    """What in these value types the wasmtime C API cannot convert (a future, a stream, an
+    error-context: it panics, ending the process, on such a value), if anything."""
+    from ..model import types as T
+
+    stack = list(types)
+    seen: set[int] = set()
+    while stack:
+        t = stack.pop()
+        if t is None or id(t) in seen:
+            continue
+        seen.add(id(t))
+        if isinstance(t, T.FutureType):
+            return "a future"
+        if isinstance(t, T.StreamType):
+            return "a stream"
+        if isinstance(t, T.PrimType):
+            if t.name == "error-context":
+                return "an error-context"
+        elif isinstance(t, T.NamedType):
+            stack.append(t.type)
+        elif isinstance(t, T.ListType):
+            stack.append(t.element)
+        elif isinstance(t, T.OptionType):
+            stack.append(t.type)
+        elif isinstance(t, T.ResultType):
+            stack += [t.ok, t.err]
+        elif isinstance(t, T.TupleType):
+            stack += list(t.types)
+        elif isinstance(t, T.MapType):
+            stack += [t.key, t.value]
+        elif isinstance(t, T.RecordType):
+            stack += [v for _, v in t.fields]
+        elif isinstance(t, T.VariantType):
+            stack += [v for _, v in t.cases]
+    return None
+
+
 def invoke(host: Host, path: Path, expression: str) -> str:
     """Call `expression` (`func(args)`, WAVE arguments) on the component; the result as WAVE."""
     from ..text import wave
@@ -365,6 +403,10 @@ def invoke(host: Host, path: Path, expression: str) -> str:
     export, func, ftype = find_function(loaded.scope.exports, name)
     shown = func if export is None else f"{export}#{func}"
     signature = f"{shown}: {func_text(ftype)}"
+    unpassable = _unpassable([t for _, t in ftype.params] + [ftype.result])
+    if unpassable:
+        raise RunError(f"`{shown}` takes or returns {unpassable}, which the embedded host "
+                       f"(wasmtime's C API) cannot pass yet ({signature})")
     if len(args) != len(ftype.params):
         raise RunError(
             f"`{shown}` takes {len(ftype.params)} argument{'s' if len(ftype.params) != 1 else ''}, "
