@@ -1056,6 +1056,16 @@ VERDICTS = {
     "a core module with a shared table (a gated proposal)": (
         '(component (core module (table shared 1 2 (ref null (shared func)))))', "",
         "shared reference types require the shared-everything-threads proposal"),
+    "an imported instance's record using an unnamed record, exported again under a second name": (
+        '(component (type (instance (type (record (field "x" u32))) (export "x" (type (eq 0)))'
+        ' (type (record (field "x" 0) (field "y" string))) (export "rec" (type (eq 2)))'
+        ' (export "some-record" (type (eq 3))))) (import "host" (instance (type 0))))',
+        "", "instance `host` is not valid to be used as an import: it uses the record"),
+    "an imported instance's record using the exported name, exported again under a second name": (
+        '(component (type (instance (type (record (field "x" u32))) (export "x" (type (eq 0)))'
+        ' (type (record (field "x" 1) (field "y" string))) (export "rec" (type (eq 2)))'
+        ' (export "some-record" (type (eq 3))))) (import "host" (instance (type 0))))',
+        "", None),
     # -- the options built-ins that copy values through memory need (wasmparser's rules)
     **{f"{builtin} of a {kind}<{carried}>{' with ' + given if given else ''}": (
         MEMORY_MODULE % f'(type $t ({kind} {carried})) (core func (canon {builtin} $t async {given}))',
@@ -1537,3 +1547,20 @@ def test_an_outer_alias_count_of_2_32_minus_1_is_refused_at_once(tmp_path):
     with pytest.raises(ComposerError, match="outer alias count 4294967295 reaches past"):
         load_component(path)
     assert time.process_time() - started < 5
+
+
+@pytest.mark.parametrize("what, body, refusal", [
+    # (not to be written in WAT, which has no words for them)
+    ("a core function type taking an i8", [0x01, 0x60, 0x01, 0x78, 0x00], "invalid value type 0x78"),
+    ("a module type importing a global of i16", [0x01, 0x50, 0x01, 0x00, 0x01, 0x6D, 0x01, 0x6E,
+                                                 0x03, 0x77, 0x00], "invalid value type 0x77"),
+    ("a module type importing a table of i32", [0x01, 0x50, 0x01, 0x00, 0x01, 0x6D, 0x01, 0x6E,
+                                                0x01, 0x7F, 0x00, 0x00], "malformed reference type"),
+    ("a module type importing a table of funcref", [0x01, 0x50, 0x01, 0x00, 0x01, 0x6D, 0x01, 0x6E,
+                                                    0x01, 0x70, 0x00, 0x00], None),
+    ("a struct of an i8 field", [0x01, 0x5F, 0x01, 0x78, 0x00], None),
+])
+def test_core_value_storage_and_reference_types_are_told_apart(tmp_path, what, body, refusal):
+    path = tmp_path / "c.wasm"
+    path.write_bytes(b"\0asm\x0d\x00\x01\x00" + bytes([0x03, len(body), *body]))  # core types
+    assert_verdict(path, "", refusal)

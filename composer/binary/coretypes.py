@@ -88,14 +88,27 @@ def _write_heap(w: Writer, heap: str | int, shared: bool) -> None:
 
 
 class _CoreValType:
-    """core:valtype (and core:storagetype, which adds i8 and i16)."""
+    """core:valtype; core:storagetype (`storage`), which adds i8 and i16; core:reftype
+    (`ref_only`), a table's element type."""
+
+    def __init__(self, storage: bool = False, ref_only: bool = False) -> None:
+        self.storage = storage
+        self.ref_only = ref_only
 
     def read(self, r: Reader) -> CoreValType:
+        return self._read(r)
+
+    def _read(self, r: Reader) -> CoreValType:
         start = r.offset
         b = r.byte()
+        if self.ref_only and (b in NUM_TYPES or b in PACKED_TYPES):
+            raise BinaryError("malformed reference type", start)
         if b in NUM_TYPES:
             return NUM_TYPES[b]
         if b in PACKED_TYPES:
+            if not self.storage:  # i8 and i16 are only a struct's or an array's storage
+                raise BinaryError(f"invalid value type {b:#04x} (i8 and i16 are storage "
+                                  "types of struct fields and array elements only)", start)
             return PACKED_TYPES[b]
         if b in ABSTRACT_HEAP_TYPES:
             return CoreRefType(True, ABSTRACT_HEAP_TYPES[b], False, True)
@@ -123,6 +136,8 @@ class _CoreValType:
 
 CORE_VALTYPE = _CoreValType()
 CORE_VALTYPES = Vec(CORE_VALTYPE, "core value type")
+CORE_STORAGETYPE = _CoreValType(storage=True)
+CORE_REFTYPE = _CoreValType(ref_only=True)
 
 
 # -- limits and the core extern types ---------------------------------------------------
@@ -169,7 +184,7 @@ class CoreTableExtern(Production):
     """core:externtype ::= 0x01 reftype limits   (table)"""
 
     TAG = (0x01,)
-    element: CoreValType = field_(CORE_VALTYPE)
+    element: CoreValType = field_(CORE_REFTYPE)
     limits: Limits = field_(Limits)
 
 
@@ -241,7 +256,7 @@ class CoreFuncType(Production):
 class FieldType(Production):
     """fieldtype ::= storagetype mut"""
 
-    storage: CoreValType = field_(CORE_VALTYPE)
+    storage: CoreValType = field_(CORE_STORAGETYPE)
     mutable: bool = field_(BOOL)
 
 

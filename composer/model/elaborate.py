@@ -1412,6 +1412,12 @@ def visibility_problem(ext: object, declared: dict[int, object], named: set[int]
         seen.add(id(x))
         if isinstance(x, T.NamedType):
             if id(x) in declared:  # a name it declares: what it names is checked too
+                if isinstance(x.type, T.NamedType):
+                    # a name for another name (`(eq 3)` of an export `rec`): that one is
+                    # walked as a name, its parts with it (marking it seen here would
+                    # leave them unchecked)
+                    stack.append(x.type)  # (walked as a name)
+                    continue
                 stack.append(x.type)
                 seen.add(id(x.type))
                 stack.extend(_parts(x.type))
