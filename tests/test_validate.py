@@ -1564,3 +1564,23 @@ def test_core_value_storage_and_reference_types_are_told_apart(tmp_path, what, b
     path = tmp_path / "c.wasm"
     path.write_bytes(b"\0asm\x0d\x00\x01\x00" + bytes([0x03, len(body), *body]))  # core types
     assert_verdict(path, "", refusal)
+
+
+@pytest.mark.parametrize("value, core", [
+    ("u32", "i32"), ("u32", "i64"), ("u64", "i64"), ("f64", "f64"), ("bool", "f32"),
+    ('(enum "a")', "i32"), ('(enum "a")', "v128"), ('(flags "a")', "i32"), ('(flags "a")', "i64"),
+    ("(stream u8)", "externref"), ("(stream u8)", "i32"), ("error-context", "i32"),
+    ("string", "i32"), ("(list u8)", "i64"), ("(option u32)", "i32"),
+])
+def test_a_gc_lowering_has_a_number_where_the_abi_gives_one_and_a_reference_elsewhere(
+        tmp_path, value, core):
+    # `canon lower ... gc (core-type $c)`: each parameter one core value (no flattening);
+    # which struct or array a reference is, is not checked here
+    text = (f"(component (type $t' {value}) (import \"t\" (type $t (eq $t')))"
+            " (type $f (func (param \"x\" $t))) (import \"f\" (func $f (type $f)))"
+            f" (core type $c (func (param {core})))"
+            " (core func (canon lower (func $f) gc (core-type $c))))")
+    path = tmp_path / "c.wasm"
+    path.write_bytes(wat(text))
+    valid = wasm_tools("validate", "--features", "all", str(path), check=False).returncode == 0
+    assert_verdict(path, "all", None if valid else "with the GC ABI")

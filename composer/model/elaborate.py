@@ -1601,7 +1601,38 @@ def _gc_lowered(ft: T.FuncType, declared: object) -> T.CoreExtern:
         if want != declared:
             raise ValidationError(f"canon lower of `{func_text(ft)}` with the GC ABI: the core "
                                   f"type is {declared}, the ABI gives {want}")
+        return declared
+    # each value one core value (the GC ABI does not flatten): a number where the ABI gives
+    # one, a reference for what it gives a struct or an array (which struct or array is not
+    # checked here)
+    for given, wanted, what in ((declared.params, params, "parameter"),
+                                (declared.results, results, "result")):
+        if len(given) != len(wanted):
+            continue
+        for core, t in zip(given, wanted):
+            number = _gc_number(t)
+            if number is not None and core != number:
+                raise ValidationError(f"canon lower of `{func_text(ft)}` with the GC ABI: a "
+                                      f"{what} of type `{type_text(t)}` is `{number}` in core, "
+                                      f"not `{core}`")
+            if number is None and core in _CORE_NUMBERS:
+                raise ValidationError(f"canon lower of `{func_text(ft)}` with the GC ABI: a "
+                                      f"{what} of type `{type_text(t)}` is a reference in "
+                                      f"core, not `{core}`")
     return declared
+
+
+_CORE_NUMBERS = frozenset({"i32", "i64", "f32", "f64", "v128"})
+
+
+def _gc_number(t: object) -> str | None:
+    """The core number the GC ABI gives a value of type `t`, or None for one it gives a
+    reference (strings, lists and the compound types)."""
+    if isinstance(t, T.PrimType):
+        return _GC_NUMBERS.get(t.name)  # (an error-context is an `externref`, as a handle)
+    if isinstance(t, (T.EnumType, T.FlagsType)):
+        return "i32"
+    return None
 
 
 def _option_type(name: str, have: T.CoreExtern, want: T.CoreFunc) -> None:
