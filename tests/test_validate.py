@@ -1066,6 +1066,11 @@ VERDICTS = {
         ' (type (record (field "x" 1) (field "y" string))) (export "rec" (type (eq 2)))'
         ' (export "some-record" (type (eq 3))))) (import "host" (instance (type 0))))',
         "", None),
+    "an imported instance exporting an instance type whose resources are its own": (
+        '(component (type $it (instance (export "r" (type (sub resource)))'
+        ' (export "f" (func (param "x" (own 0)))))) (import "s" (instance (type $it)))'
+        ' (type (instance (export "t" (type (eq $it))))) (import "i" (instance (type 1))))',
+        "", None),
     # -- the options built-ins that copy values through memory need (wasmparser's rules)
     **{f"{builtin} of a {kind}<{carried}>{' with ' + given if given else ''}": (
         MEMORY_MODULE % f'(type $t ({kind} {carried})) (core func (canon {builtin} $t async {given}))',
@@ -1092,6 +1097,12 @@ VERDICTS = {
     "error-context.debug-message with memory and realloc": (
         MEMORY_MODULE % '(core func (canon error-context.debug-message (memory $mem) (realloc $r)))',
         "cm-error-context", None),
+    "an exact function import in a module type (custom-descriptors)": (
+        '(component (core type (module (type (func)) (import "" "a" (func (exact (type 0)))))))',
+        "", "an exact function import requires the gated feature `custom-descriptors`"),
+    "an exact function import in a module type, with its feature": (
+        '(component (core type (module (type (func)) (import "" "a" (func (exact (type 0)))))))',
+        "custom-descriptors", None),
     # -- gated features
     "stream.forward (a gated feature)": (
         '(component (type $s (stream u8)) (core func (canon stream.forward $s)))', "",
@@ -1584,3 +1595,14 @@ def test_a_gc_lowering_has_a_number_where_the_abi_gives_one_and_a_reference_else
     path.write_bytes(wat(text))
     valid = wasm_tools("validate", "--features", "all", str(path), check=False).returncode == 0
     assert_verdict(path, "all", None if valid else "with the GC ABI")
+
+
+@pytest.mark.parametrize("core_params", ["(param i32)", "(param i64)", "", "(param i32 i32)"])
+def test_a_gc_lift_takes_one_core_value_a_parameter_of_the_type_the_abi_gives(tmp_path, core_params):
+    text = (f'(component (core module $m (func (export "f") {core_params}))'
+            ' (core instance $i (instantiate $m))'
+            ' (func (param "x" u32) (canon lift (core func $i "f") gc)))')
+    path = tmp_path / "c.wasm"
+    path.write_bytes(wat(text))
+    valid = wasm_tools("validate", "--features", "all", str(path), check=False).returncode == 0
+    assert_verdict(path, "all", None if valid else "canon lift of `func(x: u32)` with the GC ABI")

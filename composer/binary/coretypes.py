@@ -180,6 +180,13 @@ class CoreFuncExtern(Production):
     type_idx: int = field_(U32)
 
 
+class CoreExactFuncExtern(Production):
+    """core:externtype ::= 0x20 typeidx   (an exact func import, of custom-descriptors)"""
+
+    TAG = (0x20,)
+    type_idx: int = field_(U32)
+
+
 class CoreTableExtern(Production):
     """core:externtype ::= 0x01 reftype limits   (table)"""
 
@@ -229,9 +236,11 @@ _MUT = _Mut()
 
 CORE_EXTERNTYPE = Choice(
     "core:externtype",
-    [CoreFuncExtern, CoreTableExtern, CoreMemoryExtern, CoreGlobalExtern, CoreTagExtern],
+    [CoreFuncExtern, CoreTableExtern, CoreMemoryExtern, CoreGlobalExtern, CoreTagExtern,
+     CoreExactFuncExtern],
 )
-CoreExternType = CoreFuncExtern | CoreTableExtern | CoreMemoryExtern | CoreGlobalExtern | CoreTagExtern
+CoreExternType = (CoreFuncExtern | CoreTableExtern | CoreMemoryExtern | CoreGlobalExtern
+                  | CoreTagExtern | CoreExactFuncExtern)
 
 
 class CoreImport(Production):

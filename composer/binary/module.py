@@ -19,7 +19,7 @@ from typing import Callable
 from ..errors import BinaryError
 from ..model.types import CoreExtern, CoreFunc, CoreGlobal, CoreMemory, CoreModuleType, CoreTable, CoreTag
 from .coretypes import (
-    CORE_EXTERNTYPE, CORE_VALTYPE, CoreArrayType, CoreFuncExtern, CoreFuncType, CoreGlobalExtern,
+    CORE_EXTERNTYPE, CORE_VALTYPE, CoreArrayType, CoreExactFuncExtern, CoreFuncExtern, CoreFuncType, CoreGlobalExtern,
     CoreMemoryExtern, CoreRefType, CoreStructType, CoreTableExtern, CoreTagExtern, Limits, RecGroup,
     SUB_TYPE, SharedCompType, SubFinalType, SubType,
 )
@@ -165,7 +165,7 @@ def _read_types(s: _Spaces, r: Reader) -> None:
 def core_extern(ext: object, func_type: Callable[[int], CoreFunc | None]) -> CoreExtern:
     """What a `core:externtype` describes; `func_type(i)` is the function type at type
     index i (None if it is not one this reader can state)."""
-    if isinstance(ext, CoreFuncExtern):
+    if isinstance(ext, (CoreFuncExtern, CoreExactFuncExtern)):  # (exact: no subtype taken)
         return func_type(ext.type_idx) or "func"
     if isinstance(ext, CoreTagExtern):
         func = func_type(ext.type_idx)

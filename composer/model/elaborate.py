@@ -426,6 +426,8 @@ class Elaborator:
 
         if isinstance(ext, (CT.CoreMemoryExtern, CT.CoreTableExtern)):
             self._check_limits(ext)
+        if isinstance(ext, CT.CoreExactFuncExtern):
+            self.gate("custom-descriptors", "an exact function import")
         return core_extern(ext, func_type)
 
     def _check_limits(self, ext: object) -> None:
@@ -1076,7 +1078,7 @@ class Elaborator:
         opts = self._options(scope, canon.options, "canon lift")
         if opts.is_async and opts.callback is None:
             self.gate("cm-async-stackful", "an async lift without a callback")
-        flat = self._check_abi(ft, opts, "lift")
+        flat = self._check_abi(ft, opts, "lift", callee)
         if isinstance(callee, T.CoreFunc) and isinstance(flat, T.CoreFunc) and callee != flat:
             raise ValidationError(f"canon lift of `{func_text(ft)}`: the core function has type "
                                   f"{callee}, the Canonical ABI needs {flat}")
@@ -1086,14 +1088,15 @@ class Elaborator:
         scope.funcs.append(ft)
         scope.func_origins.append(Origin("lift"))
 
-    def _check_abi(self, ft: T.FuncType, opts: "_Opts", context: str) -> T.CoreExtern:
+    def _check_abi(self, ft: T.FuncType, opts: "_Opts", context: str,
+                   callee: object = None) -> T.CoreExtern:
         """The core type a lift or lower has, after checking it has the options it needs
-        (CanonicalABI.md, `canonopt` Validation)."""
+        (CanonicalABI.md, `canonopt` Validation); `callee`: a lift's core function."""
         if opts.is_async and not ft.is_async:
             raise ValidationError(f"canon {context} of `{func_text(ft)}`: the `async` option "
                                   "needs an async function type")
         if opts.gc:
-            return _gc_lowered(ft, opts.core_type) if context == "lower" else "func"
+            return _gc_lowered(ft, opts.core_type if context == "lower" else callee, context)
         f = Flattener(Options(opts.memory64, opts.is_async, opts.callback is not None))
         params = [t for _, t in ft.params]
         results = [] if ft.result is None else [ft.result]
@@ -1418,6 +1421,10 @@ def visibility_problem(ext: object, declared: dict[int, object], named: set[int]
                     # leave them unchecked)
                     stack.append(x.type)  # (walked as a name)
                     continue
+                if isinstance(x.type, (T.InstanceType, T.ComponentType)):
+                    # a type export naming an instance or component type: the resources
+                    # that type declares are its own, bound within it
+                    declared = {**declared, **declared_names(x.type)}
                 stack.append(x.type)
                 seen.add(id(x.type))
                 stack.extend(_parts(x.type))
@@ -1588,19 +1595,26 @@ _GC_NUMBERS = {"bool": "i32", "s8": "i32", "u8": "i32", "s16": "i32", "u16": "i3
                "f32": "f32", "f64": "f64"}
 
 
-def _gc_lowered(ft: T.FuncType, declared: object) -> T.CoreExtern:
+def _gc_lowered(ft: T.FuncType, declared: object, context: str = "lower") -> T.CoreExtern:
     """The core type a lowering with the GC ABI has: the one it declares (`core-type`),
     which must be what the ABI gives a function of numbers (others are taken as declared)."""
     if not isinstance(declared, T.CoreFunc):
         return "func"
     params = [T.unwrap(t) for _, t in ft.params]
     results = [] if ft.result is None else [T.unwrap(ft.result)]
+    for given, wanted, what in ((declared.params, params, "parameters"),
+                                (declared.results, results, "results")):
+        if len(given) != len(wanted):  # one core value a component value
+            core = "core type" if context == "lower" else "core function"
+            raise ValidationError(f"canon {context} of `{func_text(ft)}` with the GC ABI: the "
+                                  f"{core} has {len(given)} {what}, the function "
+                                  f"{len(wanted)}")
     if all(isinstance(t, T.PrimType) and t.name in _GC_NUMBERS for t in params + results):
         want = T.CoreFunc(tuple(_GC_NUMBERS[t.name] for t in params),  # type: ignore[union-attr]
                           tuple(_GC_NUMBERS[t.name] for t in results))  # type: ignore[union-attr]
         if want != declared:
-            raise ValidationError(f"canon lower of `{func_text(ft)}` with the GC ABI: the core "
-                                  f"type is {declared}, the ABI gives {want}")
+            raise ValidationError(f"canon {context} of `{func_text(ft)}` with the GC ABI: the "
+                                  f"core type is {declared}, the ABI gives {want}")
         return declared
     # each value one core value (the GC ABI does not flatten): a number where the ABI gives
     # one, a reference for what it gives a struct or an array (which struct or array is not
@@ -1612,11 +1626,11 @@ def _gc_lowered(ft: T.FuncType, declared: object) -> T.CoreExtern:
         for core, t in zip(given, wanted):
             number = _gc_number(t)
             if number is not None and core != number:
-                raise ValidationError(f"canon lower of `{func_text(ft)}` with the GC ABI: a "
+                raise ValidationError(f"canon {context} of `{func_text(ft)}` with the GC ABI: a "
                                       f"{what} of type `{type_text(t)}` is `{number}` in core, "
                                       f"not `{core}`")
             if number is None and core in _CORE_NUMBERS:
-                raise ValidationError(f"canon lower of `{func_text(ft)}` with the GC ABI: a "
+                raise ValidationError(f"canon {context} of `{func_text(ft)}` with the GC ABI: a "
                                       f"{what} of type `{type_text(t)}` is a reference in "
                                       f"core, not `{core}`")
     return declared

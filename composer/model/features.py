@@ -25,7 +25,8 @@ COMPONENT = frozenset({
 # take (`corevalidate.py`), and shared-everything-threads and legacy-exceptions, which it has
 # no switch for (a core module that uses them is refused, saying so).
 WASMTIME_CORE = frozenset({"custom-page-sizes", "wide-arithmetic", "stack-switching"})
-BEYOND_WASMTIME = frozenset({"shared-everything-threads", "legacy-exceptions"})
+BEYOND_WASMTIME = frozenset({"shared-everything-threads", "legacy-exceptions",
+                             "custom-descriptors"})
 CORE = WASMTIME_CORE | BEYOND_WASMTIME
 
 # What `all` enables here: every gated feature this reader can check.
