@@ -158,7 +158,7 @@ class WacResolver(TypeDeclarations):
         else:
             name, span = stmt.id.name, stmt.id.span
         if item.sort == "type":
-            raise err(f"`{stmt.id.name}`: a {item.describe()} cannot be imported", span)
+            raise err(f"`{stmt.id.name}`: {item.with_article()} cannot be imported", span)
         if isinstance(t, (A.PackagePath, A.Id)):  # declared elsewhere, imported here
             self.check_nesting(item.type, t.span)
         if not is_extern_name(name):
@@ -202,7 +202,7 @@ class WacResolver(TypeDeclarations):
         if isinstance(opts, A.ExportSpread):
             if item.sort != "instance":
                 raise err(f"an instance is required to perform a spread operation (this is "
-                          f"a {item.describe()})", stmt.expr.span)
+                          f"{item.with_article()})", stmt.expr.span)
             added = False
             for name, ext in item.type.exports.items():  # type: ignore[attr-defined]
                 if name in self.exports:
@@ -249,7 +249,7 @@ class WacResolver(TypeDeclarations):
             self._rename_definition(node.name, name, span)  # type: ignore[arg-type]
             return
         if node is None or (item.sort == "type" and node.kind != "alias"):
-            raise err(f"a {item.describe()} cannot be exported here: only imports, instances, "
+            raise err(f"{item.with_article()} cannot be exported here: only imports, instances, "
                       "their exports and the document's type definitions can", span)
         self.exports[name] = (item, span)
 
@@ -283,7 +283,7 @@ class WacResolver(TypeDeclarations):
     def postfix(self, item: Item, p: object, parent: A.Span) -> Item:
         if item.sort != "instance":
             raise err(f"an instance is required to perform an access operation (this "
-                      f"evaluated to a {item.describe()})", parent)
+                      f"evaluated to {item.with_article()})", parent)
         exports = item.type.exports  # type: ignore[attr-defined]
         if isinstance(p, A.Access):
             name = _interface_match(p.id.name, exports) or p.id.name
@@ -525,7 +525,7 @@ class WacResolver(TypeDeclarations):
         """What the plan passes (or exports) for an item of the document."""
         node = item.node
         if node is None:
-            raise err(f"a {item.describe()} cannot be passed or exported: only imports, "
+            raise err(f"{item.with_article()} cannot be passed or exported: only imports, "
                       "instances and their exports can", span)
         if node.kind == "import":
             return Host(node.name)  # type: ignore[arg-type]
@@ -538,7 +538,7 @@ class WacResolver(TypeDeclarations):
                 return Plug(src.instance, node.name, "wac")  # type: ignore[arg-type]
             if src.kind == "import":
                 return Host(src.name, node.name)  # type: ignore[arg-type]
-        raise err(f"a {item.describe()} exported by an instance that is itself an export (an "
+        raise err(f"{item.with_article()} exported by an instance that is itself an export (an "
                   "export of an export) cannot be passed or exported by compose yet", span)
 
 

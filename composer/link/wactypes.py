@@ -63,6 +63,11 @@ class Item:
         return {"func": "function type", "interface": "interface", "world": "world",
                 "resource": "resource"}.get(self.tsort or "", "type")
 
+    def with_article(self) -> str:
+        """`describe()` after `a` or `an`: `an instance`, `a function`, `a u32`."""
+        kind = self.describe()
+        return ("an " if kind[:1] in "aeio" else "a ") + kind
+
     def promoted(self) -> "Item":
         """What importing this item imports: an interface becomes an instance, a world a
         component, a function type a function."""
