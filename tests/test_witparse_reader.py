@@ -614,6 +614,9 @@ def test_use_chain_is_linear(tmp_path: Path) -> None:
 # Documents whose printed form depends on wit-parser's orders and elaboration: `compose
 # inspect` must print each exactly as `wasm-tools component wit` does.
 PRINTED_AS_WASM_TOOLS = {
+    "an included world's exports after the world's own": (
+        "package a:b;\ninterface a {}\ninterface b {}\nworld inner { export a; export f: func(); }\n"
+        "world outer { export b; export g: func(); include inner; }\n"),
     "a plain name that is the name of a local interface": (
         "package a:b;\ninterface store { get: func(); }\nworld w {\n  import primary: store;\n"
         "  import store: store;\n}\n"),

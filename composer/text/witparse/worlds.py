@@ -160,7 +160,7 @@ class WorldBuilder:
         # the interfaces the world exports by their own names, looked up now (wit-parser
         # resolves them before includes): an include exporting one too merges its gate
         self.own_exports: dict[str, A.Extern] = {}
-        self.export_gates: dict[str, W.Gate] = {}
+        self.included_exports: list[tuple] = []  # type: ignore[type-arg]
         for m in exports:
             if m.kind == "path":
                 target = pr._path_target(m.path, self.unit, "interface")  # type: ignore[arg-type]
@@ -182,6 +182,8 @@ class WorldBuilder:
         for m in exports:
             self.extern(m, model_gate(m.gates))
         self.elaborate_exports()
+        for m, theirs, retyped, renames, foreign in self.included_exports:
+            self._include_items(m, "export", theirs, retyped, renames, foreign)
         # imports by class, as wit-parser sorts them once elaborated (the order it prints
         # and encodes them in, and a topological one: a type a world takes from an
         # interface comes after the interface's import, whatever was written first)
@@ -260,8 +262,6 @@ class WorldBuilder:
         ref = W.InterfaceRef(None if info.package == pr.name else info.package,
                              info.model.name or "")
         if m.kind == "path":
-            if d == "export":  # a gate an included world gave it (`_merge_own_export_gate`)
-                gate = self.export_gates.get(info.key, gate)
             item = W.WorldItem(d, info.key, ref, m.docs, gate)
             if d == "export":
                 self.pending[info.key] = (item, info.model.instance_type, info.key, True,
@@ -398,28 +398,34 @@ class WorldBuilder:
         # as wit-parser does, an interface named by its own name loses a `@since` gate in a
         # world of another package (that version is the other package's)
         foreign = wi.package != pr.name
-        for direction, theirs, ours in (("import", wi.imports, self.imports),
-                                        ("export", wi.exports, self.exports)):
-            for name, e in theirs.items():
-                if e.by_name:
-                    gate = e.item.gate
-                    if foreign and gate is not None and gate.since is not None:
-                        gate = None
-                    prior = ours.get(name)
-                    if prior is not None:
-                        self._merge_gate(prior, gate, m)
-                        continue
-                    own = self.own_exports.get(name) if direction == "export" else None
-                    if own is not None:  # exported by the world itself, added after this
-                        self._merge_own_export_gate(name, own, gate, e.at or m.path.span)
-                        continue
-                    self._copy(e, name, direction, retyped, gate)
+        self._include_items(m, "import", wi.imports, retyped, renames, foreign)
+        # as wit-parser orders them, what an include exports comes after the world's own
+        # exports (`build` adds it once those are in place)
+        self.included_exports.append((m, wi.exports, retyped, renames, foreign))
+
+    def _include_items(self, m: A.Include, direction: str, theirs: dict, retyped: dict | None,
+                       renames: dict[str, str], foreign: bool) -> None:
+        ours = self.imports if direction == "import" else self.exports
+        for name, e in theirs.items():
+            if e.by_name:
+                gate = e.item.gate
+                if foreign and gate is not None and gate.since is not None:
+                    gate = None
+                own = self.own_exports.get(name) if direction == "export" else None
+                prior = ours.get(name)
+                if own is not None and prior is not None:  # exported by the world itself
+                    self._merge_own_export_gate(prior, own, gate, e.at or m.path.span)
                     continue
-                new = _renamed(name, renames)
-                if strongly_unique_key(new) in self.plain[direction]:
-                    raise TextError.at(f"{direction} of `{new}` shadows previously "
-                                       f"{direction}ed items", m.path.span)
-                self._copy(e, new, direction, retyped, e.item.gate)
+                if prior is not None:
+                    self._merge_gate(prior, gate, m)
+                    continue
+                self._copy(e, name, direction, retyped, gate)
+                continue
+            new = _renamed(name, renames)
+            if strongly_unique_key(new) in self.plain[direction]:
+                raise TextError.at(f"{direction} of `{new}` shadows previously "
+                                   f"{direction}ed items", m.path.span)
+            self._copy(e, new, direction, retyped, e.item.gate)
 
     @staticmethod
     def _merge_gate(prior: "WorldEntry", gate: W.Gate | None, m: A.Include) -> None:
@@ -432,11 +438,12 @@ class WorldBuilder:
                                "and the included one both have", m.path.span)
         prior.item = prior.item.replace(gate=gate)
 
-    def _merge_own_export_gate(self, name: str, own: A.Extern, gate: W.Gate | None,
+    @staticmethod
+    def _merge_own_export_gate(prior: "WorldEntry", own: A.Extern, gate: W.Gate | None,
                                at: A.Span) -> None:
-        """An interface the world exports by its name, which an included world exports too
-        (written `at` there): as `_merge_gate`, where wit-parser points, at the included
-        world's export."""
+        """An interface the world exports by its name (`prior`, as written: `own`), which
+        an included world exports too (written `at` there): as `_merge_gate`, where
+        wit-parser points, at the included world's export."""
         from .resolve import model_gate
 
         own_gate = model_gate(own.gates)
@@ -445,7 +452,7 @@ class WorldBuilder:
         if own_gate is not None:
             raise TextError.at("mismatch in stability attributes of an interface this world "
                                "and the included one both have", at)
-        self.export_gates[name] = gate
+        prior.item = prior.item.replace(gate=gate)
 
     def _copy(self, e: "WorldEntry", name: str, direction: str,
               retyped: dict[object, object] | None, gate: W.Gate | None) -> None:
