@@ -1071,6 +1071,18 @@ VERDICTS = {
         ' (export "f" (func (param "x" (own 0)))))) (import "s" (instance (type $it)))'
         ' (type (instance (export "t" (type (eq $it))))) (import "i" (instance (type 1))))',
         "", None),
+    "an empty tuple": ('(component (type (tuple)))', "", "a tuple type must have at least one type"),
+    "an outer alias of a core module type into a module type": (
+        '(component (core type (module)) (component (core type (module (alias outer 2 0 (type))))))',
+        "", "a module type cannot alias a core module type"),
+    "an outer alias of a function type into a module type": (
+        '(component (core type (func)) (component (core type (module (alias outer 2 0 (type))))))',
+        "", None),
+    "a reference to a core module type": (
+        '(component (core type (module)) (core type (func (param (ref 0)))))', "all",
+        "type index 0 is a module type, not a sub type"),
+    "a reference to a struct type": (
+        '(component (core type (struct)) (core type (func (param (ref 0)))))', "all", None),
     # -- the options built-ins that copy values through memory need (wasmparser's rules)
     **{f"{builtin} of a {kind}<{carried}>{' with ' + given if given else ''}": (
         MEMORY_MODULE % f'(type $t ({kind} {carried})) (core func (canon {builtin} $t async {given}))',

@@ -162,7 +162,8 @@ def validate_modules(modules: Sequence[CoreModule], features: frozenset[str] = f
 
 # What wasmtime says of a proposal it cannot enable, and the feature's name (features.py).
 _BEYOND_WASMTIME = (("shared-everything-threads", "shared-everything-threads"),
-                    ("legacy_exceptions", "legacy-exceptions"))
+                    ("legacy_exceptions", "legacy-exceptions"),
+                    ("custom descriptors", "custom-descriptors"))
 
 
 def _validate(engine: object, m: CoreModule) -> BinaryError | None:

@@ -394,6 +394,12 @@ class Elaborator:
             scope.core_types.append(self.core_type(scope, ty))
 
     def core_type(self, scope: Scope, ty: object) -> object:
+        for idx in _concrete_heap_types(ty):
+            # (an index past the end may be a later member of the same rec group)
+            if idx < len(scope.core_types) and isinstance(scope.core_types[idx], T.CoreModuleType):
+                raise ValidationError(f"type index {idx} is a module type, not a sub type: a "
+                                      "reference or a supertype names a function, struct or "
+                                      "array type")
         if isinstance(ty, CT.CoreFuncType):
             return T.CoreFunc(tuple(map(str, ty.params)), tuple(map(str, ty.results)))
         if isinstance(ty, CT.ModuleType):
@@ -411,7 +417,13 @@ class Elaborator:
                     self._core_type(inner, decl.type)
                 elif isinstance(decl, CT.ModuleAliasDecl):
                     target = inner.outer(decl.alias.count)
-                    inner.core_types.append(_at(target.core_types, decl.alias.index, "core type"))
+                    aliased = _at(target.core_types, decl.alias.index, "core type")
+                    if isinstance(aliased, T.CoreModuleType):
+                        # a module's type index space holds function, struct and array types
+                        raise ValidationError("a module type cannot alias a core module type "
+                                              "into its type index space (wasm-tools: not "
+                                              "implemented)")
+                    inner.core_types.append(aliased)
                 else:
                     if decl.name in exports:
                         raise ValidationError(f"module type exports `{decl.name}` twice")
@@ -670,6 +682,8 @@ class Elaborator:
             self.gate("cm-fixed-length-lists", "a fixed-length list")
             return T.ListType(v(scope, ty.element), ty.length)
         if isinstance(ty, B.Tuple):
+            if not ty.types:
+                raise ValidationError("a tuple type must have at least one type")
             return T.TupleType(tuple(v(scope, t) for t in ty.types))
         if isinstance(ty, B.Flags):
             _unique(ty.names, "flag")
@@ -1481,6 +1495,27 @@ def _plain_func(x: object) -> bool:
     a large component, answered without a walk)."""
     return (isinstance(x, T.FuncType) and (x.result is None or isinstance(x.result, (T.PrimType, str)))
             and all(isinstance(t, (T.PrimType, str)) for _, t in x.params))
+
+
+def _concrete_heap_types(ty: object) -> list[int]:
+    """The type indices a core GC type names: its supertypes, and the heap types of the
+    references among its parameters, results, fields or elements."""
+    out: list[int] = []
+    if isinstance(ty, (CT.SubType, CT.SubFinalType)):
+        out += ty.supertypes
+        ty = ty.body
+    if isinstance(ty, CT.SharedCompType):
+        ty = ty.body
+    if isinstance(ty, CT.CoreFuncType):
+        values = [*ty.params, *ty.results]
+    elif isinstance(ty, CT.CoreStructType):
+        values = [f.storage for f in ty.fields]
+    elif isinstance(ty, CT.CoreArrayType):
+        values = [ty.element.storage]
+    else:
+        values = []
+    out += [v.heap for v in values if isinstance(v, CT.CoreRefType) and isinstance(v.heap, int)]
+    return out
 
 
 def _parts(x: object) -> list[object]:
