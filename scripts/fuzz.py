@@ -48,7 +48,8 @@ each key saved under --out/found with a .json that says what happened and how to
                      which validates core modules, has no switch for them); counted and
                      listed, not failed on
   upstream           (wit) WIT compose prints exactly as wasm-tools prints it, which
-                     wasm-tools then refuses to read back: its printer's slip, listed
+                     wasm-tools then refuses to read back, or reads back to something
+                     else: its printer's slip, listed
 
 Inputs are made from --seed and their number alone (each its own random generator), so a
 run is deterministic for a seed whatever --jobs says. The targets run in worker processes,

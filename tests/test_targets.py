@@ -145,3 +145,28 @@ def test_verify_world_naming_a_missing_wit_file_says_so(tmp_path):
     fits.write_bytes(wit_component(WIT, "fits"))
     proc = compose_proc("verify", fits, "--world", str(tmp_path / "nope.wit"))
     assert proc.returncode == 2 and f"--world {tmp_path / 'nope.wit'}: no such WIT file or folder" in proc.stderr
+
+
+def test_a_resource_the_world_imports_is_not_one_the_component_exports(tmp_path):
+    # world `fits` exports `api` and so imports `types` (whose `blob` api uses); a component
+    # that exports `types` and an `api` using its own `blob` does not target it: the blob
+    # its `api` hands out is not the one the world's host provides (wasm-tools: "resource
+    # types are not the same")
+    from conftest import wasm_tools
+
+    both = WIT + "\nworld both {\n  import log;\n  export types;\n  export api;\n}\n"
+    component = tmp_path / "both.wasm"
+    component.write_bytes(wit_component(both, "both"))
+    wit = tmp_path / "app.wit"
+    wit.write_text(both)
+    oracle = wasm_tools("component", "targets", "--world", "fits", str(wit), str(component),
+                        check=False)
+    assert oracle.returncode != 0
+    world = component_type(tmp_path, "fits", both, "fits")
+    mine = load_component(component).scope
+    differences = target_differences(T.ComponentType(dict(mine.imports), dict(mine.exports)),
+                                     world, "fits")
+    assert differences and differences[0].startswith("export `t:app/api@1.0.0`"), differences
+    # and a component of the world itself targets it
+    own = component_type(tmp_path, "fits-own", both, "fits")
+    assert target_differences(own, world, "fits") == []

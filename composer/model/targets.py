@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from . import types as T
 from .names import semver_compatible
-from .subtype import check_extern
+from .subtype import Bindings, check_extern
 
 
 def _find(name: str, externs: dict[str, T.Extern]) -> str | None:
@@ -28,10 +28,27 @@ def target_differences(component: T.ComponentType, world: T.ComponentType, world
     and, for a type, the path to where it differs; empty when it does."""
     from ..link.unify import NameBindings
 
+    class TargetBindings(NameBindings):
+        """A resource the world imports is one the component imports too (never one it
+        defines and exports under the same name), and the other way round: which side of
+        the component a resource is on must be the side of the world it stands for."""
+
+        def same(self, actual: T.ResourceType, expected: T.ResourceType) -> bool:
+            if Bindings.same(self, actual, expected):
+                return True
+            if (id(expected) in world_imported) != (id(actual) in component_imported):
+                return False
+            return super().same(actual, expected)
+
+    def imported(externs: dict[str, T.Extern]) -> set[int]:
+        return {id(x) for ext in externs.values() for x in T.walk(ext)
+                if isinstance(x, T.ResourceType)}
+
+    world_imported, component_imported = imported(world.imports), imported(component.imports)
     differences: list[str] = []
     # one set of bindings for the whole check: resources named in one import (`error` of
     # wasi:io/error) are the same resources where another uses them
-    bindings = NameBindings()
+    bindings = TargetBindings()
     for name, wanted in component.imports.items():
         offered = _find(name, world.imports)
         if offered is None:
