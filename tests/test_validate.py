@@ -1618,3 +1618,23 @@ def test_a_gc_lift_takes_one_core_value_a_parameter_of_the_type_the_abi_gives(tm
     path.write_bytes(wat(text))
     valid = wasm_tools("validate", "--features", "all", str(path), check=False).returncode == 0
     assert_verdict(path, "all", None if valid else "canon lift of `func(x: u32)` with the GC ABI")
+
+
+def test_a_page_size_of_2_to_the_4_billionth_is_refused_not_a_crash(tmp_path):
+    # a core module's memory `(pagesize 2**4294967295)`: refused where it is read (its
+    # size in a message once ran into Python's limit on printing large integers)
+    path = tmp_path / "c.wasm"
+    from composer.errors import ComposerError
+    from composer.model.load import load_component
+
+    memory = bytes([0x01, 0x08, 0x01, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F])  # one memory, its page size
+    module = b"\0asm\x01\x00\x00\x00" + bytes([0x05, len(memory)]) + memory
+    path.write_bytes(b"\0asm\x0d\x00\x01\x00" + bytes([0x01, len(module)]) + module)
+    assert wasm_tools("validate", str(path), check=False).returncode != 0
+    with pytest.raises(ComposerError, match=r"offset 0x17: .*invalid custom page size: "
+                                            r"2\*\*4294967295 bytes"):
+        load_component(path)
+    # and a memory type holding one is shown without computing the page size
+    from composer.model import types as T
+
+    assert str(T.CoreMemory(1, None, False, False, 4294967295)).startswith("(memory 1 (pagesize ")

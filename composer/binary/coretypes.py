@@ -160,7 +160,10 @@ class Limits(Production):
         wide = r.u64 if flags & 0x04 else r.u32
         lo = wide()
         hi = wide() if flags & 0x01 else None
+        at = r.offset
         page = r.u32() if flags & 0x08 else None
+        if page is not None and page > 64:  # (only 0 and 16 are valid: see elaborate.py)
+            raise BinaryError(f"invalid custom page size: 2**{page} bytes", at)
         return cls(flags, lo, hi, page)
 
     def write(self, w: Writer) -> None:

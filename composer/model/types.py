@@ -197,7 +197,7 @@ class CoreMemory(Record):
         if self.shared:
             parts.append("shared")
         if self.page_size_log2 is not None:
-            parts.append(f"(pagesize {1 << self.page_size_log2})")
+            parts.append(f"(pagesize {1 << min(self.page_size_log2, 64)})")
         return f"({' '.join(parts)})"
 
 
