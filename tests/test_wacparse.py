@@ -618,3 +618,16 @@ def test_the_wac_reader_is_not_loaded_at_start_up():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, cwd=Path(__file__).parent.parent)
     assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("text, column", [
+    ("package test:%interface;\n", 14),
+    ("package a:b;\nlet x = new %a:b {};\n", 13),
+    ("package a:b;\nimport x: te:%st/i;\n", 14),
+])
+def test_an_escaped_part_of_a_package_name_is_refused_at_its_place(text, column):
+    # wac keeps the `%` in the name, which no import or export name may then hold (a
+    # composition of `package test:%interface;` ended in an internal error)
+    with pytest.raises(TextError, match=r"`%` in the package name") as info:
+        parse_wac(Source("doc.wac", text))
+    assert info.value.column == column

@@ -357,6 +357,26 @@ AGAINST_WIT_PARSER = {
     "top-level use of a foreign world, named first, imported": (
         "package foo:foo;\nuse foo:baz/bar;\nworld foo {\n  import bar;\n}\n"
         "package foo:baz {\n  world bar {}\n}\n", ""),
+    # wit-parser makes each anonymous type once a package: one first made inside a type
+    # left out by a gate is left out with it
+    "an anonymous type first made in a gated-off type, used later": (
+        "package a:b;\ninterface i {\n  @unstable(feature = x)\n  type t = option<list<u32>>;\n"
+        "  g: func(m: list<u32>);\n}\n", ""),
+    "an anonymous type first made in a gated-off record's field, used later": (
+        "package a:b;\ninterface i {\n  @unstable(feature = x)\n  record r { a: list<u32> }\n"
+        "  g: func(m: list<u32>);\n}\n", ""),
+    "an anonymous type first made in a gated-off function, used later": (
+        "package a:b;\ninterface i {\n  @unstable(feature = x)\n  f: func(m: list<u32>);\n"
+        "  g: func(m: list<u32>);\n}\n", ""),
+    "an anonymous type first made where nothing is left out": (
+        "package a:b;\ninterface i {\n  g: func(m: list<u32>);\n  @unstable(feature = x)\n"
+        "  type t = option<list<u32>>;\n  h: func(m: list<u32>);\n}\n", ""),
+    "an anonymous type first made in a gated-off interface, used in another": (
+        "package a:b;\n@unstable(feature = x)\ninterface i {\n  type t = list<u32>;\n}\n"
+        "interface j {\n  g: func(m: option<list<u32>>);\n}\n", ""),
+    "an anonymous type first made in a gated-off type, the feature on": (
+        "package a:b;\ninterface i {\n  @unstable(feature = x)\n  type t = option<list<u32>>;\n"
+        "  g: func(m: list<u32>);\n}\n", "x"),
     "gated-off type used, feature on": ("package a:b;\ninterface i {\n  @unstable(feature = x)\n"
                                         "  type t = u32;\n  type u = list<t>;\n}\n", "x"),
     "ungated type in a gated-off interface": (

@@ -232,9 +232,20 @@ class Parser:
                             end - len(text), end)
         return text
 
+    def _no_escapes(self, tok: object, name: str) -> None:
+        """A package name has no `%`-escaped parts: the name would keep the `%` (as wac
+        keeps it), which no import or export name may hold."""
+        i = name.find("%")
+        if i >= 0:
+            start = tok.start + i  # type: ignore[attr-defined]
+            raise TextError(f"`%` in the package name `{name}`: a package name's parts are "
+                            "not escaped (a keyword may be one as it is)", self.source, start,
+                            start + 1)
+
     def package_name(self) -> T.PackageName:
         tok = self.expect("package-name")
         name, at, version = tok.text.partition("@")
+        self._no_escapes(tok, name)
         return T.PackageName(tok.text, name, self.version(version, tok.end) if at else None,
                              T.Span(self.source, tok.start, tok.end))
 
@@ -242,6 +253,7 @@ class Parser:
         tok = self.expect("package-path")
         path, at, version = tok.text.partition("@")
         name, _, segments = path.partition("/")
+        self._no_escapes(tok, name)
         return T.PackagePath(tok.text, name, segments,
                              self.version(version, tok.end) if at else None, self.span(tok))
 

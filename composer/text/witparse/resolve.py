@@ -306,6 +306,8 @@ class PackageResolver:
         self.scopes: dict[int, dict[str, Target]] = {}  # id(unit) -> file-local names
         # (package, name) -> interface or world: what the first mention of a foreign item made it
         self.foreign_kinds: dict[tuple[str, str], str] = {}
+        # the package's anonymous types, made once each (scope.TypeScope.anonymous)
+        self.anonymous: dict = {}  # type: ignore[type-arg]
         # what wit-parser checks once everything is resolved: `@since` versions (those of
         # types first), and types not gated in an interface or world that is
         self.type_since: list[tuple[A.Gates, A.Span]] = []
@@ -572,7 +574,7 @@ class PackageResolver:
                   excluded: bool = False) -> IfaceInfo:
         """An interface resolved; `excluded`: it is left out by a feature gate (resolved
         all the same, to refuse what is wrong in it, as wit-parser does)."""
-        scope = TypeScope(key, borrowing=self.registry.borrowing)
+        scope = TypeScope(key, borrowing=self.registry.borrowing, anonymous=self.anonymous)
         deps: list[str] = []
         items, exports = self._members(defn.members, unit, scope, deps, key, excluded)
         itype = T.InstanceType(exports)
@@ -609,7 +611,8 @@ class PackageResolver:
                 continue
             self._check_gates(td.gates, td.name.span, is_type=True)  # type: ignore[attr-defined]
             if e.kind == "typedef":
-                scope.fill(e, gated_ok=e.excluded or left_out)
+                scope.fill(e, gated_ok=e.excluded or left_out,
+                           left_out=GATED_INTERFACE if left_out else GATED_TYPE)
                 continue
             methods: set[str] = set()
             for f in td.methods:  # type: ignore[attr-defined]

@@ -46,8 +46,14 @@ class TypeScope:
     for a world's own types, which the world imports)."""
 
     def __init__(self, owner: str | None, not_found: str = "type `{}` does not exist",
-                 borrowing: set[int] | None = None) -> None:
+                 borrowing: set[int] | None = None, anonymous: dict | None = None) -> None:  # type: ignore[type-arg]
         self.owner = owner
+        # wit-parser makes each anonymous type (`list<u32>`) once a package, and the first
+        # one made inside a type definition left out by a feature gate is left out with it:
+        # a later use of the same type is a reference to an excluded type. Key -> the
+        # message of that refusal, or None (made first where nothing was left out)
+        self.anonymous = anonymous if anonymous is not None else {}
+        self.marking: str | None = None  # that message, while a left-out type is filled
         self.entries: dict[str, Entry] = {}
         self.keys: dict[str, str] = {}  # strongly-unique key -> the name as written
         self.not_found = not_found
@@ -119,9 +125,17 @@ class TypeScope:
                 return False
             entry = nxt
 
-    def fill(self, entry: Entry, gated_ok: bool = False) -> None:
+    def fill(self, entry: Entry, gated_ok: bool = False, left_out: str | None = None) -> None:
         """Give a declared record, variant, enum, flags or alias its type (`gated_ok`: one
-        left out by a feature gate, which may refer to others left out)."""
+        left out by a feature gate, which may refer to others left out; `left_out`, then:
+        the refusal a later use of an anonymous type made first here meets)."""
+        self.marking = left_out if gated_ok else None
+        try:
+            self._fill(entry, gated_ok)
+        finally:
+            self.marking = None
+
+    def _fill(self, entry: Entry, gated_ok: bool) -> None:
         td: A.TypeDef = entry.node  # type: ignore[assignment]
         if td.kind != "type" and not td.fields:
             raise TextError.at(f"empty {td.kind}", td.name.span)
@@ -136,7 +150,7 @@ class TypeScope:
                 target = self.lookup(alias.id, site)
                 inner: object = target.value
             else:
-                inner = self.value(alias, site)  # type: ignore[arg-type]
+                inner = self.value(alias, site, top=True)  # type: ignore[arg-type]
         elif td.kind == "record":
             # (wit-parser reports a gated-off type at the field that uses it)
             inner = T.RecordType(tuple((f.name.name, self.value(f.type, site and f.name.span))  # type: ignore[arg-type]
@@ -171,10 +185,23 @@ class TypeScope:
             raise TextError.at(GATED_TYPE, site)
         return entry
 
-    def value(self, t: A.TypeExpr, site: A.Span | None) -> T.ValType:
+    def value(self, t: A.TypeExpr, site: A.Span | None, top: bool = False) -> T.ValType:
         """The value type an expression stands for; `site` is where a reference to a gated
         type is reported (the item being defined, as wit-parser does). A `borrow` met on
-        the way sets `self.borrows` (see `func`)."""
+        the way sets `self.borrows` (see `func`). `top`: the whole of an alias's definition
+        (`type t = list<u32>`), which is that type, not an anonymous one."""
+        v = self._value(t, site)
+        if type(t) not in (A.TPrim, A.TName) and not top:
+            key = _anonymous_key(v)
+            if self.marking is not None:
+                self.anonymous.setdefault(key, self.marking)
+            else:
+                refusal = self.anonymous.setdefault(key, None)
+                if refusal is not None and site is not None:
+                    raise TextError.at(refusal, site)
+        return v
+
+    def _value(self, t: A.TypeExpr, site: A.Span | None) -> T.ValType:
         cls = type(t)
         if cls is A.TPrim:
             return T.PRIMS[t.name]  # type: ignore[union-attr]
@@ -279,3 +306,28 @@ def _references(td: A.TypeDef) -> list[A.Id]:
         elif isinstance(t, A.TMap):
             stack.extend((t.value, t.key))
     return out
+
+
+def _anonymous_key(v: object) -> object:
+    """What makes two anonymous types one in wit-parser: their kind and parts, a named type
+    or a resource by identity."""
+    if isinstance(v, T.PrimType):
+        return v.name
+    if isinstance(v, (T.NamedType, T.ResourceType)):
+        return id(v)
+    if isinstance(v, T.ListType):
+        return ("list", _anonymous_key(v.element), v.length)
+    if isinstance(v, T.OptionType):
+        return ("option", _anonymous_key(v.type))
+    if isinstance(v, T.ResultType):
+        return ("result", None if v.ok is None else _anonymous_key(v.ok),
+                None if v.err is None else _anonymous_key(v.err))
+    if isinstance(v, T.TupleType):
+        return ("tuple", tuple(_anonymous_key(x) for x in v.types))
+    if isinstance(v, T.MapType):
+        return ("map", _anonymous_key(v.key), _anonymous_key(v.value))
+    if isinstance(v, (T.OwnType, T.BorrowType)):
+        return (type(v).__name__, id(v.resource))
+    if isinstance(v, (T.FutureType, T.StreamType)):
+        return (type(v).__name__, None if v.element is None else _anonymous_key(v.element))
+    return id(v)

@@ -36,7 +36,8 @@ class WorldBuilder:
         self.exports: dict[str, WorldEntry] = {}
         # strongly-unique key -> the plain name (not an interface's own) that has it
         self.plain: dict[str, dict[str, str]] = {"import": {}, "export": {}}
-        self.scope = TypeScope(None, "name `{}` does not exist", pr.registry.borrowing)
+        self.scope = TypeScope(None, "name `{}` does not exist", pr.registry.borrowing,
+                               pr.anonymous)
         self.externs = [m for m in defn.members if isinstance(m, A.Extern)]
         self.built: dict[int, object] = {}  # id(extern) -> its function or interface, built
         self.includes = [m for m in defn.members if isinstance(m, A.Include)]
@@ -130,7 +131,8 @@ class WorldBuilder:
                     # an inline interface is kept or left out by its own gate: wit-parser
                     # keeps it apart from the world, whose gate does not reach it
                     deps: list[str] = []
-                    scope = TypeScope(name, borrowing=pr.registry.borrowing)
+                    scope = TypeScope(name, borrowing=pr.registry.borrowing,
+                                      anonymous=pr.anonymous)
                     built = pr._members(m.interface.members, self.unit, scope, deps,  # type: ignore[union-attr]
                                         name, feats.excluded(m.gates))
                     self.built[id(m)] = (built, deps)
