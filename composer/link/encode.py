@@ -191,6 +191,14 @@ class Encoder:
         if isinstance(ext, T.ResourceType):
             et: object = B.ExternTypeBound(B.TypeBoundSubResource())
         elif isinstance(ext, T.NamedType):
+            if _declares_resources(ext.type):
+                # the type model holds an instance type's own resources and those of an
+                # instance imported with that type as the same objects: written again, the
+                # type would name the imported ones, which is another type (wasm-tools:
+                # "resource types are not the same"). Refused rather than written wrong.
+                raise CompositionError(
+                    f"type import `{h.name}` is an instance or component type that declares "
+                    "resources, which compose cannot pass on to the host yet")
             et = B.ExternTypeBound(B.TypeBoundEq(self.types.deftype(out, ext.type, rep.instance)))
         else:
             et = self.types.externtype(out, ext, rep.instance, h.name)
@@ -319,3 +327,10 @@ def encode_plan(plan: Plan, import_components: bool = False) -> tuple[list[bytes
     parts = encoder.encode()
     return parts, encoder.embedded
 
+
+def _declares_resources(t: object) -> bool:
+    """Whether an instance or component type declares resources of its own (at any depth)."""
+    t = T.unwrap(t) if isinstance(t, T.NamedType) else t
+    if not isinstance(t, (T.InstanceType, T.ComponentType)):
+        return False
+    return any(isinstance(x, T.ResourceType) for x in T.walk(t))
