@@ -1081,6 +1081,10 @@ VERDICTS = {
     "a reference to a core module type": (
         '(component (core type (module)) (core type (func (param (ref 0)))))', "all",
         "type index 0 is a module type, not a sub type"),
+    "a sub type naming itself as its supertype": (
+        '(component (core type $t (sub $t (struct))))', "", "supertypes must be defined before subtypes"),
+    "a sub type naming an earlier type as its supertype": (
+        '(component (core type $a (sub (struct))) (core type (sub $a (struct))))', "", None),
     "a reference to a struct type": (
         '(component (core type (struct)) (core type (func (param (ref 0)))))', "all", None),
     # -- the options built-ins that copy values through memory need (wasmparser's rules)

@@ -388,10 +388,14 @@ class Elaborator:
     def _core_type(self, scope: Scope, ty: object) -> None:
         group = len(ty.types) if isinstance(ty, CT.RecGroup) else 1
         self._gate_shared(ty, len(scope.core_types) + group)
-        if isinstance(ty, CT.RecGroup):  # a rec group defines one type index per member
-            scope.core_types.extend(self.core_type(scope, t) for t in ty.types)
-        else:
-            scope.core_types.append(self.core_type(scope, ty))
+        members = ty.types if isinstance(ty, CT.RecGroup) else (ty,)
+        for at, t in enumerate(members, len(scope.core_types)):
+            if (isinstance(t, (CT.SubType, CT.SubFinalType, CT.PrefixedSubType))
+                    and any(s >= at for s in t.supertypes)):
+                raise ValidationError(f"supertypes must be defined before subtypes (type {at} "
+                                      f"names type {max(t.supertypes)})")
+        # (a rec group defines one type index per member)
+        scope.core_types.extend(self.core_type(scope, t) for t in members)  # (each seen by the next)
 
     def core_type(self, scope: Scope, ty: object) -> object:
         for idx in _concrete_heap_types(ty):
@@ -1501,7 +1505,7 @@ def _concrete_heap_types(ty: object) -> list[int]:
     """The type indices a core GC type names: its supertypes, and the heap types of the
     references among its parameters, results, fields or elements."""
     out: list[int] = []
-    if isinstance(ty, (CT.SubType, CT.SubFinalType)):
+    if isinstance(ty, (CT.SubType, CT.SubFinalType, CT.PrefixedSubType)):
         out += ty.supertypes
         ty = ty.body
     if isinstance(ty, CT.SharedCompType):
