@@ -377,6 +377,11 @@ AGAINST_WIT_PARSER = {
     "an anonymous type first made in a gated-off type, the feature on": (
         "package a:b;\ninterface i {\n  @unstable(feature = x)\n  type t = option<list<u32>>;\n"
         "  g: func(m: list<u32>);\n}\n", "x"),
+    "an empty use with @since in an unversioned package": (
+        "package a:b;\ninterface i {}\ninterface j {\n  @since(version = 1.0.0) use i.{};\n}\n", ""),
+    "an empty use of another package with @since in an unversioned package": (
+        "package a:b;\ninterface j {\n  @since(version = 1.0.0) use c:d/i.{};\n}\n"
+        "package c:d {\n  interface i {}\n}\n", ""),
     "gated-off type used, feature on": ("package a:b;\ninterface i {\n  @unstable(feature = x)\n"
                                         "  type t = u32;\n  type u = list<t>;\n}\n", "x"),
     "ungated type in a gated-off interface": (

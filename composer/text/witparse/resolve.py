@@ -702,10 +702,13 @@ class PackageResolver:
         """`use path.{a, b as c}`: each name stands for the type of that name in the
         interface; `own`: the `use` is left out by a feature gate, `left_out`: so is what
         holds it (then it may take names left out too)."""
-        # (its gate's version is checked on the types it brings in: none, no check)
-        at = m.names[0][0].span if m.names else m.span
+        # (its gate's version is checked on the types it brings in: none, no check; but a
+        # path into another package is checked when that package is looked up, at its name)
+        foreign = m.path.package is not None
+        at = m.names[0][0].span if m.names else (m.path.name.span if foreign else m.span)
+        checked = bool(m.names) or foreign
         if self.skips_lookup(m.path, m.gates):
-            self._check_gates(m.gates, at, bool(m.names), is_type=True)
+            self._check_gates(m.gates, at, checked, is_type=True)
             # the names are taken all the same, for what they stand for is not known
             for name, alias in m.names:
                 local = alias or name
@@ -714,7 +717,7 @@ class PackageResolver:
             return
         target = self._path_target(m.path, unit, "interface")
         info = self._iface(target, m.path.name.span, gated_ok=True)
-        self._check_gates(m.gates, at, bool(m.names), is_type=True)
+        self._check_gates(m.gates, at, checked, is_type=True)
         # (wit-parser knows what an interface uses by the types it takes: none, no use)
         if not left_out and m.names and info.key not in deps:
             deps.append(info.key)
