@@ -329,8 +329,19 @@ def encode_plan(plan: Plan, import_components: bool = False) -> tuple[list[bytes
 
 
 def _declares_resources(t: object) -> bool:
-    """Whether an instance or component type declares resources of its own (at any depth)."""
-    t = T.unwrap(t) if isinstance(t, T.NamedType) else t
-    if not isinstance(t, (T.InstanceType, T.ComponentType)):
-        return False
-    return any(isinstance(x, T.ResourceType) for x in T.walk(t))
+    """Whether an instance or component type declares resources of its own (`(export "r"
+    (type (sub resource)))`, at any depth); resources it only uses, named from outside,
+    are another matter."""
+    stack = [T.unwrap(t) if isinstance(t, T.NamedType) else t]
+    while stack:
+        x = stack.pop()
+        if isinstance(x, T.InstanceType):
+            members = list(x.exports.values())
+        elif isinstance(x, T.ComponentType):
+            members = [*x.imports.values(), *x.exports.values()]
+        else:
+            continue
+        if any(isinstance(m, T.ResourceType) for m in members):
+            return True
+        stack += [m for m in members if isinstance(m, (T.InstanceType, T.ComponentType))]
+    return False

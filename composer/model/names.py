@@ -14,20 +14,12 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-_LOWER = frozenset("abcdefghijklmnopqrstuvwxyz")
-_UPPER = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
-_DIGITS = frozenset("0123456789")
-_WORD_CHARS = _LOWER | _DIGITS
-_ACRONYM_CHARS = _UPPER | _DIGITS
+# `words ::= first-word ('-' word)*`: lower-case fragments, the first one a letter first.
+_WORDS = re.compile(r"[a-z][a-z0-9]*+(?:-[a-z0-9]++)*+").fullmatch
 
 
 def _is_words(text: str) -> bool:
-    """`words ::= first-word ('-' word)*`: lower-case fragments, the first one a letter first."""
-    fragments = text.split("-")
-    return (
-        bool(fragments[0]) and fragments[0][0] in _LOWER
-        and all(f and _WORD_CHARS.issuperset(f) for f in fragments)
-    )
+    return _WORDS(text) is not None
 
 
 # `label`, one pass: possessive repetitions (`*+`, `++`) never give back what they took, so
