@@ -35,7 +35,20 @@ WASM_TOOLS = find_wasm_tools()
 
 
 def wasm_tools(*args: str, input: bytes | None = None, check: bool = True) -> subprocess.CompletedProcess:
+    if args and args[0] == "validate" and os.environ.get("COMPOSER_OUTPUT_LOG"):
+        _log_validated(args[1:], input)
     return subprocess.run([WASM_TOOLS, *args], input=input, capture_output=True, check=check)
+
+
+def _log_validated(args: tuple[str, ...], input: bytes | None) -> None:
+    """With COMPOSER_OUTPUT_LOG=FILE, the SHA-256 of every component a test validates, by
+    test: two runs' logs, sorted, are equal when a refactoring left every output byte-identical
+    (`scripts/same_outputs.sh`)."""
+    blobs = [input] if input is not None else [Path(a).read_bytes() for a in args if Path(a).is_file()]
+    test = os.environ.get("PYTEST_CURRENT_TEST", "?").rsplit(" (", 1)[0]
+    with open(os.environ["COMPOSER_OUTPUT_LOG"], "a") as log:
+        for blob in blobs:
+            log.write(f"{test} {hashlib.sha256(blob).hexdigest()}\n")
 
 
 _WAT_CACHE = Path(os.environ.get("COMPOSER_TEST_CACHE", ROOT / "fixtures" / "build" / "wat-cache"))
