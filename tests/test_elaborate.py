@@ -9,7 +9,7 @@ from composer.model import types as T
 from composer.binary.component import Component
 from composer.model.elaborate import elaborate
 from composer.errors import ValidationError
-from composer.text.wit import func_text, type_text
+from composer.model.typetext import func_text, type_text
 
 from conftest import wat
 

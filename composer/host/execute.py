@@ -396,7 +396,7 @@ def invoke(host: Host, path: Path, expression: str) -> str:
     """Call `expression` (`func(args)`, WAVE arguments) on the component; the result as WAVE."""
     from ..text import wave
     from ..model.load import load_component
-    from ..text.wit import func_text
+    from ..model.typetext import func_text
 
     name, args = wave.parse_call(expression)
     loaded = load_component(path)

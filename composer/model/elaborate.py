@@ -41,7 +41,7 @@ from .names import (InterfaceName, Version, canonical_problem, is_extern_name, i
                     is_nested_extern_name, strongly_unique_key)
 from ..record import Record, field_
 from .subtype import Bindings, check_extern, check_type
-from ..text.wit import func_text, type_text
+from .typetext import func_text, type_text
 
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from . import types as T
 from ..record import Record, field_
-from ..text.wit import type_text
+from .typetext import type_text
 
 
 class Mismatch(Record):

@@ -11,7 +11,7 @@ from ..errors import ComposerError
 from ..model import types as T
 from ..model.names import versions_differ
 from ..record import Record, field_
-from ..text.wit import extern_lines, func_text
+from ..model.typetext import extern_lines, func_text
 
 
 class Item(Record):

@@ -11,7 +11,7 @@ Origin = Callable[[object], "tuple[str | None, str] | None"] | None
 
 from ..model import types as T
 from ..model.load import Loaded
-from .wit import extern_lines, func_text, type_text
+from ..model.typetext import extern_lines, func_text, type_text
 
 
 def inspect_text(loaded: Loaded) -> str:

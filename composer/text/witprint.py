@@ -18,7 +18,7 @@ import re
 from typing import Iterable
 
 from ..model import types as T
-from .wit import compound_text
+from ..model.typetext import compound_text
 from .witmodel import (
     FunctionItem, Gate, Interface, InterfaceRef, Package, PackageName, Resolved, TypeItem,
     UseItem, World, WorldItem,

@@ -1,4 +1,5 @@
-"""Types as WIT text: what `compose inspect` prints and what error messages quote.
+"""Types as WIT text: what `compose inspect` prints and what error messages quote (in the
+model, as every stage from validation up quotes types in its messages).
 
 The layout follows `wasm-tools component wit` so the two can be compared line by line:
 resources gather their constructor, methods and static functions; a type an interface took
@@ -10,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Callable
 
-from ..model import types as T
+from . import types as T
 
 _ANNOTATED = re.compile(r"^\[(constructor|method|static)\]([^.]+)(?:\.(.+))?$")
 
