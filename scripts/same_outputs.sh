@@ -9,8 +9,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 mode=$1 ref=$2
 log=$(mktemp)
-COMPOSER_OUTPUT_LOG=$log .venv/bin/python -m pytest -q -p no:cacheprovider -x "${@:3}" >/dev/null || {
-  echo "the suite failed"; exit 1; }
+COMPOSER_OUTPUT_LOG=$log .venv/bin/python -m pytest -q -p no:cacheprovider -x "${@:3}" >"$log.out" || {
+  tail -30 "$log.out"; echo "the suite failed"; exit 1; }
+tail -1 "$log.out"
 sort -u "$log" >"$log.sorted"
 if [ "$mode" = record ]; then
   mv "$log.sorted" "$ref"; echo "$(wc -l <"$ref") outputs recorded in $ref"
