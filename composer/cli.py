@@ -316,8 +316,8 @@ def parse_cmd(file: Path) -> None:
     dump of its AST; a syntax error is reported with its place, exit status 1."""
 
     def body() -> None:
-        from .text.wacparse import read_wac
-        from .text.wacparse.jsontext import write_document_json
+        from .text.wac import read_wac
+        from .text.wac.jsontext import write_document_json
 
         doc = read_wac(file)
         write_document_json(doc, sys.stdout.write)

@@ -581,9 +581,9 @@ def _parse_printed(path: str) -> str:
     AssertionError, a crash, if not)."""
     import json
 
-    from composer.text.wacparse import read_wac
-    from composer.text.wacparse.jsontext import write_document_json
-    from composer.text.wacparse.tojson import document_json
+    from composer.text.wac import read_wac
+    from composer.text.wac.jsontext import write_document_json
+    from composer.text.wac.tojson import document_json
 
     doc = read_wac(Path(path))
     pieces: list[str] = []

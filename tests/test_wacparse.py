@@ -1,4 +1,4 @@
-"""The WAC reader (composer/text/wacparse): the tokens as wac reads them, every construct of the
+"""The WAC reader (composer/text/wac): the tokens as wac reads them, every construct of the
 grammar to its tree (with spans), the JSON dump in wac's shape, each syntax error with its
 place, and `compose parse`."""
 
@@ -15,11 +15,11 @@ from click.testing import CliRunner
 from composer.cli import cli
 from composer.errors import ComposerError
 from composer.text.diagnostics import Source, TextError
-from composer.text.wacparse import parse_wac, read_wac
-from composer.text.wacparse import tree as T
-from composer.text.wacparse.syntax import MAX_DEPTH, valid_version
-from composer.text.wacparse.tojson import document_json
-from composer.text.wacparse.tokens import WacLexer
+from composer.text.wac import parse_wac, read_wac
+from composer.text.wac import tree as T
+from composer.text.wac.syntax import MAX_DEPTH, valid_version
+from composer.text.wac.tojson import document_json
+from composer.text.wac.tokens import WacLexer
 
 HEAD = "package my:comp;\n"
 
@@ -587,7 +587,7 @@ PRINTED = {
 
 @pytest.mark.parametrize("name", PRINTED)
 def test_compose_parse_prints_the_text_json_dumps_would(tmp_path, name):
-    # written straight from the tree (text/wacparse/jsontext.py): the very text of
+    # written straight from the tree (text/wac/jsontext.py): the very text of
     # json.dumps(indent=2) of the tree's JSON
     path = tmp_path / "c.wac"
     path.write_text(PRINTED[name])
@@ -614,7 +614,7 @@ def test_compose_parse_of_a_missing_file_is_an_error(tmp_path):
 
 def test_the_wac_reader_is_not_loaded_at_start_up():
     code = ("import sys, composer.cli; "
-            "print(sorted(m for m in sys.modules if m.startswith('composer.text.wacparse')))")
+            "print(sorted(m for m in sys.modules if m.startswith('composer.text.wac')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, cwd=Path(__file__).parent.parent)
     assert out.stdout.strip() == "[]"

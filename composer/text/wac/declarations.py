@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..binary.reader import MAX_NAME
-from ..model import types as T
-from ..model.elaborate import MAX_TYPE_DEPTH, MAX_TYPE_SIZE
-from ..model.names import one_name_reason, strongly_unique_key
-from ..text.diagnostics import TextError
-from ..text.wacparse import tree as A
+from ...binary.reader import MAX_NAME
+from ...model import types as T
+from ...model.elaborate import MAX_TYPE_DEPTH, MAX_TYPE_SIZE
+from ...model.names import one_name_reason, strongly_unique_key
+from ..diagnostics import TextError
+from . import tree as A
 
 
 class Node:
