@@ -17,7 +17,8 @@ from composer.errors import ComposerError
 from composer.text.diagnostics import Source, TextError
 from composer.text.wac import parse_wac, read_wac
 from composer.text.wac import tree as T
-from composer.text.wac.syntax import MAX_DEPTH, valid_version
+from composer.text.wac.grammar import valid_version
+from composer.text.wac.parser import MAX_DEPTH
 from composer.text.wac.tojson import document_json
 from composer.text.wac.tokens import WacLexer
 

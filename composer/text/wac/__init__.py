@@ -1,15 +1,19 @@
-"""The WAC reader: a `.wac` composition document read into its syntax tree (`tree.Document`).
+"""The WAC front end: a `.wac` composition document read into its syntax tree (`tree.Document`),
+and its type declarations into the type model.
 
     parse_wac(source) -> tree.Document
     read_wac(path) -> tree.Document
     tojson.document_json(doc) -> dict   (the tree as JSON values)
     jsontext.write_document_json(doc, write)   (their text: what `compose parse` prints)
+    declarations.TypeDeclarations   (interfaces, worlds and types into the type model)
 
-Stages, a module each: `tokens` (the lexer, built on the WIT lexer's comment and whitespace
-handling), `syntax` (the parser), `tree`. Syntax only: which packages the names refer to and
-whether the composition makes sense is decided later, on this tree. Every error is a
-`TextError` (FILE:LINE:COL and the line with a caret), or a `ComposerError` for a file that
-cannot be read.
+A module each, lowest first: `tokens` (the lexer, built on the WIT lexer's comment and
+whitespace handling), `tree` (the syntax tree), `parser` (the parser's machinery: the token
+cursor, lookaheads, errors), `grammar` (WAC.md's productions, a method each), `tojson` and
+`jsontext` (the tree as JSON), `declarations` (what the declarations mean as types). Reading is
+syntax only: which packages the names refer to and whether the composition makes sense is
+decided later, on this tree (`link/wacresolve.py`). Every error is a `TextError`
+(FILE:LINE:COL and the line with a caret), or a `ComposerError` for a file that cannot be read.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ __all__ = ["parse_wac", "read_wac", "Document", "TextError"]
 
 def parse_wac(source: Source) -> Document:
     """The syntax tree of the WAC text `source`."""
-    from .syntax import parse_document
+    from .grammar import parse_document
 
     return parse_document(source)
 

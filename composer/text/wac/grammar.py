@@ -1,41 +1,29 @@
-"""A recursive-descent parser for the WAC grammar (WAC.md, "WAC Grammar"), giving `tree.Document`.
+"""The productions of WAC's grammar (WAC.md, "WAC Grammar"), a method each named after its
+production, read by recursive descent into `tree.Document`.
 
 It makes the decisions wac-parser makes, in the same order, so that it accepts the same
-documents and refuses the others at the same place with the same complaint: where the grammar
-offers a choice, a `Lookahead` tries each alternative's first token and, when none fits, says
-`expected A, B, or C, found X` listing them in the order tried (as wac: "either" before three
-or more, at most ten named, then "or more..."). Where a single token must come, `expect` says
-`expected X, found Y`. Semantic versions are checked where a package name or path is read.
-
-At the end of the input the error points at the last character when a token was required, and
-at the last token read when one of several was (wac's places).
-
-Recursion is bounded: types and expressions nest at most `MAX_DEPTH` levels, so deep input is
-refused with a message rather than exhausting Python's stack.
+documents and refuses the others at the same place with the same complaint: each choice tries
+its alternatives in wac's order (a `Lookahead`, `parser.py`, which lists them in the error).
+Semantic versions are checked where a package name or path is read.
 """
 
 from __future__ import annotations
 
-from typing import Callable, TypeVar
+from typing import Callable
 
 from ...model.names import Version
 from ..diagnostics import Source, TextError
 from . import tree as T
-from .tokens import KEYWORDS, WacLexer, WacToken, check_characters, describe
-
-MAX_DEPTH = 100
+from .parser import MAX_DEPTH, Lookahead, Parsed, Parser
 
 # the primitive types, in the order wac tries them (which error messages list)
 _PRIMITIVES = ("u8", "s8", "u16", "s16", "u32", "s32", "u64", "s64", "f32", "f64", "char",
                "bool", "string")
-_MAX_LISTED = 10  # wac names at most this many expected tokens, then says "or more..."
 _U64_MAX = 2**64 - 1
-
-Item = TypeVar("Item")
 
 
 def parse_document(source: Source) -> T.Document:
-    return Parser(source).document()
+    return Grammar(source).document()
 
 
 def valid_version(text: str) -> bool:
@@ -48,162 +36,10 @@ def valid_version(text: str) -> bool:
     return not any(p.isdigit() and len(p) > 1 and p[0] == "0" for p in v.pre.split("."))
 
 
-class Lookahead:
-    """The next token, tried against alternatives; remembers what was tried for the error."""
-
-    def __init__(self, parser: "Parser") -> None:
-        self.parser = parser
-        self.tok = parser.tok
-        self.tried: list[str] = []
-
-    def peek(self, what: str) -> bool:
-        if self.tok.key == what:
-            return True
-        self.tried.append(what)
-        return False
-
-    def error(self) -> TextError:
-        return self.parser.unexpected(self.tried, self.tok, self.parser.lookahead_eof_span())
-
-
-class Parser:
-    def __init__(self, source: Source) -> None:
-        check_characters(source)
-        self.source = source
-        self._pull = WacLexer(source).next  # the next token from the text
-        # Tokens are read only when looked at, as wac's lexer does, so that an error earlier in
-        # the text is the one reported, not an unreadable character further on.
-        self._next: WacToken | None = None
-        self._after: WacToken | None = None
-        self.last: WacToken | None = None  # the last token consumed
-        self.depth = 0
-
-    # -- tokens ------------------------------------------------------------------------------
-
-    @property
-    def tok(self) -> WacToken:
-        """The next token (not consumed)."""
-        return self._next or self._read()
-
-    def _read(self) -> WacToken:
-        self._next = tok = self._pull()
-        return tok
-
-    def peek2(self) -> WacToken:
-        """The token after the next one."""
-        self.tok
-        if self._after is None:
-            self._after = self._pull()
-        return self._after
-
-    def advance(self) -> WacToken:
-        tok = self._next or self._pull()
-        self.last, self._next, self._after = tok, self._after, None
-        return tok
-
-    def at(self, what: str) -> bool:
-        return (self._next or self._read()).key == what
-
-    def expect(self, what: str) -> WacToken:
-        """The next token, which must be `what` (a keyword, an operator or a token kind)."""
-        tok = self._next or self._pull()  # (not kept as the next one: it goes now)
-        if tok.key != what:
-            self._next = tok
-            raise self.unexpected([what], tok, self.eof_span())
-        self.last, self._next, self._after = tok, self._after, None
-        return tok
-
-    def optional(self, what: str, then: Callable[[], Item]) -> Item | None:
-        """`then()` after a `what` token if one comes next, else None."""
-        if not self.at(what):
-            return None
-        self.advance()
-        return then()
-
-    def delimited(self, item: Callable[[], Item], starts: Callable[[Lookahead], bool],
-                  until: str, commas: bool) -> tuple[Item, ...]:
-        """Items up to (not including) `until`, separated by commas if `commas` (a trailing
-        one allowed); `starts` tells whether an item can begin at a lookahead."""
-        items: list[Item] = []
-        while True:
-            if self.at(until):
-                break
-            la = Lookahead(self)
-            la.tried.append(until)
-            if not starts(la):
-                raise la.error()
-            items.append(item())
-            if self.tok.kind != "eof":
-                if self.at(until):
-                    break
-                if commas:
-                    self.expect(",")
-        return tuple(items)
-
-    # -- spans and errors ---------------------------------------------------------------------
-
-    def span(self, tok: WacToken) -> T.Span:
-        return T.Span(self.source, tok.start, tok.end)
-
-    def span_from(self, start: int) -> T.Span:
-        """From `start` to the end of the last token consumed."""
-        assert self.last is not None
-        return T.Span(self.source, start, self.last.end)
-
-    def eof_span(self) -> tuple[int, int]:
-        """Where a missing token at the end of the input is reported: the last character."""
-        n = len(self.source.text)
-        return max(n - 1, 0), n
-
-    def lookahead_eof_span(self) -> tuple[int, int]:
-        """Where the end of the input is reported when one of several tokens was expected: at
-        the last token read, or the last character if that token ends the text."""
-        if self.last is None or self.last.end == len(self.source.text):
-            return self.eof_span()
-        return self.last.start, self.last.end
-
-    def unexpected(self, expected: list[str], tok: WacToken,
-                   eof: tuple[int, int]) -> TextError:
-        found = describe(tok.key) if tok.kind != "eof" else "end of input"
-        names = [describe(e) for e in expected]
-        if len(names) == 1:
-            wanted = names[0]
-        elif len(names) == 2:
-            wanted = f"{names[0]} or {names[1]}"
-        elif len(names) <= _MAX_LISTED:
-            wanted = "either " + ", ".join(names[:-1]) + f", or {names[-1]}"
-        else:
-            wanted = "either " + ", ".join(names[:_MAX_LISTED]) + ", or more..."
-        start, end = eof if tok.kind == "eof" else (tok.start, tok.end)
-        return TextError(f"expected {wanted}, found {found}{_package_hint(tok)}", self.source,
-                         start, end)
-
-    def nested(self) -> "_Nesting":
-        return _Nesting(self)
-
-    def too_deep(self) -> TextError:
-        tok = self.tok
-        return TextError(f"nested more than {MAX_DEPTH} levels deep", self.source, tok.start,
-                         tok.end)
+class Grammar(Parser):
+    """WAC's productions, on the machinery of `Parser`."""
 
     # -- names -----------------------------------------------------------------------------
-
-    def docs(self) -> T.Docs:
-        """The doc comments before the next token: `/// text` and `/** text */` (others are
-        plain comments), each trimmed."""
-        tok = self._next or self._read()
-        if not tok.comments:
-            return ()
-        out = []
-        for text, start in zip(tok.comments, tok.comment_starts):
-            if text.startswith("///"):
-                body = text[3:]
-            elif text.startswith("/**") and text != "/**/":
-                body = text[3:-2]
-            else:
-                continue
-            out.append(T.DocComment(body.strip(), T.Span(self.source, start, start + len(text))))
-        return tuple(out)
 
     def ident(self) -> T.Id:
         tok = self.expect("id")
@@ -810,7 +646,7 @@ class Parser:
                 return T.TName(self.ident())
             raise la.error()
 
-    def angled(self, inner: Callable[[], Item]) -> Item:
+    def angled(self, inner: Callable[[], Parsed]) -> Parsed:
         self.expect("<")
         value = inner()
         self.expect(">")
@@ -838,33 +674,3 @@ class Parser:
 
         ok, err = self.optional("<", payloads) or (None, None)
         return T.TResult(ok, err, self.span_from(start))
-
-
-def _package_hint(tok: WacToken) -> str:
-    """`x:func()` or `a:u32` written without a space is read as the package name `x:func`, as
-    wac's lexer reads it; when a keyword follows the `:`, that is surely what happened."""
-    if tok.kind not in ("package-name", "package-path"):
-        return ""
-    first, _, rest = tok.text.partition(":")
-    second = rest
-    for sep in ":/@":
-        second = second.partition(sep)[0]
-    if second not in KEYWORDS:
-        return ""
-    return f" (`{first}:{second}` reads as a package name: put a space after the `:`)"
-
-
-class _Nesting:
-    """Counts a level of nesting of types or expressions, refusing too many."""
-
-    def __init__(self, parser: Parser) -> None:
-        self.parser = parser
-
-    def __enter__(self) -> None:
-        p = self.parser
-        p.depth += 1
-        if p.depth > MAX_DEPTH:
-            raise p.too_deep()
-
-    def __exit__(self, *exc: object) -> None:
-        self.parser.depth -= 1
