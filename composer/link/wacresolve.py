@@ -24,7 +24,7 @@ from ..text.wac import tree as A
 from .packages import Package, load_package, package_key, package_path
 from .resolve import DOCUMENT, ComponentFile, Host, Instance, Plan, Plug, Problem, TypeExport
 from .unify import NameBindings
-from ..text.wac.declarations import Item, Node, TypeDeclarations, err, line_of
+from ..text.wac.declarations import CompositionPart as Node, Item, TypeDeclarations, err, line_of
 
 
 class WacResolver(TypeDeclarations):

@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import Callable, TypeVar
 
 from ..diagnostics import Source, TextError
-from . import tree as T
+from . import tree as ast
 from .tokens import KEYWORDS, WacLexer, WacToken, check_characters, describe
 
 MAX_DEPTH = 100
@@ -125,13 +125,13 @@ class Parser:
 
     # -- spans and errors ---------------------------------------------------------------------
 
-    def span(self, tok: WacToken) -> T.Span:
-        return T.Span(self.source, tok.start, tok.end)
+    def span(self, tok: WacToken) -> ast.Span:
+        return ast.Span(self.source, tok.start, tok.end)
 
-    def span_from(self, start: int) -> T.Span:
+    def span_from(self, start: int) -> ast.Span:
         """From `start` to the end of the last token consumed."""
         assert self.last is not None
-        return T.Span(self.source, start, self.last.end)
+        return ast.Span(self.source, start, self.last.end)
 
     def eof_span(self) -> tuple[int, int]:
         """Where a missing token at the end of the input is reported: the last character."""
@@ -171,7 +171,7 @@ class Parser:
 
     # -- doc comments ------------------------------------------------------------------------
 
-    def docs(self) -> T.Docs:
+    def docs(self) -> ast.Docs:
         """The doc comments before the next token: `/// text` and `/** text */` (others are
         plain comments), each trimmed."""
         tok = self._next or self._read()
@@ -185,7 +185,8 @@ class Parser:
                 body = text[3:-2]
             else:
                 continue
-            out.append(T.DocComment(body.strip(), T.Span(self.source, start, start + len(text))))
+            span = ast.Span(self.source, start, start + len(text))
+            out.append(ast.DocComment(body.strip(), span))
         return tuple(out)
 
 
