@@ -1,4 +1,4 @@
-"""cli.py: how every command ends. Our errors are one line and exit 1, usage errors exit 2, a
+"""composer/cli/: how every command ends. Our errors are one line and exit 1, usage errors exit 2, a
 bug of ours exits 70 saying so (a traceback only with COMPOSER_DEBUG=1), Ctrl-C exits 130;
 reports are coloured on a terminal only."""
 
@@ -236,10 +236,10 @@ def test_run_after_composing_names_the_output_not_a_temporary_file(tmp_path):
 def test_short_options_are_spelt_long_for_click():
     """`-d` is given to click as `--definitions` (click builds a whole error per `-x`
     before trying it as a short option); values are left alone, even ones like `-d`."""
-    from composer.cli import _long_options
+    from composer.cli.group import long_options
 
     command = cli.commands["compose"]
-    assert _long_options(command, ["a.wasm", "-d", "b.wasm", "-o", "-d", "-q"]) == [
+    assert long_options(command, ["a.wasm", "-d", "b.wasm", "-o", "-d", "-q"]) == [
         "a.wasm", "--definitions", "b.wasm", "--output", "-d", "--quiet"]
-    assert _long_options(command, ["a.wasm", "-d"]) == ["a.wasm", "-d"]
-    assert _long_options(command, ["a.wasm", "--", "-d"]) == ["a.wasm", "--", "-d"]
+    assert long_options(command, ["a.wasm", "-d"]) == ["a.wasm", "-d"]
+    assert long_options(command, ["a.wasm", "--", "-d"]) == ["a.wasm", "--", "-d"]
