@@ -171,9 +171,9 @@ def composing_options(*options: Shared | Callable[[Callable], Callable],
             return command(ComposingOptions(**values), **given)
 
         decorated: Callable[..., Any] = with_options
-        for option in reversed(options):
-            decorated = option.option(brief)(decorated) if isinstance(option, Shared) \
-                else option(decorated)
+        for option in reversed(options):  # as stacked decorators: the first added last
+            add = option.option(brief) if isinstance(option, Shared) else option
+            decorated = add(decorated)
         return decorated
 
     return decorate
