@@ -4,6 +4,8 @@ reports are coloured on a terminal only."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from click.testing import CliRunner
 
@@ -243,3 +245,27 @@ def test_short_options_are_spelt_long_for_click():
         "a.wasm", "--definitions", "b.wasm", "--output", "-d", "--quiet"]
     assert long_options(command, ["a.wasm", "-d"]) == ["a.wasm", "-d"]
     assert long_options(command, ["a.wasm", "--", "-d"]) == ["a.wasm", "--", "-d"]
+
+
+def test_the_composing_commands_options_are_one_record(tmp_path, monkeypatch):
+    """compose, plug and graph receive their options as one `ComposingOptions`: every option
+    they have is a field of it, and what was typed arrives there (the others at defaults)."""
+    import click
+
+    from composer.cli import composing
+    from composer.cli.composing_options import ComposingOptions
+
+    for name in ("compose", "plug", "graph"):
+        options = {p.name for p in cli.commands[name].params
+                   if isinstance(p, click.Option) and p.expose_value}
+        assert not options - set(ComposingOptions._NAMES), name
+    given = []
+    monkeypatch.setattr(composing, "_deliver",
+                        lambda make, root, options, host_config: given.append(options))
+    out = tmp_path / "out.wasm"
+    result = invoke("root.wasm", "-d", "a.wasm", "-d", "b.wasm", "--plug", "x=a.wasm", "-o",
+                    str(out), "-v", "--features", "all")
+    assert result.exit_code == 0, result.output
+    assert given == [ComposingOptions(dependencies=(Path("a.wasm"), Path("b.wasm")),
+                                      plugs=("x=a.wasm",), output=out, verbose=True,
+                                      features=("all",))]
