@@ -175,7 +175,7 @@ def plan_document(
     import_dependencies: bool = False,
 ) -> Plan:
     """The linked plan of the WAC document at `path` (for reports); see `compose_document`."""
-    from ..text.wacparse import read_wac
+    from ..text.wac import read_wac
     from .wacresolve import resolve_document
 
     doc = read_wac(Path(path))

@@ -20,11 +20,11 @@ from ..model.elaborate import MAX_INSTANCES, MAX_MODULES_AND_COMPONENTS, MAX_TYP
 from ..model.names import is_extern_name, is_label, strongly_unique_key
 from ..model.subtype import check_extern
 from ..text.diagnostics import LoadingError
-from ..text.wacparse import tree as A
+from ..text.wac import tree as A
 from .packages import Package, load_package, package_key, package_path
 from .resolve import DOCUMENT, ComponentFile, Host, Instance, Plan, Plug, Problem, TypeExport
 from .unify import NameBindings
-from .wactypes import Item, Node, TypeDeclarations, err, line_of
+from ..text.wac.declarations import CompositionPart as Node, Item, TypeDeclarations, err, line_of
 
 
 class WacResolver(TypeDeclarations):
