@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from composer.cli import cli
 from composer.errors import ComposerError
-from composer.text.diagnostics import Source, TextError
+from composer.diagnostics import Source, TextError
 from composer.text.wacparse import parse_wac, read_wac
 from composer.text.wacparse import tree as T
 from composer.text.wacparse.syntax import MAX_DEPTH, valid_version

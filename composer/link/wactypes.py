@@ -16,7 +16,7 @@ from ..binary.reader import MAX_NAME
 from ..model import types as T
 from ..model.elaborate import MAX_TYPE_DEPTH, MAX_TYPE_SIZE
 from ..model.names import one_name_reason, strongly_unique_key
-from ..text.diagnostics import TextError
+from ..diagnostics import TextError
 from ..text.wacparse import tree as A
 
 

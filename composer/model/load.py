@@ -8,11 +8,11 @@ from typing import Any
 
 from ..binary.component import Component, Framing
 from .elaborate import Scope, elaborate
-from .inputs import read_input
 from .corevalidate import content_digest
 from .features import enabled
 from .typecache import TypeCache, opened
 from ..errors import ComposerError
+from ..files import looks_like_wat, read_wasm
 from ..record import Record
 
 
@@ -44,11 +44,6 @@ class Loaded(Record, mutable=True):
 _MAPPED = 1 << 20
 
 
-def _looks_like_text(data: bytes | bytearray) -> bool:
-    head = data[:64].lstrip()
-    return head.startswith((b"(", b";;", b"(;"))
-
-
 # A stream whose first bytes frame as a component is read on to its end (or the limit on
 # inputs) unchecked: garbage fails in its first sections, and walking a stream of millions
 # of tiny sections would cost more than reading it.
@@ -62,7 +57,7 @@ def _stream_stops() -> Any:
 
     def stops(data: bytearray) -> bool:
         head = data[:64].lstrip()
-        if not head or _looks_like_text(head) or framing.at > _FRAMED_UP_TO:
+        if not head or looks_like_wat(head) or framing.at > _FRAMED_UP_TO:
             return False
         return framing.stops(data)
     return stops
@@ -72,26 +67,21 @@ def read_component(path: Path, mapped: bool = False) -> bytes:
     """A component file's bytes (mapped, if asked and large); one written as WebAssembly
     text is turned into them."""
     try:
-        data = read_input(path, "component", mapped_from=_MAPPED if mapped else None,
-                          stops=_stream_stops())
+        return read_wasm(path, "component", mapped_from=_MAPPED if mapped else None,
+                         stops=_stream_stops())
     except FileNotFoundError:
         raise ComposerError("component file not found", file=str(path)) from None
     except IsADirectoryError:
         raise ComposerError("expected a component file, found a directory", file=str(path)) from None
     except OSError as exc:
         raise ComposerError(f"cannot read component: {exc.strerror or exc}", file=str(path)) from None
-    if _looks_like_text(data):
-        from ..text.wat import wat_to_binary
-
-        return wat_to_binary(data, str(path))
-    return data
 
 
 def decode_component(data: bytes, display: str) -> Component:
     try:
         return Component.decode(data)
     except ComposerError as exc:
-        if _looks_like_text(data):
+        if looks_like_wat(data):
             raise ComposerError(
                 "this is WebAssembly text, not a binary component "
                 "(convert it first, e.g. `wasm-tools parse FILE.wat -o FILE.wasm`)",

@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import Callable, TypeVar
 
 from ...model.names import Version
-from ..diagnostics import Source, TextError
+from ...diagnostics import Source, TextError
 from . import tree as T
 from .tokens import KEYWORDS, WacLexer, WacToken, check_characters, describe
 
