@@ -30,7 +30,7 @@ from ..binary import sections as S
 from ..binary import types as B
 from ..binary.component import Component
 from ..binary.imports import Export
-from ..binary.module import core_extern, module_interface
+from .coremodule import core_extern, module_interface
 from .canonabi import MAX_FLAT_ASYNC_PARAMS, MAX_FLAT_PARAMS, MAX_FLAT_RESULTS, Flattener, Options, contains_list_or_string
 from .corematch import core_mismatch
 from .corevalidate import CoreModule, cache_dir, cached_interface, content_digest, remember_interface
