@@ -127,6 +127,11 @@ class Component(Record):
             sections.append(section)
         return cls(tuple(sections), data, base)
 
+    @classmethod
+    def decode_nested(cls, section: ComponentSection) -> "Component":
+        """The component a component section holds, its offsets those of the file."""
+        return cls.decode(section.data, base=section.offset)
+
     def encode(self) -> bytes:
         return b"".join(self.encode_parts())
 

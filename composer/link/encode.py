@@ -26,7 +26,7 @@ from ..binary import sections as S
 from ..binary import types as B
 from ..binary.component import Component
 from ..binary.imports import Export, Import
-from ..binary.names import plain
+from ..binary.nameattributes import plain
 from ..binary.namesec import SECTION_NAME as NAMESEC, ComponentNames
 from ..binary.sorts import SortIdx
 from ..errors import CompositionError

@@ -36,7 +36,7 @@ from .corematch import core_mismatch
 from .corevalidate import CoreModule, cache_dir, cached_interface, content_digest, remember_interface
 from .features import ALL, CORE, enabled
 from ..errors import ValidationError
-from ..binary.names import Implements, NameAttributes, VersionSuffix
+from ..binary.nameattributes import Implements, NameAttributes, VersionSuffix
 from .names import (InterfaceName, Version, canonical_problem, is_extern_name, is_label,
                     is_nested_extern_name, strongly_unique_key)
 from ..record import Record, field_
@@ -273,7 +273,7 @@ class Elaborator:
         else:
             self._count()
             path = (*scope.path, f"component[{len(scope.components)}]")
-            ctype = self.component(section.decode(), scope, path=path).component_type()
+            ctype = self.component(Component.decode_nested(section), scope, path=path).component_type()
         scope.components.append(ctype)
         scope.component_sources.append(section)
 

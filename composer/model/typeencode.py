@@ -24,7 +24,7 @@ from typing import Callable, Hashable
 from . import types as T
 from ..binary import aliases as A
 from ..binary import types as B
-from ..binary.names import plain
+from ..binary.nameattributes import plain
 from ..errors import CompositionError
 
 Key = Callable[[object], Hashable]

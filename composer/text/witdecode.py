@@ -20,7 +20,7 @@ import re
 from typing import Any, Callable
 
 from ..binary import sections as S
-from ..binary.names import Implements
+from ..binary.nameattributes import Implements
 from ..model import types as T
 from ..model.load import Loaded
 from .witmodel import (
