@@ -1000,7 +1000,7 @@ def graph_cmd(root: Path, dependencies: tuple[Path, ...], search_paths: tuple[Pa
                                 config=config, plugs=plug_map)
 
     def body() -> None:
-        from .model.load import Loaded
+        from .model.load import LoadedComponent
         from .report.composed import from_composed
         from .report.model import from_error, from_plan
 
@@ -1010,7 +1010,7 @@ def graph_cmd(root: Path, dependencies: tuple[Path, ...], search_paths: tuple[Pa
         except ComposerError as exc:  # an input that cannot be read: drawn as such
             error, report = exc, from_error(root, exc)
         else:
-            report = from_composed(read_in) if isinstance(read_in, Loaded) else from_plan(read_in)
+            report = from_composed(read_in) if isinstance(read_in, LoadedComponent) else from_plan(read_in)
             del read_in  # what the report holds is enough: a large plan's memory is freed
         if to_stdout and fmt == "tree" and _stdout_is_terminal():
             from .report.tree import print_tree

@@ -34,7 +34,7 @@ from typing import Iterator, Mapping, Sequence
 
 from ..model import types as T
 from .config import Argument, Config
-from ..model.load import Loaded, load_component
+from ..model.load import LoadedComponent, load_component
 from ..model.typecache import opened
 from ..model.names import compatibility_key, newest, semver_compatible
 from ..record import Record, field_
@@ -73,7 +73,7 @@ class ComponentFile(Record):
 
     name: str  # unique short name: "root", a file stem, a config name
     path: Path
-    loaded: Loaded
+    loaded: LoadedComponent
     origin: str  # "root", "dependency" (-d / definitions), "by name"
     # a config dependency's `import`: the output imports the component under this name
     # instead of embedding it

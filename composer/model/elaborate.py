@@ -2,7 +2,7 @@
 
 Binary.md defines thirteen index spaces that every definition appends to; a later definition
 refers to an earlier one by index. `Elaborator` replays the definitions of a component (or a
-component or instance type) into a `Scope` holding those spaces, so that each import and
+component or instance type) into an `IndexSpaces` holding those spaces, so that each import and
 export ends with its full structural type (`types.py`). Along the way it checks what the
 component model's rules (Explainer.md, Binary.md): indices in bounds in every index space,
 aliases naming exports that exist with the right sort, instantiations (of components and of
@@ -22,7 +22,7 @@ from __future__ import annotations
 from typing import Callable
 
 from . import types as T
-from ..binary import aliases as A
+from ..binary.aliases import Alias, AliasCoreExport, AliasExport
 from ..binary import canon as C
 from ..binary import coretypes as CT
 from ..binary import instances as I
@@ -62,10 +62,10 @@ class Origin(Record):
     index: int | None = None  # for "export": the index (same sort) that is exported
 
 
-class Scope:
+class IndexSpaces:
     """The index spaces of one component, component type or instance type."""
 
-    def __init__(self, kind: str, parent: "Scope | None" = None, name: str = "",
+    def __init__(self, kind: str, parent: "IndexSpaces | None" = None, name: str = "",
                  path: tuple[str, ...] = ()) -> None:
         self.kind = kind  # "component", "component type", "instance type"
         self.parent = parent
@@ -120,8 +120,8 @@ class Scope:
     def component_type(self) -> T.ComponentType:
         return T.ComponentType(dict(self.imports), dict(self.exports))
 
-    def outer(self, count: int) -> "Scope":
-        scope: Scope | None = self
+    def outer(self, count: int) -> "IndexSpaces":
+        scope: IndexSpaces | None = self
         for _ in range(count):
             scope = scope.parent if scope else None
             if scope is None:  # (a count of 2^32-1 would otherwise loop 4 billion times)
@@ -170,7 +170,7 @@ class Elaborator:
     def __init__(
         self,
         validate: bool = False,
-        known: Callable[[S.ComponentSection], "Scope | None"] | None = None,
+        known: Callable[[S.ComponentSection], "IndexSpaces | None"] | None = None,
         features: frozenset[str] = frozenset(),
     ) -> None:
         # gated features (names as wasm-tools spells them) this walk accepts
@@ -190,9 +190,9 @@ class Elaborator:
 
     # -- components --------------------------------------------------------------------
 
-    def component(self, comp: Component, parent: Scope | None = None, name: str = "",
-                  path: tuple[str, ...] = ()) -> Scope:
-        scope = Scope("component", parent, name, path)
+    def component(self, comp: Component, parent: IndexSpaces | None = None, name: str = "",
+                  path: tuple[str, ...] = ()) -> IndexSpaces:
+        scope = IndexSpaces("component", parent, name, path)
         for section in comp.sections:
             handler = self._SECTION_HANDLERS.get(type(section))
             if handler is None:
@@ -213,7 +213,7 @@ class Elaborator:
         return scope
 
     @staticmethod
-    def _in_section(scope: Scope, section: S.Section, i: int | None, run: Callable[[], None]) -> None:
+    def _in_section(scope: IndexSpaces, section: S.Section, i: int | None, run: Callable[[], None]) -> None:
         """Run a section's (or an item's) handler; a rule it finds broken is located at the
         item: its byte offset, and the path of nested components and sections to it."""
         try:
@@ -238,7 +238,7 @@ class Elaborator:
                                   f"enabled (`--features {feature}` enables it)")
 
     @staticmethod
-    def _count_instance(scope: Scope) -> None:
+    def _count_instance(scope: IndexSpaces) -> None:
         if len(scope.instances) + len(scope.core_instances) > MAX_INSTANCES:
             raise ValidationError(f"instances count exceeds limit of {MAX_INSTANCES}")
 
@@ -250,7 +250,7 @@ class Elaborator:
             raise ValidationError(
                 f"modules and components count exceeds limit of {MAX_MODULES_AND_COMPONENTS}")
 
-    def _core_module(self, scope: Scope, section: S.CoreModuleSection) -> None:
+    def _core_module(self, scope: IndexSpaces, section: S.CoreModuleSection) -> None:
         self._count()
         digest = None
         if self.validate or self.caching:  # the digest names it in the cache
@@ -264,7 +264,7 @@ class Elaborator:
             # never instantiated is held to the component's rules for them all the same
             self.module_type(scope, len(scope.core_modules) - 1)
 
-    def _nested_component(self, scope: Scope, section: S.ComponentSection) -> None:
+    def _nested_component(self, scope: IndexSpaces, section: S.ComponentSection) -> None:
         known = self.known(section) if self.known and scope.parent is None else None
         if known is not None:
             for _ in range(known.tree_size):
@@ -277,7 +277,7 @@ class Elaborator:
         scope.components.append(ctype)
         scope.component_sources.append(section)
 
-    def _start(self, scope: Scope, section: S.StartSection) -> None:
+    def _start(self, scope: IndexSpaces, section: S.StartSection) -> None:
         self.gate("cm-values", "a start function")
         start = section.start
         func = _at(scope.funcs, start.func, "function")
@@ -295,7 +295,7 @@ class Elaborator:
         if results:
             scope.values.append(func.result)  # type: ignore[attr-defined]
 
-    def _value(self, scope: Scope, value: object) -> None:
+    def _value(self, scope: IndexSpaces, value: object) -> None:
         # Binary.md's value section (id 12) is decoded, so that a file holding one reads
         # back byte for byte, but wasm-tools 1.262 has no such section, whatever features
         raise ValidationError("a value section (id 12): WebAssembly tools read no such section "
@@ -303,7 +303,7 @@ class Elaborator:
 
     # -- core instances and types ------------------------------------------------------
 
-    def module_type(self, scope: Scope, idx: int) -> T.CoreModuleType:
+    def module_type(self, scope: IndexSpaces, idx: int) -> T.CoreModuleType:
         """A core module's interface, read (once) from what precedes its export section, or
         remembered from an earlier run by the module's digest."""
         entry = _at(scope.core_modules, idx, "core module")
@@ -319,7 +319,7 @@ class Elaborator:
             scope.core_modules[idx] = entry
         return entry  # type: ignore[return-value]
 
-    def _core_instance(self, scope: Scope, inst: I.CoreInstance) -> None:
+    def _core_instance(self, scope: IndexSpaces, inst: I.CoreInstance) -> None:
         if isinstance(inst, I.CoreInstantiate):
             mtype = self.module_type(scope, inst.module)
             given: dict[str, dict[str, T.CoreExtern]] = {}
@@ -353,7 +353,7 @@ class Elaborator:
             scope.core_instances.append(exports)
             self._count_instance(scope)
 
-    def core_item(self, scope: Scope, sort: str, idx: int) -> T.CoreExtern:
+    def core_item(self, scope: IndexSpaces, sort: str, idx: int) -> T.CoreExtern:
         """What the core function, table, memory, global or tag `idx` is."""
         space = scope.core.get(sort)
         if space is None:
@@ -385,7 +385,7 @@ class Elaborator:
             elif isinstance(x, CT.CoreArrayType):
                 stack.append(x.element.storage)
 
-    def _core_type(self, scope: Scope, ty: object) -> None:
+    def _core_type(self, scope: IndexSpaces, ty: object) -> None:
         group = len(ty.types) if isinstance(ty, CT.RecGroup) else 1
         self._gate_shared(ty, len(scope.core_types) + group)
         members = ty.types if isinstance(ty, CT.RecGroup) else (ty,)
@@ -397,7 +397,7 @@ class Elaborator:
         # (a rec group defines one type index per member)
         scope.core_types.extend(self.core_type(scope, t) for t in members)  # (each seen by the next)
 
-    def core_type(self, scope: Scope, ty: object) -> object:
+    def core_type(self, scope: IndexSpaces, ty: object) -> object:
         for idx in _concrete_heap_types(ty):
             # (an index past the end may be a later member of the same rec group)
             if idx < len(scope.core_types) and isinstance(scope.core_types[idx], T.CoreModuleType):
@@ -407,7 +407,7 @@ class Elaborator:
         if isinstance(ty, CT.CoreFuncType):
             return T.CoreFunc(tuple(map(str, ty.params)), tuple(map(str, ty.results)))
         if isinstance(ty, CT.ModuleType):
-            inner = Scope("module type", scope)
+            inner = IndexSpaces("module type", scope)
             imports: dict[tuple[str, str], object] = {}
             exports: dict[str, object] = {}
             for decl in ty.decls:
@@ -435,7 +435,7 @@ class Elaborator:
             return T.CoreModuleType(imports, exports)
         return ty  # GC types: kept as decoded, composing never looks inside them
 
-    def _core_extern(self, scope: Scope, ext: object) -> T.CoreExtern:
+    def _core_extern(self, scope: IndexSpaces, ext: object) -> T.CoreExtern:
         def func_type(idx: int) -> T.CoreFunc | None:
             t = _at(scope.core_types, idx, "core type")
             return t if isinstance(t, T.CoreFunc) else None
@@ -470,7 +470,7 @@ class Elaborator:
 
     # -- instances -----------------------------------------------------------------------
 
-    def _instance(self, scope: Scope, inst: I.Instance) -> None:
+    def _instance(self, scope: IndexSpaces, inst: I.Instance) -> None:
         if isinstance(inst, I.Instantiate):
             if len(inst.args) > MAX_INSTANTIATION_ARGS:
                 raise ValidationError(f"instantiation arguments size is out of bounds: "
@@ -524,7 +524,7 @@ class Elaborator:
         self._count_instance(scope)
 
     @staticmethod
-    def _use_value(scope: Scope, idx: int) -> T.ValType:
+    def _use_value(scope: IndexSpaces, idx: int) -> T.ValType:
         """🪙 A value, used: each is used once."""
         value = _at(scope.values, idx, "value")
         if idx in scope.values_used:
@@ -532,7 +532,7 @@ class Elaborator:
         scope.values_used.add(idx)
         return value  # type: ignore[return-value]
 
-    def item_type(self, scope: Scope, sort: str, idx: int) -> T.Extern:
+    def item_type(self, scope: IndexSpaces, sort: str, idx: int) -> T.Extern:
         """The type of the definition `(sort idx)`, as an import or export would have it."""
         if sort == "func":
             return _at(scope.funcs, idx, "function")  # type: ignore[return-value]
@@ -550,14 +550,14 @@ class Elaborator:
 
     # -- aliases -------------------------------------------------------------------------
 
-    def _alias(self, scope: Scope, alias: A.Alias) -> None:
+    def _alias(self, scope: IndexSpaces, alias: Alias) -> None:
         target = alias.target
         sort = alias.sort
-        if isinstance(target, A.AliasExport):
+        if isinstance(target, AliasExport):
             itype = _at(scope.instances, target.instance, "instance")
             ext = _aliased(itype.exports, target, "instance", sort, T.sort_of)  # type: ignore[attr-defined]
             self.push(scope, ext, Origin("alias", target.name, instance=target.instance))
-        elif isinstance(target, A.AliasCoreExport):
+        elif isinstance(target, AliasCoreExport):
             exports = _at(scope.core_instances, target.instance, "core instance")
             core_sort = sort.removeprefix("core ")
             if core_sort not in CORE_ITEM_SORTS:
@@ -586,7 +586,7 @@ class Elaborator:
             else:
                 scope.types.append(entry)  # type: ignore[arg-type]
 
-    def _check_extern(self, scope: Scope, ext: T.Extern) -> None:
+    def _check_extern(self, scope: IndexSpaces, ext: T.Extern) -> None:
         """The limits wasmparser puts on an import or export (measured with wasm-tools
         1.262): it is one more level of nesting than the type it has (a list nested 99 deep
         is a valid type, and cannot be exported), and a component's imports and exports
@@ -605,7 +605,7 @@ class Elaborator:
                     f"effective type size exceeds the limit of {MAX_TYPE_SIZE} (the component's "
                     "imports and exports together)")
 
-    def push(self, scope: Scope, ext: T.Extern, origin: Origin | None = None) -> None:
+    def push(self, scope: IndexSpaces, ext: T.Extern, origin: Origin | None = None) -> None:
         """Append an imported, exported or aliased item to the index space of its sort."""
         if isinstance(ext, T.FuncType):
             scope.funcs.append(ext)
@@ -626,12 +626,12 @@ class Elaborator:
 
     # -- types ---------------------------------------------------------------------------
 
-    def _type(self, scope: Scope, ty: object) -> None:
+    def _type(self, scope: IndexSpaces, ty: object) -> None:
         if isinstance(ty, B.ResourceType):
             scope.resource_definitions.add(len(scope.types))
         scope.types.append(self.deftype(scope, ty))
 
-    def valtype(self, scope: Scope, ref: B.ValTypeRef) -> T.ValType:
+    def valtype(self, scope: IndexSpaces, ref: B.ValTypeRef) -> T.ValType:
         if isinstance(ref, str):
             if ref == "error-context":
                 self.gate("cm-error-context", "the `error-context` type")
@@ -641,16 +641,16 @@ class Elaborator:
             raise ValidationError(f"type index {ref} is not a value type")
         return entry  # type: ignore[return-value]
 
-    def _opt_valtype(self, scope: Scope, ref: B.ValTypeRef | None) -> T.ValType | None:
+    def _opt_valtype(self, scope: IndexSpaces, ref: B.ValTypeRef | None) -> T.ValType | None:
         return None if ref is None else self.valtype(scope, ref)
 
-    def _resource(self, scope: Scope, idx: int) -> T.ResourceType | T.NamedType:
+    def _resource(self, scope: IndexSpaces, idx: int) -> T.ResourceType | T.NamedType:
         entry = _at(scope.types, idx, "type")
         if T.resource_of(entry) is None:  # type: ignore[arg-type]
             raise ValidationError(f"type index {idx} is not a resource type")
         return entry  # type: ignore[return-value]
 
-    def deftype(self, scope: Scope, ty: object) -> T.DefType:
+    def deftype(self, scope: IndexSpaces, ty: object) -> T.DefType:
         t = self._deftype(scope, ty)
         self._measure(t)
         return t
@@ -667,7 +667,7 @@ class Elaborator:
             raise ValidationError("type nesting is too deep")
         return depth, size
 
-    def _deftype(self, scope: Scope, ty: object) -> T.DefType:
+    def _deftype(self, scope: IndexSpaces, ty: object) -> T.DefType:
         v = self.valtype
         _check_counts(ty)
         if isinstance(ty, B.Prim):
@@ -738,16 +738,16 @@ class Elaborator:
                     raise ValidationError(f"a resource destructor has type {want}, not {dtor}")
             return T.ResourceType(rep=ty.rep, dtor=ty.dtor)
         if isinstance(ty, B.InstanceType):
-            inner = Scope("instance type", scope)
+            inner = IndexSpaces("instance type", scope)
             self._decls(inner, ty.decls)
             return T.InstanceType(inner.exports)
         if isinstance(ty, B.ComponentType):
-            inner = Scope("component type", scope)
+            inner = IndexSpaces("component type", scope)
             self._decls(inner, ty.decls)
             return inner.component_type()
         raise ValidationError(f"unsupported type definition {type(ty).__name__}")
 
-    def _decls(self, scope: Scope, decls: tuple) -> None:
+    def _decls(self, scope: IndexSpaces, decls: tuple) -> None:
         for i, decl in enumerate(decls):
             try:
                 if isinstance(decl, B.CoreTypeDecl):
@@ -755,7 +755,7 @@ class Elaborator:
                 elif isinstance(decl, B.TypeDecl):
                     scope.types.append(self.deftype(scope, decl.type))
                 elif isinstance(decl, B.AliasDecl):
-                    if isinstance(decl.alias.target, A.AliasCoreExport):
+                    if isinstance(decl.alias.target, AliasCoreExport):
                         raise ValidationError("core export aliases are not allowed in types")
                     self._alias(scope, decl.alias)
                 elif isinstance(decl, B.ImportDeclarator):
@@ -766,7 +766,7 @@ class Elaborator:
                 exc.add_context(f"{scope.kind} declaration {i}")
                 raise
 
-    def extern(self, scope: Scope, et: B.ExternType, name: str) -> T.Extern:
+    def extern(self, scope: IndexSpaces, et: B.ExternType, name: str) -> T.Extern:
         """The type an `externtype` describes, for an import or export called `name`."""
         kind = _TYPE_INDEX_EXTERNS.get(type(et))
         if kind is not None:
@@ -850,7 +850,7 @@ class Elaborator:
             raise ValidationError(f"{what} name `{name}`: a version suffix needs an interface "
                                   "name or `implements`")
 
-    def import_(self, scope: Scope, imp: B.ImportDecl) -> None:
+    def import_(self, scope: IndexSpaces, imp: B.ImportDecl) -> None:
         name = imp.name
         self._check_name(imp.nameattrs, "import")
         _check_unique(scope._import_keys, name, "import")
@@ -880,7 +880,7 @@ class Elaborator:
         if isinstance(ext, T.ComponentType):
             scope.component_sources[-1] = ("import", name)
 
-    def export_decl(self, scope: Scope, decl: B.ExportDecl) -> None:
+    def export_decl(self, scope: IndexSpaces, decl: B.ExportDecl) -> None:
         name = decl.name
         self._check_name(decl.nameattrs, "export")
         _check_unique(scope._export_keys, name, "export")
@@ -893,7 +893,7 @@ class Elaborator:
         scope.exports[name] = ext
         self.push(scope, ext, Origin("export", name))
 
-    def _export(self, scope: Scope, exp: Export) -> None:
+    def _export(self, scope: IndexSpaces, exp: Export) -> None:
         name = exp.name
         self._check_name(exp.nameattrs, "export")
         _check_unique(scope._export_keys, name, "export")
@@ -927,7 +927,7 @@ class Elaborator:
             scope.values_used.add(len(scope.values) - 1)
 
     @staticmethod
-    def _export_visibility(scope: Scope, item: T.Extern, name: str, sort: str,
+    def _export_visibility(scope: IndexSpaces, item: T.Extern, name: str, sort: str,
                            inline: bool = False) -> None:
         """An export may use only types with an external name (`visibility_problem`);
         then what it declares has one. Components and core modules are closed: their types
@@ -949,7 +949,7 @@ class Elaborator:
 
     # -- canonical definitions -----------------------------------------------------------
 
-    def _canon(self, scope: Scope, canon: object) -> None:
+    def _canon(self, scope: IndexSpaces, canon: object) -> None:
         if isinstance(canon, C.Lift):
             self._lift(scope, canon)
             return
@@ -984,7 +984,7 @@ class Elaborator:
         self._builtin_needs(scope, canon, opts)
         scope.core["func"].append(self._builtin_type(scope, canon, opts))
 
-    def _builtin_needs(self, scope: Scope, canon: object, opts: "_Opts") -> None:
+    def _builtin_needs(self, scope: IndexSpaces, canon: object, opts: "_Opts") -> None:
         """The options a built-in that copies values through memory must have (wasmparser's
         rules): reading or writing a stream or future that carries values needs `memory`,
         reading one whose values hold lists or strings `realloc` too (the reader allocates
@@ -1010,7 +1010,7 @@ class Elaborator:
             if getattr(opts, option) is None:
                 raise ValidationError(f"{label} needs the canonical option `{option}`: {why}")
 
-    def _builtin_type(self, scope: Scope, canon: object, opts: "_Opts") -> T.CoreExtern:
+    def _builtin_type(self, scope: IndexSpaces, canon: object, opts: "_Opts") -> T.CoreExtern:
         """The core function type a built-in is given (CanonicalABI.md, each built-in's
         "validation specifies"), so that what it is passed to is checked against it."""
         if isinstance(canon, C.TaskReturn):
@@ -1042,7 +1042,7 @@ class Elaborator:
         return T.CoreFunc(tuple(ptr if t == "T" else t for t in params),
                           tuple(ptr if t == "T" else t for t in results))
 
-    def _thread_start(self, scope: Scope, canon: object) -> T.CoreExtern:
+    def _thread_start(self, scope: IndexSpaces, canon: object) -> T.CoreExtern:
         """🧵 `thread.new-indirect`, `thread.spawn-indirect`, `thread.spawn-ref`: the function
         a thread starts with takes one i32 or i64 (its closure) and returns nothing (shared,
         for the spawning ones); the table holds function references."""
@@ -1069,7 +1069,7 @@ class Elaborator:
         index = "i64" if isinstance(table, T.CoreTable) and table.table64 else "i32"
         return T.CoreFunc((index, body.params[0]), ("i32",))
 
-    def _builtin_indices(self, scope: Scope, canon: object) -> None:
+    def _builtin_indices(self, scope: IndexSpaces, canon: object) -> None:
         """Every index a built-in names must be in bounds and of the kind it needs."""
         name = type(canon).__name__
         type_idx = getattr(canon, "type_idx", None)
@@ -1088,7 +1088,7 @@ class Elaborator:
         if getattr(canon, "table", None) is not None:
             self.core_item(scope, "table", canon.table)  # type: ignore[attr-defined]
 
-    def _lift(self, scope: Scope, canon: C.Lift) -> None:
+    def _lift(self, scope: IndexSpaces, canon: C.Lift) -> None:
         callee = self.core_item(scope, "func", canon.core_func)
         ft = T.unwrap(_at(scope.types, canon.type_idx, "type"))  # type: ignore[arg-type]
         if not isinstance(ft, T.FuncType):
@@ -1141,7 +1141,7 @@ class Elaborator:
                                   f"option{'s' if len(missing) > 1 else ''}")
         return f.functype(ft, context)
 
-    def _options(self, scope: Scope, options: tuple, where: str) -> "_Opts":
+    def _options(self, scope: IndexSpaces, options: tuple, where: str) -> "_Opts":
         """`canonopt` Validation: each option once, of the right type, where it may be."""
         opts = _Opts()
         seen: set[str] = set()
@@ -1751,9 +1751,9 @@ FEATURES = ALL
 def elaborate(
     comp: Component,
     validate: bool = False,
-    known: Callable[[S.ComponentSection], Scope | None] | None = None,
+    known: Callable[[S.ComponentSection], IndexSpaces | None] | None = None,
     features: frozenset[str] | None = None,
-) -> Scope:
+) -> IndexSpaces:
     """The index spaces, imports and exports of a decoded component. With `validate`, its
     core modules are checked by wasmtime's validator too. `features`: the gated features
     accepted, by default those in effect (`features.enabled`)."""

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from ..binary.component import Component, Framing
-from .elaborate import Scope, elaborate
+from .elaborate import IndexSpaces, elaborate
 from .corevalidate import content_digest
 from .features import enabled
 from .typecache import TypeCache, opened
@@ -16,14 +16,14 @@ from ..files import looks_like_wat, read_wasm
 from ..record import Record
 
 
-class Loaded(Record, mutable=True):
+class LoadedComponent(Record, mutable=True):
     """A component read from `path`: its bytes, its sections and its index spaces (only its
     imports and exports when `scope.complete` is False, see `load_component`)."""
 
     path: Path
     data: bytes  # or, for a large file read `types_only`, a read-only map that reads like it
     decoded: Component | None  # None until `component` is first asked for
-    scope: Scope
+    scope: IndexSpaces
 
     @property
     def display(self) -> str:
@@ -33,7 +33,7 @@ class Loaded(Record, mutable=True):
     def component(self) -> Component:
         """The component's sections, decoded when first asked for."""
         if self.decoded is None:
-            self.decoded = decode_component(self.data, self.display)
+            self.decoded = decode_sections(self.data, self.display)
         return self.decoded
 
 
@@ -77,7 +77,7 @@ def read_component(path: Path, mapped: bool = False) -> bytes:
         raise ComposerError(f"cannot read component: {exc.strerror or exc}", file=str(path)) from None
 
 
-def decode_component(data: bytes, display: str) -> Component:
+def decode_sections(data: bytes, display: str) -> Component:
     try:
         return Component.decode(data)
     except ComposerError as exc:
@@ -108,7 +108,7 @@ _LOOK_UP: Any = object()
 
 def load_component(path: Path | str, validate: bool = True,
                    features: frozenset[str] | None = None, types_only: bool = False,
-                   cache: TypeCache | None = _LOOK_UP) -> Loaded:
+                   cache: TypeCache | None = _LOOK_UP) -> LoadedComponent:
     """Read, decode and elaborate a component, validating it completely (its core modules
     included) unless told not to, with the gated `features` enabled (by default those in
     effect, `features.enabled`); every failure names the file.
@@ -134,15 +134,15 @@ def load_component(path: Path | str, validate: bool = True,
         digest = _digest(path, data, cache)
         found = cache.recall(digest, features, checked=validate)
         if found is not None:
-            scope = Scope("component")
+            scope = IndexSpaces("component")
             scope.imports, scope.exports = found.imports, found.exports
             scope.tree_size, scope.complete = found.tree_size, False
-            return Loaded(path, data, None, scope)
-    comp = decode_component(data, display)
+            return LoadedComponent(path, data, None, scope)
+    comp = decode_sections(data, display)
     try:
         scope = elaborate(comp, validate=validate, features=features)
     except ComposerError as exc:
         raise exc.with_file(display) from None
     if cache is not None and digest is not None:
         cache.remember(digest, features, scope, checked=validate)
-    return Loaded(path, data, comp, scope)
+    return LoadedComponent(path, data, comp, scope)
