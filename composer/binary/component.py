@@ -105,7 +105,7 @@ class Component(Record):
     @classmethod
     def decode(cls, data: bytes | memoryview, base: int = 0) -> "Component":
         """The sections of a component. Its nested components stay bytes until decoded in
-        turn; how many there may be is a rule of validation (`elaborate.py`)."""
+        turn; how many there may be is a rule of validation (`model/limits.py`)."""
         check_preamble(data, base)
         r = Reader(data, 8, base=base)
         sections: list[Section] = []

@@ -207,7 +207,7 @@ def compose_document(
 def size_problem(plan: Plan) -> str | None:
     """Why a composition cannot be encoded when it would hold more core modules and
     components than wasmparser and wasmtime take (1,000, the output itself included)."""
-    from ..model.elaborate import MAX_MODULES_AND_COMPONENTS
+    from ..model.limits import MAX_MODULES_AND_COMPONENTS
 
     files = {inst.file.name: inst.file for inst in plan.instances.values()}
     total = 1 + sum(f.loaded.scope.tree_size for f in files.values())

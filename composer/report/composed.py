@@ -16,7 +16,7 @@ from pathlib import Path
 from ..model import types as T
 from ..binary import sections as S
 from ..binary.namesec import SECTION_NAME, ComponentNames
-from ..model.elaborate import IndexSpaces
+from ..model.indexspaces import IndexSpaces
 from ..errors import ComposerError
 from ..model.load import LoadedComponent, load_component
 from ..model.names import package_of, versions_differ
