@@ -7,9 +7,10 @@ from pathlib import Path
 from typing import Any
 
 from ..binary.component import Component, Framing
-from .elaborate import IndexSpaces, elaborate
+from .elaborate import elaborate
 from .corevalidate import content_digest
 from .features import enabled
+from .indexspaces import IndexSpaces
 from .typecache import TypeCache, opened
 from ..errors import ComposerError
 from ..files import looks_like_wat, read_wasm

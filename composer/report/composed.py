@@ -3,7 +3,7 @@ them and what each instantiation argument is (another instance's export, or an i
 composed component, which the host provides).
 
 The elaborator already records where every instance and function of the outer component
-comes from (`elaborate.Origin`) and which section or import each component index is; this
+comes from (`indexspaces.Origin`) and which section or import each component index is; this
 module only follows those origins through aliases and re-exports. The `component-name`
 section the composer writes names the components and instances; without one (another
 tool's output) they are named by index.
