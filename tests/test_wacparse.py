@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from composer.cli import cli
 from composer.errors import ComposerError
-from composer.text.diagnostics import Source, TextError
+from composer.diagnostics import Source, TextError
 from composer.text.wac import parse_wac, read_wac
 from composer.text.wac import tree as ast
 from composer.text.wac.grammar import valid_version

@@ -13,7 +13,7 @@ from components import counter
 from composer.link.compose import plan_document
 from composer.link.resolve import TypeExport
 from composer.model import types as T
-from composer.text.diagnostics import TextError
+from composer.diagnostics import TextError
 
 TYPES_WIT = """package test:types@1.0.0;
 

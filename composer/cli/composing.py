@@ -241,7 +241,7 @@ def graph_cmd(options: ComposingOptions, root: Path) -> None:
                                 config=options.config, plugs=plugs)
 
     def body() -> None:
-        from ..model.load import Loaded
+        from ..model.load import LoadedComponent
         from ..report.composed import from_composed
         from ..report.model import from_error, from_plan
         from ..report.output import report_bytes
@@ -252,7 +252,7 @@ def graph_cmd(options: ComposingOptions, root: Path) -> None:
         except ComposerError as exc:  # an input that cannot be read: drawn as such
             error, report = exc, from_error(root, exc)
         else:
-            report = from_composed(read_in) if isinstance(read_in, Loaded) else from_plan(read_in)
+            report = from_composed(read_in) if isinstance(read_in, LoadedComponent) else from_plan(read_in)
             del read_in  # what the report holds is enough: a large plan's memory is freed
         if options.to_stdout and fmt == "tree" and stdout_is_terminal():
             from ..report.tree import print_tree

@@ -25,6 +25,7 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 from ..binary.component import Component
 from .config import Config, load_config
 from ..errors import CompositionError, ComposerError
+from ..files import write_atomically
 from ..record import Record
 from .resolve import Plan, Problem, resolve
 
@@ -206,7 +207,7 @@ def compose_document(
 def size_problem(plan: Plan) -> str | None:
     """Why a composition cannot be encoded when it would hold more core modules and
     components than wasmparser and wasmtime take (1,000, the output itself included)."""
-    from ..model.elaborate import MAX_MODULES_AND_COMPONENTS
+    from ..model.limits import MAX_MODULES_AND_COMPONENTS
 
     files = {inst.file.name: inst.file for inst in plan.instances.values()}
     total = 1 + sum(f.loaded.scope.tree_size for f in files.values())
@@ -253,61 +254,6 @@ def _check_file(path: Path, check: Callable[[Any], None]) -> None:
             mapped.close()
         except BufferError:
             pass  # views of it are still held; it is unmapped when they go
-
-
-def write_atomically(path: Path | str, data: bytes | Iterable[bytes | memoryview],
-                     check: Callable[[Path], None] | None = None) -> None:
-    """Write `data` (bytes, or pieces of them) to `path` so that readers see the old file or
-    the new one, never part.
-
-    `check(temporary_path)` runs on the complete file before it takes `path`'s place (what
-    `compose --verify/--run` do); when it raises, nothing is written.
-    """
-    path = Path(path)
-    directory = path.parent if str(path.parent) else Path(".")
-    try:
-        fd, tmp = _temporary(directory, path.name)
-    except OSError as exc:
-        raise ComposerError(f"cannot write output: {exc.strerror}", file=str(path)) from None
-    try:
-        # the temporary file is created private (0600); give it the mode a plain open()
-        # would: the existing file's, else 0666 less the umask
-        try:
-            mode = path.stat().st_mode & 0o7777
-        except OSError:
-            umask = os.umask(0)
-            os.umask(umask)
-            mode = 0o666 & ~umask
-        os.fchmod(fd, mode)
-        with os.fdopen(fd, "wb") as out:
-            if isinstance(data, (bytes, bytearray, memoryview)):
-                out.write(data)
-            else:
-                for part in data:
-                    out.write(part)
-        if check is not None:
-            check(Path(tmp))
-        os.replace(tmp, path)
-    except BaseException as exc:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        if isinstance(exc, OSError):
-            raise ComposerError(f"cannot write output: {exc.strerror}", file=str(path)) from None
-        raise
-
-
-def _temporary(directory: Path, name: str) -> tuple[int, str]:
-    """A new file `.NAME.RANDOM.tmp` in `directory`, open for writing, as `tempfile.mkstemp`
-    makes one (created exclusively, private) without importing tempfile and what it
-    imports (shutil, random, compression modules: ~5 ms of every run)."""
-    while True:
-        tmp = os.path.join(directory, f".{name}.{os.urandom(6).hex()}.tmp")
-        try:
-            return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), tmp
-        except FileExistsError:
-            continue
 
 
 def depfile_text(target: Path | str, inputs: Sequence[Path]) -> str:

@@ -26,14 +26,14 @@ from ..binary import sections as S
 from ..binary import types as B
 from ..binary.component import Component
 from ..binary.imports import Export, Import
-from ..binary.names import plain
+from ..binary.nameattributes import plain
 from ..binary.namesec import SECTION_NAME as NAMESEC, ComponentNames
 from ..binary.sorts import SortIdx
 from ..errors import CompositionError
 from .merge import HostImport
 from .order import first_ready_order
 from .resolve import DOCUMENT, Host, Instance, Plan, Plug, TypeExport
-from ..model.typeencode import TypeEncoder, TypeScope
+from ..model.typeencode import TypeEncoder, TypeIndexSpace
 from .unify import host_ident, inst_ident, referenced_by_parts
 
 _SORT_SPACE = {
@@ -42,7 +42,7 @@ _SORT_SPACE = {
 }
 
 
-class ComponentBuilder(TypeScope):
+class ComponentBuilder(TypeIndexSpace):
     """The composed component under construction: its sections and index spaces."""
 
     def __init__(self) -> None:
@@ -68,7 +68,7 @@ class ComponentBuilder(TypeScope):
         self.counts[space] += 1
         return self.counts[space] - 1
 
-    # TypeScope
+    # TypeIndexSpace
     def add_type(self, deftype: object) -> int:
         self._item(S.TypeSection, deftype)
         return self._next("type")

@@ -34,7 +34,7 @@ from typing import Iterator, Mapping, Sequence
 
 from ..model import types as T
 from .config import Argument, Config
-from ..model.load import Loaded, load_component
+from ..model.load import LoadedComponent, load_component
 from ..model.typecache import opened
 from ..model.names import compatibility_key, newest, semver_compatible
 from ..record import Record, field_
@@ -73,7 +73,7 @@ class ComponentFile(Record):
 
     name: str  # unique short name: "root", a file stem, a config name
     path: Path
-    loaded: Loaded
+    loaded: LoadedComponent
     origin: str  # "root", "dependency" (-d / definitions), "by name"
     # a config dependency's `import`: the output imports the component under this name
     # instead of embedding it
@@ -407,7 +407,7 @@ class Resolver:
     def _check_argument_counts(self) -> None:
         """Each instance of the output is given all its imports as instantiation arguments:
         wasmparser and wasmtime take at most 100,000."""
-        from ..model.elaborate import MAX_INSTANTIATION_ARGS
+        from ..model.limits import MAX_INSTANTIATION_ARGS
 
         for inst in self.instances.values():
             count = len(inst.file.imports)
@@ -755,7 +755,7 @@ def _check_root_exports(plan: Plan) -> None:
     and flags their types use need names in the output too (Explainer.md, External
     Visibility of Types): the output names what the root leaves for the host and what the
     root's exports declare, not what a dependency provides the root."""
-    from ..model.elaborate import declared_names, visibility_problem
+    from ..model.visibility import declared_names, visibility_problem
 
     root = plan.root
     if root is None or not any(isinstance(arg, Plug) for arg in root.args.values()):

@@ -16,10 +16,10 @@ from pathlib import Path
 
 from ..errors import ComposerError
 from ..model import types as T
-from ..model.elaborate import MAX_INSTANCES, MAX_MODULES_AND_COMPONENTS, MAX_TYPE_SIZE
+from ..model.limits import MAX_INSTANCES, MAX_MODULES_AND_COMPONENTS, MAX_TYPE_SIZE
 from ..model.names import is_extern_name, is_label, strongly_unique_key
 from ..model.subtype import check_extern
-from ..text.diagnostics import LoadingError
+from ..diagnostics import LoadingError
 from ..text.wac import tree as A
 from .packages import Package, load_package, package_key, package_path
 from .resolve import DOCUMENT, ComponentFile, Host, Instance, Plan, Plug, Problem, TypeExport

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..diagnostics import Source, TextError
+from ...diagnostics import Source, TextError
 from .tree import Document
 
 __all__ = ["parse_wac", "read_wac", "Document", "TextError"]

@@ -15,9 +15,9 @@ from typing import Any
 
 from ...binary.reader import MAX_NAME
 from ...model import types
-from ...model.elaborate import MAX_TYPE_DEPTH, MAX_TYPE_SIZE
+from ...model.limits import MAX_TYPE_DEPTH, MAX_TYPE_SIZE
 from ...model.names import one_name_reason, strongly_unique_key
-from ..diagnostics import TextError
+from ...diagnostics import TextError
 from . import tree as ast
 
 

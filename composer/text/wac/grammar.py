@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Callable
 
 from ...model.names import Version
-from ..diagnostics import Source, TextError
+from ...diagnostics import Source, TextError
 from . import tree as ast
 from .parser import MAX_DEPTH, Lookahead, Parsed, Parser
 

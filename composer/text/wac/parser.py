@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import Callable, TypeVar
 
-from ..diagnostics import Source, TextError
+from ...diagnostics import Source, TextError
 from . import tree as ast
 from .tokens import KEYWORDS, WacLexer, WacToken, check_characters, describe
 
