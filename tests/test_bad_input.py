@@ -4,16 +4,14 @@ no traceback. Usage errors exit 2."""
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 
 import pytest
-from click.testing import CliRunner
 
 from composer.binary.writer import encode_u
-from composer.cli import cli
 
-from conftest import wasm_tools, wat
+from support.build import wat
+from support.cli import compose_cli, compose_proc, invoke
+from support.oracle import wasm_tools
 
 SMALL = """(component
   (type (func (param "s" string) (result string)))
@@ -22,8 +20,7 @@ SMALL = """(component
 
 
 def run_inspect(path) -> tuple[int, str]:
-    result = CliRunner().invoke(cli, ["inspect", str(path)])
-    return result.exit_code, result.stderr
+    return compose_cli("inspect", path)
 
 
 def assert_one_line_error(stderr: str, path, *fragments: str, offset: int | None = None) -> None:
@@ -150,16 +147,16 @@ def test_core_module_is_not_a_component(tmp_path):
 
 
 def test_wat_text_is_read_and_its_errors_are_located(tmp_path):
-    from components import counter
+    from support.components import counter
 
     source = counter(1, imports=("t:a/a@1.0.0",))
     text = tmp_path / "root.wat"
     text.write_text(source)
     binary = tmp_path / "root.wasm"
     binary.write_bytes(wat(source))
-    read = CliRunner().invoke(cli, ["inspect", str(text)])
+    read = invoke("inspect", text)
     assert read.exit_code == 0, read.stderr
-    assert read.stdout.splitlines()[1:] == CliRunner().invoke(cli, ["inspect", str(binary)]).stdout.splitlines()[1:]
+    assert read.stdout.splitlines()[1:] == invoke("inspect", binary).stdout.splitlines()[1:]
     bad = tmp_path / "bad.wat"
     bad.write_text("(component\n  (core module (func (result i32) i32.conts 1)))\n")
     code, err = run_inspect(bad)
@@ -232,7 +229,7 @@ def test_missing_file(tmp_path):
 
 
 def test_usage_error_exits_2():
-    result = CliRunner().invoke(cli, ["inspect"])
+    result = invoke("inspect")
     assert result.exit_code == 2
     assert "Missing argument" in result.stderr
 
@@ -240,9 +237,7 @@ def test_usage_error_exits_2():
 def test_real_process_exit_status_and_no_traceback(tmp_path):
     path = tmp_path / "module.wasm"
     path.write_bytes(wat("(module)"))
-    proc = subprocess.run(
-        [sys.executable, "-m", "composer", "inspect", str(path)], capture_output=True, text=True
-    )
+    proc = compose_proc("inspect", path)
     assert proc.returncode == 1
     assert proc.stdout == ""
     assert_one_line_error(proc.stderr, path, "not a component")
@@ -253,11 +248,6 @@ def test_real_process_exit_status_and_no_traceback(tmp_path):
 # shows them escaped, as `\n`, `\x1b`, `\x07`.
 PWNED = "\n\x1b]0;pwned\x07"
 SHOWN = "\\n\\x1b]0;pwned\\x07"
-
-
-def compose_proc(*args: str, cwd=None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "composer", *args], capture_output=True,
-                          text=True, cwd=cwd, timeout=60)
 
 
 def assert_escaped_line(stderr: str, *fragments: str) -> None:
@@ -338,7 +328,7 @@ def test_a_text_error_shows_its_line_escaped_with_the_caret_under_the_escape(tmp
 
 
 def test_each_problem_of_a_failed_composition_is_one_error_line(tmp_path):
-    from components import counter, write
+    from support.components import counter, write
 
     root = write(tmp_path, "root", counter(1, imports=("t:a/a@1.0.0", "t:b/b@1.0.0"), import_result="u64"))
     a = write(tmp_path, "a", counter(2, exports="t:a/a@1.0.0"))

@@ -5,17 +5,12 @@ reports are coloured on a terminal only."""
 from __future__ import annotations
 
 import pytest
-from click.testing import CliRunner
 
 import composer.model.load
 from composer.cli import cli
 
-from components import counter, write
-from conftest import compose_on_terminal, without_colours
-
-
-def invoke(*args: str, env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
-    return CliRunner().invoke(cli, list(args), env=env, prog_name="compose")
+from support.cli import compose_on_terminal, invoke, without_colours
+from support.components import counter, write
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from composer.binary.writer import encode_u
 from composer.errors import ValidationError
 from composer.model.elaborate import FEATURES, elaborate
 
-from conftest import wat
+from support.build import wat
 
 PREAMBLE = b"\x00asm\x0d\x00\x01\x00"
 

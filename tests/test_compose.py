@@ -10,41 +10,19 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-import build_fixtures
 from composer.link import compose as api
-from composer.cli import cli
 from composer.link.compose import CompositionFailed
 
-from components import counter, resource_provider, write, write_wit
-from conftest import wasm_tools, wat
-
-
-def compose_cli(*args: str | Path) -> tuple[int, str]:
-    result = CliRunner().invoke(cli, [str(a) for a in args])
-    return result.exit_code, result.stderr
-
-
-def valid(path: Path) -> None:
-    proc = wasm_tools("validate", str(path), check=False)
-    assert proc.returncode == 0, proc.stderr.decode()
-
-
-def run_top(path: Path, func: str = "run") -> object:
-    valid(path)
-    (result,) = build_fixtures.run_calls(path, [build_fixtures.Call(None, func, (), None)])
-    return result
+from support.build import wat
+from support.cli import compose_cli, compose_on_terminal, compose_proc, invoke
+from support.components import counter, resource_provider, run_top, write, write_wit
+from support.oracle import top_imports, valid, wasm_tools
 
 
 def top_instantiations(path: Path) -> int:
     text = wasm_tools("print", str(path)).stdout.decode()
     return sum(1 for line in text.splitlines() if line.startswith("  (instance") and "(instantiate" in line)
-
-
-def top_imports(path: Path) -> list[str]:
-    text = wasm_tools("print", str(path)).stdout.decode()
-    return [line.split('"')[1] for line in text.splitlines() if line.startswith("  (import ")]
 
 
 # -- plugging: transitive, any order, shared instances ------------------------------------
@@ -119,7 +97,7 @@ def test_semver_compatible_matching(tmp_path, wanted, offered, plugged):
     root = write(tmp_path, "root", counter(1, imports=(wanted,)))
     dep = write(tmp_path, "dep", counter(10, exports=offered))
     out = tmp_path / "out.wasm"
-    result = CliRunner().invoke(cli, [str(root), "-d", str(dep), "-o", str(out), "-v"])
+    result = invoke(root, "-d", dep, "-o", out, "-v")
     if plugged:
         assert result.exit_code == 0, result.stderr
         assert run_top(out) == 11
@@ -260,7 +238,7 @@ def test_resources_of_two_instances_differ_even_with_the_same_names(tmp_path):
 def test_verbose_explains_every_decision(tmp_path):
     root = write(tmp_path, "root", counter(1, imports=("t:a/a@1.0.0", "t:host/h@1.0.0")))
     a = write(tmp_path, "a", counter(10, exports="t:a/a@1.0.0"))
-    result = CliRunner().invoke(cli, [str(root), "-d", str(a), "-o", str(tmp_path / "o.wasm"), "-v"])
+    result = invoke(root, "-d", a, "-o", tmp_path / "o.wasm", "-v")
     assert result.exit_code == 0, result.stderr
     assert "import `t:a/a@1.0.0`: satisfied by `t:a/a@1.0.0` of a (a.wasm), exact name" in result.stderr
     assert "import `t:host/h@1.0.0`: no dependency offers it: left for the host" in result.stderr
@@ -536,7 +514,7 @@ def test_failed_composition_leaves_an_existing_output_untouched(tmp_path):
 
 def test_an_output_that_fails_our_check_is_reported_as_our_bug(tmp_path, monkeypatch):
     import composer.link.encode
-    from conftest import wat
+    from support.build import wat
 
     root = write(tmp_path, "root", counter(1, imports=("t:a/a@1.0.0",)))
     a = write(tmp_path, "a", counter(10, exports="t:a/a@1.0.0"))
@@ -578,26 +556,14 @@ def test_a_write_that_fails_midway_leaves_nothing(tmp_path):
 def test_binary_goes_to_stdout_when_piped_but_never_to_a_terminal(tmp_path):
     root = write(tmp_path, "root", counter(1, imports=("t:a/a@1.0.0",)))
     a = write(tmp_path, "a", counter(10, exports="t:a/a@1.0.0"))
-    proc = subprocess.run(
-        [sys.executable, "-m", "composer", str(root), "-d", str(a)], capture_output=True
-    )
+    proc = compose_proc(root, "-d", a, text=False)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout[:8] == b"\x00asm\x0d\x00\x01\x00"
     assert proc.stdout == api.compose(root, [a]).data
     # a pseudo-terminal as stdout: refused as a usage error
-    import pty
-
-    leader, follower = pty.openpty()
-    try:
-        proc = subprocess.run(
-            [sys.executable, "-m", "composer", str(root), "-d", str(a)],
-            stdout=follower, stderr=subprocess.PIPE,
-        )
-    finally:
-        os.close(follower)
-        os.close(leader)
-    assert proc.returncode == 2
-    assert b"refusing to write a binary component to a terminal" in proc.stderr
+    status, _, stderr = compose_on_terminal(str(root), "-d", str(a))
+    assert status == 2
+    assert "refusing to write a binary component to a terminal" in stderr
 
 
 def test_usage_errors_exit_2(tmp_path):
@@ -796,7 +762,6 @@ def test_the_report_says_an_import_was_chosen_with_plug(tmp_path):
     root = write(tmp_path, "root", counter(1, imports=("t:a/a@1.0.0",)))
     a1 = write(tmp_path, "a1", counter(10, exports="t:a/a@1.0.0"))
     a2 = write(tmp_path, "a2", counter(20, exports="t:a/a@1.0.0"))
-    from test_execute import compose_proc
 
     proc = compose_proc("graph", root, "-d", a1, "--plug", f"t:a/a@1.0.0={a2}", "-f", "json")
     assert proc.returncode == 0, proc.stderr

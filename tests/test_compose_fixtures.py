@@ -12,7 +12,7 @@ import pytest
 import build_fixtures as bf
 from composer.link.compose import compose
 
-from conftest import wasm_tools
+from support.oracle import wasm_tools
 
 CASES = [
     pytest.param(fx.name, deps, id=f"{fx.name}+{'+'.join(deps)}")

@@ -9,8 +9,8 @@ import pytest
 
 from composer.link.config import Argument, Dependency, load_config
 
-from components import counter, write
-from test_compose import compose_cli
+from support.cli import compose_cli
+from support.components import counter, write
 
 BAD_CONFIGS = {
     "not a mapping": ("- a.wasm\n", "the config must be a mapping, found list"),

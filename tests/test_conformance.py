@@ -25,7 +25,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, WASM_TOOLS
+from support import ROOT
+from support.oracle import WASM_TOOLS
 
 SUITES = ROOT.parent / "shared" / "conformance"
 COMPOSE = str(Path(sys.executable).parent / "compose")

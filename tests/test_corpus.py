@@ -17,7 +17,8 @@ from composer.model.features import parse_features
 from composer.errors import ComposerError
 from composer.model.load import load_component
 
-from conftest import ROOT, wasm_tools
+from support import ROOT
+from support.oracle import wasm_tools
 
 # beside the checkout (CI, the main checkout), or beside the folder of worktrees
 CORPUS = next((p / "shared" / "corpus" for p in (ROOT.parent, ROOT.parent.parent)

@@ -12,9 +12,8 @@ import pytest
 from composer.model import types as T
 from composer.link.diagnose import near_misses
 
-from components import counter, write
-from test_compose import compose_cli
-from test_execute import compose_proc
+from support.cli import compose_cli, compose_proc
+from support.components import counter, write
 
 GET = T.InstanceType({"get": T.FuncType((), T.PRIMS["u32"])})
 

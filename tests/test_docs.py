@@ -24,9 +24,9 @@ import composer.link.config
 from composer.cli import cli
 from composer.link.config import ConfigError, load_config
 
-from components import counter, write
+from support import ROOT
+from support.components import counter, write
 
-ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 HELP = {"-h", "--help"}
 

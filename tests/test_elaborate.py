@@ -11,7 +11,7 @@ from composer.model.elaborate import elaborate
 from composer.errors import ValidationError
 from composer.model.typetext import func_text, type_text
 
-from conftest import wat
+from support.build import wat
 
 
 def scope_of(text: str):

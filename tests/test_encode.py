@@ -11,7 +11,7 @@ from composer.link.compose import compose, plan_composition
 from composer.link.encode import encode_plan
 from composer.errors import CompositionError
 
-from components import counter, write
+from support.components import counter, write
 
 
 def test_items_of_one_kind_in_a_row_share_one_section(tmp_path):
@@ -92,7 +92,8 @@ def test_a_type_import_of_an_instance_type_with_resources_is_refused_not_written
     # type $it: written again for the host, the type would name the imported instance's
     # resource (wasm-tools: "resource types are not the same", the final binary fuzz run's
     # one invalid output); refused until the type model tells the two apart
-    from conftest import wasm_tools, wat
+    from support.build import wat
+    from support.oracle import wasm_tools
     from composer.errors import ComposerError
     from composer.link import encode
     from composer.link.compose import compose

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -14,13 +13,7 @@ import build_fixtures as bf
 from composer.host.execute import RunError, find_function, parse_size
 from composer.model.load import load_component
 
-
-def compose_proc(*args: str | Path, input: str = "", cwd: Path | None = None,
-                 timeout: float = 120) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "composer", *map(str, args)],
-        input=input, capture_output=True, text=True, cwd=cwd, timeout=timeout,
-    )
+from support.cli import compose_proc
 
 
 def test_composed_seed_prints_the_expected_text_and_exits_0(composed_seed):
@@ -63,14 +56,10 @@ def test_no_environment_is_inherited_unless_asked(small_fixtures):
     import os
 
     env = {**os.environ, "COMPOSER_TEST_MARKER": "visible"}
-    plain = subprocess.run([sys.executable, "-m", "composer", "run", str(small_fixtures["echo-env"])],
-                           capture_output=True, text=True, env=env, input="")
+    plain = compose_proc("run", small_fixtures["echo-env"], env=env)
     assert plain.stdout.splitlines() == ["echo-env.wasm"]
-    inherited = subprocess.run(
-        [sys.executable, "-m", "composer", "run", "--inherit-env", "--env", "EXTRA=1",
-         str(small_fixtures["echo-env"])],
-        capture_output=True, text=True, env=env, input="",
-    )
+    inherited = compose_proc("run", "--inherit-env", "--env", "EXTRA=1", small_fixtures["echo-env"],
+                             env=env)
     lines = inherited.stdout.splitlines()
     assert env_marker in lines and "EXTRA=1" in lines
 
@@ -190,7 +179,7 @@ def test_find_function_forms(small_fixtures):
 
 
 def test_find_function_names_every_candidate_when_ambiguous(tmp_path):
-    from components import counter, write
+    from support.components import counter, write
 
     path = write(tmp_path, "two", counter(7, exports="t:a/a@1.0.0", extra_exports=("t:b/b@1.0.0",)))
     exports = load_component(path).scope.exports
@@ -230,7 +219,7 @@ TOP_AND_INTERFACE = """(component
 
 
 def test_invoke_of_a_top_level_function(tmp_path):
-    from components import write
+    from support.components import write
 
     path = write(tmp_path, "top", TOP_AND_INTERFACE)
     for expr, out in (("get()", "41\n"), ("a#get()", "41\n"), ("plain#get()", "7\n")):
@@ -246,7 +235,8 @@ def test_invoke_of_a_top_level_function(tmp_path):
 def test_invoking_a_function_of_futures_or_streams_is_refused_not_a_crash(tmp_path, carried, said):
     # wasmtime's C API panics converting such a value, which ends the process (the fuzz
     # campaign's one crash): refused before calling, in one line
-    from conftest import wat, wasm_tools
+    from support.build import wat
+    from support.oracle import wasm_tools
 
     path = tmp_path / "fut.wasm"
     path.write_bytes(wat(f"""(component
@@ -265,7 +255,7 @@ def test_invoking_a_function_of_futures_or_streams_is_refused_not_a_crash(tmp_pa
 
 
 def test_what_wasmtime_cannot_compile_is_one_line_naming_the_file(tmp_path):
-    from conftest import wat
+    from support.build import wat
 
     path = tmp_path / "bad.wasm"
     # decodes as a component; its core function returns an i64 where it declares an i32
@@ -280,7 +270,7 @@ def test_what_wasmtime_cannot_compile_is_one_line_naming_the_file(tmp_path):
 
 @pytest.mark.parametrize("returned, status", [(0, 0), (1, 1)])
 def test_a_run_returning_err_exits_1(tmp_path, returned, status):
-    from components import write
+    from support.components import write
 
     path = write(tmp_path, f"run-{returned}", f"""(component
       (core module $m (func (export "run") (result i32) (i32.const {returned})))
@@ -337,7 +327,7 @@ def test_no_progress_when_stderr_is_not_a_terminal(small_fixtures):
 
 def test_the_seed_pair_from_webassembly_text(tmp_path, small_fixtures):
     # every command takes `.wat` where it takes `.wasm`: compose, run, verify, graph, inspect
-    from conftest import wasm_tools
+    from support.oracle import wasm_tools
 
     texts = {}
     for name in ("seed-app", "seed-ops"):

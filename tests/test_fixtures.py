@@ -14,8 +14,8 @@ from composer.binary.sections import ComponentSection, CoreModuleSection
 from composer.text.inspect import inspect_text
 from composer.model.load import load_component
 
-from conftest import wasm_tools
-from witdiff import summarize_wasm_tools
+from support.oracle import wasm_tools
+from support.witdiff import summarize_wasm_tools
 
 SMALL = [f.name for f in build_fixtures.FIXTURES if f.recipe != "componentize-py"]
 LARGE = [f.name for f in build_fixtures.FIXTURES if f.recipe == "componentize-py"]

@@ -12,7 +12,7 @@ import os
 import pytest
 
 import hostile
-from conftest import wasm_tools
+from support.oracle import wasm_tools
 
 CPU_MARGIN = 1.5  # CPU time is counted only while compose runs, but a busy machine slows it
 MEMORY_MARGIN = 1.25

@@ -5,24 +5,20 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 
 import pytest
 
-from conftest import compose_on_terminal, wasm_tools, wat, without_colours
-from witdiff import summarize_wasm_tools
-
-
-def inspect_proc(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "composer", "inspect", *args],
-                          capture_output=True, text=True)
+from support import ROOT
+from support.build import wat
+from support.cli import compose_on_terminal, compose_proc, without_colours
+from support.oracle import wasm_tools
+from support.witdiff import summarize_wasm_tools
 
 
 @pytest.mark.parametrize("name", ["value-types", "resources", "embed-seed-app"])
 def test_text_agrees_with_wasm_tools(small_fixtures, name):
     path = small_fixtures[name]
-    proc = inspect_proc(str(path))
+    proc = compose_proc("inspect", str(path))
     assert proc.returncode == 0 and proc.stderr == "", proc.stderr
     # real WIT, as wasm-tools prints it, to the byte
     assert proc.stdout == wasm_tools("component", "wit", str(path)).stdout.decode()
@@ -30,7 +26,7 @@ def test_text_agrees_with_wasm_tools(small_fixtures, name):
 
 def test_json_has_every_interface_function_and_type(small_fixtures):
     path = small_fixtures["resources"]
-    proc = inspect_proc("--json", str(path))
+    proc = compose_proc("inspect", "--json", str(path))
     assert proc.returncode == 0, proc.stderr
     doc = json.loads(proc.stdout)
     assert (doc["file"], doc["size"], doc["imports"]) == (str(path), path.stat().st_size, [])
@@ -114,9 +110,9 @@ def test_every_sort_of_import_and_export(tmp_path):
     path = tmp_path / "sorts.wasm"
     path.write_bytes(wat(EVERY_SORT))
     assert wasm_tools("validate", "--features", "all", str(path), check=False).returncode == 0
-    refused = inspect_proc(str(path))  # values are gated: refused unless enabled, as by wasm-tools
+    refused = compose_proc("inspect", str(path))  # values are gated: refused unless enabled, as by wasm-tools
     assert refused.returncode == 1 and "requires the gated feature `cm-values`" in refused.stderr
-    proc = inspect_proc("--features", "cm-values", str(path))
+    proc = compose_proc("inspect", "--features", "cm-values", str(path))
     assert proc.returncode == 0, proc.stderr
     # no WIT can say this (wasm-tools' own printer refuses it): the model's structure instead
     header, body = proc.stdout.split("\n", 3)[:3], proc.stdout.split("\n", 3)[3]
@@ -128,7 +124,7 @@ def test_every_sort_of_import_and_export(tmp_path):
     printed = wasm_tools("print", str(path)).stdout.decode()
     theirs = re.findall(r'^  \((import|export) (?:\(;\d+;\) )?"([^"]+)" \((core module|\w+)',
                         printed, re.M)
-    doc = json.loads(inspect_proc("--json", "--features", "all", str(path)).stdout)
+    doc = json.loads(compose_proc("inspect", "--json", "--features", "all", str(path)).stdout)
     ours = [(d, e["name"], e["kind"]) for d in ("import", "export") for e in doc[d + "s"]]
     assert ours == [(d, n, {"type": "type"}.get(s, s)) for d, n, s in theirs]
     kinds = {e["name"]: e for e in doc["imports"] + doc["exports"]}
@@ -151,17 +147,15 @@ def test_on_a_terminal_the_text_is_coloured(small_fixtures):
     status, shown, stderr = compose_on_terminal("inspect", str(path))
     assert status == 0, stderr
     assert "\x1b[" in shown  # styled
-    assert without_colours(shown) == inspect_proc(str(path)).stdout  # the same text
+    assert without_colours(shown) == compose_proc("inspect", str(path)).stdout  # the same text
 
 
 @pytest.mark.parametrize("fixture", ["all-constructs.wit", "nested.wit", "dir-pkg"])
 def test_a_wit_package_prints_back_to_what_it_means(tmp_path, fixture):
     # `compose inspect` of WIT text: wasm-tools reads what it prints to what it reads the
     # original to (the printed text puts dependencies in nested package blocks)
-    from pathlib import Path
-
-    source = Path(__file__).resolve().parent.parent / "fixtures" / "wit" / fixture
-    proc = inspect_proc(str(source))
+    source = ROOT / "fixtures" / "wit" / fixture
+    proc = compose_proc("inspect", str(source))
     assert proc.returncode == 0, proc.stderr
     printed = tmp_path / "printed.wit"
     printed.write_text(proc.stdout)
@@ -192,7 +186,7 @@ def test_json_names_a_type_by_the_interface_it_comes_from(tmp_path):
     path.write_bytes(wat(SHIM))
     wit = wasm_tools("component", "wit", str(path)).stdout.decode()
     assert "use foo:foo/foo.{r};" in wit  # the oracle: x's `r` is foo:foo/foo's
-    proc = inspect_proc("--json", str(path))
+    proc = compose_proc("inspect", "--json", str(path))
     assert proc.returncode == 0, proc.stderr
     assert "import-type-" not in proc.stdout  # the nested component's name goes nowhere
     (export,) = json.loads(proc.stdout)["exports"]
@@ -208,6 +202,6 @@ def test_json_says_which_interface_an_import_implements(tmp_path):
       (import "plain" (instance)))"""))
     wit = wasm_tools("component", "wit", str(path)).stdout.decode()
     assert "import primary: foo:foo/foo;" in wit
-    doc = json.loads(inspect_proc("--json", str(path)).stdout)
+    doc = json.loads(compose_proc("inspect", "--json", str(path)).stdout)
     assert [(i["name"], i.get("implements")) for i in doc["imports"]] == [
         ("primary", "foo:foo/foo"), ("plain", None)]

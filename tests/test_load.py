@@ -8,8 +8,8 @@ import threading
 
 import pytest
 
-from components import counter, write
-from conftest import wat
+from support.build import wat
+from support.components import counter, write
 
 from composer.errors import ComposerError
 from composer.model import load

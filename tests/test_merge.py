@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from components import write_wit
-from conftest import wasm_tools
-from test_compose import compose_cli, top_imports, valid
+from support.cli import compose_cli
+from support.components import write_wit
+from support.oracle import top_imports, valid, wasm_tools
 
 HOST_SORTS = """package t:m@1.0.0;
 interface a { get: func() -> u32; }
@@ -223,7 +223,7 @@ def test_an_import_is_written_after_the_imports_its_merged_type_uses(tmp_path):
 
 
 def test_a_host_function_using_a_resource_a_dependency_exports_itself_is_refused(tmp_path):
-    from components import write
+    from support.components import write
 
     root = write(tmp_path, "root", """(component
       (import "r" (type $r (sub resource)))

@@ -11,7 +11,8 @@ from composer.binary.namesec import SECTION_NAME, ComponentNames
 from composer.link.compose import compose
 from composer.errors import BinaryError
 
-from conftest import wasm_tools, wat
+from support.build import wat
+from support.oracle import wasm_tools
 
 
 def test_round_trip_of_every_subsection_kind():

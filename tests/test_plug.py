@@ -2,25 +2,19 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
-from click.testing import CliRunner
-
-from composer.cli import cli
-from conftest import wasm_tools
+from support.cli import compose_cli, compose_proc, invoke
+from support.oracle import wasm_tools
 
 
 def plug(*args: object) -> tuple[int, str]:
-    result = CliRunner().invoke(cli, ["plug", *map(str, args)])
-    return result.exit_code, result.stderr
+    return compose_cli("plug", *args)
 
 
 def test_plug_is_dash_d_on_the_seed(small_fixtures, tmp_path):
     app, ops = small_fixtures["seed-app"], small_fixtures["seed-ops"]
     plugged, composed = tmp_path / "plugged.wasm", tmp_path / "composed.wasm"
     assert plug(app, "--plug", ops, "-o", plugged)[0] == 0
-    assert CliRunner().invoke(cli, [str(app), "-d", str(ops), "-o", str(composed)]).exit_code == 0
+    assert invoke(app, "-d", ops, "-o", composed).exit_code == 0
     assert plugged.read_bytes() == composed.read_bytes()
     wasm_tools("validate", str(plugged))
 
@@ -28,9 +22,8 @@ def test_plug_is_dash_d_on_the_seed(small_fixtures, tmp_path):
 def test_plug_runs_the_seed(small_fixtures, tmp_path):
     # the guest writes to the process's own stdout: run compose as a process
     out = tmp_path / "out.wasm"
-    proc = subprocess.run([sys.executable, "-m", "composer", "plug", str(small_fixtures["seed-app"]),
-                           "--plug", str(small_fixtures["seed-ops"]), "-o", str(out), "--run"],
-                          capture_output=True, text=True)
+    proc = compose_proc("plug", small_fixtures["seed-app"], "--plug", small_fixtures["seed-ops"],
+                        "-o", out, "--run")
     assert proc.returncode == 0, proc.stderr
     assert "Reversed: ledoM tnenopmoC ylbmessAbeW olleH" in proc.stdout
     assert out.is_file()

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import ast
-from pathlib import Path
 
-PRODUCT = Path(__file__).resolve().parent.parent / "composer"
+from support import ROOT
+
+PRODUCT = ROOT / "composer"
 
 
 # The one module that runs a program: Graphviz's `dot`, to render a PNG report.

@@ -26,9 +26,11 @@ from composer.report.model import from_plan
 from composer.report.picture import picture, short_import, shortened
 from composer.report.tree import render_tree
 
-from components import counter, write
-from conftest import ROOT, wasm_tools, wat
-from test_execute import compose_proc
+from support import ROOT
+from support.build import wat
+from support.cli import compose_proc
+from support.components import counter, write
+from support.oracle import wasm_tools
 
 MERMAID_JS = ROOT / ".venv" / "node" / "node_modules" / "mermaid" / "dist" / "mermaid.min.js"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

@@ -11,9 +11,9 @@ import pytest
 from composer.link import compose as api
 from composer.link.compose import CompositionFailed
 
-from components import counter, resource_provider, write, write_wit
-from conftest import wasm_tools
-from test_compose import compose_cli, run_top, top_imports, valid
+from support.cli import compose_cli
+from support.components import counter, resource_provider, run_top, write, write_wit
+from support.oracle import top_imports, valid, wasm_tools
 
 # A dependency whose top-level exports are exactly what the interface `t:a/a` holds, so the
 # dependency instance itself can be passed for an import of it.

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import time
 
-from click.testing import CliRunner
-
-from components import chain
 from composer.binary.component import Component
 from composer.binary.sections import ComponentSection
-from composer.cli import cli
-from conftest import ROOT, wasm_tools
+
+from support import ROOT
+from support.cli import invoke
+from support.components import chain
+from support.oracle import wasm_tools
 
 N = 10_000
 
@@ -25,7 +25,7 @@ def test_a_chain_of_ten_thousand(tmp_path):
     root, links = chain(ROOT / "fixtures" / "build" / "bench" / f"chain-{N}", N)
     args = [str(root), *[x for link in links for x in ("-d", str(link))]]
     out = tmp_path / "out.wasm"
-    result = CliRunner().invoke(cli, [*args, "-o", str(out), "--skip-validation"])
+    result = invoke(*args, "-o", out, "--skip-validation")
     assert result.exit_code == 0, result.stderr
     comp = Component.decode(out.read_bytes())
     assert len(list(comp.of_kind(ComponentSection))) == N + 1  # every component embedded, once
@@ -33,7 +33,7 @@ def test_a_chain_of_ten_thousand(tmp_path):
     oracle = wasm_tools("validate", str(out), check=False)
     assert "modules and components count exceeds limit of 1000" in oracle.stderr.decode()
     refused = tmp_path / "refused.wasm"
-    result = CliRunner().invoke(cli, [*args, "-o", str(refused)])
+    result = invoke(*args, "-o", refused)
     assert result.exit_code == 1
     assert "20,003 core modules and components" in result.stderr
     assert "at most 1,000" in result.stderr and "--skip-validation" in result.stderr
@@ -41,7 +41,7 @@ def test_a_chain_of_ten_thousand(tmp_path):
     # the first 300 links: the last one's import is left for the host, and the output is
     # valid to wasm-tools
     part = tmp_path / "part.wasm"
-    result = CliRunner().invoke(cli, [*args[:1 + 2 * 300], "-o", str(part)])
+    result = invoke(*args[:1 + 2 * 300], "-o", part)
     assert result.exit_code == 0, result.stderr
     wasm_tools("validate", str(part))
     assert '(import "test:chain/link301"' in wasm_tools("print", str(part)).stdout.decode()
@@ -60,8 +60,7 @@ def test_an_alias_chain_of_ten_thousand_imported_by_a_document(tmp_path):
     doc.write_text("package test:comp;\nimport x: test:deep/i;\nexport x;\n")
     out = tmp_path / "out.wasm"
     start = time.perf_counter()
-    result = CliRunner().invoke(cli, [str(doc), "--deps-dir", str(tmp_path / "deps"),
-                                      "-o", str(out)])
+    result = invoke(doc, "--deps-dir", tmp_path / "deps", "-o", out)
     assert result.exit_code == 0, result.stderr
     assert time.perf_counter() - start < 30
     wasm_tools("validate", str(out))

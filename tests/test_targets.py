@@ -10,7 +10,7 @@ from composer.model import types as T
 from composer.model.load import load_component
 from composer.model.targets import target_differences
 
-from conftest import wit_component
+from support.build import wit_component
 
 WIT = """
 package t:app@1.0.0;
@@ -102,7 +102,7 @@ def test_a_mismatched_type_names_the_path(tmp_path):
 
 
 def test_compose_targets_and_verify_with_a_wit_world(tmp_path):
-    from test_execute import compose_proc
+    from support.cli import compose_proc
 
     wit = tmp_path / "app.wit"
     wit.write_text(WIT)
@@ -139,7 +139,7 @@ def test_compose_targets_and_verify_with_a_wit_world(tmp_path):
 
 
 def test_verify_world_naming_a_missing_wit_file_says_so(tmp_path):
-    from test_execute import compose_proc
+    from support.cli import compose_proc
 
     fits = tmp_path / "fits.wasm"
     fits.write_bytes(wit_component(WIT, "fits"))
@@ -152,7 +152,7 @@ def test_a_resource_the_world_imports_is_not_one_the_component_exports(tmp_path)
     # that exports `types` and an `api` using its own `blob` does not target it: the blob
     # its `api` hands out is not the one the world's host provides (wasm-tools: "resource
     # types are not the same")
-    from conftest import wasm_tools
+    from support.oracle import wasm_tools
 
     both = WIT + "\nworld both {\n  import log;\n  export types;\n  export api;\n}\n"
     component = tmp_path / "both.wasm"

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from components import counter, resource_provider, write
-from conftest import wat
+from support.build import wat
+from support.components import counter, resource_provider, write
 
 from composer.errors import ComposerError
 from composer.model import load, typecache

@@ -6,13 +6,13 @@ wasm-tools refuses each of them too."""
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 
 import pytest
 
-from components import counter, write
-from conftest import wasm_tools, wat
+from support.build import wat
+from support.cli import compose_proc, invoke
+from support.components import counter, write
+from support.oracle import wasm_tools
 
 LIBC = """
   (core module $libc
@@ -160,8 +160,7 @@ def test_a_broken_rule_is_one_line_with_file_offset_path_and_rule(tmp_path, case
     path = tmp_path / "broken.wasm"
     path.write_bytes(data)
     assert wasm_tools("validate", str(path), check=False).returncode != 0  # the oracle agrees
-    proc = subprocess.run([sys.executable, "-m", "composer", "inspect", str(path)],
-                          capture_output=True, text=True)
+    proc = compose_proc("inspect", path)
     assert proc.returncode == 1
     assert proc.stdout == ""
     (line,) = proc.stderr.splitlines()
@@ -176,15 +175,13 @@ def test_a_broken_dependency_is_refused_before_anything_is_written(tmp_path):
     dep = write(tmp_path, "a", counter(10, exports="t:a/a@1.0.0").replace(
         "(i32.const 10)", "(i64.const 10)"))  # its core module no longer validates
     out = tmp_path / "out.wasm"
-    proc = subprocess.run([sys.executable, "-m", "composer", str(root), "-d", str(dep), "-o",
-                           str(out)], capture_output=True, text=True)
+    proc = compose_proc(root, "-d", dep, "-o", out)
     assert proc.returncode == 1
     assert proc.stderr.startswith(f"error: {dep}: offset 0x")
     assert "core module[0]: invalid core module: type mismatch" in proc.stderr
     assert not out.exists()
     # --skip-validation reads it as it is, as wasm-tools compose does
-    proc = subprocess.run([sys.executable, "-m", "composer", str(root), "-d", str(dep), "-o",
-                           str(out), "--skip-validation"], capture_output=True, text=True)
+    proc = compose_proc(root, "-d", dep, "-o", out, "--skip-validation")
     assert proc.returncode == 0, proc.stderr
     assert out.exists()
 
@@ -297,8 +294,7 @@ def test_a_builtin_has_the_core_type_the_canonical_abi_gives_it(tmp_path, builti
       (core instance (instantiate $use (with "x" (instance (export "f" (func $f)))))))"""))
     valid = wasm_tools("validate", "--features", "all", str(path), check=False).returncode == 0
     assert valid == (given == "its type")  # the oracle agrees
-    proc = subprocess.run([sys.executable, "-m", "composer", "inspect", "--features", "all", str(path)],
-                          capture_output=True, text=True)
+    proc = compose_proc("inspect", "--features", "all", path)
     if valid:
         assert proc.returncode == 0, proc.stderr
     else:
@@ -312,20 +308,17 @@ def test_nested_names_are_the_gated_nested_names_feature(tmp_path):
     path.write_bytes(wat('(component (import "a:b:c/d" (func)) (import "x:y/z/w@1.0.0" (func)))'))
     assert wasm_tools("validate", str(path), check=False).returncode != 0
     assert wasm_tools("validate", "--features", "cm-nested-names", str(path), check=False).returncode == 0
-    refused = subprocess.run([sys.executable, "-m", "composer", "inspect", str(path)],
-                             capture_output=True, text=True)
+    refused = compose_proc("inspect", path)
     assert refused.returncode == 1
     assert ("the nested import name `a:b:c/d` requires the gated feature `cm-nested-names`"
             in refused.stderr)
-    read = subprocess.run([sys.executable, "-m", "composer", "inspect", "--json", "--features",
-                           "cm-nested-names", str(path)], capture_output=True, text=True)
+    read = compose_proc("inspect", "--json", "--features", "cm-nested-names", path)
     assert read.returncode == 0, read.stderr
     assert '"name": "x:y/z/w@1.0.0"' in read.stdout
     # still not every name: a nested name needs kebab-case parts
     bad = tmp_path / "bad.wasm"
     bad.write_bytes(wat('(component (import "a:B_c/d" (func)))'))
-    proc = subprocess.run([sys.executable, "-m", "composer", "inspect", "--features", "all", str(bad)],
-                          capture_output=True, text=True)
+    proc = compose_proc("inspect", "--features", "all", bad)
     assert proc.returncode == 1 and "is not a valid extern name" in proc.stderr
 
 
@@ -1169,8 +1162,7 @@ def test_the_removed_cancellable_flag_is_refused(tmp_path, builtin, rest):
     path = tmp_path / "flag.wasm"
     path.write_bytes(data)
     assert wasm_tools("validate", "--features", "all", str(path), check=False).returncode != 0
-    proc = subprocess.run([sys.executable, "-m", "composer", "inspect", "--features", "all",
-                           str(path)], capture_output=True, text=True)
+    proc = compose_proc("inspect", "--features", "all", path)
     assert proc.returncode == 1
     assert f"`{builtin}` has the `cancellable` flag (0x01), which was removed" in proc.stderr
 
@@ -1203,10 +1195,6 @@ DEP = '(component (instance $i) (export "a:b/c" (instance $i)))'
 @pytest.mark.parametrize("command", ["inspect", "verify", "run", "graph", "compose", "plug",
                                      "targets", "before the command"])
 def test_every_command_that_reads_components_takes_features(tmp_path, command):
-    from click.testing import CliRunner
-
-    from composer.cli import cli
-
     root, alone, dep = tmp_path / "root.wasm", tmp_path / "alone.wasm", tmp_path / "dep.wasm"
     root.write_bytes(wat(PAGES))
     alone.write_bytes(wat(PAGES_ALONE))
@@ -1224,11 +1212,11 @@ def test_every_command_that_reads_components_takes_features(tmp_path, command):
         "before the command": ["inspect", str(alone)],
     }[command]
     env = {"COMPOSER_CACHE_DIR": ""}
-    refused = CliRunner().invoke(cli, args, env=env)
+    refused = invoke(*args, env=env)
     assert refused.exit_code == 1 and "custom page sizes proposal" in refused.stderr
     given = (["--features", "custom-page-sizes", *args] if command == "before the command"
              else [*args, "--features", "custom-page-sizes"])
-    read = CliRunner().invoke(cli, given, env=env)
+    read = invoke(*given, env=env)
     assert "custom page sizes" not in read.stderr
     if command == "run":  # read and compiled; it is no command to run
         assert "not a command" in read.stderr

@@ -3,9 +3,6 @@ world, the limits wasmtime enforces, then instantiation in the embedded host."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 
 import build_fixtures as bf
@@ -13,8 +10,8 @@ from composer.link.compose import compose
 from composer.errors import ComposerError
 from composer.host.verify import verify
 
-from conftest import wat
-from test_execute import compose_proc
+from support.build import wat
+from support.cli import compose_proc
 
 OPS = "example:stringoperations/operations@0.1.0"
 
@@ -166,16 +163,15 @@ def test_compose_verify_alone_instantiates(tmp_path, small_fixtures):
 
 
 def test_compose_verify_to_stdout_checks_before_writing(tmp_path, small_fixtures):
-    proc = subprocess.run([sys.executable, "-m", "composer", small_fixtures["seed-app"], "-d",
-                           small_fixtures["seed-ops"], "-o", "-", "--verify"], capture_output=True)
+    proc = compose_proc(small_fixtures["seed-app"], "-d", small_fixtures["seed-ops"], "-o", "-",
+                        "--verify", text=False)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout == compose(small_fixtures["seed-app"], [small_fixtures["seed-ops"]]).data
     assert b"(stdout): checked against wasi:cli/command" in proc.stderr
     # a failing check: nothing on stdout
     root = tmp_path / "root.wasm"
     root.write_bytes(command_root('(import "example:missing/thing@0.1.0" (instance (export "f" (func))))'))
-    proc = subprocess.run([sys.executable, "-m", "composer", root, "-d", small_fixtures["seed-ops"],
-                           "-o", "-", "--verify"], capture_output=True)
+    proc = compose_proc(root, "-d", small_fixtures["seed-ops"], "-o", "-", "--verify", text=False)
     assert proc.returncode == 1 and proc.stdout == b""
     assert b"error: (stdout): fails verification; not written" in proc.stderr
 

@@ -7,17 +7,16 @@ FILE:LINE:COL."""
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 import build_fixtures
-from components import counter
-from composer.cli import cli
-from conftest import ROOT, wasm_tools
+
+from support import ROOT
+from support.cli import compose_proc, invoke
+from support.components import counter
+from support.oracle import wasm_tools
 
 API = "test:api/get"
 
@@ -56,8 +55,7 @@ def compose_doc(tmp: Path, text: str, *args: str) -> tuple[int, str, Path]:
     doc.write_text(text)
     out = tmp / "out.wasm"
     out.unlink(missing_ok=True)
-    result = CliRunner().invoke(cli, [str(doc), "--deps-dir", str(deps(tmp)), "-o", str(out),
-                                      *args])
+    result = invoke(doc, "--deps-dir", deps(tmp), "-o", out, *args)
     return result.exit_code, result.stderr, out
 
 
@@ -83,9 +81,9 @@ def composes(tmp: Path, text: str, *args: str) -> Path:
     return out
 
 
-def invoke(path: Path, call: str) -> str:
+def invoked(path: Path, call: str) -> str:
     """What the embedded host prints for `compose run PATH --invoke CALL`."""
-    result = CliRunner().invoke(cli, ["run", str(path), "--invoke", call])
+    result = invoke("run", path, "--invoke", call)
     assert result.exit_code == 0, result.stderr
     return result.stdout.strip()
 
@@ -132,8 +130,8 @@ let b = new test:other@2.0.0 {{}};
 export a["{API}"] as "test:out/a";
 export b["{API}"] as "test:out/b";
 """)
-    assert invoke(out, "test:out/a#get()") == "40"
-    assert invoke(out, "test:out/b#get()") == "80"
+    assert invoked(out, "test:out/a#get()") == "40"
+    assert invoked(out, "test:out/b#get()") == "80"
     # each embedded once, named by its version in the component-name section
     text = wasm_tools("print", str(out)).stdout.decode()
     assert re.findall(r"^  \(component \$(\S+)", text, re.M) == [
@@ -336,8 +334,7 @@ let n = new test:mid { get: new test:leaf {}.get };
 export m.get as "a";
 export n.get as "b";
 """)
-    result = CliRunner().invoke(cli, ["graph", str(doc), "--deps-dir", str(deps(tmp_path)),
-                                      "-f", "json"])
+    result = invoke("graph", doc, "--deps-dir", deps(tmp_path), "-f", "json")
     assert result.exit_code == 0, result.stderr
     ids = sorted(n["id"] for n in json.loads(result.stdout)["nodes"])
     assert ids == ["leaf", "leaf2", "m", "n"]
@@ -429,19 +426,17 @@ def test_seed_example_in_wac_runs(small_fixtures, tmp_path):
     """The article's example, written in WAC (fixtures/wac/seed.wac), run: the output of the
     consumer with the string operations plugged in."""
     out = tmp_path / "seed.wasm"
-    proc = subprocess.run(
-        [sys.executable, "-m", "composer", str(ROOT / "fixtures" / "wac" / "seed.wac"),
-         "--dep", f"example:consumer={small_fixtures['seed-app']}",
-         "--dep", f"example:string-operations={small_fixtures['seed-ops']}",
-         "-o", str(out), "--run"], capture_output=True, text=True)
+    proc = compose_proc(ROOT / "fixtures" / "wac" / "seed.wac",
+                        "--dep", f"example:consumer={small_fixtures['seed-app']}",
+                        "--dep", f"example:string-operations={small_fixtures['seed-ops']}",
+                        "-o", out, "--run")
     assert proc.returncode == 0, proc.stderr
     assert "Reversed: ledoM tnenopmoC ylbmessAbeW olleH" in proc.stdout
     assert "Words: 4" in proc.stdout
     wasm_tools("validate", str(out))
     # what -d makes of the same pair: the same imports and exports
     d_out = tmp_path / "d.wasm"
-    CliRunner().invoke(cli, [str(small_fixtures["seed-app"]), "-d", str(small_fixtures["seed-ops"]),
-                             "-o", str(d_out)])
+    invoke(small_fixtures["seed-app"], "-d", small_fixtures["seed-ops"], "-o", d_out)
     assert top_level(out) == top_level(d_out)
 
 
@@ -524,8 +519,7 @@ let m = new test:mid { get: new test:leaf {}.get };
 let r = new test:root { get: m.get };
 export r.run;
 """)
-    result = CliRunner().invoke(cli, ["graph", str(doc), "--deps-dir", str(deps(tmp_path)),
-                                      "-f", "json"])
+    result = invoke("graph", doc, "--deps-dir", deps(tmp_path), "-f", "json")
     assert result.exit_code == 0, result.stderr
     report = json.loads(result.stdout)
     depth = {n["id"]: n["depth"] for n in report["nodes"]}

@@ -7,12 +7,12 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from composer.cli import cli
+from support import ROOT
+from support.cli import invoke
+
 from composer.errors import ComposerError
 from composer.text.diagnostics import Source, TextError
 from composer.text.wacparse import parse_wac, read_wac
@@ -544,10 +544,6 @@ def test_read_wac_reads_a_file(tmp_path):
     assert doc.source.path == str(path) and isinstance(doc.statements[0], T.Export)
 
 
-def invoke(*args: str):  # type: ignore[no-untyped-def]
-    return CliRunner().invoke(cli, list(args), prog_name="compose")
-
-
 def test_compose_parse_prints_the_tree_as_json(tmp_path):
     path = tmp_path / "c.wac"
     path.write_text("package a:b;\nlet x = new c:d {};\n")
@@ -616,7 +612,7 @@ def test_the_wac_reader_is_not_loaded_at_start_up():
     code = ("import sys, composer.cli; "
             "print(sorted(m for m in sys.modules if m.startswith('composer.text.wacparse')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True, cwd=Path(__file__).parent.parent)
+                         check=True, cwd=ROOT)
     assert out.stdout.strip() == "[]"
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from components import counter
+from support.components import counter
 from composer.link.compose import plan_document
 from composer.link.resolve import TypeExport
 from composer.model import types as T

@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, wasm_tools, wit_component
+from support import ROOT
+from support.build import wit_component
+from support.oracle import wasm_tools
 from composer.model import types as T
 from composer.model.elaborate import FEATURES
 from composer.model.load import load_component
@@ -22,7 +24,7 @@ from composer.model.targets import target_differences
 from composer.text.witdecode import ROOT as ROOT_PACKAGE, decode_component
 from composer.text.witparse import read_wit
 from composer.text.witprint import print_resolved
-from test_witdecode import SHAPES, WORLDS
+from support.witshapes import SHAPES, WORLDS
 
 CORPUS = ROOT.parent / "shared" / "corpus"
 

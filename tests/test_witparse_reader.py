@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, wit_component
+from support import ROOT
+from support.build import wit_component
 from composer.model import types as T
 from composer.model.load import load_component
 from composer.model.subtype import Bindings, check_extern
@@ -180,7 +181,7 @@ def test_missing_package_header(tmp_path: Path) -> None:
 def test_binary_deps_are_read(tmp_path: Path) -> None:
     """deps/ entries in binary form (.wasm, .wat) are WIT packages too; a package a binary
     one carries as its dependency stands in only where deps/ has no package of that name."""
-    from conftest import wasm_tools
+    from support.oracle import wasm_tools
 
     pkg = tmp_path / "pkg"
     deps = pkg / "deps"
@@ -464,7 +465,7 @@ def wit_parser_verdicts(tmp_path_factory) -> dict[str, tuple[Path, int, str]]:
     """wasm-tools' verdict on each document of `AGAINST_WIT_PARSER` (run side by side)."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from conftest import wasm_tools
+    from support.oracle import wasm_tools
 
     folder = tmp_path_factory.mktemp("verdicts")
 
@@ -533,14 +534,13 @@ def test_missing_package_header_points_at_the_first_item(tmp_path: Path) -> None
 
 def test_fifo_in_deps_is_refused_not_waited_for(tmp_path: Path) -> None:
     import os
-    import subprocess
-    import sys
+
+    from support.cli import compose_proc
 
     (tmp_path / "deps").mkdir()
     (tmp_path / "a.wit").write_text("package a:b;\nworld w {}\n")
     os.mkfifo(tmp_path / "deps" / "x.wit")
-    proc = subprocess.run([sys.executable, "-m", "composer", "inspect", str(tmp_path)],
-                          capture_output=True, text=True, timeout=60)
+    proc = compose_proc("inspect", tmp_path, timeout=60)
     assert proc.returncode == 1
     assert proc.stderr == (f"error: {tmp_path / 'deps' / 'x.wit'}: not a regular file: WIT "
                            "files in a package folder are read only when they are regular "
@@ -682,7 +682,7 @@ PRINTED_AS_WASM_TOOLS = {
 
 @pytest.mark.parametrize("case", sorted(PRINTED_AS_WASM_TOOLS))
 def test_inspect_prints_what_wasm_tools_prints(tmp_path: Path, case: str) -> None:
-    from conftest import wasm_tools
+    from support.oracle import wasm_tools
     from composer.text.inspect import inspect_wit
 
     path = tmp_path / "t.wit"
@@ -694,7 +694,7 @@ def test_a_feature_named_like_a_keyword_is_printed_escaped(tmp_path: Path) -> No
     # `@unstable(feature = %world)`: printed as written, so that it reads back. (wasm-tools
     # 1.262 prints `feature = world`, which it then refuses to read: "expected an identifier
     # or string, found keyword `world`".)
-    from conftest import wasm_tools
+    from support.oracle import wasm_tools
     from composer.text.inspect import inspect_wit
 
     path = tmp_path / "t.wit"
@@ -727,7 +727,7 @@ def test_many_plain_names_are_linear(tmp_path: Path) -> None:
 def test_packages_in_binary_form_print_first(tmp_path: Path) -> None:
     """A folder whose deps/ hold packages in text and in binary form: wit-parser takes the
     binary ones in first, and wasm-tools prints them first."""
-    from conftest import wasm_tools
+    from support.oracle import wasm_tools
     from composer.text.inspect import inspect_wit
 
     deps = tmp_path / "pkg" / "deps"

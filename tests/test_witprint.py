@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import wasm_tools
+from support.oracle import wasm_tools
 from composer.model import types as T
 from composer.text.witmodel import (
     FunctionItem, Gate, Interface, InterfaceRef, Package, PackageName, Resolved, TypeItem,

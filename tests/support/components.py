@@ -2,14 +2,18 @@
 
 `counter(...)` makes a component whose `get: func() -> u32` (or `u64`) returns a constant
 plus the `get()` of every interface it imports, exported as an interface or, for a root, as a
-top-level `run`. Chains of them prove transitive wiring by the number they compute.
+top-level `run`. Chains of them prove transitive wiring by the number they compute
+(`run_top`).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import wat, wit_component
+import build_fixtures
+
+from support.build import wat, wit_component
+from support.oracle import valid
 
 
 def counter(
@@ -57,6 +61,14 @@ def counter(
             lines.append(f'  (export "{name}" (instance $out))')
     lines.append(")")
     return "\n".join(lines)
+
+
+def run_top(path: Path, func: str = "run") -> object:
+    """What the top-level function `func` of the valid component `path` returns, called with
+    no arguments in wasmtime."""
+    valid(path)
+    (result,) = build_fixtures.run_calls(path, [build_fixtures.Call(None, func, (), None)])
+    return result
 
 
 def write(tmp: Path, name: str, text: str) -> Path:
