@@ -4,12 +4,18 @@ import it from there, not from here)."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
 
-from support import ROOT
-from support.build import wat
+# tests/ on the path, so that every test module, in whatever folder, imports `support` (pytest's
+# default import mode puts it there already; --import-mode=importlib does not)
+if str(Path(__file__).parent) not in sys.path:
+    sys.path.insert(0, str(Path(__file__).parent))
+
+from support import ROOT  # noqa: E402
+from support.build import wat  # noqa: E402
 
 
 @pytest.fixture(scope="session")
