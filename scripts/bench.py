@@ -60,15 +60,15 @@ def measure(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
 
 
 def chain(n: int) -> tuple[Path, list[Path]]:
-    """`root` and its n dependencies, each importing the next (tests/components.py)."""
-    from components import chain as build
+    """`root` and its n dependencies, each importing the next (tests/support/components.py)."""
+    from support.components import chain as build
 
     return build(BENCH / f"chain-{n}", n)
 
 
 def diamonds(layers: int = 10, width: int = 20) -> tuple[Path, list[Path]]:
     """`root` importing all of layer 0; each component of a layer all of the next."""
-    from components import counter, wat_file
+    from support.components import counter, wat_file
 
     d = BENCH / f"diamonds-{layers}x{width}"
     d.mkdir(parents=True, exist_ok=True)

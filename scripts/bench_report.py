@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 def generate(n: int, out: Path) -> list[Path]:
     """root.wasm and c1..c{n-1}.wasm in `out`; c_i exports t:p{i}/api@1.0.0."""
-    from components import counter  # the tests' WAT generator
+    from support.components import counter  # the tests' WAT generator
 
     wasm_tools = shutil.which("wasm-tools") or str(Path(sys.executable).parent / "wasm-tools")
     rng = random.Random(200)

@@ -57,7 +57,7 @@ def alias_chain(n: int) -> tuple[Path, Path]:
 
 
 def news(n: int) -> tuple[Path, Path]:
-    from components import counter
+    from support.components import counter
 
     base = BENCH / f"news-{n}"
     _write(base / "deps" / "test" / "leaf.wat", counter(2, exports="test:api/get"))

@@ -9,7 +9,7 @@ time, and the peak memory of the `compose` process alone (its own rusage, from w
 
 Each input must end within SECONDS and MEGABYTES in exit status 1 and one line naming what is
 wrong (the limit, where one applies), or in success where the input is valid:
-tests/test_hostile.py checks that, with a margin for a busy machine; this script measures it.
+tests/e2e/test_hostile.py checks that, with a margin for a busy machine; this script measures it.
 """
 
 from __future__ import annotations

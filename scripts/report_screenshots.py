@@ -42,7 +42,7 @@ def pair_report() -> Any:
 
 def failed_report(tmp: Path) -> Any:
     """root imports `get: func() -> u32`; the only dependency offers it returning u64."""
-    from components import counter, write
+    from support.components import counter, write
     from composer.link.compose import plan_composition
     from composer.report.model import from_plan
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Are the outputs the suite composes byte-identical to those of another commit? Runs the suite
-# here with every validated component's SHA-256 logged (tests/conftest.py), and compares the
+# here with every validated component's SHA-256 logged (tests/support/oracle.py), and compares the
 # sorted log with the one an earlier run left (a refactoring must not change one byte).
 #
 #   scripts/same_outputs.sh record build/outputs-before.txt   # on the commit before

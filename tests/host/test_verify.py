@@ -1,0 +1,190 @@
+"""`compose verify` and `compose ... --verify/--run`: every import is checked against the host
+world, the limits wasmtime enforces, then instantiation in the embedded host."""
+
+from __future__ import annotations
+
+import pytest
+
+import build_fixtures as bf
+from composer.link.compose import compose
+from composer.errors import ComposerError
+from composer.host.verify import verify
+
+from support.build import wat
+from support.cli import compose_proc
+
+OPS = "example:stringoperations/operations@0.1.0"
+
+
+def test_composed_wat_seed_passes_with_the_world_inferred(composed_seed):
+    proc = compose_proc("verify", composed_seed)
+    assert proc.returncode == 0, proc.stderr
+    assert "checked against wasi:cli/command (inferred from its exports)" in proc.stdout
+    for name in ("wasi:io/error@0.2.0", "wasi:io/streams@0.2.0", "wasi:cli/stdout@0.2.0"):
+        assert f"ok      import {name} (instance)" in proc.stdout
+    assert proc.stdout.rstrip().endswith("ok: instantiates in the embedded host; 3 imports, all provided")
+
+
+def test_composed_componentize_py_seed_passes(composed_cpy_seed):
+    out = composed_cpy_seed
+    report = verify(out)
+    assert report.ok, report.problems
+    assert report.instantiated and report.world.name == "wasi:cli/command"
+
+
+def test_unplugged_import_fails_naming_it(small_fixtures):
+    proc = compose_proc("verify", small_fixtures["seed-app"])
+    assert proc.returncode == 1
+    assert (f"MISSING import {OPS} (instance): not provided by wasi:cli/command: "
+            "a dependency must provide it") in proc.stderr
+    assert "failed: 1 problem" in proc.stderr
+
+
+def test_proxy_world_passes_an_http_handler(small_fixtures):
+    for args in (["--world", "wasi:http/proxy"], []):
+        proc = compose_proc("verify", small_fixtures["http-proxy"], *args)
+        assert proc.returncode == 0, proc.stderr
+        assert "checked against wasi:http/proxy" in proc.stdout
+
+
+def test_proxy_world_rejects_a_command_importing_the_filesystem(small_fixtures):
+    proc = compose_proc("verify", small_fixtures["wasi-0.2.0"], "--world", "proxy")
+    assert proc.returncode == 1
+    assert ("MISSING import wasi:filesystem/types@0.2.0 (instance): not provided by "
+            "wasi:http/proxy: the host has no wasi:filesystem interface") in proc.stderr
+    assert ("MISSING import wasi:cli/environment@0.2.0 (instance): not provided by "
+            "wasi:http/proxy: nearest the host has: wasi:cli/") in proc.stderr
+    # the same component is fine as a command
+    assert compose_proc("verify", small_fixtures["wasi-0.2.0"]).returncode == 0
+
+
+def test_imports_on_another_track_are_refused_with_the_version_the_host_has(tmp_path):
+    path = tmp_path / "next.wasm"
+    path.write_bytes(wat('(component (import "wasi:cli/stdout@0.3.0" (instance)) '
+                         '(import "wasi:cli/stderr@0.2.3" (instance)))'))
+    report = verify(path, "wasi:cli/command")
+    assert [(c.name, c.problem) for c in report.imports] == [
+        ("wasi:cli/stdout@0.3.0",
+         "not provided by wasi:cli/command: the host has wasi:cli/stdout@0.2.12"),
+        ("wasi:cli/stderr@0.2.3", None),
+    ]
+    assert not report.ok and report.problems == []
+
+
+def test_unknown_world_is_a_usage_error(composed_seed):
+    proc = compose_proc("verify", composed_seed, "--world", "wasi:keyvalue/imports")
+    assert proc.returncode == 2
+    assert "unknown world `wasi:keyvalue/imports`" in proc.stderr
+
+
+def test_more_than_1000_modules_and_components_is_reported(tmp_path):
+    path = tmp_path / "many.wasm"
+    nested = "(component " + " ".join(["(core module)"] * 10) + ")"
+    path.write_bytes(wat("(component " + " ".join(["(core module)"] * 991) + nested + ")"))
+    # 1 + 991 + 1 + 10 = 1003 core modules and components: the limit is a rule of validation: the component is refused as it is read
+    with pytest.raises(ComposerError, match="modules and components count exceeds limit of 1000"):
+        verify(path)
+
+
+def test_what_the_host_refuses_is_reported(tmp_path):
+    # the world check looks at names only: an interface the host has, asking for a function
+    # it lacks, is caught by instantiation, the real check
+    path = tmp_path / "odd.wasm"
+    path.write_bytes(wat('(component (import "wasi:cli/stdout@0.2.0" (instance '
+                         '(export "no-such-func" (func)))))'))
+    report = verify(path)
+    assert not report.ok and not report.instantiated
+    assert report.problems[0].startswith("the embedded host refuses it: cannot instantiate it:")
+
+
+# -- compose ... --verify / --run ---------------------------------------------------------
+
+
+def test_compose_verify_and_run_check_then_write(tmp_path, small_fixtures):
+    out = tmp_path / "out.wasm"
+    proc = compose_proc(small_fixtures["seed-app"], "-d", small_fixtures["seed-ops"], "-o", out,
+                        "--verify", "--run")
+    assert proc.returncode == 0, proc.stderr
+    # the run instantiates it, so --verify does not compile it a second time; the report
+    # goes to stderr: stdout is the program's own
+    assert "ok: 3 imports, all provided; running it is the last check" in proc.stderr
+    assert proc.stdout == bf.SEED_STDOUT
+    assert out.read_bytes() == compose(small_fixtures["seed-app"], [small_fixtures["seed-ops"]]).data
+
+
+def command_root(extra_import: str = "", status: int = 0) -> bytes:
+    """A command that imports the string operations (and `extra_import`) and whose run
+    returns `status` (0 ok, else err: exit status 1)."""
+    return wat(f"""
+(component
+  (import "{OPS}" (instance (export "reverse" (func (param "s" string) (result string)))))
+  {extra_import}
+  (core module $m (func (export "run") (result i32) i32.const {status}))
+  (core instance $i (instantiate $m))
+  (func $run (result (result)) (canon lift (core func $i "run")))
+  (instance $r (export "run" (func $run)))
+  (export "wasi:cli/run@0.2.0" (instance $r)))
+""")
+
+
+def test_compose_verify_failure_writes_nothing(tmp_path, small_fixtures):
+    root = tmp_path / "root.wasm"
+    root.write_bytes(command_root('(import "example:missing/thing@0.1.0" (instance (export "f" (func))))'))
+    out = tmp_path / "out.wasm"
+    proc = compose_proc(root, "-d", small_fixtures["seed-ops"], "-o", out, "--verify")
+    assert proc.returncode == 1
+    assert "MISSING import example:missing/thing@0.1.0 (instance)" in proc.stderr
+    assert f"error: {out}: fails verification; not written" in proc.stderr
+    assert list(tmp_path.iterdir()) == [root]
+
+
+def test_compose_run_failure_is_the_exit_status_and_writes_nothing(tmp_path, small_fixtures):
+    root = tmp_path / "root.wasm"
+    root.write_bytes(command_root(status=1))
+    out = tmp_path / "out.wasm"
+    proc = compose_proc(root, "-d", small_fixtures["seed-ops"], "-o", out, "--run")
+    assert proc.returncode == 1
+    assert f"error: {out}: the composed component exited with status 1; not written" in proc.stderr
+    assert not out.exists() and list(tmp_path.iterdir()) == [root]
+
+
+def test_compose_verify_alone_instantiates(tmp_path, small_fixtures):
+    out = tmp_path / "out.wasm"
+    proc = compose_proc(small_fixtures["seed-app"], "-d", small_fixtures["seed-ops"], "-o", out,
+                        "--verify", "--world", "command")
+    assert proc.returncode == 0, proc.stderr
+    assert "ok: instantiates in the embedded host; 3 imports, all provided" in proc.stderr
+    assert proc.stdout == ""
+    assert out.exists()
+    # -q: nothing but errors
+    proc = compose_proc(small_fixtures["seed-app"], "-d", small_fixtures["seed-ops"], "-o", out,
+                        "--verify", "-q")
+    assert proc.returncode == 0 and proc.stdout == proc.stderr == ""
+
+
+def test_compose_verify_to_stdout_checks_before_writing(tmp_path, small_fixtures):
+    proc = compose_proc(small_fixtures["seed-app"], "-d", small_fixtures["seed-ops"], "-o", "-",
+                        "--verify", text=False)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == compose(small_fixtures["seed-app"], [small_fixtures["seed-ops"]]).data
+    assert b"(stdout): checked against wasi:cli/command" in proc.stderr
+    # a failing check: nothing on stdout
+    root = tmp_path / "root.wasm"
+    root.write_bytes(command_root('(import "example:missing/thing@0.1.0" (instance (export "f" (func))))'))
+    proc = compose_proc(root, "-d", small_fixtures["seed-ops"], "-o", "-", "--verify", text=False)
+    assert proc.returncode == 1 and proc.stdout == b""
+    assert b"error: (stdout): fails verification; not written" in proc.stderr
+
+
+def test_world_without_verify_and_verify_without_output_are_usage_errors(tmp_path, small_fixtures):
+    base = [small_fixtures["seed-app"], "-d", small_fixtures["seed-ops"]]
+    assert compose_proc(*base, "-o", "x.wasm", "--world", "proxy").returncode == 2
+    # an unknown world is refused before anything is composed
+    proc = compose_proc(*base, "-o", tmp_path / "x.wasm", "--verify", "--world", "wasi:nope/nope")
+    assert proc.returncode == 2 and "unknown world `wasi:nope/nope`" in proc.stderr
+    assert not (tmp_path / "x.wasm").exists()
+    # host options without --run would be ignored: refused instead
+    proc = compose_proc(*base, "-o", tmp_path / "x.wasm", "--dir", tmp_path)
+    assert proc.returncode == 2 and "go with --run" in proc.stderr
+    proc = compose_proc(*base, "--run")
+    assert proc.returncode == 2 and "--run needs -o FILE: the program's own output goes to stdout" in proc.stderr
