@@ -798,7 +798,7 @@ def _wit_world_option(value: str) -> tuple[Path, str | None] | None:
 
 def _wit_world(path: Path, name: str | None, features: frozenset[str] = frozenset()) -> Any:
     """The world called `name` (or the only one) of the WIT package at `path`."""
-    from .text.witparse import read_wit
+    from .text.wit import read_wit
 
     resolved = read_wit(path, features)
     package = resolved.package(resolved.main)

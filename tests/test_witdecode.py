@@ -1,6 +1,6 @@
-"""`witdecode` + `witprint` against `wasm-tools component wit`, the reference: the project's
-fixtures, components built from WIT for each kind of item, WIT packages encoded as
-components (docs and gates), and the shared corpus.
+"""The WIT decoder and printer (`composer.text.wit.decode`, `.printer`) against `wasm-tools
+component wit`, the reference: the project's fixtures, components built from WIT for each
+kind of item, WIT packages encoded as components (docs and gates), and the shared corpus.
 
 Where the texts differ, both are read back by `wasm-tools component wit` and the normalised
 outputs compared, so that only differences of meaning fail."""
@@ -16,8 +16,8 @@ import pytest
 from conftest import ROOT, wasm_tools, wit_component
 from composer.model.elaborate import FEATURES
 from composer.model.load import load_component
-from composer.text.witdecode import decode_component
-from composer.text.witprint import print_resolved
+from composer.text.wit.decode import decode_wit
+from composer.text.wit.printer import print_resolved
 
 CORPUS = ROOT.parent / "shared" / "corpus"
 
@@ -25,7 +25,7 @@ CORPUS = ROOT.parent / "shared" / "corpus"
 def ours(path: Path) -> str:
     # core modules are not what is printed here: skip their validation (it needs proposals
     # such as custom page sizes that the loader does not enable)
-    return print_resolved(decode_component(load_component(path, validate=False, features=FEATURES)))
+    return print_resolved(decode_wit(load_component(path, validate=False, features=FEATURES)))
 
 
 def theirs(path: Path) -> str | None:
@@ -244,6 +244,6 @@ def test_corpus_agrees_with_wasm_tools():
         results = [r for r in pool.map(check, _corpus_rows()) if r is not None]
     printable, agree = len(results), sum(ok for _, ok, _ in results)
     failures = [f"{name}: {why}" for name, ok, why in results if not ok]
-    print(f"witdecode corpus: {agree}/{printable} agree with wasm-tools component wit")
+    print(f"WIT decoder corpus: {agree}/{printable} agree with wasm-tools component wit")
     assert printable > 600
     assert not failures, failures

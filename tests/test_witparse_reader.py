@@ -1,4 +1,4 @@
-"""The WIT reader (composer/text/witparse): syntax of every construct, semantic rules with
+"""The WIT reader (composer/text/wit/parse): syntax of every construct, semantic rules with
 their error locations, gates, folders with deps/, nested packages, caret rendering, and
 that a world read from WIT describes what a component of that world is."""
 
@@ -13,7 +13,7 @@ from composer.model import types as T
 from composer.model.load import load_component
 from composer.model.subtype import Bindings, check_extern
 from composer.text.diagnostics import Source, TextError
-from composer.text.witparse import read_wit
+from composer.text.wit import read_wit
 
 FIXTURES = ROOT / "fixtures" / "wit"
 
@@ -553,7 +553,7 @@ def test_input_that_never_ends_stops_at_the_limit(tmp_path: Path, monkeypatch) -
     import threading
 
     from composer.errors import ComposerError
-    from composer.text.witparse import packages
+    from composer.text.wit.parse import packages
 
     monkeypatch.setattr(packages, "MAX_TEXT_SIZE", 1 << 20)
     fifo = tmp_path / "endless.wit"

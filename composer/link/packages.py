@@ -72,19 +72,19 @@ def load_package(name: str, version: str | None, path: Path, validate: bool) -> 
     """The package at `path`. Raises ComposerError naming the file when it cannot be read
     or is neither a component nor WIT."""
     from ..model.load import load_component
-    from ..text.witparse import read_wit
+    from ..text.wit import read_wit
 
     if path.is_dir() or path.suffix == ".wit":
         resolved = read_wit(path)
         return Package(name, version, path, None, _definitions(resolved))
     loaded = load_component(path, validate=validate, types_only=True)
     definitions: dict = {}
-    from ..text.witdecode import decode_component, is_wit_package
+    from ..text.wit.decode import decode_wit, is_wit_package
 
     if is_wit_package(loaded.scope):
         if not loaded.scope.complete:  # its WIT is read from the whole of it
             loaded = load_component(path, validate=validate)
-        definitions = _definitions(decode_component(loaded))
+        definitions = _definitions(decode_wit(loaded))
     # named by the whole key: the plan keeps one component per name
     comp = ComponentFile(package_key(name, version), path, loaded, "package")
     return Package(name, version, path, comp, definitions)

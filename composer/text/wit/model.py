@@ -1,7 +1,7 @@
 """WIT documents as a structure: packages, their interfaces and worlds, in declaration order,
 with doc comments and feature gates.
 
-Three parts of the program meet here. The WIT reader (`witparse/`) builds it from text; the
+Three parts of the program meet here. The WIT reader (`parse/`) builds it from text; the
 component decoder builds it from a component's types (what `wasm-tools component wit` prints
 for a binary); the printer writes it out as WIT. The types inside are the component model's
 own (`composer.model.types`), so a world read from WIT and a component read from bytes are
@@ -16,8 +16,8 @@ from __future__ import annotations
 
 from typing import Union
 
-from ..model import types as T
-from ..record import Record
+from ...model import types as T
+from ...record import Record
 
 
 class PackageName(Record):

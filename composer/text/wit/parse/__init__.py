@@ -1,7 +1,7 @@
 """The WIT reader: a `.wit` file, or a folder of them with a `deps/` folder, read into the
-shared document model (`composer.text.witmodel`) with component-model types filled in.
+shared document model (`composer.text.wit.model`) with component-model types filled in.
 
-    read_wit(path, features) -> witmodel.Resolved
+    read_wit(path, features) -> model.Resolved
 
 Stages, a module each: `lexer` (tokens), `syntax` (the parser, giving `tree`), `packages`
 (which files make which package), `resolve` with `scope` and `worlds` (names, `use`,
@@ -16,8 +16,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from ..diagnostics import TextError
-from ..witmodel import Resolved
+from ...diagnostics import TextError
+from ..model import Resolved
 
 __all__ = ["read_wit", "TextError"]
 

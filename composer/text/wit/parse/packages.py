@@ -14,10 +14,10 @@ import re
 import stat
 from pathlib import Path
 
-from ...errors import ComposerError
-from ...record import Record
-from ..diagnostics import Source, TextError
-from . import tree as A
+from ....errors import ComposerError
+from ....record import Record
+from ...diagnostics import Source, TextError
+from . import tree as ast
 from .syntax import parse_file
 
 
@@ -26,19 +26,21 @@ class Unit(Record):
     names are visible only within it."""
 
     source: Source
-    items: tuple[A.TopItem, ...]
+    items: tuple[ast.TopItem, ...]
 
 
 class PackageSource(Record):
-    name: A.PackageRef
+    name: ast.PackageRef
     units: tuple[Unit, ...]
     docs: str | None
     binary: bool = False  # read from a WIT package in binary form (deps/*.wasm, *.wat)
 
 
-class Loaded(Record):
+class PackageSet(Record):
+    """What a path holds, before resolution: its packages and which one is the path's own."""
+
     packages: tuple[PackageSource, ...]  # the main one first
-    main: A.PackageRef | None
+    main: ast.PackageRef | None
     # the main files have no `package` header: refused once the packages nested in them
     # are read (as wit-parser reads those first)
     no_header: ComposerError | None = None
@@ -54,7 +56,7 @@ def read_source(path: Path, shown: str, regular_only: bool = False) -> Source:
     """A WIT file's text. `regular_only`: a file found in a folder (a FIFO or a device there
     would block, or never end), which must be a regular file; a path given on the command
     line may be a pipe (read bounded: model/inputs.py, a FIFO nobody writes to too)."""
-    from ...model.inputs import read_input
+    from ....model.inputs import read_input
 
     try:
         st = os.stat(path)
@@ -95,13 +97,13 @@ def _not_utf8(shown: str, data: bytes, at: int) -> TextError:
                      len(before), len(before) + 1)
 
 
-def load(path: Path) -> Loaded:
+def load(path: Path) -> PackageSet:
     """The packages at `path` (see the module's description)."""
     if path.is_dir():
         sources = [read_source(p, str(p), regular_only=True) for p in _wit_files(path)]
         main, nested = _group(sources, str(path), defer=True)
         if main is None:
-            return Loaded(tuple(nested), None, _no_header(sources[0] if sources else None,
+            return PackageSet(tuple(nested), None, _no_header(sources[0] if sources else None,
                                                           str(path)))
         deps: list[PackageSource] = []
         carried: list[PackageSource] = []
@@ -118,15 +120,15 @@ def load(path: Path) -> Loaded:
             if p.name.key() not in present:
                 present.add(p.name.key())
                 deps.append(p)
-        return Loaded((main, *nested, *deps), main.name)
+        return PackageSet((main, *nested, *deps), main.name)
     if path.suffix in (".wasm", ".wat"):
         main, nested = _binary(path)
-        return Loaded((main, *nested), main.name)
+        return PackageSet((main, *nested), main.name)
     source = read_source(path, str(path))
     main, nested = _group([source], str(path), defer=True)
     if main is None:
-        return Loaded(tuple(nested), None, _no_header(source, str(path)))
-    return Loaded((main, *nested), main.name)
+        return PackageSet(tuple(nested), None, _no_header(source, str(path)))
+    return PackageSet((main, *nested), main.name)
 
 
 def _wit_files(folder: Path) -> list[Path]:
@@ -156,11 +158,11 @@ def _binary(path: Path) -> tuple[PackageSource, list[PackageSource]]:
     """A WIT package in binary form (or a component): decoded, printed as WIT text, and
     read back like any other source, so one resolver handles every kind of package. Its
     dependencies come along as nested packages."""
-    from ...model.load import load_component
-    from ..witdecode import decode_component
-    from ..witprint import print_resolved
+    from ....model.load import load_component
+    from ..decode import decode_wit
+    from ..printer import print_resolved
 
-    text = print_resolved(decode_component(load_component(path)))
+    text = print_resolved(decode_wit(load_component(path)))
     main, nested = _group([Source(str(path), text)], str(path))
     return main.replace(binary=True), [p.replace(binary=True) for p in nested]  # type: ignore[union-attr]
 
@@ -170,8 +172,8 @@ def _group(sources: list[Source], where: str,
     """The package a set of files make together, and the nested packages written in them.
     None for the former when no file says which package it is (refused here unless `defer`
     and some package is nested)."""
-    header: A.PackageDecl | None = None
-    docs: A.PackageDecl | None = None
+    header: ast.PackageDecl | None = None
+    docs: ast.PackageDecl | None = None
     units: list[Unit] = []
     nested: list[PackageSource] = []
     for source in sources:
@@ -188,7 +190,7 @@ def _group(sources: list[Source], where: str,
                     raise TextError.at("found doc comments on multiple 'package' items",
                                        decl.docs_span)
                 docs = decl
-        top = tuple(i for i in parsed.items if not isinstance(i, A.NestedPackage))
+        top = tuple(i for i in parsed.items if not isinstance(i, ast.NestedPackage))
         units.append(Unit(parsed.source, top))
         _nested(parsed.items, nested)
     if header is None:
@@ -215,13 +217,13 @@ def _no_header(source: Source | None, where: str) -> ComposerError:
 _FIRST_ITEM = re.compile(r"(?:\s|//[^\n]*|/\*(?:[^*]|\*(?!/))*\*/)*").match
 
 
-def _nested(items: tuple[A.TopItem, ...], out: list[PackageSource]) -> None:
+def _nested(items: tuple[ast.TopItem, ...], out: list[PackageSource]) -> None:
     """Nested package blocks, in the order they open; a block inside a block is refused,
     as wit-parser refuses it (parsed, then found in the package it is in)."""
     for item in items:
-        if isinstance(item, A.NestedPackage):
+        if isinstance(item, ast.NestedPackage):
             for inner in item.items:
-                if isinstance(inner, A.NestedPackage):
+                if isinstance(inner, ast.NestedPackage):
                     raise TextError.at("nested packages must be placed at the top-level",
                                        inner.decl.name.span)
             out.append(PackageSource(item.decl.name, (Unit(item.decl.span.source, item.items),),

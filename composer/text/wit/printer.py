@@ -1,4 +1,4 @@
-"""WIT text from a `witmodel.Resolved`, laid out as `wasm-tools component wit` lays it out.
+"""WIT text from a `model.Resolved`, laid out as `wasm-tools component wit` lays it out.
 
 The main package comes first (`package ns:name;`, its interfaces each followed by a blank
 line, then its worlds), then every other package as a nested `package ns:name { .. }` block.
@@ -17,9 +17,9 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
-from ..model import types as T
-from ..model.typetext import compound_text
-from .witmodel import (
+from ...model import types as T
+from ...model.typetext import compound_text
+from .model import (
     FunctionItem, Gate, Interface, InterfaceRef, Package, PackageName, Resolved, TypeItem,
     UseItem, World, WorldItem,
 )
@@ -353,7 +353,7 @@ def _world_item(out: _Out, item: WorldItem, here: PackageName, names: Names) -> 
         if target.package is None:
             # a reference written inside another package (a world included from there) is
             # relative to that package: its extern name says which
-            from ..model.names import InterfaceName
+            from ...model.names import InterfaceName
 
             named = InterfaceName.parse(item.name)
             if named is not None and named.interface == target.interface:

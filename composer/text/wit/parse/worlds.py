@@ -13,12 +13,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ...model import types as T
-from ...model.names import strongly_unique_key
-from .. import witmodel as W
-from ..diagnostics import TextError
-from . import tree as A
-from .scope import GATED_TYPE, TypeScope
+from ....model import types as T
+from ....model.names import strongly_unique_key
+from .. import model as wit
+from ...diagnostics import TextError
+from . import tree as ast
+from .scope import GATED_TYPE, NameScope
 
 if TYPE_CHECKING:
     from .packages import Unit
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 
 class WorldBuilder:
-    def __init__(self, pr: "PackageResolver", defn: A.WorldDef, unit: "Unit",
+    def __init__(self, pr: "PackageResolver", defn: ast.WorldDef, unit: "Unit",
                  excluded: bool = False) -> None:
         self.pr = pr
         self.defn = defn
@@ -36,11 +36,11 @@ class WorldBuilder:
         self.exports: dict[str, WorldEntry] = {}
         # strongly-unique key -> the plain name (not an interface's own) that has it
         self.plain: dict[str, dict[str, str]] = {"import": {}, "export": {}}
-        self.scope = TypeScope(None, "name `{}` does not exist", pr.registry.borrowing,
+        self.scope = NameScope(None, "name `{}` does not exist", pr.registry.borrowing,
                                pr.anonymous)
-        self.externs = [m for m in defn.members if isinstance(m, A.Extern)]
+        self.externs = [m for m in defn.members if isinstance(m, ast.Extern)]
         self.built: dict[int, object] = {}  # id(extern) -> its function or interface, built
-        self.includes = [m for m in defn.members if isinstance(m, A.Include)]
+        self.includes = [m for m in defn.members if isinstance(m, ast.Include)]
 
     # -- what wit-parser checks of every world ----------------------------------------------
 
@@ -50,30 +50,30 @@ class WorldBuilder:
         self._types()
         self._check_externs()
 
-    def _types(self) -> list[tuple[W.InterfaceItem, A.WorldMember]]:
+    def _types(self) -> list[tuple[wit.InterfaceItem, ast.WorldMember]]:
         """The world's own types (`use` and type definitions), imported under their names."""
-        types = tuple(m for m in self.defn.members if isinstance(m, (A.Use, A.TypeDef)))
+        types = tuple(m for m in self.defn.members if isinstance(m, (ast.Use, ast.TypeDef)))
         deps: list[str] = []
         items, externs = self.pr._members(types, self.unit, self.scope, deps, None,
                                           self.left_out, "world")
         if not self.left_out:
             # wit-parser looks up a world's own types before their gates: one gated out is
             # a reference to a type left out
-            gated = [n for m in types if isinstance(m, A.Use) and self.pr.features.excluded(m.gates)
+            gated = [n for m in types if isinstance(m, ast.Use) and self.pr.features.excluded(m.gates)
                      for n, _ in m.names]
             gated += [m.name for m in types
-                      if isinstance(m, A.TypeDef) and self.pr.features.excluded(m.gates)]
+                      if isinstance(m, ast.TypeDef) and self.pr.features.excluded(m.gates)]
             if gated:
                 raise TextError.at(GATED_TYPE, gated[0].span)
         for item in items:
-            if isinstance(item, W.UseItem):
+            if isinstance(item, wit.UseItem):
                 for orig, local in item.names:
-                    one = W.UseItem(item.source, ((orig, local),), item.gate)
+                    one = wit.UseItem(item.source, ((orig, local),), item.gate)
                     self.add("import", local, one, externs[local], "type", None, False,
                              self.scope.entries[local].span)
             else:
                 self.add("import", item.name, item, externs[item.name],  # type: ignore[union-attr]
-                         "type" if isinstance(item, W.TypeItem) else "func", None, False,
+                         "type" if isinstance(item, wit.TypeItem) else "func", None, False,
                          self.defn.name.span)
         return items  # type: ignore[return-value]
 
@@ -92,10 +92,10 @@ class WorldBuilder:
         # the world's own types come first among its imports, gated off or not
         types: dict[str, tuple[str, str]] = {}
         for m in self.defn.members:
-            if isinstance(m, A.Use):
+            if isinstance(m, ast.Use):
                 for n, alias in m.names:
                     types[strongly_unique_key((alias or n).name)] = ((alias or n).name, "type")
-            elif isinstance(m, A.TypeDef):
+            elif isinstance(m, ast.TypeDef):
                 types[strongly_unique_key(m.name.name)] = (m.name.name, "type")
         names = {"import": types, "export": {}}
         interfaces: dict[str, set[str]] = {"import": set(), "export": set()}
@@ -131,7 +131,7 @@ class WorldBuilder:
                     # an inline interface is kept or left out by its own gate: wit-parser
                     # keeps it apart from the world, whose gate does not reach it
                     deps: list[str] = []
-                    scope = TypeScope(name, borrowing=pr.registry.borrowing,
+                    scope = NameScope(name, borrowing=pr.registry.borrowing,
                                       anonymous=pr.anonymous)
                     built = pr._members(m.interface.members, self.unit, scope, deps,  # type: ignore[union-attr]
                                         name, feats.excluded(m.gates))
@@ -161,7 +161,7 @@ class WorldBuilder:
                 exports.append(m)
         # the interfaces the world exports by their own names, looked up now (wit-parser
         # resolves them before includes): an include exporting one too merges its gate
-        self.own_exports: dict[str, A.Extern] = {}
+        self.own_exports: dict[str, ast.Extern] = {}
         self.included_exports: list[tuple] = []  # type: ignore[type-arg]
         for m in exports:
             if m.kind == "path":
@@ -175,7 +175,7 @@ class WorldBuilder:
                 pr._path_target(m.path, self.unit, "world")
         # then the interfaces the world's own types come from
         for m in self.defn.members:
-            if isinstance(m, A.Use) and m.names and not feats.excluded(m.gates):
+            if isinstance(m, ast.Use) and m.names and not feats.excluded(m.gates):
                 target = pr._path_target(m.path, self.unit, "interface")
                 self.import_deps([pr._iface(target, m.path.name.span).key], model_gate(m.gates))
         # exported interfaces are added with what they need (imported, or exported when it
@@ -195,7 +195,7 @@ class WorldBuilder:
         self.exports = dict(ordered)
         ctype = T.ComponentType({n: e.extern for n, e in self.imports.items()},
                                 self.fresh_exports())
-        model = W.World(self.defn.name.name,
+        model = wit.World(self.defn.name.name,
                         tuple(e.item for e in [*self.imports.values(), *self.exports.values()]),
                         self.defn.docs, model_gate(self.defn.gates), ctype)
         return WorldInfo(model, self.imports, self.exports, pr.name)
@@ -203,7 +203,7 @@ class WorldBuilder:
     # -- imports and exports -----------------------------------------------------------------
 
     def add(self, direction: str, name: str, item: object, extern: T.Extern, kind: str,
-            iface: str | None, by_name: bool, at: A.Span, deps: list[str] | None = None) -> None:
+            iface: str | None, by_name: bool, at: ast.Span, deps: list[str] | None = None) -> None:
         from .resolve import WorldEntry
 
         table = self.imports if direction == "import" else self.exports
@@ -217,7 +217,7 @@ class WorldBuilder:
                     raise TextError.at(f"name `{name}` conflicts with previous name `{other}`", at)
                 raise TextError.at(f"{direction} `{name}` conflicts with prior {table[other].kind} "
                                    "of same name", at)
-        wi = item if isinstance(item, W.WorldItem) else W.WorldItem(direction, name, item)  # type: ignore[arg-type]
+        wi = item if isinstance(item, wit.WorldItem) else wit.WorldItem(direction, name, item)  # type: ignore[arg-type]
         self._put(direction, name, WorldEntry(wi, extern, kind, iface, by_name, at), deps or [])
 
     def _put(self, direction: str, name: str, entry: "WorldEntry", deps: list[str]) -> None:
@@ -236,14 +236,14 @@ class WorldBuilder:
             d = self.__dict__["_dep_map"] = {}
         return d
 
-    def extern(self, m: A.Extern, gate: W.Gate | None) -> None:
+    def extern(self, m: ast.Extern, gate: wit.Gate | None) -> None:
         """An import or export as written. An exported interface waits in `pending` for
         `elaborate_exports`, which adds it after what it needs."""
         pr = self.pr
         d = m.direction
         if m.kind == "func":
             ft = self.built[id(m)]
-            item = W.WorldItem(d, m.name.name, W.FunctionItem(m.name.name, ft, m.docs, gate),  # type: ignore[union-attr]
+            item = wit.WorldItem(d, m.name.name, wit.FunctionItem(m.name.name, ft, m.docs, gate),  # type: ignore[union-attr]
                                m.docs, gate)
             self.add(d, m.name.name, item, ft, "func", None, False, m.name.span)  # type: ignore[union-attr]
             return
@@ -251,7 +251,7 @@ class WorldBuilder:
             name = m.name.name  # type: ignore[union-attr]
             (items, exports), deps = self.built[id(m)]
             itype = T.InstanceType(exports)
-            item = W.WorldItem(d, name, W.Interface(None, tuple(items), m.docs, None, itype),
+            item = wit.WorldItem(d, name, wit.Interface(None, tuple(items), m.docs, None, itype),
                                m.docs, gate)
             if d == "export":
                 self.pending[name] = (item, itype, None, False, m.name.span, deps)  # type: ignore[union-attr]
@@ -261,10 +261,10 @@ class WorldBuilder:
             return
         target = pr._path_target(m.path, self.unit, "interface")  # type: ignore[arg-type]
         info = pr._iface(target, m.path.name.span)  # type: ignore[union-attr]
-        ref = W.InterfaceRef(None if info.package == pr.name else info.package,
+        ref = wit.InterfaceRef(None if info.package == pr.name else info.package,
                              info.model.name or "")
         if m.kind == "path":
-            item = W.WorldItem(d, info.key, ref, m.docs, gate)
+            item = wit.WorldItem(d, info.key, ref, m.docs, gate)
             if d == "export":
                 self.pending[info.key] = (item, info.model.instance_type, info.key, True,
                                           m.path.name.span, list(info.deps))  # type: ignore[union-attr]
@@ -275,7 +275,7 @@ class WorldBuilder:
                          True, m.path.name.span, list(info.deps))  # type: ignore[union-attr]
             return
         name = m.name.name  # type: ignore[union-attr]
-        item = W.WorldItem(d, name, ref, m.docs, gate)
+        item = wit.WorldItem(d, name, ref, m.docs, gate)
         if d == "export":
             self.pending[name] = (item, _fresh(info), info.key, False, m.name.span,  # type: ignore[union-attr]
                                   list(info.deps))
@@ -284,7 +284,7 @@ class WorldBuilder:
         self.add(d, name, item, _fresh(info), "interface", info.key, False, m.name.span,  # type: ignore[union-attr]
                  list(info.deps))
 
-    def import_deps(self, deps: list[str], gate: W.Gate | None) -> None:
+    def import_deps(self, deps: list[str], gate: wit.Gate | None) -> None:
         """Import the interfaces `deps` name and those they need, each after what it needs,
         with `gate`; an interface imported already is left as it is (and has what it needs
         imported already)."""
@@ -308,11 +308,11 @@ class WorldBuilder:
                 stack.pop()
                 self._implicit_import(reg[key], gate)
 
-    def _implicit_import(self, info: "IfaceInfo", gate: W.Gate | None) -> None:
+    def _implicit_import(self, info: "IfaceInfo", gate: wit.Gate | None) -> None:
         key = info.key
-        ref = W.InterfaceRef(None if info.package == self.pr.name else info.package,
+        ref = wit.InterfaceRef(None if info.package == self.pr.name else info.package,
                              info.model.name or "")
-        self.add("import", key, W.WorldItem("import", key, ref, None, gate),
+        self.add("import", key, wit.WorldItem("import", key, ref, None, gate),
                  info.model.instance_type, "interface", key, True, self.defn.name.span,  # type: ignore[arg-type]
                  list(info.deps))
 
@@ -330,7 +330,7 @@ class WorldBuilder:
                                    "in incompatible ways", self.defn.name.span)
 
     def _export_walk(self, root: str, name: str, deps: list[str], exported: set[str],
-                     required: set[str], reg: dict, gate: W.Gate | None) -> bool:  # type: ignore[type-arg]
+                     required: set[str], reg: dict, gate: wit.Gate | None) -> bool:  # type: ignore[type-arg]
         """Add export `name` (interface `root`) after what it needs; False when an interface
         would have to be both imported and exported."""
 
@@ -367,7 +367,7 @@ class WorldBuilder:
                     self._implicit_import(reg[key], gate)
         return True
 
-    def _put_export(self, name: str, info: "IfaceInfo | None", gate: W.Gate | None) -> None:
+    def _put_export(self, name: str, info: "IfaceInfo | None", gate: wit.Gate | None) -> None:
         """Export `name`: as written, or (an exported interface another one needs first)
         with the gate of the one that needs it."""
         item, extern, iface, by_name, at, deps = self.pending[name]
@@ -385,7 +385,7 @@ class WorldBuilder:
                     mapping[r] = T.ResourceType(r.name, r.owner)
         return {n: T.substitute(e.extern, mapping) for n, e in self.exports.items()}  # type: ignore[misc]
 
-    def include(self, m: A.Include) -> None:
+    def include(self, m: ast.Include) -> None:
         pr = self.pr
         target = pr._path_target(m.path, self.unit, "world")
         wi = pr._world(target, m.path.span)
@@ -405,7 +405,7 @@ class WorldBuilder:
         # exports (`build` adds it once those are in place)
         self.included_exports.append((m, wi.exports, retyped, renames, foreign))
 
-    def _include_items(self, m: A.Include, direction: str, theirs: dict, retyped: dict | None,
+    def _include_items(self, m: ast.Include, direction: str, theirs: dict, retyped: dict | None,
                        renames: dict[str, str], foreign: bool) -> None:
         ours = self.imports if direction == "import" else self.exports
         for name, e in theirs.items():
@@ -430,7 +430,7 @@ class WorldBuilder:
             self._copy(e, new, direction, retyped, e.item.gate)
 
     @staticmethod
-    def _merge_gate(prior: "WorldEntry", gate: W.Gate | None, m: A.Include) -> None:
+    def _merge_gate(prior: "WorldEntry", gate: wit.Gate | None, m: ast.Include) -> None:
         """An interface both here and in an included world: a gate given on one side only
         is kept; two different gates are refused."""
         if gate is None or prior.item.gate == gate:
@@ -441,8 +441,8 @@ class WorldBuilder:
         prior.item = prior.item.replace(gate=gate)
 
     @staticmethod
-    def _merge_own_export_gate(prior: "WorldEntry", own: A.Extern, gate: W.Gate | None,
-                               at: A.Span) -> None:
+    def _merge_own_export_gate(prior: "WorldEntry", own: ast.Extern, gate: wit.Gate | None,
+                               at: ast.Span) -> None:
         """An interface the world exports by its name (`prior`, as written: `own`), which
         an included world exports too (written `at` there): as `_merge_gate`, where
         wit-parser points, at the included world's export."""
@@ -457,7 +457,7 @@ class WorldBuilder:
         prior.item = prior.item.replace(gate=gate)
 
     def _copy(self, e: "WorldEntry", name: str, direction: str,
-              retyped: dict[object, object] | None, gate: W.Gate | None) -> None:
+              retyped: dict[object, object] | None, gate: wit.Gate | None) -> None:
         from .resolve import WorldEntry
 
         item, extern = e.item, e.extern
@@ -466,9 +466,9 @@ class WorldBuilder:
             # wherever the included world's items use it
             extern = T.substitute(extern, retyped)  # type: ignore[assignment]
             target = item.target
-            if isinstance(target, W.FunctionItem):
+            if isinstance(target, wit.FunctionItem):
                 target = target.replace(name=name, type=T.substitute(target.type, retyped))
-            elif isinstance(target, W.TypeItem):
+            elif isinstance(target, wit.TypeItem):
                 target = target.replace(name=name, type=retyped.get(target.type, target.type))
             item = item.replace(target=target)
         if item.name != name:
@@ -486,11 +486,11 @@ def _import_class(e: "WorldEntry") -> int:
     if e.kind == "interface":
         return 0
     if e.kind == "type":
-        return 1 if isinstance(e.item.target, W.UseItem) else 2
+        return 1 if isinstance(e.item.target, wit.UseItem) else 2
     return 4 if e.item.name.startswith("[") else 3
 
 
-def _written_key(path: A.UsePath) -> str:
+def _written_key(path: ast.UsePath) -> str:
     """The extern name a path into another package names, as written."""
     ref = path.package
     return f"{ref.namespace}:{ref.name}/{path.name.name}" + (f"@{ref.version}" if ref.version else "")  # type: ignore[union-attr]
