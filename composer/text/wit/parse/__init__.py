@@ -3,10 +3,24 @@ shared document model (`composer.text.wit.model`) with component-model types fil
 
     read_wit(path, features) -> model.Resolved
 
-Stages, a module each: `lexer` (tokens), `syntax` (the parser, giving `tree`), `packages`
-(which files make which package), `resolve` with `scope` and `worlds` (names, `use`,
-`include`, gates, and the types). Every error is a `TextError` (FILE:LINE:COL and the line
-with a caret), or a `ComposerError` for a problem with no place in a file.
+Stages, a module each, each importing only those below it (a layers contract in
+pyproject.toml, checked by `lint-imports`):
+
+    resolve      packages in dependency order, each resolved; the top
+    worlddefs    a world written in text: its types, imports, exports, includes
+    decoded      a package in binary form, decoded already, linked to the others
+    interfaces   one package written in text: its names, gates, and interfaces
+    worlds       a world's imports and exports in their tables, elaborated
+    registry     what resolution produces, by key, for what refers to it later
+    scope        the names of one interface (or a world's types) and their types
+    packages     which files (or binary packages) make which package
+    syntax       the parser, giving `tree`
+    lexer        the tokens; `toposort`, the order wit-parser takes names in
+    tree         the syntax tree
+
+Every error is a `TextError` (FILE:LINE:COL and the line with a caret), or a
+`ComposerError` for a problem with no place in a file (one in a package in binary form
+names that file).
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ from ....model.names import Version
 from .. import model as wit
 from ...diagnostics import TextError
 from . import tree as ast
-from .packages import PackageSource, Unit
+from .packages import AnyPackage, PackageSource, Unit, model_name
 from .registry import (
     GATED_INTERFACE, GATED_WORLD, Features, IfaceInfo, PkgInfo, Registry, WorldInfo, model_gate,
 )
@@ -22,17 +22,13 @@ from .scope import GATED_TYPE, Entry, NameScope
 from .toposort import toposort
 
 
-def model_name(ref: ast.PackageRef) -> wit.PackageName:
-    return wit.PackageName(ref.namespace, ref.name, ref.version)
-
-
-def _lookup_package(ref: ast.PackageRef, by_key: dict[str, PackageSource]) -> PackageSource | None:
+def _lookup_package(ref: ast.PackageRef, by_key: dict[str, AnyPackage]) -> AnyPackage | None:
     """The package a reference names: by name and version, as wit-parser finds it (a
     reference without a version does not find a package that has one)."""
     return by_key.get(ref.key())
 
 
-def find_package(ref: ast.PackageRef, by_key: dict[str, PackageSource]) -> PackageSource:
+def find_package(ref: ast.PackageRef, by_key: dict[str, AnyPackage]) -> AnyPackage:
     found = _lookup_package(ref, by_key)
     if found is None:
         known = ", ".join(sorted(by_key))
@@ -73,7 +69,7 @@ class Target:
 
 class PackageResolver:
     def __init__(self, ps: PackageSource, registry: Registry, features: Features,
-                 by_key: dict[str, PackageSource], missing: list[TextError]) -> None:
+                 by_key: dict[str, AnyPackage], missing: list[TextError]) -> None:
         self.missing = missing  # packages used but not there (see `_package_order`)
         self.ps = ps
         self.registry = registry
@@ -139,7 +135,7 @@ class PackageResolver:
         worlds = [self.info.worlds[i.name.name].model for i, _ in order
                   if isinstance(i, ast.WorldDef) and i.name.name in self.info.worlds]
         self.info.model = wit.Package(self.name, tuple(interfaces), tuple(worlds), self.ps.docs)
-        self.registry.packages[self.ps.name.key()] = self.info
+        self.registry.packages[self.ps.key] = self.info
         return self.info
 
     def _foreign_kinds(self) -> None:
@@ -211,9 +207,9 @@ class PackageResolver:
         if self.missing and _lookup_package(path.package, self.by_key) is None:
             raise self.missing[0]
         ps = find_package(path.package, self.by_key)
-        pkg = self.registry.packages.get(ps.name.key())
+        pkg = self.registry.packages.get(ps.key)
         if pkg is None or ps is self.ps:
-            raise TextError.at(f"package `{ps.name.key()}` creates a dependency cycle", path.span)
+            raise TextError.at(f"package `{ps.key}` creates a dependency cycle", path.span)
         kind = want or ("world" if name.name in pkg.worlds else "interface")
         table = pkg.interfaces if kind == "interface" else pkg.worlds
         if name.name not in table:
@@ -222,7 +218,7 @@ class PackageResolver:
             # the first mention asked for, and finds no such item in the package)
             raise TextError.at(f"{kind} '{name.name}' not found in package '{pkg.name}'",
                                name.span)
-        return Target(kind, None, ps.name.key(), name.name, name.span)
+        return Target(kind, None, ps.key, name.name, name.span)
 
     def skips_lookup(self, path: ast.UsePath, gates: ast.Gates) -> bool:
         """Whether a path into another package is left unresolved: wit-parser does not

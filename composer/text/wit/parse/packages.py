@@ -1,10 +1,11 @@
-"""From a path to packages not yet resolved: which files make up which package.
+"""From a path to its packages: which files make up which package.
 
 A path is a `.wit` file (one package, plus any nested `package a:b { }` blocks) or a folder
 whose `.wit` files together make one package, with an optional `deps/` folder whose entries
 (a `.wit` file, a folder of them, or a WIT package in binary form: `.wasm` or `.wat`) are
 further packages. Nested package blocks become packages of their own wherever they are
-written.
+written. Text is parsed here and resolved later; a package in binary form is decoded
+(`..decode`), resolved already.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 
 from ....errors import ComposerError
 from ....record import Record
+from .. import model as wit
 from ...diagnostics import Source, TextError
 from . import tree as ast
 from .syntax import parse_file
@@ -30,17 +32,37 @@ class Unit(Record):
 
 
 class PackageSource(Record):
+    """A package written in WIT text, parsed."""
+
     name: ast.PackageRef
     units: tuple[Unit, ...]
     docs: str | None
-    binary: bool = False  # read from a WIT package in binary form (deps/*.wasm, *.wat)
+
+    @property
+    def key(self) -> str:
+        return self.name.key()
+
+
+class DecodedPackage(Record):
+    """A package read from a WIT package in binary form (or a component's WIT): decoded
+    from `path`, which messages about it name."""
+
+    package: wit.Package
+    path: str
+
+    @property
+    def key(self) -> str:
+        return str(self.package.name)
+
+
+AnyPackage = PackageSource | DecodedPackage
 
 
 class PackageSet(Record):
-    """What a path holds, before resolution: its packages and which one is the path's own."""
+    """What a path holds: its packages and which one is the path's own."""
 
-    packages: tuple[PackageSource, ...]  # the main one first
-    main: ast.PackageRef | None
+    packages: tuple[AnyPackage, ...]  # the main one first
+    main: wit.PackageName | None
     # the main files have no `package` header: refused once the packages nested in them
     # are read (as wit-parser reads those first)
     no_header: ComposerError | None = None
@@ -105,8 +127,8 @@ def load(path: Path) -> PackageSet:
         if main is None:
             return PackageSet(tuple(nested), None, _no_header(sources[0] if sources else None,
                                                           str(path)))
-        deps: list[PackageSource] = []
-        carried: list[PackageSource] = []
+        deps: list[AnyPackage] = []
+        carried: list[DecodedPackage] = []
         deps_dir = path / "deps"
         if deps_dir.is_dir():
             for entry in sorted(deps_dir.iterdir(), key=lambda p: p.name):
@@ -115,20 +137,24 @@ def load(path: Path) -> PackageSet:
                 carried.extend(theirs)
         # a binary package carries copies of the packages it uses: a copy stands in only
         # for a package nothing else in deps/ provides
-        present = {p.name.key() for p in (main, *nested, *deps)}
+        present = {p.key for p in (main, *nested, *deps)}
         for p in carried:
-            if p.name.key() not in present:
-                present.add(p.name.key())
+            if p.key not in present:
+                present.add(p.key)
                 deps.append(p)
-        return PackageSet((main, *nested, *deps), main.name)
+        return PackageSet((main, *nested, *deps), model_name(main.name))
     if path.suffix in (".wasm", ".wat"):
-        main, nested = _binary(path)
-        return PackageSet((main, *nested), main.name)
+        own, carried = _binary(path)
+        return PackageSet((own, *carried), own.package.name)
     source = read_source(path, str(path))
     main, nested = _group([source], str(path), defer=True)
     if main is None:
         return PackageSet(tuple(nested), None, _no_header(source, str(path)))
-    return PackageSet((main, *nested), main.name)
+    return PackageSet((main, *nested), model_name(main.name))
+
+
+def model_name(ref: ast.PackageRef) -> wit.PackageName:
+    return wit.PackageName(ref.namespace, ref.name, ref.version)
 
 
 def _wit_files(folder: Path) -> list[Path]:
@@ -136,7 +162,7 @@ def _wit_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.suffix == ".wit" and not p.is_dir())
 
 
-def _dependency(entry: Path) -> tuple[list[PackageSource], list[PackageSource]]:
+def _dependency(entry: Path) -> tuple[list[AnyPackage], list[DecodedPackage]]:
     """The packages one entry of deps/ provides, and the copies a binary one carries."""
     if entry.is_dir():
         files = _wit_files(entry)
@@ -149,22 +175,25 @@ def _dependency(entry: Path) -> tuple[list[PackageSource], list[PackageSource]]:
         main, nested = _group([read_source(entry, str(entry), regular_only=True)], str(entry))
         return [main, *nested], []
     if entry.suffix in (".wasm", ".wat"):
-        main, nested = _binary(entry)
-        return [main], nested
+        own, carried = _binary(entry)
+        return [own], carried
     return [], []  # anything else in deps/ is not WIT (a README, say)
 
 
-def _binary(path: Path) -> tuple[PackageSource, list[PackageSource]]:
-    """A WIT package in binary form (or a component): decoded, printed as WIT text, and
-    read back like any other source, so one resolver handles every kind of package. Its
-    dependencies come along as nested packages."""
+def _binary(path: Path) -> tuple[DecodedPackage, list[DecodedPackage]]:
+    """A WIT package in binary form (or a component), decoded: its own package, and the
+    copies it carries of the packages it uses (as wit-component encodes them)."""
     from ....model.load import load_component
     from ..decode import decode_wit
-    from ..printer import print_resolved
 
-    text = print_resolved(decode_wit(load_component(path)))
-    main, nested = _group([Source(str(path), text)], str(path))
-    return main.replace(binary=True), [p.replace(binary=True) for p in nested]  # type: ignore[union-attr]
+    try:
+        decoded = decode_wit(load_component(path))
+    except ValueError as exc:  # a component no WIT describes
+        raise ComposerError(f"not a WIT package: {exc}", file=str(path)) from None
+    own = decoded.package(decoded.main)
+    assert own is not None
+    carried = [DecodedPackage(p, str(path)) for p in decoded.packages if p is not own]
+    return DecodedPackage(own, str(path)), carried
 
 
 def _group(sources: list[Source], where: str,

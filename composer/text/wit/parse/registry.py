@@ -26,6 +26,11 @@ class Features:
     def excluded(self, gates: ast.Gates) -> bool:
         return gates.unstable is not None and not self.all and gates.unstable.name not in self.enabled
 
+    def leaves_out(self, gate: wit.Gate | None) -> bool:
+        """`excluded`, for an item of the model (one decoded from binary form)."""
+        return (gate is not None and gate.unstable is not None and not self.all
+                and gate.unstable not in self.enabled)
+
 
 def model_gate(gates: ast.Gates) -> wit.Gate | None:
     """The model's gate for what is written (one record for each different gate)."""

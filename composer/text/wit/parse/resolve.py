@@ -11,12 +11,14 @@ from __future__ import annotations
 
 from typing import Callable, Iterator
 
+from ....errors import ComposerError
 from ....model.names import Version
 from .. import model as wit
 from ...diagnostics import TextError
 from . import tree as ast
-from .interfaces import PackageResolver, find_package, model_name, semver_key
-from .packages import PackageSet, PackageSource, Unit
+from .decoded import dependencies, join
+from .interfaces import PackageResolver, find_package, semver_key
+from .packages import AnyPackage, DecodedPackage, PackageSet, PackageSource, Unit
 from .registry import Features, PkgInfo, Registry
 from .worlddefs import WorldBuilder
 
@@ -25,22 +27,21 @@ from .worlddefs import WorldBuilder
 
 def resolve(loaded: PackageSet, features: frozenset[str]) -> wit.Resolved:
     feats = Features(features)
-    by_key: dict[str, PackageSource] = {}
+    by_key: dict[str, AnyPackage] = {}
     for ps in loaded.packages:
-        key = ps.name.key()
-        if key in by_key:
-            first = by_key[key].name.span
-            a, b = first.source.line_col(first.start), ps.name.span.source.line_col(ps.name.span.start)
-            raise TextError.at(
-                f"package `{key}` is defined in two different locations: here and at "
-                f"{first.source.path}:{a[0]}:{a[1]}", ps.name.span)
-        by_key[key] = ps
+        first = by_key.get(ps.key)
+        if first is not None:
+            raise _twice(ps, first)
+        by_key[ps.key] = ps
     missing: list[TextError] = []
     order = _package_order(loaded.packages, by_key, missing)
     registry = Registry()
     models = []
     for ps in order:
-        info = _resolve_text(PackageResolver(ps, registry, feats, by_key, missing))
+        if isinstance(ps, DecodedPackage):
+            info = join(ps, registry, feats)
+        else:
+            info = _resolve_text(PackageResolver(ps, registry, feats, by_key, missing))
         models.append(info.model)
     if missing:
         # wit-parser looks for the packages a package uses once each package is read: what
@@ -48,8 +49,21 @@ def resolve(loaded: PackageSet, features: frozenset[str]) -> wit.Resolved:
         raise missing[0]
     if loaded.no_header is not None:
         raise loaded.no_header
-    main = model_name(loaded.main)  # type: ignore[arg-type]
-    return wit.Resolved(tuple(models), main)  # type: ignore[arg-type]
+    return wit.Resolved(tuple(models), loaded.main)  # type: ignore[arg-type]
+
+
+def _twice(ps: AnyPackage, first: AnyPackage) -> ComposerError:
+    """A package given twice: refused at the second, which names the first."""
+    if isinstance(first, PackageSource):
+        span = first.name.span
+        line, column = span.source.line_col(span.start)
+        where = f"{span.source.path}:{line}:{column}"
+    else:
+        where = first.path
+    message = f"package `{ps.key}` is defined in two different locations: here and at {where}"
+    if isinstance(ps, PackageSource):
+        return TextError.at(message, ps.name.span)
+    return ComposerError(message, file=ps.path)
 
 
 def _resolve_text(pr: PackageResolver) -> PkgInfo:
@@ -72,19 +86,23 @@ def _resolve_text(pr: PackageResolver) -> PkgInfo:
     return pr.finish()
 
 
-def _package_order(packages: tuple[PackageSource, ...], by_key: dict[str, PackageSource],
-                   missing: list[TextError]) -> list[PackageSource]:
+def _package_order(packages: tuple[AnyPackage, ...], by_key: dict[str, AnyPackage],
+                   missing: list[TextError]) -> list[AnyPackage]:
     """Dependencies before their users, as wit-parser orders them: packages visited in name
     order, each after what it uses (in the order it first mentions them); a package that
     reaches itself is refused at the reference that closes the cycle. A package used but
     not there goes to `missing` (the first mention found that way), to be refused once the
     packages there are read."""
-    edges: dict[int, list[tuple[PackageSource, ast.UsePath]]] = {}
+    edges: dict[int, list[tuple[AnyPackage, ast.UsePath | None]]] = {}
 
-    def uses(ps: PackageSource) -> list[tuple[PackageSource, ast.UsePath]]:
+    def uses(ps: AnyPackage) -> list[tuple[AnyPackage, ast.UsePath | None]]:
         found = edges.get(id(ps))
         if found is None:
             found = edges[id(ps)] = []
+            if isinstance(ps, DecodedPackage):
+                # (a package in binary form comes with copies of what it uses)
+                found += [(by_key[key], None) for key in dependencies(ps.package)]
+                return found
             for path in _foreign_paths(ps.units):
                 try:
                     found.append((find_package(path.package, by_key), path))  # type: ignore[arg-type]
@@ -92,15 +110,18 @@ def _package_order(packages: tuple[PackageSource, ...], by_key: dict[str, Packag
                     missing.append(exc)
         return found
 
-    def cycle(target: PackageSource, i: int) -> TextError:
+    def cycle(target: AnyPackage, i: int) -> ComposerError:
         first, first_path = edges[id(target)][i]
-        return TextError.at(f"package `{first.name.key()}` creates a dependency cycle",
-                            first_path.span)
+        message = f"package `{first.key}` creates a dependency cycle"
+        if first_path is None:
+            return ComposerError(message, file=target.path)  # type: ignore[union-attr]
+        return TextError.at(message, first_path.span)
 
     # (packages in binary form are taken in first, in the order they were read: wit-parser
     # adds them before it reads any text)
-    roots = [ps for ps in packages if ps.binary]
-    roots += sorted((ps for ps in packages if not ps.binary), key=lambda ps: _name_order(ps.name))
+    roots: list[AnyPackage] = [ps for ps in packages if isinstance(ps, DecodedPackage)]
+    roots += sorted((ps for ps in packages if isinstance(ps, PackageSource)),
+                    key=lambda ps: _name_order(ps.name))
     return depth_first_order(roots, lambda ps: [t for t, _ in uses(ps)], cycle)
 
 

@@ -22,7 +22,8 @@ from .toposort import toposort
 
 class Entry:
     """What a name of a scope is: `kind` is `resource`, `typedef` (record, variant, enum,
-    flags, or `type x = ..`), `used` (by `use`), or `func`."""
+    flags, or `type x = ..`), `used` (by `use`), `decoded` (a type of a package decoded from
+    binary form: what it is shows in its value), or `func`."""
 
     __slots__ = ("kind", "value", "node", "excluded", "span")
 
@@ -35,8 +36,11 @@ class Entry:
         self.span = span
 
 
-_MAP_KEYS = frozenset({"bool", "s8", "u8", "s16", "u16", "s32", "u32", "s64", "u64", "char",
+MAP_KEYS = frozenset({"bool", "s8", "u8", "s16", "u16", "s32", "u32", "s64", "u64", "char",
                        "string"})
+
+MAP_KEY_TYPE = ("invalid map key type: map keys must be bool, u8, u16, u32, u64, s8, s16, s32, "
+                "s64, char, or string")
 
 GATED_TYPE = "found a reference to a type which is excluded due to its feature not being activated"
 
@@ -112,7 +116,7 @@ class NameScope:
         while True:
             if entry.kind == "resource":
                 return True
-            if entry.kind == "used":
+            if entry.kind in ("used", "decoded"):
                 return T.resource_of(entry.value) is not None  # type: ignore[arg-type]
             if entry.kind != "typedef" or entry.node.kind != "type":  # type: ignore[attr-defined]
                 return False
@@ -237,9 +241,8 @@ class NameScope:
         if cls is ast.TMap:
             key, value = self.value(t.key, site), self.value(t.value, site)  # type: ignore[union-attr]
             # the key must be written as one of these types: not even an alias of one
-            if not (isinstance(t.key, ast.TPrim) and t.key.name in _MAP_KEYS):  # type: ignore[union-attr]
-                raise TextError.at("invalid map key type: map keys must be bool, u8, u16, u32, "
-                                   "u64, s8, s16, s32, s64, char, or string", t.span)  # type: ignore[union-attr]
+            if not (isinstance(t.key, ast.TPrim) and t.key.name in MAP_KEYS):  # type: ignore[union-attr]
+                raise TextError.at(MAP_KEY_TYPE, t.span)  # type: ignore[union-attr]
             return T.MapType(key, value)
         element = t.element  # type: ignore[union-attr]
         inner = None if element is None else self.value(element, site)
