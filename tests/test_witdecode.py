@@ -167,6 +167,30 @@ def test_wit_package_with_docs_and_gates(tmp_path):
     assert ours(out) == theirs(out)
 
 
+def test_a_wit_package_a_wac_document_names_is_read_once(tmp_path, monkeypatch):
+    """`link.packages.load_package` on a WIT package in binary form whose imports and
+    exports come from the cache of component types: its WIT is decoded from the bytes read
+    already (the whole of it elaborated), its file not read a second time."""
+    from composer.link.packages import load_package
+    from composer.model import load
+
+    monkeypatch.setenv("COMPOSER_CACHE_DIR", str(tmp_path / "cache"))
+    src = tmp_path / "g.wit"
+    src.write_text(GATED)
+    out = tmp_path / "g.wasm"
+    wasm_tools("component", "wit", "--all-features", "--wasm", str(src), "-o", str(out))
+    first = load_package("ex:gates", "1.0.0", out, validate=True)
+    assert not load_component(out, types_only=True).scope.complete  # from the cache now
+    reads: list[Path] = []
+    real = load.read_component
+    monkeypatch.setattr(load, "read_component",
+                        lambda path, mapped=False: reads.append(path) or real(path, mapped))
+    again = load_package("ex:gates", "1.0.0", out, validate=True)
+    assert reads == [out]
+    assert again.definitions.keys() == first.definitions.keys() == {"api", "user", "w"}
+    assert [i for i, _ in again.definitions.values()] == [i for i, _ in first.definitions.values()]
+
+
 GATED = """
 /// The package.
 package ex:gates@1.0.0;
