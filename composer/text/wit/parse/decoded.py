@@ -145,7 +145,8 @@ class _Join:
         link = _Link(self, scope, wit.structural_names(items))
         kept: list[wit.InterfaceItem] = []
         exports: dict[str, T.Extern] = {}
-        for source, gate, pairs in wit.use_statements(i for i in items if isinstance(i, wit.UseItem)):
+        uses = [i for i in items if isinstance(i, wit.UseItem)]
+        for source, gate, pairs in wit.use_statements(uses):
             info = self.source(source)
             own = leaves_out(gate)
             if not own and info.key not in deps:

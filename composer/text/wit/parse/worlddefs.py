@@ -51,10 +51,10 @@ class WorldBuilder(WorldTables):
         if not self.left_out:
             # wit-parser looks up a world's own types before their gates: one gated out is
             # a reference to a type left out
-            gated = [n for m in types if isinstance(m, ast.Use) and self.pr.features.excluded(m.gates)
+            excluded = self.pr.features.excluded
+            gated = [n for m in types if isinstance(m, ast.Use) and excluded(m.gates)
                      for n, _ in m.names]
-            gated += [m.name for m in types
-                      if isinstance(m, ast.TypeDef) and self.pr.features.excluded(m.gates)]
+            gated += [m.name for m in types if isinstance(m, ast.TypeDef) and excluded(m.gates)]
             if gated:
                 raise TextError.at(GATED_TYPE, gated[0].span)
         self.own_types(items, externs, {n: e.span for n, e in self.scope.entries.items()})
@@ -128,6 +128,8 @@ class WorldBuilder(WorldTables):
             names[d][key] = (name, kind)
 
     def build(self) -> WorldInfo:
+        """The world, in wit-parser's order: its own types, its imports as written, what
+        its `include`s bring, the interfaces its types come from, then its exports."""
         pr, feats = self.pr, self.pr.features
         self._types()
         self._check_externs()
@@ -156,7 +158,8 @@ class WorldBuilder(WorldTables):
         for m in self.defn.members:
             if isinstance(m, ast.Use) and m.names and not feats.excluded(m.gates):
                 target = pr.path_target(m.path, self.unit, "interface")
-                self.import_deps([pr.target_interface(target, m.path.name.span).key], model_gate(m.gates))
+                key = pr.target_interface(target, m.path.name.span).key
+                self.import_deps([key], model_gate(m.gates))
         # exported interfaces are added with what they need (imported, or exported when it
         # is exported too), functions as written
         for m in exports:
