@@ -17,7 +17,7 @@ from ..errors import printable
 from .console import error_line, note_line
 
 if TYPE_CHECKING:
-    from ..text.witmodel import World
+    from ..text.wit.model import World
 
 
 def check_world(world: str) -> None:

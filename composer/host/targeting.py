@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from ..errors import ComposerError
 
 if TYPE_CHECKING:
-    from ..text.witmodel import World
+    from ..text.wit.model import World
 
 
 class NoWorldChosen(Exception):
@@ -40,7 +40,7 @@ def wit_world_reference(value: str) -> tuple[Path, str | None] | None:
 def wit_world(path: Path, name: str | None, features: frozenset[str] = frozenset()) -> World:
     """The world called `name` (or the only one: else NoWorldChosen) of the WIT package at
     `path`, read with the WIT `features` enabled; `ns:pkg/world@v` names it too."""
-    from ..text.witparse import read_wit
+    from ..text.wit import read_wit
 
     resolved = read_wit(path, features)
     package = resolved.package(resolved.main)

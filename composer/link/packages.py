@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..errors import ComposerError
+from ..model.load import LoadedComponent
 from ..record import Record, field_
 from .resolve import ComponentFile
 
@@ -69,25 +71,37 @@ def package_path(name: str, version: str | None, deps_dir: Path,
 
 
 def load_package(name: str, version: str | None, path: Path, validate: bool) -> Package:
-    """The package at `path`. Raises ComposerError naming the file when it cannot be read
-    or is neither a component nor WIT."""
+    """The package at `path`, its file read once. Raises ComposerError naming the file when
+    it cannot be read or is neither a component nor WIT."""
     from ..model.load import load_component
-    from ..text.witparse import read_wit
+    from ..text.wit import read_wit
+    from ..text.wit.decode import decode_wit, is_wit_package
 
     if path.is_dir() or path.suffix == ".wit":
         resolved = read_wit(path)
         return Package(name, version, path, None, _definitions(resolved))
     loaded = load_component(path, validate=validate, types_only=True)
     definitions: dict = {}
-    from ..text.witdecode import decode_component, is_wit_package
-
     if is_wit_package(loaded.scope):
         if not loaded.scope.complete:  # its WIT is read from the whole of it
-            loaded = load_component(path, validate=validate)
-        definitions = _definitions(decode_component(loaded))
+            loaded = _elaborated(loaded, validate)
+        definitions = _definitions(decode_wit(loaded))
     # named by the whole key: the plan keeps one component per name
     comp = ComponentFile(package_key(name, version), path, loaded, "package")
     return Package(name, version, path, comp, definitions)
+
+
+def _elaborated(loaded: LoadedComponent, validate: bool) -> LoadedComponent:
+    """A component whose imports and exports alone came from the cache of component types,
+    elaborated whole from the bytes read already."""
+    from ..model.elaborate import elaborate
+    from ..model.features import enabled
+
+    try:
+        scope = elaborate(loaded.component, validate=validate, features=enabled())
+    except ComposerError as exc:
+        raise exc.with_file(loaded.display) from None
+    return LoadedComponent(loaded.path, loaded.data, loaded.component, scope)
 
 
 def _definitions(resolved: object) -> dict:

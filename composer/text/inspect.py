@@ -18,11 +18,11 @@ def inspect_text(loaded: LoadedComponent) -> str:
     """The component as WIT, the form `wasm-tools component wit` prints: its world, then the
     packages it uses. A component no WIT can describe (an instance nested in an instance, a
     value import) is shown as WIT-like text, each import and export with its type."""
-    from .witdecode import decode_component
-    from .witprint import print_resolved
+    from .wit.decode import decode_wit
+    from .wit.printer import print_resolved
 
     try:
-        return print_resolved(decode_component(loaded))
+        return print_resolved(decode_wit(loaded))
     except ValueError:
         pass
     scope = loaded.scope
@@ -39,8 +39,8 @@ def inspect_text(loaded: LoadedComponent) -> str:
 def inspect_wit(path: Path, features: frozenset[str] = frozenset()) -> str:
     """A WIT file or package folder read and printed back: the package, then those it
     depends on."""
-    from .witparse import gc_paused, read_wit
-    from .witprint import print_resolved
+    from .wit import gc_paused, read_wit
+    from .wit.printer import print_resolved
 
     # as wit-parser, `@unstable` items whose feature is not enabled (--features) are left out
     with gc_paused():
@@ -51,7 +51,7 @@ def inspect_json(loaded: LoadedComponent) -> dict[str, Any]:
     """The component's imports and exports, each as `extern_json` describes it; one that
     says which interface it implements (`(import "x" (implements "a:b/c") ...)`) has that
     interface in `implements`."""
-    from .witdecode import implemented, type_origins
+    from .wit.decode import implemented, type_origins
 
     scope = loaded.scope
     implements = implemented(loaded)

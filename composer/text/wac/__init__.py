@@ -35,6 +35,6 @@ def parse_wac(source: Source) -> Document:
 
 def read_wac(path: Path) -> Document:
     """The syntax tree of the WAC file at `path` (UTF-8), named in messages as given."""
-    from ..witparse.packages import read_source
+    from ..wit.parse.packages import read_source
 
     return parse_wac(read_source(Path(path), str(path)))

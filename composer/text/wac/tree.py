@@ -17,7 +17,7 @@ from typing import Union
 
 from ...record import Record
 from ...diagnostics import Source
-from ..witparse.tree import (Id, Span, TName, TPrim, TList, TOption, TResult, TTuple, THandle,
+from ..wit.parse.tree import (Id, Span, TName, TPrim, TList, TOption, TResult, TTuple, THandle,
                              TypeExpr, type_span)
 
 # the WIT tree's nodes, re-exported: this module is the whole vocabulary of a WAC tree

@@ -21,9 +21,9 @@ from composer.model.load import load_component
 from composer.link.unify import NameBindings
 from composer.model.subtype import check_extern
 from composer.model.targets import target_differences
-from composer.text.witdecode import ROOT as ROOT_PACKAGE, decode_component
-from composer.text.witparse import read_wit
-from composer.text.witprint import print_resolved
+from composer.text.wit.decode import ROOT as ROOT_PACKAGE, decode_wit
+from composer.text.wit import read_wit
+from composer.text.wit.printer import print_resolved
 from support.witshapes import SHAPES, WORLDS
 
 CORPUS = ROOT.parent / "shared" / "corpus"
@@ -32,7 +32,7 @@ CORPUS = ROOT.parent / "shared" / "corpus"
 def round_trip(path: Path, tmp: Path) -> str | None:
     """Why `path`'s printed WIT does not read back to the same, or None when it does."""
     loaded = load_component(path, validate=False, features=FEATURES)
-    decoded = decode_component(loaded)
+    decoded = decode_wit(loaded)
     text = print_resolved(decoded)
     src = tmp / (path.name + ".wit")
     src.write_text(text)
@@ -110,7 +110,7 @@ def test_components_built_from_wit_read_back(tmp_path, world):
 def test_a_difference_is_found(tmp_path):
     """The check fails when the world read back is not the component's: here the text is
     changed between printing and reading (a parameter's type)."""
-    import composer.text.witprint as witprint
+    import composer.text.wit.printer as witprint
 
     path = tmp_path / "c.wasm"
     path.write_bytes(wit_component(SHAPES + WORLDS["inline"], "inline"))

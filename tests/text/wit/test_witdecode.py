@@ -1,6 +1,6 @@
-"""`witdecode` + `witprint` against `wasm-tools component wit`, the reference: the project's
-fixtures, components built from WIT for each kind of item, WIT packages encoded as
-components (docs and gates), and the shared corpus.
+"""The WIT decoder and printer (`composer.text.wit.decode`, `.printer`) against `wasm-tools
+component wit`, the reference: the project's fixtures, components built from WIT for each
+kind of item, WIT packages encoded as components (docs and gates), and the shared corpus.
 
 Where the texts differ, both are read back by `wasm-tools component wit` and the normalised
 outputs compared, so that only differences of meaning fail."""
@@ -19,8 +19,8 @@ from support.oracle import wasm_tools
 from support.witshapes import SHAPES, WORLDS
 from composer.model.elaborate import FEATURES
 from composer.model.load import load_component
-from composer.text.witdecode import decode_component
-from composer.text.witprint import print_resolved
+from composer.text.wit.decode import decode_wit
+from composer.text.wit.printer import print_resolved
 
 CORPUS = ROOT.parent / "shared" / "corpus"
 
@@ -28,7 +28,7 @@ CORPUS = ROOT.parent / "shared" / "corpus"
 def ours(path: Path) -> str:
     # core modules are not what is printed here: skip their validation (it needs proposals
     # such as custom page sizes that the loader does not enable)
-    return print_resolved(decode_component(load_component(path, validate=False, features=FEATURES)))
+    return print_resolved(decode_wit(load_component(path, validate=False, features=FEATURES)))
 
 
 def theirs(path: Path) -> str | None:
@@ -109,6 +109,30 @@ def test_wit_package_with_docs_and_gates(tmp_path):
     assert ours(out) == theirs(out)
 
 
+def test_a_wit_package_a_wac_document_names_is_read_once(tmp_path, monkeypatch):
+    """`link.packages.load_package` on a WIT package in binary form whose imports and
+    exports come from the cache of component types: its WIT is decoded from the bytes read
+    already (the whole of it elaborated), its file not read a second time."""
+    from composer.link.packages import load_package
+    from composer.model import load
+
+    monkeypatch.setenv("COMPOSER_CACHE_DIR", str(tmp_path / "cache"))
+    src = tmp_path / "g.wit"
+    src.write_text(GATED)
+    out = tmp_path / "g.wasm"
+    wasm_tools("component", "wit", "--all-features", "--wasm", str(src), "-o", str(out))
+    first = load_package("ex:gates", "1.0.0", out, validate=True)
+    assert not load_component(out, types_only=True).scope.complete  # from the cache now
+    reads: list[Path] = []
+    real = load.read_component
+    monkeypatch.setattr(load, "read_component",
+                        lambda path, mapped=False: reads.append(path) or real(path, mapped))
+    again = load_package("ex:gates", "1.0.0", out, validate=True)
+    assert reads == [out]
+    assert again.definitions.keys() == first.definitions.keys() == {"api", "user", "w"}
+    assert [i for i, _ in again.definitions.values()] == [i for i, _ in first.definitions.values()]
+
+
 GATED = """
 /// The package.
 package ex:gates@1.0.0;
@@ -186,6 +210,6 @@ def test_corpus_agrees_with_wasm_tools():
         results = [r for r in pool.map(check, _corpus_rows()) if r is not None]
     printable, agree = len(results), sum(ok for _, ok, _ in results)
     failures = [f"{name}: {why}" for name, ok, why in results if not ok]
-    print(f"witdecode corpus: {agree}/{printable} agree with wasm-tools component wit")
+    print(f"WIT decoder corpus: {agree}/{printable} agree with wasm-tools component wit")
     assert printable > 600
     assert not failures, failures

@@ -1,4 +1,4 @@
-"""The WIT reader (composer/text/witparse): syntax of every construct, semantic rules with
+"""The WIT reader (composer/text/wit/parse): syntax of every construct, semantic rules with
 their error locations, gates, folders with deps/, nested packages, caret rendering, and
 that a world read from WIT describes what a component of that world is."""
 
@@ -14,7 +14,7 @@ from composer.model import types as T
 from composer.model.load import load_component
 from composer.model.subtype import Bindings, check_extern
 from composer.diagnostics import Source, TextError
-from composer.text.witparse import read_wit
+from composer.text.wit import read_wit
 
 FIXTURES = ROOT / "fixtures" / "wit"
 
@@ -198,11 +198,120 @@ def test_binary_deps_are_read(tmp_path: Path) -> None:
     assert [str(p.name) for p in r.packages] == ["dep:text", "dep:bin@1.0.0", "a:b"]
     api = r.package("dep:bin@1.0.0").interfaces[0]
     assert [i.docs for i in api.items if getattr(i, "name", "") == "get"] == ["how long"]
-    # deps/text.wit wins over the copy inside bin.wasm: `size` is its u32
-    assert r.package("dep:text").interfaces[0].instance_type.exports["size"].type == T.PRIMS["u32"]
+    # deps/text.wit wins over the copy inside bin.wasm: `size` is its u32, and what the
+    # binary package's `use` names
+    size = r.package("dep:text").interfaces[0].instance_type.exports["size"]
+    assert size.type == T.PRIMS["u32"]
+    assert api.instance_type.exports["size"].type is size
     (deps / "text.wit").unlink()
     r = read_wit(pkg)
     assert r.package("dep:text").interfaces[0].instance_type.exports["size"].type == T.PRIMS["u64"]
+
+
+def _binary_package(tmp_path: Path, text: str, *features: str) -> bytes:
+    from support.oracle import wasm_tools
+
+    src = tmp_path / "src" / "p.wit"  # outside the package folder
+    src.parent.mkdir(exist_ok=True)
+    src.write_text(text)
+    args = [a for f in features for a in ("--features", f)]
+    return wasm_tools("component", "wit", *args, "--wasm", str(src)).stdout
+
+
+def test_binary_deps_join_the_resolution(tmp_path: Path, monkeypatch) -> None:
+    """A package in binary form is decoded and joins the packages being resolved as it is
+    (not printed and read again as text): what a text package uses of it is the very type
+    its own items use, resources included."""
+    from composer.text.wit.parse import packages
+
+    pkg = tmp_path / "pkg"
+    (pkg / "deps").mkdir(parents=True)
+    (pkg / "deps" / "lib.wasm").write_bytes(_binary_package(tmp_path, """package x:lib;
+interface base {
+  resource file { read: func(n: u32) -> list<u8>; }
+  record stat { size: u64, name: string }
+}
+interface user {
+  use base.{file, stat as info};
+  get: func(f: borrow<file>) -> info;
+}
+"""))
+    (pkg / "a.wit").write_text("package a:b;\n"
+                               "interface mine { use x:lib/user.{file, info}; f: func() -> info; }\n"
+                               "world w { import mine; export x:lib/user; }\n")
+    parsed: list[str] = []
+    real = packages.parse_file
+    monkeypatch.setattr(packages, "parse_file", lambda source: parsed.append(source.path)
+                        or real(source))
+    r = read_wit(pkg)
+    assert parsed == [str(pkg / "a.wit")]  # the binary package is no text to parse
+    lib = r.package("x:lib")
+    base, user = (i.instance_type.exports for i in lib.interfaces)
+    assert user["file"].type is base["file"] and user["info"].type is base["stat"]
+    mine = r.package("a:b").interfaces[0].instance_type.exports
+    assert mine["file"].type is user["file"] and mine["info"].type is user["info"]
+    # the world imports what the interfaces it imports use, the very interfaces
+    world = r.package("a:b").world("w").component_type
+    assert list(world.imports) == ["x:lib/base", "x:lib/user", "a:b/mine"]
+    assert world.imports["x:lib/user"].exports["file"].type is base["file"]
+
+
+def test_an_error_in_a_binary_dep_names_its_file(tmp_path: Path) -> None:
+    """What is wrong in a package in binary form (here: the package its copy of `dep:text`
+    stands for lacks the type it uses) names the binary file, which has no lines."""
+    from composer.errors import ComposerError
+
+    pkg = tmp_path / "pkg"
+    (pkg / "deps").mkdir(parents=True)
+    (pkg / "deps" / "bin.wasm").write_bytes(_binary_package(tmp_path, (
+        "package dep:bin@1.0.0;\ninterface api { use dep:text/types.{size}; }\n"
+        "package dep:text { interface types { type size = u64; } }\n")))
+    (pkg / "deps" / "text.wit").write_text("package dep:text;\ninterface types { type len = u32; }\n")
+    (pkg / "a.wit").write_text("package a:b;\nworld w { import dep:bin/api@1.0.0; }\n")
+    with pytest.raises(ComposerError) as info:
+        read_wit(pkg)
+    assert not isinstance(info.value, TextError)
+    assert str(info.value) == (f"{pkg / 'deps' / 'bin.wasm'}: type `size` not defined in "
+                               "interface `dep:text/types` (in package `dep:bin@1.0.0`)")
+
+
+def test_binary_deps_leave_out_what_a_gate_does(tmp_path: Path) -> None:
+    """An item of a package in binary form whose feature is not enabled is left out, as one
+    written in text is; the rest of the package (an interface of it gated off whose types
+    are not) is not refused for it."""
+    pkg = tmp_path / "pkg"
+    (pkg / "deps").mkdir(parents=True)
+    (pkg / "deps" / "g.wasm").write_bytes(_binary_package(tmp_path, """package g:lib@1.0.0;
+interface stable {
+  type t = u32;
+  @unstable(feature = shiny)
+  g: func(x: t);
+}
+@unstable(feature = shiny)
+interface fresh {
+  use stable.{t};
+  k: func() -> t;
+}
+""", "shiny"))
+    (pkg / "a.wit").write_text("package a:b;\nworld w { import g:lib/stable@1.0.0; }\n")
+    lib = read_wit(pkg).package("g:lib@1.0.0")
+    assert [i.name for i in lib.interfaces] == ["stable"]
+    assert list(lib.interfaces[0].instance_type.exports) == ["t"]
+    lib = read_wit(pkg, frozenset({"shiny"})).package("g:lib@1.0.0")
+    assert [i.name for i in lib.interfaces] == ["stable", "fresh"]
+    assert list(lib.interfaces[0].instance_type.exports) == ["t", "g"]
+
+
+def test_a_component_no_wit_describes_is_refused_by_name(tmp_path: Path) -> None:
+    from composer.errors import ComposerError
+
+    (tmp_path / "deps").mkdir()
+    (tmp_path / "a.wit").write_text("package a:b;\n")
+    (tmp_path / "deps" / "c.wat").write_text(
+        '(component (type $t (component (export "x" (instance (export "m" (core module)))))) '
+        '(export "c" (type $t)))')
+    with pytest.raises(ComposerError, match=r"deps/c\.wat: not a WIT package: "):
+        read_wit(tmp_path)
 
 
 def test_broken_binary_dep_names_the_file(tmp_path: Path) -> None:
@@ -553,7 +662,7 @@ def test_input_that_never_ends_stops_at_the_limit(tmp_path: Path, monkeypatch) -
     import threading
 
     from composer.errors import ComposerError
-    from composer.text.witparse import packages
+    from composer.text.wit.parse import packages
 
     monkeypatch.setattr(packages, "MAX_TEXT_SIZE", 1 << 20)
     fifo = tmp_path / "endless.wit"

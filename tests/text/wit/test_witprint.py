@@ -1,4 +1,4 @@
-"""`witprint.print_resolved` on models built by hand (as the WIT reader builds them): layout,
+"""`composer.text.wit.printer.print_resolved` on models built by hand (as the WIT reader builds them): layout,
 escaping, type spelling, resources, `use`s, worlds, docs and gates; each output is also read
 by `wasm-tools component wit`, which must print it back unchanged."""
 
@@ -8,11 +8,11 @@ from pathlib import Path
 
 from support.oracle import wasm_tools
 from composer.model import types as T
-from composer.text.witmodel import (
+from composer.text.wit.model import (
     FunctionItem, Gate, Interface, InterfaceRef, Package, PackageName, Resolved, TypeItem,
     UseItem, World, WorldItem,
 )
-from composer.text.witprint import print_resolved, type_name
+from composer.text.wit.printer import print_resolved, type_name
 
 U32, STRING = T.PRIMS["u32"], T.PRIMS["string"]
 PKG = PackageName("ex", "demo", "1.0.0")

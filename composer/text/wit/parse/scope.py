@@ -13,21 +13,22 @@ from __future__ import annotations
 
 from typing import Callable
 
-from ...model import types as T
-from ...model.names import strongly_unique_key
-from ...diagnostics import TextError
-from . import tree as A
+from ....model import types as T
+from ....model.names import strongly_unique_key
+from ....diagnostics import TextError
+from . import tree as ast
 from .toposort import toposort
 
 
 class Entry:
     """What a name of a scope is: `kind` is `resource`, `typedef` (record, variant, enum,
-    flags, or `type x = ..`), `used` (by `use`), or `func`."""
+    flags, or `type x = ..`), `used` (by `use`), `decoded` (a type of a package decoded from
+    binary form: what it is shows in its value), or `func`."""
 
     __slots__ = ("kind", "value", "node", "excluded", "span")
 
     def __init__(self, kind: str, value: object, node: object, excluded: bool,
-                 span: A.Span) -> None:
+                 span: ast.Span) -> None:
         self.kind = kind
         self.value = value
         self.node = node
@@ -35,13 +36,16 @@ class Entry:
         self.span = span
 
 
-_MAP_KEYS = frozenset({"bool", "s8", "u8", "s16", "u16", "s32", "u32", "s64", "u64", "char",
+MAP_KEYS = frozenset({"bool", "s8", "u8", "s16", "u16", "s32", "u32", "s64", "u64", "char",
                        "string"})
+
+MAP_KEY_TYPE = ("invalid map key type: map keys must be bool, u8, u16, u32, u64, s8, s16, s32, "
+                "s64, char, or string")
 
 GATED_TYPE = "found a reference to a type which is excluded due to its feature not being activated"
 
 
-class TypeScope:
+class NameScope:
     """Names and their types; `owner` is the extern name types are declared under (None
     for a world's own types, which the world imports)."""
 
@@ -62,7 +66,7 @@ class TypeScope:
         self.borrowing = borrowing if borrowing is not None else set()
         self.borrows = False
 
-    def define(self, name: A.Id, entry: Entry, message: str = "name `{}` is defined more than once") -> None:
+    def define(self, name: ast.Id, entry: Entry, message: str = "name `{}` is defined more than once") -> None:
         """Add a name; names whose strongly-unique keys are equal may not both be defined
         (`a` and `A`, a resource `r` and its method `[method]r.r`)."""
         key = strongly_unique_key(name.name)
@@ -77,7 +81,7 @@ class TypeScope:
 
     # -- definitions -----------------------------------------------------------------------
 
-    def declare_typedef(self, td: A.TypeDef, excluded: bool) -> Entry:
+    def declare_typedef(self, td: ast.TypeDef, excluded: bool) -> Entry:
         if td.kind == "resource":
             value: object = T.ResourceType(td.name.name, self.owner)
             entry = Entry("resource", value, td, excluded, td.name.span)
@@ -93,14 +97,14 @@ class TypeScope:
         refuses it (the names `use` brings in and the type definitions, as written, sorted
         as it sorts them)."""
         names: list[str] = []
-        deps: dict[str, list[A.Id]] = {}
+        deps: dict[str, list[ast.Id]] = {}
         for m in members:
-            if isinstance(m, A.Use):
+            if isinstance(m, ast.Use):
                 for name, alias in m.names:
                     local = (alias or name).name
                     names.append(local)
                     deps[local] = []
-            elif isinstance(m, A.TypeDef):
+            elif isinstance(m, ast.TypeDef):
                 names.append(m.name.name)
                 deps[m.name.name] = _references(m)
         return toposort(names, deps, "type")
@@ -112,12 +116,12 @@ class TypeScope:
         while True:
             if entry.kind == "resource":
                 return True
-            if entry.kind == "used":
+            if entry.kind in ("used", "decoded"):
                 return T.resource_of(entry.value) is not None  # type: ignore[arg-type]
             if entry.kind != "typedef" or entry.node.kind != "type":  # type: ignore[attr-defined]
                 return False
             alias = entry.node.alias  # type: ignore[attr-defined]
-            if not isinstance(alias, A.TName):
+            if not isinstance(alias, ast.TName):
                 return False
             nxt = self.entries.get(alias.id.name)
             seen += 1
@@ -136,7 +140,7 @@ class TypeScope:
             self.marking = None
 
     def _fill(self, entry: Entry, gated_ok: bool) -> None:
-        td: A.TypeDef = entry.node  # type: ignore[assignment]
+        td: ast.TypeDef = entry.node  # type: ignore[assignment]
         if td.kind != "type" and not td.fields:
             raise TextError.at(f"empty {td.kind}", td.name.span)
         if td.kind == "flags" and len(td.fields) > 32:
@@ -145,7 +149,7 @@ class TypeScope:
         self.borrows = False
         if td.kind == "type":
             alias = td.alias
-            if isinstance(alias, A.TName):
+            if isinstance(alias, ast.TName):
                 # `type t = r` names the type itself (a resource stays a resource)
                 target = self.lookup(alias.id, site)
                 inner: object = target.value
@@ -173,7 +177,7 @@ class TypeScope:
 
     # -- references ------------------------------------------------------------------------
 
-    def lookup(self, ref: A.Id, site: A.Span | None) -> Entry:
+    def lookup(self, ref: ast.Id, site: ast.Span | None) -> Entry:
         """What a name stands for; a type left out by a feature gate is refused (at `site`)
         unless `site` is None: the name is then used where everything is left out too."""
         entry = self.entries.get(ref.name)
@@ -185,13 +189,13 @@ class TypeScope:
             raise TextError.at(GATED_TYPE, site)
         return entry
 
-    def value(self, t: A.TypeExpr, site: A.Span | None, top: bool = False) -> T.ValType:
+    def value(self, t: ast.TypeExpr, site: ast.Span | None, top: bool = False) -> T.ValType:
         """The value type an expression stands for; `site` is where a reference to a gated
         type is reported (the item being defined, as wit-parser does). A `borrow` met on
         the way sets `self.borrows` (see `func`). `top`: the whole of an alias's definition
         (`type t = list<u32>`), which is that type, not an anonymous one."""
         v = self._value(t, site)
-        if type(t) not in (A.TPrim, A.TName) and not top:
+        if type(t) not in (ast.TPrim, ast.TName) and not top:
             key = _anonymous_key(v)
             if self.marking is not None:
                 self.anonymous.setdefault(key, self.marking)
@@ -201,11 +205,11 @@ class TypeScope:
                     raise TextError.at(refusal, site)
         return v
 
-    def _value(self, t: A.TypeExpr, site: A.Span | None) -> T.ValType:
+    def _value(self, t: ast.TypeExpr, site: ast.Span | None) -> T.ValType:
         cls = type(t)
-        if cls is A.TPrim:
+        if cls is ast.TPrim:
             return T.PRIMS[t.name]  # type: ignore[union-attr]
-        if cls is A.TName:
+        if cls is ast.TName:
             entry = self.lookup(t.id, site)  # type: ignore[union-attr]
             value = entry.value
             if id(value) in self.borrowing:
@@ -213,13 +217,13 @@ class TypeScope:
             if self.is_resource(entry):
                 return T.OwnType(value)  # type: ignore[arg-type]
             return value  # type: ignore[return-value]
-        if cls is A.TList:
+        if cls is ast.TList:
             return T.ListType(self.value(t.element, site), t.length)  # type: ignore[union-attr]
-        if cls is A.TResult:
+        if cls is ast.TResult:
             ok, err = t.ok, t.err  # type: ignore[union-attr]
             return T.ResultType(None if ok is None else self.value(ok, site),
                                 None if err is None else self.value(err, site))
-        if cls is A.THandle:
+        if cls is ast.THandle:
             entry = self.lookup(t.id, site)  # type: ignore[union-attr]
             if not self.is_resource(entry):
                 raise TextError.at(f"type `{t.id.name}` used in a handle must be a resource",  # type: ignore[union-attr]
@@ -228,27 +232,26 @@ class TypeScope:
                 self.borrows = True
                 return T.BorrowType(entry.value)  # type: ignore[arg-type]
             return T.OwnType(entry.value)  # type: ignore[arg-type]
-        if cls is A.TOption:
+        if cls is ast.TOption:
             return T.OptionType(self.value(t.type, site))  # type: ignore[union-attr]
-        if cls is A.TTuple:
+        if cls is ast.TTuple:
             if not t.types:  # type: ignore[union-attr]
                 raise TextError.at("empty tuple", t.span)  # type: ignore[union-attr]
             return T.TupleType(tuple([self.value(x, site) for x in t.types]))  # type: ignore[union-attr]
-        if cls is A.TMap:
+        if cls is ast.TMap:
             key, value = self.value(t.key, site), self.value(t.value, site)  # type: ignore[union-attr]
             # the key must be written as one of these types: not even an alias of one
-            if not (isinstance(t.key, A.TPrim) and t.key.name in _MAP_KEYS):  # type: ignore[union-attr]
-                raise TextError.at("invalid map key type: map keys must be bool, u8, u16, u32, "
-                                   "u64, s8, s16, s32, s64, char, or string", t.span)  # type: ignore[union-attr]
+            if not (isinstance(t.key, ast.TPrim) and t.key.name in MAP_KEYS):  # type: ignore[union-attr]
+                raise TextError.at(MAP_KEY_TYPE, t.span)  # type: ignore[union-attr]
             return T.MapType(key, value)
         element = t.element  # type: ignore[union-attr]
         inner = None if element is None else self.value(element, site)
-        return T.FutureType(inner) if cls is A.TFuture else T.StreamType(inner)
+        return T.FutureType(inner) if cls is ast.TFuture else T.StreamType(inner)
 
-    def opt(self, t: A.TypeExpr | None, site: A.Span | None) -> T.ValType | None:
+    def opt(self, t: ast.TypeExpr | None, site: ast.Span | None) -> T.ValType | None:
         return None if t is None else self.value(t, site)
 
-    def func(self, sig: A.FuncSig, name: str, site: A.Span | None,
+    def func(self, sig: ast.FuncSig, name: str, site: ast.Span | None,
              self_param: T.ValType | None = None,
              result: Callable[[], T.ValType | None] | None = None) -> T.FuncType:
         seen: set[str] = set()
@@ -271,7 +274,7 @@ class TypeScope:
         return T.FuncType(tuple(params), out, sig.is_async)
 
 
-def _unique_labels(fields: tuple[A.Field, ...], what: str) -> None:
+def _unique_labels(fields: tuple[ast.Field, ...], what: str) -> None:
     seen: set[str] = set()
     for f in fields:
         key = f.name.name.lower()
@@ -280,30 +283,30 @@ def _unique_labels(fields: tuple[A.Field, ...], what: str) -> None:
         seen.add(key)
 
 
-def _references(td: A.TypeDef) -> list[A.Id]:
+def _references(td: ast.TypeDef) -> list[ast.Id]:
     """The names a type definition's body refers to, handles (`own<r>`) included, in the
     order wit-parser lists them."""
-    out: list[A.Id] = []
+    out: list[ast.Id] = []
     stack: list[object] = []
     if td.alias is not None:
         stack.append(td.alias)
     stack.extend(f.type for f in reversed(td.fields) if f.type is not None)
     while stack:
         t = stack.pop()
-        if isinstance(t, A.TName):
+        if isinstance(t, ast.TName):
             out.append(t.id)
-        elif isinstance(t, A.THandle):
+        elif isinstance(t, ast.THandle):
             out.append(t.id)
-        elif isinstance(t, (A.TList, A.TFuture, A.TStream)):
+        elif isinstance(t, (ast.TList, ast.TFuture, ast.TStream)):
             if t.element is not None:
                 stack.append(t.element)
-        elif isinstance(t, A.TOption):
+        elif isinstance(t, ast.TOption):
             stack.append(t.type)
-        elif isinstance(t, A.TResult):
+        elif isinstance(t, ast.TResult):
             stack.extend(x for x in (t.err, t.ok) if x is not None)
-        elif isinstance(t, A.TTuple):
+        elif isinstance(t, ast.TTuple):
             stack.extend(reversed(t.types))
-        elif isinstance(t, A.TMap):
+        elif isinstance(t, ast.TMap):
             stack.extend((t.value, t.key))
     return out
 

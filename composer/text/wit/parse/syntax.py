@@ -9,9 +9,9 @@ exhausting Python's stack.
 
 from __future__ import annotations
 
-from ...model.names import _SEMVER_RE
-from ...diagnostics import Source, TextError
-from . import tree as A
+from ....model.names import _SEMVER_RE
+from ....diagnostics import Source, TextError
+from . import tree as ast
 from .lexer import CommentSpan, Span, Tokens, describe, validate_id
 
 MAX_DEPTH = 100
@@ -28,7 +28,7 @@ _U32_MAX = 0xFFFF_FFFF
 _U64_MAX = 0xFFFF_FFFF_FFFF_FFFF
 
 
-def parse_file(source: Source) -> A.File:
+def parse_file(source: Source) -> ast.File:
     return Parser(source).file()
 
 
@@ -67,7 +67,7 @@ class Parser(Tokens):
         self.kind = k
         return i
 
-    def id(self) -> A.Id:
+    def id(self) -> ast.Id:
         """An identifier, plain or `%`-explicit, checked by wit-parser's rule."""
         kind = self.kind
         i = self.i
@@ -86,7 +86,7 @@ class Parser(Tokens):
         if (k := self.kinds[i + 1]) == "error":
             raise self._errors[i + 1]
         self.kind = k
-        return A.Id(name, Span(self, i, i))
+        return ast.Id(name, Span(self, i, i))
 
     def word(self, expected: str) -> None:
         """An identifier that must be `expected` (`version`, `feature`)."""
@@ -143,7 +143,7 @@ class Parser(Tokens):
 
     # -- files and packages --------------------------------------------------------------
 
-    def file(self) -> A.File:
+    def file(self) -> ast.File:
         package = None
         state = self.save()
         docs = self.docs()
@@ -152,25 +152,25 @@ class Parser(Tokens):
             name = self.package_name()
             if self.kind == ";":
                 self.advance()
-                package = A.PackageDecl(name, docs, name.span,
+                package = ast.PackageDecl(name, docs, name.span,
                                         CommentSpan(self, state) if docs else None)
             else:
                 self.restore(state)
         items = self.decl_list(None, 0)
-        return A.File(self.source, package, tuple(items))
+        return ast.File(self.source, package, tuple(items))
 
-    def package_name(self) -> A.PackageRef:
+    def package_name(self) -> ast.PackageRef:
         first = self.i
         ns = self.id()
         self.expect(":")
         name = self.id()
         version = self.opt_version()
         span = Span(self, first, version[1].last if version else first + 2)
-        return A.PackageRef(ns.name, name.name, version[0] if version else None, span)
+        return ast.PackageRef(ns.name, name.name, version[0] if version else None, span)
 
-    def decl_list(self, end: str | None, depth: int) -> list[A.TopItem]:
+    def decl_list(self, end: str | None, depth: int) -> list[ast.TopItem]:
         """The items of a file (to its end) or of a nested package (to `end`)."""
-        items: list[A.TopItem] = []
+        items: list[ast.TopItem] = []
         docs = self.docs()
         while True:
             if end is not None:
@@ -181,7 +181,7 @@ class Parser(Tokens):
             items.append(self.top_item(docs, depth))
             docs = self.docs()
 
-    def top_item(self, docs: str | None, depth: int) -> A.TopItem:
+    def top_item(self, docs: str | None, depth: int) -> ast.TopItem:
         gates = self.gates()
         kind = self.kind
         if kind == "interface":
@@ -194,7 +194,7 @@ class Parser(Tokens):
             return self.nested_package(gates, docs, depth)
         raise self.fail("`world`, `interface` or `use`")
 
-    def nested_package(self, gates: A.Gates, docs: str | None, depth: int) -> A.NestedPackage:
+    def nested_package(self, gates: ast.Gates, docs: str | None, depth: int) -> ast.NestedPackage:
         keyword = self.here()
         self.advance()
         if gates.attributes:
@@ -204,39 +204,39 @@ class Parser(Tokens):
         name = self.package_name()
         self.expect("{")
         items = self.decl_list("}", depth + 1)
-        return A.NestedPackage(A.PackageDecl(name, docs, name.span), tuple(items))
+        return ast.NestedPackage(ast.PackageDecl(name, docs, name.span), tuple(items))
 
-    def top_use(self, gates: A.Gates) -> A.TopUse:
+    def top_use(self, gates: ast.Gates) -> ast.TopUse:
         keyword = self.here()
         self.advance()
         path = self.use_path()
         alias = self.id() if self.eat("as") else None
         self.expect(";")
-        return A.TopUse(path, alias, keyword, gates)
+        return ast.TopUse(path, alias, keyword, gates)
 
-    def use_path(self) -> A.UsePath:
+    def use_path(self) -> ast.UsePath:
         """`name`, or `ns:pkg/name@version`."""
         first = self.i
         ns = self.id()
         if not self.eat(":"):
-            return A.UsePath(None, ns, ns.span)
+            return ast.UsePath(None, ns, ns.span)
         pkg = self.id()
         self.expect("/")
         name = self.id()
         version = self.opt_version()
-        ref = A.PackageRef(ns.name, pkg.name, version[0] if version else None,
+        ref = ast.PackageRef(ns.name, pkg.name, version[0] if version else None,
                            Span(self, first, first + 2))
-        return A.UsePath(ref, name, Span(self, first, self.i - 1))
+        return ast.UsePath(ref, name, Span(self, first, self.i - 1))
 
     # -- attributes ------------------------------------------------------------------------
 
-    def gates(self) -> A.Gates:
+    def gates(self) -> ast.Gates:
         """`@since(version = v)`, `@unstable(feature = f)`, `@deprecated(version = v)`,
         `@external-id("...")`, any number of them (which combinations are allowed is
         checked where the item is resolved, as wit-parser does)."""
         if self.kind != "@":
-            return A.NO_GATES
-        attributes: list[A.Attribute] = []
+            return ast.NO_GATES
+        attributes: list[ast.Attribute] = []
         while self.eat("@"):
             name = self.id()
             kind = name.name
@@ -257,35 +257,35 @@ class Parser(Tokens):
                 self.expect("=")
                 value = self.version()[0]
             self.expect(")")
-            attributes.append(A.Attribute(kind, value, name.span))
+            attributes.append(ast.Attribute(kind, value, name.span))
         first = {}
         for a in attributes:
             first.setdefault(a.name, a)
         since, unstable, deprecated = first.get("since"), first.get("unstable"), first.get("deprecated")
         external = first.get("external-id")
-        return A.Gates(
+        return ast.Gates(
             (since.value, since.span) if since else None,
-            A.Id(unstable.value, unstable.span) if unstable else None,
+            ast.Id(unstable.value, unstable.span) if unstable else None,
             (deprecated.value, deprecated.span) if deprecated else None,
             external.value if external else None,
             tuple(attributes))
 
     # -- interfaces ----------------------------------------------------------------------
 
-    def interface(self, gates: A.Gates, docs: str | None) -> A.InterfaceDef:
+    def interface(self, gates: ast.Gates, docs: str | None) -> ast.InterfaceDef:
         self.advance()
         name = self.id()
         members = self.interface_body()
-        return A.InterfaceDef(name, members, docs, gates)
+        return ast.InterfaceDef(name, members, docs, gates)
 
-    def interface_body(self) -> tuple[A.InterfaceMember, ...]:
+    def interface_body(self) -> tuple[ast.InterfaceMember, ...]:
         self.expect("{")
-        members: list[A.InterfaceMember] = []
+        members: list[ast.InterfaceMember] = []
         while True:
             docs = self.docs() if "/" in self.gaps[self.i] else None
             if self.eat("}"):
                 return tuple(members)
-            gates = self.gates() if self.kind == "@" else A.NO_GATES
+            gates = self.gates() if self.kind == "@" else ast.NO_GATES
             kind = self.kind
             if kind in _TYPEDEF_KEYWORDS:
                 members.append(self.typedef(gates, docs))
@@ -294,19 +294,19 @@ class Parser(Tokens):
                 self.expect(":")
                 sig = self.func_type()
                 self.expect(";")
-                members.append(A.FuncDef(name, sig, docs, gates))
+                members.append(ast.FuncDef(name, sig, docs, gates))
             elif kind == "use":
                 members.append(self.use(gates, docs))
             else:
                 raise self.fail("`type`, `resource` or `func`")
 
-    def use(self, gates: A.Gates, docs: str | None) -> A.Use:
+    def use(self, gates: ast.Gates, docs: str | None) -> ast.Use:
         keyword = self.here()
         self.advance()
         path = self.use_path()
         self.expect(".")
         self.expect("{")
-        names: list[tuple[A.Id, A.Id | None]] = []
+        names: list[tuple[ast.Id, ast.Id | None]] = []
         while not self.eat("}"):
             name = self.id()
             alias = self.id() if self.eat("as") else None
@@ -315,9 +315,9 @@ class Parser(Tokens):
                 self.expect("}")
                 break
         self.expect(";")
-        return A.Use(path, tuple(names), docs, gates, keyword)
+        return ast.Use(path, tuple(names), docs, gates, keyword)
 
-    def typedef(self, gates: A.Gates, docs: str | None) -> A.TypeDef:
+    def typedef(self, gates: ast.Gates, docs: str | None) -> ast.TypeDef:
         kind = self.kind
         self.advance()
         name = self.id()
@@ -325,31 +325,31 @@ class Parser(Tokens):
             self.expect("=")
             alias = self.type(1)
             self.expect(";")
-            return A.TypeDef(kind, name, alias, (), (), docs, gates)
+            return ast.TypeDef(kind, name, alias, (), (), docs, gates)
         if kind == "resource":
             if self.eat("{"):
-                return A.TypeDef(kind, name, None, (), self.resource_body(), docs, gates)
+                return ast.TypeDef(kind, name, None, (), self.resource_body(), docs, gates)
             self.expect(";")
-            return A.TypeDef(kind, name, None, (), (), docs, gates)
+            return ast.TypeDef(kind, name, None, (), (), docs, gates)
         fields = self.list_of("{", "}", self._record_field if kind == "record"
                               else self._variant_case if kind == "variant" else self._name_only)
-        return A.TypeDef(kind, name, None, tuple(fields), (), docs, gates)
+        return ast.TypeDef(kind, name, None, tuple(fields), (), docs, gates)
 
-    def _record_field(self, docs: str | None) -> A.Field:
+    def _record_field(self, docs: str | None) -> ast.Field:
         name = self.id()
         self.expect(":")
-        return A.Field(name, self.type(1), docs)
+        return ast.Field(name, self.type(1), docs)
 
-    def _variant_case(self, docs: str | None) -> A.Field:
+    def _variant_case(self, docs: str | None) -> ast.Field:
         name = self.id()
         payload = None
         if self.eat("("):
             payload = self.type(1)
             self.expect(")")
-        return A.Field(name, payload, docs)
+        return ast.Field(name, payload, docs)
 
-    def _name_only(self, docs: str | None) -> A.Field:
-        return A.Field(self.id(), None, docs)
+    def _name_only(self, docs: str | None) -> ast.Field:
+        return ast.Field(self.id(), None, docs)
 
     def list_of(self, open_: str, close: str, item) -> list:  # type: ignore[no-untyped-def]
         """`open item, item, ... close` (a trailing comma allowed), each item given the
@@ -368,19 +368,19 @@ class Parser(Tokens):
                 self.expect(close)
                 return out
 
-    def resource_body(self) -> tuple[A.ResourceFunc, ...]:
-        funcs: list[A.ResourceFunc] = []
+    def resource_body(self) -> tuple[ast.ResourceFunc, ...]:
+        funcs: list[ast.ResourceFunc] = []
         while not self.eat("}"):
             docs = self.docs() if "/" in self.gaps[self.i] else None
-            gates = self.gates() if self.kind == "@" else A.NO_GATES
+            gates = self.gates() if self.kind == "@" else ast.NO_GATES
             if self.kind == "constructor":
                 keyword = self.here()
                 self.advance()
                 params = self.params()
                 result = self.type(1) if self.eat("->") else None
                 self.expect(";")
-                sig = A.FuncSig(params, result, False, keyword)
-                funcs.append(A.ResourceFunc("constructor", A.Id("constructor", keyword), sig,
+                sig = ast.FuncSig(params, result, False, keyword)
+                funcs.append(ast.ResourceFunc("constructor", ast.Id("constructor", keyword), sig,
                                             docs, gates))
                 continue
             if self.kind not in _IDS:
@@ -390,28 +390,28 @@ class Parser(Tokens):
             kind = "static" if self.eat("static") else "method"
             sig = self.func_type()
             self.expect(";")
-            funcs.append(A.ResourceFunc(kind, name, sig, docs, gates))
+            funcs.append(ast.ResourceFunc(kind, name, sig, docs, gates))
         return tuple(funcs)
 
-    def func_type(self) -> A.FuncSig:
+    def func_type(self) -> ast.FuncSig:
         is_async = self.eat("async")
         keyword = self.here()
         self.expect("func")
         params = self.params()
         result = self.type(1) if self.eat("->") else None
-        return A.FuncSig(params, result, is_async, keyword)
+        return ast.FuncSig(params, result, is_async, keyword)
 
-    def params(self) -> tuple[tuple[A.Id, A.TypeExpr], ...]:
+    def params(self) -> tuple[tuple[ast.Id, ast.TypeExpr], ...]:
         return tuple(self.list_of("(", ")", self._param))
 
-    def _param(self, docs: str | None) -> tuple[A.Id, A.TypeExpr]:
+    def _param(self, docs: str | None) -> tuple[ast.Id, ast.TypeExpr]:
         name = self.id()
         self.expect(":")
         return name, self.type(1)
 
     # -- types ---------------------------------------------------------------------------
 
-    def type(self, depth: int) -> A.TypeExpr:
+    def type(self, depth: int) -> ast.TypeExpr:
         kind = self.kind
         i = self.i
         if depth > MAX_DEPTH:
@@ -421,9 +421,9 @@ class Parser(Tokens):
             if (k := self.kinds[i + 1]) == "error":
                 raise self._errors[i + 1]
             self.kind = k
-            return A.TPrim(kind, Span(self, i, i))
+            return ast.TPrim(kind, Span(self, i, i))
         if kind in _IDS:
-            return A.TName(self.id())
+            return ast.TName(self.id())
         span = Span(self, i, i)
         if kind == "list":
             self.advance()
@@ -439,13 +439,13 @@ class Parser(Tokens):
                                      self.i)
                 self.advance()
             self.expect(">")
-            return A.TList(element, length, span)
+            return ast.TList(element, length, span)
         if kind == "option":
             self.advance()
             self.expect("<")
             inner = self.type(depth + 1)
             self.expect(">")
-            return A.TOption(inner, span)
+            return ast.TOption(inner, span)
         if kind == "result":
             self.advance()
             ok = err = None
@@ -458,11 +458,11 @@ class Parser(Tokens):
                     if self.eat(","):
                         err = self.type(depth + 1)
                 self.expect(">")
-            return A.TResult(ok, err, span)
+            return ast.TResult(ok, err, span)
         if kind == "tuple":
             self.advance()
             types = self.list_of("<", ">", lambda docs: self.type(depth + 1))
-            return A.TTuple(tuple(types), span)
+            return ast.TTuple(tuple(types), span)
         if kind == "map":
             self.advance()
             self.expect("<")
@@ -470,34 +470,34 @@ class Parser(Tokens):
             self.expect(",")
             value = self.type(depth + 1)
             self.expect(">")
-            return A.TMap(key, value, span)
+            return ast.TMap(key, value, span)
         if kind in ("borrow", "own"):
             self.advance()
             self.expect("<")
             name = self.id()
             self.expect(">")
-            return A.THandle(kind == "borrow", name, span)
+            return ast.THandle(kind == "borrow", name, span)
         if kind in ("future", "stream"):
             self.advance()
             element = None
             if self.eat("<"):
                 element = self.type(depth + 1)
                 self.expect(">")
-            return A.TFuture(element, span) if kind == "future" else A.TStream(element, span)
+            return ast.TFuture(element, span) if kind == "future" else ast.TStream(element, span)
         raise self.fail("a type")
 
     # -- worlds --------------------------------------------------------------------------
 
-    def world(self, gates: A.Gates, docs: str | None) -> A.WorldDef:
+    def world(self, gates: ast.Gates, docs: str | None) -> ast.WorldDef:
         self.advance()
         name = self.id()
         self.expect("{")
-        members: list[A.WorldMember] = []
+        members: list[ast.WorldMember] = []
         while True:
             mdocs = self.docs() if "/" in self.gaps[self.i] else None
             if self.eat("}"):
-                return A.WorldDef(name, tuple(members), docs, gates)
-            mgates = self.gates() if self.kind == "@" else A.NO_GATES
+                return ast.WorldDef(name, tuple(members), docs, gates)
+            mgates = self.gates() if self.kind == "@" else ast.NO_GATES
             kind = self.kind
             if kind == "import" or kind == "export":
                 members.append(self.extern(mgates, mdocs))
@@ -510,7 +510,7 @@ class Parser(Tokens):
             else:
                 raise self.fail("`import`, `export`, `include`, `use`, or type definition")
 
-    def extern(self, gates: A.Gates, docs: str | None) -> A.Extern:
+    def extern(self, gates: ast.Gates, docs: str | None) -> ast.Extern:
         direction = self.kind
         span = self.here()
         self.advance()
@@ -523,23 +523,23 @@ class Parser(Tokens):
             if self.kind == "func" or self.kind == "async":
                 sig = self.func_type()
                 self.expect(";")
-                return A.Extern(direction, "func", name, sig=sig, docs=docs, gates=gates,
+                return ast.Extern(direction, "func", name, sig=sig, docs=docs, gates=gates,
                                 span=span)
             if self.eat("interface"):
                 body = self.interface_body()
-                iface = A.InterfaceDef(None, body, docs, A.NO_GATES)
-                return A.Extern(direction, "interface", name, interface=iface, docs=docs,
+                iface = ast.InterfaceDef(None, body, docs, ast.NO_GATES)
+                return ast.Extern(direction, "interface", name, interface=iface, docs=docs,
                                 gates=gates, span=span)
             implemented = self._implemented_path()
             if implemented is not None:
-                return A.Extern(direction, "implements", name, path=implemented, docs=docs,
+                return ast.Extern(direction, "implements", name, path=implemented, docs=docs,
                                 gates=gates, span=span)
         self.restore(state)
         path = self.use_path()
         self.expect(";")
-        return A.Extern(direction, "path", None, path=path, docs=docs, gates=gates, span=span)
+        return ast.Extern(direction, "path", None, path=path, docs=docs, gates=gates, span=span)
 
-    def _implemented_path(self) -> A.UsePath | None:
+    def _implemented_path(self) -> ast.UsePath | None:
         """`path;` after `import name:`, or None (nothing taken) when a path is read but no
         `;` follows it (`import a:b/c;`); an error in the path is reported, as wit-parser
         reports it."""
@@ -551,18 +551,18 @@ class Parser(Tokens):
         self.advance()
         return path
 
-    def include(self, gates: A.Gates, docs: str | None) -> A.Include:
+    def include(self, gates: ast.Gates, docs: str | None) -> ast.Include:
         keyword = self.here()
         self.advance()
         path = self.use_path()
-        renames: list[tuple[A.Id, A.Id]] = []
+        renames: list[tuple[ast.Id, ast.Id]] = []
         if self.eat("with"):
             renames = self.list_of("{", "}", self._rename)
         else:
             self.expect(";")
-        return A.Include(path, tuple(renames), docs, gates, keyword)
+        return ast.Include(path, tuple(renames), docs, gates, keyword)
 
-    def _rename(self, docs: str | None) -> tuple[A.Id, A.Id]:
+    def _rename(self, docs: str | None) -> tuple[ast.Id, ast.Id]:
         old = self.id()
         self.expect("as")
         return old, self.id()

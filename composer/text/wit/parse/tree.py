@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Union
 
-from ...record import Record
-from ...diagnostics import Source
+from ....record import Record
+from ....diagnostics import Source
 
 
 class Span(Record):

@@ -1,10 +1,11 @@
-"""From a path to packages not yet resolved: which files make up which package.
+"""From a path to its packages: which files make up which package.
 
 A path is a `.wit` file (one package, plus any nested `package a:b { }` blocks) or a folder
 whose `.wit` files together make one package, with an optional `deps/` folder whose entries
 (a `.wit` file, a folder of them, or a WIT package in binary form: `.wasm` or `.wat`) are
 further packages. Nested package blocks become packages of their own wherever they are
-written.
+written. Text is parsed here and resolved later; a package in binary form is decoded
+(`..decode`), resolved already.
 """
 
 from __future__ import annotations
@@ -14,10 +15,11 @@ import re
 import stat
 from pathlib import Path
 
-from ...errors import ComposerError
-from ...record import Record
-from ...diagnostics import Source, TextError
-from . import tree as A
+from ....errors import ComposerError
+from ....record import Record
+from .. import model as wit
+from ....diagnostics import Source, TextError
+from . import tree as ast
 from .syntax import parse_file
 
 
@@ -26,19 +28,41 @@ class Unit(Record):
     names are visible only within it."""
 
     source: Source
-    items: tuple[A.TopItem, ...]
+    items: tuple[ast.TopItem, ...]
 
 
 class PackageSource(Record):
-    name: A.PackageRef
+    """A package written in WIT text, parsed."""
+
+    name: ast.PackageRef
     units: tuple[Unit, ...]
     docs: str | None
-    binary: bool = False  # read from a WIT package in binary form (deps/*.wasm, *.wat)
+
+    @property
+    def key(self) -> str:
+        return self.name.key()
 
 
-class Loaded(Record):
-    packages: tuple[PackageSource, ...]  # the main one first
-    main: A.PackageRef | None
+class DecodedPackage(Record):
+    """A package read from a WIT package in binary form (or a component's WIT): decoded
+    from `path`, which messages about it name."""
+
+    package: wit.Package
+    path: str
+
+    @property
+    def key(self) -> str:
+        return str(self.package.name)
+
+
+AnyPackage = PackageSource | DecodedPackage
+
+
+class PackageSet(Record):
+    """What a path holds: its packages and which one is the path's own."""
+
+    packages: tuple[AnyPackage, ...]  # the main one first
+    main: wit.PackageName | None
     # the main files have no `package` header: refused once the packages nested in them
     # are read (as wit-parser reads those first)
     no_header: ComposerError | None = None
@@ -54,7 +78,7 @@ def read_source(path: Path, shown: str, regular_only: bool = False) -> Source:
     """A WIT file's text. `regular_only`: a file found in a folder (a FIFO or a device there
     would block, or never end), which must be a regular file; a path given on the command
     line may be a pipe (read bounded: files.py, a FIFO nobody writes to too)."""
-    from ...files import read_input
+    from ....files import read_input
 
     try:
         st = os.stat(path)
@@ -95,16 +119,16 @@ def _not_utf8(shown: str, data: bytes, at: int) -> TextError:
                      len(before), len(before) + 1)
 
 
-def load(path: Path) -> Loaded:
+def load(path: Path) -> PackageSet:
     """The packages at `path` (see the module's description)."""
     if path.is_dir():
         sources = [read_source(p, str(p), regular_only=True) for p in _wit_files(path)]
         main, nested = _group(sources, str(path), defer=True)
         if main is None:
-            return Loaded(tuple(nested), None, _no_header(sources[0] if sources else None,
+            return PackageSet(tuple(nested), None, _no_header(sources[0] if sources else None,
                                                           str(path)))
-        deps: list[PackageSource] = []
-        carried: list[PackageSource] = []
+        deps: list[AnyPackage] = []
+        carried: list[DecodedPackage] = []
         deps_dir = path / "deps"
         if deps_dir.is_dir():
             for entry in sorted(deps_dir.iterdir(), key=lambda p: p.name):
@@ -113,20 +137,24 @@ def load(path: Path) -> Loaded:
                 carried.extend(theirs)
         # a binary package carries copies of the packages it uses: a copy stands in only
         # for a package nothing else in deps/ provides
-        present = {p.name.key() for p in (main, *nested, *deps)}
+        present = {p.key for p in (main, *nested, *deps)}
         for p in carried:
-            if p.name.key() not in present:
-                present.add(p.name.key())
+            if p.key not in present:
+                present.add(p.key)
                 deps.append(p)
-        return Loaded((main, *nested, *deps), main.name)
+        return PackageSet((main, *nested, *deps), model_name(main.name))
     if path.suffix in (".wasm", ".wat"):
-        main, nested = _binary(path)
-        return Loaded((main, *nested), main.name)
+        own, carried = _binary(path)
+        return PackageSet((own, *carried), own.package.name)
     source = read_source(path, str(path))
     main, nested = _group([source], str(path), defer=True)
     if main is None:
-        return Loaded(tuple(nested), None, _no_header(source, str(path)))
-    return Loaded((main, *nested), main.name)
+        return PackageSet(tuple(nested), None, _no_header(source, str(path)))
+    return PackageSet((main, *nested), model_name(main.name))
+
+
+def model_name(ref: ast.PackageRef) -> wit.PackageName:
+    return wit.PackageName(ref.namespace, ref.name, ref.version)
 
 
 def _wit_files(folder: Path) -> list[Path]:
@@ -134,7 +162,7 @@ def _wit_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.suffix == ".wit" and not p.is_dir())
 
 
-def _dependency(entry: Path) -> tuple[list[PackageSource], list[PackageSource]]:
+def _dependency(entry: Path) -> tuple[list[AnyPackage], list[DecodedPackage]]:
     """The packages one entry of deps/ provides, and the copies a binary one carries."""
     if entry.is_dir():
         files = _wit_files(entry)
@@ -147,22 +175,25 @@ def _dependency(entry: Path) -> tuple[list[PackageSource], list[PackageSource]]:
         main, nested = _group([read_source(entry, str(entry), regular_only=True)], str(entry))
         return [main, *nested], []
     if entry.suffix in (".wasm", ".wat"):
-        main, nested = _binary(entry)
-        return [main], nested
+        own, carried = _binary(entry)
+        return [own], carried
     return [], []  # anything else in deps/ is not WIT (a README, say)
 
 
-def _binary(path: Path) -> tuple[PackageSource, list[PackageSource]]:
-    """A WIT package in binary form (or a component): decoded, printed as WIT text, and
-    read back like any other source, so one resolver handles every kind of package. Its
-    dependencies come along as nested packages."""
-    from ...model.load import load_component
-    from ..witdecode import decode_component
-    from ..witprint import print_resolved
+def _binary(path: Path) -> tuple[DecodedPackage, list[DecodedPackage]]:
+    """A WIT package in binary form (or a component), decoded: its own package, and the
+    copies it carries of the packages it uses (as wit-component encodes them)."""
+    from ....model.load import load_component
+    from ..decode import decode_wit
 
-    text = print_resolved(decode_component(load_component(path)))
-    main, nested = _group([Source(str(path), text)], str(path))
-    return main.replace(binary=True), [p.replace(binary=True) for p in nested]  # type: ignore[union-attr]
+    try:
+        decoded = decode_wit(load_component(path))
+    except ValueError as exc:  # a component no WIT describes
+        raise ComposerError(f"not a WIT package: {exc}", file=str(path)) from None
+    own = decoded.package(decoded.main)
+    assert own is not None
+    carried = [DecodedPackage(p, str(path)) for p in decoded.packages if p is not own]
+    return DecodedPackage(own, str(path)), carried
 
 
 def _group(sources: list[Source], where: str,
@@ -170,8 +201,8 @@ def _group(sources: list[Source], where: str,
     """The package a set of files make together, and the nested packages written in them.
     None for the former when no file says which package it is (refused here unless `defer`
     and some package is nested)."""
-    header: A.PackageDecl | None = None
-    docs: A.PackageDecl | None = None
+    header: ast.PackageDecl | None = None
+    docs: ast.PackageDecl | None = None
     units: list[Unit] = []
     nested: list[PackageSource] = []
     for source in sources:
@@ -188,7 +219,7 @@ def _group(sources: list[Source], where: str,
                     raise TextError.at("found doc comments on multiple 'package' items",
                                        decl.docs_span)
                 docs = decl
-        top = tuple(i for i in parsed.items if not isinstance(i, A.NestedPackage))
+        top = tuple(i for i in parsed.items if not isinstance(i, ast.NestedPackage))
         units.append(Unit(parsed.source, top))
         _nested(parsed.items, nested)
     if header is None:
@@ -215,13 +246,13 @@ def _no_header(source: Source | None, where: str) -> ComposerError:
 _FIRST_ITEM = re.compile(r"(?:\s|//[^\n]*|/\*(?:[^*]|\*(?!/))*\*/)*").match
 
 
-def _nested(items: tuple[A.TopItem, ...], out: list[PackageSource]) -> None:
+def _nested(items: tuple[ast.TopItem, ...], out: list[PackageSource]) -> None:
     """Nested package blocks, in the order they open; a block inside a block is refused,
     as wit-parser refuses it (parsed, then found in the package it is in)."""
     for item in items:
-        if isinstance(item, A.NestedPackage):
+        if isinstance(item, ast.NestedPackage):
             for inner in item.items:
-                if isinstance(inner, A.NestedPackage):
+                if isinstance(inner, ast.NestedPackage):
                     raise TextError.at("nested packages must be placed at the top-level",
                                        inner.decl.name.span)
             out.append(PackageSource(item.decl.name, (Unit(item.decl.span.source, item.items),),

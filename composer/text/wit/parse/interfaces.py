@@ -1,160 +1,34 @@
-"""Resolution: packages in dependency order, then each package's interfaces and worlds in
-the order their references require, into `witmodel` with the component-model types filled.
+"""One package written in WIT text: its names, each file's top-level `use`s, the order of
+its interfaces and worlds, its feature gates, and its interfaces resolved (its worlds are
+`worlddefs`' part, on the names resolved here).
 
-Every rule broken is a `TextError` at the place wit-parser reports it (so the two point at
-the same `FILE:LINE:COL`). Dependency orders are found by iterative depth-first search:
-nothing here recurses on the input's shape.
+Every rule broken is a `TextError` at the place wit-parser reports it.
 """
 
 from __future__ import annotations
 
-from typing import Callable, Iterator
+from typing import Iterator
 
-from ...model import types as T
-from ...model.names import Version
-
-from .. import witmodel as W
-from ...diagnostics import TextError
-from . import tree as A
-from .packages import Loaded, PackageSource, Unit
-from .scope import GATED_TYPE, Entry, TypeScope
+from ....model import types as T
+from ....model.names import Version
+from .. import model as wit
+from ....diagnostics import TextError
+from . import tree as ast
+from .packages import AnyPackage, PackageSource, Unit, model_name
+from .registry import (
+    GATED_INTERFACE, GATED_WORLD, Features, IfaceInfo, PkgInfo, Registry, WorldInfo, model_gate,
+)
+from .scope import GATED_TYPE, Entry, NameScope
 from .toposort import toposort
 
-GATED_WORLD = "found a reference to a world which is excluded due to its feature not being activated"
-GATED_INTERFACE = ("found a reference to an interface which is excluded due to its feature "
-                   "not being activated")
 
-
-class Features:
-    def __init__(self, enabled: frozenset[str]) -> None:
-        self.all = "all" in enabled
-        self.enabled = enabled
-
-    def excluded(self, gates: A.Gates) -> bool:
-        return gates.unstable is not None and not self.all and gates.unstable.name not in self.enabled
-
-
-def model_gate(gates: A.Gates) -> W.Gate | None:
-    """The model's gate for what is written (one record for each different gate)."""
-    if gates is A.NO_GATES or gates.empty():
-        return None
-    key = (gates.since[0] if gates.since else None,
-           gates.unstable.name if gates.unstable else None,
-           gates.deprecated[0] if gates.deprecated else None)
-    gate = _GATES.get(key)
-    if gate is None:
-        gate = _GATES[key] = W.Gate(*key)
-    return gate
-
-
-_GATES: dict[tuple, W.Gate] = {}  # type: ignore[type-arg]
-
-
-# -- what resolution produces -----------------------------------------------------------------
-
-
-class IfaceInfo:
-    __slots__ = ("key", "model", "scope", "deps", "package")
-
-    def __init__(self, key: str, model: W.Interface, scope: TypeScope, deps: list[str],
-                 package: W.PackageName | None) -> None:
-        self.key = key  # the extern name (`ns:pkg/i@v`), or the plain name of an inline one
-        self.model = model
-        self.scope = scope
-        self.deps = deps  # keys of the named interfaces it `use`s, directly
-        self.package = package
-
-
-class WorldEntry:
-    """One import or export of a world: the model's item and the extern's type; `iface` is
-    the key of the named interface it is (or implements), if any."""
-
-    __slots__ = ("item", "extern", "kind", "iface", "by_name", "at")
-
-    def __init__(self, item: W.WorldItem, extern: T.Extern, kind: str, iface: str | None,
-                 by_name: bool, at: object = None) -> None:
-        self.item = item
-        self.extern = extern
-        self.kind = kind  # func, interface, type
-        self.iface = iface
-        self.by_name = by_name  # imported or exported under the interface's own name
-        self.at = at  # where it is written (a span), for errors an include finds
-
-
-class WorldInfo:
-    __slots__ = ("model", "imports", "exports", "package")
-
-    def __init__(self, model: W.World, imports: dict[str, WorldEntry],
-                 exports: dict[str, WorldEntry], package: W.PackageName) -> None:
-        self.model = model
-        self.imports = imports
-        self.exports = exports
-        self.package = package
-
-
-class PkgInfo:
-    __slots__ = ("name", "interfaces", "worlds", "excluded", "excluded_interfaces", "model")
-
-    def __init__(self, name: W.PackageName) -> None:
-        self.name = name
-        self.interfaces: dict[str, IfaceInfo] = {}
-        self.worlds: dict[str, WorldInfo] = {}
-        self.excluded: dict[str, str] = {}  # gated-out item -> "interface" or "world"
-        # gated-out interfaces, resolved all the same: what refers to them is checked
-        self.excluded_interfaces: dict[str, IfaceInfo] = {}
-        self.model: W.Package | None = None
-
-
-class Registry:
-    def __init__(self) -> None:
-        self.packages: dict[str, PkgInfo] = {}
-        self.interfaces: dict[str, IfaceInfo] = {}
-        self.borrowing: set[int] = set()  # see `TypeScope.borrowing`
-
-
-# -- packages -------------------------------------------------------------------------------
-
-
-def resolve(loaded: Loaded, features: frozenset[str]) -> W.Resolved:
-    feats = Features(features)
-    by_key: dict[str, PackageSource] = {}
-    for ps in loaded.packages:
-        key = ps.name.key()
-        if key in by_key:
-            first = by_key[key].name.span
-            a, b = first.source.line_col(first.start), ps.name.span.source.line_col(ps.name.span.start)
-            raise TextError.at(
-                f"package `{key}` is defined in two different locations: here and at "
-                f"{first.source.path}:{a[0]}:{a[1]}", ps.name.span)
-        by_key[key] = ps
-    missing: list[TextError] = []
-    order = _package_order(loaded.packages, by_key, missing)
-    registry = Registry()
-    models = []
-    for ps in order:
-        info = PackageResolver(ps, registry, feats, by_key, missing).run()
-        models.append(info.model)
-    if missing:
-        # wit-parser looks for the packages a package uses once each package is read: what
-        # is wrong within a package is found first
-        raise missing[0]
-    if loaded.no_header is not None:
-        raise loaded.no_header
-    main = _model_name(loaded.main)  # type: ignore[arg-type]
-    return W.Resolved(tuple(models), main)  # type: ignore[arg-type]
-
-
-def _model_name(ref: A.PackageRef) -> W.PackageName:
-    return W.PackageName(ref.namespace, ref.name, ref.version)
-
-
-def _lookup_package(ref: A.PackageRef, by_key: dict[str, PackageSource]) -> PackageSource | None:
+def _lookup_package(ref: ast.PackageRef, by_key: dict[str, AnyPackage]) -> AnyPackage | None:
     """The package a reference names: by name and version, as wit-parser finds it (a
     reference without a version does not find a package that has one)."""
     return by_key.get(ref.key())
 
 
-def find_package(ref: A.PackageRef, by_key: dict[str, PackageSource]) -> PackageSource:
+def find_package(ref: ast.PackageRef, by_key: dict[str, AnyPackage]) -> AnyPackage:
     found = _lookup_package(ref, by_key)
     if found is None:
         known = ", ".join(sorted(by_key))
@@ -162,120 +36,21 @@ def find_package(ref: A.PackageRef, by_key: dict[str, PackageSource]) -> Package
     return found
 
 
-def _package_order(packages: tuple[PackageSource, ...], by_key: dict[str, PackageSource],
-                   missing: list[TextError]) -> list[PackageSource]:
-    """Dependencies before their users, as wit-parser orders them: packages visited in name
-    order, each after what it uses (in the order it first mentions them); a package that
-    reaches itself is refused at the reference that closes the cycle. A package used but
-    not there goes to `missing` (the first mention found that way), to be refused once the
-    packages there are read."""
-    edges: dict[int, list[tuple[PackageSource, A.UsePath]]] = {}
-
-    def uses(ps: PackageSource) -> list[tuple[PackageSource, A.UsePath]]:
-        found = edges.get(id(ps))
-        if found is None:
-            found = edges[id(ps)] = []
-            for path in _foreign_paths(ps.units):
-                try:
-                    found.append((find_package(path.package, by_key), path))  # type: ignore[arg-type]
-                except TextError as exc:
-                    missing.append(exc)
-        return found
-
-    def cycle(target: PackageSource, i: int) -> TextError:
-        first, first_path = edges[id(target)][i]
-        return TextError.at(f"package `{first.name.key()}` creates a dependency cycle",
-                            first_path.span)
-
-    # (packages in binary form are taken in first, in the order they were read: wit-parser
-    # adds them before it reads any text)
-    roots = [ps for ps in packages if ps.binary]
-    roots += sorted((ps for ps in packages if not ps.binary), key=lambda ps: _name_order(ps.name))
-    return depth_first_order(roots, lambda ps: [t for t, _ in uses(ps)], cycle)
-
-
-def _name_order(ref: A.PackageRef) -> tuple:  # type: ignore[type-arg]
-    """How wit-parser orders package names: namespace, name, then version (none first)."""
-    version = Version.parse(ref.version) if ref.version else None
-    if version is None:
-        return (ref.namespace, ref.name, 0)
-    return (ref.namespace, ref.name, 1, _semver_key(version))
-
-
-def depth_first_order(roots: list, successors: Callable[[object], list],
-                      cycle: Callable[[object, int], Exception]) -> list:
-    """Every node reachable from `roots`, each after its successors, without recursion (the
-    input decides the depth). On a cycle, raises `cycle(node, i)`: `node` is where the cycle
-    closes, `i` the index of the successor of `node` that leads back round to it."""
-    order: list = []
-    state: dict[int, int] = {}  # 1: on the path being walked, 2: done
-    for root in roots:
-        if state.get(id(root)):
-            continue
-        state[id(root)] = 1
-        stack = [(root, 0, successors(root))]
-        while stack:
-            node, i, out = stack[-1]
-            if i == len(out):
-                state[id(node)] = 2
-                order.append(node)
-                stack.pop()
-                continue
-            stack[-1] = (node, i + 1, out)
-            target = out[i]
-            seen = state.get(id(target))
-            if seen == 1:
-                at = next(k for k, entry in enumerate(stack) if entry[0] is target)
-                raise cycle(target, stack[at][1] - 1)
-            if not seen:
-                state[id(target)] = 1
-                stack.append((target, 0, successors(target)))
-    return order
-
-
-def _foreign_paths(units: tuple[Unit, ...]) -> Iterator[A.UsePath]:
-    for unit in units:
-        for item in unit.items:
-            for path in _item_paths(item):
-                if path.package is not None:
-                    yield path
-
-
-def _item_paths(item: object) -> Iterator[A.UsePath]:
-    if isinstance(item, A.TopUse):
-        yield item.path
-    elif isinstance(item, A.InterfaceDef):
-        yield from (m.path for m in item.members if isinstance(m, A.Use))
-    elif isinstance(item, A.WorldDef):
-        # as wit-parser visits them: uses and includes, then imports, then exports
-        externs = [m for m in item.members if isinstance(m, A.Extern)]
-        yield from (m.path for m in item.members if isinstance(m, (A.Use, A.Include)))
-        for m in [m for m in externs if m.direction == "import"] + \
-                 [m for m in externs if m.direction == "export"]:
-            if m.path is not None:
-                yield m.path
-            if m.interface is not None:
-                yield from _item_paths(m.interface)
-
-
-def _item_refs(item: object) -> Iterator[tuple[A.UsePath, str]]:
+def _item_refs(item: object) -> Iterator[tuple[ast.UsePath, str]]:
     """The paths an interface or world refers to, with what each must name."""
-    if isinstance(item, A.InterfaceDef):
-        yield from ((m.path, "interface") for m in item.members if isinstance(m, A.Use))
-    elif isinstance(item, A.WorldDef):
+    if isinstance(item, ast.InterfaceDef):
+        yield from ((m.path, "interface") for m in item.members if isinstance(m, ast.Use))
+    elif isinstance(item, ast.WorldDef):
         for m in item.members:
-            if isinstance(m, A.Include):
+            if isinstance(m, ast.Include):
                 yield m.path, "world"
-            elif isinstance(m, A.Use):
+            elif isinstance(m, ast.Use):
                 yield m.path, "interface"
-            elif isinstance(m, A.Extern):
+            elif isinstance(m, ast.Extern):
                 if m.path is not None:
                     yield m.path, "interface"
                 if m.interface is not None:
                     yield from _item_refs(m.interface)
-
-
-# -- one package ------------------------------------------------------------------------------
 
 
 class Target:
@@ -284,7 +59,7 @@ class Target:
     __slots__ = ("kind", "local", "key", "name", "span")
 
     def __init__(self, kind: str, local: object, key: str | None, name: str,
-                 span: A.Span) -> None:
+                 span: ast.Span) -> None:
         self.kind = kind  # interface or world
         self.local = local  # the definition in this package, or None
         self.key = key  # for a foreign one: the package key
@@ -294,33 +69,36 @@ class Target:
 
 class PackageResolver:
     def __init__(self, ps: PackageSource, registry: Registry, features: Features,
-                 by_key: dict[str, PackageSource], missing: list[TextError]) -> None:
+                 by_key: dict[str, AnyPackage], missing: list[TextError]) -> None:
         self.missing = missing  # packages used but not there (see `_package_order`)
         self.ps = ps
         self.registry = registry
         self.features = features
         self.by_key = by_key
-        self.name = _model_name(ps.name)
+        self.name = model_name(ps.name)
         self.info = PkgInfo(self.name)
         self.items: dict[str, tuple[object, Unit]] = {}  # name -> (definition, unit)
         self.scopes: dict[int, dict[str, Target]] = {}  # id(unit) -> file-local names
         # (package, name) -> interface or world: what the first mention of a foreign item made it
         self.foreign_kinds: dict[tuple[str, str], str] = {}
-        # the package's anonymous types, made once each (scope.TypeScope.anonymous)
+        # the package's anonymous types, made once each (scope.NameScope.anonymous)
         self.anonymous: dict = {}  # type: ignore[type-arg]
         # what wit-parser checks once everything is resolved: `@since` versions (those of
         # types first), and types not gated in an interface or world that is
-        self.type_since: list[tuple[A.Gates, A.Span]] = []
-        self.item_since: list[tuple[A.Gates, A.Span]] = []
+        self.type_since: list[tuple[ast.Gates, ast.Span]] = []
+        self.item_since: list[tuple[ast.Gates, ast.Span]] = []
         self.orphans: list[TextError] = []
+        self.order: list[tuple[object, Unit]] = []  # the interfaces and worlds, in order
 
     # -- the package's names ---------------------------------------------------------------
 
-    def run(self) -> PkgInfo:
+    def interfaces(self) -> list[tuple[ast.WorldDef, Unit]]:
+        """The package's names checked, then each of its interfaces resolved; its worlds,
+        in the order they are to be built (by `worlddefs`)."""
         self._foreign_kinds()
         for unit in self.ps.units:
             for item in unit.items:
-                if isinstance(item, (A.InterfaceDef, A.WorldDef)):
+                if isinstance(item, (ast.InterfaceDef, ast.WorldDef)):
                     assert item.name is not None
                     if item.name.name in self.items:
                         raise TextError.at(f"duplicate item named `{item.name.name}`", item.name.span)
@@ -334,9 +112,9 @@ class PackageResolver:
         # to; one left out by a feature gate is resolved too (what is wrong in it is still
         # refused), then dropped
         for item, unit in order:
-            if isinstance(item, A.InterfaceDef):
+            if isinstance(item, ast.InterfaceDef):
                 excluded = self.features.excluded(item.gates)
-                self._check_gates(item.gates, item.name.span)
+                self.check_gates(item.gates, item.name.span)
                 key = self.name.interface(item.name.name)
                 info = self.interface(item, unit, key, excluded)
                 if excluded:
@@ -345,27 +123,19 @@ class PackageResolver:
                 else:
                     self.info.interfaces[item.name.name] = info
                     self.registry.interfaces[key] = info
-        # what wit-parser checks of every world comes before what it checks once all is
-        # resolved; then the worlds kept are built
-        worlds = [(item, unit) for item, unit in order if isinstance(item, A.WorldDef)]
-        for item, unit in worlds:
-            excluded = self.features.excluded(item.gates)
-            self._check_gates(item.gates, item.name.span)
-            WorldBuilder(self, item, unit, excluded=excluded).check()
-            if excluded:
-                self.info.excluded[item.name.name] = "world"
-        self._check_deferred()
-        for item, unit in worlds:
-            if item.name.name not in self.info.excluded:
-                self.info.worlds[item.name.name] = self.world(item, unit)
-        self._check_deferred()
+        self.order = order
+        return [(item, unit) for item, unit in order if isinstance(item, ast.WorldDef)]
+
+    def finish(self) -> PkgInfo:
+        """The package's model, its worlds built, and the package registered."""
+        order = self.order
         # the model lists them in that order, as wasm-tools prints them
         interfaces = [self.info.interfaces[i.name.name].model for i, _ in order
-                      if isinstance(i, A.InterfaceDef) and i.name.name in self.info.interfaces]
+                      if isinstance(i, ast.InterfaceDef) and i.name.name in self.info.interfaces]
         worlds = [self.info.worlds[i.name.name].model for i, _ in order
-                  if isinstance(i, A.WorldDef) and i.name.name in self.info.worlds]
-        self.info.model = W.Package(self.name, tuple(interfaces), tuple(worlds), self.ps.docs)
-        self.registry.packages[self.ps.name.key()] = self.info
+                  if isinstance(i, ast.WorldDef) and i.name.name in self.info.worlds]
+        self.info.model = wit.Package(self.name, tuple(interfaces), tuple(worlds), self.ps.docs)
+        self.registry.packages[self.ps.key] = self.info
         return self.info
 
     def _foreign_kinds(self) -> None:
@@ -377,7 +147,7 @@ class PackageResolver:
             for item in unit.items:
                 # a top-level `use` may name either: an interface when it is the first
                 # mention, else whatever the first mention made it
-                refs = ([(item.path, "either")] if isinstance(item, A.TopUse)
+                refs = ([(item.path, "either")] if isinstance(item, ast.TopUse)
                         else list(_item_refs(item)))
                 for path, want in refs:
                     if path.package is None:
@@ -395,9 +165,9 @@ class PackageResolver:
         """A file's top-level names (its `use`s and its items), each once."""
         seen: set[str] = set()
         for item in unit.items:
-            if isinstance(item, A.TopUse):
+            if isinstance(item, ast.TopUse):
                 name = item.local_name()
-            elif isinstance(item, (A.InterfaceDef, A.WorldDef)):
+            elif isinstance(item, (ast.InterfaceDef, ast.WorldDef)):
                 name = item.name  # type: ignore[assignment]
             else:
                 continue
@@ -409,16 +179,16 @@ class PackageResolver:
         """What a file's top-level `use`s name (an interface of this package or another)."""
         scope: dict[str, Target] = {}
         for item in unit.items:
-            if isinstance(item, A.TopUse):
+            if isinstance(item, ast.TopUse):
                 if item.gates.attributes:
                     raise TextError.at("attributes not allowed on top-level use", item.span)
                 foreign = item.path.package
-                target = self._path_target(item.path, None, None if foreign is None else
-                                           self.foreign_kinds[(foreign.key(), item.path.name.name)])
+                target = self.path_target(item.path, None, None if foreign is None else
+                                          self.foreign_kinds[(foreign.key(), item.path.name.name)])
                 scope[item.local_name().name] = target
         return scope
 
-    def _path_target(self, path: A.UsePath, unit: Unit | None, want: str | None) -> Target:
+    def path_target(self, path: ast.UsePath, unit: Unit | None, want: str | None) -> Target:
         """What a use path names; `unit` None for a file's top-level `use`, which sees only
         the package's own items. An item of another package must be there (not left out by
         a feature gate): wit-parser looks up what another package provides for every path
@@ -432,14 +202,14 @@ class PackageResolver:
             local = self.items.get(name.name)
             if local is None:
                 raise TextError.at(f"interface or world `{name.name}` does not exist", name.span)
-            kind = "interface" if isinstance(local[0], A.InterfaceDef) else "world"
+            kind = "interface" if isinstance(local[0], ast.InterfaceDef) else "world"
             return self._want(Target(kind, local[0], None, name.name, name.span), want, name)
         if self.missing and _lookup_package(path.package, self.by_key) is None:
             raise self.missing[0]
         ps = find_package(path.package, self.by_key)
-        pkg = self.registry.packages.get(ps.name.key())
+        pkg = self.registry.packages.get(ps.key)
         if pkg is None or ps is self.ps:
-            raise TextError.at(f"package `{ps.name.key()}` creates a dependency cycle", path.span)
+            raise TextError.at(f"package `{ps.key}` creates a dependency cycle", path.span)
         kind = want or ("world" if name.name in pkg.worlds else "interface")
         table = pkg.interfaces if kind == "interface" else pkg.worlds
         if name.name not in table:
@@ -448,9 +218,9 @@ class PackageResolver:
             # the first mention asked for, and finds no such item in the package)
             raise TextError.at(f"{kind} '{name.name}' not found in package '{pkg.name}'",
                                name.span)
-        return Target(kind, None, ps.name.key(), name.name, name.span)
+        return Target(kind, None, ps.key, name.name, name.span)
 
-    def skips_lookup(self, path: A.UsePath, gates: A.Gates) -> bool:
+    def skips_lookup(self, path: ast.UsePath, gates: ast.Gates) -> bool:
         """Whether a path into another package is left unresolved: wit-parser does not
         look up what a path names there when the item holding the path is gated out (nor,
         until the rest is read, in a package that is not there)."""
@@ -460,14 +230,14 @@ class PackageResolver:
             return True
         return bool(self.missing) and _lookup_package(path.package, self.by_key) is None
 
-    def _want(self, target: Target, want: str | None, at: A.Id) -> Target:
+    def _want(self, target: Target, want: str | None, at: ast.Id) -> Target:
         if want is not None and target.kind != want:
             article = "an interface" if want == "interface" else "a world"
             raise TextError.at(f"name `{at.name}` is defined as {'a world' if want == 'interface' else 'an interface'}, "
                                f"not {article}", at.span)
         return target
 
-    def _iface(self, target: Target, at: A.Span, gated_ok: bool = False) -> IfaceInfo:
+    def target_interface(self, target: Target, at: ast.Span, gated_ok: bool = False) -> IfaceInfo:
         """The resolved interface a target names (resolved already: dependencies first); one
         left out by a feature gate is refused unless `gated_ok`."""
         pkg = self.info if target.local is not None else self.registry.packages[target.key]  # type: ignore[index]
@@ -481,7 +251,7 @@ class PackageResolver:
             raise TextError.at(GATED_INTERFACE, at)
         return info
 
-    def _world(self, target: Target, at: A.Span) -> WorldInfo:
+    def target_world(self, target: Target, at: ast.Span) -> WorldInfo:
         if target.local is not None:
             name = target.local.name.name  # type: ignore[attr-defined]
             if self.info.excluded.get(name) == "world":
@@ -489,15 +259,15 @@ class PackageResolver:
             return self.info.worlds[name]
         return self.registry.packages[target.key].worlds[target.name]  # type: ignore[index]
 
-    def _check_gates(self, gates: A.Gates, at: A.Span, kept: bool = True,
-                     is_type: bool = False) -> None:
+    def check_gates(self, gates: ast.Gates, at: ast.Span, kept: bool = True,
+                    is_type: bool = False) -> None:
         """The attributes of an item, as wit-parser allows them: none given twice, not both
         `@since` and `@unstable`, `@deprecated` only with one of them; `@since` only in a
         package with a version, and not later than it (checked for an item wit-parser
         keeps: not a function, import or export of something gated off, `kept` False)."""
         if not gates.attributes:
             return
-        seen: dict[str, A.Attribute] = {}
+        seen: dict[str, ast.Attribute] = {}
         for a in gates.attributes:
             if a.name in seen:
                 raise TextError.at(f"cannot specify @{a.name} twice", a.span)
@@ -510,7 +280,7 @@ class PackageResolver:
         if gates.since is not None and kept:
             (self.type_since if is_type else self.item_since).append((gates, at))
 
-    def _check_deferred(self) -> None:
+    def check_deferred(self) -> None:
         """What wit-parser checks once everything is resolved, so far: the `@since`
         versions (types first), then types whose interface or world is gated off."""
         for gates, at in [*self.type_since, *self.item_since]:
@@ -519,7 +289,7 @@ class PackageResolver:
         if self.orphans:
             raise self.orphans[0]
 
-    def _check_version(self, gates: A.Gates, at: A.Span) -> None:
+    def _check_version(self, gates: ast.Gates, at: ast.Span) -> None:
         if self.name.version is None:
             raise TextError.at(f"package [{self.name}] contains a feature gate with a version "
                                "specifier, so it must have a version", at)
@@ -534,21 +304,21 @@ class PackageResolver:
         """Interfaces and worlds, each after those it refers to in this package (an
         interface's `use`s, a world's `include`s), as wit-parser orders them."""
         names: list[str] = []
-        deps: dict[str, list[A.Id]] = {}
+        deps: dict[str, list[ast.Id]] = {}
         for unit in self.ps.units:
             for item in unit.items:
-                if isinstance(item, (A.InterfaceDef, A.WorldDef)):
+                if isinstance(item, (ast.InterfaceDef, ast.WorldDef)):
                     names.append(item.name.name)  # type: ignore[union-attr]
                     deps[item.name.name] = []  # type: ignore[union-attr]
         for unit in self.ps.units:
             # a file's top-level `use x as y` makes `y` stand for `x` (one of another
             # package is not ordered here)
-            scope = {u.local_name().name: u.path for u in unit.items if isinstance(u, A.TopUse)}
+            scope = {u.local_name().name: u.path for u in unit.items if isinstance(u, ast.TopUse)}
             for item in unit.items:
-                if isinstance(item, A.InterfaceDef):
-                    paths = [m.path for m in item.members if isinstance(m, A.Use)]
-                elif isinstance(item, A.WorldDef):
-                    paths = [m.path for m in item.members if isinstance(m, A.Include)]
+                if isinstance(item, ast.InterfaceDef):
+                    paths = [m.path for m in item.members if isinstance(m, ast.Use)]
+                elif isinstance(item, ast.WorldDef):
+                    paths = [m.path for m in item.members if isinstance(m, ast.Include)]
                 else:
                     continue
                 for path in paths:
@@ -570,21 +340,21 @@ class PackageResolver:
 
     # -- interfaces ---------------------------------------------------------------------------
 
-    def interface(self, defn: A.InterfaceDef, unit: Unit, key: str,
+    def interface(self, defn: ast.InterfaceDef, unit: Unit, key: str,
                   excluded: bool = False) -> IfaceInfo:
         """An interface resolved; `excluded`: it is left out by a feature gate (resolved
         all the same, to refuse what is wrong in it, as wit-parser does)."""
-        scope = TypeScope(key, borrowing=self.registry.borrowing, anonymous=self.anonymous)
+        scope = NameScope(key, borrowing=self.registry.borrowing, anonymous=self.anonymous)
         deps: list[str] = []
-        items, exports = self._members(defn.members, unit, scope, deps, key, excluded)
+        items, exports = self.members(defn.members, unit, scope, deps, key, excluded)
         itype = T.InstanceType(exports)
-        model = W.Interface(defn.name.name if defn.name else None, tuple(items), defn.docs,
+        model = wit.Interface(defn.name.name if defn.name else None, tuple(items), defn.docs,
                             model_gate(defn.gates), itype)
         return IfaceInfo(key, model, scope, deps, self.name if defn.name else None)
 
-    def _members(self, members: tuple, unit: Unit, scope: TypeScope, deps: list[str],
-                 owner: str | None, left_out: bool = False,
-                 what: str = "interface") -> tuple[list[W.InterfaceItem], dict[str, T.Extern]]:
+    def members(self, members: tuple, unit: Unit, scope: NameScope, deps: list[str],
+                owner: str | None, left_out: bool = False,
+                what: str = "interface") -> tuple[list[wit.InterfaceItem], dict[str, T.Extern]]:
         """The items of an interface (or a world's types), declared, checked and built, in
         wit-parser's order: the names `use` brings, the type definitions, then the
         functions (a resource's functions named last).
@@ -595,13 +365,13 @@ class PackageResolver:
         model, and may not refer to what is left out."""
         excluded = self.features.excluded
         # each member with whether its own gate leaves it out (the same for every pass)
-        marked = [(m, type(m), m.gates is not A.NO_GATES and excluded(m.gates)) for m in members]
+        marked = [(m, type(m), m.gates is not ast.NO_GATES and excluded(m.gates)) for m in members]
         entries: dict[int, Entry] = {}
         for m, cls, own in marked:
-            if cls is A.Use:
+            if cls is ast.Use:
                 self._use(m, unit, scope, deps, own, own or left_out)
         for m, cls, own in marked:
-            if cls is A.TypeDef:
+            if cls is ast.TypeDef:
                 entries[id(m)] = scope.declare_typedef(m, own)
         # each type after those it uses: its attributes, then what it is
         for name in scope.check_order(members):
@@ -609,7 +379,7 @@ class PackageResolver:
             td = e.node
             if e.kind not in ("typedef", "resource") or td.name.name != name:  # type: ignore[attr-defined]
                 continue
-            self._check_gates(td.gates, td.name.span, is_type=True)  # type: ignore[attr-defined]
+            self.check_gates(td.gates, td.name.span, is_type=True)  # type: ignore[attr-defined]
             if e.kind == "typedef":
                 scope.fill(e, gated_ok=e.excluded or left_out,
                            left_out=GATED_INTERFACE if left_out else GATED_TYPE)
@@ -623,29 +393,29 @@ class PackageResolver:
                     methods.add(f.name.name)
         funcs: dict[int, T.FuncType] = {}
         names: dict[int, str] = {}  # id(resource function) -> its name
-        resource_funcs: list[tuple[A.Id, Entry]] = []
+        resource_funcs: list[tuple[ast.Id, Entry]] = []
         for m, cls, own in marked:
-            if cls is A.FuncDef:
+            if cls is ast.FuncDef:
                 scope.define(m.name, Entry("func", None, m, own, m.name.span), "duplicate name `{}`")
-                self._check_gates(m.gates, m.name.span, not left_out)
+                self.check_gates(m.gates, m.name.span, not left_out)
                 funcs[id(m)] = scope.func(m.sig, m.name.name,
                                           None if own or left_out else m.name.span)
-            elif cls is A.TypeDef:
+            elif cls is ast.TypeDef:
                 entry = entries[id(m)]
                 for f in m.methods:
-                    self._check_gates(f.gates, f.name.span, not left_out)
+                    self.check_gates(f.gates, f.name.span, not left_out)
                     fname = names[id(f)] = _resource_func_name(m.name.name, f)
-                    f_own = f.gates is not A.NO_GATES and excluded(f.gates)
+                    f_own = f.gates is not ast.NO_GATES and excluded(f.gates)
                     if own and not left_out and not f_own:
                         # a function of a resource left out would refer to it
                         raise TextError.at(GATED_TYPE, f.name.span)
                     out = left_out or own or f_own
                     funcs[id(f)] = self._resource_func(scope, entry, m, f, fname, checked_only=out)
-                    resource_funcs.append((A.Id(fname, f.name.span),
+                    resource_funcs.append((ast.Id(fname, f.name.span),
                                            Entry("func", None, f, out, f.name.span)))
         for name, entry in resource_funcs:
             scope.define(name, entry, "duplicate name `{}`")
-        items: list[W.InterfaceItem] = []
+        items: list[wit.InterfaceItem] = []
         exports: dict[str, T.Extern] = {}
         if left_out:
             marked = []
@@ -653,33 +423,33 @@ class PackageResolver:
             if own:
                 continue
             gate = model_gate(m.gates)
-            if cls is A.Use:
+            if cls is ast.Use:
                 used = tuple((a.name, (b or a).name) for a, b in m.names)
                 src = self._use_source(m.path, unit)
-                items.append(W.UseItem(src, used, gate))
+                items.append(wit.UseItem(src, used, gate))
                 for _, local in used:
                     exports[local] = scope.entries[local].value  # type: ignore[assignment]
-            elif cls is A.TypeDef:
+            elif cls is ast.TypeDef:
                 value = entries[id(m)].value
                 exports[m.name.name] = value  # type: ignore[assignment]
                 inner = value if type(value) is T.ResourceType else value.type  # type: ignore[attr-defined]
                 member_docs = tuple((f.name.name, f.docs) for f in m.fields if f.docs is not None)
-                items.append(W.TypeItem(m.name.name, inner, m.docs, gate, member_docs))
+                items.append(wit.TypeItem(m.name.name, inner, m.docs, gate, member_docs))
                 for f in m.methods:
-                    if f.gates is A.NO_GATES or not excluded(f.gates):
+                    if f.gates is ast.NO_GATES or not excluded(f.gates):
                         fname = names[id(f)]
                         exports[fname] = funcs[id(f)]
-                        items.append(W.FunctionItem(fname, funcs[id(f)], f.docs, model_gate(f.gates)))
+                        items.append(wit.FunctionItem(fname, funcs[id(f)], f.docs, model_gate(f.gates)))
             else:
                 exports[m.name.name] = funcs[id(m)]
-                items.append(W.FunctionItem(m.name.name, funcs[id(m)], m.docs, gate))
+                items.append(wit.FunctionItem(m.name.name, funcs[id(m)], m.docs, gate))
         if left_out:
             # a type not gated itself, in an interface (or world) that is: wit-parser keeps
             # the type and then finds its owner gone
             for m in members:
-                if isinstance(m, A.TypeDef) and not excluded(m.gates):
+                if isinstance(m, ast.TypeDef) and not excluded(m.gates):
                     gone = [m.name]
-                elif isinstance(m, A.Use) and not excluded(m.gates):
+                elif isinstance(m, ast.Use) and not excluded(m.gates):
                     gone = [n for n, _ in m.names]
                 else:
                     continue
@@ -691,13 +461,13 @@ class PackageResolver:
                     break
         return items, exports
 
-    def _use_source(self, path: A.UsePath, unit: Unit) -> W.InterfaceRef:
-        target = self._path_target(path, unit, "interface")
-        info = self._iface(target, path.name.span, gated_ok=True)
+    def _use_source(self, path: ast.UsePath, unit: Unit) -> wit.InterfaceRef:
+        target = self.path_target(path, unit, "interface")
+        info = self.target_interface(target, path.name.span, gated_ok=True)
         pkg = info.package
-        return W.InterfaceRef(None if pkg == self.name else pkg, info.model.name or "")
+        return wit.InterfaceRef(None if pkg == self.name else pkg, info.model.name or "")
 
-    def _use(self, m: A.Use, unit: Unit, scope: TypeScope, deps: list[str], own: bool,
+    def _use(self, m: ast.Use, unit: Unit, scope: NameScope, deps: list[str], own: bool,
              left_out: bool) -> None:
         """`use path.{a, b as c}`: each name stands for the type of that name in the
         interface; `own`: the `use` is left out by a feature gate, `left_out`: so is what
@@ -708,16 +478,16 @@ class PackageResolver:
         at = m.names[0][0].span if m.names else (m.path.name.span if foreign else m.span)
         checked = bool(m.names) or foreign
         if self.skips_lookup(m.path, m.gates):
-            self._check_gates(m.gates, at, checked, is_type=True)
+            self.check_gates(m.gates, at, checked, is_type=True)
             # the names are taken all the same, for what they stand for is not known
             for name, alias in m.names:
                 local = alias or name
                 scope.define(local, Entry("used", T.ResourceType(local.name, scope.owner), m,
                                           own, local.span))
             return
-        target = self._path_target(m.path, unit, "interface")
-        info = self._iface(target, m.path.name.span, gated_ok=True)
-        self._check_gates(m.gates, at, checked, is_type=True)
+        target = self.path_target(m.path, unit, "interface")
+        info = self.target_interface(target, m.path.name.span, gated_ok=True)
+        self.check_gates(m.gates, at, checked, is_type=True)
         # (wit-parser knows what an interface uses by the types it takes: none, no use)
         if not left_out and m.names and info.key not in deps:
             deps.append(info.key)
@@ -737,7 +507,7 @@ class PackageResolver:
                 scope.borrowing.add(id(value))
             scope.define(local, Entry("used", value, m, own, local.span))
 
-    def _resource_func(self, scope: TypeScope, entry: Entry, td: A.TypeDef, f: A.ResourceFunc,
+    def _resource_func(self, scope: NameScope, entry: Entry, td: ast.TypeDef, f: ast.ResourceFunc,
                        fname: str, checked_only: bool = False) -> T.FuncType:
         """A function of a resource; `checked_only`: it is left out by a feature gate, and
         only what wit-parser checks of every function is."""
@@ -752,30 +522,25 @@ class PackageResolver:
             declared = f.sig.result
             if declared is None:
                 return T.OwnType(res)  # type: ignore[arg-type]
-            if not isinstance(declared, A.TResult):
+            if not isinstance(declared, ast.TResult):
                 raise TextError.at("if a constructor return type is declared it must be a "
-                                   "`result`", A.type_span(declared))
+                                   "`result`", ast.type_span(declared))
             ok = declared.ok
-            if not (isinstance(ok, A.TName) and scope.entries.get(ok.id.name) is entry):
-                where = A.type_span(ok) if ok is not None else declared.span
+            if not (isinstance(ok, ast.TName) and scope.entries.get(ok.id.name) is entry):
+                where = ast.type_span(ok) if ok is not None else declared.span
                 raise TextError.at("the `ok` type must be the resource being constructed", where)
             return T.ResultType(T.OwnType(res), scope.opt(declared.err, site))  # type: ignore[arg-type]
 
         return scope.func(f.sig, fname, site, result=constructed)
 
-    # -- worlds ----------------------------------------------------------------------------
-
-    def world(self, defn: A.WorldDef, unit: Unit) -> WorldInfo:
-        return WorldBuilder(self, defn, unit).build()
-
 
 def _precedes(a: Version, b: Version) -> bool:
     """Whether version `a` comes before `b` in the semver crate's order (which compares
     build metadata too)."""
-    return _semver_key(a) < _semver_key(b)
+    return semver_key(a) < semver_key(b)
 
 
-def _semver_key(v: Version) -> tuple:  # type: ignore[type-arg]
+def semver_key(v: Version) -> tuple:  # type: ignore[type-arg]
     """A version as a key that sorts as the semver crate orders versions: numbers, then a
     pre-release before the release, then build metadata (each by its dot-separated
     identifiers, numeric ones by value and before the others)."""
@@ -788,12 +553,7 @@ def _semver_key(v: Version) -> tuple:  # type: ignore[type-arg]
     return (v.major, v.minor, v.patch, pre, build)
 
 
-def _resource_func_name(resource: str, f: A.ResourceFunc) -> str:
+def _resource_func_name(resource: str, f: ast.ResourceFunc) -> str:
     if f.kind == "constructor":
         return f"[constructor]{resource}"
     return f"[{f.kind}]{resource}.{f.name.name}"
-
-
-from .worlds import WorldBuilder  # noqa: E402  (worlds.py builds on the classes above)
-
-__all__ = ["resolve"]

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import heapq
 
-from ...diagnostics import TextError
-from . import tree as A
+from ....diagnostics import TextError
+from . import tree as ast
 
 
-def toposort(names: list[str], deps: dict[str, list[A.Id]], kind: str) -> list[str]:
+def toposort(names: list[str], deps: dict[str, list[ast.Id]], kind: str) -> list[str]:
     """`names` (as written) each after those in `deps[name]`; a reference to a name not in
     `names` or a cycle is refused at the reference, `kind` naming what the names are."""
     index = {name: i for i, name in enumerate(names)}

@@ -1,7 +1,7 @@
 """WIT documents as a structure: packages, their interfaces and worlds, in declaration order,
 with doc comments and feature gates.
 
-Three parts of the program meet here. The WIT reader (`witparse/`) builds it from text; the
+Three parts of the program meet here. The WIT reader (`parse/`) builds it from text; the
 component decoder builds it from a component's types (what `wasm-tools component wit` prints
 for a binary); the printer writes it out as WIT. The types inside are the component model's
 own (`composer.model.types`), so a world read from WIT and a component read from bytes are
@@ -14,10 +14,11 @@ gathers them into the resource's block.
 
 from __future__ import annotations
 
-from typing import Union
+import re
+from typing import Iterable, Union
 
-from ..model import types as T
-from ..record import Record
+from ...model import types as T
+from ...record import Record
 
 
 class PackageName(Record):
@@ -130,3 +131,58 @@ class Resolved(Record):
 
     def package(self, name: PackageName | str) -> Package | None:
         return next((p for p in self.packages if str(p.name) == str(name)), None)
+
+
+# -- how WIT text lays items out --------------------------------------------------------------
+# (what the printer writes, and what a package decoded from binary form is resolved as:
+# `parse/decoded.py` takes the items in the order their text would have)
+
+# `[constructor]r`, `[method]r.f`, `[static]r.f` (and their `[async ..]` forms): functions
+# that belong in the block of resource `r`.
+RESOURCE_FUNC = re.compile(r"^\[(?:async )?(constructor|method|static)\]([^.]+)(?:\.(.+))?$")
+
+
+def plain_name(name: str) -> str:
+    """A freestanding function's name without the `[async]` mark its extern name carries."""
+    return name.removeprefix("[async]")
+
+
+def resource_functions(items: Iterable[object]) -> tuple[dict[str, list[FunctionItem]], set[int]]:
+    """Resource name -> its functions in order (written in the resource's block), and the
+    ids of the functions so claimed; functions of a resource not declared among `items`
+    stay freestanding."""
+    items = list(items)
+    resources = {i.name for i in items
+                 if isinstance(i, TypeItem) and isinstance(i.type, T.ResourceType)}
+    members: dict[str, list[FunctionItem]] = {}
+    claimed: set[int] = set()
+    for f in items:
+        if isinstance(f, FunctionItem):
+            m = RESOURCE_FUNC.match(f.name)
+            if m and m.group(2) in resources:
+                members.setdefault(m.group(2), []).append(f)
+                claimed.add(id(f))
+    return members, claimed
+
+
+def structural_names(items: Iterable[object]) -> dict[int, str]:
+    """id(type) -> name for types declared among `items` as a structure (`type bytes4 =
+    list<u8, 4>`, a record): a function that refers to that very structure refers to it by
+    the name, as with wasmparser's type ids. Primitive types are shared by all and never
+    named so."""
+    return {id(i.type): i.name for i in items
+            if isinstance(i, TypeItem) and isinstance(i.type, T.VALUE_TYPES)
+            and not isinstance(i.type, T.PrimType)}
+
+
+def use_statements(uses: Iterable[UseItem]) -> list[tuple[InterfaceRef, Gate | None, list]]:
+    """`use` items as text writes them: consecutive ones from one interface with one gate
+    in one statement, (source, gate, [(name, local name), ..]) each."""
+    merged: list[tuple[InterfaceRef, Gate | None, list]] = []
+    for use in uses:
+        for pair in use.names:
+            if merged and merged[-1][0] == use.source and merged[-1][1] == use.gate:
+                merged[-1][2].append(pair)
+            else:
+                merged.append((use.source, use.gate, [pair]))
+    return merged

@@ -1,4 +1,4 @@
-"""WIT text from a `witmodel.Resolved`, laid out as `wasm-tools component wit` lays it out.
+"""WIT text from a `model.Resolved`, laid out as `wasm-tools component wit` lays it out.
 
 The main package comes first (`package ns:name;`, its interfaces each followed by a blank
 line, then its worlds), then every other package as a nested `package ns:name { .. }` block.
@@ -14,14 +14,14 @@ the name the type has where it is used; only anonymous types (`list<..>`, `tuple
 
 from __future__ import annotations
 
-import re
 from typing import Iterable
 
-from ..model import types as T
-from ..model.typetext import compound_text
-from .witmodel import (
-    FunctionItem, Gate, Interface, InterfaceRef, Package, PackageName, Resolved, TypeItem,
-    UseItem, World, WorldItem,
+from ...model import types as T
+from ...model.typetext import compound_text
+from .model import (
+    RESOURCE_FUNC, FunctionItem, Gate, Interface, InterfaceRef, Package, PackageName, Resolved,
+    TypeItem, UseItem, World, WorldItem, plain_name, resource_functions, structural_names,
+    use_statements,
 )
 
 # wit-parser's keywords (its lexer), which a name must escape with `%`.
@@ -31,11 +31,6 @@ KEYWORDS = frozenset("""
     interface tuple world import export package with include constructor error-context async
     map
 """.split())
-
-# `[constructor]r`, `[method]r.f`, `[static]r.f` (and their `[async ..]` forms): functions
-# that belong in the block of resource `r`.
-_RESOURCE_FUNC = re.compile(r"^\[(?:async )?(constructor|method|static)\]([^.]+)(?:\.(.+))?$")
-
 
 Names = dict[int, str]  # id(a structural type) -> the name it is declared under in a scope
 
@@ -164,54 +159,26 @@ def _interface_body(out: _Out, items: Iterable[object], here: PackageName) -> No
     saved, out.any_items = out.any_items, False
     items = list(items)
     funcs = [i for i in items if isinstance(i, FunctionItem)]
-    members = _resource_members(items, funcs)
-    names = _structural_names(items)
+    members, claimed = resource_functions(items)
+    names = structural_names(items)
     _types(out, [i for i in items if isinstance(i, (TypeItem, UseItem))], members, here, names)
     for f in funcs:
-        if id(f) in members["claimed"]:
+        if id(f) in claimed:
             continue
         out.new_item()
         out.docs(f.docs)
         out.gate(f.gate)
-        out.write(f"{escape(_plain_name(f.name))}: ")
+        out.write(f"{escape(plain_name(f.name))}: ")
         out.write(_function(f.type, names))
         out.line(";")
     out.any_items = saved
-
-
-def _plain_name(name: str) -> str:
-    """A freestanding function's name without the `[async]` mark its extern name carries."""
-    return name.removeprefix("[async]")
-
-
-def _resource_members(items: list[object], funcs: list[FunctionItem]) -> dict:
-    """resource name -> its functions in order, and ids of the functions so claimed (under
-    the key "claimed"); functions of a resource not declared here stay freestanding."""
-    resources = {i.name for i in items
-                 if isinstance(i, TypeItem) and isinstance(i.type, T.ResourceType)}
-    members: dict = {"claimed": set()}
-    for f in funcs:
-        m = _RESOURCE_FUNC.match(f.name)
-        if m and m.group(2) in resources:
-            members.setdefault(m.group(2), []).append(f)
-            members["claimed"].add(id(f))
-    return members
-
-
-def _structural_names(items: Iterable[object]) -> Names:
-    """id(type) -> name for types declared here as a structure (`type bytes4 = list<u8, 4>`,
-    a record): a function that refers to that very structure refers to it by the name, as
-    with wasmparser's type ids. Primitive types are shared by all and never named so."""
-    return {id(i.type): escape(i.name) for i in items
-            if isinstance(i, TypeItem) and isinstance(i.type, T.VALUE_TYPES)
-            and not isinstance(i.type, T.PrimType)}
 
 
 def _types(out: _Out, items: list[TypeItem | UseItem], members: dict, here: PackageName,
            names: Names) -> None:
     """`use`s first (consecutive ones from one interface with one gate merged), then the
     types declared here."""
-    for source, gate, names in _merged_uses([i for i in items if isinstance(i, UseItem)]):
+    for source, gate, names in use_statements(i for i in items if isinstance(i, UseItem)):
         out.any_items = True
         out.gate(gate)
         listed = ", ".join(escape(a) if a == b else f"{escape(a)} as {escape(b)}" for a, b in names)
@@ -222,17 +189,6 @@ def _types(out: _Out, items: list[TypeItem | UseItem], members: dict, here: Pack
             out.docs(item.docs)
             out.gate(item.gate)
             _declare(out, item, members.get(item.name, []), names)
-
-
-def _merged_uses(uses: list[UseItem]) -> list[tuple[InterfaceRef, Gate | None, list]]:
-    merged: list[tuple[InterfaceRef, Gate | None, list]] = []
-    for use in uses:
-        for pair in use.names:
-            if merged and merged[-1][0] == use.source and merged[-1][1] == use.gate:
-                merged[-1][2].append(pair)
-            else:
-                merged.append((use.source, use.gate, [pair]))
-    return merged
 
 
 def _path(ref: InterfaceRef, here: PackageName) -> str:
@@ -292,7 +248,7 @@ def _resource(out: _Out, name: str, funcs: list[FunctionItem], names: Names) -> 
     for f in funcs:
         out.docs(f.docs)
         out.gate(f.gate)
-        kind, _, member = _RESOURCE_FUNC.match(f.name).groups()  # type: ignore[union-attr]
+        kind, _, member = RESOURCE_FUNC.match(f.name).groups()  # type: ignore[union-attr]
         if kind == "method":
             out.write(f"{escape(member)}: ")
         elif kind == "static":
@@ -324,15 +280,15 @@ def _world_body(out: _Out, world: World, here: PackageName) -> None:
     exports = [i for i in world.items if i.direction == "export"]
     types = [i.target for i in imports if isinstance(i.target, (TypeItem, UseItem))]
     funcs = [i.target for i in imports if isinstance(i.target, FunctionItem)]
-    members = _resource_members(types, funcs)  # type: ignore[arg-type]
-    names = _structural_names(types)
+    members, claimed = resource_functions([*types, *funcs])
+    names = structural_names(types)
     for item in imports:
         if isinstance(item.target, (InterfaceRef, Interface)):
             _world_item(out, item, here, names)
             out.any_items = True
     _types(out, types, members, here, names)  # type: ignore[arg-type]
     for item in imports:
-        if isinstance(item.target, FunctionItem) and id(item.target) not in members["claimed"]:
+        if isinstance(item.target, FunctionItem) and id(item.target) not in claimed:
             _world_item(out, item, here, names)
             out.any_items = True
     if exports:
@@ -353,7 +309,7 @@ def _world_item(out: _Out, item: WorldItem, here: PackageName, names: Names) -> 
         if target.package is None:
             # a reference written inside another package (a world included from there) is
             # relative to that package: its extern name says which
-            from ..model.names import InterfaceName
+            from ...model.names import InterfaceName
 
             named = InterfaceName.parse(item.name)
             if named is not None and named.interface == target.interface:
@@ -372,7 +328,7 @@ def _world_item(out: _Out, item: WorldItem, here: PackageName, names: Names) -> 
         _interface_body(out, target.items, here)
         out.close()
     elif isinstance(target, FunctionItem):
-        out.line(f"{item.direction} {escape(_plain_name(item.name))}: {_function(target.type, names)};")
+        out.line(f"{item.direction} {escape(plain_name(item.name))}: {_function(target.type, names)};")
     else:
         raise ValueError(f"world {item.direction} `{item.name}` cannot be printed here")
 
@@ -392,7 +348,7 @@ def _type_name(t: object, names: Names, define: bool = False) -> str:
     if cls is T.PrimType:  # (never named: shared by all)
         return t.name  # type: ignore[attr-defined]
     if names and not define and id(t) in names:
-        return names[id(t)]
+        return escape(names[id(t)])
     if cls is T.NamedType or cls is T.ResourceType:
         name = t.name or "?"  # type: ignore[attr-defined]
         return f"%{name}" if name in KEYWORDS else name

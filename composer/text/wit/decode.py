@@ -19,11 +19,11 @@ import json
 import re
 from typing import Any, Callable
 
-from ..binary import sections as S
-from ..binary.nameattributes import Implements
-from ..model import types as T
-from ..model.load import LoadedComponent
-from .witmodel import (
+from ...binary import sections as S
+from ...binary.nameattributes import Implements
+from ...model import types as T
+from ...model.load import LoadedComponent
+from .model import (
     FunctionItem, Gate, Interface, InterfaceItem, InterfaceRef, Package, PackageName, Resolved,
     TypeItem, UseItem, World, WorldItem,
 )
@@ -47,7 +47,7 @@ def parse_interface_name(name: str) -> tuple[PackageName, str] | None:
     return PackageName(ns, pkg, version), iface
 
 
-def decode_component(loaded: LoadedComponent) -> Resolved:
+def decode_wit(loaded: LoadedComponent) -> Resolved:
     """The WIT a component describes: for a component, its dependencies' packages and
     `root:component` with `world root`; for an encoded WIT package, that package."""
     scope = loaded.scope
