@@ -954,11 +954,16 @@ def test_host_imports_of_a_plan_say_their_sort_and_type(tmp_path):
 
 
 def test_how_a_plug_was_chosen_is_one_of_the_schema_words():
-    from composer.report.model import _how
+    from composer.link.reasons import Reason, Rule
 
-    assert [_how(x) for x in ("exact name", "semver-compatible `a@1.2.0`", "by name", "config",
-                              "--plug", "--plug, semver-compatible `a@1.2`", "wac")] == [
-        "exact name", "semver", "by name", "config", "--plug", "--plug", "wired"]
+    reasons = [Reason(Rule.EXACT_NAME), Reason(Rule.SEMVER, "a@1.2.0"), Reason(Rule.BY_NAME),
+               Reason(Rule.CONFIG), Reason(Rule.PLUG), Reason(Rule.PLUG, "a@1.2"),
+               Reason(Rule.WAC), Reason(Rule.API)]
+    assert [r.word for r in reasons] == [
+        "exact name", "semver", "by name", "config", "--plug", "--plug", "wired", "wired"]
+    assert [r.text for r in reasons] == [
+        "exact name", "semver-compatible `a@1.2.0`", "by name", "config", "--plug",
+        "--plug, semver-compatible `a@1.2`", "wac", "api"]
 
 
 def _link_labels(edges):

@@ -51,7 +51,7 @@ class Wire(NamedTuple):
     export: str | None
     sort: str
     kind: str  # "plug" or "host"
-    how: str
+    reason: Any  # reasons.Reason of a plug; None for the host
     semver: bool
 
 
@@ -65,14 +65,14 @@ def wiring(plan: Plan) -> tuple[list[HostNode], list[Wire]]:
             sort = T.sort_of(inst.file.imports[imp])
             if isinstance(arg, Plug):
                 offered = arg.export if arg.export is not None else imp
-                wires.append(Wire(inst.name, arg.instance, imp, arg.export, sort, "plug", arg.how,
-                                  versions_differ(imp, offered)))
+                wires.append(Wire(inst.name, arg.instance, imp, arg.export, sort, "plug",
+                                  arg.reason, versions_differ(imp, offered)))
             elif isinstance(arg, Host):
                 h = plan.host_of.get((inst.name, imp))
                 target = host_node(h.name) if h is not None else host_node(arg.name)
                 if target not in hosts:
                     hosts[target] = HostNode(target, arg.name, package_of(arg.name), None, sort)
-                wires.append(Wire(inst.name, target, imp, arg.member, sort, "host", "host",
+                wires.append(Wire(inst.name, target, imp, arg.member, sort, "host", None,
                                   h is not None and h.name != arg.name))
     return list(hosts.values()), wires
 
@@ -80,7 +80,7 @@ def wiring(plan: Plan) -> tuple[list[HostNode], list[Wire]]:
 def build_graph(plan: Plan) -> Any:
     import networkx as nx
 
-    g = nx.MultiDiGraph(unused=list(plan.unused), problems=list(plan.problems))
+    g = nx.MultiDiGraph(unused=[u.file for u in plan.unused], problems=list(plan.problems))
     for inst in sorted(plan.instances.values(), key=lambda i: i.index):
         g.add_node(
             inst.name,
@@ -93,7 +93,8 @@ def build_graph(plan: Plan) -> Any:
         g.add_node(n.id, kind="host", host=n.host, name=n.name, package=n.package)
     for w in wires:
         g.add_edge(w.source, w.target, key=w.import_, kind=w.kind, import_=w.import_,
-                   export=w.export, sort=w.sort, how=w.how, semver=w.semver)
+                   export=w.export, sort=w.sort, how=w.reason.text if w.reason else "host",
+                   semver=w.semver)
     return g
 
 

@@ -34,6 +34,7 @@ from typing import Iterator, Mapping, Sequence
 
 from ..model import types as T
 from .config import Argument, Config
+from .reasons import BY_NAME, CONFIG, EXACT_NAME, PLUG, NearMiss, Reason, Rule, Unused
 from ..model.load import Loaded, load_component
 from ..model.typecache import opened
 from ..model.names import compatibility_key, newest, semver_compatible
@@ -99,7 +100,12 @@ class Plug(Record):
 
     instance: str
     export: str | None
-    how: str  # why this export: "exact name", "semver", "by name", "config"
+    reason: Reason  # why this one: the rule, and the export's version when it differs
+
+    @property
+    def how(self) -> str:
+        """The reason as `-v` says it ("exact name", "semver-compatible `x@1.2.0`", ...)."""
+        return self.reason.text
 
 
 class Host(Record):
@@ -149,7 +155,7 @@ class Plan(Record, mutable=True):
     root: Instance | None
     instances: dict[str, Instance]
     files: dict[str, ComponentFile]
-    unused: list[ComponentFile]
+    unused: list[Unused]  # dependencies that satisfy nothing, each with why
     problems: list[Problem]
     warnings: list[str]
     explanations: Sequence[str]
@@ -159,9 +165,8 @@ class Plan(Record, mutable=True):
     host_imports: list = field_(factory=list)  # merge.HostImport, first-use order
     host_of: dict = field_(factory=dict)  # (instance, import name) -> merge.HostImport
     built_graph: object = None  # `graph`, once built
-    # (instance, import) -> why dependencies that came close do not satisfy it
-    near: dict = field_(factory=dict)
-    unused_why: dict = field_(factory=dict)  # file name -> why it satisfies nothing
+    # (instance, import) -> the dependencies that came close to it, and why they do not serve
+    near: dict[tuple[str, str], list[NearMiss]] = field_(factory=dict)
     declared: dict = field_(factory=dict)  # import name -> T.Extern (a WAC document's imports)
     exports: list | None = None  # [(name, Plug | Host | TypeExport)]; None: the root's
 
@@ -235,7 +240,7 @@ class Resolver:
         self.files_read: list[Path] = []
         self.queue: deque[str] = deque()
         self.tried: dict[str, list[Path]] = {}  # name looked for -> the paths tried
-        self.near: dict[tuple[str, str], list[str]] = {}  # (instance, import) -> near misses
+        self.near: dict[tuple[str, str], list[NearMiss]] = {}  # (instance, import) -> near misses
 
     # -- files ---------------------------------------------------------------------------
 
@@ -380,9 +385,9 @@ class Resolver:
             self.problems.append(Problem(f"--plug {name}={self.plugs[name]}: no component "
                                          f"imports `{name}`" + self._importers_like(name)))
         self._check_argument_counts()
-        unused = [f for f in self.providers if self.key_of[id(f)] not in self.instance_of_file]
-        unused_why = {f.name: self._why_unused(f) for f in unused}
-        self._finish(unused_why)
+        unused = [Unused(f, self._why_unused(f)) for f in self.providers
+                  if self.key_of[id(f)] not in self.instance_of_file]
+        self._finish(unused)
         plan = Plan(
             root=root,
             instances=self.instances,
@@ -393,15 +398,14 @@ class Resolver:
             explanations=self.explanations,
             files_read=self.files_read,
             near=self.near,
-            unused_why=unused_why,
         )
         if not self.problems:
-            for (inst, imp), whys in self.near.items():
+            for (inst, imp), misses in self.near.items():
                 self.warnings.append(f"`{imp}` (of {self.instances[inst].file.display}) is left "
-                                     f"for the host, though {'; '.join(whys)}")
-            for f in unused:
-                self.warnings.append(f"dependency `{f.path}` satisfies no import; it is left out: "
-                                     + "; ".join(unused_why[f.name]))
+                                     f"for the host, though {'; '.join(m.text for m in misses)}")
+            for u in unused:
+                self.warnings.append(f"dependency `{u.file.path}` satisfies no import; it is "
+                                     "left out: " + "; ".join(u.reasons))
         return plan
 
     def _check_argument_counts(self) -> None:
@@ -417,12 +421,11 @@ class Resolver:
                     f"arguments, and an instantiation takes at most {MAX_INSTANTIATION_ARGS:,}",
                     inst.name))
 
-    def _why_unused(self, f: ComponentFile) -> list[str]:
+    def _why_unused(self, f: ComponentFile) -> tuple[str, ...]:
         """Why a dependency satisfies nothing: its near misses, else what it offers."""
-        whys = [why.removeprefix(f"{f.display} ") for whys in self.near.values() for why in whys
-                if why.startswith(f"{f.display} ")]
+        whys = [m.why for misses in self.near.values() for m in misses if m.file is f]
         if whys:
-            return list(dict.fromkeys(whys))
+            return tuple(dict.fromkeys(whys))
         # what it offers that was imported, but served by another dependency
         served = []
         for inst in self.instances.values():
@@ -430,14 +433,14 @@ class Resolver:
                 if isinstance(arg, Plug) and (name in f.exports or any(
                         semver_compatible(name, e) for e in f.exports)):
                     other = self.instances[arg.instance].file.display
-                    served.append(f"`{name}` is served by {other} ({arg.how})")
+                    served.append(f"`{name}` is served by {other} ({arg.reason.text})")
         if served:
-            return list(dict.fromkeys(served))
+            return tuple(dict.fromkeys(served))
         offered = [f"`{e}`" for e in f.exports]
         if not offered:
-            return ["it exports nothing"]
+            return ("it exports nothing",)
         listing = ", ".join(offered[:4]) + (f" and {len(offered) - 4} more" if len(offered) > 4 else "")
-        return [f"nothing imports what it exports ({listing})"]
+        return (f"nothing imports what it exports ({listing})",)
 
     def _check_config_arguments(self, inst: Instance) -> None:
         cfg = self.config.instantiations.get(inst.name)
@@ -472,12 +475,12 @@ class Resolver:
         if len(exact) > 1:
             self._first_given(inst, name, [(f, name) for f in exact])
         if exact:
-            self._plug_export(inst, name, expected, exact[0], name, "exact name")
+            self._plug_export(inst, name, expected, exact[0], name, EXACT_NAME)
             return
         if sort == "instance":
             by_name = self._named_instance(name)
             if by_name is not None and by_name is not inst:
-                self._plug_instance(inst, name, expected, by_name, "by name")
+                self._plug_instance(inst, name, expected, by_name, BY_NAME)
                 return
         compatible: list[tuple[ComponentFile, str]] = []
         for f, names in self.by_track.get(compatibility_key(name), {}).values():
@@ -491,7 +494,7 @@ class Resolver:
             self._first_given(inst, name, compatible)
         if compatible:
             f, export = compatible[0]
-            self._plug_export(inst, name, expected, f, export, f"semver-compatible `{export}`")
+            self._plug_export(inst, name, expected, f, export, Reason(Rule.SEMVER, export))
             return
         if sort == "instance" and self.disallow:
             self._problem(inst, name, f"a dependency named `{name}` could not be found and "
@@ -517,12 +520,12 @@ class Resolver:
         f = self.by_path[self._real(self.plugs[name])]
         sort = T.sort_of(expected)
         if name in f.exports and T.sort_of(f.exports[name]) == sort:
-            self._plug_export(inst, name, expected, f, name, "--plug")
+            self._plug_export(inst, name, expected, f, name, PLUG)
             return
         offers = [e for e, t in f.exports.items() if T.sort_of(t) == sort and semver_compatible(name, e)]
         if offers:
             export = newest(offers)
-            self._plug_export(inst, name, expected, f, export, f"--plug, semver-compatible `{export}`")
+            self._plug_export(inst, name, expected, f, export, Reason(Rule.PLUG, export))
             return
         exported = ", ".join(f"`{e}`" for e in f.exports) or "nothing"
         self._problem(inst, name, f"--plug {name}={self.plugs[name]}: {f.display} does not export "
@@ -548,23 +551,24 @@ class Resolver:
         named after it was looked for."""
         from .diagnose import near_misses
 
-        found: list[str] = []
+        found: list[NearMiss] = []
         for d, names in (self._near_index.candidates(name) if self.providers else {}).items():
             f = self.providers[d]
             if f is not inst.file:
                 nearby = {e: f.exports[e] for e in names}
-                found += [f"{f.display} {why}" for why in near_misses(name, expected, nearby)]
+                found += [NearMiss(f, why) for why in near_misses(name, expected, nearby)]
         if found:
             self.near[(inst.name, name)] = found
-            for why in found:
-                self._explain(inst, name, f"  {why}")
+            for miss in found:
+                self._explain(inst, name, f"  {miss.text}")
         tried = self.tried.get(name)
         if tried:
             self._explain(inst, name, "  looked for a file named after it: "
                                       + ", ".join(str(t) for t in tried) + " (none is a component)")
 
     def _plug_export(
-        self, inst: Instance, name: str, expected: T.Extern, f: ComponentFile, export: str, how: str
+        self, inst: Instance, name: str, expected: T.Extern, f: ComponentFile, export: str,
+        reason: Reason,
     ) -> None:
         mismatch = check_extern(f.exports[export], expected, NameBindings())
         if mismatch:
@@ -572,8 +576,9 @@ class Resolver:
                           f.name, export)
             return
         provider = self._instance_for_file(f)
-        inst.args[name] = Plug(provider.name, export, how)
-        self._explain(inst, name, f"satisfied by `{export}` of {provider.name} ({f.display}), {how}")
+        inst.args[name] = Plug(provider.name, export, reason)
+        self._explain(inst, name, f"satisfied by `{export}` of {provider.name} ({f.display}), "
+                                  f"{reason.text}")
 
     def _what(self, inst: Instance, name: str) -> str:
         if inst.name == "root":
@@ -581,22 +586,24 @@ class Resolver:
         return f"`{name}` (imported by {inst.file.display})"
 
     def _plug_instance(
-        self, inst: Instance, name: str, expected: T.Extern, provider: Instance, how: str
+        self, inst: Instance, name: str, expected: T.Extern, provider: Instance, reason: Reason
     ) -> None:
         """Pass the provider instance itself if it fits, else its first fitting export."""
         f = provider.file
         whole = T.InstanceType(dict(f.exports))
         mismatch = check_extern(whole, expected, NameBindings())
         if mismatch is None:
-            inst.args[name] = Plug(provider.name, None, how)
-            self._explain(inst, name, f"satisfied by instance {provider.name} ({f.display}), {how}")
+            inst.args[name] = Plug(provider.name, None, reason)
+            self._explain(inst, name, f"satisfied by instance {provider.name} ({f.display}), "
+                                      f"{reason.text}")
             return
         for export, t in f.exports.items():
             if isinstance(t, T.InstanceType) and check_extern(t, expected, NameBindings()) is None:
-                inst.args[name] = Plug(provider.name, export, how)
+                inst.args[name] = Plug(provider.name, export, reason)
                 self._explain(
                     inst, name,
-                    f"satisfied by export `{export}` of {provider.name} ({f.display}), {how}",
+                    f"satisfied by export `{export}` of {provider.name} ({f.display}), "
+                    f"{reason.text}",
                 )
                 return
         self._problem(inst, name, f"component `{f.display}` is not compatible with import `{name}` "
@@ -618,7 +625,7 @@ class Resolver:
                                       f"component file found by that name ({tried}){hint}")
             return
         if arg.export is None:
-            self._plug_instance(inst, name, expected, provider, "config")
+            self._plug_instance(inst, name, expected, provider, CONFIG)
             return
         f = provider.file
         actual = f.exports.get(arg.export)
@@ -637,16 +644,15 @@ class Resolver:
                                       f"but it is not compatible with import `{name}` of component "
                                       f"`{inst.file.display}`: {mismatch}")
             return
-        inst.args[name] = Plug(provider.name, arg.export, "config")
+        inst.args[name] = Plug(provider.name, arg.export, CONFIG)
         self._explain(inst, name, f"config: export `{arg.export}` of {provider.name} ({f.display})")
 
-    def _finish(self, unused_why: dict[str, list[str]]) -> None:
+    def _finish(self, unused: list[Unused]) -> None:
         plugged = any(isinstance(a, Plug) for i in self.instances.values() for a in i.args.values())
         root = self.instances["root"]
         if root.file.imports and not plugged and not self.problems:
             message = f"no dependencies of component `{root.file.display}` were found"
-            reasons = [f"{self.files[name].display}: {why}" for name, whys in unused_why.items()
-                       for why in whys]
+            reasons = [f"{u.file.display}: {why}" for u in unused for why in u.reasons]
             if reasons:
                 message += ": " + "; ".join(reasons)
             elif not self.providers:

@@ -21,6 +21,7 @@ from ..model.names import is_extern_name, is_label, strongly_unique_key
 from ..model.subtype import check_extern
 from ..text.diagnostics import LoadingError
 from ..text.wacparse import tree as A
+from .reasons import WAC
 from .packages import Package, load_package, package_key, package_path
 from .resolve import DOCUMENT, ComponentFile, Host, Instance, Plan, Plug, Problem, TypeExport
 from .unify import NameBindings
@@ -530,12 +531,12 @@ class WacResolver(TypeDeclarations):
         if node.kind == "import":
             return Host(node.name)  # type: ignore[arg-type]
         if node.kind == "instance":
-            return Plug(node.instance, None, "wac")  # type: ignore[arg-type]
+            return Plug(node.instance, None, WAC)  # type: ignore[arg-type]
         if node.kind == "alias":
             src = node.source
             assert src is not None  # an alias is always of something
             if src.kind == "instance":
-                return Plug(src.instance, node.name, "wac")  # type: ignore[arg-type]
+                return Plug(src.instance, node.name, WAC)  # type: ignore[arg-type]
             if src.kind == "import":
                 return Host(src.name, node.name)  # type: ignore[arg-type]
         raise err(f"{item.with_article()} exported by an instance that is itself an export (an "

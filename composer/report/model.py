@@ -215,9 +215,10 @@ def from_plan(plan: Any, title: str | None = None) -> Report:
     for p in plan.problems:
         if p.provider:
             rejected.setdefault(p.provider, []).append(f"rejected by {p.instance}: {p.message}")
-    for f in plan.unused:
+    for u in plan.unused:
+        f = u.file
         kind = "rejected" if f.name in rejected else "unused"
-        why = rejected.get(f.name) or plan.unused_why.get(f.name, ())
+        why = rejected.get(f.name) or u.reasons
         node_of_file[f.name] = f"{kind}:{f.name}"
         nodes.append(Node(node_of_file[f.name], kind, str(f.path), len(f.loaded.data),
                           items("export", f.exports), items("import", f.imports), why=tuple(why)))
@@ -230,9 +231,9 @@ def from_plan(plan: Any, title: str | None = None) -> Report:
         if w.kind == "host":
             users.setdefault(w.target, []).append(w.source)
             edges.append(Edge(w.source, w.target, w.import_, None, w.sort, "host", w.semver,
-                              problem, tuple(plan.near.get((w.source, w.import_), ()))))
+                              problem, tuple(m.text for m in plan.near.get((w.source, w.import_), ()))))
         else:
-            edges.append(Edge(w.source, w.target, w.import_, w.export, w.sort, _how(w.how),
+            edges.append(Edge(w.source, w.target, w.import_, w.export, w.sort, w.reason.word,
                               w.semver, problem))
     # imports that failed before they were wired: an edge to the dependency whose export was
     # rejected, or a dangling one to a "missing" target
@@ -275,14 +276,6 @@ def from_error(root: Path, error: ComposerError) -> Report:
                 why=(error.headline(),))
     return Report(f"composition of {root.name}", "plan", (node,), (), (),
                   (Problem(error.headline()),))
-
-
-def _how(explanation: str) -> str:
-    """The resolver's reason (`semver-compatible `x@1.2.0``, ...) as one of the schema's words."""
-    for word in ("exact name", "semver", "by name", "config", "--plug"):
-        if explanation.startswith(word):
-            return word
-    return "wired"
 
 
 def _edge_order(plan: Any):  # type: ignore[no-untyped-def]
