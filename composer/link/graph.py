@@ -3,9 +3,9 @@
 A `MultiDiGraph` with
 
 * a node per component instance: id = instance name, `kind` "root" or "instance",
-  `file` (resolve.ComponentFile);
+  `file` (wiring.ComponentFile);
 * a node per import the output keeps for the host: id = "host:" + its name, `kind` "host",
-  `host` (merge.HostImport), `name`, `package` (`wasi:cli`, ...);
+  `host` (merge.OutputImport), `name`, `package` (`wasi:cli`, ...);
 * an edge per satisfied import, from the importing instance to what satisfies it, keyed by
   the import's name: `kind` ("plug" or "host"), `import_` (the name imported), `export` (the
   provider's export, None for the provider instance itself or a whole host import), `sort`, `how`
@@ -23,7 +23,7 @@ from typing import Any, NamedTuple
 
 from ..model import types as T
 from ..model.names import package_of, versions_differ
-from .resolve import Host, Plan, Plug
+from .wiring import HostArgument, Plug
 
 HOST_PREFIX = "host:"
 
@@ -38,7 +38,7 @@ class HostNode(NamedTuple):
     id: str  # "host:" + name
     name: str
     package: str
-    host: Any  # merge.HostImport; None when linking did not get as far as merging
+    host: Any  # merge.OutputImport; None when linking did not get as far as merging
     sort: str | None  # of the import, when `host` is None
 
 
@@ -55,8 +55,9 @@ class Wire(NamedTuple):
     semver: bool
 
 
-def wiring(plan: Plan) -> tuple[list[HostNode], list[Wire]]:
-    """The host nodes (the plan's merged host imports first) and the edges of the plan."""
+def wiring(plan: Any) -> tuple[list[HostNode], list[Wire]]:
+    """The host nodes (the merged imports of the output first) and the edges of a linked
+    composition (`linked.LinkedComposition`)."""
     hosts = {host_node(h.name): HostNode(host_node(h.name), h.name, package_of(h.name), h, None)
              for h in plan.host_imports}
     wires: list[Wire] = []
@@ -67,7 +68,7 @@ def wiring(plan: Plan) -> tuple[list[HostNode], list[Wire]]:
                 offered = arg.export if arg.export is not None else imp
                 wires.append(Wire(inst.name, arg.instance, imp, arg.export, sort, "plug",
                                   arg.reason, versions_differ(imp, offered)))
-            elif isinstance(arg, Host):
+            elif isinstance(arg, HostArgument):
                 h = plan.host_of.get((inst.name, imp))
                 target = host_node(h.name) if h is not None else host_node(arg.name)
                 if target not in hosts:
@@ -77,7 +78,7 @@ def wiring(plan: Plan) -> tuple[list[HostNode], list[Wire]]:
     return list(hosts.values()), wires
 
 
-def build_graph(plan: Plan) -> Any:
+def build_graph(plan: Any) -> Any:
     import networkx as nx
 
     g = nx.MultiDiGraph(unused=[u.file for u in plan.unused], problems=list(plan.problems))

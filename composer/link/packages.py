@@ -17,7 +17,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..record import Record, field_
-from .resolve import ComponentFile
+from .wiring import ComponentFile
 
 
 class Package(Record):
