@@ -511,7 +511,7 @@ def _deliver(make: Callable[[], Any], root: Path, output: Path | None, *, depfil
         sys.exit(exc.exit_code)
     except ComposerError as exc:  # an input that cannot be read: the report says so too
         if report_path is not None:
-            from .report.model import from_error
+            from .report.planned import from_error
 
             _write_report(from_error(root, exc), report_path)
         raise
@@ -924,7 +924,7 @@ def _report_bytes(report: Any, fmt: str) -> Iterator[bytes]:
 
 
 def _write_report_of_plan(plan: Any, path: Path) -> None:
-    from .report.model import from_plan
+    from .report.planned import from_plan
 
     _write_report(from_plan(plan), path)
 
@@ -1002,7 +1002,7 @@ def graph_cmd(root: Path, dependencies: tuple[Path, ...], search_paths: tuple[Pa
     def body() -> None:
         from .model.load import Loaded
         from .report.composed import from_composed
-        from .report.model import from_error, from_plan
+        from .report.planned import from_error, from_plan
 
         error = None
         try:

@@ -129,7 +129,7 @@ DEP_OTHER = semver_wit("world dep { import t:h/other@1.0.0; export a; }",
 
 def test_merged_versions_follow_the_newest_and_are_marked_in_the_report(tmp_path):
     from composer.link.compose import plan_composition
-    from composer.report.model import from_plan
+    from composer.report.planned import from_plan
 
     root = write_wit(tmp_path, "root", ROOT_020, "root")
     dep = write_wit(tmp_path, "dep", DEP_029, "dep")

@@ -11,7 +11,9 @@ composition with problems.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
+
+from .wiring import HostArgument
 
 
 def _of_graph(name: str, doc: str) -> Any:
@@ -76,6 +78,21 @@ class LinkedComposition:
 
             object.__setattr__(self, "_networkx", build_graph(self))
         return self._networkx
+
+    def arguments(self) -> Iterator[tuple[Any, str, Any, Any]]:
+        """Every argument given, instances in the order made, each's in the order it imports
+        them: (the wiring.Instance, the import's name, its argument (a wiring.Plug or
+        wiring.HostArgument), and for one left to the host the import of the output it is
+        part of (a merge.OutputImport; None when linking stopped before merging, and for an
+        export of a declared import))."""
+        host_of = self.host_of
+        for inst in self.composition.instances.values():
+            args = inst.args
+            for name in inst.file.imports:
+                arg = args.get(name)
+                if arg is not None:
+                    output = host_of.get((inst.name, name)) if type(arg) is HostArgument else None
+                    yield inst, name, arg, output
 
     def with_problem(self, problem: Any) -> "LinkedComposition":
         """This composition with one more problem (found when it was to be encoded)."""
