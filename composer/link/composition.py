@@ -135,7 +135,8 @@ class CompositionGraph:
         type of a WAC document), to export under a name."""
         return TypeDefinition(type)
 
-    def alias(self, source: Instance | DeclaredImport, export: str) -> InstanceExport | ImportExport:
+    def alias(self, source: Instance | DeclaredImport,
+              export: str) -> InstanceExport | ImportExport:
         """The export `export` of an instance, or of a declared import."""
         if isinstance(source, DeclaredImport):
             exports = getattr(source.type, "exports", {})
@@ -189,7 +190,8 @@ class CompositionGraph:
         an export of one, a type the composition defines) as `name`."""
         if name in self.exports or (self.root is not None and name in self.root.file.exports):
             raise GraphError(f"the composition exports `{name}` already")
-        self.exports[name] = source if isinstance(source, TypeDefinition) else self._argument(source, API)[0]
+        self.exports[name] = (source if isinstance(source, TypeDefinition)
+                              else self._argument(source, API)[0])
 
     def export_all(self, instance: Instance) -> None:
         """The output exports every export of `instance` under its own name: the instance is

@@ -20,7 +20,8 @@ from ..model.elaborate import Scope
 from ..errors import ComposerError
 from ..model.load import Loaded, load_component
 from ..model.names import package_of, versions_differ
-from .contents import HOST, Edge, HostImportNode, ComponentNode, CompositionReport, depths, items, wit_text
+from .contents import (HOST, ComponentNode, CompositionReport, Edge, HostImportNode, depths, items,
+                       wit_text)
 
 # what an argument is: ("host", import name), ("instance", n, export name or None: the
 # whole instance n), or ("local",) for what the composed component defines itself

@@ -14,7 +14,7 @@ from typing import Any, Callable
 
 from .compare import sides
 from .layout import FONT, layout
-from .contents import HostImportNode, ComponentNode, CompositionReport, size_text
+from .contents import ComponentNode, CompositionReport, HostImportNode, size_text
 from .picture import Box, Link, Picture, picture, why_text
 from .svg import draw, escape
 

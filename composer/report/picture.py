@@ -15,7 +15,7 @@ from typing import Iterable
 
 from ..model.names import package_of
 from ..record import Record
-from .contents import HOST, Edge, HostImportNode, ComponentNode, CompositionReport, size_text
+from .contents import HOST, ComponentNode, CompositionReport, Edge, HostImportNode, size_text
 
 LABELS_UP_TO = 100  # links; past that, the names on plain links are noise (hover has them)
 REASON_WIDTH = 48  # characters per line of a failure's reason on its link
