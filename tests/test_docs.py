@@ -283,11 +283,20 @@ def test_every_config_example_loads(example, tmp_path):
 # -- the Python API: docs/api.md -------------------------------------------------------------
 
 
-def test_the_api_examples_run(tmp_path, monkeypatch, capsys):
+def _seed_pair(directory: Path, small_fixtures: dict[str, Path]) -> None:
+    """The seed pair, as `seed-app.wasm` and `seed-ops.wasm` in `directory`."""
+    import shutil
+
+    for name in ("seed-app", "seed-ops"):
+        shutil.copy(small_fixtures[name], directory / f"{name}.wasm")
+
+
+def test_the_api_examples_run(tmp_path, monkeypatch, capsys, small_fixtures):
     """The examples of docs/api.md, run one after the other in a directory holding the
-    `app.wasm` and `ops.wasm` they use (app's `run` returns 1 + ops' 41)."""
+    `app.wasm` and `ops.wasm` they use (app's `run` returns 1 + ops' 41), and the seed pair."""
     write(tmp_path, "app", counter(1, imports=("example:ops/api@1.0.0",)))
     write(tmp_path, "ops", counter(41, exports="example:ops/api@1.0.0"))
+    _seed_pair(tmp_path, small_fixtures)
     monkeypatch.chdir(tmp_path)
     blocks = fenced_blocks((DOCS / "api.md").read_text(), "python")
     assert blocks, "docs/api.md has no ```python example"
@@ -296,6 +305,44 @@ def test_the_api_examples_run(tmp_path, monkeypatch, capsys):
     out = capsys.readouterr().out
     assert "run() = 42" in out
     assert (tmp_path / "composed.wasm").exists() and (tmp_path / "report.html").exists()
+
+
+def test_a_composition_built_through_the_api_is_the_d_composition_of_the_seed(tmp_path,
+                                                                          monkeypatch,
+                                                                          small_fixtures):
+    """docs/api.md's "Building a composition" (the composition graph's API alone: no resolver,
+    no command line) writes what `compose seed-app.wasm -d seed-ops.wasm` writes, byte for
+    byte, and wasm-tools validates it."""
+    import subprocess
+    import sys
+
+    from conftest import wasm_tools
+
+    (block,) = [b for b in fenced_blocks((DOCS / "api.md").read_text(), "python")
+                if "CompositionGraph()" in b]
+    _seed_pair(tmp_path, small_fixtures)
+    monkeypatch.chdir(tmp_path)
+    exec(compile(block, "docs/api.md (Building a composition)", "exec"), {"__name__": "__main__"})
+    built = (tmp_path / "seed-composed.wasm").read_bytes()
+    proc = subprocess.run([sys.executable, "-m", "composer", "seed-app.wasm", "-d", "seed-ops.wasm",
+                           "-o", "by-d.wasm"], cwd=tmp_path, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert built == (tmp_path / "by-d.wasm").read_bytes()
+    assert wasm_tools("validate", str(tmp_path / "seed-composed.wasm"), check=False).returncode == 0
+
+
+@pytest.mark.parametrize("qualified", ["composer.link.composition.CompositionGraph",
+                                       "composer.link.linked.LinkedComposition"])
+def test_every_public_method_of_the_composition_structure_is_documented(qualified):
+    import importlib
+
+    module, _, name = qualified.rpartition(".")
+    cls = getattr(importlib.import_module(module), name)
+    page = (DOCS / "api.md").read_text()
+    public = [n for n in vars(cls) if not n.startswith("_")]
+    assert public
+    missing = [n for n in public if f"`{n}`" not in page and f"`{n}(" not in page]
+    assert not missing, f"docs/api.md does not document {name}'s {missing}"
 
 
 # -- links -----------------------------------------------------------------------------------
