@@ -113,9 +113,9 @@ def _import_sort(et: object) -> str:
 
 
 class Encoder:
-    def __init__(self, plan: Any, import_components: bool) -> None:
-        self.plan = plan  # a linked.LinkedComposition without problems
-        self.u = plan.unifier
+    def __init__(self, linked: Any, import_components: bool) -> None:
+        self.linked = linked  # a linked.LinkedComposition without problems
+        self.u = linked.unifier
         self.import_components = import_components
         self.out = ComponentBuilder()
         self.types = TypeEncoder(lambda ctx, obj: self.u.find(inst_ident(ctx, obj)))
@@ -126,11 +126,11 @@ class Encoder:
         self.embedded: list = []  # wiring.ComponentFile, in the order they are embedded
 
     def encode(self) -> list[bytes | memoryview]:
-        for h in self.plan.import_order:
+        for h in self.linked.import_order:
             self.host_import(h)
         self.ensure_components()
-        for name in self.plan.order:
-            self.instance(self.plan.instances[name])
+        for name in self.linked.order:
+            self.instance(self.linked.instances[name])
         self.root_exports()
         return self.out.finish(self.names())
 
@@ -139,7 +139,7 @@ class Encoder:
         for debuggers and for `compose graph composed.wasm`."""
         return ComponentNames.build(
             None,
-            component={i: self.plan.files[n].display for n, i in self.component_index.items()},
+            component={i: self.linked.files[n].display for n, i in self.component_index.items()},
             instance={i: n for n, i in self.instance_index.items()},
         ).encode()
 
@@ -181,8 +181,8 @@ class Encoder:
 
     def ensure_components(self) -> None:
         """Embed (or import) every component used, in first-use order, once."""
-        imported = self.plan.component_imports
-        for name, inst in self.plan.instances.items():  # in the order of instantiation
+        imported = self.linked.component_imports
+        for name, inst in self.linked.instances.items():  # in the order of instantiation
             f = inst.file
             if f.name in self.component_index:
                 continue
@@ -199,7 +199,7 @@ class Encoder:
 
     def instance(self, inst: Instance) -> None:
         args: list[tuple[str, str, int]] = []
-        host_of = self.plan.host_of
+        host_of = self.linked.host_of
         for imp in inst.file.imports:  # arguments in the order the component imports them
             arg = inst.args[imp]
             if isinstance(arg, HostArgument):
@@ -221,7 +221,7 @@ class Encoder:
         key = ("host:" + host, member)
         found = self.export_alias.get(key)
         if found is None:
-            h = next(h for h in self.plan.host_imports if h.name == host)
+            h = next(h for h in self.linked.host_imports if h.name == host)
             sort = T.sort_of(h.exports[member][0])
             idx = self.out.add_alias(A.Alias(sort, A.AliasExport(self.host_index[host][1], member)))
             found = self.export_alias[key] = (sort, idx)
@@ -231,7 +231,7 @@ class Encoder:
         key = (instance, export)
         found = self.export_alias.get(key)
         if found is None:
-            ext = self.plan.instances[instance].file.exports[export]
+            ext = self.linked.instances[instance].file.exports[export]
             sort = T.sort_of(ext)
             idx = self.out.add_alias(
                 A.Alias(sort, A.AliasExport(self.instance_index[instance], export))
@@ -243,12 +243,12 @@ class Encoder:
 
     def root_exports(self) -> None:
         """The root's exports (a `-d` composition's), then those the composition names."""
-        root = self.plan.root
+        root = self.linked.root
         if root is not None:
             for name in root.file.exports:
                 sort, idx = self.provider_export(root.name, name)
                 self.out.export(name, sort, idx)
-        for name, target in self.plan.exports.items():
+        for name, target in self.linked.exports.items():
             sort, idx = self.export_target(target)
             exported = self.out.export(name, sort, idx)
             if isinstance(target, TypeDefinition) and isinstance(target.type, (T.NamedType,
@@ -280,12 +280,12 @@ def _alias(out: ComponentBuilder, instance: int, member: str) -> Callable[[], in
     return lambda: out.add_alias(A.Alias("type", A.AliasExport(instance, member)))
 
 
-def encode_composition(plan: Any, import_components: bool = False
+def encode_composition(linked: Any, import_components: bool = False
                        ) -> tuple[list[bytes | memoryview], list]:
     """The composed component's bytes, in pieces (the embedded components' bytes as views
     of the inputs'), and the component files it embeds, in order, of a linked composition
     without problems (`linked.LinkedComposition`)."""
-    encoder = Encoder(plan, import_components)
+    encoder = Encoder(linked, import_components)
     parts = encoder.encode()
     return parts, encoder.embedded
 

@@ -91,21 +91,21 @@ class CompositionFailed(CompositionError):
         self.plan = plan
 
 
-def encoded(plan: Any, *, import_components: bool, validate: bool, deferred: bool) -> Composition:
+def encoded(linked: Any, *, import_components: bool, validate: bool, deferred: bool) -> Composition:
     """A linked composition encoded (`LinkedComposition.encode`), with the checks of the
     output: the module and component count before (when the components are embedded) and
     the whole output after (now, or owed when `deferred`). CompositionFailed for a
     composition with problems."""
     from . import encode
 
-    if plan.problems:
-        raise CompositionFailed(plan)
+    if linked.problems:
+        raise CompositionFailed(linked)
     if validate and not import_components:
-        too_large = size_problem(plan)
+        too_large = size_problem(linked)
         if too_large is not None:  # a failed composition like any other: its report draws it
-            raise CompositionFailed(plan.with_problem(Problem(too_large)))
-    parts, embedded = encode.encode_composition(plan, import_components)
-    result = Composition(parts, plan)
+            raise CompositionFailed(linked.with_problem(Problem(too_large)))
+    parts, embedded = encode.encode_composition(linked, import_components)
+    result = Composition(parts, linked)
     if validate:
         scopes = [f.loaded.scope for f in embedded]
         result.owed = lambda data: validate_output(data, scopes)
@@ -114,12 +114,12 @@ def encoded(plan: Any, *, import_components: bool, validate: bool, deferred: boo
     return result
 
 
-def size_problem(plan: Any) -> str | None:
+def size_problem(linked: Any) -> str | None:
     """Why a composition cannot be encoded when it would hold more core modules and
     components than wasmparser and wasmtime take (1,000, the output itself included)."""
     from ..model.elaborate import MAX_MODULES_AND_COMPONENTS
 
-    files = {inst.file.name: inst.file for inst in plan.instances.values()}
+    files = {inst.file.name: inst.file for inst in linked.instances.values()}
     total = 1 + sum(f.loaded.scope.tree_size for f in files.values())
     if total > MAX_MODULES_AND_COMPONENTS:
         return (f"the composition would hold {total:,} core modules and components "

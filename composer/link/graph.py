@@ -35,23 +35,23 @@ def host_node(name: str) -> str:
     return HOST_PREFIX + name
 
 
-def build_graph(plan: Any) -> Any:
+def build_graph(linked: Any) -> Any:
     """The networkx graph of a linked composition (`linked.LinkedComposition`)."""
     import networkx as nx
 
-    g = nx.MultiDiGraph(unused=[u.file for u in plan.unused], problems=list(plan.problems))
-    for inst in plan.instances.values():  # in the order of instantiation
+    g = nx.MultiDiGraph(unused=[u.file for u in linked.unused], problems=list(linked.problems))
+    for inst in linked.instances.values():  # in the order of instantiation
         g.add_node(
             inst.name,
-            kind="root" if inst is plan.root else "instance",
+            kind="root" if inst is linked.root else "instance",
             file=inst.file,
             index=inst.index,
         )
     # the merged imports of the output first, then what instances leave for the host when
     # linking stopped before merging it
-    hosts = {host_node(h.name): (h.name, h) for h in plan.host_imports}
+    hosts = {host_node(h.name): (h.name, h) for h in linked.host_imports}
     edges = []
-    for inst, imp, arg, h in plan.arguments():
+    for inst, imp, arg, h in linked.arguments():
         sort = T.sort_of(inst.file.imports[imp])
         if isinstance(arg, Plug):
             offered = arg.export if arg.export is not None else imp
