@@ -803,7 +803,7 @@ def message_findings(message: str, *, text_input: bool = False) -> list[tuple[st
     elif (len(rest) == 4 and _LOCATED.match(head) and head.endswith(":")
           and _LOCATED.match(rest[0]) and all(_SNIPPET.match(x) for x in rest[1:])):
         # an error in a file a document loads: where the document loads it, then the
-        # error at its place in that file (text/diagnostics.LoadingError)
+        # error at its place in that file (diagnostics.LoadingError)
         shape, head, rest = "snippet", f"{head}\n{rest[0]}", rest[1:]
     elif problems and len(rest) == int(problems.group(1)) and all(x.startswith("  ") for x in rest):
         shape = "problems"

@@ -581,9 +581,9 @@ def _parse_printed(path: str) -> str:
     AssertionError, a crash, if not)."""
     import json
 
-    from composer.text.wacparse import read_wac
-    from composer.text.wacparse.jsontext import write_document_json
-    from composer.text.wacparse.tojson import document_json
+    from composer.text.wac import read_wac
+    from composer.text.wac.jsontext import write_document_json
+    from composer.text.wac.tojson import document_json
 
     doc = read_wac(Path(path))
     pieces: list[str] = []
@@ -597,18 +597,14 @@ def _parse_printed(path: str) -> str:
 def _targets_run(path: str, ctx: dict[str, Any], fs: str) -> dict[str, Any]:
     """`compose targets COMPONENT PATH --world NAME [--features all]`: the CLI's own reading
     of the world, then the component's differences from it, each a line it prints."""
-    import composer.cli as cli
-    from composer.model import types as T
-    from composer.model.load import load_component
-    from composer.model.targets import target_differences
+    from composer.cli.checks import wit_world
+    from composer.host.targeting import target_differences_of
 
     component = ctx["component"]
 
     def body() -> list[str]:
-        world = cli._wit_world(Path(path), ctx["world"], wit_features(fs))
-        scope = load_component(component, features=fuzz.enabled_features(fs)).scope
-        mine = T.ComponentType(dict(scope.imports), dict(scope.exports))
-        return list(target_differences(mine, world.component_type, world.name))
+        world = wit_world(Path(path), ctx["world"], wit_features(fs))
+        return list(target_differences_of(Path(component), world, fuzz.enabled_features(fs)))
 
     run = fuzz.outcome(body)
     if run["status"] == "ok":

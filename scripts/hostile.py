@@ -144,7 +144,7 @@ def _fifo_in_wit_deps(tmp: Path) -> tuple[list[str], object]:
 
 
 def _over_the_limit(tmp: Path) -> tuple[list[str], object]:
-    from composer.model.inputs import MAX_INPUT_SIZE
+    from composer.files import MAX_INPUT_SIZE
 
     path = tmp / "over-the-limit.wasm"
     with open(path, "wb") as f:  # sparse: nothing is written but the preamble

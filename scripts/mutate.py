@@ -4,8 +4,8 @@ test suite notices. A mutant the tests do not notice is a mistake they would let
 
     .venv/bin/python scripts/mutate.py                          # the core modules
     .venv/bin/python scripts/mutate.py composer/model/names.py        # chosen modules
-    .venv/bin/python scripts/mutate.py composer/model/elaborate.py::_options,_lift  # functions
-    .venv/bin/python scripts/mutate.py --validation             # elaborate.py's rules
+    .venv/bin/python scripts/mutate.py composer/model/canondefs.py::_canon,_lift  # functions
+    .venv/bin/python scripts/mutate.py --validation             # the elaborator's rules
     .venv/bin/python scripts/mutate.py composer/report/               # every module of a folder
     .venv/bin/python scripts/mutate.py --list composer/model/names.py # the mutants, none run
     .venv/bin/python scripts/mutate.py --survivors              # re-run last run's survivors
@@ -68,21 +68,29 @@ DEFAULT_MODULES = [
     "composer/binary/reader.py", "composer/binary/writer.py",
 ]
 
-# The validation rules of the component layer (issue 19): the functions of elaborate.py that
-# check a rule, as opposed to those that only build the type model, read the cache or say
-# where an error is.
-VALIDATION_RULES = "composer/model/elaborate.py::" + ",".join([
-    "outer", "_at", "component", "gate", "_count_instance", "_count", "_core_module",
-    "_nested_component", "_start", "_value", "_core_instance", "core_item", "_gate_shared",
-    "_instance", "_use_value", "item_type", "_alias", "valtype", "_resource", "_measure",
-    "_deftype", "_decls", "extern", "_check_name", "_check_attributes", "import_",
-    "export_decl", "_export", "_export_visibility", "_canon", "_builtin_type",
-    "_builtin_indices", "_lift", "_check_abi", "_options", "_gated_builtin", "instantiate",
-    "_check_resource_func", "_resource_func_problem", "_names_a_resource", "_bind_names",
-    "_type_export", "_aliased", "declared_names", "_declared", "visibility_problem",
-    "_value_parts", "_parts", "_is_core_func", "_gc_lowered", "_option_type", "_claim",
-    "_unique", "_check_unique",
-])
+# The validation rules of the component layer (issue 19): the functions of the elaborator
+# (model/elaborate.py and the modules of its rules) that check a rule, as opposed to those that
+# only build the type model, read the cache or say where an error is; one spec a module.
+VALIDATION_RULES = [
+    "composer/model/elaborate.py::" + ",".join([
+        "component", "gate", "_core_module", "_nested_component", "_start", "_value",
+        "_core_instance", "_gate_shared", "_instance", "_use_value", "item_type", "_alias",
+        "valtype", "_resource", "_deftype", "_decls", "extern", "import_", "export_decl",
+        "_export", "instantiate", "_bind_names", "_aliased",
+    ]),
+    "composer/model/indexspaces.py::outer,indexed,core_item",
+    "composer/model/limits.py::count_instance,count,measure",
+    "composer/model/namerules.py::" + ",".join([
+        "check_name", "check_attributes", "check_resource_func", "_resource_func_problem",
+        "unique_labels", "check_unique",
+    ]),
+    "composer/model/visibility.py::" + ",".join([
+        "export_visibility", "names_a_resource", "type_export", "declared_names",
+        "declared_within", "visibility_problem", "value_parts", "_parts", "claim",
+    ]),
+    "composer/model/canondefs.py::_canon,_builtin_type,_builtin_indices,_lift,_gated_builtin",
+    "composer/model/canonoptions.py::check_abi,read,_is_core_func,_gc_lowered,check_option_type",
+]
 
 
 def parse_spec(spec: str) -> tuple[str, frozenset[str] | None]:
@@ -461,9 +469,9 @@ def main(argv: list[str] | None = None) -> int:
                          "where quicker tests run the line too (default: 5)")
     ap.add_argument("--show", metavar="KEY", help="print the diff a mutant makes (KEY as listed)")
     ap.add_argument("--validation", action="store_true",
-                    help="mutate the validation rules of elaborate.py (VALIDATION_RULES)")
+                    help="mutate the validation rules of the elaborator (VALIDATION_RULES)")
     args = ap.parse_args(argv)
-    specs = [(m, functions) for s in (args.modules or ([VALIDATION_RULES] if args.validation
+    specs = [(m, functions) for s in (args.modules or (VALIDATION_RULES if args.validation
                                                        else DEFAULT_MODULES))
              for path, functions in [parse_spec(s)] for m in _modules_of(path)]
     modules = list(dict.fromkeys(path for path, _ in specs))

@@ -1,8 +1,10 @@
-"""cli.py: how every command ends. Our errors are one line and exit 1, usage errors exit 2, a
+"""composer/cli/: how every command ends. Our errors are one line and exit 1, usage errors exit 2, a
 bug of ours exits 70 saying so (a traceback only with COMPOSER_DEBUG=1), Ctrl-C exits 130;
 reports are coloured on a terminal only."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -236,10 +238,34 @@ def test_run_after_composing_names_the_output_not_a_temporary_file(tmp_path):
 def test_short_options_are_spelt_long_for_click():
     """`-d` is given to click as `--definitions` (click builds a whole error per `-x`
     before trying it as a short option); values are left alone, even ones like `-d`."""
-    from composer.cli import _long_options
+    from composer.cli.group import long_options
 
     command = cli.commands["compose"]
-    assert _long_options(command, ["a.wasm", "-d", "b.wasm", "-o", "-d", "-q"]) == [
+    assert long_options(command, ["a.wasm", "-d", "b.wasm", "-o", "-d", "-q"]) == [
         "a.wasm", "--definitions", "b.wasm", "--output", "-d", "--quiet"]
-    assert _long_options(command, ["a.wasm", "-d"]) == ["a.wasm", "-d"]
-    assert _long_options(command, ["a.wasm", "--", "-d"]) == ["a.wasm", "--", "-d"]
+    assert long_options(command, ["a.wasm", "-d"]) == ["a.wasm", "-d"]
+    assert long_options(command, ["a.wasm", "--", "-d"]) == ["a.wasm", "--", "-d"]
+
+
+def test_the_composing_commands_options_are_one_record(tmp_path, monkeypatch):
+    """compose, plug and graph receive their options as one `ComposingOptions`: every option
+    they have is a field of it, and what was typed arrives there (the others at defaults)."""
+    import click
+
+    from composer.cli import composing
+    from composer.cli.composing_options import ComposingOptions
+
+    for name in ("compose", "plug", "graph"):
+        options = {p.name for p in cli.commands[name].params
+                   if isinstance(p, click.Option) and p.expose_value}
+        assert not options - set(ComposingOptions._NAMES), name
+    given = []
+    monkeypatch.setattr(composing, "_deliver",
+                        lambda make, root, options, host_config: given.append(options))
+    out = tmp_path / "out.wasm"
+    result = invoke("root.wasm", "-d", "a.wasm", "-d", "b.wasm", "--plug", "x=a.wasm", "-o",
+                    str(out), "-v", "--features", "all")
+    assert result.exit_code == 0, result.output
+    assert given == [ComposingOptions(dependencies=(Path("a.wasm"), Path("b.wasm")),
+                                      plugs=("x=a.wasm",), output=out, verbose=True,
+                                      features=("all",))]

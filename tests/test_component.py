@@ -48,7 +48,7 @@ def test_nested_components_stay_bytes_until_decoded():
     assert nested.data.obj is data and module.data.obj is data
     assert bytes(nested.data) == data[nested.offset : nested.offset + len(nested.data)]
     assert bytes(module.data) == data[module.offset : module.offset + len(module.data)]
-    inner = nested.decode()
+    inner = Component.decode_nested(nested)
     assert inner.offset == nested.offset  # offsets stay file-absolute
     assert [s.LABEL for s in inner.sections][:2] == ["type", "import"]
     assert inner.encode() == bytes(nested.data)

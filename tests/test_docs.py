@@ -153,7 +153,7 @@ def cli_cases() -> list[tuple[str, click.Command, bool]]:
 
 
 def test_the_command_tree_is_walked():
-    # the walk finds the commands of cli.py, the default (hidden) one included
+    # the walk finds the commands of composer/cli/, the default (hidden) one included
     typed = [t for t, _, _ in cli_cases()]
     assert {"compose inspect", "compose run", "compose verify", "compose graph"} <= set(typed)
     default = [c for _, c, is_default in cli_cases() if is_default]

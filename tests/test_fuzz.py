@@ -119,9 +119,9 @@ def test_differential_mode_reports_a_validation_rule_turned_off(
     # the differential mode proven on a known mistake: with the rule on extern names off
     # (in this process: --jobs 0), compose accepts names wasm-tools refuses, and the run
     # says so with wasm-tools' reason
-    from composer.model import elaborate
+    from composer.model import namerules
 
-    monkeypatch.setattr(elaborate, "is_extern_name", lambda name: True)
+    monkeypatch.setattr(namerules, "is_extern_name", lambda name: True)
     code = fuzz.main(["--mode", "differential", "--inputs", "150", "--jobs", "0", "--no-corpus",
                       "--features", "default", "--out", str(tmp_path), "--progress", "100000"])
     summary = json.loads((tmp_path / "summary.json").read_text())

@@ -96,9 +96,9 @@ def test_a_stream_of_webassembly_text_is_read_whole(tmp_path):
 
 
 def test_an_endless_stream_of_valid_sections_stops_at_the_limit(tmp_path, monkeypatch):
-    from composer.model import inputs
+    from composer import files
 
-    monkeypatch.setattr(inputs, "MAX_INPUT_SIZE", 1 << 20)
+    monkeypatch.setattr(files, "MAX_INPUT_SIZE", 1 << 20)
     fifo = tmp_path / "endless.wasm"
     os.mkfifo(fifo)
 
@@ -116,9 +116,9 @@ def test_an_endless_stream_of_valid_sections_stops_at_the_limit(tmp_path, monkey
 
 
 def test_a_file_over_the_limit_is_refused_unread(tmp_path, monkeypatch):
-    from composer.model import inputs
+    from composer import files
 
-    monkeypatch.setattr(inputs, "MAX_INPUT_SIZE", 1 << 10)
+    monkeypatch.setattr(files, "MAX_INPUT_SIZE", 1 << 10)
     path = tmp_path / "big.wasm"
     path.write_bytes(wat(counter(4)) + b"\x00\x03\x02ab" * 300)
     with pytest.raises(ComposerError, match=r"the component file \(\d,\d+ bytes\) is larger than "

@@ -34,8 +34,8 @@ def decodes(monkeypatch) -> list[str]:
     from composer.model import load
 
     seen: list[str] = []
-    real = load.decode_component
-    monkeypatch.setattr(load, "decode_component",
+    real = load.decode_sections
+    monkeypatch.setattr(load, "decode_sections",
                         lambda data, display: seen.append(display) or real(data, display))
     return seen
 

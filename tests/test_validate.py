@@ -211,13 +211,13 @@ def test_module_interfaces_are_remembered_exactly(tmp_path, small_fixtures, monk
     # the second reading takes every module's imports and exports from the cache: the same
     # component model as reading the modules, and a damaged cache entry is read around
     from composer.model import corevalidate
-    from composer.binary import module
+    from composer.model import coremodule
     from composer.model.load import load_component
 
     monkeypatch.setenv("COMPOSER_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setattr("composer.model.elaborate._REMEMBERED", 0)  # the seed's are small
     parsed = []
-    real = module.module_interface
+    real = coremodule.module_interface
     monkeypatch.setattr("composer.model.elaborate.module_interface",
                         lambda data, offset: parsed.append(offset) or real(data, offset))
     first = load_component(small_fixtures["seed-app"])
@@ -237,12 +237,12 @@ def test_module_interfaces_are_remembered_exactly(tmp_path, small_fixtures, monk
 
 def test_small_modules_are_read_not_remembered(tmp_path, small_fixtures, monkeypatch):
     # below 16 KiB a module's interface is read each time: quicker than opening a cache file
-    from composer.binary import module
+    from composer.model import coremodule
     from composer.model.load import load_component
 
     monkeypatch.setenv("COMPOSER_CACHE_DIR", str(tmp_path / "cache"))
     parsed = []
-    real = module.module_interface
+    real = coremodule.module_interface
     monkeypatch.setattr("composer.model.elaborate.module_interface",
                         lambda data, offset: parsed.append(offset) or real(data, offset))
     load_component(small_fixtures["seed-app"])

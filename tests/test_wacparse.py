@@ -1,4 +1,4 @@
-"""The WAC reader (composer/text/wacparse): the tokens as wac reads them, every construct of the
+"""The WAC reader (composer/text/wac): the tokens as wac reads them, every construct of the
 grammar to its tree (with spans), the JSON dump in wac's shape, each syntax error with its
 place, and `compose parse`."""
 
@@ -14,17 +14,18 @@ from click.testing import CliRunner
 
 from composer.cli import cli
 from composer.errors import ComposerError
-from composer.text.diagnostics import Source, TextError
-from composer.text.wacparse import parse_wac, read_wac
-from composer.text.wacparse import tree as T
-from composer.text.wacparse.syntax import MAX_DEPTH, valid_version
-from composer.text.wacparse.tojson import document_json
-from composer.text.wacparse.tokens import WacLexer
+from composer.diagnostics import Source, TextError
+from composer.text.wac import parse_wac, read_wac
+from composer.text.wac import tree as ast
+from composer.text.wac.grammar import valid_version
+from composer.text.wac.parser import MAX_DEPTH
+from composer.text.wac.tojson import document_json
+from composer.text.wac.tokens import WacLexer
 
 HEAD = "package my:comp;\n"
 
 
-def parse(text: str) -> T.Document:
+def parse(text: str) -> ast.Document:
     return parse_wac(Source("t.wac", text))
 
 
@@ -42,11 +43,11 @@ def at(text: str, part: str, nth: int = 0) -> tuple[int, int]:
     return i, i + len(part)
 
 
-def span(s: T.Span) -> tuple[int, int]:
+def span(s: ast.Span) -> tuple[int, int]:
     return s.start, s.end
 
 
-def only(text: str) -> T.Statement:
+def only(text: str) -> ast.Statement:
     (statement,) = parse(text).statements
     return statement
 
@@ -128,12 +129,12 @@ def test_doc_comments_are_kept_for_the_document_and_each_statement():
 def test_import_by_package_path_with_nested_segments():
     text = HEAD + "import a as \"my-a\": ns:pkg/x/y@1.2.3;"
     imp = only(text)
-    assert isinstance(imp, T.Import)
+    assert isinstance(imp, ast.Import)
     assert (imp.id.name, span(imp.id.span)) == ("a", at(text, "a", 2))
-    assert isinstance(imp.name, T.String) and imp.name.value == "my-a"
+    assert isinstance(imp.name, ast.String) and imp.name.value == "my-a"
     assert span(imp.name.span) == at(text, '"my-a"')
     path = imp.type
-    assert isinstance(path, T.PackagePath)
+    assert isinstance(path, ast.PackagePath)
     assert (path.name, path.segments, path.version) == ("ns:pkg", "x/y", "1.2.3")
     x = text.index("/x/") + 1
     assert [(s, span(sp)) for s, sp in path.segment_spans()] == [
@@ -146,16 +147,16 @@ def test_import_by_function_type_inline_interface_and_name():
                    "import i: interface { h: func(); type t = u8; };\n"
                    "import %j: k;\n")
     f, i, j = parse(text).statements
-    assert isinstance(f.name, T.Id) and f.name.name == "g"
-    assert isinstance(f.type, T.FuncType)
+    assert isinstance(f.name, ast.Id) and f.name.name == "g"
+    assert isinstance(f.type, ast.FuncType)
     assert [(p.id.name, p.type.name) for p in f.type.params] == [("a", "u32"), ("b", "string")]
     assert [(r.id.name, r.type.name) for r in f.type.results] == [("r", "u8"), ("s", "bool")]
     assert span(f.type.span) == (text.index("func("), text.index("bool)") + 5)
-    assert isinstance(i.type, T.InlineInterface) and i.name is None
+    assert isinstance(i.type, ast.InlineInterface) and i.name is None
     export, alias = i.type.items
-    assert isinstance(export, T.InterfaceExport) and export.id.name == "h"
-    assert isinstance(alias, T.TypeAlias) and alias.kind.name == "u8"
-    assert isinstance(j.type, T.Id) and (j.id.name, j.type.name) == ("j", "k")
+    assert isinstance(export, ast.InterfaceExport) and export.id.name == "h"
+    assert isinstance(alias, ast.TypeAlias) and alias.kind.name == "u8"
+    assert isinstance(j.type, ast.Id) and (j.id.name, j.type.name) == ("j", "k")
     assert span(j.id.span) == at(text, "%j")  # the span has the `%`, the name has not
 
 
@@ -165,19 +166,19 @@ def test_import_by_function_type_inline_interface_and_name():
 def test_new_expression_with_every_kind_of_argument():
     text = HEAD + 'let x = new ns:pkg@1.0.0 { a, ...b, c: d, "e:f/g": (h), ... };'
     let = only(text)
-    assert isinstance(let, T.Let) and let.id.name == "x"
+    assert isinstance(let, ast.Let) and let.id.name == "x"
     new = let.expr.primary
-    assert isinstance(new, T.New) and let.expr.postfix == ()
+    assert isinstance(new, ast.New) and let.expr.postfix == ()
     assert (new.package.name, new.package.version) == ("ns:pkg", "1.0.0")
     assert span(new.span) == span(let.expr.span) == (text.index("new"), text.index("};") + 1)
     a, b, c, e = new.args
-    assert isinstance(a, T.InferredArg) and a.id.name == "a"
-    assert isinstance(b, T.SpreadArg) and b.id.name == "b" and span(b.span) == at(text, "...b")
-    assert isinstance(c, T.NamedArg) and isinstance(c.name, T.Id) and c.name.name == "c"
-    assert isinstance(c.expr.primary, T.Ident) and c.expr.primary.id.name == "d"
-    assert isinstance(e, T.NamedArg) and isinstance(e.name, T.String)
+    assert isinstance(a, ast.InferredArg) and a.id.name == "a"
+    assert isinstance(b, ast.SpreadArg) and b.id.name == "b" and span(b.span) == at(text, "...b")
+    assert isinstance(c, ast.NamedArg) and isinstance(c.name, ast.Id) and c.name.name == "c"
+    assert isinstance(c.expr.primary, ast.Ident) and c.expr.primary.id.name == "d"
+    assert isinstance(e, ast.NamedArg) and isinstance(e.name, ast.String)
     assert e.name.value == "e:f/g" and span(e.span) == at(text, '"e:f/g": (h)')
-    assert isinstance(e.expr.primary, T.Nested)
+    assert isinstance(e.expr.primary, ast.Nested)
     assert e.expr.primary.expr.primary.id.name == "h"
     assert new.fill and span(new.fill_span) == at(text, "...", 1)
 
@@ -191,8 +192,8 @@ def test_new_expression_without_arguments_and_fill_alone():
 def test_access_chain():
     text = HEAD + 'let x = i["a:b/c@1.0.0"].d.%e["f"];'
     expr = only(text).expr
-    assert isinstance(expr.primary, T.Ident) and expr.primary.id.name == "i"
-    kinds = [(type(p).__name__, p.string.value if isinstance(p, T.NamedAccess) else p.id.name)
+    assert isinstance(expr.primary, ast.Ident) and expr.primary.id.name == "i"
+    kinds = [(type(p).__name__, p.string.value if isinstance(p, ast.NamedAccess) else p.id.name)
              for p in expr.postfix]
     assert kinds == [("NamedAccess", "a:b/c@1.0.0"), ("Access", "d"), ("Access", "e"),
                      ("NamedAccess", "f")]
@@ -207,19 +208,19 @@ def test_access_chain():
 def test_export_options():
     text = HEAD + 'export a;\nexport b...;\nexport c as d;\nexport e.f as "g";\n'
     a, b, c, e = parse(text).statements
-    assert all(isinstance(s, T.Export) for s in (a, b, c, e))
+    assert all(isinstance(s, ast.Export) for s in (a, b, c, e))
     assert a.options is None
-    assert isinstance(b.options, T.ExportSpread) and span(b.options.span) == at(text, "...")
-    assert isinstance(c.options, T.ExportRename) and isinstance(c.options.name, T.Id)
+    assert isinstance(b.options, ast.ExportSpread) and span(b.options.span) == at(text, "...")
+    assert isinstance(c.options, ast.ExportRename) and isinstance(c.options.name, ast.Id)
     assert c.options.name.name == "d"
-    assert isinstance(e.options.name, T.String) and e.options.name.value == "g"
-    assert isinstance(e.expr.postfix[0], T.Access)
+    assert isinstance(e.options.name, ast.String) and e.options.name.value == "g"
+    assert isinstance(e.expr.postfix[0], ast.Access)
 
 
 def test_export_of_a_new_expression_spread():
     export = only(HEAD + "export new a:b { ... }...;")
-    assert isinstance(export.expr.primary, T.New) and export.expr.primary.fill
-    assert isinstance(export.options, T.ExportSpread)
+    assert isinstance(export.expr.primary, ast.New) and export.expr.primary.fill
+    assert isinstance(export.options, ast.ExportSpread)
 
 
 # -- interfaces, worlds and types -----------------------------------------------------------
@@ -245,26 +246,26 @@ interface i {
 }
 """
     stmt = only(text)
-    assert isinstance(stmt, T.TypeStatement) and isinstance(stmt.decl, T.InterfaceDecl)
+    assert isinstance(stmt, ast.TypeStatement) and isinstance(stmt.decl, ast.InterfaceDecl)
     i = stmt.decl
     assert i.id.name == "i" and [d.text for d in i.docs] == ["I"]
     use1, use2, alias, r, s, g, h = i.items
-    assert isinstance(use1.path, T.Id) and use1.path.name == "other"
+    assert isinstance(use1.path, ast.Id) and use1.path.name == "other"
     assert [(u.id.name, u.as_id and u.as_id.name) for u in use1.items] == [("a", None), ("b", "c")]
-    assert isinstance(use2.path, T.PackagePath) and use2.path.version == "1.0.0"
-    assert isinstance(alias.kind, T.FuncType) and isinstance(alias.kind.results, T.TPrim)
-    assert isinstance(alias.kind.params[0].type, T.TList)
-    assert isinstance(r, T.ResourceDecl) and [d.text for d in r.docs] == ["R"]
+    assert isinstance(use2.path, ast.PackagePath) and use2.path.version == "1.0.0"
+    assert isinstance(alias.kind, ast.FuncType) and isinstance(alias.kind.results, ast.TPrim)
+    assert isinstance(alias.kind.params[0].type, ast.TList)
+    assert isinstance(r, ast.ResourceDecl) and [d.text for d in r.docs] == ["R"]
     ctor, get, make = r.methods
-    assert isinstance(ctor, T.Constructor) and [d.text for d in ctor.docs] == ["New"]
+    assert isinstance(ctor, ast.Constructor) and [d.text for d in ctor.docs] == ["New"]
     assert span(ctor.span) == at(text, "constructor")
     assert [p.id.name for p in ctor.params] == ["n"]
-    assert isinstance(get, T.Method) and not get.is_static and get.type.results.name == "u32"
-    assert make.is_static and isinstance(make.type.results, T.TName)
-    assert isinstance(s, T.ResourceDecl) and s.methods == ()
-    assert isinstance(g, T.InterfaceExport) and isinstance(g.type, T.Id) and g.type.name == "f"
+    assert isinstance(get, ast.Method) and not get.is_static and get.type.results.name == "u32"
+    assert make.is_static and isinstance(make.type.results, ast.TName)
+    assert isinstance(s, ast.ResourceDecl) and s.methods == ()
+    assert isinstance(g, ast.InterfaceExport) and isinstance(g.type, ast.Id) and g.type.name == "f"
     assert [d.text for d in g.docs] == ["G"]
-    assert isinstance(h.type, T.FuncType) and h.type.results is None
+    assert isinstance(h.type, ast.FuncType) and h.type.results is None
     assert span(i.span) == (text.index("interface"), len(text) - 1)
 
 
@@ -284,20 +285,20 @@ def test_world_items():
 }
 """
     w = only(text).decl
-    assert isinstance(w, T.WorldDecl) and w.id.name == "w"
+    assert isinstance(w, ast.WorldDecl) and w.id.name == "w"
     use, f, i, j, k, e, l, inc1, inc2, r, res = w.items
-    assert isinstance(use, T.Use)
-    assert isinstance(f, T.WorldImport) and isinstance(f.path, T.NamedWorldItem)
-    assert f.path.id.name == "f" and isinstance(f.path.type, T.FuncType)
-    assert isinstance(i.path, T.Id) and i.path.name == "i"
-    assert isinstance(j.path, T.PackagePath) and j.path.string == "ns:pkg/j"
-    assert isinstance(k.path.type, T.Id) and k.path.type.name == "k-type"
-    assert isinstance(e, T.WorldExport) and isinstance(e.path.type, T.InlineInterface)
-    assert isinstance(l, T.WorldExport) and l.path.version == "0.2.0"
-    assert isinstance(inc1, T.WorldInclude) and isinstance(inc1.world, T.Id)
+    assert isinstance(use, ast.Use)
+    assert isinstance(f, ast.WorldImport) and isinstance(f.path, ast.NamedWorldItem)
+    assert f.path.id.name == "f" and isinstance(f.path.type, ast.FuncType)
+    assert isinstance(i.path, ast.Id) and i.path.name == "i"
+    assert isinstance(j.path, ast.PackagePath) and j.path.string == "ns:pkg/j"
+    assert isinstance(k.path.type, ast.Id) and k.path.type.name == "k-type"
+    assert isinstance(e, ast.WorldExport) and isinstance(e.path.type, ast.InlineInterface)
+    assert isinstance(l, ast.WorldExport) and l.path.version == "0.2.0"
+    assert isinstance(inc1, ast.WorldInclude) and isinstance(inc1.world, ast.Id)
     assert [(x.id.name, x.as_id.name) for x in inc1.with_items] == [("a", "b"), ("c", "d")]
-    assert isinstance(inc2.world, T.PackagePath) and inc2.with_items == ()
-    assert isinstance(r, T.RecordDecl) and isinstance(res, T.ResourceDecl)
+    assert isinstance(inc2.world, ast.PackagePath) and inc2.with_items == ()
+    assert isinstance(r, ast.RecordDecl) and isinstance(res, ast.ResourceDecl)
     assert span(f.span) == at(text, "import f: func(a: t);")
 
 
@@ -320,8 +321,8 @@ type %type = t;
         ("a", None, []), ("b", "u8", ["B"])]
     assert span(v.cases[1].span) == at(text, "b(u8)")
     assert [(x.id.name, [d.text for d in x.docs]) for x in r.fields] == [("x", ["X"]), ("y", [])]
-    assert isinstance(r.fields[0].type, T.TOption) and r.fields[0].type.type.name == "string"
-    assert isinstance(r.fields[1].type, T.TName) and r.fields[1].type.id.name == "v"
+    assert isinstance(r.fields[0].type, ast.TOption) and r.fields[0].type.type.name == "string"
+    assert isinstance(r.fields[1].type, ast.TName) and r.fields[1].type.id.name == "v"
     assert [(x.id.name, [d.text for d in x.docs]) for x in f.flags] == [
         ("read", []), ("write", ["W"])]
     assert [c.id.name for c in e.cases] == ["one", "two"]
@@ -332,8 +333,8 @@ type %type = t;
     assert (res.kind.ok, res.kind.err) == (None, None)
     assert ok.kind.ok.name == "u8" and ok.kind.err is None
     assert err.kind.ok is None and err.kind.err.name == "string"
-    assert isinstance(both.kind.ok, T.TList)
-    assert isinstance(both.kind.err, T.THandle) and both.kind.err.borrow
+    assert isinstance(both.kind.ok, ast.TList)
+    assert isinstance(both.kind.err, ast.THandle) and both.kind.err.borrow
     assert both.kind.err.id.name == "h" and span(both.kind.err.span) == at(text, "borrow<h>")
     assert kw.id.name == "type" and kw.kind.id.name == "t"
 
@@ -343,7 +344,7 @@ def test_function_results():
                    "type c = func() -> (x: u8);\ntype d = func() -> ();\n")
     a, b, c, d = (s.decl.kind for s in parse(text).statements)
     assert a.results is None
-    assert isinstance(b.results, T.TPrim)
+    assert isinstance(b.results, ast.TPrim)
     assert isinstance(c.results, tuple) and c.results[0].id.name == "x"
     assert d.results == ()
 
@@ -509,7 +510,7 @@ def test_nesting_is_bounded():
     deep_type = "package a:b; type x = " + "list<" * (MAX_DEPTH + 1) + "u8" + ">" * (MAX_DEPTH + 1) + ";"
     assert "nested more than" in error(deep_type).message
     ok = "package a:b; type x = " + "list<" * (MAX_DEPTH - 1) + "u8" + ">" * (MAX_DEPTH - 1) + ";"
-    assert isinstance(parse(ok).statements[0].decl.kind, T.TList)
+    assert isinstance(parse(ok).statements[0].decl.kind, ast.TList)
 
 
 def test_reading_is_linear_in_the_statements():
@@ -541,7 +542,7 @@ def test_read_wac_reads_a_file(tmp_path):
     path = tmp_path / "c.wac"
     path.write_text("package a:b;\nexport x;\n")
     doc = read_wac(path)
-    assert doc.source.path == str(path) and isinstance(doc.statements[0], T.Export)
+    assert doc.source.path == str(path) and isinstance(doc.statements[0], ast.Export)
 
 
 def invoke(*args: str):  # type: ignore[no-untyped-def]
@@ -587,7 +588,7 @@ PRINTED = {
 
 @pytest.mark.parametrize("name", PRINTED)
 def test_compose_parse_prints_the_text_json_dumps_would(tmp_path, name):
-    # written straight from the tree (text/wacparse/jsontext.py): the very text of
+    # written straight from the tree (text/wac/jsontext.py): the very text of
     # json.dumps(indent=2) of the tree's JSON
     path = tmp_path / "c.wac"
     path.write_text(PRINTED[name])
@@ -614,7 +615,7 @@ def test_compose_parse_of_a_missing_file_is_an_error(tmp_path):
 
 def test_the_wac_reader_is_not_loaded_at_start_up():
     code = ("import sys, composer.cli; "
-            "print(sorted(m for m in sys.modules if m.startswith('composer.text.wacparse')))")
+            "print(sorted(m for m in sys.modules if m.startswith('composer.text.wac')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, cwd=Path(__file__).parent.parent)
     assert out.stdout.strip() == "[]"

@@ -1,4 +1,4 @@
-"""A WAC document's type declarations in the type model (composer/link/wactypes.py): what
+"""A WAC document's type declarations in the type model (composer/text/wac/declarations.py): what
 interfaces, worlds, records, variants, flags, enums, resources, aliases and `use`s become,
 checked on the plan's exported types; and each rule they break, with its message and place.
 Packages come from a deps/ folder with a WIT package (test:types) and a component (test:leaf)."""
@@ -13,7 +13,7 @@ from components import counter
 from composer.link.compose import plan_document
 from composer.link.wiring import TypeDefinition
 from composer.model import types as T
-from composer.text.diagnostics import TextError
+from composer.diagnostics import TextError
 
 TYPES_WIT = """package test:types@1.0.0;
 

@@ -12,7 +12,7 @@ from conftest import ROOT, wit_component
 from composer.model import types as T
 from composer.model.load import load_component
 from composer.model.subtype import Bindings, check_extern
-from composer.text.diagnostics import Source, TextError
+from composer.diagnostics import Source, TextError
 from composer.text.witparse import read_wit
 
 FIXTURES = ROOT / "fixtures" / "wit"

@@ -105,7 +105,7 @@ class Component(Record):
     @classmethod
     def decode(cls, data: bytes | memoryview, base: int = 0) -> "Component":
         """The sections of a component. Its nested components stay bytes until decoded in
-        turn; how many there may be is a rule of validation (`elaborate.py`)."""
+        turn; how many there may be is a rule of validation (`model/limits.py`)."""
         check_preamble(data, base)
         r = Reader(data, 8, base=base)
         sections: list[Section] = []
@@ -126,6 +126,11 @@ class Component(Record):
                 raise
             sections.append(section)
         return cls(tuple(sections), data, base)
+
+    @classmethod
+    def decode_nested(cls, section: ComponentSection) -> "Component":
+        """The component a component section holds, its offsets those of the file."""
+        return cls.decode(section.data, base=section.offset)
 
     def encode(self) -> bytes:
         return b"".join(self.encode_parts())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 
 from .codec import Opt, Production, field_
-from .names import NameAttributes
+from .nameattributes import NameAttributes
 from .sorts import SortIdx
 from .types import EXTERNTYPE, ExternType, ImportDecl
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 
 from .codec import NAME, U32, Choice, Production, Vec, field_
-from .names import NameAttributes
+from .nameattributes import NameAttributes
 from .sorts import CORE_SORT, CoreSortIdx, SortIdx
 
 

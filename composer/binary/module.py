@@ -1,27 +1,24 @@
-"""The interface of a nested core module: its imports and exports with their types.
+"""The sections of a nested core module that its interface is read from: types, imports,
+functions, tables, memories, tags, globals and exports, each as the binary describes it.
 
-Only what precedes the export section is decoded (types, imports, functions, tables,
-memories, tags, globals) and decoding stops at the export section, so the code and data that
-make up almost all of a module's bytes are never touched. The module as a whole is checked
-by wasmtime's validator (`corevalidate.py`); this is what the component layer needs to check
-how modules are instantiated and what their functions are lifted as.
+Only what precedes the export section is decoded and decoding stops at the export section,
+so the code and data that make up almost all of a module's bytes are never touched. The
+module as a whole is checked by wasmtime's validator (`model/corevalidate.py`); what its
+imports and exports are in the component model's terms is `model/coremodule.py`.
 
-A type this reader cannot state is left as its kind alone ("func", "global"): a function
-whose signature refers to the module's own GC types, a global after an initializer
-expression with an instruction it does not know. Checks against such a type only compare
-kinds.
+Decoding stops early where this reader cannot go on: after an initializer expression with
+an instruction it does not know, the later tables or globals are left out (an export of one
+keeps only its kind).
 """
 
 from __future__ import annotations
 
-from typing import Callable
-
 from ..errors import BinaryError
-from ..model.types import CoreExtern, CoreFunc, CoreGlobal, CoreMemory, CoreModuleType, CoreTable, CoreTag
+from ..record import Record
 from .coretypes import (
-    CORE_EXTERNTYPE, CORE_VALTYPE, CoreArrayType, CoreExactFuncExtern, CoreFuncExtern, CoreFuncType, CoreGlobalExtern,
-    CoreMemoryExtern, CoreRefType, CoreStructType, CoreTableExtern, CoreTagExtern, Limits, RecGroup,
-    SUB_TYPE, SharedCompType, SubFinalType, SubType,
+    _MUT, CORE_EXTERNTYPE, CORE_VALTYPE, CoreArrayType, CoreExactFuncExtern, CoreExternType, CoreFuncExtern,
+    CoreFuncType, CoreGlobalExtern, CoreMemoryExtern, CoreStructType, CoreTableExtern, CoreTagExtern, Limits,
+    RecGroup, SUB_TYPE, SharedCompType, SubFinalType, SubType,
 )
 from .reader import Reader
 
@@ -30,8 +27,32 @@ TYPE, IMPORT, FUNCTION, TABLE, MEMORY, GLOBAL, EXPORT, TAG = 1, 2, 3, 4, 5, 6, 7
 _EXPORT_KINDS = {0x00: "func", 0x01: "table", 0x02: "memory", 0x03: "global", 0x04: "tag"}
 
 
-def module_interface(data: bytes | memoryview, base: int = 0) -> CoreModuleType:
-    """Imports ((module, name) -> type) and exports (name -> type) of a core module."""
+class ModulePrefix(Record):
+    """A core module's index spaces as far as the sections before its exports define them,
+    its imports and its exports. Each item is described as the binary describes it: a
+    function by its type index, a table, memory, global or tag by its `core:externtype` (a
+    defined one by the externtype an import of it would have)."""
+
+    # each type index's sub type or composite type (one of number types only, read
+    # directly, as a CoreFuncType shared by every index that defines the same one)
+    types: list[object]
+    imports: dict[tuple[str, str], CoreExternType]
+    funcs: list[int]  # the type index of each function, the imported ones first
+    tables: list[CoreTableExtern]
+    memories: list[CoreMemoryExtern]
+    globals: list[CoreGlobalExtern]
+    tags: list[CoreTagExtern]
+    exports: dict[str, tuple[str, int]]  # name -> (kind, index in that kind's space)
+
+    def check_type(self, idx: int, start: int) -> None:
+        """A type index in bounds, or a BinaryError at `start`."""
+        if idx >= len(self.types):
+            raise BinaryError(f"type index {idx} out of bounds ({len(self.types)} defined)", start)
+
+
+def read_prefix(data: bytes | memoryview, base: int = 0) -> ModulePrefix:
+    """The types, imports, index spaces and exports of a core module (`base`: where its
+    bytes start in the file, for the offsets of errors)."""
     if bytes(data[:4]) != b"\x00asm":
         raise BinaryError("nested core module does not start with the \\0asm magic", base)
     if bytes(data[4:8]) != CORE_VERSION:
@@ -40,7 +61,7 @@ def module_interface(data: bytes | memoryview, base: int = 0) -> CoreModuleType:
             base + 4,
         )
     r = Reader(data, 8, base=base)
-    spaces = _Spaces()
+    prefix = ModulePrefix([], {}, [], [], [], [], [], {})
     while not r.at_end():
         start = r.offset
         sid = r.byte()
@@ -48,51 +69,13 @@ def module_interface(data: bytes | memoryview, base: int = 0) -> CoreModuleType:
         try:
             reader = _SECTIONS.get(sid)
             if reader is not None:
-                reader(spaces, payload)
+                reader(prefix, payload)
             if sid == EXPORT:
                 break  # nothing after the export section matters here
         except BinaryError as exc:
             exc.add_context(f"core module section {sid} at {start:#x}")
             raise
-    return CoreModuleType(spaces.imports, spaces.exports)
-
-
-class _Spaces:
-    """The module's index spaces, as far as its interface needs them."""
-
-    def __init__(self) -> None:
-        self.types: list[CoreFunc | None] = []  # None: not a function type, or not portable
-        self.funcs: list[CoreExtern] = []
-        self.tables: list[CoreExtern] = []
-        self.memories: list[CoreExtern] = []
-        self.globals: list[CoreExtern] = []
-        self.tags: list[CoreExtern] = []
-        self.imports: dict[tuple[str, str], CoreExtern] = {}
-        self.exports: dict[str, CoreExtern] = {}
-
-    def func_type(self, idx: int, start: int) -> CoreFunc | None:
-        if idx >= len(self.types):
-            raise BinaryError(f"type index {idx} out of bounds ({len(self.types)} defined)", start)
-        return self.types[idx]
-
-
-def _portable(valtypes: tuple) -> tuple[str, ...] | None:
-    """Value types as text, or None if one refers to a type index of this module (it would
-    mean another type in another module)."""
-    out = []
-    for t in valtypes:
-        if isinstance(t, CoreRefType) and isinstance(t.heap, int):
-            return None
-        out.append(str(t))
-    return tuple(out)
-
-
-def _comp_func(body: object) -> CoreFunc | None:
-    if isinstance(body, CoreFuncType):
-        params, results = _portable(body.params), _portable(body.results)
-        if params is not None and results is not None:
-            return CoreFunc(params, results)
-    return None
+    return prefix
 
 
 # The number types by their codes: most function types of real modules use nothing else, and
@@ -120,7 +103,7 @@ def _number_types(r: Reader) -> tuple[str, ...] | None:
     return tuple(out)
 
 
-def _plain_func_type(r: Reader, seen: dict) -> CoreFunc | None:
+def _plain_func_type(r: Reader, seen: dict) -> CoreFuncType | None:
     """`0x60 params results` of number types only, read directly; None (nothing consumed)
     for anything else."""
     at = r.pos
@@ -135,11 +118,11 @@ def _plain_func_type(r: Reader, seen: dict) -> CoreFunc | None:
     key = (params, results)
     func = seen.get(key)
     if func is None:
-        func = seen[key] = CoreFunc(params, results)
+        func = seen[key] = CoreFuncType(params, results)
     return func
 
 
-def _read_types(s: _Spaces, r: Reader) -> None:
+def _read_types(s: ModulePrefix, r: Reader) -> None:
     seen: dict = {}
     for _ in range(r.count("type")):
         start = r.offset
@@ -153,51 +136,13 @@ def _read_types(s: _Spaces, r: Reader) -> None:
         else:
             members = (SUB_TYPE.read(r),)
         for m in members:
-            if isinstance(m, (SubType, SubFinalType)):
-                # a function type that is part of a subtyping hierarchy is not portable either
-                s.types.append(_comp_func(m.body) if not m.supertypes else None)
-            elif isinstance(m, (CoreFuncType, CoreStructType, CoreArrayType, SharedCompType)):
-                s.types.append(_comp_func(m))
-            else:
+            if not isinstance(m, (SubType, SubFinalType, CoreFuncType, CoreStructType, CoreArrayType,
+                                  SharedCompType)):
                 raise BinaryError("invalid type in the type section", start)
+            s.types.append(m)
 
 
-def core_extern(ext: object, func_type: Callable[[int], CoreFunc | None]) -> CoreExtern:
-    """What a `core:externtype` describes; `func_type(i)` is the function type at type
-    index i (None if it is not one this reader can state)."""
-    if isinstance(ext, (CoreFuncExtern, CoreExactFuncExtern)):  # (exact: no subtype taken)
-        return func_type(ext.type_idx) or "func"
-    if isinstance(ext, CoreTagExtern):
-        func = func_type(ext.type_idx)
-        return CoreTag(func) if func is not None else "tag"
-    if isinstance(ext, CoreMemoryExtern):
-        return _memory(ext.limits)
-    if isinstance(ext, CoreTableExtern):
-        return _table(ext.element, ext.limits)
-    assert isinstance(ext, CoreGlobalExtern)
-    return _global(ext.type, ext.mutability)
-
-
-def _memory(limits: Limits) -> CoreMemory:
-    # a page size of 64 KiB written out is the default page size
-    page = None if limits.page_size_log2 == 16 else limits.page_size_log2
-    return CoreMemory(limits.min, limits.max, bool(limits.flags & 0x04), bool(limits.flags & 0x02),
-                      page)
-
-
-def _table(element: object, limits: Limits) -> CoreExtern:
-    if isinstance(element, CoreRefType) and isinstance(element.heap, int):
-        return "table"
-    return CoreTable(str(element), limits.min, limits.max, bool(limits.flags & 0x04))
-
-
-def _global(valtype: object, mutability: int) -> CoreExtern:
-    if isinstance(valtype, CoreRefType) and isinstance(valtype.heap, int):
-        return "global"
-    return CoreGlobal(str(valtype), bool(mutability & 1), bool(mutability & 2))
-
-
-def _read_imports(s: _Spaces, r: Reader) -> None:
+def _read_imports(s: ModulePrefix, r: Reader) -> None:
     for _ in range(r.count("import", 3)):
         module, name = r.name(), r.name()
         marker = r.data[r.pos] if r.pos < r.end else None
@@ -216,32 +161,38 @@ def _read_imports(s: _Spaces, r: Reader) -> None:
             _import(s, module, name, _import_desc(s, r), r.offset)
 
 
-def _import_desc(s: _Spaces, r: Reader) -> CoreExtern:
+def _import_desc(s: ModulePrefix, r: Reader) -> CoreExternType:
     start = r.offset
     if r.pos < r.end and r.data[r.pos] == 0x00:  # a function: its type index follows
         r.pos += 1
-        return s.func_type(r.u32(), start) or "func"
-    return core_extern(CORE_EXTERNTYPE.read(r), lambda i: s.func_type(i, start))
+        desc: CoreExternType = CoreFuncExtern(r.u32())
+    else:
+        desc = CORE_EXTERNTYPE.read(r)  # type: ignore[assignment]
+    if isinstance(desc, (CoreFuncExtern, CoreExactFuncExtern, CoreTagExtern)):
+        s.check_type(desc.type_idx, start)
+    return desc
 
 
-def _import(s: _Spaces, module: str, name: str, desc: CoreExtern, at: int) -> None:
+def _import(s: ModulePrefix, module: str, name: str, desc: CoreExternType, at: int) -> None:
     if (module, name) in s.imports:
         # valid core WebAssembly, but a component instantiates a module with one item per
         # name (wasmparser: "not allowed in components")
         raise BinaryError(f"core module imports `{module}` `{name}` twice, which a module "
                           "inside a component may not", at)
     s.imports[(module, name)] = desc
-    _space(s, desc).append(desc)
+    if isinstance(desc, (CoreFuncExtern, CoreExactFuncExtern)):
+        s.funcs.append(desc.type_idx)
+    elif isinstance(desc, CoreTableExtern):
+        s.tables.append(desc)
+    elif isinstance(desc, CoreMemoryExtern):
+        s.memories.append(desc)
+    elif isinstance(desc, CoreGlobalExtern):
+        s.globals.append(desc)
+    else:
+        s.tags.append(desc)
 
 
-def _space(s: _Spaces, desc: CoreExtern) -> list:
-    from ..model.types import core_kind
-
-    return {"func": s.funcs, "table": s.tables, "memory": s.memories, "global": s.globals,
-            "tag": s.tags}[core_kind(desc)]
-
-
-def _read_functions(s: _Spaces, r: Reader) -> None:
+def _read_functions(s: ModulePrefix, r: Reader) -> None:
     types, funcs, data = s.types, s.funcs, r.data
     for _ in range(r.count("function")):
         at = r.pos
@@ -251,11 +202,11 @@ def _read_functions(s: _Spaces, r: Reader) -> None:
         else:
             idx = r.u32()
         if idx >= len(types):
-            s.func_type(idx, r.base + at)  # raises, with the offset
-        funcs.append(types[idx] or "func")
+            s.check_type(idx, r.base + at)  # raises, with the offset
+        funcs.append(idx)
 
 
-def _read_tables(s: _Spaces, r: Reader) -> None:
+def _read_tables(s: ModulePrefix, r: Reader) -> None:
     for _ in range(r.count("table")):
         start = r.offset
         with_init = r.peek() == 0x40
@@ -265,49 +216,42 @@ def _read_tables(s: _Spaces, r: Reader) -> None:
                 raise BinaryError("invalid table type prefix", start)
         element = CORE_VALTYPE.read(r)
         limits = Limits.read(r)
-        s.tables.append(_table(element, limits))
+        s.tables.append(CoreTableExtern(element, limits))
         if with_init and not _skip_const_expr(r):
             return  # what follows cannot be found: later tables stay unknown
 
 
-def _read_memories(s: _Spaces, r: Reader) -> None:
+def _read_memories(s: ModulePrefix, r: Reader) -> None:
     for _ in range(r.count("memory")):
-        s.memories.append(_memory(Limits.read(r)))  # type: ignore[arg-type]
+        s.memories.append(CoreMemoryExtern(Limits.read(r)))
 
 
-def _read_tags(s: _Spaces, r: Reader) -> None:
+def _read_tags(s: ModulePrefix, r: Reader) -> None:
     for _ in range(r.count("tag", 2)):
         start = r.offset
         if r.byte() != 0x00:
             raise BinaryError("invalid tag attribute", start)
-        func = s.func_type(r.u32(), start)
-        s.tags.append(CoreTag(func) if func is not None else "tag")
+        idx = r.u32()
+        s.check_type(idx, start)
+        s.tags.append(CoreTagExtern(idx))
 
 
-def _read_globals(s: _Spaces, r: Reader) -> None:
-    from .coretypes import _MUT
-
+def _read_globals(s: ModulePrefix, r: Reader) -> None:
     for _ in range(r.count("global", 3)):
         valtype = CORE_VALTYPE.read(r)
-        s.globals.append(_global(valtype, _MUT.read(r)))
+        s.globals.append(CoreGlobalExtern(valtype, _MUT.read(r)))
         if not _skip_const_expr(r):
             return
 
 
-def _read_exports(s: _Spaces, r: Reader) -> None:
-    spaces = {"func": s.funcs, "table": s.tables, "memory": s.memories, "global": s.globals,
-              "tag": s.tags}
+def _read_exports(s: ModulePrefix, r: Reader) -> None:
     for _ in range(r.count("export", 3)):
         name = r.name()
         kind_at = r.offset
         kind = _EXPORT_KINDS.get(r.byte())
         if kind is None:
             raise BinaryError("invalid export kind", kind_at)
-        idx = r.u32()
-        space = spaces[kind]
-        # an index past what was read (a definition after an initializer this reader does
-        # not know) keeps only its kind; wasmtime's validator checks the bounds
-        s.exports[name] = space[idx] if idx < len(space) else kind
+        s.exports[name] = (kind, r.u32())
 
 
 _SECTIONS = {

@@ -7,7 +7,7 @@ vector of the productions of its kind.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from .aliases import Alias
 from .canon import CANON
@@ -21,9 +21,6 @@ from .start import Start
 from .types import DEFTYPE
 from .values import Value
 from .writer import Writer
-
-if TYPE_CHECKING:
-    from .component import Component
 
 CUSTOM, CORE_MODULE, CORE_INSTANCE_ID, CORE_TYPE_ID, COMPONENT, INSTANCE_ID = 0, 1, 2, 3, 4, 5
 ALIAS, TYPE, CANON_ID, START, IMPORT, EXPORT, VALUE = 6, 7, 8, 9, 10, 11, 12
@@ -81,7 +78,8 @@ class CoreModuleSection(Section):
 
 
 class ComponentSection(Section):
-    """section_4(component): a nested component, kept as bytes until `decode()`."""
+    """section_4(component): a nested component, kept as bytes until decoded
+    (`Component.decode_nested`)."""
 
     ID = COMPONENT
     LABEL = "component"
@@ -95,11 +93,6 @@ class ComponentSection(Section):
 
     def write_payload(self, w: Writer) -> None:
         w.bytes(self.data)
-
-    def decode(self) -> "Component":
-        from .component import Component
-
-        return Component.decode(self.data, base=self.offset)
 
 
 class StartSection(Section):

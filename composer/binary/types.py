@@ -12,7 +12,7 @@ from ..errors import BinaryError
 from .aliases import Alias
 from .codec import BYTE, NAME, U32, Choice, Enumerated, Opt, Production, Vec, field_
 from .coretypes import CORE_TYPE
-from .names import NameAttributes
+from .nameattributes import NameAttributes
 from .reader import Reader
 from .writer import Writer
 

@@ -71,12 +71,12 @@ class Host:
         from wasmtime.component import Component
 
         if data is None:
-            from ..model.load import decode_component, read_component
+            from ..model.load import decode_sections, read_component
 
             # our own reader first: a missing file, a core module or a damaged binary gets
             # the same one-line message (with its byte offset) as everywhere else in compose
             data = read_component(Path(path))
-            decode_component(data, str(path))
+            decode_sections(data, str(path))
         try:
             size = f"{len(data) / 1e6:.1f} MB" if len(data) >= 100_000 else f"{len(data):,} bytes"
             return self.in_background(lambda: Component(self.engine, data),

@@ -19,13 +19,13 @@ with a config and `--plug`, `resolve.py`; a WAC document, `wacresolve.py`), whic
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
-from typing import Callable, Iterable, Mapping, Sequence
+from typing import Mapping, Sequence
 
-from ..errors import ComposerError
+# writing files, and the composed component and the checks of it: documented as parts of this
+# module
+from ..files import write_atomically
 from .config import Config, load_config
-# the composed component and the checks of it, documented as parts of this module
 from .encoded import Composition, CompositionFailed, size_problem, validate_output
 from .linked import LinkedComposition
 from .resolve import resolve
@@ -92,7 +92,7 @@ def plan_document(
 ) -> LinkedComposition:
     """The linked composition of the WAC document at `path` (for reports); see
     `compose_document`."""
-    from ..text.wacparse import read_wac
+    from ..text.wac import read_wac
     from .wacresolve import resolve_document
 
     doc = read_wac(Path(path))
@@ -118,61 +118,6 @@ def compose_document(
                            validate=not skip_validation, import_dependencies=import_dependencies)
     return linked.encode(import_components=import_dependencies, validate=not skip_validation,
                          check_when_written=check_when_written)
-
-
-def write_atomically(path: Path | str, data: bytes | Iterable[bytes | memoryview],
-                     check: Callable[[Path], None] | None = None) -> None:
-    """Write `data` (bytes, or pieces of them) to `path` so that readers see the old file or
-    the new one, never part.
-
-    `check(temporary_path)` runs on the complete file before it takes `path`'s place (what
-    `compose --verify/--run` do); when it raises, nothing is written.
-    """
-    path = Path(path)
-    directory = path.parent if str(path.parent) else Path(".")
-    try:
-        fd, tmp = _temporary(directory, path.name)
-    except OSError as exc:
-        raise ComposerError(f"cannot write output: {exc.strerror}", file=str(path)) from None
-    try:
-        # the temporary file is created private (0600); give it the mode a plain open()
-        # would: the existing file's, else 0666 less the umask
-        try:
-            mode = path.stat().st_mode & 0o7777
-        except OSError:
-            umask = os.umask(0)
-            os.umask(umask)
-            mode = 0o666 & ~umask
-        os.fchmod(fd, mode)
-        with os.fdopen(fd, "wb") as out:
-            if isinstance(data, (bytes, bytearray, memoryview)):
-                out.write(data)
-            else:
-                for part in data:
-                    out.write(part)
-        if check is not None:
-            check(Path(tmp))
-        os.replace(tmp, path)
-    except BaseException as exc:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        if isinstance(exc, OSError):
-            raise ComposerError(f"cannot write output: {exc.strerror}", file=str(path)) from None
-        raise
-
-
-def _temporary(directory: Path, name: str) -> tuple[int, str]:
-    """A new file `.NAME.RANDOM.tmp` in `directory`, open for writing, as `tempfile.mkstemp`
-    makes one (created exclusively, private) without importing tempfile and what it
-    imports (shutil, random, compression modules: ~5 ms of every run)."""
-    while True:
-        tmp = os.path.join(directory, f".{name}.{os.urandom(6).hex()}.tmp")
-        try:
-            return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), tmp
-        except FileExistsError:
-            continue
 
 
 def depfile_text(target: Path | str, inputs: Sequence[Path]) -> str:

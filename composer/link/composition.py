@@ -35,12 +35,11 @@ from typing import Any
 
 from ..errors import CompositionError
 from ..model import types as T
-from ..model.load import Loaded, load_component
-from ..model.subtype import Mismatch, check_extern
+from ..model.load import LoadedComponent, load_component
+from ..model.subtype import Mismatch, NameBindings, check_extern
 from .linked import LinkedComposition
 from .linking import link
 from .reasons import API, NearMiss, Reason, Unused
-from .unify import NameBindings
 from .wiring import (DOCUMENT, ComponentFile, DeclaredImport, Explanations, HostArgument,
                      ImportExport, Instance, InstanceExport, Plug, Problem, TypeDefinition)
 
@@ -88,13 +87,13 @@ class CompositionGraph:
 
     # -- nodes -----------------------------------------------------------------------------
 
-    def add_component(self, component: Loaded | Path | str, name: str | None = None, *,
+    def add_component(self, component: LoadedComponent | Path | str, name: str | None = None, *,
                       origin: str = "dependency", validate: bool = True) -> ComponentFile:
         """A component the composition may instantiate: a file, read here (validated unless
         `validate` is False; recorded in `files_read`), or one already loaded
         (`load_component`). `name` (default: the file's stem) is made unique (`name-2`, ...);
         `origin` says where it came from ("root", "dependency", "by name", "package")."""
-        if isinstance(component, Loaded):
+        if isinstance(component, LoadedComponent):
             loaded = component
         else:
             loaded = load_component(component, validate=validate, types_only=True)

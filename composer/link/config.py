@@ -85,7 +85,7 @@ _TOP_KEYS = {
 def load_config(path: Path | str) -> Config:
     """Read and check a config file; every problem names the file and the key."""
     path = Path(path)
-    from ..model.inputs import read_input  # bounded: a FIFO or an endless stream too
+    from ..files import read_input  # bounded: a FIFO or an endless stream too
 
     try:
         text = read_input(path, "config").decode("utf-8")

@@ -28,12 +28,12 @@ from ..binary import sections as S
 from ..binary import types as B
 from ..binary.component import Component
 from ..binary.imports import Export, Import
-from ..binary.names import plain
+from ..binary.nameattributes import plain
 from ..binary.namesec import SECTION_NAME as NAMESEC, ComponentNames
 from ..binary.sorts import SortIdx
 from ..errors import CompositionError
 from .merge import OutputImport
-from ..model.typeencode import TypeEncoder, TypeScope
+from ..model.typeencode import TypeEncoder, TypeIndexSpace
 from .unify import host_ident, inst_ident
 from .wiring import DOCUMENT, HostArgument, Instance, Plug, TypeDefinition
 
@@ -43,7 +43,7 @@ _SORT_SPACE = {
 }
 
 
-class ComponentBuilder(TypeScope):
+class ComponentBuilder(TypeIndexSpace):
     """The composed component under construction: its sections and index spaces."""
 
     def __init__(self) -> None:
@@ -69,7 +69,7 @@ class ComponentBuilder(TypeScope):
         self.counts[space] += 1
         return self.counts[space] - 1
 
-    # TypeScope
+    # TypeIndexSpace
     def add_type(self, deftype: object) -> int:
         self._item(S.TypeSection, deftype)
         return self._next("type")

@@ -14,6 +14,7 @@ from typing import Any, Callable, Sequence
 
 from ..binary.component import Component
 from ..errors import ComposerError, CompositionError
+from ..files import write_atomically
 from ..record import Record
 from .wiring import Problem
 
@@ -48,8 +49,6 @@ class Composition(Record, mutable=True):
     def write(self, path: Path | str, check: Callable[[Path], None] | None = None) -> None:
         """Write the component to `path` atomically (`write_atomically`), after the output
         check owed, if any, and `check` passed on the file written."""
-        from .compose import write_atomically  # (to move to the ground floor's files.py)
-
         owed = self.owed
         if owed is None:
             write_atomically(path, self.parts, check)
@@ -117,7 +116,7 @@ def encoded(linked: Any, *, import_components: bool, validate: bool, deferred: b
 def size_problem(linked: Any) -> str | None:
     """Why a composition cannot be encoded when it would hold more core modules and
     components than wasmparser and wasmtime take (1,000, the output itself included)."""
-    from ..model.elaborate import MAX_MODULES_AND_COMPONENTS
+    from ..model.limits import MAX_MODULES_AND_COMPONENTS
 
     files = {inst.file.name: inst.file for inst in linked.instances.values()}
     total = 1 + sum(f.loaded.scope.tree_size for f in files.values())

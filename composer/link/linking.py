@@ -91,7 +91,7 @@ def _check_root_exports(graph: Any, problems: list[Problem]) -> None:
     and flags their types use need names in the output too (Explainer.md, External
     Visibility of Types): the output names what the root leaves for the host and what the
     root's exports declare, not what a dependency provides the root."""
-    from ..model.elaborate import declared_names, visibility_problem
+    from ..model.visibility import declared_names, visibility_problem
 
     root = graph.root
     if root is None or not any(isinstance(arg, Plug) for arg in root.args.values()):

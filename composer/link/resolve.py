@@ -159,7 +159,7 @@ class Resolver:
     def _check_argument_counts(self) -> None:
         """Each instance of the output is given all its imports as instantiation arguments:
         wasmparser and wasmtime take at most 100,000."""
-        from ..model.elaborate import MAX_INSTANTIATION_ARGS
+        from ..model.limits import MAX_INSTANTIATION_ARGS
 
         for inst in self.graph.instances.values():
             count = len(inst.file.imports)

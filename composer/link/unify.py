@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import Hashable
 
 from ..model import types as T
-from ..model.subtype import Bindings
+from ..model.subtype import Bindings, NameBindings  # noqa: F401 (NameBindings: the resolvers import it from here)
 
 Ident = tuple
 
@@ -101,24 +101,6 @@ class UnifiedBindings(Bindings):
         if owner[0] == "host":
             return f" (imported from the host as {owner[1]})"
         return f" (exported by instance {owner[1]})"
-
-
-class NameBindings(Bindings):
-    """Before the wiring is known: resources that come from imports compare by interface and
-    name (`wasi:io/streams.output-stream`, any version); others by identity."""
-
-    def same(self, actual: T.ResourceType, expected: T.ResourceType) -> bool:
-        if super().same(actual, expected):
-            return True
-        return _name_key(actual) == _name_key(expected)
-
-
-def _name_key(r: T.ResourceType) -> tuple:
-    from ..model.names import InterfaceName
-
-    owner = r.owner or ""
-    parsed = InterfaceName.parse(owner)
-    return (parsed.unversioned if parsed else owner, r.name)
 
 
 def declared_objects(ext: object) -> list[tuple[str, object]]:

@@ -19,17 +19,16 @@ from typing import NamedTuple
 
 from ..errors import ComposerError
 from ..model import types as T
-from ..model.elaborate import MAX_INSTANCES, MAX_MODULES_AND_COMPONENTS, MAX_TYPE_SIZE
+from ..model.limits import MAX_INSTANCES, MAX_MODULES_AND_COMPONENTS, MAX_TYPE_SIZE
 from ..model.names import is_extern_name, is_label, strongly_unique_key
-from ..model.subtype import check_extern
-from ..text.diagnostics import LoadingError
-from ..text.wacparse import tree as A
+from ..model.subtype import NameBindings, check_extern
+from ..diagnostics import LoadingError
+from ..text.wac import tree as A
+from ..text.wac.declarations import CompositionPart as Node, Item, TypeDeclarations, err, line_of
 from .composition import CompositionGraph, Source
 from .linked import LinkedComposition
 from .packages import Package, load_package, package_key, package_path
 from .reasons import WAC
-from .unify import NameBindings
-from .wactypes import Item, Node, TypeDeclarations, err, line_of
 from .wiring import DOCUMENT, ComponentFile, DeclaredImport, Instance, Problem, TypeDefinition
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, Iterator, Sequence
 
 from ..model import types as T
-from ..model.load import Loaded
+from ..model.load import LoadedComponent
 from ..record import Record, field_
 from .reasons import Reason
 
@@ -21,7 +21,7 @@ class ComponentFile(Record):
 
     name: str  # unique short name: "root", a file stem, a config name, a WAC package's key
     path: Path
-    loaded: Loaded
+    loaded: LoadedComponent
     origin: str  # "root", "dependency" (-d / definitions), "by name", "package" (WAC)
 
     @property

@@ -7,23 +7,24 @@ from pathlib import Path
 from typing import Any
 
 from ..binary.component import Component, Framing
-from .elaborate import Scope, elaborate
-from .inputs import read_input
+from .elaborate import elaborate
 from .corevalidate import content_digest
 from .features import enabled
+from .indexspaces import IndexSpaces
 from .typecache import TypeCache, opened
 from ..errors import ComposerError
+from ..files import looks_like_wat, read_wasm
 from ..record import Record
 
 
-class Loaded(Record, mutable=True):
+class LoadedComponent(Record, mutable=True):
     """A component read from `path`: its bytes, its sections and its index spaces (only its
     imports and exports when `scope.complete` is False, see `load_component`)."""
 
     path: Path
     data: bytes  # or, for a large file read `types_only`, a read-only map that reads like it
     decoded: Component | None  # None until `component` is first asked for
-    scope: Scope
+    scope: IndexSpaces
 
     @property
     def display(self) -> str:
@@ -33,7 +34,7 @@ class Loaded(Record, mutable=True):
     def component(self) -> Component:
         """The component's sections, decoded when first asked for."""
         if self.decoded is None:
-            self.decoded = decode_component(self.data, self.display)
+            self.decoded = decode_sections(self.data, self.display)
         return self.decoded
 
 
@@ -42,11 +43,6 @@ class Loaded(Record, mutable=True):
 # copies every byte once more than composing needs (its bytes go from the page cache
 # straight to the output file).
 _MAPPED = 1 << 20
-
-
-def _looks_like_text(data: bytes | bytearray) -> bool:
-    head = data[:64].lstrip()
-    return head.startswith((b"(", b";;", b"(;"))
 
 
 # A stream whose first bytes frame as a component is read on to its end (or the limit on
@@ -62,7 +58,7 @@ def _stream_stops() -> Any:
 
     def stops(data: bytearray) -> bool:
         head = data[:64].lstrip()
-        if not head or _looks_like_text(head) or framing.at > _FRAMED_UP_TO:
+        if not head or looks_like_wat(head) or framing.at > _FRAMED_UP_TO:
             return False
         return framing.stops(data)
     return stops
@@ -72,26 +68,21 @@ def read_component(path: Path, mapped: bool = False) -> bytes:
     """A component file's bytes (mapped, if asked and large); one written as WebAssembly
     text is turned into them."""
     try:
-        data = read_input(path, "component", mapped_from=_MAPPED if mapped else None,
-                          stops=_stream_stops())
+        return read_wasm(path, "component", mapped_from=_MAPPED if mapped else None,
+                         stops=_stream_stops())
     except FileNotFoundError:
         raise ComposerError("component file not found", file=str(path)) from None
     except IsADirectoryError:
         raise ComposerError("expected a component file, found a directory", file=str(path)) from None
     except OSError as exc:
         raise ComposerError(f"cannot read component: {exc.strerror or exc}", file=str(path)) from None
-    if _looks_like_text(data):
-        from ..text.wat import wat_to_binary
-
-        return wat_to_binary(data, str(path))
-    return data
 
 
-def decode_component(data: bytes, display: str) -> Component:
+def decode_sections(data: bytes, display: str) -> Component:
     try:
         return Component.decode(data)
     except ComposerError as exc:
-        if _looks_like_text(data):
+        if looks_like_wat(data):
             raise ComposerError(
                 "this is WebAssembly text, not a binary component "
                 "(convert it first, e.g. `wasm-tools parse FILE.wat -o FILE.wasm`)",
@@ -118,7 +109,7 @@ _LOOK_UP: Any = object()
 
 def load_component(path: Path | str, validate: bool = True,
                    features: frozenset[str] | None = None, types_only: bool = False,
-                   cache: TypeCache | None = _LOOK_UP) -> Loaded:
+                   cache: TypeCache | None = _LOOK_UP) -> LoadedComponent:
     """Read, decode and elaborate a component, validating it completely (its core modules
     included) unless told not to, with the gated `features` enabled (by default those in
     effect, `features.enabled`); every failure names the file.
@@ -144,15 +135,15 @@ def load_component(path: Path | str, validate: bool = True,
         digest = _digest(path, data, cache)
         found = cache.recall(digest, features, checked=validate)
         if found is not None:
-            scope = Scope("component")
+            scope = IndexSpaces("component")
             scope.imports, scope.exports = found.imports, found.exports
             scope.tree_size, scope.complete = found.tree_size, False
-            return Loaded(path, data, None, scope)
-    comp = decode_component(data, display)
+            return LoadedComponent(path, data, None, scope)
+    comp = decode_sections(data, display)
     try:
         scope = elaborate(comp, validate=validate, features=features)
     except ComposerError as exc:
         raise exc.with_file(display) from None
     if cache is not None and digest is not None:
         cache.remember(digest, features, scope, checked=validate)
-    return Loaded(path, data, comp, scope)
+    return LoadedComponent(path, data, comp, scope)

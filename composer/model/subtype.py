@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from . import types as T
 from ..record import Record, field_
+from .names import InterfaceName
 from .typetext import type_text
 
 
@@ -62,6 +63,21 @@ class Bindings:
         about two resources that share a name: ` (exported by instance x)`, or nothing."""
         return ""
 
+
+class NameBindings(Bindings):
+    """Before the wiring is known: resources that come from imports compare by interface and
+    name (`wasi:io/streams.output-stream`, any version); others by identity."""
+
+    def same(self, actual: T.ResourceType, expected: T.ResourceType) -> bool:
+        if super().same(actual, expected):
+            return True
+        return _name_key(actual) == _name_key(expected)
+
+
+def _name_key(r: T.ResourceType) -> tuple:
+    owner = r.owner or ""
+    parsed = InterfaceName.parse(owner)
+    return (parsed.unversioned if parsed else owner, r.name)
 
 
 def _describe(ext: object) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from . import types as T
 from .names import semver_compatible
-from .subtype import Bindings, check_extern
+from .subtype import Bindings, NameBindings, check_extern
 
 
 def _find(name: str, externs: dict[str, T.Extern]) -> str | None:
@@ -26,8 +26,6 @@ def _find(name: str, externs: dict[str, T.Extern]) -> str | None:
 def target_differences(component: T.ComponentType, world: T.ComponentType, world_name: str) -> list[str]:
     """Every way the component does not target the world, each naming the import or export
     and, for a type, the path to where it differs; empty when it does."""
-    from ..link.unify import NameBindings
-
     class TargetBindings(NameBindings):
         """A resource the world imports is one the component imports too (never one it
         defines and exports under the same name), and the other way round: which side of

@@ -22,18 +22,18 @@ import functools
 from typing import Callable, Hashable
 
 from . import types as T
-from ..binary import aliases as A
+from ..binary.aliases import Alias, AliasExport, AliasOuter
 from ..binary import types as B
-from ..binary.names import plain
+from ..binary.nameattributes import plain
 from ..errors import CompositionError
 
 Key = Callable[[object], Hashable]
 
 
-class TypeScope:
+class TypeIndexSpace:
     """A type index space being written: a component, component type or instance type."""
 
-    def __init__(self, parent: "TypeScope | None") -> None:
+    def __init__(self, parent: "TypeIndexSpace | None") -> None:
         self.parent = parent
         self.named: dict[Hashable, int] = {}
         self.lazy: dict[Hashable, Callable[[], int]] = {}
@@ -43,7 +43,7 @@ class TypeScope:
     def add_type(self, deftype: object) -> int:
         raise NotImplementedError
 
-    def add_alias(self, alias: A.Alias) -> int:
+    def add_alias(self, alias: Alias) -> int:
         """Append a type-sort alias; return its type index."""
         raise NotImplementedError
 
@@ -60,16 +60,16 @@ class TypeScope:
         while scope is not None:
             outer = scope.lookup(key)
             if outer is not None:
-                idx = self.named[key] = self.add_alias(A.Alias("type", A.AliasOuter(depth, outer)))
+                idx = self.named[key] = self.add_alias(Alias("type", AliasOuter(depth, outer)))
                 return idx
             depth, scope = depth + 1, scope.parent
         return None
 
 
-class DeclScope(TypeScope):
+class TypeDeclarators(TypeIndexSpace):
     """An instance or component type under construction: a list of declarators."""
 
-    def __init__(self, parent: TypeScope | None, kind: str) -> None:
+    def __init__(self, parent: TypeIndexSpace | None, kind: str) -> None:
         super().__init__(parent)
         self.kind = kind  # "instance" or "component"
         self.decls: list[object] = []
@@ -81,7 +81,7 @@ class DeclScope(TypeScope):
         self.types += 1
         return self.types - 1
 
-    def add_alias(self, alias: A.Alias) -> int:
+    def add_alias(self, alias: Alias) -> int:
         self.decls.append(B.AliasDecl(alias))
         self.types += 1
         return self.types - 1
@@ -113,7 +113,7 @@ class TypeEncoder:
 
     # -- value types ---------------------------------------------------------------------
 
-    def valtype(self, scope: TypeScope, t: T.ValType, ctx: str) -> B.ValTypeRef:
+    def valtype(self, scope: TypeIndexSpace, t: T.ValType, ctx: str) -> B.ValTypeRef:
         if isinstance(t, T.PrimType):
             return t.name
         if isinstance(t, T.NamedType):
@@ -123,7 +123,7 @@ class TypeEncoder:
             return self.valtype(scope, t.type, ctx)  # type: ignore[arg-type]  # names are transparent
         return self._define(scope, t, ctx)
 
-    def _resource(self, scope: TypeScope, r: object, ctx: str) -> int:
+    def _resource(self, scope: TypeIndexSpace, r: object, ctx: str) -> int:
         k = self.key(ctx, r)
         idx = scope.lookup(k)
         if idx is not None:
@@ -136,7 +136,7 @@ class TypeEncoder:
             "(it is neither imported nor exported by an instance the output can reach)"
         )
 
-    def _define(self, scope: TypeScope, t: object, ctx: str) -> int:
+    def _define(self, scope: TypeIndexSpace, t: object, ctx: str) -> int:
         v = lambda x: self.valtype(scope, x, ctx)  # noqa: E731
         o = lambda x: None if x is None else v(x)  # noqa: E731
         if isinstance(t, T.ListType):
@@ -203,7 +203,7 @@ class TypeEncoder:
             idx = scope.memo[key] = scope.add_type(make())
         return idx
 
-    def deftype(self, scope: TypeScope, t: object, ctx: str) -> int:
+    def deftype(self, scope: TypeIndexSpace, t: object, ctx: str) -> int:
         """A type index for `t` (a prim gets a definition of its own, as in `type t = u32`)."""
         if isinstance(t, (T.NamedType, T.ResourceType)):
             idx = scope.lookup(self.key(ctx, t))
@@ -218,12 +218,12 @@ class TypeEncoder:
 
     def instance_type(
         self,
-        parent: TypeScope,
+        parent: TypeIndexSpace,
         itype: T.InstanceType | dict[str, tuple[T.Extern, str]],
         ctx: str,
     ) -> B.InstanceType:
         """An instance type; `itype` may give each export its own context (merged imports)."""
-        scope = DeclScope(parent, "instance")
+        scope = TypeDeclarators(parent, "instance")
         items = (
             itype.items() if isinstance(itype, dict)
             else ((n, (e, ctx)) for n, e in itype.exports.items())
@@ -231,14 +231,14 @@ class TypeEncoder:
         self._declare_all(scope, list(items), importing=False)
         return scope.finish()  # type: ignore[return-value]
 
-    def component_type(self, parent: TypeScope, ctype: T.ComponentType, ctx: str) -> B.ComponentType:
-        scope = DeclScope(parent, "component")
+    def component_type(self, parent: TypeIndexSpace, ctype: T.ComponentType, ctx: str) -> B.ComponentType:
+        scope = TypeDeclarators(parent, "component")
         self._declare_all(scope, [(n, (e, ctx)) for n, e in ctype.imports.items()], importing=True)
         self._declare_all(scope, [(n, (e, ctx)) for n, e in ctype.exports.items()], importing=False)
         return scope.finish()  # type: ignore[return-value]
 
     def _declare_all(
-        self, scope: DeclScope, items: list[tuple[str, tuple[T.Extern, str]]], importing: bool
+        self, scope: TypeDeclarators, items: list[tuple[str, tuple[T.Extern, str]]], importing: bool
     ) -> None:
         """Declare `items` in their order, except that a type is declared where it is first
         used, if that is earlier.
@@ -273,11 +273,11 @@ class TypeEncoder:
                     scope.lazy.pop(key, None)
             self.extern_decl(scope, name, ext, ctx, importing)
 
-    def export_decl(self, scope: DeclScope, name: str, ext: T.Extern, ctx: str) -> None:
+    def export_decl(self, scope: TypeDeclarators, name: str, ext: T.Extern, ctx: str) -> None:
         self.extern_decl(scope, name, ext, ctx, importing=False)
 
     def extern_decl(
-        self, scope: DeclScope, name: str, ext: T.Extern, ctx: str, importing: bool
+        self, scope: TypeDeclarators, name: str, ext: T.Extern, ctx: str, importing: bool
     ) -> None:
         """Declare an import or export `name` of type `ext` in an instance or component type."""
         key = self.key(ctx, ext)
@@ -307,7 +307,7 @@ class TypeEncoder:
                 if isinstance(obj, (T.ResourceType, T.NamedType)):
                     scope.lazy.setdefault(self.key(ctx, obj), _alias_maker(scope, inst_idx, member))
 
-    def externtype(self, scope: TypeScope, ext: T.Extern, ctx: str, name: str) -> object:
+    def externtype(self, scope: TypeIndexSpace, ext: T.Extern, ctx: str, name: str) -> object:
         if isinstance(ext, T.FuncType):
             return B.ExternFunc(self._define(scope, ext, ctx))
         if isinstance(ext, T.InstanceType):
@@ -319,5 +319,5 @@ class TypeEncoder:
         raise CompositionError(f"cannot declare `{name}`: a {T.sort_of(ext)} type cannot be written here")
 
 
-def _alias_maker(scope: DeclScope, instance: int, member: str) -> Callable[[], int]:
-    return lambda: scope.add_alias(A.Alias("type", A.AliasExport(instance, member)))
+def _alias_maker(scope: TypeDeclarators, instance: int, member: str) -> Callable[[], int]:
+    return lambda: scope.add_alias(Alias("type", AliasExport(instance, member)))

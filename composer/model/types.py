@@ -499,7 +499,7 @@ def walk(t: object, seen: set[int] | None = None) -> "Iterator[object]":
 
 
 def nesting(t: object, known: dict[int, tuple[int, int]], keep: list) -> tuple[int, int]:
-    """(depth, size) of a type as wasmparser measures them for its limits (elaborate.py
+    """(depth, size) of a type as wasmparser measures them for its limits (limits.py
     checks them, a WAC document's declarations too): a primitive or a handle is one level
     (a handle's resource is not counted), any other type one more than its deepest part
     (instance and component types included), a name what it names; the size counts the

@@ -3,7 +3,7 @@ them and what each instantiation argument is (another instance's export, or an i
 composed component, which the host provides).
 
 The elaborator already records where every instance and function of the outer component
-comes from (`elaborate.Origin`) and which section or import each component index is; this
+comes from (`indexspaces.Origin`) and which section or import each component index is; this
 module only follows those origins through aliases and re-exports. The `component-name`
 section the composer writes names the components and instances; without one (another
 tool's output) they are named by index.
@@ -16,9 +16,9 @@ from pathlib import Path
 from ..model import types as T
 from ..binary import sections as S
 from ..binary.namesec import SECTION_NAME, ComponentNames
-from ..model.elaborate import Scope
+from ..model.indexspaces import IndexSpaces
 from ..errors import ComposerError
-from ..model.load import Loaded, load_component
+from ..model.load import LoadedComponent, load_component
 from ..model.names import package_of, versions_differ
 from .contents import (HOST, ComponentNode, CompositionReport, Edge, HostImportNode, depths, items,
                        wit_text)
@@ -28,7 +28,7 @@ from .contents import (HOST, ComponentNode, CompositionReport, Edge, HostImportN
 Source = tuple
 
 
-def source_of(scope: Scope, sort: str, idx: int) -> Source:
+def source_of(scope: IndexSpaces, sort: str, idx: int) -> Source:
     """Follow aliases and re-exports back to an instantiation or an import."""
     origins = {"instance": scope.instance_origins, "func": scope.func_origins}.get(sort)
     if origins is None or idx >= len(origins):
@@ -60,12 +60,12 @@ def may_instantiate_components(data: bytes) -> bool:
     return INSTANCE_ID in framing.ids or framing.at < len(data)  # (unsound: read it to say why)
 
 
-def instantiates_components(loaded: Loaded) -> bool:
+def instantiates_components(loaded: LoadedComponent) -> bool:
     """Whether the component makes instances of components: a composition."""
     return any(o.kind == "instantiate" for o in loaded.scope.instance_origins)
 
 
-def _names(loaded: Loaded) -> ComponentNames:
+def _names(loaded: LoadedComponent) -> ComponentNames:
     for section in loaded.component.sections:
         if isinstance(section, S.CustomSection) and section.name == SECTION_NAME:
             try:
@@ -75,9 +75,9 @@ def _names(loaded: Loaded) -> ComponentNames:
     return ComponentNames()
 
 
-def from_composed(source: Path | str | Loaded) -> CompositionReport:
+def from_composed(source: Path | str | LoadedComponent) -> CompositionReport:
     """The report of a composed component (a path, or the component already loaded)."""
-    loaded = source if isinstance(source, Loaded) else load_component(source)
+    loaded = source if isinstance(source, LoadedComponent) else load_component(source)
     scope = loaded.scope
     made = [(n, o) for n, o in enumerate(scope.instance_origins) if o.kind == "instantiate"]
     if not made:

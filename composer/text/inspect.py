@@ -10,11 +10,11 @@ from typing import Any, Callable
 Origin = Callable[[object], "tuple[str | None, str] | None"] | None
 
 from ..model import types as T
-from ..model.load import Loaded
+from ..model.load import LoadedComponent
 from ..model.typetext import extern_lines, func_text, type_text
 
 
-def inspect_text(loaded: Loaded) -> str:
+def inspect_text(loaded: LoadedComponent) -> str:
     """The component as WIT, the form `wasm-tools component wit` prints: its world, then the
     packages it uses. A component no WIT can describe (an instance nested in an instance, a
     value import) is shown as WIT-like text, each import and export with its type."""
@@ -47,7 +47,7 @@ def inspect_wit(path: Path, features: frozenset[str] = frozenset()) -> str:
         return print_resolved(read_wit(path, features))
 
 
-def inspect_json(loaded: Loaded) -> dict[str, Any]:
+def inspect_json(loaded: LoadedComponent) -> dict[str, Any]:
     """The component's imports and exports, each as `extern_json` describes it; one that
     says which interface it implements (`(import "x" (implements "a:b/c") ...)`) has that
     interface in `implements`."""

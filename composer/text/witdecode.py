@@ -20,9 +20,9 @@ import re
 from typing import Any, Callable
 
 from ..binary import sections as S
-from ..binary.names import Implements
+from ..binary.nameattributes import Implements
 from ..model import types as T
-from ..model.load import Loaded
+from ..model.load import LoadedComponent
 from .witmodel import (
     FunctionItem, Gate, Interface, InterfaceItem, InterfaceRef, Package, PackageName, Resolved,
     TypeItem, UseItem, World, WorldItem,
@@ -47,7 +47,7 @@ def parse_interface_name(name: str) -> tuple[PackageName, str] | None:
     return PackageName(ns, pkg, version), iface
 
 
-def decode_component(loaded: Loaded) -> Resolved:
+def decode_component(loaded: LoadedComponent) -> Resolved:
     """The WIT a component describes: for a component, its dependencies' packages and
     `root:component` with `world root`; for an encoded WIT package, that package."""
     scope = loaded.scope
@@ -68,7 +68,7 @@ def decode_component(loaded: Loaded) -> Resolved:
     return Resolved(tuple(dependency_order(decoder.packages())), main)
 
 
-def type_origins(loaded: Loaded) -> Callable[[object], tuple[str | None, str] | None]:
+def type_origins(loaded: LoadedComponent) -> Callable[[object], tuple[str | None, str] | None]:
     """For `compose inspect --json`: a function giving, for a type, the interface (its
     extern name; None for the world's own) and the name there that it stands for, as the
     WIT printed for the component refers to it (through nested components' imports and the
@@ -140,7 +140,7 @@ def is_wit_package(scope: Any) -> bool:
             and all(isinstance(T.unwrap(e), T.ComponentType) for e in scope.exports.values()))
 
 
-def implemented(loaded: Loaded) -> dict[tuple[str, str], str]:
+def implemented(loaded: LoadedComponent) -> dict[tuple[str, str], str]:
     """(direction, name) -> the interface an import or export says it implements
     (`(import "b" (implements "a:b/i") ..)`): wasm-tools prints it `import b: a:b/i;`."""
     out: dict[tuple[str, str], str] = {}
@@ -156,7 +156,7 @@ def implemented(loaded: Loaded) -> dict[tuple[str, str], str]:
     return out
 
 
-def _package_docs(loaded: Loaded) -> dict[str, Any]:
+def _package_docs(loaded: LoadedComponent) -> dict[str, Any]:
     """The `package-docs` custom section (a version byte, then JSON): docs and gates of the
     package's interfaces, worlds and their items. Unreadable content is ignored, as it is
     only ever commentary."""

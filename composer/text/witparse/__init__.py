@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from ..diagnostics import TextError
+from ...diagnostics import TextError
 from ..witmodel import Resolved
 
 __all__ = ["read_wit", "TextError"]

@@ -30,7 +30,7 @@ from itertools import accumulate
 from operator import methodcaller, sub
 
 from ...record import Record
-from ..diagnostics import Source, TextError
+from ...diagnostics import Source, TextError
 
 KEYWORDS = frozenset({
     "as", "async", "bool", "borrow", "char", "constructor", "enum", "export", "f32", "f64",

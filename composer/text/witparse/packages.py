@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ...errors import ComposerError
 from ...record import Record
-from ..diagnostics import Source, TextError
+from ...diagnostics import Source, TextError
 from . import tree as A
 from .syntax import parse_file
 
@@ -53,8 +53,8 @@ MAX_TEXT_SIZE = 128 << 20
 def read_source(path: Path, shown: str, regular_only: bool = False) -> Source:
     """A WIT file's text. `regular_only`: a file found in a folder (a FIFO or a device there
     would block, or never end), which must be a regular file; a path given on the command
-    line may be a pipe (read bounded: model/inputs.py, a FIFO nobody writes to too)."""
-    from ...model.inputs import read_input
+    line may be a pipe (read bounded: files.py, a FIFO nobody writes to too)."""
+    from ...files import read_input
 
     try:
         st = os.stat(path)

@@ -14,7 +14,7 @@ from ...model import types as T
 from ...model.names import Version
 
 from .. import witmodel as W
-from ..diagnostics import TextError
+from ...diagnostics import TextError
 from . import tree as A
 from .packages import Loaded, PackageSource, Unit
 from .scope import GATED_TYPE, Entry, TypeScope

@@ -15,7 +15,7 @@ from typing import Callable
 
 from ...model import types as T
 from ...model.names import strongly_unique_key
-from ..diagnostics import TextError
+from ...diagnostics import TextError
 from . import tree as A
 from .toposort import toposort
 

@@ -10,7 +10,7 @@ exhausting Python's stack.
 from __future__ import annotations
 
 from ...model.names import _SEMVER_RE
-from ..diagnostics import Source, TextError
+from ...diagnostics import Source, TextError
 from . import tree as A
 from .lexer import CommentSpan, Span, Tokens, describe, validate_id
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import heapq
 
-from ..diagnostics import TextError
+from ...diagnostics import TextError
 from . import tree as A
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Union
 
 from ...record import Record
-from ..diagnostics import Source
+from ...diagnostics import Source
 
 
 class Span(Record):

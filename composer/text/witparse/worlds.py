@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from ...model import types as T
 from ...model.names import strongly_unique_key
 from .. import witmodel as W
-from ..diagnostics import TextError
+from ...diagnostics import TextError
 from . import tree as A
 from .scope import GATED_TYPE, TypeScope
 

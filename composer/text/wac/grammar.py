@@ -1,41 +1,29 @@
-"""A recursive-descent parser for the WAC grammar (WAC.md, "WAC Grammar"), giving `tree.Document`.
+"""The productions of WAC's grammar (WAC.md, "WAC Grammar"), a method each named after its
+production, read by recursive descent into `tree.Document`.
 
 It makes the decisions wac-parser makes, in the same order, so that it accepts the same
-documents and refuses the others at the same place with the same complaint: where the grammar
-offers a choice, a `Lookahead` tries each alternative's first token and, when none fits, says
-`expected A, B, or C, found X` listing them in the order tried (as wac: "either" before three
-or more, at most ten named, then "or more..."). Where a single token must come, `expect` says
-`expected X, found Y`. Semantic versions are checked where a package name or path is read.
-
-At the end of the input the error points at the last character when a token was required, and
-at the last token read when one of several was (wac's places).
-
-Recursion is bounded: types and expressions nest at most `MAX_DEPTH` levels, so deep input is
-refused with a message rather than exhausting Python's stack.
+documents and refuses the others at the same place with the same complaint: each choice tries
+its alternatives in wac's order (a `Lookahead`, `parser.py`, which lists them in the error).
+Semantic versions are checked where a package name or path is read.
 """
 
 from __future__ import annotations
 
-from typing import Callable, TypeVar
+from typing import Callable
 
 from ...model.names import Version
-from ..diagnostics import Source, TextError
-from . import tree as T
-from .tokens import KEYWORDS, WacLexer, WacToken, check_characters, describe
-
-MAX_DEPTH = 100
+from ...diagnostics import Source, TextError
+from . import tree as ast
+from .parser import MAX_DEPTH, Lookahead, Parsed, Parser
 
 # the primitive types, in the order wac tries them (which error messages list)
 _PRIMITIVES = ("u8", "s8", "u16", "s16", "u32", "s32", "u64", "s64", "f32", "f64", "char",
                "bool", "string")
-_MAX_LISTED = 10  # wac names at most this many expected tokens, then says "or more..."
 _U64_MAX = 2**64 - 1
 
-Item = TypeVar("Item")
 
-
-def parse_document(source: Source) -> T.Document:
-    return Parser(source).document()
+def parse_document(source: Source) -> ast.Document:
+    return Grammar(source).document()
 
 
 def valid_version(text: str) -> bool:
@@ -48,172 +36,20 @@ def valid_version(text: str) -> bool:
     return not any(p.isdigit() and len(p) > 1 and p[0] == "0" for p in v.pre.split("."))
 
 
-class Lookahead:
-    """The next token, tried against alternatives; remembers what was tried for the error."""
-
-    def __init__(self, parser: "Parser") -> None:
-        self.parser = parser
-        self.tok = parser.tok
-        self.tried: list[str] = []
-
-    def peek(self, what: str) -> bool:
-        if self.tok.key == what:
-            return True
-        self.tried.append(what)
-        return False
-
-    def error(self) -> TextError:
-        return self.parser.unexpected(self.tried, self.tok, self.parser.lookahead_eof_span())
-
-
-class Parser:
-    def __init__(self, source: Source) -> None:
-        check_characters(source)
-        self.source = source
-        self._pull = WacLexer(source).next  # the next token from the text
-        # Tokens are read only when looked at, as wac's lexer does, so that an error earlier in
-        # the text is the one reported, not an unreadable character further on.
-        self._next: WacToken | None = None
-        self._after: WacToken | None = None
-        self.last: WacToken | None = None  # the last token consumed
-        self.depth = 0
-
-    # -- tokens ------------------------------------------------------------------------------
-
-    @property
-    def tok(self) -> WacToken:
-        """The next token (not consumed)."""
-        return self._next or self._read()
-
-    def _read(self) -> WacToken:
-        self._next = tok = self._pull()
-        return tok
-
-    def peek2(self) -> WacToken:
-        """The token after the next one."""
-        self.tok
-        if self._after is None:
-            self._after = self._pull()
-        return self._after
-
-    def advance(self) -> WacToken:
-        tok = self._next or self._pull()
-        self.last, self._next, self._after = tok, self._after, None
-        return tok
-
-    def at(self, what: str) -> bool:
-        return (self._next or self._read()).key == what
-
-    def expect(self, what: str) -> WacToken:
-        """The next token, which must be `what` (a keyword, an operator or a token kind)."""
-        tok = self._next or self._pull()  # (not kept as the next one: it goes now)
-        if tok.key != what:
-            self._next = tok
-            raise self.unexpected([what], tok, self.eof_span())
-        self.last, self._next, self._after = tok, self._after, None
-        return tok
-
-    def optional(self, what: str, then: Callable[[], Item]) -> Item | None:
-        """`then()` after a `what` token if one comes next, else None."""
-        if not self.at(what):
-            return None
-        self.advance()
-        return then()
-
-    def delimited(self, item: Callable[[], Item], starts: Callable[[Lookahead], bool],
-                  until: str, commas: bool) -> tuple[Item, ...]:
-        """Items up to (not including) `until`, separated by commas if `commas` (a trailing
-        one allowed); `starts` tells whether an item can begin at a lookahead."""
-        items: list[Item] = []
-        while True:
-            if self.at(until):
-                break
-            la = Lookahead(self)
-            la.tried.append(until)
-            if not starts(la):
-                raise la.error()
-            items.append(item())
-            if self.tok.kind != "eof":
-                if self.at(until):
-                    break
-                if commas:
-                    self.expect(",")
-        return tuple(items)
-
-    # -- spans and errors ---------------------------------------------------------------------
-
-    def span(self, tok: WacToken) -> T.Span:
-        return T.Span(self.source, tok.start, tok.end)
-
-    def span_from(self, start: int) -> T.Span:
-        """From `start` to the end of the last token consumed."""
-        assert self.last is not None
-        return T.Span(self.source, start, self.last.end)
-
-    def eof_span(self) -> tuple[int, int]:
-        """Where a missing token at the end of the input is reported: the last character."""
-        n = len(self.source.text)
-        return max(n - 1, 0), n
-
-    def lookahead_eof_span(self) -> tuple[int, int]:
-        """Where the end of the input is reported when one of several tokens was expected: at
-        the last token read, or the last character if that token ends the text."""
-        if self.last is None or self.last.end == len(self.source.text):
-            return self.eof_span()
-        return self.last.start, self.last.end
-
-    def unexpected(self, expected: list[str], tok: WacToken,
-                   eof: tuple[int, int]) -> TextError:
-        found = describe(tok.key) if tok.kind != "eof" else "end of input"
-        names = [describe(e) for e in expected]
-        if len(names) == 1:
-            wanted = names[0]
-        elif len(names) == 2:
-            wanted = f"{names[0]} or {names[1]}"
-        elif len(names) <= _MAX_LISTED:
-            wanted = "either " + ", ".join(names[:-1]) + f", or {names[-1]}"
-        else:
-            wanted = "either " + ", ".join(names[:_MAX_LISTED]) + ", or more..."
-        start, end = eof if tok.kind == "eof" else (tok.start, tok.end)
-        return TextError(f"expected {wanted}, found {found}{_package_hint(tok)}", self.source,
-                         start, end)
-
-    def nested(self) -> "_Nesting":
-        return _Nesting(self)
-
-    def too_deep(self) -> TextError:
-        tok = self.tok
-        return TextError(f"nested more than {MAX_DEPTH} levels deep", self.source, tok.start,
-                         tok.end)
+class Grammar(Parser):
+    """WAC's productions, on the machinery of `Parser`."""
 
     # -- names -----------------------------------------------------------------------------
 
-    def docs(self) -> T.Docs:
-        """The doc comments before the next token: `/// text` and `/** text */` (others are
-        plain comments), each trimmed."""
-        tok = self._next or self._read()
-        if not tok.comments:
-            return ()
-        out = []
-        for text, start in zip(tok.comments, tok.comment_starts):
-            if text.startswith("///"):
-                body = text[3:]
-            elif text.startswith("/**") and text != "/**/":
-                body = text[3:-2]
-            else:
-                continue
-            out.append(T.DocComment(body.strip(), T.Span(self.source, start, start + len(text))))
-        return tuple(out)
-
-    def ident(self) -> T.Id:
+    def ident(self) -> ast.Id:
         tok = self.expect("id")
-        return T.Id(tok.text, T.Span(self.source, tok.start, tok.end))
+        return ast.Id(tok.text, ast.Span(self.source, tok.start, tok.end))
 
-    def string(self) -> T.String:
+    def string(self) -> ast.String:
         tok = self.expect("str")
-        return T.String(tok.text, self.span(tok))
+        return ast.String(tok.text, self.span(tok))
 
-    def name(self) -> T.Name:
+    def name(self) -> ast.Name:
         """An identifier or a string (`as` names, argument names)."""
         la = Lookahead(self)
         if la.peek("id"):
@@ -242,39 +78,39 @@ class Parser:
                             "not escaped (a keyword may be one as it is)", self.source, start,
                             start + 1)
 
-    def package_name(self) -> T.PackageName:
+    def package_name(self) -> ast.PackageName:
         tok = self.expect("package-name")
         name, at, version = tok.text.partition("@")
         self._no_escapes(tok, name)
-        return T.PackageName(tok.text, name, self.version(version, tok.end) if at else None,
-                             T.Span(self.source, tok.start, tok.end))
+        return ast.PackageName(tok.text, name, self.version(version, tok.end) if at else None,
+                             ast.Span(self.source, tok.start, tok.end))
 
-    def package_path(self) -> T.PackagePath:
+    def package_path(self) -> ast.PackagePath:
         tok = self.expect("package-path")
         path, at, version = tok.text.partition("@")
         name, _, segments = path.partition("/")
         self._no_escapes(tok, name)
-        return T.PackagePath(tok.text, name, segments,
+        return ast.PackagePath(tok.text, name, segments,
                              self.version(version, tok.end) if at else None, self.span(tok))
 
     # -- the document ------------------------------------------------------------------------
 
-    def document(self) -> T.Document:
+    def document(self) -> ast.Document:
         docs = self.docs()
         directive = self.package_decl()
         statements = []
         while self.tok.kind != "eof":
             statements.append(self.statement())
-        return T.Document(self.source, docs, directive, tuple(statements))
+        return ast.Document(self.source, docs, directive, tuple(statements))
 
-    def package_decl(self) -> T.PackageDirective:
+    def package_decl(self) -> ast.PackageDirective:
         start = self.expect("package").start
         package = self.package_name()
         targets = self.optional("targets", self.package_path)
         self.expect(";")
-        return T.PackageDirective(package, targets, self.span_from(start))
+        return ast.PackageDirective(package, targets, self.span_from(start))
 
-    def statement(self) -> T.Statement:
+    def statement(self) -> ast.Statement:
         # the common statements looked for directly; the Lookahead, for the others and for
         # the error, lists what was tried in wac's order
         first = (self._next or self._read()).key
@@ -292,7 +128,7 @@ class Parser:
 
     # -- import ----------------------------------------------------------------------------
 
-    def import_statement(self) -> T.Import:
+    def import_statement(self) -> ast.Import:
         docs = self.docs()
         start = self.expect("import").start
         id = self.ident()
@@ -300,9 +136,9 @@ class Parser:
         self.expect(":")
         type = self.import_type()
         self.expect(";")
-        return T.Import(docs, id, name, type, self.span_from(start))
+        return ast.Import(docs, id, name, type, self.span_from(start))
 
-    def import_type(self) -> T.ImportType:
+    def import_type(self) -> ast.ImportType:
         la = Lookahead(self)
         if la.peek("func"):
             return self.func_type()
@@ -316,22 +152,22 @@ class Parser:
 
     # -- let and expressions ------------------------------------------------------------------
 
-    def let_statement(self) -> T.Let:
+    def let_statement(self) -> ast.Let:
         docs = self.docs()
         start = self.expect("let").start
         id = self.ident()
         self.expect("=")
         expr = self.expr()
         self.expect(";")
-        return T.Let(docs, id, expr, self.span_from(start))
+        return ast.Let(docs, id, expr, self.span_from(start))
 
-    def expr(self) -> T.Expr:
+    def expr(self) -> ast.Expr:
         # `with self.nested()`, written out: expressions are read by the hundred thousand
         self.depth += 1
         if self.depth > MAX_DEPTH:
             raise self.too_deep()
         primary = self.primary_expr()
-        postfix: list[T.PostfixExpr] = []
+        postfix: list[ast.PostfixExpr] = []
         while True:
             key = (self._next or self._read()).key
             if key == ".":
@@ -342,97 +178,97 @@ class Parser:
                 break
         self.depth -= 1  # (after an error, reading stops: the count is not needed again)
         if not postfix:  # the expression is its primary expression, and so is its span
-            return T.Expr(primary, (), primary.span)
-        return T.Expr(primary, tuple(postfix), self.span_from(primary.span.start))
+            return ast.Expr(primary, (), primary.span)
+        return ast.Expr(primary, tuple(postfix), self.span_from(primary.span.start))
 
-    def primary_expr(self) -> T.PrimaryExpr:
+    def primary_expr(self) -> ast.PrimaryExpr:
         first = (self._next or self._read()).key
         if first == "new":
             return self.new_expr()
         if first == "(":
             return self.nested_expr()
         if first == "id":
-            return T.Ident(self.ident())
+            return ast.Ident(self.ident())
         la = Lookahead(self)
         la.tried += ["new", "(", "id"]
         raise la.error()
 
-    def new_expr(self) -> T.New:
+    def new_expr(self) -> ast.New:
         start = self.expect("new").start
         package = self.package_name()
         self.expect("{")
         if self.at("}"):  # no arguments (the common case, read without the machinery below)
             self.advance()
-            return T.New(package, (), False, None, self.span_from(start))
-        fills: list[T.Span] = []
+            return ast.New(package, (), False, None, self.span_from(start))
+        fills: list[ast.Span] = []
 
-        def argument() -> T.InstantiationArg | None:
+        def argument() -> ast.InstantiationArg | None:
             arg = self.instantiation_arg()
-            if isinstance(arg, T.Span):
+            if isinstance(arg, ast.Span):
                 fills.append(arg)
                 return None
             return arg
 
         args = self.delimited(argument, self.starts_instantiation_arg, "}", commas=True)
         self.expect("}")
-        return T.New(package, tuple(a for a in args if a is not None), bool(fills),
+        return ast.New(package, tuple(a for a in args if a is not None), bool(fills),
                      fills[0] if fills else None, self.span_from(start))
 
     @staticmethod
     def starts_instantiation_arg(la: Lookahead) -> bool:
         return la.peek("...") or la.peek("id") or la.peek("str")
 
-    def instantiation_arg(self) -> T.InstantiationArg | T.Span:
+    def instantiation_arg(self) -> ast.InstantiationArg | ast.Span:
         """An argument, or the span of a `...` that fills the remaining imports."""
         la = Lookahead(self)
         if la.peek("..."):
             dots = self.advance()
             if self.at(",") or self.at("}"):
                 return self.span(dots)
-            return T.SpreadArg(self.ident(), self.span_from(dots.start))
+            return ast.SpreadArg(self.ident(), self.span_from(dots.start))
         if la.peek("id") or la.peek("str"):
             if self.peek2().key == ":":
                 return self.named_instantiation_arg()
-            return T.InferredArg(self.ident())
+            return ast.InferredArg(self.ident())
         raise la.error()
 
-    def named_instantiation_arg(self) -> T.NamedArg:
+    def named_instantiation_arg(self) -> ast.NamedArg:
         name = self.name()
         self.expect(":")
         expr = self.expr()
-        return T.NamedArg(name, expr, self.span_from(name.span.start))
+        return ast.NamedArg(name, expr, self.span_from(name.span.start))
 
-    def nested_expr(self) -> T.Nested:
+    def nested_expr(self) -> ast.Nested:
         start = self.expect("(").start
         expr = self.expr()
         self.expect(")")
-        return T.Nested(expr, self.span_from(start))
+        return ast.Nested(expr, self.span_from(start))
 
-    def access_expr(self) -> T.Access:
+    def access_expr(self) -> ast.Access:
         start = self.expect(".").start
         id = self.ident()
-        return T.Access(id, self.span_from(start))
+        return ast.Access(id, self.span_from(start))
 
-    def named_access_expr(self) -> T.NamedAccess:
+    def named_access_expr(self) -> ast.NamedAccess:
         start = self.expect("[").start
         string = self.string()
         self.expect("]")
-        return T.NamedAccess(string, self.span_from(start))
+        return ast.NamedAccess(string, self.span_from(start))
 
     # -- export ----------------------------------------------------------------------------
 
-    def export_statement(self) -> T.Export:
+    def export_statement(self) -> ast.Export:
         docs = self.docs()
         start = self.expect("export").start
         expr = self.expr()
-        options: T.ExportSpread | T.ExportRename | None = None
+        options: ast.ExportSpread | ast.ExportRename | None = None
         if self.at("..."):
-            options = T.ExportSpread(self.span(self.advance()))
+            options = ast.ExportSpread(self.span(self.advance()))
         elif self.at("as"):
             self.advance()
-            options = T.ExportRename(self.name())
+            options = ast.ExportRename(self.name())
         self.expect(";")
-        return T.Export(docs, expr, options, self.span_from(start))
+        return ast.Export(docs, expr, options, self.span_from(start))
 
     # -- type statements ----------------------------------------------------------------------
 
@@ -447,17 +283,17 @@ class Parser:
     def starts_item_type_decl(self, la: Lookahead) -> bool:
         return la.peek("resource") or self.starts_type_decl(la)
 
-    def type_statement(self) -> T.TypeStatement:
+    def type_statement(self) -> ast.TypeStatement:
         la = Lookahead(self)
         if la.peek("interface"):
-            return T.TypeStatement(self.interface_decl())
+            return ast.TypeStatement(self.interface_decl())
         if la.peek("world"):
-            return T.TypeStatement(self.world_decl())
+            return ast.TypeStatement(self.world_decl())
         if self.starts_type_decl(la):
-            return T.TypeStatement(self.type_decl())
+            return ast.TypeStatement(self.type_decl())
         raise la.error()
 
-    def type_decl(self) -> T.TypeDecl:
+    def type_decl(self) -> ast.TypeDecl:
         la = Lookahead(self)
         if la.peek("variant"):
             return self.variant_decl()
@@ -471,33 +307,33 @@ class Parser:
             return self.type_alias()
         raise la.error()
 
-    def item_type_decl(self) -> T.ItemTypeDecl:
+    def item_type_decl(self) -> ast.ItemTypeDecl:
         if self.at("resource"):
             return self.resource_decl()
         return self.type_decl()
 
     # -- interfaces ----------------------------------------------------------------------------
 
-    def interface_decl(self) -> T.InterfaceDecl:
+    def interface_decl(self) -> ast.InterfaceDecl:
         docs = self.docs()
         start = self.expect("interface").start
         id = self.ident()
         self.expect("{")
         items = self.delimited(self.interface_item, self.starts_interface_item, "}", commas=False)
         self.expect("}")
-        return T.InterfaceDecl(docs, id, items, self.span_from(start))
+        return ast.InterfaceDecl(docs, id, items, self.span_from(start))
 
-    def inline_interface(self) -> T.InlineInterface:
+    def inline_interface(self) -> ast.InlineInterface:
         start = self.expect("interface").start
         self.expect("{")
         items = self.delimited(self.interface_item, self.starts_interface_item, "}", commas=False)
         self.expect("}")
-        return T.InlineInterface(items, self.span_from(start))
+        return ast.InlineInterface(items, self.span_from(start))
 
     def starts_interface_item(self, la: Lookahead) -> bool:
         return la.peek("use") or la.peek("id") or self.starts_item_type_decl(la)
 
-    def interface_item(self) -> T.InterfaceItem:
+    def interface_item(self) -> ast.InterfaceItem:
         la = Lookahead(self)
         if la.peek("use"):
             return self.use_type()
@@ -507,7 +343,7 @@ class Parser:
             return self.item_type_decl()
         raise la.error()
 
-    def use_type(self) -> T.Use:
+    def use_type(self) -> ast.Use:
         docs = self.docs()
         start = self.expect("use").start
         path = self.use_path()
@@ -516,9 +352,9 @@ class Parser:
         items = self.delimited(self.use_item, lambda la: la.peek("id"), "}", commas=True)
         self.expect("}")
         self.expect(";")
-        return T.Use(docs, path, items, self.span_from(start))
+        return ast.Use(docs, path, items, self.span_from(start))
 
-    def use_path(self) -> T.PackagePath | T.Id:
+    def use_path(self) -> ast.PackagePath | ast.Id:
         la = Lookahead(self)
         if la.peek("package-path"):
             return self.package_path()
@@ -526,19 +362,19 @@ class Parser:
             return self.ident()
         raise la.error()
 
-    def use_item(self) -> T.UseItem:
+    def use_item(self) -> ast.UseItem:
         id = self.ident()
-        return T.UseItem(id, self.optional("as", self.ident))
+        return ast.UseItem(id, self.optional("as", self.ident))
 
-    def interface_export(self) -> T.InterfaceExport:
+    def interface_export(self) -> ast.InterfaceExport:
         docs = self.docs()
         id = self.ident()
         self.expect(":")
         type = self.func_type_ref()
         self.expect(";")
-        return T.InterfaceExport(docs, id, type, self.span_from(id.span.start))
+        return ast.InterfaceExport(docs, id, type, self.span_from(id.span.start))
 
-    def func_type_ref(self) -> T.FuncTypeRef:
+    def func_type_ref(self) -> ast.FuncTypeRef:
         la = Lookahead(self)
         if la.peek("func"):
             return self.func_type()
@@ -548,35 +384,35 @@ class Parser:
 
     # -- worlds ----------------------------------------------------------------------------
 
-    def world_decl(self) -> T.WorldDecl:
+    def world_decl(self) -> ast.WorldDecl:
         docs = self.docs()
         start = self.expect("world").start
         id = self.ident()
         self.expect("{")
         items = self.delimited(self.world_item, self.starts_world_item, "}", commas=False)
         self.expect("}")
-        return T.WorldDecl(docs, id, items, self.span_from(start))
+        return ast.WorldDecl(docs, id, items, self.span_from(start))
 
     def starts_world_item(self, la: Lookahead) -> bool:
         return (la.peek("use") or la.peek("import") or la.peek("export") or la.peek("include")
                 or self.starts_item_type_decl(la))
 
-    def world_item(self) -> T.WorldItem:
+    def world_item(self) -> ast.WorldItem:
         la = Lookahead(self)
         if la.peek("use"):
             return self.use_type()
         if la.peek("import"):
-            return self.world_extern(T.WorldImport)
+            return self.world_extern(ast.WorldImport)
         if la.peek("export"):
-            return self.world_extern(T.WorldExport)
+            return self.world_extern(ast.WorldExport)
         if la.peek("include"):
             return self.world_include()
         if self.starts_item_type_decl(la):
             return self.item_type_decl()
         raise la.error()
 
-    def world_extern(self, kind: type[T.WorldImport] | type[T.WorldExport]
-                     ) -> T.WorldImport | T.WorldExport:
+    def world_extern(self, kind: type[ast.WorldImport] | type[ast.WorldExport]
+                     ) -> ast.WorldImport | ast.WorldExport:
         """`import world-item-path;` or `export world-item-path;`."""
         docs = self.docs()
         start = self.advance().start
@@ -584,7 +420,7 @@ class Parser:
         self.expect(";")
         return kind(docs, path, self.span_from(start))
 
-    def world_item_path(self) -> T.WorldItemPath:
+    def world_item_path(self) -> ast.WorldItemPath:
         la = Lookahead(self)
         if la.peek("package-path"):
             return self.package_path()
@@ -593,11 +429,11 @@ class Parser:
                 id = self.ident()
                 self.expect(":")
                 type = self.extern_type()
-                return T.NamedWorldItem(id, type, self.span_from(id.span.start))
+                return ast.NamedWorldItem(id, type, self.span_from(id.span.start))
             return self.ident()
         raise la.error()
 
-    def extern_type(self) -> T.ExternType:
+    def extern_type(self) -> ast.ExternType:
         la = Lookahead(self)
         if la.peek("id"):
             return self.ident()
@@ -607,36 +443,36 @@ class Parser:
             return self.inline_interface()
         raise la.error()
 
-    def world_include(self) -> T.WorldInclude:
+    def world_include(self) -> ast.WorldInclude:
         docs = self.docs()
         start = self.expect("include").start
         world = self.use_path()  # world-ref: the same choice as a use path
         with_items = self.optional("with", self.world_include_items) or ()
         self.expect(";")
-        return T.WorldInclude(docs, world, with_items, self.span_from(start))
+        return ast.WorldInclude(docs, world, with_items, self.span_from(start))
 
-    def world_include_items(self) -> tuple[T.WorldIncludeItem, ...]:
+    def world_include_items(self) -> tuple[ast.WorldIncludeItem, ...]:
         self.expect("{")
         items = self.delimited(self.world_include_item, lambda la: la.peek("id"), "}",
                                commas=True)
         self.expect("}")
         return items
 
-    def world_include_item(self) -> T.WorldIncludeItem:
+    def world_include_item(self) -> ast.WorldIncludeItem:
         id = self.ident()
         self.expect("as")
-        return T.WorldIncludeItem(id, self.ident())
+        return ast.WorldIncludeItem(id, self.ident())
 
     # -- type declarations --------------------------------------------------------------------
 
-    def resource_decl(self) -> T.ResourceDecl:
+    def resource_decl(self) -> ast.ResourceDecl:
         docs = self.docs()
         start = self.expect("resource").start
         id = self.ident()
         la = Lookahead(self)
         if la.peek(";"):
             self.advance()
-            methods: tuple[T.Constructor | T.Method, ...] = ()
+            methods: tuple[ast.Constructor | ast.Method, ...] = ()
         elif la.peek("{"):
             self.advance()
             methods = self.delimited(self.resource_method,
@@ -645,9 +481,9 @@ class Parser:
             self.expect("}")
         else:
             raise la.error()
-        return T.ResourceDecl(docs, id, methods, self.span_from(start))
+        return ast.ResourceDecl(docs, id, methods, self.span_from(start))
 
-    def resource_method(self) -> T.Constructor | T.Method:
+    def resource_method(self) -> ast.Constructor | ast.Method:
         la = Lookahead(self)
         if la.peek("constructor"):
             docs = self.docs()
@@ -656,7 +492,7 @@ class Parser:
             params = self.delimited(self.named_type, lambda la: la.peek("id"), ")", commas=True)
             self.expect(")")
             self.expect(";")
-            return T.Constructor(docs, params, self.span(keyword))
+            return ast.Constructor(docs, params, self.span(keyword))
         if la.peek("id"):
             docs = self.docs()
             id = self.ident()
@@ -664,63 +500,63 @@ class Parser:
             is_static = self.optional("static", lambda: True) or False
             type = self.func_type()
             self.expect(";")
-            return T.Method(docs, id, is_static, type, self.span_from(id.span.start))
+            return ast.Method(docs, id, is_static, type, self.span_from(id.span.start))
         raise la.error()
 
-    def variant_decl(self) -> T.VariantDecl:
+    def variant_decl(self) -> ast.VariantDecl:
         docs = self.docs()
         start = self.expect("variant").start
         id = self.ident()
         self.expect("{")
         cases = self.delimited(self.variant_case, lambda la: la.peek("id"), "}", commas=True)
         self.not_empty(cases, "variant", "case")
-        return T.VariantDecl(docs, id, cases, self.span_from(start))
+        return ast.VariantDecl(docs, id, cases, self.span_from(start))
 
-    def variant_case(self) -> T.VariantCase:
+    def variant_case(self) -> ast.VariantCase:
         docs = self.docs()
         id = self.ident()
 
-        def payload() -> T.TypeExpr:
+        def payload() -> ast.TypeExpr:
             type = self.type()
             self.expect(")")
             return type
 
         type = self.optional("(", payload)
-        return T.VariantCase(docs, id, type, self.span_from(id.span.start))
+        return ast.VariantCase(docs, id, type, self.span_from(id.span.start))
 
-    def record_decl(self) -> T.RecordDecl:
+    def record_decl(self) -> ast.RecordDecl:
         docs = self.docs()
         start = self.expect("record").start
         id = self.ident()
         self.expect("{")
         fields = self.delimited(self.field, lambda la: la.peek("id"), "}", commas=True)
         self.not_empty(fields, "record", "field")
-        return T.RecordDecl(docs, id, fields, self.span_from(start))
+        return ast.RecordDecl(docs, id, fields, self.span_from(start))
 
-    def field(self) -> T.Field:
+    def field(self) -> ast.Field:
         docs = self.docs()
         named = self.named_type()
-        return T.Field(docs, named.id, named.type, named.span)
+        return ast.Field(docs, named.id, named.type, named.span)
 
-    def flags_decl(self) -> T.FlagsDecl:
+    def flags_decl(self) -> ast.FlagsDecl:
         docs = self.docs()
         start = self.expect("flags").start
         id = self.ident()
         self.expect("{")
-        flags = self.delimited(lambda: T.Flag(self.docs(), self.ident()),
+        flags = self.delimited(lambda: ast.Flag(self.docs(), self.ident()),
                                lambda la: la.peek("id"), "}", commas=True)
         self.not_empty(flags, "flags", "flag")
-        return T.FlagsDecl(docs, id, flags, self.span_from(start))
+        return ast.FlagsDecl(docs, id, flags, self.span_from(start))
 
-    def enum_decl(self) -> T.EnumDecl:
+    def enum_decl(self) -> ast.EnumDecl:
         docs = self.docs()
         start = self.expect("enum").start
         id = self.ident()
         self.expect("{")
-        cases = self.delimited(lambda: T.EnumCase(self.docs(), self.ident()),
+        cases = self.delimited(lambda: ast.EnumCase(self.docs(), self.ident()),
                                lambda la: la.peek("id"), "}", commas=True)
         self.not_empty(cases, "enum", "case")
-        return T.EnumDecl(docs, id, cases, self.span_from(start))
+        return ast.EnumDecl(docs, id, cases, self.span_from(start))
 
     def not_empty(self, items: tuple, what: str, kind: str) -> None:
         """Read the closing `}` of a declaration, which must have had an item."""
@@ -729,13 +565,13 @@ class Parser:
             raise TextError(f"{what} must contain at least one {kind}", self.source,
                             close.start, close.end)
 
-    def type_alias(self) -> T.TypeAlias:
+    def type_alias(self) -> ast.TypeAlias:
         docs = self.docs()
         start = self.expect("type").start
         id = self.ident()
         self.expect("=")
         la = Lookahead(self)
-        kind: T.FuncType | T.TypeExpr
+        kind: ast.FuncType | ast.TypeExpr
         if la.peek("func"):
             kind = self.func_type()
         elif self.starts_type(la):
@@ -743,19 +579,19 @@ class Parser:
         else:
             raise la.error()
         self.expect(";")
-        return T.TypeAlias(docs, id, kind, self.span_from(start))
+        return ast.TypeAlias(docs, id, kind, self.span_from(start))
 
     # -- functions and types ------------------------------------------------------------------
 
-    def func_type(self) -> T.FuncType:
+    def func_type(self) -> ast.FuncType:
         start = self.expect("func").start
         self.expect("(")
         params = self.delimited(self.named_type, lambda la: la.peek("id"), ")", commas=True)
         self.expect(")")
         results = self.optional("->", self.results)
-        return T.FuncType(params, results, self.span_from(start))
+        return ast.FuncType(params, results, self.span_from(start))
 
-    def results(self) -> T.TypeExpr | tuple[T.NamedType, ...] | None:
+    def results(self) -> ast.TypeExpr | tuple[ast.NamedType, ...] | None:
         """What follows `->`: `(named, ...)` or a type; anything else is no result (wac reads
         `-> ;` as a function without results)."""
         la = Lookahead(self)
@@ -768,23 +604,23 @@ class Parser:
             return self.type()
         return None
 
-    def named_type(self) -> T.NamedType:
+    def named_type(self) -> ast.NamedType:
         id = self.ident()
         self.expect(":")
         type = self.type()
-        return T.NamedType(id, type, self.span_from(id.span.start))
+        return ast.NamedType(id, type, self.span_from(id.span.start))
 
     @staticmethod
     def starts_type(la: Lookahead) -> bool:
         return any(la.peek(k) for k in (*_PRIMITIVES, "tuple", "list", "option", "result",
                                         "borrow", "id"))
 
-    def type(self) -> T.TypeExpr:
+    def type(self) -> ast.TypeExpr:
         with self.nested():
             la = Lookahead(self)
             for prim in _PRIMITIVES:
                 if la.peek(prim):
-                    return T.TPrim(prim, self.span(self.advance()))
+                    return ast.TPrim(prim, self.span(self.advance()))
             if la.peek("tuple"):
                 start = self.advance().start
                 self.expect("<")
@@ -793,35 +629,35 @@ class Parser:
                     raise first.error()
                 types = self.delimited(self.type, self.starts_type, ">", commas=True)
                 self.expect(">")
-                return T.TTuple(types, self.span_from(start))
+                return ast.TTuple(types, self.span_from(start))
             if la.peek("list"):
                 start = self.advance().start
                 element = self.angled(self.type)
-                return T.TList(element, None, self.span_from(start))
+                return ast.TList(element, None, self.span_from(start))
             if la.peek("option"):
                 start = self.advance().start
-                return T.TOption(self.angled(self.type), self.span_from(start))
+                return ast.TOption(self.angled(self.type), self.span_from(start))
             if la.peek("result"):
                 return self.result_type()
             if la.peek("borrow"):
                 start = self.advance().start
-                return T.THandle(True, self.angled(self.ident), self.span_from(start))
+                return ast.THandle(True, self.angled(self.ident), self.span_from(start))
             if la.peek("id"):
-                return T.TName(self.ident())
+                return ast.TName(self.ident())
             raise la.error()
 
-    def angled(self, inner: Callable[[], Item]) -> Item:
+    def angled(self, inner: Callable[[], Parsed]) -> Parsed:
         self.expect("<")
         value = inner()
         self.expect(">")
         return value
 
-    def result_type(self) -> T.TResult:
+    def result_type(self) -> ast.TResult:
         """`result`, `result<T>`, `result<_, E>`, `result<T, E>` (wac also reads `_` for
         either type, and `result<_>`)."""
         start = self.expect("result").start
 
-        def ok_or_err() -> T.TypeExpr | None:
+        def ok_or_err() -> ast.TypeExpr | None:
             la = Lookahead(self)
             if la.peek("_"):
                 self.advance()
@@ -830,41 +666,11 @@ class Parser:
                 return self.type()
             raise la.error()
 
-        def payloads() -> tuple[T.TypeExpr | None, T.TypeExpr | None]:
+        def payloads() -> tuple[ast.TypeExpr | None, ast.TypeExpr | None]:
             ok = ok_or_err()
             err = self.optional(",", ok_or_err)
             self.expect(">")
             return ok, err
 
         ok, err = self.optional("<", payloads) or (None, None)
-        return T.TResult(ok, err, self.span_from(start))
-
-
-def _package_hint(tok: WacToken) -> str:
-    """`x:func()` or `a:u32` written without a space is read as the package name `x:func`, as
-    wac's lexer reads it; when a keyword follows the `:`, that is surely what happened."""
-    if tok.kind not in ("package-name", "package-path"):
-        return ""
-    first, _, rest = tok.text.partition(":")
-    second = rest
-    for sep in ":/@":
-        second = second.partition(sep)[0]
-    if second not in KEYWORDS:
-        return ""
-    return f" (`{first}:{second}` reads as a package name: put a space after the `:`)"
-
-
-class _Nesting:
-    """Counts a level of nesting of types or expressions, refusing too many."""
-
-    def __init__(self, parser: Parser) -> None:
-        self.parser = parser
-
-    def __enter__(self) -> None:
-        p = self.parser
-        p.depth += 1
-        if p.depth > MAX_DEPTH:
-            raise p.too_deep()
-
-    def __exit__(self, *exc: object) -> None:
-        self.parser.depth -= 1
+        return ast.TResult(ok, err, self.span_from(start))

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import bisect
 
-from ..errors import ComposerError, printable
-from ..record import Record
+from .errors import ComposerError, printable
+from .record import Record
 
 
 class Source(Record, identity=True):

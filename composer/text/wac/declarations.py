@@ -4,23 +4,24 @@ resources and `use`s, with the errors wac gives, each at its place in the docume
 
 What a name stands for is an `Item`: its sort (`type`, `func`, `instance`, `component`,
 `module`, `value`) and its type; an item that is part of the composition (an import, an
-instance, an export of one, a type the document defines) also has the `Node` it is. Names
-live in scopes: the document's, and one per interface or world being declared.
+instance, an export of one, a type the document defines) also has the `CompositionPart` it
+is (its `node`). Names live in scopes (`DeclaredNames`): the document's, and one per interface
+or world being declared.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from ..binary.reader import MAX_NAME
-from ..model import types as T
-from ..model.elaborate import MAX_TYPE_DEPTH, MAX_TYPE_SIZE
-from ..model.names import one_name_reason, strongly_unique_key
-from ..text.diagnostics import TextError
-from ..text.wacparse import tree as A
+from ...binary.reader import MAX_NAME
+from ...model import types
+from ...model.limits import MAX_TYPE_DEPTH, MAX_TYPE_SIZE
+from ...model.names import one_name_reason, strongly_unique_key
+from ...diagnostics import TextError
+from . import tree as ast
 
 
-class Node:
+class CompositionPart:
     """A part of the composition: an import (`name` is the imported name), an instance
     (`instance` its name in the plan), an export of an instance or an import (an alias:
     `source` and `name`), or a type the document defines (`name`)."""
@@ -28,7 +29,7 @@ class Node:
     __slots__ = ("kind", "name", "instance", "source", "span")
 
     def __init__(self, kind: str, name: str | None = None, instance: str | None = None,
-                 source: "Node | None" = None, span: A.Span | None = None) -> None:
+                 source: "CompositionPart | None" = None, span: ast.Span | None = None) -> None:
         self.kind = kind  # "import", "instance", "alias", "definition"
         self.name = name
         self.instance = instance
@@ -45,8 +46,8 @@ class Item:
 
     __slots__ = ("sort", "type", "tsort", "node", "id")
 
-    def __init__(self, sort: str, type: object, tsort: str | None = None, node: Node | None = None,
-                 id: str | None = None) -> None:
+    def __init__(self, sort: str, type: object, tsort: str | None = None,
+                 node: CompositionPart | None = None, id: str | None = None) -> None:
         self.sort = sort
         self.type = type
         self.tsort = tsort  # for types: resource, value, func, interface, world
@@ -79,20 +80,23 @@ class Item:
 
 def value_kind(t: object) -> str:
     """The kind of a value type, as wac's messages name it."""
-    if isinstance(t, T.NamedType):
+    if isinstance(t, types.NamedType):
         return value_kind(t.type)
-    if isinstance(t, T.PrimType):
+    if isinstance(t, types.PrimType):
         return t.name
-    return {T.RecordType: "record", T.VariantType: "variant", T.FlagsType: "flags",
-            T.EnumType: "enum", T.TupleType: "tuple", T.ListType: "list",
-            T.OptionType: "option", T.ResultType: "result", T.BorrowType: "borrow",
-            T.OwnType: "own", T.StreamType: "stream", T.FutureType: "future",
-            T.MapType: "map"}.get(type(t), "type")
+    return {types.RecordType: "record", types.VariantType: "variant", types.FlagsType: "flags",
+            types.EnumType: "enum", types.TupleType: "tuple", types.ListType: "list",
+            types.OptionType: "option", types.ResultType: "result", types.BorrowType: "borrow",
+            types.OwnType: "own", types.StreamType: "stream", types.FutureType: "future",
+            types.MapType: "map"}.get(type(t), "type")
 
 
-class Scope:
+class DeclaredNames:
+    """The names declared in one scope (the document, or an interface or world being
+    declared): what each denotes, and where it was declared."""
+
     def __init__(self) -> None:
-        self.names: dict[str, tuple[Item, A.Span]] = {}
+        self.names: dict[str, tuple[Item, ast.Span]] = {}
 
 
 class NameTable(dict):
@@ -105,10 +109,10 @@ class NameTable(dict):
 
     def __init__(self, problems: list[TextError]) -> None:
         super().__init__()
-        self.places: dict[str, tuple[str, A.Span | None]] = {}
+        self.places: dict[str, tuple[str, ast.Span | None]] = {}
         self.problems = problems  # where a broken rule goes (see TypeDeclarations.later)
 
-    def claim(self, name: str, span: A.Span | None) -> None:
+    def claim(self, name: str, span: ast.Span | None) -> None:
         if len(name) > MAX_NAME // 4 and len(name.encode()) > MAX_NAME and span is not None:
             self.problems.append(err(f"this name is {len(name.encode()):,} bytes long; a "
                                      f"component's names are at most {MAX_NAME:,} bytes", span))
@@ -124,11 +128,11 @@ class NameTable(dict):
                                  f"{one_name_reason(name, prev[0])}", span))
 
 
-def err(message: str, span: A.Span) -> TextError:
+def err(message: str, span: ast.Span) -> TextError:
     return TextError.at(message, span)
 
 
-def line_of(span: A.Span | None) -> int:
+def line_of(span: ast.Span | None) -> int:
     """The line a span starts on, for messages that point back at an earlier place."""
     return span.source.line_col(span.start)[0] if span is not None else 0
 
@@ -136,10 +140,10 @@ def line_of(span: A.Span | None) -> int:
 class TypeDeclarations:
     """The type half of the resolver: scopes, and declarations into the type model."""
 
-    doc: A.Document
+    doc: ast.Document
 
     def __init__(self) -> None:
-        self.scopes: list[Scope] = [Scope()]
+        self.scopes: list[DeclaredNames] = [DeclaredNames()]
         # the interfaces each interface declared here `use`s (by the id of its instance
         # type): a world importing or exporting it imports those too, as in WIT
         self.uses: dict[int, list[tuple[str, object]]] = {}
@@ -168,21 +172,21 @@ class TypeDeclarations:
     # -- scopes ------------------------------------------------------------------------------
 
     @property
-    def root(self) -> Scope:
+    def root(self) -> DeclaredNames:
         return self.scopes[0]
 
     @property
-    def current(self) -> Scope:
+    def current(self) -> DeclaredNames:
         return self.scopes[-1]
 
-    def register(self, id: A.Id, item: Item) -> None:
+    def register(self, id: ast.Id, item: Item) -> None:
         prev = self.current.names.get(id.name)
         if prev is not None:
             line = line_of(prev[1])
             raise err(f"`{id.name}` is already defined (first at line {line})", id.span)
         self.current.names[id.name] = (item, id.span)
 
-    def local(self, id: A.Id) -> Item:
+    def local(self, id: ast.Id) -> Item:
         """A name in the current scope only (as wac looks names up inside an interface or
         world: a document's names are not visible there, except through `use`)."""
         found = self.current.names.get(id.name)
@@ -190,13 +194,13 @@ class TypeDeclarations:
             raise err(f"undefined name `{id.name}`", id.span)
         return found[0]
 
-    def root_item(self, id: A.Id) -> Item:
+    def root_item(self, id: ast.Id) -> Item:
         found = self.root.names.get(id.name)
         if found is None:
             raise err(f"undefined name `{id.name}`", id.span)
         return found[0]
 
-    def local_or_root(self, id: A.Id) -> Item:
+    def local_or_root(self, id: ast.Id) -> Item:
         found = self.current.names.get(id.name)
         return found[0] if found is not None else self.root_item(id)
 
@@ -205,15 +209,15 @@ class TypeDeclarations:
         return f"{pkg.name}/{name}" + (f"@{pkg.version}" if pkg.version else "")
 
     # to be provided by the resolver: a package path's item
-    def package_path(self, path: A.PackagePath) -> Item:
+    def package_path(self, path: ast.PackagePath) -> Item:
         raise NotImplementedError
 
     # -- value types ---------------------------------------------------------------------------
 
-    def check_nesting(self, t: object, span: A.Span, levels: int = 0) -> None:
+    def check_nesting(self, t: object, span: ast.Span, levels: int = 0) -> None:
         """Refuse `t`, written at `span`, when the output would nest it deeper than
         wasmparser allows (`levels` more levels than those around it now)."""
-        depth, size = T.nesting(t, *self._nesting)
+        depth, size = types.nesting(t, *self._nesting)
         depth += self._levels + levels
         if depth > MAX_TYPE_DEPTH:
             self.problems.append(err(
@@ -228,43 +232,43 @@ class TypeDeclarations:
         """A context in which the types declared are `levels` levels deeper."""
         return _Nested(self, levels)
 
-    def value_type(self, t: A.TypeExpr) -> object:
+    def value_type(self, t: ast.TypeExpr) -> object:
         vt = self._value_type(t)
-        self.check_nesting(vt, A.type_span(t))
+        self.check_nesting(vt, ast.type_span(t))
         return vt
 
-    def _value_type(self, t: A.TypeExpr) -> object:
-        if isinstance(t, A.TPrim):
-            return T.PRIMS[t.name]
-        if isinstance(t, A.TList):
-            return T.ListType(self.value_type(t.element), t.length)
-        if isinstance(t, A.TOption):
-            return T.OptionType(self.value_type(t.type))
-        if isinstance(t, A.TResult):
-            return T.ResultType(None if t.ok is None else self.value_type(t.ok),
+    def _value_type(self, t: ast.TypeExpr) -> object:
+        if isinstance(t, ast.TPrim):
+            return types.PRIMS[t.name]
+        if isinstance(t, ast.TList):
+            return types.ListType(self.value_type(t.element), t.length)
+        if isinstance(t, ast.TOption):
+            return types.OptionType(self.value_type(t.type))
+        if isinstance(t, ast.TResult):
+            return types.ResultType(None if t.ok is None else self.value_type(t.ok),
                                 None if t.err is None else self.value_type(t.err))
-        if isinstance(t, A.TTuple):
-            return T.TupleType(tuple(self.value_type(x) for x in t.types))
-        if isinstance(t, A.THandle):
+        if isinstance(t, ast.TTuple):
+            return types.TupleType(tuple(self.value_type(x) for x in t.types))
+        if isinstance(t, ast.THandle):
             item = self.local(t.id)
             if item.sort == "type" and item.tsort == "resource":
-                return T.BorrowType(item.type) if t.borrow else T.OwnType(item.type)
+                return types.BorrowType(item.type) if t.borrow else types.OwnType(item.type)
             raise err(f"`{t.id.name}` ({item.describe()}) is not a resource type", t.id.span)
-        if isinstance(t, A.TName):
+        if isinstance(t, ast.TName):
             item = self.local(t.id)
             if item.sort == "type" and item.tsort == "resource":
-                return T.OwnType(item.type)
+                return types.OwnType(item.type)
             if item.sort == "type" and item.tsort == "value":
                 return item.type
             raise err(f"`{t.id.name}` ({item.describe()}) cannot be used as a value type",
                       t.id.span)
-        raise err("this type is not one WAC has", A.type_span(t))
+        raise err("this type is not one WAC has", ast.type_span(t))
 
-    def func_type(self, f: A.FuncType, kind: str = "function",
-                  resource: T.ResourceType | None = None) -> T.FuncType:
+    def func_type(self, f: ast.FuncType, kind: str = "function",
+                  resource: types.ResourceType | None = None) -> types.FuncType:
         params: list[tuple[str, object]] = []
         if kind == "method":
-            params.append(("self", T.BorrowType(resource)))
+            params.append(("self", types.BorrowType(resource)))
         seen = self.names()
         for n, _ in params:
             seen.claim(n, None)
@@ -278,7 +282,7 @@ class TypeDeclarations:
                 seen[p.id.name] = None
                 params.append((p.id.name, self.value_type(p.type)))
             if kind == "constructor":
-                result = T.OwnType(resource)
+                result = types.OwnType(resource)
             elif isinstance(f.results, tuple):
                 if f.results:
                     raise err("named results are not in the component model any more: "
@@ -287,11 +291,11 @@ class TypeDeclarations:
                 result = self.value_type(f.results)
                 if _has_borrow(result):
                     raise err("function result cannot recursively contain a borrow type",
-                              A.type_span(f.results))
-        return T.FuncType(tuple(params), result)  # type: ignore[arg-type]
+                              ast.type_span(f.results))
+        return types.FuncType(tuple(params), result)  # type: ignore[arg-type]
 
-    def func_type_ref(self, r: A.FuncTypeRef) -> T.FuncType:
-        if isinstance(r, A.FuncType):
+    def func_type_ref(self, r: ast.FuncTypeRef) -> types.FuncType:
+        if isinstance(r, ast.FuncType):
             return self.func_type(r)
         item = self.local(r)  # inside an interface: only its own types are in scope
         if item.sort == "type" and item.tsort == "func":
@@ -303,26 +307,26 @@ class TypeDeclarations:
     def type_decl(self, decl: object, owner: str | None, register: bool) -> Item:
         """A variant, record, flags, enum or alias declaration, as an item."""
         name = getattr(decl, "id").name
-        if isinstance(decl, A.VariantDecl):
+        if isinstance(decl, ast.VariantDecl):
             with self.nested(1):
                 cases = self._members(decl.cases, f"case `{{}}` for variant type `{name}`",
                                       lambda c: None if c.type is None else self.value_type(c.type))
-            item = self._named(name, T.VariantType(cases), owner)  # type: ignore[arg-type]
-        elif isinstance(decl, A.RecordDecl):
+            item = self._named(name, types.VariantType(cases), owner)  # type: ignore[arg-type]
+        elif isinstance(decl, ast.RecordDecl):
             with self.nested(1):
                 fields = self._members(decl.fields, f"field `{{}}` for record type `{name}`",
                                        lambda f: self.value_type(f.type))
-            item = self._named(name, T.RecordType(fields), owner)  # type: ignore[arg-type]
-        elif isinstance(decl, A.FlagsDecl):
+            item = self._named(name, types.RecordType(fields), owner)  # type: ignore[arg-type]
+        elif isinstance(decl, ast.FlagsDecl):
             flags = self._members(decl.flags, f"flag `{{}}` for flags type `{name}`", lambda f: None)
-            item = self._named(name, T.FlagsType(tuple(n for n, _ in flags)), owner)
-        elif isinstance(decl, A.EnumDecl):
+            item = self._named(name, types.FlagsType(tuple(n for n, _ in flags)), owner)
+        elif isinstance(decl, ast.EnumDecl):
             cases = self._members(decl.cases, f"case `{{}}` for enum type `{name}`", lambda c: None)
-            item = self._named(name, T.EnumType(tuple(n for n, _ in cases)), owner)
+            item = self._named(name, types.EnumType(tuple(n for n, _ in cases)), owner)
         else:
-            assert isinstance(decl, A.TypeAlias)
+            assert isinstance(decl, ast.TypeAlias)
             item = self._alias(decl, owner)
-        if isinstance(decl, (A.VariantDecl, A.RecordDecl)):  # its size: its members' sum
+        if isinstance(decl, (ast.VariantDecl, ast.RecordDecl)):  # its size: its members' sum
             self.check_nesting(item.type, decl.id.span)
         if register:
             self.register(decl.id, item)  # type: ignore[attr-defined]
@@ -341,17 +345,18 @@ class TypeDeclarations:
 
     @staticmethod
     def _named(name: str, t: object, owner: str | None) -> Item:
-        return Item("type", T.NamedType(name, t, owner), "value")  # type: ignore[arg-type]
+        return Item("type", types.NamedType(name, t, owner), "value")  # type: ignore[arg-type]
 
-    def _alias(self, decl: A.TypeAlias, owner: str | None) -> Item:
+    def _alias(self, decl: ast.TypeAlias, owner: str | None) -> Item:
         kind = decl.kind
-        if isinstance(kind, A.FuncType):
+        if isinstance(kind, ast.FuncType):
             return Item("type", self.func_type(kind), "func")
-        if isinstance(kind, A.TName):
+        if isinstance(kind, ast.TName):
             item = self.local(kind.id)
             if item.sort == "type" and item.tsort == "resource":
                 # another name for the same resource, as the WIT reader models one
-                return Item("type", T.NamedType(decl.id.name, item.type, owner), "resource")  # type: ignore[arg-type]
+                alias = types.NamedType(decl.id.name, item.type, owner)  # type: ignore[arg-type]
+                return Item("type", alias, "resource")
             if item.sort == "type" and item.tsort == "value":
                 return self._named(decl.id.name, item.type, owner)
             if (item.sort == "type" and item.tsort == "func") or item.sort == "func":
@@ -360,19 +365,19 @@ class TypeDeclarations:
                       kind.id.span)
         return self._named(decl.id.name, self.value_type(kind), owner)
 
-    def resource_decl(self, decl: A.ResourceDecl, externs: dict[str, object],
+    def resource_decl(self, decl: ast.ResourceDecl, externs: dict[str, object],
                       owner: str | None) -> None:
-        res = T.ResourceType(decl.id.name, owner)
+        res = types.ResourceType(decl.id.name, owner)
         self.register(decl.id, Item("type", res, "resource"))
         _claim(externs, decl.id.name, decl.id.span)
         externs[decl.id.name] = res
         names: set[str] = set()
         for m in decl.methods:
-            if isinstance(m, A.Constructor):
+            if isinstance(m, ast.Constructor):
                 if "" in names:
                     raise err(f"duplicate constructor for resource `{decl.id.name}`", m.span)
                 names.add("")
-                ft = self.func_type(A.FuncType(m.params, None, m.span), "constructor", res)
+                ft = self.func_type(ast.FuncType(m.params, None, m.span), "constructor", res)
                 _claim(externs, f"[constructor]{decl.id.name}", m.span)
                 externs[f"[constructor]{decl.id.name}"] = ft
                 continue
@@ -385,15 +390,15 @@ class TypeDeclarations:
             externs[f"[{kind}]{decl.id.name}.{m.id.name}"] = self.func_type(m.type, kind, res)
 
     def item_type_decl(self, decl: object, externs: dict[str, object], owner: str | None) -> None:
-        if isinstance(decl, A.ResourceDecl):
+        if isinstance(decl, ast.ResourceDecl):
             self.resource_decl(decl, externs, owner)
             return
         item = self.type_decl(decl, owner, register=True)
         _claim(externs, decl.id.name, decl.id.span)  # type: ignore[attr-defined]
         externs[decl.id.name] = item.type  # type: ignore[attr-defined]
 
-    def use(self, u: A.Use, externs: dict[str, object], in_world: bool) -> None:
-        if isinstance(u.path, A.PackagePath):
+    def use(self, u: ast.Use, externs: dict[str, object], in_world: bool) -> None:
+        if isinstance(u.path, ast.PackagePath):
             source = self.package_path(u.path)
             name, span = u.path.string, u.path.span
         else:
@@ -408,12 +413,12 @@ class TypeDeclarations:
             if t is None:
                 raise err(f"a type named `{it.id.name}` is not defined in interface `{name}`",
                           it.id.span)
-            if isinstance(t, T.ResourceType):
+            if isinstance(t, types.ResourceType):
                 item = Item("type", t, "resource")
-            elif isinstance(t, T.NamedType):
+            elif isinstance(t, types.NamedType):
                 item = Item("type", t, "value")
             else:
-                kind = "function" if isinstance(t, T.FuncType) else "instance"
+                kind = "function" if isinstance(t, types.FuncType) else "instance"
                 raise err(f"`{it.id.name}` ({kind}) is not a value type in interface `{name}`",
                           it.id.span)
             if not in_world and self._using and source.id is not None:
@@ -431,9 +436,9 @@ class TypeDeclarations:
     def interface_items(self, items: tuple, iface: str | None, owner: str | None) -> dict[str, object]:
         externs = self.names()
         for it in items:
-            if isinstance(it, A.Use):
+            if isinstance(it, ast.Use):
                 self.use(it, externs, in_world=False)
-            elif isinstance(it, A.InterfaceExport):
+            elif isinstance(it, ast.InterfaceExport):
                 ft = self.func_type_ref(it.type)
                 if it.id.name in externs:
                     where = f" for interface `{iface}`" if iface else ""
@@ -444,16 +449,16 @@ class TypeDeclarations:
                 self.item_type_decl(it, externs, owner)
         return externs
 
-    def interface_decl(self, decl: A.InterfaceDecl) -> Item:
+    def interface_decl(self, decl: ast.InterfaceDecl) -> Item:
         iid = self.interface_id(decl.id.name)
         itype = self._interface(decl.items, decl.id.name, iid)
         return Item("type", itype, "interface", id=iid)
 
-    def inline_interface(self, iface: A.InlineInterface) -> Item:
+    def inline_interface(self, iface: ast.InlineInterface) -> Item:
         return Item("instance", self._interface(iface.items, None, None))
 
-    def _interface(self, items: tuple, name: str | None, iid: str | None) -> T.InstanceType:
-        self.scopes.append(Scope())
+    def _interface(self, items: tuple, name: str | None, iid: str | None) -> types.InstanceType:
+        self.scopes.append(DeclaredNames())
         self._using.append([])
         try:
             with self.nested(1):
@@ -461,7 +466,7 @@ class TypeDeclarations:
         finally:
             self.scopes.pop()
             used = self._using.pop()
-        itype = T.InstanceType(dict(exports))
+        itype = types.InstanceType(dict(exports))
         self.uses[id(itype)] = used
         return itype
 
@@ -474,22 +479,22 @@ class TypeDeclarations:
 
     # -- worlds ----------------------------------------------------------------------------------
 
-    def world_decl(self, decl: A.WorldDecl) -> Item:
+    def world_decl(self, decl: ast.WorldDecl) -> Item:
         wid = self.interface_id(decl.id.name)
         imports, exports = self.names(), self.names()
         self._world_imports = imports
-        self.scopes.append(Scope())
+        self.scopes.append(DeclaredNames())
         self._levels += 1  # the world is a level
         try:
             includes = []
             for it in decl.items:
-                if isinstance(it, A.Use):
+                if isinstance(it, ast.Use):
                     self.use(it, imports, in_world=True)
-                elif isinstance(it, A.WorldImport):
+                elif isinstance(it, ast.WorldImport):
                     self._world_item(it.path, imports, "import", decl.id.name)
-                elif isinstance(it, A.WorldExport):
+                elif isinstance(it, ast.WorldExport):
                     self._world_item(it.path, exports, "export", decl.id.name)
-                elif isinstance(it, A.WorldInclude):
+                elif isinstance(it, ast.WorldInclude):
                     includes.append(it)
                 else:
                     self.item_type_decl(it, imports, wid)
@@ -498,20 +503,20 @@ class TypeDeclarations:
         finally:
             self.scopes.pop()
             self._levels -= 1
-        world = T.ComponentType(dict(imports), dict(exports))  # type: ignore[arg-type]
+        world = types.ComponentType(dict(imports), dict(exports))  # type: ignore[arg-type]
         # what the world holds of packages' and other interfaces was checked where they
         # were declared, not in the world: the world as a whole
         self.check_nesting(world, decl.id.span)
         return Item("type", world, "world", id=wid)
 
     def _world_item(self, path: object, table: dict[str, object], kind: str, world: str) -> None:
-        if isinstance(path, A.NamedWorldItem):
+        if isinstance(path, ast.NamedWorldItem):
             name, span = path.id.name, path.id.span
             self._check_world_name(name, span, table, kind, world)
             t = path.type
-            if isinstance(t, A.FuncType):
+            if isinstance(t, ast.FuncType):
                 table[name] = self.func_type(t)
-            elif isinstance(t, A.InlineInterface):
+            elif isinstance(t, ast.InlineInterface):
                 table[name] = self.inline_interface(t).type
             else:
                 item = self.local_or_root(t)
@@ -521,7 +526,7 @@ class TypeDeclarations:
                     raise err(f"`{t.name}` ({item.describe()}) is not a function type or "
                               "interface", t.span)
             return
-        if isinstance(path, A.PackagePath):
+        if isinstance(path, ast.PackagePath):
             item, label, span = self.package_path(path), path.string, path.span
         else:
             item, label, span = self.root_item(path), path.name, path.span
@@ -534,20 +539,20 @@ class TypeDeclarations:
         table[item.id] = item.type
 
     @staticmethod
-    def _check_world_name(name: str, span: A.Span, table: dict, kind: str, world: str) -> None:
+    def _check_world_name(name: str, span: ast.Span, table: dict, kind: str, world: str) -> None:
         if name in table:
             raise err(f"{kind} `{name}` conflicts with existing {kind} of the same name in "
                       f"world `{world}`", span)
         _claim(table, name, span)
 
-    def _include(self, inc: A.WorldInclude, imports: dict[str, object],
+    def _include(self, inc: ast.WorldInclude, imports: dict[str, object],
                  exports: dict[str, object], world: str) -> None:
-        renames: dict[str, A.WorldIncludeItem] = {}
+        renames: dict[str, ast.WorldIncludeItem] = {}
         for w in inc.with_items:
             if w.id.name in renames:
                 raise err(f"duplicate `{w.id.name}` in world include `with` clause", w.id.span)
             renames[w.id.name] = w
-        if isinstance(inc.world, A.PackagePath):
+        if isinstance(inc.world, ast.PackagePath):
             item, label, span = self.package_path(inc.world), inc.world.string, inc.world.span
         else:
             item, label, span = self.root_item(inc.world), inc.world.name, inc.world.span
@@ -587,7 +592,7 @@ class _Nested:
         self.owner._levels -= self.levels
 
 
-def _claim(table: dict, name: str, span: A.Span | None) -> None:
+def _claim(table: dict, name: str, span: ast.Span | None) -> None:
     """`name` into a list of names the output will have (a NameTable's rules), when the
     list is one (the externs of a package's types are not)."""
     if isinstance(table, NameTable):
@@ -595,4 +600,4 @@ def _claim(table: dict, name: str, span: A.Span | None) -> None:
 
 
 def _has_borrow(t: object) -> bool:
-    return any(isinstance(x, T.BorrowType) for x in T.walk(t))
+    return any(isinstance(x, types.BorrowType) for x in types.walk(t))

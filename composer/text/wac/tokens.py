@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from typing import Callable, Iterator, NamedTuple
 
-from ..diagnostics import Source, TextError
+from ...diagnostics import Source, TextError
 
 KEYWORDS = frozenset({
     "import", "with", "type", "tuple", "list", "option", "result", "borrow", "resource",

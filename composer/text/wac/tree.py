@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import Union
 
 from ...record import Record
-from ..diagnostics import Source
+from ...diagnostics import Source
 from ..witparse.tree import (Id, Span, TName, TPrim, TList, TOption, TResult, TTuple, THandle,
                              TypeExpr, type_span)
 

@@ -17,7 +17,7 @@ _PRIMS = re.compile(
 )
 
 
-def print_wit(text: str) -> None:
+def print_coloured_wit(text: str) -> None:
     # called only when the output is to be coloured (a terminal, or --color always)
     console = Console(highlight=False, force_terminal=True, no_color=False)
     for line in text.rstrip("\n").split("\n"):

@@ -1,0 +1,59 @@
+"""The `compose` command line.
+
+`compose ROOT.wasm -d DEP.wasm -o OUT.wasm` composes (the flags of `wasm-tools compose`);
+`compose inspect|...` are subcommands. Only click is imported at start-up: each command
+imports what it needs when it runs, because `compose` runs once per Makefile target.
+
+Every error the user can cause is a `ComposerError`: printed as one line, exit status 1
+(usage errors: 2), never a traceback. Set COMPOSER_DEBUG=1 to see tracebacks of internal
+errors.
+
+A module per part, lowest first: `console` (colour, error lines, WIT on a terminal; rich's
+part in `terminal`), `running` (a command's errors as exit statuses; --features), `group`
+(the default command, `help`), the options commands share (`host_options`,
+`composing_options`, `checks`), then the commands: `composing` (compose, plug, graph),
+`hosting` (run, verify), `reading` (inspect, parse, targets). This module puts them together.
+"""
+
+from __future__ import annotations
+
+import click
+
+from .composing import compose_cmd, graph_cmd, plug_cmd
+from .console import COLOR_OPTION
+from .group import ComposeGroup, help_cmd
+from .hosting import run_cmd, verify_cmd
+from .reading import inspect_cmd, parse_cmd, targets_cmd
+
+__all__ = ["cli", "main"]
+
+
+@click.group(
+    cls=ComposeGroup,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    invoke_without_command=False,
+)
+@click.version_option(None, "-V", "--version", package_name="wasm-composer", prog_name="compose")
+@COLOR_OPTION
+def cli() -> None:
+    """A WebAssembly component composition linker.
+
+    Plugs the exports of dependency components into the imports of a root component and
+    writes one self-contained component; or composes what a WAC document (FILE.wac) says.
+    """
+
+
+# in this order: `compose help`'s list of commands, and the suggestion for a misspelt one
+for _command in (inspect_cmd, parse_cmd, compose_cmd, plug_cmd, help_cmd, run_cmd, verify_cmd,
+                 targets_cmd, graph_cmd):
+    cli.add_command(_command)
+
+
+def main() -> None:
+    import gc
+
+    # One command, then exit: the cyclic collector's passes over the many small records a
+    # large composition makes cost a third of its time and free next to nothing (the model
+    # has few cycles), so it is off for the process's short life.
+    gc.disable()
+    cli(prog_name="compose")

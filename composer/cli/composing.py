@@ -1,0 +1,277 @@
+"""The composing commands: `compose ROOT -d DEP...` (the default command; ROOT may be a WAC
+document, FILE.wac), `compose plug`, and `compose graph`, which draws what a composition
+wires to what. Their options are `composing_options.py`'s.
+
+What every command writing a component does with the composition it makes is `_deliver`:
+the report (of a failed one too), the explanations and warnings, the checks (--verify,
+--run), then the output and its depfile, written atomically (nothing when a check fails).
+"""
+
+from __future__ import annotations
+
+import sys
+from functools import partial
+from pathlib import Path
+from typing import Any, Callable
+
+import click
+
+from ..errors import ComposerError
+from .checks import check_world, print_verify_report
+from .composing_options import (
+    COMPOSED, CONFIG, DEFINITIONS, DEP, DEPFILE, DEPS_DIR, FORMAT, IMPORT_COMPONENTS,
+    IMPORT_DEPENDENCIES, NO_IMPORTS, OUTPUT, PLUG, PLUGS, QUIET, REPORT, REPORT_OUTPUT, RUN,
+    SEARCH_PATH, SKIP_VALIDATION, VERBOSE, VERIFY, WORLD, ComposingOptions, composing_options,
+    report_format,
+)
+from .console import COLOR_OPTION, error_line, note_line, stdout_is_terminal
+from .group import DefaultContext
+from .host_options import host_options
+from .running import FEATURES_OPTION, run_command
+
+
+@click.command("compose", hidden=True)
+@click.argument("root", type=click.Path(dir_okay=False, path_type=Path))
+@composing_options(
+    DEFINITIONS, SEARCH_PATH, PLUG, CONFIG, OUTPUT, NO_IMPORTS, SKIP_VALIDATION,
+    IMPORT_COMPONENTS, DEPFILE, QUIET, VERBOSE, VERIFY, WORLD, REPORT, RUN, DEPS_DIR, DEP,
+    IMPORT_DEPENDENCIES, host_options, FEATURES_OPTION, COLOR_OPTION)
+def compose_cmd(options: ComposingOptions, root: Path) -> None:
+    """Compose ROOT with its dependencies into one component (ROOT a component, or a WAC
+    document: FILE.wac)."""
+    enabled = options.gated_features()
+    wac = root.suffix == ".wac"
+    options.check_wac_options(wac)
+    packages = options.package_files()
+    plugs = options.plug_files()
+    if options.world is not None:
+        if not options.verify_after:
+            raise click.UsageError("--world goes with --verify")
+        check_world(options.world)
+    host_config = options.output_checks()
+
+    def make() -> Any:
+        from ..link.compose import compose, compose_document
+
+        if wac:
+            return compose_document(root, deps_dir=options.deps_dir, dependencies=packages,
+                                    skip_validation=options.skip_validation,
+                                    import_dependencies=options.import_dependencies,
+                                    check_when_written=True)
+        return compose(root, list(options.dependencies), search_paths=list(options.search_paths),
+                       config=options.config, no_imports=options.no_imports,
+                       skip_validation=options.skip_validation,
+                       import_components=options.import_components, plugs=plugs,
+                       check_when_written=True)
+
+    run_command(lambda: _deliver(make, root, options, host_config), enabled)
+
+
+compose_cmd.context_class = DefaultContext
+
+
+@click.command("plug",
+               short_help="Plug the exports of components into a socket's imports (as wac plug).")
+@click.argument("socket", type=click.Path(dir_okay=False, path_type=Path))
+@composing_options(
+    PLUGS, OUTPUT, SKIP_VALIDATION, DEPFILE, QUIET, VERBOSE, VERIFY, REPORT, RUN, host_options,
+    FEATURES_OPTION, COLOR_OPTION, brief=True)
+def plug_cmd(options: ComposingOptions, socket: Path) -> None:
+    """Plug the exports of each PLUG into the imports of SOCKET of the same name (or a
+    semver-compatible one), and export what SOCKET exports: `wac plug`'s command line, on the
+    plugging of `compose SOCKET -d PLUG...`."""
+    enabled = options.gated_features()
+    host_config = options.output_checks()
+
+    def make() -> Any:
+        from ..link.compose import compose
+
+        # (a plug that satisfies nothing is refused by compose: an unused dependency)
+        return compose(socket, list(options.dependencies),
+                       skip_validation=options.skip_validation, check_when_written=True)
+
+    run_command(lambda: _deliver(make, socket, options, host_config), enabled)
+
+
+def _deliver(make: Callable[[], Any], root: Path, options: ComposingOptions,
+             host_config: Any) -> None:
+    """What every composing command does with the composition `make()` makes: the report
+    (also of a failed one), the explanations and warnings, the checks (--verify, --run),
+    then the output and its depfile, written atomically (nothing when a check fails)."""
+    from ..link.compose import CompositionFailed, depfile_text, write_atomically
+
+    report_path, output = options.report_path, options.output
+    try:
+        result = make()
+    except CompositionFailed as exc:
+        if options.verbose:
+            for line in exc.plan.explanations:
+                note_line(f"  {line}")
+        if report_path is not None:
+            _write_report_of_plan(exc.plan, report_path)
+        for problem in exc.plan.problems:  # one line each
+            error_line(problem.message)
+        sys.exit(exc.exit_code)
+    except ComposerError as exc:  # an input that cannot be read: the report says so too
+        if report_path is not None:
+            from ..report.planned import from_error
+
+            _write_report(from_error(root, exc), report_path)
+        raise
+    if report_path is not None:
+        _write_report_of_plan(result.plan, report_path)
+    if options.verbose:
+        for line in result.explanations:
+            note_line(f"  {line}")
+    if not options.quiet:
+        for warning in result.warnings:
+            error_line(warning, "warning")
+    check = None
+    if options.verify_after or host_config is not None:
+        check = partial(_check_output, options=options, host_config=host_config)
+    if options.to_stdout:
+        _write_stdout(result.data, check)
+        return
+    assert output is not None
+    result.write(output, check)
+    if options.depfile is not None:
+        write_atomically(options.depfile, depfile_text(output, result.files_read).encode())
+    if options.verbose:
+        note_line(f"wrote {output} ({result.size:,} bytes)")
+
+
+def _check_output(tmp: Path, options: ComposingOptions, host_config: Any) -> None:
+    """`compose --verify/--run`: check the complete output file before it is renamed into
+    place; raising leaves nothing written."""
+    output = options.output or Path("-")
+    if str(output) == "-":
+        output = Path("(stdout)")
+    progress = not options.quiet
+    if options.verify_after:
+        from ..host.verify import verify as check
+
+        # with --run the run instantiates it: compiling it twice would only cost time
+        report = check(tmp, options.world, cache=not options.no_cache,
+                       instantiate=host_config is None, progress=progress)
+        # stdout is the composed binary's or the program's (--run) own: the report is not
+        if progress or not report.ok:
+            print_verify_report(report, output, to_stderr=True)
+        if not report.ok:
+            raise ComposerError("fails verification; not written", file=str(output))
+    if host_config is not None:
+        from ..host.execute import Host
+
+        status = Host(host_config).run(tmp, shown_as=str(output))
+        sys.stdout.flush()
+        if status:
+            error_line(f"{output}: the composed component exited with status {status}; "
+                       "not written")
+            sys.exit(status)
+
+
+def _write_stdout(data: bytes, check: Callable[[Path], None] | None) -> None:
+    """The composed binary to stdout (`-o -`, or no -o), after `check` passed on a
+    temporary copy: nothing reaches stdout if it fails."""
+    if check is not None:
+        import tempfile
+
+        with tempfile.TemporaryDirectory(prefix="compose-") as tmp:
+            copy = Path(tmp) / "composed.wasm"
+            copy.write_bytes(data)
+            check(copy)
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()
+
+
+def _write_report_of_plan(plan: Any, path: Path) -> None:
+    from ..report.planned import from_plan
+
+    _write_report(from_plan(plan), path)
+
+
+def _write_report(report: Any, path: Path) -> None:
+    from ..link.compose import write_atomically
+    from ..report.output import report_bytes
+
+    write_atomically(path, report_bytes(report, report_format(path, None, "--report")))
+
+
+@click.command(
+    "graph",
+    short_help="Draw what a composition wires to what: HTML, SVG, PNG, DOT, Mermaid, JSON.")
+@click.argument("root", type=click.Path(dir_okay=False, path_type=Path))
+@composing_options(
+    DEFINITIONS, SEARCH_PATH, PLUG, CONFIG, FORMAT, REPORT_OUTPUT, COMPOSED, DEPS_DIR, DEP,
+    FEATURES_OPTION, COLOR_OPTION, brief=True)
+def graph_cmd(options: ComposingOptions, root: Path) -> None:
+    """Draw what a composition wires to what (before, instead of, or after composing).
+
+    With dependencies, the composition plan of ROOT is drawn, failures included (exit 1 when
+    the composition would fail). A composed component alone is read back and drawn.
+    """
+    output = options.output
+    fmt = report_format(output, options.fmt)
+    enabled = options.gated_features()
+    wac = root.suffix == ".wac"
+    options.check_wac_options(wac)
+    packages = options.package_files()
+    plugs = options.plug_files()
+    if options.to_stdout and fmt == "png" and sys.stdout.isatty():
+        raise click.UsageError("refusing to write a PNG image to a terminal; use -o FILE.png")
+
+    def read() -> Any:
+        """The plan to draw, or the composed component to read the wiring back from."""
+        from ..model.load import load_component, read_component
+        from ..report.composed import instantiates_components, may_instantiate_components
+
+        if wac:
+            from ..link.compose import plan_document
+
+            return plan_document(root, deps_dir=options.deps_dir, dependencies=packages)
+        alone = not (options.dependencies or options.search_paths or options.config or plugs)
+        composed = options.composed
+        if composed or (alone and may_instantiate_components(read_component(root, mapped=True))):
+            loaded = load_component(root)
+            if composed or instantiates_components(loaded):
+                return loaded
+        from ..link.compose import plan_composition
+
+        return plan_composition(root, list(options.dependencies),
+                                search_paths=list(options.search_paths),
+                                config=options.config, plugs=plugs)
+
+    def body() -> None:
+        from ..model.load import LoadedComponent
+        from ..report.composed import from_composed
+        from ..report.planned import from_error, from_plan
+        from ..report.output import report_bytes
+
+        error = None
+        try:
+            read_in = read()
+        except ComposerError as exc:  # an input that cannot be read: drawn as such
+            error, report = exc, from_error(root, exc)
+        else:
+            report = from_composed(read_in) if isinstance(read_in, LoadedComponent) else from_plan(read_in)
+            del read_in  # what the report holds is enough: a large plan's memory is freed
+        if options.to_stdout and fmt == "tree" and stdout_is_terminal():
+            from ..report.tree import print_tree
+
+            print_tree(report)
+        elif options.to_stdout:
+            for piece in report_bytes(report, fmt):
+                sys.stdout.buffer.write(piece)
+            sys.stdout.buffer.flush()
+        else:
+            from ..link.compose import write_atomically
+
+            assert output is not None
+            write_atomically(output, report_bytes(report, fmt))
+        if error is not None:
+            raise error
+        if not report.ok:
+            for problem in report.problems:
+                error_line(problem.message)
+            sys.exit(1)
+
+    run_command(body, enabled)

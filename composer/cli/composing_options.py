@@ -1,0 +1,260 @@
+"""The options of the composing commands (`compose`, `plug`, `graph`), each declared once, and
+what they were given as one record, `ComposingOptions`, that the commands receive.
+
+`@composing_options(DEFINITIONS, SEARCH_PATH, ...)` adds the options listed to a command, in
+the order its `--help` lists them, and calls it with their values as a `ComposingOptions` (its
+arguments passed on as they are). An option several commands have is written once, with
+`compose`'s help, and a shorter one for the commands that list it briefly (`plug`, `graph`,
+whose help points to compose's). The usage checks every composing command makes before
+reading anything are the record's methods.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from pathlib import Path
+from typing import Any, Callable
+
+import click
+
+from ..record import Record
+from ..report.output import REPORT_FORMATS, format_for
+from .host_options import host_config
+from .running import gated_features
+
+
+class ComposingOptions(Record):
+    """What a composing command was given, a field per option, named as click names its
+    value; an option the command does not have is at its default."""
+
+    dependencies: tuple[Path, ...] = ()  # -d (plug: its --plug PLUG.wasm)
+    search_paths: tuple[Path, ...] = ()  # -p
+    plugs: tuple[str, ...] = ()  # --plug IMPORT=DEP.wasm
+    config: Path | None = None  # -c
+    fmt: str | None = None  # graph -f
+    output: Path | None = None  # -o
+    no_imports: bool = False
+    skip_validation: bool = False
+    import_components: bool = False
+    composed: bool = False  # graph --composed
+    depfile: Path | None = None
+    quiet: bool = False
+    verbose: bool = False
+    verify_after: bool = False  # --verify
+    world: str | None = None
+    report_path: Path | None = None  # --report
+    run_after: bool = False  # --run
+    deps_dir: Path | None = None
+    deps: tuple[str, ...] = ()  # --dep NS:NAME=PATH
+    import_dependencies: bool = False
+    # the embedded host's, for --run (host_options.py)
+    env: tuple[str, ...] = ()
+    inherit_env: bool = False
+    dirs: tuple[str, ...] = ()
+    timeout: float | None = None
+    max_memory: str | None = None
+    no_cache: bool = False
+    features: tuple[str, ...] = ()
+
+    @property
+    def to_stdout(self) -> bool:
+        return self.output is None or str(self.output) == "-"
+
+    def gated_features(self) -> frozenset[str]:
+        return gated_features(self.features)
+
+    def check_wac_options(self, wac: bool) -> None:
+        """The options of `-d` compositions and those of WAC documents do not mix."""
+        wac_only = ("deps_dir", "deps", "import_dependencies")
+        for name in _MIXED:
+            value = getattr(self, name)
+            if value in (None, False, ()) or (name in wac_only) == wac:
+                continue
+            flag = "--" + name.replace("_", "-")
+            flag = {"--dependencies": "-d", "--search-paths": "-p", "--plugs": "--plug",
+                    "--deps": "--dep"}.get(flag, flag)
+            if wac:
+                raise click.UsageError(f"{flag} is for compositions of components; a WAC "
+                                       "document names its packages (use --deps-dir or --dep)")
+            raise click.UsageError(f"{flag} is for WAC documents (ROOT.wac)")
+
+    def package_files(self) -> dict[str, Path]:
+        """`--dep ns:name=PATH` options as {package: file}."""
+        out: dict[str, Path] = {}
+        for item in self.deps:
+            name, eq, path = item.partition("=")
+            if not eq or ":" not in name or not path:
+                raise click.UsageError(f"--dep {item}: expected NS:NAME=PATH "
+                                       "(e.g. --dep example:greeter=greeter.wasm)")
+            out[name] = Path(path)
+        return out
+
+    def plug_files(self) -> dict[str, Path]:
+        """`--plug IMPORT=DEP.wasm` options as {import: file}."""
+        out: dict[str, Path] = {}
+        for item in self.plugs:
+            name, eq, path = item.partition("=")
+            if not eq or not name or not path:
+                raise click.UsageError(f"--plug {item}: expected IMPORT=DEP.wasm "
+                                       "(e.g. --plug wasi:cli/stdout@0.2.0=stdout.wasm)")
+            if name in out and out[name] != Path(path):
+                raise click.UsageError(f"--plug {name}: given twice ({out[name]}, {path})")
+            out[name] = Path(path)
+        return out
+
+    def output_checks(self) -> Any:
+        """The usage checks every command writing a component makes before reading anything;
+        the host configuration for --run (None without it)."""
+        if self.run_after and self.to_stdout:
+            raise click.UsageError("--run needs -o FILE: the program's own output goes to stdout")
+        config = None
+        if self.run_after:
+            config = host_config(self.env, self.inherit_env, self.dirs, self.timeout,
+                                 self.max_memory, self.no_cache,
+                                 program=self.output.name if self.output else "component",
+                                 progress=not self.quiet)
+        elif (self.env or self.inherit_env or self.dirs or self.timeout is not None
+              or self.max_memory is not None):
+            raise click.UsageError("--env, --inherit-env, --dir, --timeout and --max-memory go "
+                                   "with --run")
+        if self.to_stdout and sys.stdout.isatty():
+            raise click.UsageError(
+                "refusing to write a binary component to a terminal; use -o OUT.wasm or redirect"
+            )
+        if self.depfile is not None and self.to_stdout:
+            raise click.UsageError("--depfile needs -o FILE: a Make rule needs a target file")
+        if self.report_path is not None:  # an unknown suffix is a usage error now
+            report_format(self.report_path, None, "--report")
+        return config
+
+
+def report_format(path: Path | None, given: str | None, option: str = "-o") -> str:
+    """The format of the report written to `path` (`option`'s value): as given (-f), else
+    from the suffix, else (stdout) a tree; a suffix no format has is a usage error."""
+    try:
+        return format_for(path, given)
+    except ValueError as exc:
+        how = "choose one with -f" if option == "-o" else "use one of those"
+        raise click.UsageError(f"{option} {path}: {exc}; {how}") from None
+
+
+# the options that belong to `-d` compositions or to WAC documents only, in the order a
+# command given several is told about them
+_MIXED = ("dependencies", "search_paths", "config", "plugs", "no_imports", "import_components",
+          "composed", "deps_dir", "deps", "import_dependencies")
+
+
+class Shared:
+    """An option of the composing commands, declared once: `compose`'s help, and `brief`, a
+    shorter one, for the commands that list their options briefly."""
+
+    def __init__(self, *decls: str, brief: str | None = None, **attrs: Any) -> None:
+        self.decls, self.brief, self.attrs = decls, brief, attrs
+
+    def option(self, brief: bool) -> Callable[[Callable], Callable]:
+        attrs = {**self.attrs, "help": self.brief} if brief and self.brief else self.attrs
+        return click.option(*self.decls, **attrs)
+
+
+def composing_options(*options: Shared | Callable[[Callable], Callable],
+                      brief: bool = False) -> Callable[[Callable], Callable]:
+    """A composing command's options (`Shared` ones, and click option decorators such as the
+    host's), in the order its --help lists them, and the command called with their values
+    as one `ComposingOptions`, its other parameters (arguments) by name. `brief`: the
+    options' brief help."""
+
+    def decorate(command: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(command)
+        def with_options(**given: Any) -> Any:
+            values = {name: given.pop(name) for name in ComposingOptions._NAMES if name in given}
+            return command(ComposingOptions(**values), **given)
+
+        decorated: Callable[..., Any] = with_options
+        for option in reversed(options):  # as stacked decorators: the first added last
+            add = option.option(brief) if isinstance(option, Shared) else option
+            decorated = add(decorated)
+        return decorated
+
+    return decorate
+
+
+DEFINITIONS = Shared(
+    "-d", "--definitions", "dependencies", multiple=True, metavar="DEP.wasm",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="A dependency whose exports satisfy imports of the root or of other dependencies "
+         "(repeatable).",
+    brief="A dependency (repeatable).")
+SEARCH_PATH = Shared(
+    "-p", "--search-path", "search_paths", multiple=True, metavar="DIR",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Also look here for dependencies named after an import (repeatable).")
+PLUG = Shared(
+    "--plug", "plugs", multiple=True, metavar="IMPORT=DEP.wasm",
+    help="Satisfy IMPORT with DEP.wasm's export of it (or of a semver-compatible version), "
+         "whatever else offers it; DEP.wasm is a dependency (repeatable).")
+CONFIG = Shared(
+    "-c", "--config", type=click.Path(dir_okay=False, path_type=Path),
+    help="A composition config (the YAML format of wasm-tools compose).")
+OUTPUT = Shared(
+    "-o", "--output", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    help="Where to write the composed component (`-` or none: stdout, never a terminal).")
+NO_IMPORTS = Shared(
+    "--no-imports", is_flag=True, help="Fail if an instance import is left for the host.")
+SKIP_VALIDATION = Shared(
+    "--skip-validation", is_flag=True, help="Do not check the composed component.")
+IMPORT_COMPONENTS = Shared(
+    "--import-components", is_flag=True,
+    help="Import the components instead of embedding them.")
+DEPFILE = Shared(
+    "--depfile", type=click.Path(dir_okay=False, path_type=Path),
+    help="Write a Make rule naming every file the composition read.")
+QUIET = Shared(
+    "-q", "--quiet", is_flag=True,
+    help="Print nothing but errors: no warnings, no --verify report, no progress.",
+    brief="Print nothing but errors.")
+VERBOSE = Shared("-v", "--verbose", is_flag=True, help="Explain every matching decision.")
+VERIFY = Shared(
+    "--verify", "verify_after", is_flag=True,
+    help="Check the output as `compose verify` does before writing it.")
+WORLD = Shared(
+    "--world", metavar="WORLD",
+    help="With --verify: wasi:cli/command or wasi:http/proxy (default: inferred).")
+REPORT = Shared(
+    "--report", "report_path", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+    help="Also write the composition report (format from the suffix: .html, .svg, .png, "
+         ".dot, .mmd, .json, .txt), even when the composition fails.",
+    brief="Also write the composition report (format from the suffix).")
+RUN = Shared(
+    "--run", "run_after", is_flag=True,
+    help="Run the output (wasi:cli/run) before writing it; its exit status is compose's, and "
+         "the output is written only if it exits 0.",
+    brief="Run the output (wasi:cli/run) before writing it.")
+DEPS_DIR = Shared(
+    "--deps-dir", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
+    help="For a .wac ROOT: where packages are found (ns/name.wasm, .wat, a WIT folder "
+         "ns/name/, ns/name.wit; default: ./deps).",
+    brief="For a .wac ROOT: where packages are found (default: ./deps).")
+DEP = Shared(
+    "--dep", "deps", multiple=True, metavar="NS:NAME=PATH",
+    help="For a .wac ROOT: the file of a package (repeatable).")
+IMPORT_DEPENDENCIES = Shared(
+    "--import-dependencies", is_flag=True,
+    help="For a .wac ROOT: import the packages instead of embedding them.")
+# plug's: the plugs are its dependencies
+PLUGS = Shared(
+    "--plug", "dependencies", multiple=True, required=True, metavar="PLUG.wasm",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="A component whose exports satisfy the socket's imports of the same names "
+         "(repeatable; a plug's own imports may be plugged by another plug).")
+# graph's: what it draws, and where
+FORMAT = Shared(
+    "-f", "--format", "fmt", type=click.Choice(REPORT_FORMATS),
+    help="Output format (default: from the -o suffix, else a tree).")
+REPORT_OUTPUT = Shared(
+    "-o", "--output", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    help="Write the report here (default or `-`: stdout).")
+COMPOSED = Shared(
+    "--composed", is_flag=True,
+    help="ROOT is an already composed component: draw its wiring (the default when no "
+         "dependency, search path or config is given and ROOT instantiates components).")

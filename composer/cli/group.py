@@ -1,0 +1,160 @@
+"""The command tree's conventions: `compose ROOT ...` is the default command (`compose`, not
+typed), group options may come before it, a misspelt command is not taken for a root
+component, usage errors quote what was typed escaped, and `compose help [COMMAND]`."""
+
+from __future__ import annotations
+
+import os
+from contextlib import contextmanager
+from typing import Any, Iterator
+
+import click
+
+from ..errors import printable
+from .console import reset_color
+
+
+class DefaultContext(click.Context):
+    """The context of the default command: messages name it `compose`, as it is typed, not
+    `compose compose`."""
+
+    @property
+    def command_path(self) -> str:
+        return self.parent.command_path if self.parent is not None else "compose"
+
+
+class ComposeGroup(click.Group):
+    """A group whose default command is `compose` itself: `compose ROOT ...` composes."""
+
+    default_command = "compose"
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        with printable_usage():
+            return self._parse_args(ctx, args)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        with printable_usage():  # the commands' own usage errors
+            return super().invoke(ctx)
+
+    def _parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        reset_color()
+        # the group's own options (--color) may come first, and --features, which is the
+        # command's (moved after it); the first other word is a command, or else the root
+        # component of the default command
+        head: list[str] = []
+        moved: list[str] = []
+        i = 0
+        while i < len(args) and args[i].split("=")[0] in ("--color", "--features"):
+            n = 1 if "=" in args[i] else 2
+            (moved if args[i].startswith("--features") else head).extend(args[i:i + n])
+            i += n
+        rest = args[i:]
+        if rest and rest[0] in self.commands:
+            args = [*head, rest[0], *moved, *rest[1:]]
+        elif rest and rest[0] not in ("--help", "-h", "--version", "-V"):
+            refuse_misspelt_command(ctx, rest[0], self.commands)
+            args = [*head, self.default_command,
+                    *long_options(self.commands[self.default_command], [*moved, *rest])]
+        elif moved and not rest:  # `compose --features all`: composing, with no root
+            args = [*head, self.default_command, *moved]
+        else:  # --help, --version: what --features would apply to is not run
+            args = [*head, *rest]
+        return super().parse_args(ctx, args)
+
+    def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        formatter.write_usage("compose", "ROOT.wasm [-d DEP.wasm]... [-o OUT.wasm] [OPTIONS]")
+        formatter.write_usage("compose", "FILE.wac [--deps-dir DIR] [-o OUT.wasm] [OPTIONS]",
+                              prefix="       ")
+        formatter.write_usage("compose", "COMMAND [ARGS]...", prefix="       ")
+
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        # composing is what `compose` is for: its options first, then the group's own, then
+        # the other commands one line each
+        command = self.commands[self.default_command]
+        sub = DefaultContext(command, info_name=self.default_command, parent=ctx)
+        shared = {"color", *ctx.help_option_names}  # listed once, under Options
+        rows = [r for p in command.get_params(sub)
+                if isinstance(p, click.Option) and not shared & {p.name, *p.opts}
+                for r in [p.get_help_record(sub)] if r is not None]
+        with formatter.section("Composing options"):
+            formatter.write_dl(rows)
+        super().format_options(ctx, formatter)
+
+
+@contextmanager
+def printable_usage() -> Iterator[None]:
+    """Usage errors (click's own too) quote what was typed: a file name may hold a newline
+    or an escape sequence, shown escaped as in every other message."""
+    try:
+        yield
+    except click.ClickException as exc:
+        exc.message = printable(exc.message)
+        raise
+
+
+def long_options(command: click.Command, args: list[str]) -> list[str]:
+    """`args` with the command's one-letter options spelt long (`-d` as `--definitions`).
+
+    The same options to click, but click tries every `-x` as a long option first and builds
+    a "no such option" error, with spelling suggestions, before trying it as a short one:
+    with a `-d` per dependency, a composition of a thousand components spent a tenth of its
+    time there."""
+    short: dict[str, str] = {}
+    takes_value: set[str] = set()
+    for p in command.params:
+        if isinstance(p, click.Option):
+            long = next((o for o in p.opts if o.startswith("--")), None)
+            for o in p.opts:
+                if long is not None and len(o) == 2 and o[0] == "-" and o[1] != "-":
+                    short[o] = long
+            if not p.is_flag:
+                takes_value.update(p.opts)
+    out: list[str] = []
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            return out + args[i:]
+        if arg in takes_value:  # with its value, whatever that looks like
+            if i + 1 == len(args):  # no value: click's error names the option as typed
+                return out + [arg]
+            out += [short.get(arg, arg), args[i + 1]]
+            i += 2
+            continue
+        out.append(short.get(arg, arg))
+        i += 1
+    return out
+
+
+def refuse_misspelt_command(ctx: click.Context, word: str,
+                            commands: dict[str, click.Command]) -> None:
+    """`compose inpsect x.wasm`: a word that is no file and reads like a command's name is a
+    misspelt command, not a root component."""
+    import difflib
+
+    if word.startswith("-") or "." in word or "/" in word or os.path.exists(word):
+        return
+    visible = [name for name, c in commands.items() if not c.hidden]
+    close = difflib.get_close_matches(word, visible, n=1, cutoff=0.6)
+    if close:
+        raise click.UsageError(f"no such command `{word}` (and no such file); did you mean "
+                               f"`{close[0]}`?", ctx)
+
+
+@click.command("help", short_help="Show the help of compose or of one of its commands.")
+@click.argument("command", required=False)
+@click.pass_context
+def help_cmd(ctx: click.Context, command: str | None) -> None:
+    """Show the help of compose, or of COMMAND."""
+    group = ctx.parent
+    assert group is not None
+    if command is None:
+        click.echo(group.get_help())
+        return
+    commands = group.command.commands  # type: ignore[attr-defined]
+    target = commands.get(command)
+    if target is None or target.hidden:
+        visible = ", ".join(n for n, c in commands.items() if not c.hidden)
+        raise click.UsageError(f"no such command `{command}` (commands: {visible})", ctx)
+    sub = target.context_class(target, info_name=command, parent=group)
+    click.echo(target.get_help(sub))
