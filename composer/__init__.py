@@ -5,7 +5,8 @@ The package follows the pipeline, a folder per stage:
     binary/   bytes: reading and writing Binary.md's productions
     model/    the component model: types, elaboration, subtyping, names, validation, loading
     text/     text formats: WIT, WAVE values, `compose inspect`
-    link/     linking: config, resolution, shared resources, the graph, encoding, `compose()`
+    link/     linking: the composition graph, the front ends that build it (-d, config, WAC),
+              linking it (shared resources, orders), encoding, `compose()`
     host/     the embedded WASI 0.2 host: running, calling, verifying
     report/   the composition report and its formats
 
@@ -21,7 +22,8 @@ __version__ = "0.1.0"
 
 _API = {
     "compose": "link.compose", "plan_composition": "link.compose",
-    "CompositionFailed": "link.compose", "load_component": "model.load",
+    "CompositionFailed": "link.compose", "CompositionGraph": "link.composition",
+    "load_component": "model.load",
 }
 __all__ = ["__version__", *_API]
 

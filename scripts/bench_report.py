@@ -83,7 +83,7 @@ def main() -> None:
 
     from composer.link.compose import plan_composition
     from composer.report import render
-    from composer.report.model import from_plan
+    from composer.report.planned import from_plan
 
     t0 = time.perf_counter()
     plan = plan_composition(root, deps)

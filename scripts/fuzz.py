@@ -511,7 +511,7 @@ def _binary_target(target: str, path: str, ctx: dict[str, Any], features: frozen
     elif target == "graph":
         from composer.link.compose import plan_composition
         from composer.report import FORMATS, render
-        from composer.report.model import from_plan
+        from composer.report.planned import from_plan
 
         report = from_plan(plan_composition(partner, [path]))
         for fmt in FORMATS:

@@ -61,7 +61,10 @@ EQUIVALENT_FILE = ROOT / "scripts" / "mutate_equivalent.txt"
 # the binary codec every read and write goes through.
 DEFAULT_MODULES = [
     "composer/model/names.py", "composer/model/subtype.py", "composer/link/merge.py", "composer/link/unify.py",
-    "composer/link/resolve.py", "composer/link/encode.py", "composer/binary/codec.py",
+    # what link/resolve.py held: the records, the graph's API, finding files, deciding, linking
+    "composer/link/wiring.py", "composer/link/reasons.py", "composer/link/composition.py",
+    "composer/link/locate.py", "composer/link/resolve.py", "composer/link/linking.py",
+    "composer/link/encode.py", "composer/binary/codec.py",
     "composer/binary/reader.py", "composer/binary/writer.py",
 ]
 

@@ -33,7 +33,7 @@ def pair_report() -> Any:
     """The componentize-py seed pair (built once, then cached under fixtures/build)."""
     import build_fixtures
     from composer.link.compose import plan_composition
-    from composer.report.model import from_plan
+    from composer.report.planned import from_plan
 
     names = [f.name for f in build_fixtures.FIXTURES if f.recipe == "componentize-py"]
     built = build_fixtures.build_all(ROOT / "fixtures" / "build", names, componentize_py=True)
@@ -44,7 +44,7 @@ def failed_report(tmp: Path) -> Any:
     """root imports `get: func() -> u32`; the only dependency offers it returning u64."""
     from support.components import counter, write
     from composer.link.compose import plan_composition
-    from composer.report.model import from_plan
+    from composer.report.planned import from_plan
 
     tmp.mkdir(parents=True, exist_ok=True)
     root = write(tmp, "root", counter(1, imports=("example:ops/api@0.1.0",)))
@@ -56,7 +56,7 @@ def bench_report(n: int) -> Any:
     """The benchmark composition of n components (scripts/bench_report.py)."""
     import bench_report as bench
     from composer.link.compose import plan_composition
-    from composer.report.model import from_plan
+    from composer.report.planned import from_plan
 
     paths = bench.generate(n, ROOT / "fixtures" / "build" / f"bench-report-{n}")
     return from_plan(plan_composition(paths[0], paths[1:]))

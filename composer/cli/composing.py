@@ -114,7 +114,7 @@ def _deliver(make: Callable[[], Any], root: Path, options: ComposingOptions,
         sys.exit(exc.exit_code)
     except ComposerError as exc:  # an input that cannot be read: the report says so too
         if report_path is not None:
-            from ..report.model import from_error
+            from ..report.planned import from_error
 
             _write_report(from_error(root, exc), report_path)
         raise
@@ -184,7 +184,7 @@ def _write_stdout(data: bytes, check: Callable[[Path], None] | None) -> None:
 
 
 def _write_report_of_plan(plan: Any, path: Path) -> None:
-    from ..report.model import from_plan
+    from ..report.planned import from_plan
 
     _write_report(from_plan(plan), path)
 
@@ -243,7 +243,7 @@ def graph_cmd(options: ComposingOptions, root: Path) -> None:
     def body() -> None:
         from ..model.load import LoadedComponent
         from ..report.composed import from_composed
-        from ..report.model import from_error, from_plan
+        from ..report.planned import from_error, from_plan
         from ..report.output import report_bytes
 
         error = None

@@ -1,4 +1,5 @@
-"""The encoder: writes the composed component a `Plan` describes.
+"""The encoder: writes the composed component a linked composition describes
+(`linked.LinkedComposition`; a composition is encoded only once linked).
 
 The output has the shape every composer writes (`../shared/notes/peers.md`):
 
@@ -11,13 +12,14 @@ The output has the shape every composer writes (`../shared/notes/peers.md`):
    import of the output, another instance, or one of its exports;
 4. the root's exports, aliased out of the root instance and exported under their names.
 
-Everything is ordered by the plan (discovery and provider order), never by the order of the
-command line, so the same inputs always give the same bytes.
+Everything is ordered as linking ordered it (the imports each after those their types refer
+to, the instances providers first), never by the order of the command line, so the same
+inputs always give the same bytes.
 """
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import Any, Callable
 
 from ..model import types as T
 from ..binary import aliases as A
@@ -30,11 +32,10 @@ from ..binary.nameattributes import plain
 from ..binary.namesec import SECTION_NAME as NAMESEC, ComponentNames
 from ..binary.sorts import SortIdx
 from ..errors import CompositionError
-from .merge import HostImport
-from .order import first_ready_order
-from .resolve import DOCUMENT, Host, Instance, Plan, Plug, TypeExport
+from .merge import OutputImport
 from ..model.typeencode import TypeEncoder, TypeIndexSpace
-from .unify import host_ident, inst_ident, referenced_by_parts
+from .unify import host_ident, inst_ident
+from .wiring import DOCUMENT, HostArgument, Instance, Plug, TypeDefinition
 
 _SORT_SPACE = {
     "func": "func", "instance": "instance", "component": "component", "type": "type",
@@ -112,11 +113,9 @@ def _import_sort(et: object) -> str:
 
 
 class Encoder:
-    def __init__(self, plan: Plan, import_components: bool) -> None:
-        if plan.unifier is None:
-            raise CompositionError("the plan was not linked")
-        self.plan = plan
-        self.u = plan.unifier
+    def __init__(self, linked: Any, import_components: bool) -> None:
+        self.linked = linked  # a linked.LinkedComposition without problems
+        self.u = linked.unifier
         self.import_components = import_components
         self.out = ComponentBuilder()
         self.types = TypeEncoder(lambda ctx, obj: self.u.find(inst_ident(ctx, obj)))
@@ -124,14 +123,14 @@ class Encoder:
         self.instance_index: dict[str, int] = {}
         self.component_index: dict[str, int] = {}  # file name -> component index
         self.export_alias: dict[tuple[str, str], tuple[str, int]] = {}
-        self.embedded: list = []  # resolve.ComponentFile, in the order they are embedded
+        self.embedded: list = []  # wiring.ComponentFile, in the order they are embedded
 
     def encode(self) -> list[bytes | memoryview]:
-        for h in self.host_order():
+        for h in self.linked.import_order:
             self.host_import(h)
         self.ensure_components()
-        for name in self.plan.order:
-            self.instance(self.plan.instances[name])
+        for name in self.linked.order:
+            self.instance(self.linked.instances[name])
         self.root_exports()
         return self.out.finish(self.names())
 
@@ -140,42 +139,13 @@ class Encoder:
         for debuggers and for `compose graph composed.wasm`."""
         return ComponentNames.build(
             None,
-            component={i: self.plan.files[n].display for n, i in self.component_index.items()},
+            component={i: self.linked.files[n].display for n, i in self.component_index.items()},
             instance={i: n for n, i in self.instance_index.items()},
         ).encode()
 
-    # -- order ---------------------------------------------------------------------------
-
-    def host_order(self) -> list[HostImport]:
-        """The imports of the output in first-use order, each after the imports its type
-        refers to. (Instances follow them all, in the plan's order: providers first.)"""
-        hosts = self.plan.host_imports
-        needs = {h.name: self._host_needs(h) for h in hosts}
-        if not any(needs.values()):
-            return list(hosts)
-        by_name = {h.name: h for h in hosts}
-        order, stuck = first_ready_order([h.name for h in hosts], needs)
-        if stuck:
-            cycle = " -> ".join(f"`{n}`" for n in _cycle(stuck, needs))
-            raise CompositionError(f"the imports of the output use each other's types: {cycle}")
-        return [by_name[name] for name in order]
-
-    def _host_needs(self, h: HostImport) -> set[str]:
-        """The other host imports whose types `h`'s type refers to.
-
-        (Type names an instance inside the output exports are written out structurally;
-        resources it defines cannot appear in imports at all: merge.py refuses those.)
-        """
-        needs: set[str] = set()
-        for obj, ctx in referenced_by_parts(h.typed_parts()):
-            owner = self.u.owner(inst_ident(ctx, obj))
-            if owner is not None and owner[0] == "host" and owner[1] != h.name:
-                needs.add(owner[1])
-        return needs
-
     # -- host imports ----------------------------------------------------------------------
 
-    def host_import(self, h: HostImport) -> None:
+    def host_import(self, h: OutputImport) -> None:
         out = self.out
         rep = h.representative
         if h.sort == "instance":
@@ -211,14 +181,16 @@ class Encoder:
 
     def ensure_components(self) -> None:
         """Embed (or import) every component used, in first-use order, once."""
-        for name in sorted(self.plan.instances, key=lambda n: self.plan.instances[n].index):
-            f = self.plan.instances[name].file
+        imported = self.linked.component_imports
+        for name, inst in self.linked.instances.items():  # in the order of instantiation
+            f = inst.file
             if f.name in self.component_index:
                 continue
-            if self.import_components or f.import_name:
+            import_name = imported.get(f.name)
+            if self.import_components or import_name is not None:
                 ctype = T.ComponentType(dict(f.imports), dict(f.exports))
                 ct = self.types.component_type(self.out, ctype, name)
-                idx = self.out.import_(f.import_name or f.name,
+                idx = self.out.import_(import_name or f.name,
                                        B.ExternComponent(self.out.add_type(ct)))
             else:
                 idx = self.out.component(f.loaded.data)
@@ -227,10 +199,10 @@ class Encoder:
 
     def instance(self, inst: Instance) -> None:
         args: list[tuple[str, str, int]] = []
-        host_of = self.plan.host_of
+        host_of = self.linked.host_of
         for imp in inst.file.imports:  # arguments in the order the component imports them
             arg = inst.args[imp]
-            if isinstance(arg, Host):
+            if isinstance(arg, HostArgument):
                 if arg.member is not None:
                     sort, idx = self.host_export(arg.name, arg.member)
                 else:
@@ -249,7 +221,7 @@ class Encoder:
         key = ("host:" + host, member)
         found = self.export_alias.get(key)
         if found is None:
-            h = next(h for h in self.plan.host_imports if h.name == host)
+            h = next(h for h in self.linked.host_imports if h.name == host)
             sort = T.sort_of(h.exports[member][0])
             idx = self.out.add_alias(A.Alias(sort, A.AliasExport(self.host_index[host][1], member)))
             found = self.export_alias[key] = (sort, idx)
@@ -259,7 +231,7 @@ class Encoder:
         key = (instance, export)
         found = self.export_alias.get(key)
         if found is None:
-            ext = self.plan.instances[instance].file.exports[export]
+            ext = self.linked.instances[instance].file.exports[export]
             sort = T.sort_of(ext)
             idx = self.out.add_alias(
                 A.Alias(sort, A.AliasExport(self.instance_index[instance], export))
@@ -270,33 +242,32 @@ class Encoder:
     # -- exports ---------------------------------------------------------------------------
 
     def root_exports(self) -> None:
-        if self.plan.exports is not None:
-            for name, target in self.plan.exports:
-                sort, idx = self.export_target(target)
-                exported = self.out.export(name, sort, idx)
-                if isinstance(target, TypeExport) and isinstance(target.type, (T.NamedType,
+        """The root's exports (a `-d` composition's), then those the composition names."""
+        root = self.linked.root
+        if root is not None:
+            for name in root.file.exports:
+                sort, idx = self.provider_export(root.name, name)
+                self.out.export(name, sort, idx)
+        for name, target in self.linked.exports.items():
+            sort, idx = self.export_target(target)
+            exported = self.out.export(name, sort, idx)
+            if isinstance(target, TypeDefinition) and isinstance(target.type, (T.NamedType,
                                                                                T.ResourceType)):
-                    # later types refer to the type by its exported index: an exported type
-                    # may only use types that are exported too (external visibility)
-                    self.out.named[self.types.key(DOCUMENT, target.type)] = exported
-            return
-        root = self.plan.root
-        assert root is not None
-        for name, ext in root.file.exports.items():
-            sort, idx = self.provider_export(root.name, name)
-            self.out.export(name, sort, idx)
+                # later types refer to the type by its exported index: an exported type
+                # may only use types that are exported too (external visibility)
+                self.out.named[self.types.key(DOCUMENT, target.type)] = exported
 
     def export_target(self, target: object) -> tuple[str, int]:
-        """(sort, index) of what a WAC document exports."""
+        """(sort, index) of what the composition exports by name (a WAC document's exports)."""
         if isinstance(target, Plug):
             if target.export is None:
                 return "instance", self.instance_index[target.instance]
             return self.provider_export(target.instance, target.export)
-        if isinstance(target, Host):
+        if isinstance(target, HostArgument):
             if target.member is not None:
                 return self.host_export(target.name, target.member)
             return self.host_index[target.name]
-        assert isinstance(target, TypeExport)
+        assert isinstance(target, TypeDefinition)
         t = target.type
         if isinstance(t, T.InstanceType):
             return "type", self.out.add_type(self.types.instance_type(self.out, t, DOCUMENT))
@@ -305,25 +276,16 @@ class Encoder:
         return "type", self.types.deftype(self.out, t, DOCUMENT)
 
 
-def _cycle(stuck: list[str], needs: dict[str, set[str]]) -> list[str]:
-    """A cycle among imports that all wait for each other, closed: `a -> b -> a`."""
-    path, seen = [stuck[0]], {stuck[0]: 0}
-    while True:
-        nxt = sorted(n for n in needs[path[-1]] if n in needs and n in stuck)[0]
-        if nxt in seen:
-            return [*path[seen[nxt]:], nxt]
-        seen[nxt] = len(path)
-        path.append(nxt)
-
-
 def _alias(out: ComponentBuilder, instance: int, member: str) -> Callable[[], int]:
     return lambda: out.add_alias(A.Alias("type", A.AliasExport(instance, member)))
 
 
-def encode_plan(plan: Plan, import_components: bool = False) -> tuple[list[bytes | memoryview], list]:
+def encode_composition(linked: Any, import_components: bool = False
+                       ) -> tuple[list[bytes | memoryview], list]:
     """The composed component's bytes, in pieces (the embedded components' bytes as views
-    of the inputs'), and the component files it embeds, in order."""
-    encoder = Encoder(plan, import_components)
+    of the inputs'), and the component files it embeds, in order, of a linked composition
+    without problems (`linked.LinkedComposition`)."""
+    encoder = Encoder(linked, import_components)
     parts = encoder.encode()
     return parts, encoder.embedded
 

@@ -1,29 +1,32 @@
-"""The composition graph (networkx): what is wired to what.
+"""The composition graph as networkx sees it (`LinkedComposition.graph`): what is wired to what.
 
 A `MultiDiGraph` with
 
 * a node per component instance: id = instance name, `kind` "root" or "instance",
-  `file` (resolve.ComponentFile);
+  `file` (wiring.ComponentFile), `index` (the order of instantiation);
 * a node per import the output keeps for the host: id = "host:" + its name, `kind` "host",
-  `host` (merge.HostImport), `name`, `package` (`wasi:cli`, ...);
+  `host` (merge.OutputImport; None when linking stopped before merging), `name`, `package`
+  (`wasi:cli`, ...);
 * an edge per satisfied import, from the importing instance to what satisfies it, keyed by
   the import's name: `kind` ("plug" or "host"), `import_` (the name imported), `export` (the
-  provider's export, None for the provider instance itself or a whole host import), `sort`, `how`
-  (why it was chosen) and `semver` (whether the names differ in version).
+  provider's export, None for the provider instance itself or a whole host import), `sort`,
+  `how` (why it was chosen, as `-v` says it) and `semver` (whether the names differ in
+  version).
 
-Graph-level attributes: `unused` (dependencies that satisfied nothing) and `problems`.
+Graph-level attributes: `unused` (the files of dependencies that satisfied nothing) and
+`problems`.
 
-`wiring` lists the same edges and host nodes without networkx: the report reads them so, as a
-graph of 100,000 host imports costs networkx seconds and hundreds of MB.
+Built only when asked for: composing and the report read the linked composition itself
+(a graph of 100,000 host imports costs networkx seconds and hundreds of MB).
 """
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import Any
 
 from ..model import types as T
 from ..model.names import package_of, versions_differ
-from .resolve import Host, Plan, Plug
+from .wiring import Plug
 
 HOST_PREFIX = "host:"
 
@@ -32,71 +35,36 @@ def host_node(name: str) -> str:
     return HOST_PREFIX + name
 
 
-# Tuples, not records: a composition of 100,000 imports makes 100,000 of them, and a tuple
-# is made three times as fast.
-class HostNode(NamedTuple):
-    id: str  # "host:" + name
-    name: str
-    package: str
-    host: Any  # merge.HostImport; None when linking did not get as far as merging
-    sort: str | None  # of the import, when `host` is None
-
-
-class Wire(NamedTuple):
-    """An import of `source` satisfied by `target`: an instance, or a host node."""
-
-    source: str
-    target: str
-    import_: str
-    export: str | None
-    sort: str
-    kind: str  # "plug" or "host"
-    how: str
-    semver: bool
-
-
-def wiring(plan: Plan) -> tuple[list[HostNode], list[Wire]]:
-    """The host nodes (the plan's merged host imports first) and the edges of the plan."""
-    hosts = {host_node(h.name): HostNode(host_node(h.name), h.name, package_of(h.name), h, None)
-             for h in plan.host_imports}
-    wires: list[Wire] = []
-    for inst in plan.instances.values():
-        for imp, arg in inst.args.items():
-            sort = T.sort_of(inst.file.imports[imp])
-            if isinstance(arg, Plug):
-                offered = arg.export if arg.export is not None else imp
-                wires.append(Wire(inst.name, arg.instance, imp, arg.export, sort, "plug", arg.how,
-                                  versions_differ(imp, offered)))
-            elif isinstance(arg, Host):
-                h = plan.host_of.get((inst.name, imp))
-                target = host_node(h.name) if h is not None else host_node(arg.name)
-                if target not in hosts:
-                    hosts[target] = HostNode(target, arg.name, package_of(arg.name), None, sort)
-                wires.append(Wire(inst.name, target, imp, arg.member, sort, "host", "host",
-                                  h is not None and h.name != arg.name))
-    return list(hosts.values()), wires
-
-
-def build_graph(plan: Plan) -> Any:
+def build_graph(linked: Any) -> Any:
+    """The networkx graph of a linked composition (`linked.LinkedComposition`)."""
     import networkx as nx
 
-    g = nx.MultiDiGraph(unused=list(plan.unused), problems=list(plan.problems))
-    for inst in sorted(plan.instances.values(), key=lambda i: i.index):
+    g = nx.MultiDiGraph(unused=[u.file for u in linked.unused], problems=list(linked.problems))
+    for inst in linked.instances.values():  # in the order of instantiation
         g.add_node(
             inst.name,
-            kind="root" if inst is plan.root else "instance",
+            kind="root" if inst is linked.root else "instance",
             file=inst.file,
             index=inst.index,
         )
-    hosts, wires = wiring(plan)
-    for n in hosts:
-        g.add_node(n.id, kind="host", host=n.host, name=n.name, package=n.package)
-    for w in wires:
-        g.add_edge(w.source, w.target, key=w.import_, kind=w.kind, import_=w.import_,
-                   export=w.export, sort=w.sort, how=w.how, semver=w.semver)
+    # the merged imports of the output first, then what instances leave for the host when
+    # linking stopped before merging it
+    hosts = {host_node(h.name): (h.name, h) for h in linked.host_imports}
+    edges = []
+    for inst, imp, arg, h in linked.arguments():
+        sort = T.sort_of(inst.file.imports[imp])
+        if isinstance(arg, Plug):
+            offered = arg.export if arg.export is not None else imp
+            edges.append((inst.name, arg.instance, imp, arg.export, sort, "plug", arg.reason.text,
+                          versions_differ(imp, offered)))
+            continue
+        target = host_node(h.name if h is not None else arg.name)
+        hosts.setdefault(target, (arg.name, None))
+        edges.append((inst.name, target, imp, arg.member, sort, "host", "host",
+                      h is not None and h.name != arg.name))
+    for node, (name, h) in hosts.items():
+        g.add_node(node, kind="host", host=h, name=name, package=package_of(name))
+    for source, target, imp, export, sort, kind, how, semver in edges:
+        g.add_edge(source, target, key=imp, kind=kind, import_=imp, export=export, sort=sort,
+                   how=how, semver=semver)
     return g
-
-
-def arguments(g: Any, instance: str) -> dict[str, tuple[str, dict]]:
-    """import name -> (provider node, edge data) for one instance."""
-    return {key: (v, data) for _, v, key, data in g.out_edges(instance, keys=True, data=True)}

@@ -19,7 +19,7 @@ from pathlib import Path
 from ..errors import ComposerError
 from ..model.load import LoadedComponent
 from ..record import Record, field_
-from .resolve import ComponentFile
+from .wiring import ComponentFile
 
 
 class Package(Record):

@@ -1,10 +1,12 @@
-"""A WAC document resolved into a composition plan: its imports with their types, the
+"""A WAC document resolved into a composition graph: its imports with their types, the
 instances of packages it creates with their arguments, the exports, checked as wac checks
 them, every error at its place in the document (message, FILE:LINE:COL, caret).
 
-The plan is the one `-d` compositions make (`resolve.Plan`), without a root: the document
-declares the output's imports (`Plan.declared`) and says what it exports (`Plan.exports`).
-Linking, merging what is left for the host, encoding and validating are shared with them.
+The graph is the one `-d` compositions build (`composition.CompositionGraph`), built through
+the same API as the document is read, without a root: the document declares the output's
+imports (`declare_import`), instantiates packages (`instantiate`; each argument checked by
+`set_argument` where it is given) and says what the output exports (`export`). Linking,
+merging what is left for the host, encoding and validating are shared with them.
 
 Statements are taken in order, as wac does: a name is defined before it is used.
 """
@@ -13,18 +15,35 @@ from __future__ import annotations
 
 import errno
 from pathlib import Path
+from typing import NamedTuple
 
 from ..errors import ComposerError
 from ..model import types as T
 from ..model.limits import MAX_INSTANCES, MAX_MODULES_AND_COMPONENTS, MAX_TYPE_SIZE
 from ..model.names import is_extern_name, is_label, strongly_unique_key
-from ..model.subtype import check_extern
+from ..model.subtype import NameBindings, check_extern
 from ..diagnostics import LoadingError
 from ..text.wac import tree as A
-from .packages import Package, load_package, package_key, package_path
-from .resolve import DOCUMENT, ComponentFile, Host, Instance, Plan, Plug, Problem, TypeExport
-from .unify import NameBindings
 from ..text.wac.declarations import CompositionPart as Node, Item, TypeDeclarations, err, line_of
+from .composition import CompositionGraph, Source
+from .linked import LinkedComposition
+from .packages import Package, load_package, package_key, package_path
+from .reasons import WAC
+from .wiring import DOCUMENT, ComponentFile, DeclaredImport, Instance, Problem, TypeDefinition
+
+
+class New(NamedTuple):
+    """An instance the document makes (`new`): its node, the package, the arguments given
+    (name -> item and where), whether the rest are imported (`...`), the graph's instance,
+    and the first argument that cannot be passed (told when the document is read through,
+    as the arguments are converted in wac's order)."""
+
+    node: Node
+    package: Package
+    args: dict[str, tuple[Item, A.Span]]
+    fill: bool
+    instance: Instance
+    unpassable: tuple[Item, A.Span] | None
 
 
 class WacResolver(TypeDeclarations):
@@ -39,9 +58,12 @@ class WacResolver(TypeDeclarations):
         self.packages: dict[str, Package] = {}
         self.files_read: list[Path] = []
         # the composition
+        self.graph = CompositionGraph()
+        self.components: dict[str, ComponentFile] = {}  # package key -> the graph's component
         self.imports: dict[str, tuple[Node, Item]] = {}  # import name -> its node and item
-        self.instances: list[tuple[Node, Package, dict[str, tuple[Item, A.Span]], bool]] = []
-        self.exports: dict[str, tuple[object, A.Span]] = {}  # name -> (Item or TypeExport)
+        self.declared: dict[str, DeclaredImport] = {}  # import name -> the graph's import
+        self.instances: list[New] = []
+        self.exports: dict[str, tuple[object, A.Span]] = {}  # name -> (Item or TypeDefinition)
         self.definitions: set[str] = set()
         # the output's import and export names, under the component model's rules for them
         self.import_names, self.export_names = self.names(), self.names()
@@ -171,6 +193,7 @@ class WacResolver(TypeDeclarations):
         self._entity(item.type, span)
         node = Node("import", name, span=span)
         item = Item(item.sort, item.type, None, node, item.id)
+        self.declared[name] = self.graph.declare_import(name, item.type)
         self.instance_imports += item.sort == "instance"
         self.imports[name] = (node, item)
         self.register(stmt.id, item)
@@ -193,7 +216,7 @@ class WacResolver(TypeDeclarations):
         self._entity(item.type, decl.id.span)
         self.definitions.add(name)
         self.definition_export[name] = name
-        self.exports[name] = (TypeExport(item.type), decl.id.span)
+        self.exports[name] = (self.graph.define_type(item.type), decl.id.span)
         self.register(decl.id, item)
 
     def export_statement(self, stmt: A.Export) -> None:
@@ -335,11 +358,18 @@ class WacResolver(TypeDeclarations):
         for arg in e.args:
             if isinstance(arg, A.SpreadArg):
                 self._spread(arg, expected, args)
+        instance = self.graph.instantiate(self._component(pkg), self._instance_name(
+            let_name or pkg_name.name.rpartition(":")[2]))
+        unpassable = None
         for name, (item, span) in args.items():
-            wanted = expected.get(name)
-            if wanted is None:
+            if name not in expected:
                 raise err(f"component `{pkg_name.name}` has no import named `{name}`", span)
-            mismatch = check_extern(item.type, wanted, NameBindings())
+            source = self._source(item)
+            if source is None:  # checked all the same; refused once the document is read
+                mismatch = self.graph.check_argument(instance, name, item.type)  # type: ignore[arg-type]
+                unpassable = unpassable or (item, span)
+            else:
+                mismatch = self.graph.set_argument(instance, name, source, WAC)
             if mismatch is not None:
                 raise err(f"mismatched instantiation argument `{name}`: {mismatch}", span)
         if not e.fill:
@@ -349,10 +379,18 @@ class WacResolver(TypeDeclarations):
                           f"`{pkg_name.string}` (pass it, or end the arguments with `...` to "
                           "import it)", pkg_name.span)
         self._check_limits(pkg, pkg_name.span)
-        name = self._instance_name(let_name or pkg_name.name.rpartition(":")[2])
-        node = Node("instance", instance=name, span=pkg_name.span)
-        self.instances.append((node, pkg, args, e.fill))
+        node = Node("instance", instance=instance.name, span=pkg_name.span)
+        self.instances.append(New(node, pkg, args, e.fill, instance, unpassable))
         return Item("instance", T.InstanceType(dict(pkg.component.exports)), node=node)
+
+    def _component(self, pkg: Package) -> ComponentFile:
+        """The graph's component of a package, added when first instantiated."""
+        f = self.components.get(pkg.key)
+        if f is None:
+            assert pkg.component is not None
+            f = self.components[pkg.key] = self.graph.add_component(
+                pkg.component.loaded, pkg.component.name, origin="package")
+        return f
 
     def _entity(self, t: object, span: A.Span) -> None:
         """An import or export of the output: wasmparser takes a component's imports and
@@ -430,7 +468,7 @@ class WacResolver(TypeDeclarations):
             raise err(f"`{path.string}` ({item.describe()}) is not a world", path.span)
         world = item.type
         imports = {name: (node.span, imp.type) for name, (node, imp) in self.imports.items()}
-        for node, pkg, args, fill in self.instances:  # what `...` imports
+        for node, pkg, args, fill, _, _ in self.instances:  # what `...` imports
             for name, ext in pkg.component.imports.items():  # type: ignore[union-attr]
                 if fill and name not in args:
                     imports.setdefault(name, (node.span, ext))
@@ -449,31 +487,30 @@ class WacResolver(TypeDeclarations):
                 raise err(f"target world `{path.string}` requires an export named `{name}`",
                           path.span)
             target, span = have
-            actual = target.type if isinstance(target, (Item, TypeExport)) else None
+            actual = target.type if isinstance(target, (Item, TypeDefinition)) else None
             mismatch = check_extern(actual, wanted, NameBindings())
             if mismatch is not None:
                 raise err(f"export `{name}` has a mismatched type for target world "
                           f"`{path.string}`: {mismatch}", span)
 
-    # -- the plan --------------------------------------------------------------------------------
+    # -- the graph -------------------------------------------------------------------------------
 
-    def plan(self) -> Plan:
-        files: dict[str, ComponentFile] = {}
-        instances: dict[str, Instance] = {}
-        for index, (node, pkg, args, fill) in enumerate(self.instances):
-            f = pkg.component
-            assert f is not None
+    def build(self) -> CompositionGraph:
+        """The composition graph, once the document is read: what each instance leaves to
+        the host (`...`) and the exports, in the document's order, with the errors found
+        only now (names the output's imports would clash on)."""
+        graph = self.graph
+        for node, pkg, args, fill, instance, unpassable in self.instances:
+            f = instance.file
             if self.import_dependencies:
                 # imported by the output: wac names the import `unlocked-dep=<ns:name>`, a
                 # name the component model no longer has (wasm-tools 1.262 refuses it), so
                 # the package's key in kebab case: `ns-name`, `ns-name-1-0-0`
-                f = f.replace(import_name=self._dependency_import(pkg, node))
-            f = files.setdefault(f.name, f)
-            inst = Instance(node.instance, f, index)  # type: ignore[arg-type]
-            for name, (item, span) in args.items():
-                inst.args[name] = self._argument(item, span)
+                graph.import_component(f, self._dependency_import(pkg, node))
+            if unpassable is not None:
+                raise self._unpassable(*unpassable)
             for name in f.imports:
-                if name not in inst.args:  # `...`: imported by the composition
+                if name not in args:  # `...`: imported by the composition
                     if name in self.imports:
                         imp = self.imports[name][0]
                         raise err(f"import `{name}` conflicts with an item that was implicitly "
@@ -482,21 +519,18 @@ class WacResolver(TypeDeclarations):
                     if strongly_unique_key(name) not in self.import_names.places:  # once
                         self._entity(f.imports[name], node.span)  # type: ignore[arg-type]
                     self.import_names.claim(name, node.span)  # type: ignore[arg-type]
-                    inst.args[name] = Host(name)
-            instances[inst.name] = inst
-        exports: list[tuple[str, object]] = []
+                    graph.leave_to_host(instance, name)
         for name, (target, span) in self.exports.items():
-            if isinstance(target, TypeExport):
-                exports.append((name, target))
-            else:
-                exports.append((name, self._argument(target, span)))
+            if isinstance(target, TypeDefinition):
+                graph.export(name, target)
+                continue
+            source = self._source(target)  # type: ignore[arg-type]
+            if source is None:
+                raise self._unpassable(target, span)  # type: ignore[arg-type]
+            graph.export(name, source)
         self.raise_problems()  # names the implicit imports clash on
-        return Plan(
-            root=None, instances=instances, files=files, unused=[], problems=[], warnings=[],
-            explanations=[], files_read=list(self.files_read),
-            declared={name: item.type for name, (_, item) in self.imports.items()},
-            exports=exports,
-        )
+        graph.files_read += [Path(self.doc.source.path), *self.files_read]
+        return graph
 
     def _dependency_import(self, pkg: Package, node: Node) -> str:
         """The name the output imports `pkg`'s component under, checked: a valid name, and
@@ -520,26 +554,33 @@ class WacResolver(TypeDeclarations):
         self.import_names.claim(name, node.span)
         return name
 
-    @staticmethod
-    def _argument(item: Item, span: A.Span) -> Plug | Host:
-        """What the plan passes (or exports) for an item of the document."""
+    def _source(self, item: Item) -> Source | None:
+        """What the graph passes (or exports) for an item of the document: an instance, an
+        export of one, an import or an export of one; None for what cannot be passed."""
         node = item.node
         if node is None:
-            raise err(f"{item.with_article()} cannot be passed or exported: only imports, "
-                      "instances and their exports can", span)
+            return None
         if node.kind == "import":
-            return Host(node.name)  # type: ignore[arg-type]
+            return self.declared[node.name]  # type: ignore[index]
         if node.kind == "instance":
-            return Plug(node.instance, None, "wac")  # type: ignore[arg-type]
+            return self.graph.instances[node.instance]  # type: ignore[index]
         if node.kind == "alias":
             src = node.source
             assert src is not None  # an alias is always of something
             if src.kind == "instance":
-                return Plug(src.instance, node.name, "wac")  # type: ignore[arg-type]
+                return self.graph.alias(self.graph.instances[src.instance], node.name)  # type: ignore[arg-type,index]
             if src.kind == "import":
-                return Host(src.name, node.name)  # type: ignore[arg-type]
-        raise err(f"{item.with_article()} exported by an instance that is itself an export (an "
-                  "export of an export) cannot be passed or exported by compose yet", span)
+                return self.graph.alias(self.declared[src.name], node.name)  # type: ignore[arg-type,index]
+        return None
+
+    @staticmethod
+    def _unpassable(item: Item, span: A.Span) -> ComposerError:
+        """Why an item cannot be passed or exported."""
+        if item.node is None:
+            return err(f"{item.with_article()} cannot be passed or exported: only imports, "
+                       "instances and their exports can", span)
+        return err(f"{item.with_article()} exported by an instance that is itself an export (an "
+                   "export of an export) cannot be passed or exported by compose yet", span)
 
 
 def _item_of(ext: object) -> Item:
@@ -569,23 +610,23 @@ def _interface_match(name: str, externs: dict[str, object]) -> str | None:
 
 
 def resolve_document(doc: A.Document, deps_dir: Path, overrides: dict[str, Path],
-                     validate: bool, import_dependencies: bool) -> Plan:
-    """The plan of a WAC document, linked; raises TextError at the first error."""
-    from .resolve import link
+                     validate: bool, import_dependencies: bool) -> LinkedComposition:
+    """The linked composition of a WAC document; raises TextError at the first error."""
+    from ..errors import CompositionError
 
     r = WacResolver(doc, deps_dir, overrides, validate, import_dependencies)
     r.resolve()
-    plan = r.plan()
-    plan.files_read.insert(0, Path(doc.source.path))
-    link(plan)
-    if plan.problems:
-        raise _problem_error(r, plan.problems[0])
-    return plan
+    linked = r.build().link()
+    if linked.import_cycle:  # found after every other check passed: the only problem
+        raise CompositionError(linked.problems[0].message)
+    if linked.problems:
+        raise _problem_error(r, linked.problems[0])
+    return linked
 
 
 def _problem_error(r: WacResolver, p: Problem) -> ComposerError:
     """A problem linking found, at the instantiation it concerns."""
-    for node, pkg, _, _ in r.instances:
-        if node.instance == p.instance:
-            return err(f"instantiation of `{pkg.key}`: {p.message}", node.span)  # type: ignore[arg-type]
+    for new in r.instances:
+        if new.node.instance == p.instance:
+            return err(f"instantiation of `{new.package.key}`: {p.message}", new.node.span)  # type: ignore[arg-type]
     return ComposerError(p.message, file=r.doc.source.path)

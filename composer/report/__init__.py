@@ -1,8 +1,8 @@
 """The composition report: what was wired to what, and why an import was left for the host.
 
-`model.py` turns a composition plan (or an already composed component, `composed.py`) into
-one `Report`; each output format renders that same model: `json_out.py` (the documented
-schema in `schema.json`), `tree.py` (rich), and the drawings. The drawings share what they
+`planned.py` reads a linked composition (or `composed.py` an already composed component) into
+one `CompositionReport` (`contents.py`); each output format renders it: `json_out.py` (the
+documented schema in `schema.json`), `tree.py`, and the drawings. The drawings share what they
 show (`picture.py`: host imports one box per package, alike edges bundled): `dot.py`,
 `mermaid.py`, and `svg.py` (laid out by `layout.py`), which `html.py` wraps in a page with
 a details panel (`compare.py`: a type mismatch side by side).

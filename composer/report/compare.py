@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from ..record import Record
-from .model import Edge
+from .contents import Edge
 from .picture import reason
 
 _ANNOTATED = re.compile(r"^\[(constructor|method|static)\]([^.]+)(?:\.(.+))?$")

@@ -20,7 +20,8 @@ from ..model.indexspaces import IndexSpaces
 from ..errors import ComposerError
 from ..model.load import LoadedComponent, load_component
 from ..model.names import package_of, versions_differ
-from .model import HOST, Edge, HostImport, Node, Report, depths, items, wit_text
+from .contents import (HOST, ComponentNode, CompositionReport, Edge, HostImportNode, depths, items,
+                       wit_text)
 
 # what an argument is: ("host", import name), ("instance", n, export name or None: the
 # whole instance n), or ("local",) for what the composed component defines itself
@@ -74,7 +75,7 @@ def _names(loaded: LoadedComponent) -> ComponentNames:
     return ComponentNames()
 
 
-def from_composed(source: Path | str | LoadedComponent) -> Report:
+def from_composed(source: Path | str | LoadedComponent) -> CompositionReport:
     """The report of a composed component (a path, or the component already loaded)."""
     loaded = source if isinstance(source, LoadedComponent) else load_component(source)
     scope = loaded.scope
@@ -98,7 +99,7 @@ def from_composed(source: Path | str | LoadedComponent) -> Report:
     }
     root_n = max(exported_from) if exported_from else made[-1][0]
 
-    nodes: list[Node] = []
+    nodes: list[ComponentNode] = []
     edges: list[Edge] = []
     users: dict[str, list[str]] = {}
     for n, origin in made:
@@ -112,7 +113,7 @@ def from_composed(source: Path | str | LoadedComponent) -> Report:
         )
         size = len(where.data) if isinstance(where, S.ComponentSection) else 0
         nid = node_id(n)
-        nodes.append(Node(nid, "root" if n == root_n else "dependency", label, size,
+        nodes.append(ComponentNode(nid, "root" if n == root_n else "dependency", label, size,
                           items("export", ctype.exports), items("import", ctype.imports)))
         for arg, (sort, idx) in origin.args.items():
             src = source_of(scope, sort, idx)
@@ -134,10 +135,10 @@ def from_composed(source: Path | str | LoadedComponent) -> Report:
             continue
         hid = HOST + name
         bridged = any(e.target == hid and e.semver for e in edges)
-        hosts.append(HostImport(hid, name, T.sort_of(ext), package_of(name),
+        hosts.append(HostImportNode(hid, name, T.sort_of(ext), package_of(name),
                                 tuple(dict.fromkeys(users.get(hid, ()))), bridged,
                                 wit_text("import", name, ext)))
     depth = depths([n.id for n in nodes], edges, node_id(root_n))
     nodes = [n.replace(depth=depth[n.id]) for n in nodes]
-    return Report(f"{loaded.path.name} (composed)", "composed", tuple(nodes), tuple(edges),
+    return CompositionReport(f"{loaded.path.name} (composed)", "composed", tuple(nodes), tuple(edges),
                   tuple(hosts))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import printable
-from .model import Report, size_text
+from .contents import CompositionReport, size_text
 from .picture import Box, Link, picture, why_text
 
 
@@ -21,7 +21,7 @@ def q(text: str) -> str:
     return '"' + "\\n".join(lines) + '"'
 
 
-def render_dot(report: Report) -> str:
+def render_dot(report: CompositionReport) -> str:
     pic = picture(report)
     nodes = {n.id: n for n in report.nodes}
     out = [

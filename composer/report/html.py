@@ -14,7 +14,7 @@ from typing import Any, Callable
 
 from .compare import sides
 from .layout import FONT, layout
-from .model import HostImport, Node, Report, size_text
+from .contents import ComponentNode, CompositionReport, HostImportNode, size_text
 from .picture import Box, Link, Picture, picture, why_text
 from .svg import draw, escape
 
@@ -22,7 +22,7 @@ from .svg import draw, escape
 Block = Callable[..., dict]  # (heading, WIT text, lines to mark) -> a block of the panel
 
 
-def render_html(report: Report) -> str:
+def render_html(report: CompositionReport) -> str:
     pic = picture(report)
     svg = draw(pic, layout(pic), interactive=True)
     data = json.dumps(_details(report, pic), separators=(",", ":")).replace("</", "<\\/")
@@ -98,7 +98,7 @@ def _counts(summary: dict[str, int], packages: int) -> list[str]:
                      for k in ("rejected", "unused") if summary[f"{k}_dependencies"]]
 
 
-def _problems(report: Report, pic: Picture) -> str:
+def _problems(report: CompositionReport, pic: Picture) -> str:
     """The problems; one that belongs to a link leads to it when clicked."""
     link_of = {(e.source, e.problem): k for k, link in enumerate(pic.links) for e in link.edges if e.problem}
     items = []
@@ -109,7 +109,7 @@ def _problems(report: Report, pic: Picture) -> str:
     return "".join(items)
 
 
-def _details(report: Report, pic: Picture) -> dict[str, Any]:
+def _details(report: CompositionReport, pic: Picture) -> dict[str, Any]:
     """What the panel shows for each box, link and host import. WIT texts are listed once
     and referred to by number: a host interface's WIT would otherwise be repeated for each
     component and link that uses it."""
@@ -135,11 +135,11 @@ def _details(report: Report, pic: Picture) -> dict[str, Any]:
     return {"items": items, "texts": list(texts)}
 
 
-def _host_text(h: HostImport) -> str:
+def _host_text(h: HostImportNode) -> str:
     return f"left for the host; used by {', '.join(h.users)}" + (" (semver-merged)" if h.semver_bridged else "")
 
 
-def _box_details(box: Box, nodes: dict[str, Node], block: Block) -> dict[str, Any]:
+def _box_details(box: Box, nodes: dict[str, ComponentNode], block: Block) -> dict[str, Any]:
     if box.kind == "missing":
         return {"title": "unsatisfied import", "text": box.hover, "blocks": []}
     if box.kind == "host":
@@ -161,7 +161,7 @@ def _box_details(box: Box, nodes: dict[str, Node], block: Block) -> dict[str, An
     return {"title": f"{n.id} ({n.kind})", "text": text, "blocks": blocks}
 
 
-def _link_details(link: Link, nodes: dict[str, Node], wits: tuple[dict[tuple[str, str], str], ...],
+def _link_details(link: Link, nodes: dict[str, ComponentNode], wits: tuple[dict[tuple[str, str], str], ...],
                   block: Block) -> dict[str, Any]:
     """A link's imports; a failed one's expected and offered WIT side by side."""
     imported, exported = wits  # (node, name) -> WIT

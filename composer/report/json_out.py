@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 from typing import Any, Callable, Iterator
 
-from .model import Report
+from .contents import CompositionReport
 
 SCHEMA_ID = "composer-report/2"
 
 
-def report_dict(report: Report) -> dict[str, Any]:
+def report_dict(report: CompositionReport) -> dict[str, Any]:
     """The report's JSON document, its arrays of nodes, edges, host imports and problems as
     iterators: each element is made when it is written, not all of them first."""
     return {
@@ -62,7 +62,7 @@ def _one_line() -> Callable[[Any], str]:
     return lambda value: "".join(make(value, 0))
 
 
-def json_pieces(report: Report) -> Iterator[str]:
+def json_pieces(report: CompositionReport) -> Iterator[str]:
     """The JSON text in pieces, made as they are written (a composition of 100,000 imports
     is tens of MB of it). One key of the report a line, and each node, edge, host import and
     problem on a line of its own: readable, and written by json's C encoder (an indented

@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 from ..errors import printable
-from .model import Report, size_text
+from .contents import CompositionReport, size_text
 from .picture import picture
 
 
@@ -27,7 +27,7 @@ def ident(text: str, ids: dict[str, str]) -> str:
     return ids[text]
 
 
-def render_mermaid(report: Report) -> str:
+def render_mermaid(report: CompositionReport) -> str:
     pic = picture(report)
     nodes = {n.id: n for n in report.nodes}
     ids: dict[str, str] = {}

@@ -15,7 +15,7 @@ from typing import Iterable
 
 from ..model.names import package_of
 from ..record import Record
-from .model import HOST, Edge, HostImport, Node, Report, size_text
+from .contents import HOST, ComponentNode, CompositionReport, Edge, HostImportNode, size_text
 
 LABELS_UP_TO = 100  # links; past that, the names on plain links are noise (hover has them)
 REASON_WIDTH = 48  # characters per line of a failure's reason on its link
@@ -29,7 +29,7 @@ class Box(Record):
     kind: str  # "root", "dependency", "unused", "rejected", "unreadable", "host", "missing"
     lines: tuple[str, ...]  # drawn, the name first
     hover: str  # the whole story, for a tooltip
-    members: tuple[HostImport, ...] = ()  # a package: its imports, in name order
+    members: tuple[HostImportNode, ...] = ()  # a package: its imports, in name order
     search: str = ""  # what `find` matches, lower case
     depth: int | None = None  # a component's dependency depth; the layout places the others
 
@@ -55,7 +55,7 @@ class Picture(Record):
     links: tuple[Link, ...]
 
 
-def picture(report: Report) -> Picture:
+def picture(report: CompositionReport) -> Picture:
     nodes = {n.id: n for n in report.nodes}
     # the names around each link that a short label could be confused with
     context = {n.id: (shortened(i.name for i in n.imports), shortened(i.name for i in n.exports))
@@ -83,7 +83,7 @@ def picture(report: Report) -> Picture:
 PLAIN = "plain names"  # the box of host imports that have no package
 
 
-def _packages(report: Report) -> dict[str, list[HostImport]]:
+def _packages(report: CompositionReport) -> dict[str, list[HostImportNode]]:
     """Host imports by the box they are drawn in: by package, the plain names together
     when there are several."""
     packages = report.packages()
@@ -108,7 +108,7 @@ def _bundle_key(e: Edge, box_of: dict[str, str]) -> tuple:
     return (e.source, box_of.get(e.target, e.target), tuple(classes), e.import_name if e.problem else "")
 
 
-def _component_box(n: Node) -> Box:
+def _component_box(n: ComponentNode) -> Box:
     file = Path(n.file).name
     # a left-out dependency's box says unused or rejected, an input in error unreadable:
     # its id's prefix need not
@@ -123,17 +123,17 @@ def _component_box(n: Node) -> Box:
     return Box(n.id, n.kind, lines, hover, search=f"{n.id} {n.file}".lower(), depth=n.depth)
 
 
-def why_text(n: Node, sep: str) -> str:
+def why_text(n: ComponentNode, sep: str) -> str:
     """Why a dependency was left out; the reasons of a rejected one say "rejected" already."""
     return ("unused: " if n.kind == "unused" else "") + sep.join(n.why)
 
 
-def member_name(h: HostImport) -> str:
+def member_name(h: HostImportNode) -> str:
     """The name of a host import inside its package's box: `preopens@0.2.0`."""
     return h.name[len(h.package) + 1:] if h.name.startswith(h.package + "/") else h.name
 
 
-def _package_box(package: str, hosts: list[HostImport]) -> Box:
+def _package_box(package: str, hosts: list[HostImportNode]) -> Box:
     """One box per package; a package of one import keeps that import's id, so a link to it
     reads as before."""
     users = sorted({u for h in hosts for u in h.users})
@@ -201,7 +201,7 @@ def _label(link: Link, context: dict[str, tuple[dict[str, set[str]], ...]], memb
     return (name,)
 
 
-def _edge_text(e: Edge, nodes: dict[str, Node]) -> str:
+def _edge_text(e: Edge, nodes: dict[str, ComponentNode]) -> str:
     """One edge in words: what is imported, what satisfies it or why nothing does."""
     text = f"{e.source} imports {e.import_name}\n"
     if e.target.startswith(HOST):
@@ -219,7 +219,7 @@ def _edge_text(e: Edge, nodes: dict[str, Node]) -> str:
     return text
 
 
-def _link_hover(edges: list[Edge], target: str, nodes: dict[str, Node]) -> str:
+def _link_hover(edges: list[Edge], target: str, nodes: dict[str, ComponentNode]) -> str:
     if len(edges) == 1:
         return _edge_text(edges[0], nodes)
     e = edges[0]

@@ -12,12 +12,12 @@ import subprocess
 
 from ..errors import ComposerError
 from .dot import render_dot
-from .model import Report
+from .contents import CompositionReport
 
 GRAPHVIZ = "dot"
 
 
-def render_png(report: Report) -> bytes:
+def render_png(report: CompositionReport) -> bytes:
     found = shutil.which(GRAPHVIZ)
     if found is None:
         raise ComposerError("PNG reports are drawn by Graphviz's `dot`, which is not installed "

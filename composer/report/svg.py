@@ -12,7 +12,7 @@ import math
 
 from ..errors import printable
 from .layout import FONT, LABEL_PAD, LINE, PAD_X, PAD_Y, TOGGLE, Layout, Place, layout
-from .model import Report
+from .contents import CompositionReport
 from .picture import Box, Link, Picture, member_name, picture
 
 BASELINE = 12  # px from the top of a line of text to its baseline
@@ -53,7 +53,7 @@ def escape(text: str) -> str:
     return html.escape("\n".join(map(printable, text.split("\n"))))
 
 
-def render_svg(report: Report) -> str:
+def render_svg(report: CompositionReport) -> str:
     """A standalone SVG document of the report."""
     pic = picture(report)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + draw(pic, layout(pic), interactive=False) + "\n"

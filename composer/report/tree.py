@@ -13,7 +13,7 @@ from typing import Iterator, TextIO
 
 from ..errors import printable
 from ..record import Record
-from .model import HOST, Report, size_text
+from .contents import HOST, CompositionReport, size_text
 
 _SGR = {"bold": "1", "dim": "2", "red": "31", "green": "32", "yellow": "33", "magenta": "35",
         "cyan": "36"}
@@ -32,7 +32,7 @@ def _branch(*pieces: Piece) -> Branch:
     return Branch(pieces, [])
 
 
-def build_tree(report: Report) -> Branch:
+def build_tree(report: CompositionReport) -> Branch:
     status = ("ok", "green") if report.ok else (f"{len(report.problems)} problem(s)", "red")
     tree = _branch((report.title, "bold"), (" — ", ""), status)
     by_source: dict[str, list] = {}
@@ -128,12 +128,12 @@ def tree_lines(tree: Branch, colour: bool) -> Iterator[str]:
             stack.append((child.children, 0, prefix + ("    " if last else "│   ")))
 
 
-def render_tree(report: Report, colour: bool = False) -> str:
+def render_tree(report: CompositionReport, colour: bool = False) -> str:
     """The tree as text: plain for files and pipes, with `colour` for a terminal."""
     return "".join(line + "\n" for line in tree_lines(build_tree(report), colour))
 
 
-def print_tree(report: Report, stream: TextIO | None = None) -> None:
+def print_tree(report: CompositionReport, stream: TextIO | None = None) -> None:
     """To the terminal, in colour."""
     out = stream or sys.stdout
     for line in tree_lines(build_tree(report), colour=True):

@@ -283,11 +283,20 @@ def test_every_config_example_loads(example, tmp_path):
 # -- the Python API: docs/api.md -------------------------------------------------------------
 
 
-def test_the_api_examples_run(tmp_path, monkeypatch, capsys):
+def _seed_pair(directory: Path, small_fixtures: dict[str, Path]) -> None:
+    """The seed pair, as `seed-app.wasm` and `seed-ops.wasm` in `directory`."""
+    import shutil
+
+    for name in ("seed-app", "seed-ops"):
+        shutil.copy(small_fixtures[name], directory / f"{name}.wasm")
+
+
+def test_the_api_examples_run(tmp_path, monkeypatch, capsys, small_fixtures):
     """The examples of docs/api.md, run one after the other in a directory holding the
-    `app.wasm` and `ops.wasm` they use (app's `run` returns 1 + ops' 41)."""
+    `app.wasm` and `ops.wasm` they use (app's `run` returns 1 + ops' 41), and the seed pair."""
     write(tmp_path, "app", counter(1, imports=("example:ops/api@1.0.0",)))
     write(tmp_path, "ops", counter(41, exports="example:ops/api@1.0.0"))
+    _seed_pair(tmp_path, small_fixtures)
     monkeypatch.chdir(tmp_path)
     blocks = fenced_blocks((DOCS / "api.md").read_text(), "python")
     assert blocks, "docs/api.md has no ```python example"
@@ -296,6 +305,44 @@ def test_the_api_examples_run(tmp_path, monkeypatch, capsys):
     out = capsys.readouterr().out
     assert "run() = 42" in out
     assert (tmp_path / "composed.wasm").exists() and (tmp_path / "report.html").exists()
+
+
+def test_a_composition_built_through_the_api_is_the_d_composition_of_the_seed(tmp_path,
+                                                                          monkeypatch,
+                                                                          small_fixtures):
+    """docs/api.md's "Building a composition" (the composition graph's API alone: no resolver,
+    no command line) writes what `compose seed-app.wasm -d seed-ops.wasm` writes, byte for
+    byte, and wasm-tools validates it."""
+    import subprocess
+    import sys
+
+    from support.oracle import wasm_tools
+
+    (block,) = [b for b in fenced_blocks((DOCS / "api.md").read_text(), "python")
+                if "CompositionGraph()" in b]
+    _seed_pair(tmp_path, small_fixtures)
+    monkeypatch.chdir(tmp_path)
+    exec(compile(block, "docs/api.md (Building a composition)", "exec"), {"__name__": "__main__"})
+    built = (tmp_path / "seed-composed.wasm").read_bytes()
+    proc = subprocess.run([sys.executable, "-m", "composer", "seed-app.wasm", "-d", "seed-ops.wasm",
+                           "-o", "by-d.wasm"], cwd=tmp_path, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert built == (tmp_path / "by-d.wasm").read_bytes()
+    assert wasm_tools("validate", str(tmp_path / "seed-composed.wasm"), check=False).returncode == 0
+
+
+@pytest.mark.parametrize("qualified", ["composer.link.composition.CompositionGraph",
+                                       "composer.link.linked.LinkedComposition"])
+def test_every_public_method_of_the_composition_structure_is_documented(qualified):
+    import importlib
+
+    module, _, name = qualified.rpartition(".")
+    cls = getattr(importlib.import_module(module), name)
+    page = (DOCS / "api.md").read_text()
+    public = [n for n in vars(cls) if not n.startswith("_")]
+    assert public
+    missing = [n for n in public if f"`{n}`" not in page and f"`{n}(" not in page]
+    assert not missing, f"docs/api.md does not document {name}'s {missing}"
 
 
 # -- links -----------------------------------------------------------------------------------
@@ -340,3 +387,67 @@ def test_link_checks_notice_what_is_broken():
     assert links("[a](x.md#y) `[b](code.md)` ![img](pic.png)\n```\n[c](d.md)\n```\n") == ["x.md#y"]
     assert anchors("# Composing: `compose ROOT.wasm`\n## A\n## A\n") == {
         "composing-compose-rootwasm", "a", "a-1"}
+
+
+# -- docs/architecture.md ----------------------------------------------------------------------
+
+ARCHITECTURE = DOCS / "architecture.md"
+
+
+def named_modules(text: str) -> set[str]:
+    """The package's files and folders the page names: `composer/x/y.py`, `x/y.py` in a table
+    row of its folder, `x/` (paths are relative to composer/)."""
+    names = set(re.findall(r"`(?:composer/)?((?:[a-z_]+/)*[a-z_]+\.py|(?:[a-z_]+/)+)`", text))
+    return {n for n in names if n.endswith(".py") or n.split("/")[0] in _STAGES}
+
+
+_STAGES = ("binary", "model", "text", "link", "host", "report", "cli")
+
+
+def test_the_architecture_names_only_modules_that_exist():
+    text = ARCHITECTURE.read_text()
+    missing = [n for n in sorted(named_modules(text))
+               if not (ROOT / "composer" / n).exists() and not (ROOT / n).exists() and not any(
+                   (ROOT / "composer" / folder / n).exists() for folder in _FOLDERS)]
+    assert not missing, f"docs/architecture.md names modules that are not there: {missing}"
+
+
+_FOLDERS = ("binary", "model", "text", "text/wit", "text/wit/parse", "text/wac", "link", "host",
+            "report", "cli")
+
+
+def test_the_architecture_places_every_stage_and_every_rule_module():
+    """Every folder of the package, and every module of the stages whose rules the page maps
+    (binary/, model/, text/wit/, text/wac/, link/), is named: a module added there without a
+    line in the page fails here."""
+    named = named_modules(ARCHITECTURE.read_text())
+    bare = {Path(n).name for n in named}
+    unnamed = []
+    for folder in ("binary", "model", "text/wit", "text/wit/parse", "text/wac", "link"):
+        for module in sorted((ROOT / "composer" / folder).glob("*.py")):
+            if module.name != "__init__.py" and module.name not in bare:
+                unnamed.append(f"{folder}/{module.name}")
+    for folder in _STAGES:
+        if not any(n.startswith(folder + "/") for n in named):
+            unnamed.append(folder + "/")
+    assert not unnamed, f"docs/architecture.md does not place: {unnamed}"
+
+
+def test_the_architecture_check_notices_a_missing_module():
+    named = named_modules("| rule | `binary/sections.py`, `reader.py` |\n`composer/link/` and `cli/`")
+    assert named == {"binary/sections.py", "reader.py", "link/", "cli/"}
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from support.browser import launched
+
+    yield from launched()
+
+
+def test_the_architecture_picture_is_mermaid_that_mermaid_reads(browser):
+    from support.browser import mermaid_verdict
+
+    (picture,) = fenced_blocks(ARCHITECTURE.read_text(), "mermaid")
+    assert mermaid_verdict(browser, picture) == "ok"
+    assert mermaid_verdict(browser, picture.replace("-->", "-=>", 1)) != "ok"

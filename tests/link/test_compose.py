@@ -519,7 +519,7 @@ def test_an_output_that_fails_our_check_is_reported_as_our_bug(tmp_path, monkeyp
     root = write(tmp_path, "root", counter(1, imports=("t:a/a@1.0.0",)))
     a = write(tmp_path, "a", counter(10, exports="t:a/a@1.0.0"))
     broken = wat('(component (import "i" (instance)) (alias export 0 "nope" (func)))')
-    monkeypatch.setattr(composer.link.encode, "encode_plan", lambda plan, imports=False: ([broken], []))
+    monkeypatch.setattr(composer.link.encode, "encode_composition", lambda plan, imports=False: ([broken], []))
     out = tmp_path / "out.wasm"
     code, err = compose_cli(root, "-d", a, "-o", out)
     assert code == 1
@@ -779,7 +779,7 @@ def test_the_output_check_is_made_now_or_when_written(tmp_path, monkeypatch):
     a = write(tmp_path, "a", counter(10, exports="t:a/a@1.0.0"))
     good = api.compose(root, [a])
     broken = wat('(component (import "i" (instance)) (alias export 0 "nope" (func)))')
-    monkeypatch.setattr(composer.link.encode, "encode_plan",
+    monkeypatch.setattr(composer.link.encode, "encode_composition",
                         lambda plan, imports=False: ([broken[:9], memoryview(broken)[9:]], []))
     with pytest.raises(CompositionError, match="does not validate"):
         api.compose(root, [a])

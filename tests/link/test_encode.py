@@ -7,9 +7,8 @@ import pytest
 
 from composer.binary.component import Component
 from composer.binary.sections import ComponentSection, CoreModuleSection, CustomSection
-from composer.link.compose import compose, plan_composition
-from composer.link.encode import encode_plan
-from composer.errors import CompositionError
+from composer.link.compose import CompositionFailed, compose, plan_composition
+from composer.link.encode import encode_composition
 
 from support.components import counter, write
 
@@ -47,13 +46,16 @@ def test_the_output_has_the_documented_layout(small_fixtures):
     assert isinstance(sections[-2], ExportSection) and isinstance(sections[-1], CustomSection)
 
 
-def test_an_unlinked_plan_is_not_encoded(tmp_path):
+def test_a_failed_composition_is_not_encoded(tmp_path):
     root = write(tmp_path, "root", counter(1, imports=("t:a/a@1.0.0",)))
     a = write(tmp_path, "a", counter(10, exports="t:a/a@1.0.0", result="u64"))
-    plan = plan_composition(root, [a])  # refused by the resolver: never linked
-    assert plan.problems and plan.unifier is None
-    with pytest.raises(CompositionError, match="the plan was not linked"):
-        encode_plan(plan)
+    linked = plan_composition(root, [a])  # refused by the resolver: not linked further
+    assert linked.problems and linked.unifier is None and linked.order == ()
+    with pytest.raises(CompositionFailed, match="`t:a/a@1.0.0` from a.wasm: "):
+        linked.encode()
+    with pytest.raises(CompositionFailed):
+        linked.write(tmp_path / "out.wasm")
+    assert not (tmp_path / "out.wasm").exists()
 
 
 def test_each_component_is_embedded_once_in_first_use_order(tmp_path):
@@ -64,7 +66,7 @@ def test_each_component_is_embedded_once_in_first_use_order(tmp_path):
     cfg = tmp_path / "compose.yml"
     cfg.write_text("instantiations:\n  one: {dependency: shared}\n  two: {dependency: shared}\n")
     plan = plan_composition(root, [b], config=cfg)
-    parts, embedded = encode_plan(plan)
+    parts, embedded = encode_composition(plan)
     assert [f.name for f in embedded] == ["root", "shared", "b"]
     components = [s for s in Component.decode(b"".join(parts)).sections if isinstance(s, ComponentSection)]
     assert [bytes(s.data) for s in components] == [f.loaded.data for f in embedded]

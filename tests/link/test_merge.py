@@ -129,7 +129,7 @@ DEP_OTHER = semver_wit("world dep { import t:h/other@1.0.0; export a; }",
 
 def test_merged_versions_follow_the_newest_and_are_marked_in_the_report(tmp_path):
     from composer.link.compose import plan_composition
-    from composer.report.model import from_plan
+    from composer.report.planned import from_plan
 
     root = write_wit(tmp_path, "root", ROOT_020, "root")
     dep = write_wit(tmp_path, "dep", DEP_029, "dep")
@@ -265,6 +265,36 @@ def test_imports_whose_merged_types_use_each_other_are_refused(tmp_path):
     assert err == ("error: the imports of the output use each other's types: `t:x/a@1.0.0` "
                    "-> `t:x/b@1.0.0` -> `t:x/a@1.0.0`\n")
     assert not out.exists()
+
+
+def test_compose_graph_draws_imports_that_use_each_others_types_as_a_problem(tmp_path):
+    # found when linking (the imports put in the order they are written), not when encoding:
+    # the report of the composition says so, on the edge of the first import of the cycle
+    import json
+    import re
+
+    root = write_wit(tmp_path, "root", CYCLE_ROOT, "root")
+    dep = write_wit(tmp_path, "dep", CYCLE_DEP, "dep")
+    message = ("the imports of the output use each other's types: `t:x/a@1.0.0` -> "
+               "`t:x/b@1.0.0` -> `t:x/a@1.0.0`")
+    drawn = {fmt: tmp_path / f"report.{fmt}" for fmt in ("json", "html", "svg")}
+    for fmt, path in drawn.items():
+        code, err = compose_cli("graph", root, "-d", dep, "-o", path)
+        assert (code, err) == (1, f"error: {message}\n")
+    doc = json.loads(drawn["json"].read_text())
+    assert doc["ok"] is False and doc["summary"]["problems"] == 1
+    assert doc["problems"] == [{"message": message, "node": "root", "import": "t:x/a@1.0.0"}]
+    (edge,) = [e for e in doc["edges"] if e["problem"]]
+    assert (edge["source"], edge["target"], edge["problem"]) == ("root", "host:t:x/a@1.0.0", message)
+    for fmt in ("html", "svg"):
+        (link,) = re.findall(r'<g class="edge[^"]* problem".*?</g></g>', drawn[fmt].read_text(), re.S)
+        assert "use each other" in " ".join(re.findall(r"<text[^>]*>([^<]*)</text>", link))
+    # composing stops at the same problem and writes no output; its report draws the problem
+    # too (not an unreadable input, as when the encoder raised it)
+    out, report = tmp_path / "out.wasm", tmp_path / "composed.json"
+    code, err = compose_cli(root, "-d", dep, "-o", out, "--report", report)
+    assert (code, err) == (1, f"error: {message}\n")
+    assert not out.exists() and json.loads(report.read_text())["problems"][0]["message"] == message
 
 
 SHARED_FROM_HOST = """package a:b@1.0.0;

@@ -22,7 +22,7 @@ from composer.report.composed import from_composed
 from composer.report.compare import marks
 from composer.report.json_out import schema
 from composer.report.layout import layout
-from composer.report.model import from_plan
+from composer.report.planned import from_plan
 from composer.report.picture import picture, short_import, shortened
 from composer.report.tree import render_tree
 
@@ -227,7 +227,7 @@ def test_the_report_is_written_when_an_input_cannot_be_read(tmp_path):
 
 def test_an_unreadable_input_is_drawn_red_in_every_format(tmp_path):
     from composer.errors import ComposerError
-    from composer.report.model import from_error
+    from composer.report.planned import from_error
 
     report = from_error(tmp_path / "root.wasm", ComposerError("component file not found", file="ops.wasm"))
     assert report.title == "composition of root.wasm" and not report.ok
@@ -892,10 +892,10 @@ def test_the_layout_puts_boxes_in_depth_columns_apart_and_links_from_side_to_sid
 
 def test_a_package_list_opens_below_its_box_or_above_when_it_would_stick_out():
     from composer.report.layout import LINE, MARGIN, PAD_X, PAD_Y, Place, _lists, list_size, text_width
-    from composer.report.model import HostImport
+    from composer.report.contents import HostImportNode
     from composer.report.picture import Box, Picture
 
-    members = tuple(HostImport(f"host:t:p/{n}@1.0.0", f"t:p/{n}@1.0.0", "instance", "t:p", ("root",),
+    members = tuple(HostImportNode(f"host:t:p/{n}@1.0.0", f"t:p/{n}@1.0.0", "instance", "t:p", ("root",),
                                False, "") for n in ("a", "bb", "a-much-longer-name"))
     box = Box("package:t:p", "host", ("t:p", "3 interfaces"), "", members)
     w, h = list_size(box)
@@ -927,7 +927,7 @@ def test_an_unsatisfied_mark_stands_one_column_right_of_its_importer(tmp_path):
 
 
 def test_sizes_are_shown_in_bytes_kilobytes_and_megabytes():
-    from composer.report.model import size_text
+    from composer.report.contents import size_text
 
     assert [size_text(n) for n in (0, 999, 1000, 1500, 999_999, 1_000_000, 36_400_000)] == [
         "0 B", "999 B", "1.0 kB", "1.5 kB", "1000.0 kB", "1.0 MB", "36.4 MB"]
@@ -956,25 +956,30 @@ def test_host_imports_of_a_plan_say_their_sort_and_type(tmp_path):
 
 
 def test_how_a_plug_was_chosen_is_one_of_the_schema_words():
-    from composer.report.model import _how
+    from composer.link.reasons import Reason, Rule
 
-    assert [_how(x) for x in ("exact name", "semver-compatible `a@1.2.0`", "by name", "config",
-                              "--plug", "--plug, semver-compatible `a@1.2`", "wac")] == [
-        "exact name", "semver", "by name", "config", "--plug", "--plug", "wired"]
+    reasons = [Reason(Rule.EXACT_NAME), Reason(Rule.SEMVER, "a@1.2.0"), Reason(Rule.BY_NAME),
+               Reason(Rule.CONFIG), Reason(Rule.PLUG), Reason(Rule.PLUG, "a@1.2"),
+               Reason(Rule.WAC), Reason(Rule.API)]
+    assert [r.word for r in reasons] == [
+        "exact name", "semver", "by name", "config", "--plug", "--plug", "wired", "wired"]
+    assert [r.text for r in reasons] == [
+        "exact name", "semver-compatible `a@1.2.0`", "by name", "config", "--plug",
+        "--plug, semver-compatible `a@1.2`", "wac", "api"]
 
 
 def _link_labels(edges):
     """The labels picture() gives the links along `edges` (Edge records) between `root` and
     the components they name."""
-    from composer.report.model import Node, Report
+    from composer.report.contents import ComponentNode, CompositionReport
 
     ids = dict.fromkeys(x for e in edges for x in (e.source, e.target))
-    nodes = tuple(Node(i, "root" if i == "root" else "dependency", f"{i}.wasm", 1, (), ()) for i in ids)
-    return [link.label for link in picture(Report("t", "plan", nodes, tuple(edges), ())).links]
+    nodes = tuple(ComponentNode(i, "root" if i == "root" else "dependency", f"{i}.wasm", 1, (), ()) for i in ids)
+    return [link.label for link in picture(CompositionReport("t", "plan", nodes, tuple(edges), ())).links]
 
 
 def test_a_failure_is_labelled_with_its_reason_wrapped_in_at_most_four_lines():
-    from composer.report.model import Edge
+    from composer.report.contents import Edge
 
     def label(reason):
         return _link_labels([Edge("root", "dep", "t:a/a@1.0.0", "t:a/a@1.0.0", "instance", "exact name",
@@ -996,7 +1001,7 @@ def test_labels_name_the_member_of_a_package_and_go_past_100_links(tmp_path):
     assert labels[("root", "package:t:h")] == ("x@1.0.0",)  # which member of the package
     assert labels[("a", "package:t:h")] == ("y@1.0.0",)
     assert labels[("root", "host:t:m/m@1.0.0")] == ()  # the box of one names it already
-    from composer.report.model import Edge
+    from composer.report.contents import Edge
 
     many = [Edge("root", f"d{i}", f"e{i}", f"e{i}", "func", "exact name", False) for i in range(101)]
     assert _link_labels(many[:100]) == [(f"e{i}",) for i in range(100)]
@@ -1088,7 +1093,7 @@ def test_mermaid_marks_a_rejected_dependency_red_and_dashed(failed_report):
 
 def test_an_input_named_past_what_a_file_system_takes_is_drawn_with_no_size(tmp_path):
     from composer.errors import ComposerError
-    from composer.report.model import from_error
+    from composer.report.planned import from_error
 
     long = tmp_path / ("x" * 300 + ".wasm")
     (node,) = from_error(long, ComposerError("cannot read component: File name too long", file=str(long))).nodes
@@ -1096,16 +1101,16 @@ def test_an_input_named_past_what_a_file_system_takes_is_drawn_with_no_size(tmp_
 
 
 def test_a_link_of_several_imports_lists_them_with_their_exports_when_named_otherwise():
-    from composer.report.model import Edge, Node, Report
+    from composer.report.contents import ComponentNode, CompositionReport, Edge
 
-    nodes = (Node("root", "root", "root.wasm", 1, (), ()), Node("dep", "dependency", "dep.wasm", 1, (), ()))
+    nodes = (ComponentNode("root", "root", "root.wasm", 1, (), ()), ComponentNode("dep", "dependency", "dep.wasm", 1, (), ()))
     edges = (Edge("root", "dep", "t:a/a@1.0.0", "t:a/a@1.2.0", "instance", "semver", True),
              Edge("root", "dep", "t:b/b@1.0.0", "t:b/b@1.1.0", "instance", "semver", True))
-    (link,) = picture(Report("t", "plan", nodes, edges, ())).links
+    (link,) = picture(CompositionReport("t", "plan", nodes, edges, ())).links
     assert link.hover == ("root imports 2 exports of dep:\n  t:a/a@1.0.0 <- t:a/a@1.2.0\n"
                           "  t:b/b@1.0.0 <- t:b/b@1.1.0")
     plain = tuple(e.replace(export_name=e.import_name, semver=False, how="exact name") for e in edges)
-    (link,) = picture(Report("t", "plan", nodes, plain, ())).links
+    (link,) = picture(CompositionReport("t", "plan", nodes, plain, ())).links
     assert link.hover == "root imports 2 exports of dep:\n  t:a/a@1.0.0\n  t:b/b@1.0.0"
 
 

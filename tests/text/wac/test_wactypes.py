@@ -11,7 +11,7 @@ import pytest
 
 from support.components import counter
 from composer.link.compose import plan_document
-from composer.link.resolve import TypeExport
+from composer.link.wiring import TypeDefinition
 from composer.model import types as T
 from composer.diagnostics import TextError
 
@@ -46,8 +46,8 @@ def plan(tmp: Path, text: str):
 
 
 def exported(tmp: Path, text: str) -> dict[str, object]:
-    return {name: t.type for name, t in plan(tmp, "package test:comp@1.0.0;\n" + text).exports
-            if isinstance(t, TypeExport)}
+    return {name: t.type for name, t in plan(tmp, "package test:comp@1.0.0;\n" + text).exports.items()
+            if isinstance(t, TypeDefinition)}
 
 
 # -- what declarations become ---------------------------------------------------------------

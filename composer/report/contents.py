@@ -1,20 +1,18 @@
-"""The report model, built from a composition plan: components, edges, host imports,
-unused dependencies and problems, with the WIT-like text shown when a user asks "what is in
-this?". Every format renders this model, so they all show the same thing."""
+"""What a composition report holds: components, edges, host imports, unused dependencies and
+problems, with the WIT-like text shown when a user asks "what is in this?". It is made from a
+linked composition (`planned.py`) or read back from a composed component (`composed.py`);
+every format renders it, so they all show the same thing."""
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any, Iterable
+from typing import Iterable
 
-from ..errors import ComposerError
 from ..model import types as T
-from ..model.names import versions_differ
 from ..record import Record, field_
 from ..model.typetext import extern_lines, func_text
 
 
-class Item(Record):
+class WitItem(Record):
     """An export or import of a component, with its type as WIT-like text."""
 
     name: str
@@ -22,7 +20,7 @@ class Item(Record):
     wit: str
 
 
-class Node(Record):
+class ComponentNode(Record):
     """A component instance of the composition (or an unused dependency)."""
 
     id: str
@@ -31,8 +29,8 @@ class Node(Record):
     kind: str
     file: str  # what the user gave (or the name recorded in a composed component)
     size: int  # bytes
-    exports: tuple[Item, ...]
-    imports: tuple[Item, ...]
+    exports: tuple[WitItem, ...]
+    imports: tuple[WitItem, ...]
     depth: int = 0  # 0 for the root, providers deeper
     # an unused dependency: why it satisfies nothing; a rejected one: why not; an
     # unreadable input: what is wrong with it
@@ -60,7 +58,7 @@ class Edge(Record):
         return f"{self.import_name}\n<- {self.export_name}"
 
 
-class HostImport(Record):
+class HostImportNode(Record):
     id: str  # "host:" + name
     name: str
     sort: str
@@ -70,19 +68,19 @@ class HostImport(Record):
     wit: str
 
 
-class Problem(Record):
+class ReportedProblem(Record):
     message: str
     node: str | None = None
     import_name: str | None = None
 
 
-class Report(Record):
+class CompositionReport(Record):
     title: str
     source: str  # "plan" (inputs) or "composed" (a composed component)
-    nodes: tuple[Node, ...]
+    nodes: tuple[ComponentNode, ...]
     edges: tuple[Edge, ...]
-    host_imports: tuple[HostImport, ...]
-    problems: tuple[Problem, ...] = ()
+    host_imports: tuple[HostImportNode, ...]
+    problems: tuple[ReportedProblem, ...] = ()
     warnings: tuple[str, ...] = field_(default=())
 
     @property
@@ -95,9 +93,9 @@ class Report(Record):
         drawn = {n.id for n in self.nodes} | {h.id for h in self.host_imports}
         return list(dict.fromkeys(e.target for e in self.edges if e.target not in drawn))
 
-    def packages(self) -> dict[str, list[HostImport]]:
+    def packages(self) -> dict[str, list[HostImportNode]]:
         """Host imports grouped by package, packages and imports in name order."""
-        groups: dict[str, list[HostImport]] = {}
+        groups: dict[str, list[HostImportNode]] = {}
         for h in sorted(self.host_imports, key=lambda h: (h.package, h.name)):
             groups.setdefault(h.package, []).append(h)
         return groups
@@ -133,7 +131,7 @@ def wit_text(kind: str, name: str, ext: T.Extern) -> str:
     return "\n".join(extern_lines(kind, name, ext))
 
 
-def items(kind: str, entries: dict[str, T.Extern]) -> tuple[Item, ...]:
+def items(kind: str, entries: dict[str, T.Extern]) -> tuple[WitItem, ...]:
     out = []
     funcs: dict[int, str] = {}  # id(a function type) -> its text: imports of one type share it
     for name, ext in entries.items():
@@ -141,9 +139,9 @@ def items(kind: str, entries: dict[str, T.Extern]) -> tuple[Item, ...]:
             text = funcs.get(id(ext))
             if text is None:
                 text = funcs[id(ext)] = func_text(ext)
-            out.append(Item(name, "func", f"{kind} {name}: {text};"))
+            out.append(WitItem(name, "func", f"{kind} {name}: {text};"))
         else:
-            out.append(Item(name, T.sort_of(ext), wit_text(kind, name, ext)))
+            out.append(WitItem(name, T.sort_of(ext), wit_text(kind, name, ext)))
     return tuple(out)
 
 
@@ -194,103 +192,3 @@ def _distances(tops: list[str], providers: dict[str, list[str]]) -> dict[str, in
                     following.append(p)
         frontier = following
     return out
-
-
-def from_plan(plan: Any, title: str | None = None) -> Report:
-    """The report of a composition plan (`compose.plan_composition`), failed or not."""
-    from ..link.graph import wiring
-
-    host_nodes, wires = wiring(plan)
-    nodes: list[Node] = []
-    node_of_file = {i.file.name: i.name for i in plan.instances.values()}
-    for inst in sorted(plan.instances.values(), key=lambda i: i.index):
-        f = inst.file
-        nodes.append(Node(
-            inst.name, "root" if inst is plan.root else "dependency", str(f.path),
-            len(f.loaded.data), items("export", f.exports), items("import", f.imports),
-        ))
-    # a dependency left out because the export it offered was refused is "rejected", not
-    # "unused": the reasons are the refusals, not "nothing imports what it exports"
-    rejected: dict[str, list[str]] = {}
-    for p in plan.problems:
-        if p.provider:
-            rejected.setdefault(p.provider, []).append(f"rejected by {p.instance}: {p.message}")
-    for f in plan.unused:
-        kind = "rejected" if f.name in rejected else "unused"
-        why = rejected.get(f.name) or plan.unused_why.get(f.name, ())
-        node_of_file[f.name] = f"{kind}:{f.name}"
-        nodes.append(Node(node_of_file[f.name], kind, str(f.path), len(f.loaded.data),
-                          items("export", f.exports), items("import", f.imports), why=tuple(why)))
-    problem_of = {(p.instance, p.import_name): p for p in plan.problems if p.import_name}
-    edges: list[Edge] = []
-    users: dict[str, list[str]] = {}
-    for w in sorted(wires, key=_edge_order(plan)):
-        found = problem_of.pop((w.source, w.import_), None)
-        problem = found.message if found else None
-        if w.kind == "host":
-            users.setdefault(w.target, []).append(w.source)
-            edges.append(Edge(w.source, w.target, w.import_, None, w.sort, "host", w.semver,
-                              problem, tuple(plan.near.get((w.source, w.import_), ()))))
-        else:
-            edges.append(Edge(w.source, w.target, w.import_, w.export, w.sort, _how(w.how),
-                              w.semver, problem))
-    # imports that failed before they were wired: an edge to the dependency whose export was
-    # rejected, or a dangling one to a "missing" target
-    for (inst_name, imp), p in problem_of.items():
-        inst = plan.instances.get(inst_name)
-        sort = T.sort_of(inst.file.imports[imp]) if inst and imp in inst.file.imports else "instance"
-        target = node_of_file.get(p.provider or "", f"missing:{inst_name}:{imp}")
-        edges.append(Edge(inst_name, target, imp, p.export, sort, "unsatisfied",
-                          versions_differ(imp, p.export), p.message))
-    hosts: list[HostImport] = []
-    for n in host_nodes:
-        h = n.host
-        if h is not None:
-            ext = (T.InstanceType({k: t for k, (t, _) in h.exports.items()})
-                   if h.sort == "instance" else h.representative.type)
-            wit = wit_text("import", n.name, ext)
-            bridged, sort = h.semver_bridged, h.sort
-        else:  # linking stopped before the host imports were merged
-            wit, bridged, sort = "", False, n.sort
-        hosts.append(HostImport(n.id, n.name, sort, n.package,
-                                tuple(dict.fromkeys(users.get(n.id, ()))), bridged, wit))
-    problems = tuple(Problem(p.message, p.instance, p.import_name) for p in plan.problems)
-    depth = depths([n.id for n in nodes], edges, plan.root.name if plan.root else None)
-    nodes = [n.replace(depth=depth[n.id]) for n in nodes]
-    shown = plan.root.file.display if plan.root else Path(plan.files_read[0]).name
-    return Report(title or f"composition of {shown}", "plan", tuple(nodes),
-                  tuple(edges), tuple(hosts), problems, tuple(plan.warnings))
-
-
-def from_error(root: Path, error: ComposerError) -> Report:
-    """The report of a composition that stopped at an input it cannot read (a file missing,
-    malformed or invalid; a WAC document in error): that input, drawn as unreadable with
-    the reason, and the error as the problem."""
-    file = Path(error.file) if error.file else root
-    try:
-        size = file.stat().st_size if file.is_file() else 0
-    except OSError:  # a name no file system can hold
-        size = 0
-    node = Node(f"unreadable:{file.name}", "unreadable", str(file), size, (), (),
-                why=(error.headline(),))
-    return Report(f"composition of {root.name}", "plan", (node,), (), (),
-                  (Problem(error.headline()),))
-
-
-def _how(explanation: str) -> str:
-    """The resolver's reason (`semver-compatible `x@1.2.0``, ...) as one of the schema's words."""
-    for word in ("exact name", "semver", "by name", "config", "--plug"):
-        if explanation.startswith(word):
-            return word
-    return "wired"
-
-
-def _edge_order(plan: Any):  # type: ignore[no-untyped-def]
-    """Edges in instance order, each instance's in the order it imports them."""
-    position = {name: {imp: i for i, imp in enumerate(inst.file.imports)}
-                for name, inst in plan.instances.items()}
-
-    def key(w: Any) -> tuple:
-        order = position[w.source]
-        return (plan.instances[w.source].index, order.get(w.import_, len(order)), w.import_)
-    return key
