@@ -23,7 +23,7 @@ from ..model.limits import MAX_INSTANCES, MAX_MODULES_AND_COMPONENTS, MAX_TYPE_S
 from ..model.names import is_extern_name, is_label, strongly_unique_key
 from ..model.subtype import NameBindings, check_extern
 from ..diagnostics import LoadingError
-from ..text.wac import tree as A
+from ..text.wac import tree as ast
 from ..text.wac.declarations import CompositionPart as Node, Item, TypeDeclarations, err, line_of
 from .composition import CompositionGraph, Source
 from .linked import LinkedComposition
@@ -40,14 +40,14 @@ class New(NamedTuple):
 
     node: Node
     package: Package
-    args: dict[str, tuple[Item, A.Span]]
+    args: dict[str, tuple[Item, ast.Span]]
     fill: bool
     instance: Instance
-    unpassable: tuple[Item, A.Span] | None
+    unpassable: tuple[Item, ast.Span] | None
 
 
 class WacResolver(TypeDeclarations):
-    def __init__(self, doc: A.Document, deps_dir: Path, overrides: dict[str, Path],
+    def __init__(self, doc: ast.Document, deps_dir: Path, overrides: dict[str, Path],
                  validate: bool, import_dependencies: bool) -> None:
         super().__init__()
         self.doc = doc
@@ -63,7 +63,7 @@ class WacResolver(TypeDeclarations):
         self.imports: dict[str, tuple[Node, Item]] = {}  # import name -> its node and item
         self.declared: dict[str, DeclaredImport] = {}  # import name -> the graph's import
         self.instances: list[New] = []
-        self.exports: dict[str, tuple[object, A.Span]] = {}  # name -> (Item or TypeDefinition)
+        self.exports: dict[str, tuple[object, ast.Span]] = {}  # name -> (Item or TypeDefinition)
         self.definitions: set[str] = set()
         # the output's import and export names, under the component model's rules for them
         self.import_names, self.export_names = self.names(), self.names()
@@ -77,12 +77,12 @@ class WacResolver(TypeDeclarations):
         # (wac's graph keeps one export name per node, the last given): the name each
         # definition is exported under now, and the names given up, still taken
         self.definition_export: dict[str, str] = {}
-        self.given_up: dict[str, A.Span] = {}
+        self.given_up: dict[str, ast.Span] = {}
         self.instance_names: set[str] = set()
 
     # -- packages --------------------------------------------------------------------------------
 
-    def package(self, name: str, version: str | None, span: A.Span) -> Package:
+    def package(self, name: str, version: str | None, span: ast.Span) -> Package:
         key = package_key(name, version)
         found = self.packages.get(key)
         if found is not None:
@@ -108,7 +108,7 @@ class WacResolver(TypeDeclarations):
         self.packages[key] = pkg
         return pkg
 
-    def package_path(self, path: A.PackagePath) -> Item:
+    def package_path(self, path: ast.PackagePath) -> Item:
         """What `ns:pkg/a/b@v` names: a definition of a package (an interface or world), or
         an export of one; a path into the document's own package names its items."""
         segments = path.segment_spans()
@@ -131,9 +131,9 @@ class WacResolver(TypeDeclarations):
             item, where = _item_of(ext), f"{where}/{segment}"
         return item
 
-    def _local_path(self, segments: tuple[tuple[str, A.Span], ...]) -> Item:
+    def _local_path(self, segments: tuple[tuple[str, ast.Span], ...]) -> Item:
         name, span = segments[0]
-        item = self.root_item(A.Id(name, span))
+        item = self.root_item(ast.Id(name, span))
         for segment, sspan in segments[1:]:
             exports = getattr(item.type, "exports", None)
             if item.sort not in ("type", "instance", "component") or exports is None:
@@ -148,11 +148,11 @@ class WacResolver(TypeDeclarations):
 
     def resolve(self) -> None:
         for stmt in self.doc.statements:
-            if isinstance(stmt, A.Import):
+            if isinstance(stmt, ast.Import):
                 self.import_statement(stmt)
-            elif isinstance(stmt, A.TypeStatement):
+            elif isinstance(stmt, ast.TypeStatement):
                 self.type_statement(stmt)
-            elif isinstance(stmt, A.Let):
+            elif isinstance(stmt, ast.Let):
                 self.register(stmt.id, self.expr(stmt.expr, stmt.id.name))
             else:
                 self.export_statement(stmt)
@@ -160,20 +160,20 @@ class WacResolver(TypeDeclarations):
             self.check_targets(self.doc.directive.targets)
         self.raise_problems()
 
-    def import_statement(self, stmt: A.Import) -> None:
+    def import_statement(self, stmt: ast.Import) -> None:
         t = stmt.type
-        if isinstance(t, A.PackagePath):
+        if isinstance(t, ast.PackagePath):
             item = self.package_path(t).promoted()
-        elif isinstance(t, A.FuncType):
+        elif isinstance(t, ast.FuncType):
             item = Item("func", self.func_type(t))
-        elif isinstance(t, A.InlineInterface):
+        elif isinstance(t, ast.InlineInterface):
             item = self.inline_interface(t)
         else:
             item = self.local(t).promoted()
         if stmt.name is not None:
-            name = stmt.name.name if isinstance(stmt.name, A.Id) else stmt.name.value
+            name = stmt.name.name if isinstance(stmt.name, ast.Id) else stmt.name.value
             span = stmt.name.span
-        elif isinstance(t, A.PackagePath):
+        elif isinstance(t, ast.PackagePath):
             name, span = t.string, t.span
         elif item.id is not None and item.sort in ("instance", "component"):
             name, span = item.id, stmt.id.span
@@ -181,7 +181,7 @@ class WacResolver(TypeDeclarations):
             name, span = stmt.id.name, stmt.id.span
         if item.sort == "type":
             raise err(f"`{stmt.id.name}`: {item.with_article()} cannot be imported", span)
-        if isinstance(t, (A.PackagePath, A.Id)):  # declared elsewhere, imported here
+        if isinstance(t, (ast.PackagePath, ast.Id)):  # declared elsewhere, imported here
             self.check_nesting(item.type, t.span)
         if not is_extern_name(name):
             raise err(f"import name `{name}` is not valid", span)
@@ -198,11 +198,11 @@ class WacResolver(TypeDeclarations):
         self.imports[name] = (node, item)
         self.register(stmt.id, item)
 
-    def type_statement(self, stmt: A.TypeStatement) -> None:
+    def type_statement(self, stmt: ast.TypeStatement) -> None:
         decl = stmt.decl
-        if isinstance(decl, A.InterfaceDecl):
+        if isinstance(decl, ast.InterfaceDecl):
             item = self.interface_decl(decl)
-        elif isinstance(decl, A.WorldDecl):
+        elif isinstance(decl, ast.WorldDecl):
             item = self.world_decl(decl)
         else:
             item = self.type_decl(decl, None, register=False)
@@ -219,10 +219,10 @@ class WacResolver(TypeDeclarations):
         self.exports[name] = (self.graph.define_type(item.type), decl.id.span)
         self.register(decl.id, item)
 
-    def export_statement(self, stmt: A.Export) -> None:
+    def export_statement(self, stmt: ast.Export) -> None:
         item = self.expr(stmt.expr, None)
         opts = stmt.options
-        if isinstance(opts, A.ExportSpread):
+        if isinstance(opts, ast.ExportSpread):
             if item.sort != "instance":
                 raise err(f"an instance is required to perform a spread operation (this is "
                           f"{item.with_article()})", stmt.expr.span)
@@ -236,9 +236,9 @@ class WacResolver(TypeDeclarations):
                 raise err("instance has no exports or all exports of the instance match "
                           "previously exported names", stmt.expr.span)
             return
-        if isinstance(opts, A.ExportRename):
+        if isinstance(opts, ast.ExportRename):
             n = opts.name
-            self._export(n.name if isinstance(n, A.Id) else n.value, item, n.span, hint=False)
+            self._export(n.name if isinstance(n, ast.Id) else n.value, item, n.span, hint=False)
             return
         name = self._export_name(item)
         if name is None:
@@ -253,7 +253,7 @@ class WacResolver(TypeDeclarations):
         node = item.node  # every item a name of the document stands for is part of it
         return node.name if node is not None and node.kind in ("import", "alias") else None
 
-    def _export(self, name: str, item: Item, span: A.Span, hint: bool) -> None:
+    def _export(self, name: str, item: Item, span: ast.Span, hint: bool) -> None:
         how = "; give it another name with `as`" if hint else ""
         if name in self.definitions:
             raise err(f"export `{name}` conflicts with a type definition of the same name{how}",
@@ -276,7 +276,7 @@ class WacResolver(TypeDeclarations):
                       "their exports and the document's type definitions can", span)
         self.exports[name] = (item, span)
 
-    def _rename_definition(self, definition: str, name: str, span: A.Span) -> None:
+    def _rename_definition(self, definition: str, name: str, span: ast.Span) -> None:
         """`export a as "b"` of a type the document defines: the type is exported as `b`,
         in the place `a` had, and no longer as `a` (as wac encodes it)."""
         old = self.definition_export[definition]
@@ -287,7 +287,7 @@ class WacResolver(TypeDeclarations):
 
     # -- expressions -----------------------------------------------------------------------------
 
-    def expr(self, e: A.Expr, let_name: str | None) -> Item:
+    def expr(self, e: ast.Expr, let_name: str | None) -> Item:
         item = self.primary(e.primary, let_name if not e.postfix else None)
         parent = e.primary.span
         for p in e.postfix:
@@ -296,19 +296,19 @@ class WacResolver(TypeDeclarations):
         return item
 
     def primary(self, p: object, let_name: str | None) -> Item:
-        if isinstance(p, A.New):
+        if isinstance(p, ast.New):
             return self.new(p, let_name)
-        if isinstance(p, A.Nested):
+        if isinstance(p, ast.Nested):
             return self.expr(p.expr, let_name)
-        assert isinstance(p, A.Ident)
+        assert isinstance(p, ast.Ident)
         return self.local(p.id)
 
-    def postfix(self, item: Item, p: object, parent: A.Span) -> Item:
+    def postfix(self, item: Item, p: object, parent: ast.Span) -> Item:
         if item.sort != "instance":
             raise err(f"an instance is required to perform an access operation (this "
                       f"evaluated to {item.with_article()})", parent)
         exports = item.type.exports  # type: ignore[attr-defined]
-        if isinstance(p, A.Access):
+        if isinstance(p, ast.Access):
             name = _interface_match(p.id.name, exports) or p.id.name
         else:
             name = p.string.value  # type: ignore[attr-defined]
@@ -323,7 +323,7 @@ class WacResolver(TypeDeclarations):
         alias = _item_of(ext)
         return Item(alias.sort, alias.type, alias.tsort, node, alias.id)
 
-    def new(self, e: A.New, let_name: str | None) -> Item:
+    def new(self, e: ast.New, let_name: str | None) -> Item:
         pkg_name = e.package
         if pkg_name.name == self.doc.directive.package.name:
             raise err(f"unknown package `{pkg_name.name}` (a document cannot instantiate "
@@ -336,18 +336,18 @@ class WacResolver(TypeDeclarations):
         if e.fill and e.fill_span is not None and any(
                 a.span.start > e.fill_span.start for a in e.args):
             raise err("implicit import argument `...` must be the last argument", e.fill_span)
-        args: dict[str, tuple[Item, A.Span]] = {}
+        args: dict[str, tuple[Item, ast.Span]] = {}
         for arg in e.args:
-            if isinstance(arg, A.SpreadArg):
+            if isinstance(arg, ast.SpreadArg):
                 continue
-            if isinstance(arg, A.InferredArg):
+            if isinstance(arg, ast.InferredArg):
                 item = self.local(arg.id)
                 name = self._inferred_name(arg.id.name, item, expected)
                 span = arg.id.span
             else:
                 item = self.expr(arg.expr, None)
                 n = arg.name
-                if isinstance(n, A.Id):
+                if isinstance(n, ast.Id):
                     name = _interface_match(n.name, expected) or n.name
                 else:
                     name = n.value
@@ -356,7 +356,7 @@ class WacResolver(TypeDeclarations):
                 raise err(f"duplicate instantiation argument `{name}`", span)
             args[name] = (item, span)
         for arg in e.args:
-            if isinstance(arg, A.SpreadArg):
+            if isinstance(arg, ast.SpreadArg):
                 self._spread(arg, expected, args)
         instance = self.graph.instantiate(self._component(pkg), self._instance_name(
             let_name or pkg_name.name.rpartition(":")[2]))
@@ -392,7 +392,7 @@ class WacResolver(TypeDeclarations):
                 pkg.component.loaded, pkg.component.name, origin="package")
         return f
 
-    def _entity(self, t: object, span: A.Span) -> None:
+    def _entity(self, t: object, span: ast.Span) -> None:
         """An import or export of the output: wasmparser takes a component's imports and
         exports together as one type, whose effective size must stay below its limit."""
         before = self.entity_size
@@ -403,7 +403,7 @@ class WacResolver(TypeDeclarations):
                 f"{self.entity_size:,} types when fully expanded, and wasm-tools allows "
                 f"{MAX_TYPE_SIZE:,}", span))
 
-    def _check_limits(self, pkg: Package, span: A.Span) -> None:
+    def _check_limits(self, pkg: Package, span: ast.Span) -> None:
         """Refuse the `new` that would take the output past what wasmparser (and wasmtime)
         accept: instances (4,096, those imported counted too), and core modules and
         components embedded (1,000; each package's once). Not with --skip-validation, which
@@ -443,8 +443,8 @@ class WacResolver(TypeDeclarations):
             return node.name  # type: ignore[return-value]
         return _interface_match(ident, expected) or ident
 
-    def _spread(self, arg: A.SpreadArg, expected: dict[str, object],
-                args: dict[str, tuple[Item, A.Span]]) -> None:
+    def _spread(self, arg: ast.SpreadArg, expected: dict[str, object],
+                args: dict[str, tuple[Item, ast.Span]]) -> None:
         item = self.local(arg.id)
         if item.sort != "instance":
             raise err(f"an instance is required to perform a spread operation (this is a "
@@ -462,7 +462,7 @@ class WacResolver(TypeDeclarations):
 
     # -- targets ---------------------------------------------------------------------------------
 
-    def check_targets(self, path: A.PackagePath) -> None:
+    def check_targets(self, path: ast.PackagePath) -> None:
         item = self.package_path(path)
         if not (item.sort == "type" and item.tsort == "world"):
             raise err(f"`{path.string}` ({item.describe()}) is not a world", path.span)
@@ -574,7 +574,7 @@ class WacResolver(TypeDeclarations):
         return None
 
     @staticmethod
-    def _unpassable(item: Item, span: A.Span) -> ComposerError:
+    def _unpassable(item: Item, span: ast.Span) -> ComposerError:
         """Why an item cannot be passed or exported."""
         if item.node is None:
             return err(f"{item.with_article()} cannot be passed or exported: only imports, "
@@ -609,7 +609,7 @@ def _interface_match(name: str, externs: dict[str, object]) -> str | None:
     return found[0] if len(found) == 1 else None
 
 
-def resolve_document(doc: A.Document, deps_dir: Path, overrides: dict[str, Path],
+def resolve_document(doc: ast.Document, deps_dir: Path, overrides: dict[str, Path],
                      validate: bool, import_dependencies: bool) -> LinkedComposition:
     """The linked composition of a WAC document; raises TextError at the first error."""
     from ..errors import CompositionError

@@ -451,3 +451,33 @@ def test_the_architecture_picture_is_mermaid_that_mermaid_reads(browser):
     (picture,) = fenced_blocks(ARCHITECTURE.read_text(), "mermaid")
     assert mermaid_verdict(browser, picture) == "ok"
     assert mermaid_verdict(browser, picture.replace("-->", "-=>", 1)) != "ok"
+
+
+def dotted_names(text: str) -> set[str]:
+    """The code the page names as `stage.module.name` (below `composer`)."""
+    heads = (*_STAGES, "files", "diagnostics", "errors", "record")
+    return {n for n in re.findall(r"`([a-z_]+(?:\.[A-Za-z_]+)+)`", text) if n.split(".")[0] in heads}
+
+
+def resolves(dotted: str) -> bool:
+    import importlib
+
+    parts = dotted.split(".")
+    for cut in range(len(parts), 0, -1):
+        try:
+            obj = importlib.import_module("composer." + ".".join(parts[:cut]))
+        except ModuleNotFoundError:
+            continue
+        for attr in parts[cut:]:
+            if not hasattr(obj, attr):
+                return False
+            obj = getattr(obj, attr)
+        return True
+    return False
+
+
+def test_the_architecture_names_only_code_that_exists():
+    names = dotted_names(ARCHITECTURE.read_text())
+    assert len(names) > 20
+    assert not [n for n in sorted(names) if not resolves(n)]
+    assert not resolves("link.composition.CompositionPlan") and not resolves("model.nothing")
