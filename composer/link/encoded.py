@@ -80,14 +80,15 @@ class Composition(Record, mutable=True):
 
 
 class CompositionFailed(CompositionError):
-    """The composition has problems; `plan` (the linked composition) says what was resolved
-    and what failed."""
+    """The composition has problems; `linked` (the linked composition) says what was resolved
+    and what failed. (`plan` is the same object, under the name it had before compositions
+    were built as a graph, for programs written then.)"""
 
-    def __init__(self, plan: Any) -> None:
-        lines = [p.message for p in plan.problems]
+    def __init__(self, linked: Any) -> None:
+        lines = [p.message for p in linked.problems]
         message = lines[0] if len(lines) == 1 else f"{len(lines)} problems:\n  " + "\n  ".join(lines)
         super().__init__(message)
-        self.plan = plan
+        self.linked = self.plan = linked
 
 
 def encoded(linked: Any, *, import_components: bool, validate: bool, deferred: bool) -> Composition:

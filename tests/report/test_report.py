@@ -32,8 +32,7 @@ from support.cli import compose_proc
 from support.components import counter, write
 from support.oracle import wasm_tools
 
-MERMAID_JS = ROOT / ".venv" / "node" / "node_modules" / "mermaid" / "dist" / "mermaid.min.js"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+from support.browser import launched, mermaid_verdict
 
 
 @pytest.fixture(scope="module")
@@ -344,14 +343,8 @@ def test_graph_of_something_that_is_not_a_composition(small_fixtures):
 
 @pytest.fixture(scope="module")
 def browser():
-    # like chromium, graphviz and mermaid: a missing test tool fails (the set-up installs it)
-    from playwright import sync_api as playwright
-    assert Path(CHROMIUM).exists(), "chromium is missing: ./scripts/setup.sh --test installs it"
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True,
-                              args=["--no-sandbox", "--disable-gpu"])
-        yield b
-        b.close()
+    # like graphviz: a missing test tool fails (the set-up installs it)
+    yield from launched()
 
 
 def test_a_failed_host_import_is_drawn_red_not_grey(browser, tmp_path):
@@ -388,19 +381,13 @@ def test_a_failed_host_import_is_drawn_red_not_grey(browser, tmp_path):
 
 
 def test_mermaid_is_accepted_by_mermaid_itself(browser, chain_report, tmp_path):
-    assert MERMAID_JS.exists(), "mermaid is missing: ./scripts/setup.sh --test installs it"
-    page = browser.new_page()
-    page.set_content("<!DOCTYPE html><html><body></body></html>")
-    page.add_script_tag(path=str(MERMAID_JS))
-    parse = "async (t) => { try { await mermaid.parse(t); return 'ok' } catch (e) { return String(e.message) } }"
-    assert page.evaluate(parse, render(chain_report, "mermaid")) == "ok"
+    assert mermaid_verdict(browser, render(chain_report, "mermaid")) == "ok"
     # and with an import drawn as a near miss (its own link style)
     root = write(tmp_path, "root", counter(1, imports=("t:b/b@0.1.0",)))
     near = write(tmp_path, "b", counter(100, exports="t:b/b@0.2.0"))
     text = render(from_plan(plan_composition(root, [near])), "mermaid")
-    assert "stroke:#c77700" in text and page.evaluate(parse, text) == "ok"
-    assert page.evaluate(parse, "flowchart LR\n a -->|x| ") != "ok"  # the parser does reject
-    page.close()
+    assert "stroke:#c77700" in text and mermaid_verdict(browser, text) == "ok"
+    assert mermaid_verdict(browser, "flowchart LR\n a -->|x| ") != "ok"  # the parser does reject
 
 
 def test_html_page_in_headless_chromium(browser, chain_report, tmp_path):
@@ -534,12 +521,7 @@ def test_dot_and_mermaid_group_host_imports_too(pair_report, browser):
     mmd = render(pair_report, "mermaid")
     assert mmd.count('|"×7"|') == 2 and mmd.count('(["') == 6  # a node per package
     assert len([x for x in mmd.splitlines() if "-->" in x]) == 13
-    page = browser.new_page()
-    page.set_content("<!DOCTYPE html><html><body></body></html>")
-    page.add_script_tag(path=str(MERMAID_JS))
-    parse = "async (t) => { try { await mermaid.parse(t); return 'ok' } catch (e) { return String(e.message) } }"
-    assert page.evaluate(parse, mmd) == "ok"
-    page.close()
+    assert mermaid_verdict(browser, mmd) == "ok"
 
 
 # Measured in the page: boxes that overlap, text that leaves its box (or list, or label) or

@@ -10,7 +10,8 @@ import invoke`), never from one another; conftest.py holds only pytest's fixture
 - `support.components`: small runnable components written as WAT (`counter`, `chain`, ...),
   and `run_top`, the number a composition of them computes;
 - `support.witshapes`: WIT using every kind of item, and worlds using it;
-- `support.witdiff`: what `wasm-tools component wit` says of a component, summarised.
+- `support.witdiff`: what `wasm-tools component wit` says of a component, summarised;
+- `support.browser`: headless chromium and mermaid's own parser (`mermaid_verdict`).
 
 `ROOT` is the repository's root, wherever a test module lies below tests/.
 """
