@@ -165,7 +165,9 @@ def wat_to_binary(text: bytes, display: str) -> bytes:
     import wasmtime
 
     try:
-        source = text.decode("utf-8")
+        # `str(..., "utf-8")`, not `.decode`: a large input arrives as a memory map (`read_input`
+        # maps files from `mapped_from` bytes on), which has no `decode`
+        source = str(text, "utf-8")
     except UnicodeDecodeError as exc:
         raise ComposerError(f"WebAssembly text is not UTF-8 (byte {exc.start})", file=display) from None
     try:

@@ -124,3 +124,19 @@ def test_a_file_over_the_limit_is_refused_unread(tmp_path, monkeypatch):
     with pytest.raises(ComposerError, match=r"the component file \(\d,\d+ bytes\) is larger than "
                                             r"1 KiB, the limit on inputs"):
         load.read_component(path)
+
+
+def test_a_large_input_written_as_text_is_read_as_a_small_one(tmp_path, monkeypatch):
+    """Mapped inputs (those over `_MAPPED` bytes) written as WebAssembly text are turned into
+    binary as small ones are (a map has no `decode`: an internal error before); the
+    composition is what wasm-tools validates."""
+    from support.cli import compose_cli
+    from support.oracle import valid
+
+    monkeypatch.setattr(load, "_MAPPED", 16)
+    root = tmp_path / "root.wat"
+    root.write_text(counter(1, imports=("t:a/a@1.0.0",)))
+    dep = write(tmp_path, "dep", counter(2, exports="t:a/a@1.0.0"))
+    out = tmp_path / "out.wasm"
+    assert compose_cli(root, "-d", dep, "-o", out) == (0, "")
+    valid(out)
