@@ -150,9 +150,10 @@ def _check_output(tmp: Path, options: ComposingOptions, host_config: Any) -> Non
     if options.verify_after:
         from ..host.verify import verify as check
 
-        # with --run the run instantiates it: compiling it twice would only cost time
+        # with --run the run instantiates it: compiling it twice would only cost time;
+        # an output that is neither a command nor a proxy is not let through (a library)
         report = check(tmp, options.world, cache=not options.no_cache,
-                       instantiate=host_config is None, progress=progress)
+                       instantiate=host_config is None, progress=progress, runnable=True)
         # stdout is the composed binary's or the program's (--run) own: the report is not
         if progress or not report.ok:
             print_verify_report(report, output, to_stderr=True)

@@ -1,13 +1,16 @@
 """`compose verify`: can a WASI 0.2 host run this component?
 
-Three checks, cheapest first:
+Four checks, cheapest first:
 
-1. every import is an interface the host world offers (`wasi:cli/command` or
+1. the export the world runs (`wasi:cli/run` for a command, `wasi:http/incoming-handler` for
+   a proxy); a component that exports neither is a library: its imports are still checked,
+   and it passes unless a runnable world was asked for (`--world`, `compose --verify`);
+2. every import is an interface the host world offers (`wasi:cli/command` or
    `wasi:http/proxy`), on the same semver track (`@0.2.x`); each one that is not is reported
    with the nearest interface the world has;
-2. the limits hosts enforce: wasmtime refuses a component tree holding more than 1000 core
+3. the limits hosts enforce: wasmtime refuses a component tree holding more than 1000 core
    modules and components;
-3. instantiation in the embedded host (wasmtime-py), which is the real check.
+4. instantiation in the embedded host (wasmtime-py), which is the real check.
 """
 
 from __future__ import annotations
@@ -73,6 +76,9 @@ class Report(Record, mutable=True):
     imports: list[ImportCheck] = field_(factory=list)
     problems: list[str] = field_(factory=list)  # beyond the imports: limits, instantiation
     instantiated: bool = False
+    exports: tuple[str, ...] = ()  # every export's name
+    entry: str | None = None  # the export the world runs (`wasi:cli/run@0.2.0`); None: none
+    library: bool = False  # exports neither a command's nor a proxy's entry, and may not
 
     @property
     def missing(self) -> list[ImportCheck]:
@@ -100,35 +106,75 @@ def infer_world(exports: dict[str, T.Extern]) -> World | None:
     return None
 
 
+def _on_host_track(parsed: InterfaceName) -> bool:
+    return parsed.version is None or parsed.version.track() == (0, 2)
+
+
+def _entry(world: World, exports: dict[str, T.Extern]) -> tuple[str | None, str | None]:
+    """(the export by which the host runs the component in `world`, else None; the problem
+    with it, else None): a `wasi:cli/run` on another track than 0.2 is one."""
+    for name in exports:
+        parsed = InterfaceName.parse(name)
+        if parsed and parsed.unversioned in world.exports:
+            if _on_host_track(parsed):
+                return name, None
+            return None, (f"exports {name}, but the host runs {parsed.unversioned}@0.2.x "
+                          f"(it implements {_WASI_VERSION})")
+    return None, None
+
+
+def _not_runnable(world: World, exports: dict[str, T.Extern]) -> str:
+    """Why a component without `world`'s entry export cannot run there, and what to do."""
+    what = "an HTTP handler" if world.http else "a command"
+    listing = ", ".join(exports) or "nothing"
+    head = f"not {what}: it does not export {world.exports[0]} (it exports {listing})"
+    other = next((w for w in WORLDS.values() if w is not world and _entry(w, exports)[0]), None)
+    if other is not None:
+        return f"{head}; it runs in {other.name} (--world {other.name})"
+    return f"{head}; a library component: compose it into one that does"
+
+
 def _allowed(world: World, name: str) -> bool:
     parsed = InterfaceName.parse(name)
     if parsed is None or parsed.unversioned not in world.imports:
         return False
-    return parsed.version is None or parsed.version.track() == (0, 2)
+    return _on_host_track(parsed)
+
+
+_CLOSE_SPELLING = 0.85  # difflib's ratio: `wasi:cli/stdot` ~ stdout (0.97), exit ~ stdin (0.74)
 
 
 def _nearest(world: World, name: str) -> str:
     """What the host has that the import may have meant: the same interface on the host's
-    track, else an interface of the same package, else one of the same name elsewhere."""
+    track, or one spelled nearly the same; else which world has it, or that none does.
+    Never another interface of the same package: `exit` is not `stdin`."""
     parsed = InterfaceName.parse(name)
     if parsed is None:
         return "the host only provides interfaces (`namespace:package/interface@version`)"
     if parsed.unversioned in world.imports:
         return f"the host has {parsed.unversioned}@{_WASI_VERSION}"
+    close = difflib.get_close_matches(parsed.unversioned, world.imports, n=1,
+                                      cutoff=_CLOSE_SPELLING)
+    if close:
+        return f"did you mean {close[0]}@{_WASI_VERSION}?"
+    elsewhere = [w.name for w in WORLDS.values() if parsed.unversioned in w.imports]
+    if elsewhere:
+        return f"only the {' and '.join(elsewhere)} world has it"
     package = parsed.unversioned.rpartition("/")[0]
-    same_package = [i for i in world.imports if i.rpartition("/")[0] == package]
-    if same_package:
-        close = difflib.get_close_matches(parsed.unversioned, same_package, n=1, cutoff=0.0)
-        return f"nearest the host has: {close[0]}@{_WASI_VERSION}"
     if not package.startswith("wasi:"):
         return "a dependency must provide it (`compose ROOT -d DEP.wasm`)"
+    if any(i.rpartition("/")[0] == package for i in world.imports):
+        return f"the host has no such {package} interface"
     return f"the host has no {package} interface"
 
 
 def verify(path: Path, world_name: str | None = None, cache: bool = True,
-           instantiate: bool = True, progress: bool = False) -> Report:
+           instantiate: bool = True, progress: bool = False, runnable: bool = False) -> Report:
     """Check `path` against a host world (named, else inferred from its exports, else
-    wasi:cli/command). `instantiate=False` leaves the real check to a run that follows."""
+    wasi:cli/command). A component that exports neither world's entry is a library: it
+    passes on its imports alone, unless a world was named or `runnable` asks for a command
+    or a proxy (`compose --verify`). `instantiate=False` leaves the real check to a run that
+    follows."""
     from .execute import Host, HostConfig, RunError
     from ..model.load import load_component
 
@@ -138,7 +184,14 @@ def verify(path: Path, world_name: str | None = None, cache: bool = True,
     inferred = world_name is None
     if world is None:
         world = WORLDS["wasi:cli/command"]
-    report = Report(path, world, inferred)
+    report = Report(path, world, inferred, exports=tuple(scope.exports))
+    report.entry, entry_problem = _entry(world, scope.exports)
+    if entry_problem is not None:
+        report.problems.append(entry_problem)
+    elif report.entry is None:
+        report.library = inferred and not runnable
+        if not report.library:
+            report.problems.append(_not_runnable(world, scope.exports))
     for name, ext in scope.imports.items():
         problem = None
         if not _allowed(world, name):

@@ -40,6 +40,60 @@ def test_unplugged_import_fails_naming_it(small_fixtures):
     assert "failed: 1 problem" in proc.stderr
 
 
+def test_a_library_component_is_reported_as_one_and_passes_on_its_imports(small_fixtures):
+    ops = small_fixtures["seed-ops"]
+    proc = compose_proc("verify", ops)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines() == [
+        f"{ops}: a library component (it exports {OPS}): not a command nor an HTTP handler; "
+        "its imports checked against wasi:cli/command",
+        "ok as a library: instantiates in the embedded host; 0 imports, all provided; "
+        "not runnable by itself",
+    ]
+    assert proc.stderr == ""
+
+
+@pytest.mark.parametrize("world, what, entry", [
+    ("wasi:cli/command", "a command", "wasi:cli/run"),
+    ("proxy", "an HTTP handler", "wasi:http/incoming-handler"),
+])
+def test_a_library_component_fails_a_world_named_for_running(small_fixtures, world, what, entry):
+    proc = compose_proc("verify", small_fixtures["seed-ops"], "--world", world)
+    assert proc.returncode == 1
+    assert proc.stdout == ""
+    assert (f"FAILED  not {what}: it does not export {entry} (it exports {OPS}); a library "
+            "component: compose it into one that does") in proc.stderr
+    assert proc.stderr.rstrip().endswith("failed: 1 problem")
+
+
+def test_an_http_handler_checked_as_a_command_is_told_its_world(small_fixtures):
+    proc = compose_proc("verify", small_fixtures["http-proxy"], "--world", "command")
+    assert proc.returncode == 1
+    assert ("not provided by wasi:cli/command: only the wasi:http/proxy world has it"
+            in proc.stderr)
+    assert ("FAILED  not a command: it does not export wasi:cli/run (it exports "
+            "wasi:http/incoming-handler@0.2.12); it runs in wasi:http/proxy "
+            "(--world wasi:http/proxy)") in proc.stderr
+
+
+@pytest.mark.parametrize("body, line", [
+    # a run export on another track than the host's
+    ('(instance $r) (export "wasi:cli/run@0.3.0" (instance $r))',
+     "FAILED  exports wasi:cli/run@0.3.0, but the host runs wasi:cli/run@0.2.x "
+     "(it implements 0.2.12)"),
+    # a close spelling of what the world has is suggested
+    ('(import "wasi:cli/stdot@0.2.0" (instance))',
+     "MISSING import wasi:cli/stdot@0.2.0 (instance): not provided by wasi:cli/command: "
+     "did you mean wasi:cli/stdout@0.2.12?"),
+])
+def test_what_the_host_cannot_take_is_said_precisely(tmp_path, body, line):
+    path = tmp_path / "component.wasm"
+    path.write_bytes(wat(f"(component {body})"))
+    proc = compose_proc("verify", path)
+    assert proc.returncode == 1
+    assert line in proc.stderr
+
+
 def test_proxy_world_passes_an_http_handler(small_fixtures):
     for args in (["--world", "wasi:http/proxy"], []):
         proc = compose_proc("verify", small_fixtures["http-proxy"], *args)
@@ -51,9 +105,14 @@ def test_proxy_world_rejects_a_command_importing_the_filesystem(small_fixtures):
     proc = compose_proc("verify", small_fixtures["wasi-0.2.0"], "--world", "proxy")
     assert proc.returncode == 1
     assert ("MISSING import wasi:filesystem/types@0.2.0 (instance): not provided by "
-            "wasi:http/proxy: the host has no wasi:filesystem interface") in proc.stderr
+            "wasi:http/proxy: only the wasi:cli/command world has it") in proc.stderr
+    # never another interface of the package as a suggestion (`exit` is not `stdin`)
     assert ("MISSING import wasi:cli/environment@0.2.0 (instance): not provided by "
-            "wasi:http/proxy: nearest the host has: wasi:cli/") in proc.stderr
+            "wasi:http/proxy: only the wasi:cli/command world has it") in proc.stderr
+    assert "wasi:cli/stdin@0.2.12" not in proc.stderr
+    assert ("FAILED  not an HTTP handler: it does not export wasi:http/incoming-handler "
+            "(it exports wasi:cli/run@0.2.0); it runs in wasi:cli/command "
+            "(--world wasi:cli/command)") in proc.stderr
     # the same component is fine as a command
     assert compose_proc("verify", small_fixtures["wasi-0.2.0"]).returncode == 0
 
@@ -62,13 +121,13 @@ def test_imports_on_another_track_are_refused_with_the_version_the_host_has(tmp_
     path = tmp_path / "next.wasm"
     path.write_bytes(wat('(component (import "wasi:cli/stdout@0.3.0" (instance)) '
                          '(import "wasi:cli/stderr@0.2.3" (instance)))'))
-    report = verify(path, "wasi:cli/command")
+    report = verify(path)  # a library: only its imports are checked
     assert [(c.name, c.problem) for c in report.imports] == [
         ("wasi:cli/stdout@0.3.0",
          "not provided by wasi:cli/command: the host has wasi:cli/stdout@0.2.12"),
         ("wasi:cli/stderr@0.2.3", None),
     ]
-    assert not report.ok and report.problems == []
+    assert not report.ok and report.problems == [] and report.library
 
 
 def test_unknown_world_is_a_usage_error(composed_seed):
@@ -136,6 +195,20 @@ def test_compose_verify_failure_writes_nothing(tmp_path, small_fixtures):
     assert "MISSING import example:missing/thing@0.1.0 (instance)" in proc.stderr
     assert f"error: {out}: fails verification; not written" in proc.stderr
     assert list(tmp_path.iterdir()) == [root]
+
+
+def test_compose_verify_refuses_a_library_output(tmp_path, small_fixtures):
+    # a composition whose root exports no wasi:cli/run: verifying it as a library would let
+    # an unrunnable output through a Makefile's --verify
+    out = tmp_path / "out.wasm"
+    proc = compose_proc(small_fixtures["resources-user"], "-d", small_fixtures["resources"],
+                        "-o", out, "--verify")
+    assert proc.returncode == 1
+    assert f"{out}: checked against wasi:cli/command (the default)" in proc.stderr
+    assert ("FAILED  not a command: it does not export wasi:cli/run (it exports run-count); "
+            "a library component: compose it into one that does") in proc.stderr
+    assert f"error: {out}: fails verification; not written" in proc.stderr
+    assert not out.exists()
 
 
 def test_compose_run_failure_is_the_exit_status_and_writes_nothing(tmp_path, small_fixtures):
