@@ -8,23 +8,43 @@ from typing import Any, Callable
 import click
 
 
-def host_options(f: Callable) -> Callable:
-    """The host's options, added to a command."""
+def _host_options(run: str, check: str) -> Callable[[Callable], Callable]:
+    """The host's options as a decorator; `run` and `check` lead the help of the options
+    that apply only when the command runs the component, or runs or verifies it."""
+
+    def said(when: str, text: str) -> str:
+        return f"{when}{text[0].lower()}{text[1:]}" if when else text
+
     options = [
         click.option("--env", "env", multiple=True, metavar="K=V",
-                     help="Set an environment variable for the component (repeatable)."),
-        click.option("--inherit-env", is_flag=True, help="Pass this process's environment on."),
+                     help=said(run, "Set an environment variable for the component "
+                                    "(repeatable).")),
+        click.option("--inherit-env", is_flag=True,
+                     help=said(run, "Pass this process's environment on.")),
         click.option("--dir", "dirs", multiple=True, metavar="HOST[::GUEST]",
-                     help="Grant a host directory, seen by the component as GUEST (repeatable)."),
+                     help=said(run, "Grant a host directory, seen by the component as GUEST "
+                                    "(repeatable).")),
         click.option("--timeout", type=float, metavar="SECONDS",
-                     help="Stop the component after this long."),
+                     help=said(run, "Stop the component after this long.")),
         click.option("--max-memory", metavar="SIZE",
-                     help="Largest linear memory the component may have (64M, 1G, ...)."),
-        click.option("--no-cache", is_flag=True, help="Do not use wasmtime's compilation cache."),
+                     help=said(run, "Largest linear memory the component may have (64M, 1G, "
+                                    "...).")),
+        click.option("--no-cache", is_flag=True,
+                     help=said(check, "Do not use wasmtime's compilation cache.")),
     ]
-    for option in reversed(options):
-        f = option(f)
-    return f
+
+    def add(f: Callable) -> Callable:
+        for option in reversed(options):
+            f = option(f)
+        return f
+
+    return add
+
+
+# `compose run`: the options are what it is about
+run_options = _host_options("", "")
+# composing (`compose ROOT`, `compose plug`): they apply only with --run (and --verify)
+host_options = _host_options("With --run: ", "With --run or --verify: ")
 
 
 def host_config(env: tuple[str, ...], inherit_env: bool, dirs: tuple[str, ...],

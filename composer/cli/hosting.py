@@ -11,7 +11,7 @@ import click
 
 from .checks import check_world, print_verify_report, report_targets, wit_world
 from .console import COLOR_OPTION
-from .host_options import host_config, host_options
+from .host_options import host_config, run_options
 from .running import FEATURES_OPTION, gated_features, run_command
 
 
@@ -26,7 +26,7 @@ from .running import FEATURES_OPTION, gated_features, run_command
 @click.option("--invoke", metavar="'FUNC(ARGS)'",
               help="Call an exported function with WAVE arguments and print its result.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress while compiling; only errors.")
-@host_options
+@run_options
 @FEATURES_OPTION
 @COLOR_OPTION
 def run_cmd(component: Path, args: tuple[str, ...], invoke: str | None, quiet: bool,

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import re
 import threading
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from ..errors import ComposerError
 from ..record import Record, field_
@@ -190,10 +191,35 @@ class Host:
         iface = instance.get_export_index(store, run_name)
         func = instance.get_func(store, instance.get_export_index(store, "run", iface))
         try:
-            result = self._call(lambda: func(store), display)
+            with self._ended_by_a_closed_pipe():
+                result = self._call(lambda: func(store), display)
         except ComponentExit as exc:
             return exc.code
         return 0 if result.tag == "ok" else 1  # `run: func() -> result`
+
+    @contextmanager
+    def _ended_by_a_closed_pipe(self) -> Iterator[None]:
+        """While a command writes to this process's stdout and that is a pipe, a reader that
+        goes away (`compose run app.wasm | head -1`) ends the process silently, of SIGPIPE,
+        as it ends `cat`; Python ignores SIGPIPE, so the guest would otherwise see EPIPE and
+        fail loudly (a traceback, a panic, a trap) over what is no error."""
+        import os
+        import signal
+        import stat
+
+        try:
+            piped = stat.S_ISFIFO(os.fstat(1).st_mode)
+        except OSError:
+            piped = False
+        if (self.config.stdout is not None or not piped or not hasattr(signal, "SIGPIPE")
+                or threading.current_thread() is not threading.main_thread()):
+            yield
+            return
+        previous = signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+        try:
+            yield
+        finally:
+            signal.signal(signal.SIGPIPE, previous)
 
     def call(self, path: Path, export: str | None, name: str,
              convert: Callable[[Any], list[Any]], data: bytes | None = None) -> tuple[Any, Any]:

@@ -29,6 +29,25 @@ def test_composed_componentize_py_seed_runs(composed_cpy_seed):
     assert (proc.returncode, proc.stdout) == (0, bf.SEED_STDOUT), proc.stderr
 
 
+@pytest.mark.parametrize("seed", ["composed_seed", "composed_cpy_seed"])
+def test_a_reader_that_went_away_ends_the_run_quietly(request, seed):
+    # `compose run app.wasm | head -1`: like `cat`, the writer dies of SIGPIPE, silently;
+    # not a guest traceback, a Rust panic and a trap (a pipe whose reader is already closed
+    # makes the first write meet it every time)
+    import os
+    import signal
+
+    reader, writer = os.pipe()
+    os.close(reader)
+    try:
+        proc = subprocess.run([sys.executable, "-m", "composer", "run",
+                               str(request.getfixturevalue(seed))],
+                              stdout=writer, stderr=subprocess.PIPE, text=True, timeout=120)
+    finally:
+        os.close(writer)
+    assert (proc.returncode, proc.stderr) == (-signal.SIGPIPE, "")
+
+
 def test_exit_status_of_the_component_is_the_process_status(small_fixtures):
     proc = compose_proc("run", small_fixtures["exit-3"])
     assert proc.returncode == 3
@@ -344,3 +363,17 @@ def test_the_seed_pair_from_webassembly_text(tmp_path, small_fixtures):
     assert graph.returncode == 0 and '"plugged_imports": 1' in graph.stdout
     ops = compose_proc("run", texts["seed-ops"], "--invoke", "reverse(\"abc\")")
     assert ops.stdout.strip() == '"cba"', ops.stderr
+
+
+@pytest.mark.parametrize("command, run, check", [
+    ([], "With --run: s", "With --run or --verify: d"),
+    (["plug"], "With --run: s", "With --run or --verify: d"),
+    (["run"], "S", "D"),  # `compose run` is all about them
+])
+def test_the_help_says_when_the_host_options_apply(command, run, check):
+    proc = compose_proc(*command, "--help")
+    assert proc.returncode == 0, proc.stderr
+    text = " ".join(proc.stdout.split())  # the help's lines unwrapped
+    assert f"--env K=V {run}et an environment variable for the component (repeatable)." in text
+    assert f"--timeout SECONDS {run}top the component after this long." in text
+    assert f"--no-cache {check}o not use wasmtime's compilation cache." in text
