@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from .checks import check_world, print_verify_report, report_targets, wit_world
-from .console import COLOR_OPTION
+from .console import COLOR_OPTION, error_line
 from .host_options import host_config, run_options
 from .running import FEATURES_OPTION, gated_features, run_command
 
@@ -48,16 +48,25 @@ def run_cmd(component: Path, args: tuple[str, ...], invoke: str | None, quiet: b
 
 
 def _run_component(path: Path, config: Any, invoke: str | None) -> None:
-    """Run (or call into) a component; exits with its status."""
-    from ..host.execute import Host, invoke as call
+    """Run (or call into) a component; exits with its status. A failed run is followed by
+    a note on what the component was not granted that it could have used."""
+    from ..host.execute import Host, RunError, invoke as call, ungranted
 
     host = Host(config)
     if invoke is not None:
         click.echo(call(host, path, invoke))
         return
-    status = host.run(path)
+    try:
+        status = host.run(path)
+    except RunError as exc:  # a trap: its line, then the notes
+        if not ungranted(config, host.imports):
+            raise
+        error_line(exc.shown()[0])
+        status = exc.exit_code
     sys.stdout.flush()
     if status:
+        for note in ungranted(config, host.imports):
+            error_line(note, "note")
         sys.exit(status)
 
 

@@ -62,6 +62,7 @@ class Host:
             setattr(wc, f"wasm_{feature.replace('-', '_')}", True)
         self.engine = Engine(wc)
         self._timed_out = False
+        self.imports: tuple[str, ...] = ()  # of the component `run` last loaded
 
     # -- loading and linking -------------------------------------------------------------
 
@@ -182,6 +183,7 @@ class Host:
             component = self.load(path)
         except RunError as exc:
             raise RunError(exc.message, file=display) from None
+        self.imports = tuple(component.type.imports(self.engine))
         run_name = next(
             (n for n in component.type.exports(self.engine) if n.startswith("wasi:cli/run@")), None
         )
@@ -282,6 +284,21 @@ class Host:
             if timer is not None:
                 timer.cancel()
 
+
+
+def ungranted(config: HostConfig, imports: tuple[str, ...]) -> list[str]:
+    """What a component importing `imports` may have failed for want of, under `config`: a
+    note each, said after a failed run. Only the filesystem: nearly every component imports
+    wasi:cli/environment (its arguments come through it), so a note on the environment would
+    follow every failure."""
+    from ..model.names import InterfaceName
+
+    names = {parsed.unversioned for parsed in map(InterfaceName.parse, imports) if parsed}
+    notes = []
+    if "wasi:filesystem/preopens" in names and not config.dirs:
+        notes.append("the component can read files, but no directory was granted: pass "
+                     "--dir HOST[::GUEST]")
+    return notes
 
 
 class ComponentExit(ComposerError):

@@ -90,11 +90,46 @@ def test_host_files_are_reachable_only_through_dir_grants(tmp_path, small_fixtur
     denied = compose_proc("run", small_fixtures["read-file"], cwd=granted)
     assert denied.returncode == 1
     assert denied.stdout == ""
-    assert "cannot open data.txt" in denied.stderr
+    # the guest's own message, then what it was not granted
+    assert denied.stderr.splitlines() == [
+        "read-file: cannot open data.txt in the first preopened directory",
+        "note: the component can read files, but no directory was granted: pass "
+        "--dir HOST[::GUEST]",
+    ]
     allowed = compose_proc("run", small_fixtures["read-file"], "--dir", f"{granted}::/")
     assert (allowed.returncode, allowed.stdout) == (0, bf.READ_FILE_DATA), allowed.stderr
     same_name = compose_proc("run", "--dir", granted, small_fixtures["read-file"])
     assert same_name.stdout == bf.READ_FILE_DATA
+
+
+def test_the_directory_note_follows_only_a_failure_with_no_directory_granted(tmp_path,
+                                                                             small_fixtures):
+    note = "note: the component can read files"
+    # granted, and still failing (no data.txt there): no note
+    proc = compose_proc("run", small_fixtures["read-file"], "--dir", f"{tmp_path}::/")
+    assert proc.returncode == 1 and "cannot open data.txt" in proc.stderr
+    assert note not in proc.stderr
+    # failing, but it does not import wasi:filesystem/preopens
+    proc = compose_proc("run", small_fixtures["exit-3"])
+    assert proc.returncode == 3 and note not in proc.stderr
+
+
+def test_a_trap_of_a_component_that_can_read_files_gets_the_note_after_its_error(tmp_path):
+    from support.components import write
+
+    path = write(tmp_path, "trap", """(component
+      (import "wasi:filesystem/preopens@0.2.0" (instance))
+      (core module $m (func (export "run") (result i32) unreachable))
+      (core instance $i (instantiate $m))
+      (func $run (result (result)) (canon lift (core func $i "run")))
+      (instance $r (export "run" (func $run)))
+      (export "wasi:cli/run@0.2.0" (instance $r)))""")
+    proc = compose_proc("run", path)
+    assert proc.returncode == 1
+    lines = proc.stderr.splitlines()
+    assert lines[0].startswith(f"error: {path}: trapped: ")
+    assert lines[1:] == ["note: the component can read files, but no directory was granted: "
+                         "pass --dir HOST[::GUEST]"]
 
 
 def test_granting_a_missing_directory_is_an_error(tmp_path, small_fixtures):
