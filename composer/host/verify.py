@@ -78,7 +78,8 @@ class Report(Record, mutable=True):
     instantiated: bool = False
     exports: tuple[str, ...] = ()  # every export's name
     entry: str | None = None  # the export the world runs (`wasi:cli/run@0.2.0`); None: none
-    library: bool = False  # exports neither a command's nor a proxy's entry, and may not
+    # exports neither world's entry, and no runnable world was asked for: passes on its imports
+    library: bool = False
 
     @property
     def missing(self) -> list[ImportCheck]:
