@@ -61,6 +61,27 @@ class ComposeGroup(click.Group):
             args = [*head, *rest]
         return super().parse_args(ctx, args)
 
+    def shell_complete(self, ctx: click.Context, incomplete: str) -> list[Any]:
+        """`compose gr<Tab>`: the first word is a command or the root component, so both
+        complete, as git completes a command or a path."""
+        from click.shell_completion import CompletionItem
+
+        items = super().shell_complete(ctx, incomplete)  # the commands; options after `-`
+        if incomplete.startswith("-"):
+            return items
+        if not items:  # no command: the shell completes the file (folders, quoting, ~)
+            return [CompletionItem(incomplete, type="file")]
+        # commands and files together: bash drops every other candidate when one is of type
+        # "file", so the files that fit are listed here (a command's name has no `/`: they
+        # are in this folder; hidden ones only for a word starting with `.`, which no
+        # command's name does)
+        try:
+            names = sorted(e.name + "/" * e.is_dir() for e in os.scandir(".")
+                           if e.name.startswith(incomplete) and not e.name.startswith("."))
+        except OSError:
+            names = []
+        return items + [CompletionItem(name) for name in names]
+
     def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         formatter.write_usage("compose", "ROOT.wasm [-d DEP.wasm]... [-o OUT.wasm] [OPTIONS]")
         formatter.write_usage("compose", "FILE.wac [--deps-dir DIR] [-o OUT.wasm] [OPTIONS]",

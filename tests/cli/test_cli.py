@@ -264,3 +264,62 @@ def test_the_composing_commands_options_are_one_record(tmp_path, monkeypatch):
     assert given == [ComposingOptions(dependencies=(Path("a.wasm"), Path("b.wasm")),
                                       plugs=("x=a.wasm",), output=out, verbose=True,
                                       features=("all",))]
+
+
+def completions(line: str, cwd: Path) -> list[tuple[str, str]]:
+    """What `compose` offers to complete the last word of `line` (empty after a final
+    space), asked as click's bash script asks: (type, value) pairs."""
+    import os
+
+    from support.cli import compose_proc
+
+    env = dict(os.environ, _COMPOSE_COMPLETE="bash_complete", COMP_WORDS=line,
+               COMP_CWORD=str(len(line.split(" ")) - 1))
+    proc = compose_proc(cwd=cwd, env=env)
+    assert proc.returncode == 0 and proc.stderr == "", proc.stderr
+    return [tuple(item.split(",", 1)) for item in proc.stdout.splitlines()]
+
+
+@pytest.fixture
+def folder(tmp_path) -> Path:
+    """A folder where components and a command's name begin alike (`gr`: `graph`)."""
+    for name in ("greet.wasm", "graph-app.wasm", "ops.wasm", ".greet.wasm"):
+        (tmp_path / name).write_bytes(b"")
+    (tmp_path / "greetings").mkdir()
+    return tmp_path
+
+
+def test_the_first_word_completes_to_commands_and_files(folder):
+    assert completions("compose gr", folder) == [
+        ("plain", "graph"), ("plain", "graph-app.wasm"), ("plain", "greet.wasm"),
+        ("plain", "greetings/"),
+    ]
+    assert completions("compose pl", folder) == [("plain", "plug")]  # no file begins so
+
+
+def test_a_first_word_no_command_begins_with_is_completed_as_a_file(folder):
+    # "file": the shell completes it (folders, quoting), as it does the files of -d
+    assert completions("compose gree", folder) == [("file", "gree")]
+    assert completions("compose --color never gree", folder) == [("file", "gree")]
+    assert completions("compose greet.wasm -d o", folder) == [("file", "o")]
+    assert completions("compose greet.wasm --skip-v", folder) == [("plain", "--skip-validation")]
+
+
+def test_bash_offers_the_commands_and_the_files_for_the_first_word(folder):
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    if shutil.which("bash") is None:
+        pytest.skip("no bash")
+    script = """
+        eval "$(_COMPOSE_COMPLETE=bash_source compose)"
+        COMP_WORDS=(compose gr); COMP_CWORD=1
+        _compose_completion compose
+        printf '%s\\n' "${COMPREPLY[@]}"
+    """
+    env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
+    proc = subprocess.run(["bash", "-c", script], cwd=folder, env=env, capture_output=True,
+                          text=True, timeout=60)
+    assert proc.stdout.split() == ["graph", "graph-app.wasm", "greet.wasm", "greetings/"]
