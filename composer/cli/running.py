@@ -1,6 +1,6 @@
 """How every command's work is run and how it ends: each error the user can cause is a
 `ComposerError`, printed as one line with exit status 1 (or its own); an interrupt is 130; a
-bug of ours is one line saying so, status 70 (COMPOSER_DEBUG=1: the traceback). Usage errors
+closed output pipe ends quietly, 141; a bug of ours is one line saying so, status 70 (COMPOSER_DEBUG=1: the traceback). Usage errors
 are click's (status 2).
 
 And `--features`: the gated WebAssembly features every component is read with.
@@ -35,6 +35,13 @@ def run_command(body: Callable[[], Any], features: frozenset[str] = frozenset())
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)
         sys.exit(130)
+    except BrokenPipeError:
+        # whoever read our output has gone (`compose parse x.wac | head -1`): end quietly, as
+        # a Unix tool killed by SIGPIPE does, rather than report a bug; stdout is pointed
+        # at /dev/null so that flushing it at exit does not fail again
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(128 + 13)  # 128 + SIGPIPE, the status a shell shows for `cat big | head -1`
     except (click.exceptions.Exit, click.ClickException, SystemExit):
         raise
     except Exception as exc:  # a bug of ours: say so plainly

@@ -323,3 +323,22 @@ def test_bash_offers_the_commands_and_the_files_for_the_first_word(folder):
     proc = subprocess.run(["bash", "-c", script], cwd=folder, env=env, capture_output=True,
                           text=True, timeout=60)
     assert proc.stdout.split() == ["graph", "graph-app.wasm", "greet.wasm", "greetings/"]
+
+
+def test_a_reader_of_the_output_that_went_away_ends_the_command_quietly(tmp_path):
+    # `compose parse big.wac | head -1`: the output pipe closes under compose; it ends as a
+    # Unix tool killed by SIGPIPE ends (status 141 here, as its own exit), not as a bug
+    import os
+    import subprocess
+    import sys
+
+    doc = tmp_path / "big.wac"
+    doc.write_text("package a:b;\n" + "".join(f"let x{i} = new a:c {{}};\n" for i in range(3000)))
+    reader, writer = os.pipe()
+    os.close(reader)
+    try:
+        proc = subprocess.run([sys.executable, "-m", "composer", "parse", str(doc)], stdout=writer,
+                              stderr=subprocess.PIPE, text=True, timeout=60)
+    finally:
+        os.close(writer)
+    assert (proc.returncode, proc.stderr) == (141, "")
