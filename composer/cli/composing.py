@@ -109,6 +109,7 @@ def _deliver(make: Callable[[], Any], root: Path, options: ComposingOptions,
                 note_line(f"  {line}")
         if report_path is not None:
             _write_report_of_plan(exc.plan, report_path)
+        _print_warnings(exc.plan.warnings, options)
         for problem in exc.plan.problems:  # one line each
             error_line(problem.message)
         sys.exit(exc.exit_code)
@@ -123,9 +124,7 @@ def _deliver(make: Callable[[], Any], root: Path, options: ComposingOptions,
     if options.verbose:
         for line in result.explanations:
             note_line(f"  {line}")
-    if not options.quiet:
-        for warning in result.warnings:
-            error_line(warning, "warning")
+    _print_warnings(result.warnings, options)
     check = None
     if options.verify_after or host_config is not None:
         check = partial(_check_output, options=options, host_config=host_config)
@@ -138,6 +137,14 @@ def _deliver(make: Callable[[], Any], root: Path, options: ComposingOptions,
         write_atomically(options.depfile, depfile_text(output, result.files_read).encode())
     if options.verbose:
         note_line(f"wrote {output} ({result.size:,} bytes)")
+
+
+def _print_warnings(warnings: list[str], options: ComposingOptions) -> None:
+    """Every warning of a run, before its errors if it fails: a user fixing the error should
+    not meet the warnings only on the rerun."""
+    if not options.quiet:
+        for warning in warnings:
+            error_line(warning, "warning")
 
 
 def _check_output(tmp: Path, options: ComposingOptions, host_config: Any) -> None:

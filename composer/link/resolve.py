@@ -145,13 +145,19 @@ class Resolver:
         self._check_argument_counts()
         graph.unused = [Unused(f, self._why_unused(f)) for f in self.providers
                         if self.files.key(f) not in self.instance_of_file]
-        self._finish(graph.unused)
-        if not graph.problems:
+        # the warnings are printed and reported whatever fails (a user fixing one error
+        # should not meet the next only on the rerun), but not twice: "no dependencies were
+        # found" already gives each dependency's reasons, and a root importing nothing leaves
+        # every dependency unused
+        if not self._finish(graph.unused) and root_file.imports:
             for (inst_name, imp), misses in graph.near.items():
                 graph.warnings.append(
                     f"`{imp}` (of {graph.instances[inst_name].file.display}) is left for the "
                     f"host, though {'; '.join(m.text for m in misses)}")
+            rejected = {p.provider for p in graph.problems}  # the error says why, not "unused"
             for u in graph.unused:
+                if u.file.name in rejected:
+                    continue
                 graph.warnings.append(f"dependency `{u.file.path}` satisfies no import; it is "
                                       "left out: " + "; ".join(u.reasons))
         return graph
@@ -394,7 +400,9 @@ class Resolver:
             return
         self._explain(inst, name, f"config: export `{arg.export}` of {provider.name} ({f.display})")
 
-    def _finish(self, unused: list[Unused]) -> None:
+    def _finish(self, unused: list[Unused]) -> bool:
+        """The root imports things, yet no dependency satisfies any: one problem saying why
+        for each dependency given (True when it is added)."""
         plugged = any(isinstance(a, Plug) for i in self.graph.instances.values() for a in i.args.values())
         root = self.graph.root
         if root.file.imports and not plugged and not self.graph.problems:
@@ -405,6 +413,8 @@ class Resolver:
             elif not self.providers:
                 message += " (none was given: -d DEP.wasm, or a config)"
             self.graph.problems.append(Problem(message))
+            return True
+        return False
 
 
 def resolve(
