@@ -25,12 +25,12 @@ from .composing_options import (
     report_format,
 )
 from .console import COLOR_OPTION, error_line, note_line, stdout_is_terminal
-from .group import DefaultContext
+from .group import DefaultContext, OneFileCommand
 from .host_options import host_options
 from .running import FEATURES_OPTION, run_command
 
 
-@click.command("compose", hidden=True)
+@click.command("compose", hidden=True, cls=OneFileCommand)
 @click.argument("root", type=click.Path(dir_okay=False, path_type=Path))
 @composing_options(
     DEFINITIONS, SEARCH_PATH, PLUG, CONFIG, OUTPUT, NO_IMPORTS, SKIP_VALIDATION,
@@ -70,7 +70,7 @@ def compose_cmd(options: ComposingOptions, root: Path) -> None:
 compose_cmd.context_class = DefaultContext
 
 
-@click.command("plug",
+@click.command("plug", cls=OneFileCommand,
                short_help="Plug the exports of components into a socket's imports (as wac plug).")
 @click.argument("socket", type=click.Path(dir_okay=False, path_type=Path))
 @composing_options(
@@ -93,6 +93,9 @@ def plug_cmd(options: ComposingOptions, socket: Path) -> None:
     run_command(lambda: _deliver(make, socket, options, host_config), enabled)
 
 
+plug_cmd.files_option, plug_cmd.files_are = "--plug", "plugs"  # type: ignore[attr-defined]
+
+
 def _deliver(make: Callable[[], Any], root: Path, options: ComposingOptions,
              host_config: Any) -> None:
     """What every composing command does with the composition `make()` makes: the report
@@ -110,8 +113,7 @@ def _deliver(make: Callable[[], Any], root: Path, options: ComposingOptions,
         if report_path is not None:
             _write_report_of_plan(exc.plan, report_path)
         _print_warnings(exc.plan.warnings, options)
-        for problem in exc.plan.problems:  # one line each
-            error_line(problem.message)
+        _print_problems(exc.plan.problems)
         sys.exit(exc.exit_code)
     except ComposerError as exc:  # an input that cannot be read: the report says so too
         if report_path is not None:
@@ -145,6 +147,14 @@ def _print_warnings(warnings: list[str], options: ComposingOptions) -> None:
     if not options.quiet:
         for warning in warnings:
             error_line(warning, "warning")
+
+
+def _print_problems(problems: Any) -> None:
+    """The errors of a composition, one line each, with what the user may have meant."""
+    for problem in problems:
+        error_line(problem.message)
+        if problem.hint is not None:
+            error_line(problem.hint, "hint")
 
 
 def _check_output(tmp: Path, options: ComposingOptions, host_config: Any) -> None:
@@ -204,7 +214,7 @@ def _write_report(report: Any, path: Path) -> None:
 
 
 @click.command(
-    "graph",
+    "graph", cls=OneFileCommand,
     short_help="Draw what a composition wires to what: HTML, SVG, PNG, DOT, Mermaid, JSON.")
 @click.argument("root", type=click.Path(dir_okay=False, path_type=Path))
 @composing_options(
