@@ -218,8 +218,8 @@ def _write_report(report: Any, path: Path) -> None:
     short_help="Draw what a composition wires to what: HTML, SVG, PNG, DOT, Mermaid, JSON.")
 @click.argument("root", type=click.Path(dir_okay=False, path_type=Path))
 @composing_options(
-    DEFINITIONS, SEARCH_PATH, PLUG, CONFIG, FORMAT, REPORT_OUTPUT, COMPOSED, DEPS_DIR, DEP,
-    FEATURES_OPTION, COLOR_OPTION, brief=True)
+    DEFINITIONS, SEARCH_PATH, PLUG, CONFIG, FORMAT, REPORT_OUTPUT, COMPOSED, QUIET, VERBOSE,
+    DEPS_DIR, DEP, FEATURES_OPTION, COLOR_OPTION, brief=True)
 def graph_cmd(options: ComposingOptions, root: Path) -> None:
     """Draw what a composition wires to what (before, instead of, or after composing).
 
@@ -269,9 +269,18 @@ def graph_cmd(options: ComposingOptions, root: Path) -> None:
         except ComposerError as exc:  # an input that cannot be read: drawn as such
             error, report = exc, from_error(root, exc)
         else:
-            report = from_composed(read_in) if isinstance(read_in, LoadedComponent) else from_plan(read_in)
+            if isinstance(read_in, LoadedComponent):
+                report = from_composed(read_in)
+            else:
+                report = from_plan(read_in)
+                if options.verbose:
+                    for line in read_in.explanations:
+                        note_line(f"  {line}")
             del read_in  # what the report holds is enough: a large plan's memory is freed
-        if options.to_stdout and fmt == "tree" and stdout_is_terminal():
+        tree_shown = options.to_stdout and fmt == "tree" and stdout_is_terminal()
+        if not tree_shown:  # (the tree on a terminal lists them itself)
+            _print_warnings(list(report.warnings), options)
+        if tree_shown:
             from ..report.tree import print_tree
 
             print_tree(report)

@@ -163,3 +163,28 @@ def test_the_warnings_are_printed_and_reported_when_the_composition_fails(tmp_pa
         doc = json.loads(proc.stdout)
         assert doc["summary"]["warnings"] == 4 and len(doc["warnings"]) == 4
         assert doc["warnings"][0].startswith(warnings[0].removeprefix("warning: "))
+
+
+def test_graph_prints_the_warnings_and_takes_q_and_v(tmp_path):
+    # as composing does: the warnings on stderr, none with -q, the explanations with -v
+    root, deps = _mismatch_with_warnings(tmp_path, good=True)
+    args = [a for d in deps for a in ("-d", d)]
+    out = tmp_path / "g.json"
+    code, err = compose_cli("graph", root, *args, "-o", out)
+    assert code == 0 and json.loads(out.read_text())["summary"]["warnings"] == 4
+    lines = err.splitlines()
+    assert len(lines) == 4 and all(line.startswith("warning: ") for line in lines), err
+    code, err = compose_cli("graph", root, *args, "-o", out, "-q")
+    assert code == 0 and err == ""
+    code, err = compose_cli("graph", root, *args, "-o", out, "-v")
+    assert code == 0
+    assert ("  root (root.wasm): import `t:a/a@1.0.0`: satisfied by `t:a/a@1.0.0` of a (a.wasm), "
+            "exact name\n") in err
+    assert err.endswith("\n".join(lines) + "\n")
+    # failing: the warnings, then the errors; with -q the errors alone
+    root, deps = _mismatch_with_warnings(tmp_path, good=False)
+    code, err = compose_cli("graph", root, *args, "-o", out)
+    assert code == 1 and err == "\n".join(lines) + (
+        "\nerror: `t:a/a@1.0.0` from a.wasm: func get: result: expected u32, found u64\n")
+    code, err = compose_cli("graph", root, *args, "-o", out, "-q")
+    assert code == 1 and err == "error: `t:a/a@1.0.0` from a.wasm: func get: result: expected u32, found u64\n"
