@@ -95,7 +95,7 @@ class OneFileCommand(click.Command):
             return super().parse_args(ctx, args)
         except click.UsageError as exc:
             files = [] if isinstance(exc, click.NoSuchOption) else self._positionals(ctx, typed)
-            if len(files) > 1:
+            if len(files) > 1 and not files[0].endswith(".wac"):  # (a document names its own)
                 import shlex
 
                 given = " ".join(f"{self.files_option} {shlex.quote(f)}" for f in files[1:])

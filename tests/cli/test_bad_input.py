@@ -382,6 +382,8 @@ def test_two_positionals(small_fixtures, tmp_path):
                         f"-d '{tmp_path / 'a b.wasm'}'\n")
     code, err = compose_cli(app, "--no-such-option", ops)  # its own error, no hint
     assert code == 2 and "hint" not in err
+    code, err = compose_cli(tmp_path / "c.wac", ops)  # a WAC document's packages are not -d
+    assert code == 2 and "unexpected extra argument" in err and "hint" not in err
 
 
 def test_the_root_given_as_its_own_dependency(small_fixtures, tmp_path):
