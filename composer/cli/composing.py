@@ -25,12 +25,12 @@ from .composing_options import (
     report_format,
 )
 from .console import COLOR_OPTION, error_line, note_line, stdout_is_terminal
-from .group import DefaultContext
+from .group import DefaultContext, OneFileCommand
 from .host_options import host_options
 from .running import FEATURES_OPTION, run_command
 
 
-@click.command("compose", hidden=True)
+@click.command("compose", hidden=True, cls=OneFileCommand)
 @click.argument("root", type=click.Path(dir_okay=False, path_type=Path))
 @composing_options(
     DEFINITIONS, SEARCH_PATH, PLUG, CONFIG, OUTPUT, NO_IMPORTS, SKIP_VALIDATION,
@@ -70,7 +70,7 @@ def compose_cmd(options: ComposingOptions, root: Path) -> None:
 compose_cmd.context_class = DefaultContext
 
 
-@click.command("plug",
+@click.command("plug", cls=OneFileCommand,
                short_help="Plug the exports of components into a socket's imports (as wac plug).")
 @click.argument("socket", type=click.Path(dir_okay=False, path_type=Path))
 @composing_options(
@@ -93,6 +93,9 @@ def plug_cmd(options: ComposingOptions, socket: Path) -> None:
     run_command(lambda: _deliver(make, socket, options, host_config), enabled)
 
 
+plug_cmd.files_option, plug_cmd.files_are = "--plug", "plugs"  # type: ignore[attr-defined]
+
+
 def _deliver(make: Callable[[], Any], root: Path, options: ComposingOptions,
              host_config: Any) -> None:
     """What every composing command does with the composition `make()` makes: the report
@@ -109,8 +112,8 @@ def _deliver(make: Callable[[], Any], root: Path, options: ComposingOptions,
                 note_line(f"  {line}")
         if report_path is not None:
             _write_report_of_plan(exc.plan, report_path)
-        for problem in exc.plan.problems:  # one line each
-            error_line(problem.message)
+        _print_warnings(exc.plan.warnings, options)
+        _print_problems(exc.plan.problems)
         sys.exit(exc.exit_code)
     except ComposerError as exc:  # an input that cannot be read: the report says so too
         if report_path is not None:
@@ -123,9 +126,7 @@ def _deliver(make: Callable[[], Any], root: Path, options: ComposingOptions,
     if options.verbose:
         for line in result.explanations:
             note_line(f"  {line}")
-    if not options.quiet:
-        for warning in result.warnings:
-            error_line(warning, "warning")
+    _print_warnings(result.warnings, options)
     check = None
     if options.verify_after or host_config is not None:
         check = partial(_check_output, options=options, host_config=host_config)
@@ -138,6 +139,22 @@ def _deliver(make: Callable[[], Any], root: Path, options: ComposingOptions,
         write_atomically(options.depfile, depfile_text(output, result.files_read).encode())
     if options.verbose:
         note_line(f"wrote {output} ({result.size:,} bytes)")
+
+
+def _print_warnings(warnings: list[str], options: ComposingOptions) -> None:
+    """Every warning of a run, before its errors if it fails: a user fixing the error should
+    not meet the warnings only on the rerun."""
+    if not options.quiet:
+        for warning in warnings:
+            error_line(warning, "warning")
+
+
+def _print_problems(problems: Any) -> None:
+    """The errors of a composition, one line each, with what the user may have meant."""
+    for problem in problems:
+        error_line(problem.message)
+        if problem.hint is not None:
+            error_line(problem.hint, "hint")
 
 
 def _check_output(tmp: Path, options: ComposingOptions, host_config: Any) -> None:
@@ -198,12 +215,12 @@ def _write_report(report: Any, path: Path) -> None:
 
 
 @click.command(
-    "graph",
+    "graph", cls=OneFileCommand,
     short_help="Draw what a composition wires to what: HTML, SVG, PNG, DOT, Mermaid, JSON.")
 @click.argument("root", type=click.Path(dir_okay=False, path_type=Path))
 @composing_options(
-    DEFINITIONS, SEARCH_PATH, PLUG, CONFIG, FORMAT, REPORT_OUTPUT, COMPOSED, DEPS_DIR, DEP,
-    FEATURES_OPTION, COLOR_OPTION, brief=True)
+    DEFINITIONS, SEARCH_PATH, PLUG, CONFIG, FORMAT, REPORT_OUTPUT, COMPOSED, QUIET, VERBOSE,
+    DEPS_DIR, DEP, FEATURES_OPTION, COLOR_OPTION, brief=True)
 def graph_cmd(options: ComposingOptions, root: Path) -> None:
     """Draw what a composition wires to what (before, instead of, or after composing).
 
@@ -253,9 +270,18 @@ def graph_cmd(options: ComposingOptions, root: Path) -> None:
         except ComposerError as exc:  # an input that cannot be read: drawn as such
             error, report = exc, from_error(root, exc)
         else:
-            report = from_composed(read_in) if isinstance(read_in, LoadedComponent) else from_plan(read_in)
+            if isinstance(read_in, LoadedComponent):
+                report = from_composed(read_in)
+            else:
+                report = from_plan(read_in)
+                if options.verbose:
+                    for line in read_in.explanations:
+                        note_line(f"  {line}")
             del read_in  # what the report holds is enough: a large plan's memory is freed
-        if options.to_stdout and fmt == "tree" and stdout_is_terminal():
+        tree_shown = options.to_stdout and fmt == "tree" and stdout_is_terminal()
+        if not tree_shown:  # (the tree on a terminal lists them itself)
+            _print_warnings(list(report.warnings), options)
+        if tree_shown:
             from ..report.tree import print_tree
 
             print_tree(report)

@@ -102,14 +102,53 @@ class ComposeGroup(click.Group):
         super().format_options(ctx, formatter)
 
 
+class OneFileCommand(click.Command):
+    """A command taking one file (the root, the socket) whose other files are given with an
+    option (`-d`, `--plug`): a second file given bare is one given without it, and the usage
+    error (click's "unexpected extra argument", or the option missing) says how to give it."""
+
+    files_option = "-d"  # the option giving the other files
+    files_are = "dependencies"
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        typed = list(args)  # (click's parser consumes the list it is given)
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as exc:
+            files = [] if isinstance(exc, click.NoSuchOption) else self._positionals(ctx, typed)
+            if len(files) > 1 and not files[0].endswith(".wac"):  # (a document names its own)
+                import shlex
+
+                given = " ".join(f"{self.files_option} {shlex.quote(f)}" for f in files[1:])
+                exc.hint = (f"give {self.files_are} with {self.files_option}: "  # type: ignore[attr-defined]
+                            f"{ctx.command_path} {shlex.quote(files[0])} {given}")
+            raise
+
+    def _positionals(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """The words of `args` that are neither options nor their values: the file
+        argument's, then the extra ones."""
+        try:
+            given, extra, _ = self.make_parser(ctx).parse_args(args=args)
+        except click.UsageError:  # an unknown option: its own error says what is wrong
+            return []
+        named = [given[p.name] for p in self.params
+                 if isinstance(p, click.Argument) and given.get(p.name) is not None]
+        return [*named, *extra]
+
+
 @contextmanager
 def printable_usage() -> Iterator[None]:
     """Usage errors (click's own too) quote what was typed: a file name may hold a newline
-    or an escape sequence, shown escaped as in every other message."""
+    or an escape sequence, shown escaped as in every other message; a hint (`exc.hint`) is a
+    line of its own after it."""
     try:
         yield
     except click.ClickException as exc:
         exc.message = printable(exc.message)
+        hint = getattr(exc, "hint", None)
+        if hint is not None:
+            said = exc.format_message  # (click's own message, made from its parameter)
+            exc.format_message = lambda: f"{said()}\nhint: {printable(hint)}"  # type: ignore[method-assign]
         raise
 
 

@@ -13,6 +13,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from ..errors import ComposerError
 from ..model.load import load_component
 from ..model.typecache import opened
 from .config import Config
@@ -26,6 +27,15 @@ def file_names(directory: Path, name: str) -> list[Path]:
     except ValueError:  # a name `with_suffix` cannot take (ending in a separator, say)
         return [directory / f"{name}.wasm"]
     return [shortened, directory / f"{name}.wasm"]
+
+
+def wit_text_given(origin: str) -> str:
+    """What is wrong with a WIT file given where a component is read (`origin`: "root",
+    "dependency")."""
+    role = "the root" if origin == "root" else "a dependency"
+    return (f"WIT text, not a component: {role} must be a component (a WIT package is given "
+            "to `compose verify --world` or `compose targets`, or built into a component with "
+            "`wasm-tools component embed` and `wasm-tools component new`)")
 
 
 class ComponentFiles:
@@ -54,8 +64,13 @@ class ComponentFiles:
         known = self.by_path.get(key)
         if known is not None:
             return known
-        loaded = load_component(path, validate=self.validate, types_only=True,
-                                cache=self.type_cache)
+        try:
+            loaded = load_component(path, validate=self.validate, types_only=True,
+                                    cache=self.type_cache)
+        except ComposerError:
+            if path.suffix == ".wit":  # not a binary at all: say what it is, not its bytes
+                raise ComposerError(wit_text_given(origin), file=str(path)) from None
+            raise
         self.graph.files_read.append(path)
         f = self.graph.add_component(loaded, name, origin=origin)
         if import_name is not None:

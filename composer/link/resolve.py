@@ -27,6 +27,7 @@ collected rather than raised, so that `compose graph` can draw a failed composit
 
 from __future__ import annotations
 
+import shlex
 from collections import deque
 from functools import cached_property
 from pathlib import Path
@@ -67,6 +68,7 @@ class Resolver:
         self.files = ComponentFiles(self.graph, self.root_path, [Path(p) for p in search_paths],
                                     self.config, validate)
         self.providers: list[ComponentFile] = []
+        self.root_given: Path | None = None  # the root given as a dependency too
         self.instance_of_file: dict[str, str] = {}  # a file's real path -> its shared instance
         self.queue: deque[str] = deque()
 
@@ -121,7 +123,9 @@ class Resolver:
         seen = {id(root_file)}
         for path in [*self.dep_paths, *self.config.definitions, *self.plugs.values()]:
             f = self.files.read(path, path.stem, "dependency")
-            if id(f) not in seen:
+            if f is root_file:  # left out: said when nothing else is given
+                self.root_given = path
+            elif id(f) not in seen:
                 seen.add(id(f))
                 self.providers.append(f)
         self._index_providers()
@@ -132,8 +136,8 @@ class Resolver:
         self.instance_of_file[self.files.key(root_file)] = "root"
         if not root_file.imports:
             graph.problems.append(
-                Problem(f"component `{root_file.display}` does not import any instances")
-            )
+                Problem(f"component `{root_file.display}` does not import any instances",
+                        hint=self._swapped(root_file)))
         while self.queue:
             inst = graph.instances[self.queue.popleft()]
             self._check_config_arguments(inst)
@@ -145,16 +149,35 @@ class Resolver:
         self._check_argument_counts()
         graph.unused = [Unused(f, self._why_unused(f)) for f in self.providers
                         if self.files.key(f) not in self.instance_of_file]
-        self._finish(graph.unused)
-        if not graph.problems:
+        # the warnings are printed and reported whatever fails (a user fixing one error
+        # should not meet the next only on the rerun), but not twice: "no dependencies were
+        # found" already gives each dependency's reasons, and a root importing nothing leaves
+        # every dependency unused
+        if not self._finish(graph.unused) and root_file.imports:
             for (inst_name, imp), misses in graph.near.items():
                 graph.warnings.append(
                     f"`{imp}` (of {graph.instances[inst_name].file.display}) is left for the "
                     f"host, though {'; '.join(m.text for m in misses)}")
+            rejected = {p.provider for p in graph.problems}  # the error says why, not "unused"
             for u in graph.unused:
+                if u.file.name in rejected:
+                    continue
                 graph.warnings.append(f"dependency `{u.file.path}` satisfies no import; it is "
                                       "left out: " + "; ".join(u.reasons))
         return graph
+
+    def _swapped(self, root: ComponentFile) -> str | None:
+        """A root importing nothing, given a dependency that imports what the root exports:
+        the two were given the wrong way round."""
+        for f in self.providers:
+            if any(name in root.exports or any(semver_compatible(name, e) for e in root.exports)
+                   for name in f.imports):
+                others = [shlex.quote(str(p)) for p in self.dep_paths if p != f.path]
+                command = " ".join(["compose", shlex.quote(str(f.path)),
+                                    *(f"-d {p}" for p in [shlex.quote(str(root.path)), *others])])
+                return (f"{f.display} imports what {root.display} exports: did you mean "
+                        f"{command}?")
+        return None
 
     def _check_argument_counts(self) -> None:
         """Each instance of the output is given all its imports as instantiation arguments:
@@ -184,6 +207,11 @@ class Resolver:
                     served.append(f"`{name}` is served by {other} ({arg.reason.text})")
         if served:
             return tuple(dict.fromkeys(served))
+        from ..text.wit.decode import is_wit_package
+
+        if is_wit_package(f.loaded.scope):
+            return ("it is a WIT package (types only, no implementation), not a component "
+                    "that can satisfy imports",)
         offered = [f"`{e}`" for e in f.exports]
         if not offered:
             return ("it exports nothing",)
@@ -394,7 +422,9 @@ class Resolver:
             return
         self._explain(inst, name, f"config: export `{arg.export}` of {provider.name} ({f.display})")
 
-    def _finish(self, unused: list[Unused]) -> None:
+    def _finish(self, unused: list[Unused]) -> bool:
+        """The root imports things, yet no dependency satisfies any: one problem saying why
+        for each dependency given (True when it is added)."""
         plugged = any(isinstance(a, Plug) for i in self.graph.instances.values() for a in i.args.values())
         root = self.graph.root
         if root.file.imports and not plugged and not self.graph.problems:
@@ -402,9 +432,15 @@ class Resolver:
             reasons = [f"{u.file.display}: {why}" for u in unused for why in u.reasons]
             if reasons:
                 message += ": " + "; ".join(reasons)
+            elif not self.providers and self.root_given is not None:
+                message += (f": it was given as a dependency too ({self.root_given}), and a "
+                            "component cannot satisfy its own imports; give the components "
+                            "that export what it imports with -d DEP.wasm")
             elif not self.providers:
                 message += " (none was given: -d DEP.wasm, or a config)"
             self.graph.problems.append(Problem(message))
+            return True
+        return False
 
 
 def resolve(

@@ -107,13 +107,15 @@ class TypeDefinition(Record):
 class Problem(Record):
     """Why the composition cannot be made, with where: the instance and the import it
     concerns, and the dependency whose export was refused for it (`provider`, a
-    ComponentFile's name) when there is one."""
+    ComponentFile's name) when there is one; `hint`: what the user may have meant, printed
+    after the message."""
 
     message: str
     instance: str | None = None
     import_name: str | None = None
     provider: str | None = None
     export: str | None = None
+    hint: str | None = None
 
 
 # The context of the types a composition declares itself (a WAC document's imports and type

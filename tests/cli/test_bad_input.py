@@ -9,6 +9,7 @@ import pytest
 
 from composer.binary.writer import encode_u
 
+from support import ROOT
 from support.build import wat
 from support.cli import compose_cli, compose_proc, invoke
 from support.oracle import wasm_tools
@@ -352,3 +353,73 @@ def test_every_character_a_name_may_hold_is_shown_in_one_line_that_acts_on_nothi
     assert not any(0xD800 <= ord(c) < 0xE000 for c in shown)
     shown.encode("utf-8")  # any stream can write it
     assert printable("é 日本 😀 a\\b") == "é 日本 😀 a\\b"  # what shows as itself is left alone
+
+
+# Mistakes a new user makes, each with what to do instead.
+
+def test_root_and_dependency_swapped(small_fixtures, tmp_path):
+    app, ops = small_fixtures["seed-app"], small_fixtures["seed-ops"]
+    out = tmp_path / "out.wasm"
+    code, err = compose_cli(ops, "-d", app, "-o", out)
+    assert code == 1 and not out.exists()
+    assert err == ("error: component `seed-ops.wasm` does not import any instances\n"
+                   "hint: seed-app.wasm imports what seed-ops.wasm exports: did you mean "
+                   f"compose {app} -d {ops}?\n")
+    # a root importing nothing, and no dependency importing what it exports: no hint
+    code, err = compose_cli(ops, "-d", small_fixtures["resources"], "-o", out)
+    assert code == 1 and "hint" not in err and "does not import any instances" in err
+
+
+def test_two_positionals(small_fixtures, tmp_path):
+    app, ops = small_fixtures["seed-app"], small_fixtures["seed-ops"]
+    code, err = compose_cli(app, ops)
+    assert code == 2
+    assert err.endswith(f"Error: Got unexpected extra argument ({ops})\n"
+                        f"hint: give dependencies with -d: compose {app} -d {ops}\n")
+    code, err = compose_cli("graph", app, ops, tmp_path / "a b.wasm")
+    assert code == 2
+    assert err.endswith(f"hint: give dependencies with -d: compose graph {app} -d {ops} "
+                        f"-d '{tmp_path / 'a b.wasm'}'\n")
+    code, err = compose_cli(app, "--no-such-option", ops)  # its own error, no hint
+    assert code == 2 and "hint" not in err
+    code, err = compose_cli(tmp_path / "c.wac", ops)  # a WAC document's packages are not -d
+    assert code == 2 and "unexpected extra argument" in err and "hint" not in err
+
+
+def test_the_root_given_as_its_own_dependency(small_fixtures, tmp_path):
+    app = small_fixtures["seed-app"]
+    code, err = compose_cli(app, "-d", app, "-o", tmp_path / "out.wasm")
+    assert code == 1
+    assert err == ("error: no dependencies of component `seed-app.wasm` were found: it was "
+                   f"given as a dependency too ({app}), and a component cannot satisfy its own "
+                   "imports; give the components that export what it imports with -d DEP.wasm\n")
+    # with the dependency it needs as well, the repeated root is left out without a word
+    code, err = compose_cli(app, "-d", app, "-d", small_fixtures["seed-ops"], "-o",
+                            tmp_path / "out.wasm")
+    assert code == 0 and err == ""
+
+
+def test_a_wit_file_given_as_a_dependency(small_fixtures, tmp_path):
+    wit = ROOT / "fixtures" / "wit" / "stringoperations" / "operations.wit"
+    code, err = compose_cli(small_fixtures["seed-app"], "-d", wit, "-o", tmp_path / "out.wasm")
+    assert code == 1
+    assert err == (f"error: {wit}: WIT text, not a component: a dependency must be a component "
+                   "(a WIT package is given to `compose verify --world` or `compose targets`, "
+                   "or built into a component with `wasm-tools component embed` and "
+                   "`wasm-tools component new`)\n")
+    code, err = compose_cli(wit, "-d", small_fixtures["seed-ops"], "-o", tmp_path / "out.wasm")
+    assert code == 1 and "WIT text, not a component: the root must be a component" in err
+
+
+def test_a_binary_wit_package_given_as_a_dependency(small_fixtures, tmp_path):
+    package = tmp_path / "ops-wit.wasm"
+    wasm_tools("component", "wit", str(ROOT / "fixtures" / "wit" / "stringoperations"),
+               "--wasm", "-o", str(package))
+    app, ops = small_fixtures["seed-app"], small_fixtures["seed-ops"]
+    why = "it is a WIT package (types only, no implementation), not a component that can satisfy imports"
+    code, err = compose_cli(app, "-d", package, "-o", tmp_path / "out.wasm")
+    assert code == 1
+    assert err == f"error: no dependencies of component `seed-app.wasm` were found: ops-wit.wasm: {why}\n"
+    code, err = compose_cli(app, "-d", package, "-d", ops, "-o", tmp_path / "out.wasm")
+    assert code == 0
+    assert err == f"warning: dependency `{package}` satisfies no import; it is left out: {why}\n"

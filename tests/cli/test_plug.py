@@ -48,3 +48,17 @@ def test_plug_writes_a_depfile(small_fixtures, tmp_path):
     assert plug(app, "--plug", ops, "-o", out, "--depfile", dep)[0] == 0
     text = dep.read_text()
     assert str(out) in text and str(app) in text and str(ops) in text
+
+
+def test_a_plug_given_bare_gets_a_hint(small_fixtures):
+    # `compose plug a.wasm b.wasm`: the plug without --plug, whether --plug is missing or not
+    app, ops, res = small_fixtures["seed-app"], small_fixtures["seed-ops"], small_fixtures["resources"]
+    code, err = plug(app, ops)
+    assert code == 2
+    assert err.endswith(f"Error: Missing option '--plug'.\n"
+                        f"hint: give plugs with --plug: compose plug {app} --plug {ops}\n")
+    code, err = plug(app, "--plug", ops, res)
+    assert code == 2
+    assert err.endswith(f"hint: give plugs with --plug: compose plug {app} --plug {res}\n")
+    code, err = plug(app)  # no second file: no hint
+    assert code == 2 and "hint" not in err

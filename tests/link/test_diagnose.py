@@ -14,6 +14,7 @@ from composer.link.diagnose import near_misses
 
 from support.cli import compose_cli, compose_proc
 from support.components import counter, write
+from support.oracle import valid
 
 GET = T.InstanceType({"get": T.FuncType((), T.PRIMS["u32"])})
 
@@ -114,3 +115,76 @@ def test_the_drawings_mark_a_near_miss(tmp_path):
     links = [x for x in mmd.splitlines() if "-->" in x or "-.->" in x]
     k = next(i for i, x in enumerate(links) if "t:b/b@0.1.0" in x)
     assert f"linkStyle {k} stroke:#c77700" in mmd
+
+
+def _mismatch_with_warnings(tmp_path, good: bool):
+    """A root whose `t:a/a` dependency returns the wrong type (unless `good`), a near miss of
+    its `d:e/f@1.0.0` and two dependencies nothing imports."""
+    root = write(tmp_path, "root", counter(1, imports=("t:a/a@1.0.0", "d:e/f@1.0.0")))
+    a = write(tmp_path, "a", counter(10, exports="t:a/a@1.0.0", result="u32" if good else "u64"))
+    near = write(tmp_path, "near", counter(10, exports="d:e/f@2.0.0"))
+    u1 = write(tmp_path, "u1", counter(10, exports="x:y/u1@1.0.0"))
+    u2 = write(tmp_path, "u2", counter(10, exports="x:y/u2@1.0.0"))
+    return root, [a, near, u1, u2]
+
+
+def test_the_warnings_are_printed_and_reported_when_the_composition_fails(tmp_path):
+    for good in (True, False):  # the same warnings, whether the composition fails or not
+        root, deps = _mismatch_with_warnings(tmp_path, good)
+        warnings = [
+            "warning: `d:e/f@1.0.0` (of root.wasm) is left for the host, though near.wasm "
+            "exports `d:e/f@2.0.0`: @2.0.0 is not on the track of @1.0.0",
+            f"warning: dependency `{deps[1]}` satisfies no import; it is left out: exports "
+            "`d:e/f@2.0.0`: @2.0.0 is not on the track",
+            f"warning: dependency `{deps[2]}` satisfies no import; it is left out: nothing "
+            "imports what it exports (`x:y/u1@1.0.0`)",
+            f"warning: dependency `{deps[3]}` satisfies no import; it is left out: nothing "
+            "imports what it exports (`x:y/u2@1.0.0`)"]
+        out = tmp_path / "out.wasm"
+        out.unlink(missing_ok=True)
+        args = [a for d in deps for a in ("-d", d)]
+        code, err = compose_cli(root, *args, "-o", out)
+        lines = err.splitlines()
+        assert len(lines) == 4 + (not good), err
+        for line, expected in zip(lines, warnings):
+            assert line.startswith(expected), (line, expected)
+        if good:
+            assert code == 0
+            valid(out)
+            continue
+        # the warnings before the error, and the refused dependency is not called unused
+        assert code == 1 and not out.exists()
+        assert lines[4] == "error: `t:a/a@1.0.0` from a.wasm: func get: result: expected u32, found u64"
+        assert "a.wasm` satisfies no import" not in err
+        code, quiet = compose_cli(root, *args, "-o", out, "-q")
+        assert code == 1 and quiet == lines[4] + "\n"
+        proc = compose_proc("graph", root, *args, "-f", "json")
+        assert proc.returncode == 1
+        doc = json.loads(proc.stdout)
+        assert doc["summary"]["warnings"] == 4 and len(doc["warnings"]) == 4
+        assert doc["warnings"][0].startswith(warnings[0].removeprefix("warning: "))
+
+
+def test_graph_prints_the_warnings_and_takes_q_and_v(tmp_path):
+    # as composing does: the warnings on stderr, none with -q, the explanations with -v
+    root, deps = _mismatch_with_warnings(tmp_path, good=True)
+    args = [a for d in deps for a in ("-d", d)]
+    out = tmp_path / "g.json"
+    code, err = compose_cli("graph", root, *args, "-o", out)
+    assert code == 0 and json.loads(out.read_text())["summary"]["warnings"] == 4
+    lines = err.splitlines()
+    assert len(lines) == 4 and all(line.startswith("warning: ") for line in lines), err
+    code, err = compose_cli("graph", root, *args, "-o", out, "-q")
+    assert code == 0 and err == ""
+    code, err = compose_cli("graph", root, *args, "-o", out, "-v")
+    assert code == 0
+    assert ("  root (root.wasm): import `t:a/a@1.0.0`: satisfied by `t:a/a@1.0.0` of a (a.wasm), "
+            "exact name\n") in err
+    assert err.endswith("\n".join(lines) + "\n")
+    # failing: the warnings, then the errors; with -q the errors alone
+    root, deps = _mismatch_with_warnings(tmp_path, good=False)
+    code, err = compose_cli("graph", root, *args, "-o", out)
+    assert code == 1 and err == "\n".join(lines) + (
+        "\nerror: `t:a/a@1.0.0` from a.wasm: func get: result: expected u32, found u64\n")
+    code, err = compose_cli("graph", root, *args, "-o", out, "-q")
+    assert code == 1 and err == "error: `t:a/a@1.0.0` from a.wasm: func get: result: expected u32, found u64\n"
