@@ -56,9 +56,12 @@ def report_targets(component: Path, world: World, features: frozenset[str] = fro
     note_line(f"{component} targets world `{world.name}`")
 
 
-def print_verify_report(report: Any, path: Path, to_stderr: bool) -> None:
-    """A verify report on the component shown as `path`, to stdout or stderr."""
+def print_verify_report(report: Any, path: Path, to_stderr: bool, brief: bool = False) -> None:
+    """A verify report on the component shown as `path`, to stdout or stderr; `brief`: its
+    first and last lines only (what was checked, the verdict), for a check that passed on
+    every build of a Makefile."""
     from ..host.verifytext import report_lines
 
-    for line in report_lines(report, path):
+    lines = report_lines(report, path)
+    for line in (lines[:1] + lines[-1:] if brief and len(lines) > 2 else lines):
         click.echo(printable(line), err=to_stderr)

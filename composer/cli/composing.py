@@ -170,10 +170,14 @@ def _check_output(tmp: Path, options: ComposingOptions, host_config: Any) -> Non
         # with --run the run instantiates it: compiling it twice would only cost time;
         # an output that is neither a command nor a proxy is not let through (a library)
         report = check(tmp, options.world, cache=not options.no_cache,
-                       instantiate=host_config is None, progress=progress, runnable=True)
-        # stdout is the composed binary's or the program's (--run) own: the report is not
+                       instantiate=host_config is None, progress=progress, runnable=True,
+                       shown_as=str(output))
+        # stdout is the composed binary's or the program's (--run) own: the report is not.
+        # A pass is two lines (what was checked, the verdict) unless -v asks for each import:
+        # a Makefile's --verify runs on every build
         if progress or not report.ok:
-            print_verify_report(report, output, to_stderr=True)
+            print_verify_report(report, output, to_stderr=True,
+                                brief=report.ok and not options.verbose)
         if not report.ok:
             raise ComposerError("fails verification; not written", file=str(output))
     if host_config is not None:

@@ -66,9 +66,11 @@ class Host:
 
     # -- loading and linking -------------------------------------------------------------
 
-    def load(self, path: Path, data: bytes | None = None) -> Any:
+    def load(self, path: Path, data: bytes | None = None, shown_as: str | None = None) -> Any:
         """Compile the component at `path`; `data` is its bytes when the caller has already
-        read and decoded them (verify, --invoke), so the file is not read twice."""
+        read and decoded them (verify, --invoke), so the file is not read twice. The progress
+        line names it `shown_as` (`compose --verify/--run` check a temporary file that will
+        become the output: its name means nothing to the user)."""
         from wasmtime import WasmtimeError
         from wasmtime.component import Component
 
@@ -82,7 +84,7 @@ class Host:
         try:
             size = f"{len(data) / 1e6:.1f} MB" if len(data) >= 100_000 else f"{len(data):,} bytes"
             return self.in_background(lambda: Component(self.engine, data),
-                                      f"compiling {Path(path).name} ({size})")
+                                      f"compiling {Path(shown_as or path).name} ({size})")
         except WasmtimeError as exc:
             raise RunError(f"wasmtime cannot compile it: {_with_cause(exc)}", file=str(path)) from None
 
@@ -180,7 +182,7 @@ class Host:
         runs a temporary file that will become the output)."""
         display = shown_as or str(path)
         try:
-            component = self.load(path)
+            component = self.load(path, shown_as=display)
         except RunError as exc:
             raise RunError(exc.message, file=display) from None
         self.imports = tuple(component.type.imports(self.engine))

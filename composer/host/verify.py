@@ -170,12 +170,14 @@ def _nearest(world: World, name: str) -> str:
 
 
 def verify(path: Path, world_name: str | None = None, cache: bool = True,
-           instantiate: bool = True, progress: bool = False, runnable: bool = False) -> Report:
+           instantiate: bool = True, progress: bool = False, runnable: bool = False,
+           shown_as: str | None = None) -> Report:
     """Check `path` against a host world (named, else inferred from its exports, else
     wasi:cli/command). A component that exports neither world's entry is a library: it
     passes on its imports alone, unless a world was named or `runnable` asks for a command
     or a proxy (`compose --verify`). `instantiate=False` leaves the real check to a run that
-    follows."""
+    follows. `shown_as` names the file in the progress line (a temporary file's name, under
+    `compose --verify`, means nothing to the user)."""
     from .execute import Host, HostConfig, RunError
     from ..model.load import load_component
 
@@ -203,7 +205,7 @@ def verify(path: Path, world_name: str | None = None, cache: bool = True,
     host = Host(HostConfig(cache=cache, http=world.http, stdin="/dev/null", stdout="/dev/null",
                            stderr="/dev/null", progress=progress))
     try:
-        host.instantiate(host.load(path, loaded.data), str(path))
+        host.instantiate(host.load(path, loaded.data, shown_as), str(path))
     except RunError as exc:
         report.problems.append(f"the embedded host refuses it: {exc.message}")
     else:

@@ -261,3 +261,34 @@ def test_world_without_verify_and_verify_without_output_are_usage_errors(tmp_pat
     assert proc.returncode == 2 and "go with --run" in proc.stderr
     proc = compose_proc(*base, "--run")
     assert proc.returncode == 2 and "--run needs -o FILE: the program's own output goes to stdout" in proc.stderr
+
+
+def test_compose_verify_that_passes_says_so_in_two_lines_and_names_the_output(tmp_path, small_fixtures):
+    # a Makefile's --verify runs on every build: a pass is what was checked and the verdict
+    # (each import with -v); the progress line names the output, not the temporary file
+    # checked before it takes its place
+    out = tmp_path / "out.wasm"
+    base = (small_fixtures["seed-app"], "-d", small_fixtures["seed-ops"], "-o", out, "--verify")
+    proc = compose_proc(*base)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr.splitlines() == [
+        f"{out}: checked against wasi:cli/command (inferred from its exports)",
+        "ok: instantiates in the embedded host; 3 imports, all provided"]
+    verbose = compose_proc(*base, "-v").stderr.splitlines()
+    assert all(line in verbose for line in proc.stderr.splitlines())
+    assert sum(line.split()[:2] == ["ok", "import"] for line in verbose) == 3
+
+
+def test_the_progress_line_names_the_file_as_shown(tmp_path, small_fixtures, monkeypatch):
+    # `compose --verify` checks a temporary file (`.out.wasm.d190b8eadac8.tmp`) that becomes
+    # the output: the "compiling ..." line names the output
+    from composer.host import execute
+
+    said = []
+    real = execute.Host.in_background
+    monkeypatch.setattr(execute.Host, "in_background",
+                        lambda self, work, status=None: said.append(status) or real(self, work))
+    temporary = tmp_path / ".out.wasm.d190b8eadac8.tmp"
+    temporary.write_bytes(compose(small_fixtures["seed-app"], [small_fixtures["seed-ops"]]).data)
+    assert verify(temporary, cache=False, shown_as="out.wasm").ok
+    assert said[0].startswith("compiling out.wasm (")
