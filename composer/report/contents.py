@@ -117,6 +117,27 @@ class CompositionReport(Record):
 
 
 HOST = "host:"
+# what a node id starts with besides the name it shows: the kind of a left-out dependency or
+# an unreadable input (said by its box, its tag or its line), a host import (said by where
+# it is drawn), a package of them
+_ID_PREFIXES = ("unused:", "rejected:", "unreadable:", HOST, "package:")
+
+
+def shown(node_id: str) -> str:
+    """A node as a reader knows it: `ops` for `rejected:ops`, `d:e/f@1.0.0` for
+    `host:d:e/f@1.0.0`; a mark of an import nobody satisfies is "nothing". Ids stay in the
+    data (JSON, the page's attributes); text shows names."""
+    if node_id.startswith("missing:"):
+        return "nothing"
+    for prefix in _ID_PREFIXES:
+        if node_id.startswith(prefix):
+            return node_id[len(prefix):]
+    return node_id
+
+
+def count(n: int, one: str, many: str | None = None) -> str:
+    """`1 problem`, `2 problems`: never `1 problem(s)`."""
+    return f"{n} {one if n == 1 else many or one + 's'}"
 
 
 def size_text(n: int) -> str:

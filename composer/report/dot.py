@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import printable
-from .contents import CompositionReport, size_text
+from .contents import CompositionReport, shown, size_text
 from .picture import Box, Link, picture, why_text
 
 
@@ -52,7 +52,7 @@ def render_dot(report: CompositionReport) -> str:
 
 def _component(n) -> dict[str, str]:  # type: ignore[no-untyped-def]
     attrs = {
-        "label": f"{n.id}\n{Path(n.file).name} ({size_text(n.size)})\n{len(n.exports)} exports",
+        "label": f"{shown(n.id)}\n{Path(n.file).name} ({size_text(n.size)})\n{len(n.exports)} exports",
         "tooltip": "\n".join(i.wit for i in n.exports) or "(no exports)",
     }
     if n.kind == "root":

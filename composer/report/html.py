@@ -14,7 +14,7 @@ from typing import Any, Callable
 
 from .compare import sides
 from .layout import FONT, layout
-from .contents import ComponentNode, CompositionReport, HostImportNode, size_text
+from .contents import ComponentNode, CompositionReport, HostImportNode, count, shown, size_text
 from .picture import Box, Link, Picture, picture, why_text
 from .svg import draw, escape
 
@@ -31,7 +31,7 @@ def render_html(report: CompositionReport) -> str:
                    for k, v in summary.items())
     problems = _problems(report, pic)
     warnings = "".join(f"<li>{escape(w)}</li>" for w in report.warnings)
-    status = "ok" if report.ok else f"{len(report.problems)} problem(s)"
+    status = "ok" if report.ok else count(len(report.problems), "problem")
     counts = _counts(summary, sum(1 for b in pic.boxes if b.kind == "host"))
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
@@ -85,16 +85,13 @@ def _readable() -> float:
     return 10.1 / FONT
 
 
-def _count(n: int, one: str, many: str | None = None) -> str:
-    return f"{n} {one if n == 1 else many or one + 's'}"
-
 
 def _counts(summary: dict[str, int], packages: int) -> list[str]:
     """The summary in a line, what is zero left out."""
-    counts = [_count(summary["components"], "component"), _count(summary["plugged_imports"], "plugged import")]
+    counts = [count(summary["components"], "component"), count(summary["plugged_imports"], "plugged import")]
     if summary["host_imports"]:
-        counts.append(_count(summary["host_imports"], "host import") + " in " + _count(packages, "package"))
-    return counts + [_count(summary[f"{k}_dependencies"], f"{k} dependency", f"{k} dependencies")
+        counts.append(count(summary["host_imports"], "host import") + " in " + count(packages, "package"))
+    return counts + [count(summary[f"{k}_dependencies"], f"{k} dependency", f"{k} dependencies")
                      for k in ("rejected", "unused") if summary[f"{k}_dependencies"]]
 
 
@@ -146,11 +143,11 @@ def _box_details(box: Box, nodes: dict[str, ComponentNode], block: Block) -> dic
         # what all its imports share is said once; each import's own news in its heading
         users = {h.users for h in box.members}
         common = len(users) == 1
-        text = _count(len(box.members), "import") + " left for the host"
+        text = count(len(box.members), "import") + " left for the host"
         text += f"; used by {', '.join(box.members[0].users)}" if common else ""
         blocks = [block(h.name + ("" if common else f" (used by {', '.join(h.users)})")
                         + (" (semver-merged)" if h.semver_bridged else ""), h.wit) for h in box.members]
-        return {"title": f"host: {box.lines[0]}", "text": text, "blocks": blocks}
+        return {"title": f"{box.lines[0]} (host imports)", "text": text, "blocks": blocks}
     n = nodes[box.id]
     text = f"{n.file} ({size_text(n.size)}), {len(n.exports)} exports, {len(n.imports)} imports"
     if n.why:
@@ -158,16 +155,18 @@ def _box_details(box: Box, nodes: dict[str, ComponentNode], block: Block) -> dic
     blocks = [block("exports", "\n\n".join(i.wit for i in n.exports) or "(no exports)")]
     if n.imports:
         blocks.append(block("imports", "\n\n".join(i.wit for i in n.imports)))
-    return {"title": f"{n.id} ({n.kind})", "text": text, "blocks": blocks}
+    return {"title": f"{shown(n.id)} ({n.kind})", "text": text, "blocks": blocks}
 
 
 def _link_details(link: Link, nodes: dict[str, ComponentNode], wits: tuple[dict[tuple[str, str], str], ...],
                   block: Block) -> dict[str, Any]:
     """A link's imports; a failed one's expected and offered WIT side by side."""
     imported, exported = wits  # (node, name) -> WIT
-    title = f"{link.source} → {link.target.removeprefix('package:')}"
+    title = f"{shown(link.source)} → {shown(link.target)}"
     if link.count > 1:
         title += f" ({link.count} imports)"
+    if "host" in link.classes:
+        title += ", left for the host"
     out: dict[str, Any] = {"title": title, "text": link.hover}
     e = link.edges[0]
     target = nodes.get(e.target)

@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 from ..errors import printable
-from .contents import CompositionReport, size_text
+from .contents import CompositionReport, shown, size_text
 from .picture import picture
 
 
@@ -35,7 +35,7 @@ def render_mermaid(report: CompositionReport) -> str:
     for box in pic.boxes:
         n = nodes.get(box.id)
         if n is not None:
-            text = f"{n.id}\n{Path(n.file).name} ({size_text(n.size)})"
+            text = f"{shown(n.id)}\n{Path(n.file).name} ({size_text(n.size)})"
             if n.kind in ("unused", "rejected", "unreadable"):
                 text += f"\n({n.kind})"
             out.append(f"  {ident(n.id, ids)}[{label(text)}]")

@@ -138,7 +138,7 @@ def test_tree_lists_wiring_hosts_and_unused(chain_report):
     assert "t:a/a@1.0.0 ← a (exact name)" in text
     assert "t:c/c@1.0.0 ← c export t:c/c@1.2.0 (semver)\n" in text
     assert "t:host/h@1.0.0 → host" in text
-    assert "unused:spare  spare.wasm" in text and "unused: satisfies nothing" in text
+    assert "spare  spare.wasm" in text and "unused: satisfies nothing" in text
 
 
 def test_failed_composition_is_drawn_with_the_reason(tmp_path):
@@ -234,15 +234,15 @@ def test_an_unreadable_input_is_drawn_red_in_every_format(tmp_path):
     assert (node.id, node.kind, node.file, node.size, node.why) == (
         "unreadable:ops.wasm", "unreadable", "ops.wasm", 0, ("ops.wasm: component file not found",))
     dot = render(report, "dot")
-    assert ('"unreadable:ops.wasm" [label="unreadable:ops.wasm\\nops.wasm (0 B)\\n0 exports\\n(unreadable)", '
+    assert ('"unreadable:ops.wasm" [label="ops.wasm\\nops.wasm (0 B)\\n0 exports\\n(unreadable)", '
             'tooltip="ops.wasm: component file not found\\n\\n(no exports)", style="rounded", '
             'color="red", fontcolor="red3"];') in dot
     mermaid = render(report, "mermaid")
-    assert '["unreadable:ops.wasm<br/>ops.wasm (0 B)<br/>(unreadable)"]' in mermaid
+    assert '["ops.wasm<br/>ops.wasm (0 B)<br/>(unreadable)"]' in mermaid
     assert "  style n0_unreadable_ops_wasm stroke:red,color:red" in mermaid
     assert render(report, "tree").splitlines()[:3] == [
-        "composition of root.wasm — 1 problem(s)",
-        "├── unreadable:ops.wasm  ops.wasm (0 B)  cannot be read",
+        "composition of root.wasm — 1 problem",
+        "├── ops.wasm  ops.wasm (0 B)  cannot be read",
         "│   └── ops.wasm: component file not found"]
     coloured = render_tree(report, colour=True)
     assert "\x1b[31m  cannot be read\x1b[0m" in coloured and "\x1b[31mops.wasm: component file not found" in coloured
@@ -623,7 +623,7 @@ def test_a_mismatch_shows_expected_and_offered_side_by_side(browser, tmp_path, f
     figures = page.locator("#details .compare figure").all()
     assert [f.locator("figcaption").inner_text() for f in figures] == [
         "expected: root imports `example:ops/api@0.1.0`",
-        "offered: rejected:ops exports `example:ops/api@0.1.0`"]
+        "offered: ops exports `example:ops/api@0.1.0`"]
     assert [f.locator("mark").all_inner_texts() for f in figures] == [
         ["  get: func() -> u32;\n"], ["  get: func() -> u64;\n"]]
     left, right = (f.bounding_box() for f in figures)
@@ -687,7 +687,7 @@ def test_a_large_composition_can_be_navigated(browser, tmp_path, bench_report):
     page.mouse.click(*page.evaluate(point, [link, 0.01]))  # near c3: the link leaves the window
     assert page.evaluate(visible, 'svg#graph g.node[data-id="host:t:host3/log@1.0.0"]')
     assert not page.evaluate(visible, 'svg#graph g.node[data-id="c3"]')  # far apart: it moved
-    assert page.locator("#details h3").inner_text() == "c3 → host:t:host3/log@1.0.0"
+    assert page.locator("#details h3").inner_text() == "c3 → t:host3/log@1.0.0, left for the host"
     # and back, from the other end
     page.locator('svg#graph g.node[data-id="host:t:host3/log@1.0.0"]').click()
     page.mouse.click(*page.evaluate(point, [link, 0.99]))
@@ -763,7 +763,7 @@ def test_the_page_holds_the_details_of_every_box_member_and_link(tmp_path):
     y = x.replace("x@1.2.0", "y@1.0.0")
     # a package of two imports, used by different components: each says who uses it
     package = items["package:t:h"]
-    assert (package["title"], package["text"]) == ("host: t:h", "2 imports left for the host")
+    assert (package["title"], package["text"]) == ("t:h (host imports)", "2 imports left for the host")
     assert shown(package) == [("t:h/x@1.2.0 (used by root, a) (semver-merged)", x),
                               ("t:h/y@1.0.0 (used by root)", y)]
     # each member of it, as its list shows it
@@ -773,7 +773,7 @@ def test_the_page_holds_the_details_of_every_box_member_and_link(tmp_path):
     assert shown(items["host:t:h/y@1.0.0"]) == [("", y)]
     # a package of one: who uses it is said once
     one = items["host:t:m/m@1.0.0"]
-    assert (one["title"], one["text"]) == ("host: t:m", "1 import left for the host; used by root")
+    assert (one["title"], one["text"]) == ("t:m (host imports)", "1 import left for the host; used by root")
     assert [b["head"] for b in one["blocks"]] == ["t:m/m@1.0.0"]
     assert (items["root"]["title"], items["a"]["title"]) == ("root (root)", "a (dependency)")
     assert items["a"]["text"] == f"{a} (280 B), 1 exports, 1 imports"
@@ -1153,7 +1153,7 @@ def test_the_tree_lists_host_imports_by_package_problems_and_warnings(tmp_path):
                            "(none was given: -d DEP.wasm, or a config)"]
     rejected = render(from_plan(plan_composition(root, [write(tmp_path, "ops", counter(
         2, exports="t:a/a@1.0.0", result="u64"))])), "tree")
-    assert "├── rejected:ops  ops.wasm (171 B)  rejected: what it offers does not fit" in rejected
+    assert "├── ops  ops.wasm (171 B)  rejected: what it offers does not fit" in rejected
 
 
 def assert_back_link(d: str, s, t, bottom: float) -> None:
@@ -1197,3 +1197,52 @@ def test_a_link_to_the_plain_names_box_names_its_member(tmp_path):
         "package:plain names", ("plain names", "3 imports"), ["f", "g", "h"])
     labels = {(link.source, link.count): link.label for link in pic.links if link.target == box.id}
     assert labels == {("root", 1): ("f",), ("a", 2): ("×2",)}
+
+
+def visible_text(report, fmt: str) -> str:
+    """What a reader of `report` in `fmt` reads: a drawing's labels, titles and tooltips, the
+    page's panel texts, the JSON's messages; not ids kept as data (JSON ids, attributes)."""
+    out = render(report, fmt)
+    if fmt == "tree":
+        return out
+    if fmt == "dot":
+        labels = re.findall(r'(?:label|tooltip)="((?:[^"\\]|\\.)*)"', out)
+        return "\n".join(labels).replace("\\n", "\n")
+    if fmt == "mermaid":
+        return "\n".join(re.findall(r'"([^"]*)"', out))
+    if fmt == "json":
+        doc = json.loads(out)
+        return "\n".join([doc["title"], *doc["warnings"], *(p["message"] for p in doc["problems"]),
+                          *(w for n in doc["nodes"] for w in n["why"]),
+                          *(e["problem"] or "" for e in doc["edges"])])
+    text = re.sub(r"<(style|script)\b.*?</\1>", "", out, flags=re.S)
+    texts = re.findall(r">([^<]+)<", text)
+    if fmt == "html":
+        data = page_data(out)
+        texts += [str(v) for item in data["items"].values() for k, v in item.items() if k in ("title", "text")]
+        texts += [b["head"] for item in data["items"].values() for b in item["blocks"]]
+    return "\n".join(texts)
+
+
+INTERNAL = re.compile(r"\b(?:rejected|unused|unreadable|host|package|missing):\S|\(s\)")  # an id, a lazy plural
+
+
+def test_no_format_shows_an_internal_id(tmp_path, small_fixtures):
+    """A failed composition (a rejected, an unused dependency, a host import, an import nobody
+    satisfies) and a WAC one: every format names things as their reader knows them."""
+    from composer.link.compose import plan_document
+
+    root = write(tmp_path, "root", counter(1, imports=("example:ops/api@0.1.0", "d:e/f@1.0.0", "t:n/n@1.0.0")))
+    ops = write(tmp_path, "ops", counter(2, exports="example:ops/api@0.1.0", result="u64"))
+    spare = write(tmp_path, "spare", counter(3, exports="t:s/s@1.0.0"))
+    failed = from_plan(plan_composition(root, [ops, spare], no_imports=True))
+    assert {n.kind for n in failed.nodes} == {"root", "rejected", "unused"}
+    assert any(e.target.startswith("missing:") for e in failed.edges)
+    wac = from_plan(plan_document(ROOT / "fixtures" / "wac" / "seed.wac", dependencies={
+        "example:consumer": small_fixtures["seed-app"], "example:string-operations": small_fixtures["seed-ops"]}))
+    for report in (failed, wac):
+        for fmt in ("tree", "dot", "mermaid", "json", "svg", "html"):
+            text = visible_text(report, fmt)
+            assert "ops" in text or report is wac, fmt  # the text was found (JSON: its messages)
+            assert not INTERNAL.findall(text), (fmt, INTERNAL.findall(text), text)
+    assert "3 problems" in visible_text(failed, "tree") and "1 problem," not in visible_text(failed, "html")
