@@ -714,6 +714,23 @@ def test_format_follows_the_output_suffix(chain, tmp_path, suffix, start):
     assert out.read_text().startswith(start)
 
 
+@pytest.mark.parametrize("name, fmt, warned", [
+    ("r.html", "json", "warning: writing json to r.html (the format -f chose; the file name says html)\n"),
+    ("r.txt", "dot", "warning: writing dot to r.txt (the format -f chose; the file name says tree)\n"),
+    ("r.json", "json", ""), ("r.htm", "html", ""), ("report", "json", ""), ("-", "json", ""),
+])
+def test_a_format_the_file_name_contradicts_is_written_with_a_warning(chain, tmp_path, name, fmt, warned):
+    """-f wins (the user asked for it), but a file named for another format is worth a word:
+    a browser shows r.html's JSON as a page of text."""
+    out = tmp_path / name if name != "-" else name
+    proc = compose_proc("graph", chain["root"], "-d", chain["a"], "-d", chain["b"], "-d", chain["c"],
+                        "-o", out, "-f", fmt)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr == warned
+    written = proc.stdout if name == "-" else Path(out).read_text()
+    assert written.startswith("{" if fmt == "json" else "digraph" if fmt == "dot" else "<!DOCTYPE")
+
+
 def test_tree_is_the_default_on_stdout(chain):
     proc = compose_proc("graph", chain["root"], "-d", chain["a"], "-d", chain["b"], "-d", chain["c"])
     assert proc.returncode == 0, proc.stderr
