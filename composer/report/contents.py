@@ -25,7 +25,9 @@ class ComponentNode(Record):
 
     id: str
     # "root", "dependency", "unused", "rejected" (its export did not fit an import),
-    # "unreadable" (an input the composition stopped at: missing, malformed or invalid)
+    # "unreadable" (an input the composition stopped at: missing, malformed or invalid),
+    # "exports" (what a composition of no root exports: a WAC document's `export`s, drawn
+    # where a root would be, its edges to what each is an export of)
     kind: str
     file: str  # what the user gave (or the name recorded in a composed component)
     size: int  # bytes
@@ -105,8 +107,8 @@ class CompositionReport(Record):
         kinds = [n.kind for n in self.nodes]
         return {
             "components": kinds.count("root") + kinds.count("dependency"),
-            "plugged_imports": sum(1 for e in self.edges
-                                   if not e.problem and not e.target.startswith(HOST)),
+            "plugged_imports": sum(1 for e in self.edges if not e.problem and e.source != EXPORTS
+                                   and not e.target.startswith(HOST)),
             "host_imports": len(self.host_imports),
             "unused_dependencies": kinds.count("unused"),
             "rejected_dependencies": kinds.count("rejected"),
@@ -117,6 +119,7 @@ class CompositionReport(Record):
 
 
 HOST = "host:"
+EXPORTS = "(exports)"  # the id of the node of a composition's exports: no instance is named so
 # what a node id starts with besides the name it shows: the kind of a left-out dependency or
 # an unreadable input (said by its box, its tag or its line), a host import (said by where
 # it is drawn), a package of them
@@ -129,6 +132,8 @@ def shown(node_id: str) -> str:
     data (JSON, the page's attributes); text shows names."""
     if node_id.startswith("missing:"):
         return "nothing"
+    if node_id == EXPORTS:
+        return "the composition"
     for prefix in _ID_PREFIXES:
         if node_id.startswith(prefix):
             return node_id[len(prefix):]

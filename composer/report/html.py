@@ -33,6 +33,13 @@ def render_html(report: CompositionReport) -> str:
     warnings = "".join(f"<li>{escape(w)}</li>" for w in report.warnings)
     status = "ok" if report.ok else count(len(report.problems), "problem")
     counts = _counts(summary, sum(1 for b in pic.boxes if b.kind == "host"))
+    # what stands first: the root component, or the exports of a composition of none (WAC)
+    if any(n.kind == "exports" for n in report.nodes):
+        top, top_title = "exports", "the composition's exports"
+        top_legend = '<span class="swatch root"></span>what the composition exports, each linked to what it is'
+    else:
+        top, top_title = "root", "the root component"
+        top_legend = '<span class="swatch root"></span>root component (its exports are the output\'s)'
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -45,7 +52,7 @@ def render_html(report: CompositionReport) -> str:
 <button type="button" id="zoom-in" title="zoom in (+)">+</button>
 <button type="button" id="zoom-fit" title="fit the whole graph">fit</button>
 <button type="button" id="zoom-reset" title="actual size">1:1</button>
-<button type="button" id="zoom-root" title="go to the root component">root</button>
+<button type="button" id="zoom-root" title="go to {top_title}">{top}</button>
 <input type="search" id="find" placeholder="find a component or an import…" aria-label="find a component or an import">
 <span id="found"></span><span class="hint">double-click a box to zoom to it; click a link to follow it</span>
 <button type="button" id="panel-toggle" title="show or hide the side panel">panel</button></div>
@@ -60,7 +67,7 @@ def render_html(report: CompositionReport) -> str:
 <h2>Summary</h2><table class="summary">{rows}</table>
 <h2>Legend</h2>
 <ul class="legend">
-<li><span class="swatch root"></span>root component (its exports are the output's)</li>
+<li>{top_legend}</li>
 <li><span class="swatch dependency"></span>dependency instance</li>
 <li><span class="swatch unused"></span>dependency that satisfies nothing (left out)</li>
 <li><span class="swatch rejected"></span>dependency whose export was rejected</li>
@@ -137,6 +144,10 @@ def _host_text(h: HostImportNode) -> str:
 
 
 def _box_details(box: Box, nodes: dict[str, ComponentNode], block: Block) -> dict[str, Any]:
+    if box.kind == "exports":
+        exported = nodes[box.id].exports
+        return {"title": "what the composition exports", "text": count(len(exported), "export"),
+                "blocks": [block("exports", "\n\n".join(i.wit for i in exported) or "(nothing)")]}
     if box.kind == "missing":
         return {"title": "unsatisfied import", "text": box.hover, "blocks": []}
     if box.kind == "host":
@@ -149,7 +160,7 @@ def _box_details(box: Box, nodes: dict[str, ComponentNode], block: Block) -> dic
                         + (" (semver-merged)" if h.semver_bridged else ""), h.wit) for h in box.members]
         return {"title": f"{box.lines[0]} (host imports)", "text": text, "blocks": blocks}
     n = nodes[box.id]
-    text = f"{n.file} ({size_text(n.size)}), {len(n.exports)} exports, {len(n.imports)} imports"
+    text = f"{n.file} ({size_text(n.size)}), {count(len(n.exports), 'export')}, {count(len(n.imports), 'import')}"
     if n.why:
         text += "\n" + why_text(n, "\n")
     blocks = [block("exports", "\n\n".join(i.wit for i in n.exports) or "(no exports)")]
@@ -297,7 +308,7 @@ _JS = """
   document.getElementById('zoom-out').addEventListener('click', function () { zoom(scale / 1.25); });
   document.getElementById('zoom-reset').addEventListener('click', function () { zoom(1); });
   document.getElementById('zoom-fit').addEventListener('click', function () { zoom(fitScale(), [baseW / 2, baseH / 2]); });
-  var root = svg.querySelector('g.node.root');
+  var root = svg.querySelector('g.node.root, g.node.exports');
   document.getElementById('zoom-root').addEventListener('click', function () { if (root) { zoomTo(root); flash(root); } });
   scroller.addEventListener('wheel', function (ev) {
     if (!ev.ctrlKey) return;  // the wheel scrolls; with Ctrl (or a pinch) it zooms at the pointer

@@ -36,7 +36,9 @@ def render_mermaid(report: CompositionReport) -> str:
         n = nodes.get(box.id)
         if n is not None:
             text = f"{shown(n.id)}\n{Path(n.file).name} ({size_text(n.size)})"
-            if n.kind in ("unused", "rejected", "unreadable"):
+            if n.kind == "exports":
+                text = f"exports\n({len(n.exports)})"
+            elif n.kind in ("unused", "rejected", "unreadable"):
                 text += f"\n({n.kind})"
             out.append(f"  {ident(n.id, ids)}[{label(text)}]")
         elif box.kind == "missing":
@@ -58,7 +60,7 @@ def render_mermaid(report: CompositionReport) -> str:
         arrow = "-.->" if "semver" in link.classes else "-->"
         out.append(f"  {ident(link.source, ids)} {arrow}|{label(text)}| {ident(link.target, ids)}")
     for n in report.nodes:
-        if n.kind == "root":
+        if n.kind in ("root", "exports"):
             out.append(f"  style {ident(n.id, ids)} stroke-width:3px")
         elif n.kind == "rejected":
             out.append(f"  style {ident(n.id, ids)} stroke:red,stroke-dasharray:5 3")

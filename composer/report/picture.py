@@ -15,7 +15,7 @@ from typing import Iterable
 
 from ..model.names import package_of
 from ..record import Record
-from .contents import HOST, ComponentNode, CompositionReport, Edge, HostImportNode, count, shown, size_text
+from .contents import EXPORTS, HOST, ComponentNode, CompositionReport, Edge, HostImportNode, count, shown, size_text
 
 LABELS_UP_TO = 100  # links; past that, the names on plain links are noise (hover has them)
 REASON_WIDTH = 48  # characters per line of a failure's reason on its link
@@ -109,12 +109,16 @@ def _bundle_key(e: Edge, box_of: dict[str, str]) -> tuple:
 
 
 def _component_box(n: ComponentNode) -> Box:
+    if n.kind == "exports":
+        hover = f"what {shown(n.id)} exports\n\n" + ("\n\n".join(i.wit for i in n.exports) or "(nothing)")
+        return Box(n.id, n.kind, ("exports", count(len(n.exports), "export")), hover,
+                   search="exports", depth=n.depth)
     file = Path(n.file).name
     name = shown(n.id)  # a left-out dependency's box says unused or rejected: its id need not
     # `ops` from ops.wasm needs no file name: the size is the news
     second = size_text(n.size) if file in (name, name + ".wasm") else f"{file} · {size_text(n.size)}"
     lines = (name, second) + ((n.kind,) if n.kind in ("unused", "rejected", "unreadable") else ())
-    hover = f"{shown(n.id)}: {n.file} ({size_text(n.size)}), {len(n.exports)} exports, {len(n.imports)} imports"
+    hover = f"{shown(n.id)}: {n.file} ({size_text(n.size)}), {count(len(n.exports), 'export')}, {count(len(n.imports), 'import')}"
     if n.why:
         hover += "\n" + why_text(n, "; ")
     hover += "\n\n" + ("\n\n".join(i.wit for i in n.exports) or "(no exports)")
@@ -201,7 +205,11 @@ def _label(link: Link, context: dict[str, tuple[dict[str, set[str]], ...]], memb
 
 
 def _edge_text(e: Edge, nodes: dict[str, ComponentNode]) -> str:
-    """One edge in words: what is imported, what satisfies it or why nothing does."""
+    """One edge in words: what is imported, what satisfies it or why nothing does; or what
+    the composition exports, and what it is."""
+    if e.source == EXPORTS:
+        what = f"export {e.export_name}" if e.export_name else "the instance"
+        return f"the composition exports {e.import_name}\nwhich is {shown(e.target)}'s {what}"
     text = f"{shown(e.source)} imports {e.import_name}\n"
     if e.target.startswith(HOST):
         text += f"left for the host as {e.target[len(HOST):]}"
@@ -222,7 +230,9 @@ def _link_hover(edges: list[Edge], target: str, nodes: dict[str, ComponentNode])
     if len(edges) == 1:
         return _edge_text(edges[0], nodes)
     e = edges[0]
-    if e.target.startswith(HOST):
+    if e.source == EXPORTS:
+        head = f"the composition exports {len(edges)} exports of {shown(target)}"
+    elif e.target.startswith(HOST):
         head = f"{shown(e.source)} imports {len(edges)} interfaces of {shown(target)}, left for the host"
     else:
         head = f"{shown(e.source)} imports {len(edges)} exports of {shown(target)}"

@@ -22,7 +22,7 @@ COLOURS = {"": "#47609a", "host": "#9aa3b2", "semver": "#d9822b", "problem": "#d
 STYLE = f"""
 text{{font-family:{MONOSPACE};font-size:{FONT}px;fill:#1d2330}}
 .node rect.box{{fill:#eef3fb;stroke:#6a7ba3;stroke-width:1.2}}
-.node.root rect.box{{fill:#cfe0ff;stroke:#24448f;stroke-width:2.5}}
+.node.root rect.box,.node.exports rect.box{{fill:#cfe0ff;stroke:#24448f;stroke-width:2.5}}
 .node.unused rect.box{{fill:#fff;stroke-dasharray:5 3}}
 .node.rejected rect.box{{fill:#fff4f4;stroke:#d22;stroke-width:1.6;stroke-dasharray:5 3}}
 .node.rejected text.tag{{fill:#b01515;font-weight:bold}}

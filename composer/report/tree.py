@@ -40,8 +40,10 @@ def build_tree(report: CompositionReport) -> Branch:
         by_source.setdefault(e.source, []).append(e)
     for n in sorted(report.nodes, key=lambda n: (n.depth, n.id)):
         style = {"root": "bold cyan", "dependency": "cyan", "unused": "dim", "rejected": "red",
-                 "unreadable": "red"}[n.kind]
+                 "unreadable": "red", "exports": "bold cyan"}[n.kind]
         head = [(shown(n.id), style), (f"  {Path(n.file).name} ({size_text(n.size)})", "")]
+        if n.kind == "exports":  # each export's line says what it is an export of
+            head = [(f"what {shown(n.id)} exports ({len(n.exports)})", style)]
         if n.kind == "unused":
             head.append(("  unused: satisfies nothing", "yellow"))
         elif n.kind == "rejected":

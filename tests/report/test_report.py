@@ -449,6 +449,12 @@ def failed_report(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
+def wac_report(small_fixtures):
+    """The seed pair in WAC (fixtures/wac/seed.wac): no root, its exports drawn instead."""
+    return from_plan(plan_document_of(small_fixtures))
+
+
+@pytest.fixture(scope="module")
 def cycle_report(tmp_path_factory):
     """root -> a -> b -> a: a failed composition with a link back to the left."""
     tmp = tmp_path_factory.mktemp("cycle")
@@ -556,7 +562,7 @@ GEOMETRY = """() => {
                 height: Math.min(pane.clientHeight, innerHeight - p.y)};
   const seen = el => inside(el.getBoundingClientRect(), view, 0.5);
   return {overlaps, overflow, paths_out: paths.length, smallest: Math.min(...sizes), texts: texts.length,
-          root_seen: seen(svg.querySelector('g.node.root rect.box')), all_seen: seen(svg)};
+          root_seen: seen(svg.querySelector('g.node.root rect.box, g.node.exports rect.box')), all_seen: seen(svg)};
 }"""
 
 
@@ -572,7 +578,8 @@ def open_report(browser, report, tmp_path: Path):
     return page, errors
 
 
-@pytest.mark.parametrize("which, fits", [("pair", True), ("failed", True), ("cycle", True), ("bench", False)])
+@pytest.mark.parametrize("which, fits", [("pair", True), ("failed", True), ("cycle", True), ("wac", True),
+                                         ("bench", False)])
 def test_the_page_opens_readable_with_nothing_overlapping_or_cut_off(browser, tmp_path, request, which, fits):
     report = request.getfixturevalue(f"{which}_report")
     page, errors = open_report(browser, report, tmp_path)
@@ -793,7 +800,7 @@ def test_the_page_holds_the_details_of_every_box_member_and_link(tmp_path):
     assert (one["title"], one["text"]) == ("t:m (host imports)", "1 import left for the host; used by root")
     assert [b["head"] for b in one["blocks"]] == ["t:m/m@1.0.0"]
     assert (items["root"]["title"], items["a"]["title"]) == ("root (root)", "a (dependency)")
-    assert items["a"]["text"] == f"{a} (280 B), 1 exports, 1 imports"
+    assert items["a"]["text"] == f"{a} (280 B), 1 export, 1 import"
     assert items["link-1"]["text"] == ("root imports t:h/x@1.0.0\nleft for the host as t:h/x@1.2.0\n"
                                        "semver-compatible versions bridged")
     # an import nobody could satisfy: its mark, and its problem leads to its link
@@ -1247,19 +1254,60 @@ INTERNAL = re.compile(r"\b(?:rejected|unused|unreadable|host|package|missing):\S
 def test_no_format_shows_an_internal_id(tmp_path, small_fixtures):
     """A failed composition (a rejected, an unused dependency, a host import, an import nobody
     satisfies) and a WAC one: every format names things as their reader knows them."""
-    from composer.link.compose import plan_document
-
     root = write(tmp_path, "root", counter(1, imports=("example:ops/api@0.1.0", "d:e/f@1.0.0", "t:n/n@1.0.0")))
     ops = write(tmp_path, "ops", counter(2, exports="example:ops/api@0.1.0", result="u64"))
     spare = write(tmp_path, "spare", counter(3, exports="t:s/s@1.0.0"))
     failed = from_plan(plan_composition(root, [ops, spare], no_imports=True))
     assert {n.kind for n in failed.nodes} == {"root", "rejected", "unused"}
     assert any(e.target.startswith("missing:") for e in failed.edges)
-    wac = from_plan(plan_document(ROOT / "fixtures" / "wac" / "seed.wac", dependencies={
-        "example:consumer": small_fixtures["seed-app"], "example:string-operations": small_fixtures["seed-ops"]}))
+    wac = from_plan(plan_document_of(small_fixtures))
     for report in (failed, wac):
         for fmt in ("tree", "dot", "mermaid", "json", "svg", "html"):
             text = visible_text(report, fmt)
             assert "ops" in text or report is wac, fmt  # the text was found (JSON: its messages)
             assert not INTERNAL.findall(text), (fmt, INTERNAL.findall(text), text)
     assert "3 problems" in visible_text(failed, "tree") and "1 problem," not in visible_text(failed, "html")
+
+
+def test_a_wac_composition_draws_its_exports_where_a_root_would_be(small_fixtures, tmp_path):
+    """A WAC document has no root: what it exports is one box at the left, linked to the
+    instance each export is; no format speaks of a root."""
+    import jsonschema
+
+    out = tmp_path / "wac.json"
+    proc = compose_proc("graph", ROOT / "fixtures" / "wac" / "seed.wac", "-o", out,
+                        "--dep", f"example:consumer={small_fixtures['seed-app']}",
+                        "--dep", f"example:string-operations={small_fixtures['seed-ops']}")
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(out.read_text())
+    jsonschema.validate(doc, schema())
+    exports = doc["nodes"][0]
+    assert (exports["id"], exports["kind"], exports["depth"]) == ("(exports)", "exports", 0)
+    assert [i["name"] for i in exports["exports"]] == ["wasi:cli/run@0.2.0"]
+    assert [(e["target"], e["import"], e["export"]) for e in doc["edges"] if e["source"] == "(exports)"] == [
+        ("app", "wasi:cli/run@0.2.0", "wasi:cli/run@0.2.0")]
+    assert {n["id"]: n["depth"] for n in doc["nodes"]} == {"(exports)": 0, "app": 1, "ops": 2}
+    assert doc["summary"]["plugged_imports"] == 1  # an export plugs nothing
+    report = from_plan(plan_document_of(small_fixtures))
+    assert render(report, "tree").splitlines()[1:3] == [
+        "├── what the composition exports (1)", "│   └── wasi:cli/run@0.2.0 ← app (wired)"]
+    page = render(report, "html")
+    assert re.search(r'<g class="node component exports" data-id="\(exports\)"', page)
+    assert '<button type="button" id="zoom-root" title="go to the composition\'s exports">exports</button>' in page
+    (k,) = [k for k, link in enumerate(picture(report).links) if link.source == "(exports)"]
+    link = page_data(page)["items"][f"link-{k}"]
+    assert (link["title"], link["text"]) == ("the composition → app", "the composition exports "
+                                             "wasi:cli/run@0.2.0\nwhich is app's export wasi:cli/run@0.2.0")
+    assert '"(exports)" -> "app"' in render(report, "dot")
+    for fmt in ("tree", "dot", "mermaid", "svg", "html"):
+        assert not re.search(r"\broot\b", visible_text(report, fmt)), fmt
+    # a -d composition keeps its root
+    assert "root component" in render(from_plan(plan_composition(
+        small_fixtures["seed-app"], [small_fixtures["seed-ops"]])), "html")
+
+
+def plan_document_of(small_fixtures):
+    from composer.link.compose import plan_document
+
+    return plan_document(ROOT / "fixtures" / "wac" / "seed.wac", dependencies={
+        "example:consumer": small_fixtures["seed-app"], "example:string-operations": small_fixtures["seed-ops"]})
