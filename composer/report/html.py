@@ -247,7 +247,7 @@ _JS = """
   svg.querySelectorAll('g.node').forEach(function (n) { boxes[n.getAttribute('data-id')] = n; });
   svg.querySelectorAll('g.edge').forEach(function (e) { edges.push(e); });
 
-  function show(id) {
+  function show(id, pinning) {
     var d = data.items[id];
     if (!d) return;
     details.textContent = '';
@@ -255,7 +255,9 @@ _JS = """
     var p = document.createElement('p'); p.textContent = d.text; details.appendChild(p);
     var holder = document.createElement('div');
     if (d.compare) holder.className = 'compare';
-    panel.classList.toggle('wide', !!d.compare);
+    // wider for a comparison side by side, but only when clicked: a panel that widened as
+    // the pointer passed would slide the drawing from under it
+    if (pinning) panel.classList.toggle('wide', !!d.compare);
     (d.blocks || []).forEach(function (b) {
       var fig = document.createElement('figure');
       if (b.head) { var c = document.createElement('figcaption'); c.textContent = b.head; fig.appendChild(c); }
@@ -364,8 +366,16 @@ _JS = """
   function pin(el) {
     if (pinned) pinned.classList.remove('selected');
     pinned = el; el.classList.add('selected');
-    show(el.getAttribute('data-id'));
+    show(el.getAttribute('data-id'), true);
     openPanel(true);
+    if (!el.classList.contains('edge')) keepInView(el);  // a link goes to its other end
+  }
+  function keepInView(el) {  // the panel opened or widened narrows the pane: what was clicked stays in it
+    var b = el.getBoundingClientRect(), s = scroller.getBoundingClientRect();
+    var right = s.left + scroller.clientWidth, bottom = s.top + scroller.clientHeight;
+    if (b.left >= s.left && b.right <= right && b.top >= s.top && b.bottom <= bottom) return;
+    scroller.scrollLeft += b.left + b.width / 2 - (s.left + right) / 2;
+    scroller.scrollTop += b.top + b.height / 2 - (s.top + bottom) / 2;
   }
   function toggleList(id) {  // one list open at a time: it covers what lies below its box
     svg.querySelectorAll('g.members').forEach(function (list) {

@@ -709,6 +709,40 @@ def test_a_large_composition_can_be_navigated(browser, tmp_path, bench_report):
     page.close()
 
 
+VISIBLE = """(sel) => { const r = document.querySelector(sel).getBoundingClientRect(),
+    p = document.getElementById('scroll'), q = p.getBoundingClientRect();
+    return r.left >= q.left && r.top >= q.top && r.right <= q.left + p.clientWidth && r.bottom <= q.top + p.clientHeight; }"""
+
+
+def test_the_panel_never_covers_what_was_clicked(browser, tmp_path, bench_report, failed_report):
+    """Opening the panel narrows the drawing's pane: a box clicked at its right edge is kept
+    in view; passing over a failed link does not widen the panel (only clicking it does)."""
+    page, errors = open_report(browser, bench_report, tmp_path)
+    assert not page.locator("#panel").is_visible()  # it opens closed: the graph takes the window
+    # a box in full view whose place the panel, opened, would take
+    right = page.evaluate("""() => { const p = document.getElementById('scroll'), q = p.getBoundingClientRect();
+        const edge = q.left + p.clientWidth;
+        const n = [...document.querySelectorAll('svg#graph g.node')].find(n => { const r = n.getBoundingClientRect();
+            return r.left > edge - 400 && r.right <= edge && r.top >= q.top && r.bottom <= q.top + p.clientHeight; });
+        return n && n.getAttribute('data-id'); }""")
+    assert right is not None
+    box = f'svg#graph g.node[data-id="{right}"]'
+    page.locator(box).click()
+    assert page.locator("#panel").is_visible()
+    assert page.evaluate(VISIBLE, box)
+    page.close()
+    page, errors = open_report(browser, failed_report, tmp_path)
+    width = "() => document.getElementById('panel').getBoundingClientRect().width"
+    assert page.evaluate(width) == 440
+    problem = page.locator("svg#graph g.edge.problem .label rect")
+    problem.hover()
+    assert page.evaluate(width) == 440 and "expected" in page.locator("#details").inner_text()
+    problem.click()
+    assert page.evaluate(width) == 680
+    assert errors == []
+    page.close()
+
+
 @pytest.mark.parametrize("suffix, start", [
     (".html", "<!DOCTYPE html>"), (".dot", "digraph composition {"), (".gv", "digraph"),
     (".mmd", "flowchart LR"), (".json", "{"), (".txt", "composition of root.wasm"),
