@@ -51,6 +51,7 @@ class Edge(Record):
     semver: bool  # the names differ in version: bridged by semver compatibility
     problem: str | None = None
     near: tuple[str, ...] = ()  # left for the host: why the dependencies that came close did not serve
+    near_from: tuple[str, ...] = ()  # and which node each of them is ("" when none is drawn)
 
     @property
     def label(self) -> str:

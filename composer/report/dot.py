@@ -91,6 +91,8 @@ def _edge(link: Link) -> dict[str, str]:
         attrs["fontcolor"] = "red"
         attrs["label"] += f"\n{e.problem}"
     elif "near" in link.classes:
+        if "host" not in link.classes:  # to the dependency that came close
+            attrs["label"] = f"came close: {e.import_name}"
         attrs["color"] = "darkorange3"
         attrs["style"] = "dotted"
         attrs["tooltip"] = "\n".join(f"not from {why}" for x in link.edges for why in x.near)

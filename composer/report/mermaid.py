@@ -54,6 +54,8 @@ def render_mermaid(report: CompositionReport) -> str:
         text = f"×{link.count}" if link.count > 1 else e.label
         if e.problem:
             text += f"\n{e.problem}"
+        elif "near" in link.classes and "host" not in link.classes:  # to the dependency that came close
+            text = f"came close: {e.import_name}"
         for kind, ks in styles.items():
             if kind in link.classes:
                 ks.append(k)

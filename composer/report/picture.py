@@ -77,7 +77,20 @@ def picture(report: CompositionReport) -> Picture:
     for (source, target, classes, _), edges in groups.items():
         link = Link(source, target, classes, tuple(edges), (), _link_hover(edges, target, nodes))
         links.append(link.replace(label=_label(link, context, sizes[target], labels)))
+    links += _near_links(report.edges, sizes, labels)
     return Picture(report.title, tuple(boxes), tuple(links))
+
+
+def _near_links(edges: Iterable[Edge], boxes: dict[str, int], labels: bool) -> list[Link]:
+    """A dotted link from an importer to each dependency that came close to an import it
+    leaves for the host: the near miss drawn where it happened, besides its host link."""
+    out = []
+    for e in edges:
+        for node, why in zip(e.near_from, e.near):
+            if node in boxes:
+                hover = f"{shown(e.source)} imports {e.import_name}, left for the host: not from {why}"
+                out.append(Link(e.source, node, ("near",), (e,), ("came close",) if labels else (), hover))
+    return out
 
 
 PLAIN = "plain names"  # the box of host imports that have no package

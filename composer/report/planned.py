@@ -59,9 +59,11 @@ def from_plan(plan: Any, title: str | None = None) -> CompositionReport:
         if target not in merged:
             unmerged.setdefault(target, (arg.name, sort))
         users.setdefault(target, []).append(inst.name)
-        near = tuple(m.text for m in plan.near.get((inst.name, imp), ()))
+        misses = plan.near.get((inst.name, imp), ())
         edges.append(Edge(inst.name, target, imp, None, sort, "host",
-                          h is not None and h.name != arg.name, problem, near))
+                          h is not None and h.name != arg.name, problem,
+                          tuple(m.text for m in misses),
+                          tuple(node_of_file.get(m.file.name, "") for m in misses)))
     # imports that failed before they were wired: an edge to the dependency whose export was
     # rejected, or a dangling one to a "missing" target
     for (inst_name, imp), p in problem_of.items():

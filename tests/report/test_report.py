@@ -1345,3 +1345,36 @@ def plan_document_of(small_fixtures):
 
     return plan_document(ROOT / "fixtures" / "wac" / "seed.wac", dependencies={
         "example:consumer": small_fixtures["seed-app"], "example:string-operations": small_fixtures["seed-ops"]})
+
+
+def test_a_near_miss_is_drawn_from_the_importer_to_the_dependency_that_came_close(browser, tmp_path):
+    """An import left for the host although a dependency came close: besides its host link,
+    a dotted link to that dependency, saying why it did not serve, in every drawing."""
+    import jsonschema
+
+    root = write(tmp_path, "root", counter(1, imports=("t:a/a@1.0.0", "t:b/b@0.1.0")))
+    a = write(tmp_path, "a", counter(10, exports="t:a/a@1.0.0", imports=("t:c/c@0.1.0",)))
+    b = write(tmp_path, "b", counter(100, exports="t:b/b@0.2.0"))
+    c = write(tmp_path, "c", counter(1000, exports="t:c/c@0.3.0"))
+    proc = compose_proc("graph", root, "-d", a, "-d", b, "-d", c, "-f", "json")
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(proc.stdout)
+    jsonschema.validate(doc, schema())
+    assert {(e["source"], e["import"], tuple(e["near_from"])) for e in doc["edges"] if e["near"]} == {
+        ("root", "t:b/b@0.1.0", ("unused:b",)), ("a", "t:c/c@0.1.0", ("unused:c",))}
+    report = from_plan(plan_composition(root, [a, b, c]))
+    near = {(x.source, x.target): x for x in picture(report).links if x.classes == ("near",)}
+    assert set(near) == {("root", "unused:b"), ("a", "unused:c")}  # a's: back to the left
+    assert near[("root", "unused:b")].label == ("came close",)
+    assert near[("root", "unused:b")].hover == ("root imports t:b/b@0.1.0, left for the host: not from "
+                                                "b.wasm exports `t:b/b@0.2.0`: @0.2.0 is not on the track "
+                                                "of @0.1.0: 0.1.x versions accept only 0.1.z")
+    assert re.search(r'"root" -> "unused:b" \[label="came close: t:b/b@0.1.0", color="darkorange3", '
+                     r'style="dotted"', render(report, "dot"))
+    assert '-->|"came close: t:c/c@0.1.0"| n' in render(report, "mermaid")
+    page, errors = open_report(browser, report, tmp_path)
+    assert page.locator('svg#graph g.edge.near[data-target="unused:b"]').count() == 1
+    g = page.evaluate(GEOMETRY)
+    assert g["overlaps"] == [] and g["overflow"] == [] and g["paths_out"] == 0
+    assert errors == []
+    page.close()
