@@ -547,7 +547,7 @@ GEOMETRY = """() => {
       if (a.y < b.y + b.height && b.y < a.y + a.height) overlaps.push(boxes[i][0] + ' / ' + boxes[j][0]);
     }
   const shown = t => !t.closest('g.members') || t.closest('g.members').getAttribute('display') !== 'none';
-  const texts = [...svg.querySelectorAll('text')].filter(shown);
+  const texts = [...svg.querySelectorAll('g.node text, g.label text, g.members text')].filter(shown);
   const overflow = [];
   for (const t of texts) {
     const frame = t.closest('g.members') ? t.closest('g.members').querySelector('rect.list')
@@ -618,6 +618,19 @@ def test_the_standalone_svg_is_the_same_drawing_without_a_script(browser, tmp_pa
         # styled by its own <style>: the root's frame is thick, links carry no fill
         assert page.evaluate("getComputedStyle(document.querySelector('g.node.root rect.box')).strokeWidth") == "2.5px"
         assert page.evaluate("getComputedStyle(document.querySelector('path.line')).fill") == "none"
+        # alone, it says what it is and what its marks mean: a title above, a legend below
+        heading = page.locator("text.heading")
+        assert heading.text_content() == report.title and heading.evaluate(
+            "t => parseFloat(getComputedStyle(t).fontSize)") == 16
+        legend = page.locator("g.legend text").all_text_contents()
+        assert "root component (its exports are the output's)" in legend
+        assert ("dependency whose export was rejected" in legend) == (report is failed_report)
+        assert "dependency instance" not in legend or report is pair_report  # only what is drawn
+        drawing = page.evaluate("() => document.querySelector('g.boxes').getBoundingClientRect().bottom")
+        top = page.evaluate("() => Math.min(...[...document.querySelectorAll('g.legend text')].map(t => t.getBoundingClientRect().top))")
+        assert top >= drawing and page.evaluate(
+            "() => document.querySelector('text.heading').getBoundingClientRect().bottom") <= page.evaluate(
+            "() => document.querySelector('g.boxes').getBoundingClientRect().top")
         page.close()
 
 
