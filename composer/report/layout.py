@@ -37,6 +37,8 @@ COLUMN_GAP = 28  # horizontal gap between columns: where links bend
 LINK_COLUMN = 16  # the least width of a column only links pass
 MARGIN = 16
 SWEEPS = 8
+GRID_FROM = 6  # unused dependencies with no link: up to so many stand in a column, more in a grid
+GRID_WIDTH = 1200  # px, the least width of that grid's rows
 
 
 class Place(Record):
@@ -127,6 +129,29 @@ def _ranks(pic: Picture) -> dict[str, int]:
 
 
 def layout(pic: Picture) -> Layout:
+    """The layered drawing; past GRID_FROM unused dependencies no link touches, those are
+    packed in a grid below it (a column of 49 would make the drawing tall and thin, and
+    "fit" a hairline)."""
+    linked = {link.source for link in pic.links} | {link.target for link in pic.links}
+    loose = [b for b in pic.boxes if b.kind == "unused" and b.id not in linked]
+    if len(loose) <= GRID_FROM:
+        return _layered(pic)
+    drawn = _layered(pic.replace(boxes=tuple(b for b in pic.boxes if b not in loose)))
+    sizes = [box_size(b) for b in loose]
+    cell_w = max(w for w, _ in sizes) + COLUMN_GAP
+    cell_h = max(h for _, h in sizes) + GAP_BOX
+    # as wide as the drawing, or as a wide window when the drawing is narrower
+    across = max(1, int((max(drawn.width, GRID_WIDTH) - 2 * MARGIN + COLUMN_GAP) // cell_w))
+    places = dict(drawn.boxes)
+    for k, (b, (w, h)) in enumerate(zip(loose, sizes)):
+        places[b.id] = Place(MARGIN + (k % across) * cell_w, drawn.height + (k // across) * cell_h, w, h)
+    rows = -(-len(loose) // across)
+    width = max(drawn.width, MARGIN + min(across, len(loose)) * cell_w - COLUMN_GAP + MARGIN)
+    height = drawn.height + rows * cell_h - GAP_BOX + MARGIN
+    return drawn.replace(width=width, height=height, boxes=places)
+
+
+def _layered(pic: Picture) -> Layout:
     rank = _ranks(pic)
     slots, slot_of, chains, labelled = _slots(pic, rank)
     columns, crossings = _order(slots, max(slots.column) + 1 if slots.column else 1)

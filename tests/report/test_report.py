@@ -1391,3 +1391,26 @@ def test_a_near_miss_is_drawn_from_the_importer_to_the_dependency_that_came_clos
     assert g["overlaps"] == [] and g["overflow"] == [] and g["paths_out"] == 0
     assert errors == []
     page.close()
+
+
+def test_many_unused_dependencies_are_packed_in_a_grid_below_the_drawing(browser, tmp_path):
+    """20 dependencies nothing imports: rows under the drawing, not a column 20 boxes tall
+    that would make "fit" a hairline; a few stay in the column beside the root."""
+    root = write(tmp_path, "root", counter(1, imports=("t:a/a@1.0.0",)))
+    a = write(tmp_path, "a", counter(2, exports="t:a/a@1.0.0"))
+    spares = [write(tmp_path, f"spare{k}", counter(k, exports=f"t:s{k}/s@1.0.0")) for k in range(20)]
+    report = from_plan(plan_composition(root, [a, *spares]))
+    lay = layout(picture(report))
+    used = [lay.boxes[i] for i in ("root", "a")]
+    grid = [lay.boxes[f"unused:spare{k}"] for k in range(20)]
+    assert all(p.y >= max(u.y + u.h for u in used) for p in grid)  # below what is wired
+    rows = sorted({p.y for p in grid})
+    assert 1 < len(rows) <= 4 and len({p.x for p in grid}) >= 5
+    assert lay.height < 20 * 30  # a column of them is taller
+    page, errors = open_report(browser, report, tmp_path)
+    g = page.evaluate(GEOMETRY)
+    assert g["overlaps"] == [] and g["overflow"] == [] and g["all_seen"] and g["smallest"] >= 10
+    assert errors == []
+    page.close()
+    few = layout(picture(from_plan(plan_composition(root, [a, *spares[:3]]))))
+    assert len({few.boxes[f"unused:spare{k}"].x for k in range(3)}) == 1  # a column of 3
