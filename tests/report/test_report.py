@@ -449,6 +449,21 @@ def failed_report(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
+def chain30_report(tmp_path_factory):
+    """root -> c1 -> ... -> c29: folded in bands, it fits a 1400 x 900 window."""
+    import report_screenshots
+
+    return report_screenshots.chain_report(tmp_path_factory.mktemp("chain30"), 30)
+
+
+@pytest.fixture(scope="module")
+def chain50_report(tmp_path_factory):
+    import report_screenshots
+
+    return report_screenshots.chain_report(tmp_path_factory.mktemp("chain50"), 50)
+
+
+@pytest.fixture(scope="module")
 def wac_report(small_fixtures):
     """The seed pair in WAC (fixtures/wac/seed.wac): no root, its exports drawn instead."""
     return from_plan(plan_document_of(small_fixtures))
@@ -579,7 +594,7 @@ def open_report(browser, report, tmp_path: Path):
 
 
 @pytest.mark.parametrize("which, fits", [("pair", True), ("failed", True), ("cycle", True), ("wac", True),
-                                         ("bench", False)])
+                                         ("chain30", True), ("chain50", True), ("bench", False)])
 def test_the_page_opens_readable_with_nothing_overlapping_or_cut_off(browser, tmp_path, request, which, fits):
     report = request.getfixturevalue(f"{which}_report")
     page, errors = open_report(browser, report, tmp_path)
@@ -1414,3 +1429,27 @@ def test_many_unused_dependencies_are_packed_in_a_grid_below_the_drawing(browser
     page.close()
     few = layout(picture(from_plan(plan_composition(root, [a, *spares[:3]]))))
     assert len({few.boxes[f"unused:spare{k}"].x for k in range(3)}) == 1  # a column of 3
+
+
+def test_a_long_chain_is_folded_in_bands_like_a_line_of_text(chain30_report):
+    """30 columns in one row would be 4,000 px wide: bands of columns one under the other,
+    each link between two bands one path leaving the first at its right and entering the
+    second at its left."""
+    pic = picture(chain30_report)
+    lay = layout(pic)
+    assert lay.width <= 1400 and lay.height <= 900
+    rows = sorted({lay.boxes[f"c{i}"].y for i in range(1, 30)} | {lay.boxes["root"].y})
+    assert len(rows) >= 4  # bands
+    order = ["root", *(f"c{i}" for i in range(1, 30))]
+    ys = [lay.boxes[b].y for b in order]
+    assert ys == sorted(ys)  # read left to right, then down
+    across = [(link, route) for link, route in zip(pic.links, lay.routes)
+              if lay.boxes[link.source].y != lay.boxes[link.target].y]
+    assert len(across) == len(rows) - 1
+    for link, route in across:
+        assert route.d.count("M") == 2  # two pieces
+        first, second = route.d.split(" M")
+        s, t = lay.boxes[link.source], lay.boxes[link.target]
+        assert _points(first)[0][0] == pytest.approx(s.x + s.w, abs=0.1) and _points(first)[-1][0] > s.x + s.w
+        assert _points("M" + second)[0][0] < t.x and _points("M" + second)[-1][0] == pytest.approx(t.x, abs=0.1)
+        assert route.label is not None and route.label.y > s.y + s.h  # beside the target, in its band
