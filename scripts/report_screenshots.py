@@ -5,7 +5,8 @@
 
 Draws the reports the tests check (the componentize-py seed pair, a failed composition: a
 dependency offering `get` with a u64 result where u32 is imported, the 200-component
-benchmark composition; with --large also the 1,000-component one), writes each as HTML
+benchmark composition, chains of 30 and 50 components, 20 unused dependencies, the seed pair
+composed by a WAC document; with --large also the 1,000-component one), writes each as HTML
 and SVG, and photographs the page in headless Chromium (the browser the tests use) in a
 1400 x 900 window: as it opens, and after the step that matters for it (the pair with its
 `wasi:sockets` box expanded, the failed one with its red link clicked, the benchmark after
@@ -52,6 +53,44 @@ def failed_report(tmp: Path) -> Any:
     return from_plan(plan_composition(root, [dep]))
 
 
+def chain_report(tmp: Path, n: int) -> Any:
+    """root -> c1 -> ... -> c{n-1}: a chain of n components, each one column right of its user."""
+    from support.components import counter, write
+    from composer.link.compose import plan_composition
+    from composer.report.planned import from_plan
+
+    tmp.mkdir(parents=True, exist_ok=True)
+    root = write(tmp, "root", counter(1, imports=("t:c1/c@1.0.0",)))
+    deps = [write(tmp, f"c{i}", counter(i, exports=f"t:c{i}/c@1.0.0",
+                                        imports=(f"t:c{i + 1}/c@1.0.0",) if i < n - 1 else ()))
+            for i in range(1, n)]
+    return from_plan(plan_composition(root, deps))
+
+
+def unused_report(tmp: Path) -> Any:
+    """A root, its one dependency, and 20 dependencies nothing imports (packed in a grid)."""
+    from support.components import counter, write
+    from composer.link.compose import plan_composition
+    from composer.report.planned import from_plan
+
+    tmp.mkdir(parents=True, exist_ok=True)
+    root = write(tmp, "root", counter(1, imports=("t:a/a@1.0.0",)))
+    a = write(tmp, "a", counter(2, exports="t:a/a@1.0.0"))
+    spares = [write(tmp, f"spare{k}", counter(k, exports=f"t:s{k}/s@1.0.0")) for k in range(20)]
+    return from_plan(plan_composition(root, [a, *spares]))
+
+
+def wac_report() -> Any:
+    """The seed pair composed by fixtures/wac/seed.wac: no root, its exports drawn instead."""
+    import build_fixtures
+    from composer.link.compose import plan_document
+    from composer.report.planned import from_plan
+
+    built = build_fixtures.build_all(ROOT / "fixtures" / "build", ["seed-app", "seed-ops"])
+    return from_plan(plan_document(ROOT / "fixtures" / "wac" / "seed.wac", dependencies={
+        "example:consumer": built["seed-app"], "example:string-operations": built["seed-ops"]}))
+
+
 def bench_report(n: int) -> Any:
     """The benchmark composition of n components (scripts/bench_report.py)."""
     import bench_report as bench
@@ -74,11 +113,19 @@ def search(page: Any) -> None:
     page.fill("#find", "c150")
 
 
+def fit(page: Any) -> None:
+    page.click("#zoom-fit")
+
+
 STEPS: dict[str, tuple[str, Callable[[Any], None]]] = {
     "pair": ("sockets-expanded", expand_sockets),
     "failed": ("mismatch-clicked", click_problem),
     "bench-200": ("found-c150", search),
     "bench-1000": ("found-c150", search),
+    "chain-30": ("fit", fit),
+    "chain-50": ("fit", fit),
+    "unused-20": ("fit", fit),
+    "wac": ("fit", fit),
 }
 
 
@@ -94,7 +141,9 @@ def main() -> None:
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
     reports = {"pair": pair_report(), "failed": failed_report(out / "failed-inputs"),
-               "bench-200": bench_report(200)}
+               "bench-200": bench_report(200), "chain-30": chain_report(out / "chain-30-inputs", 30),
+               "chain-50": chain_report(out / "chain-50-inputs", 50),
+               "unused-20": unused_report(out / "unused-inputs"), "wac": wac_report()}
     if args.large:
         reports["bench-1000"] = bench_report(1000)
     with sync_playwright() as p:

@@ -19,7 +19,8 @@ from typing import Any, Callable
 import click
 
 from ..record import Record
-from ..report.output import REPORT_FORMATS, format_for
+from ..report.output import REPORT_FORMATS, format_for, suffix_disagrees
+from .console import error_line
 from .host_options import host_config
 from .running import gated_features
 
@@ -132,6 +133,10 @@ class ComposingOptions(Record):
 def report_format(path: Path | None, given: str | None, option: str = "-o") -> str:
     """The format of the report written to `path` (`option`'s value): as given (-f), else
     from the suffix, else (stdout) a tree; a suffix no format has is a usage error."""
+    if given:
+        disagreement = suffix_disagrees(path, given)
+        if disagreement:
+            error_line(disagreement, "warning")
     try:
         return format_for(path, given)
     except ValueError as exc:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from ..record import Record
-from .contents import Edge
+from .contents import Edge, shown
 from .picture import reason
 
 _ANNOTATED = re.compile(r"^\[(constructor|method|static)\]([^.]+)(?:\.(.+))?$")
@@ -26,9 +26,9 @@ class Side(Record):
 def sides(e: Edge, expected: str, offered: str) -> tuple[Side, Side]:
     """A failed edge's expected (the import's WIT) and offered (the export's), marked."""
     steps = _steps(reason(e))
-    return (Side(f"expected: {e.source} imports `{e.import_name}`", expected,
+    return (Side(f"expected: {shown(e.source)} imports `{e.import_name}`", expected,
                  marks(expected, offered, steps)),
-            Side(f"offered: {e.target} exports `{e.export_name or '(the instance)'}`", offered,
+            Side(f"offered: {shown(e.target)} exports `{e.export_name or '(the instance)'}`", offered,
                  marks(offered, expected, steps)))
 
 

@@ -25,7 +25,9 @@ class ComponentNode(Record):
 
     id: str
     # "root", "dependency", "unused", "rejected" (its export did not fit an import),
-    # "unreadable" (an input the composition stopped at: missing, malformed or invalid)
+    # "unreadable" (an input the composition stopped at: missing, malformed or invalid),
+    # "exports" (what a composition of no root exports: a WAC document's `export`s, drawn
+    # where a root would be, its edges to what each is an export of)
     kind: str
     file: str  # what the user gave (or the name recorded in a composed component)
     size: int  # bytes
@@ -49,6 +51,7 @@ class Edge(Record):
     semver: bool  # the names differ in version: bridged by semver compatibility
     problem: str | None = None
     near: tuple[str, ...] = ()  # left for the host: why the dependencies that came close did not serve
+    near_from: tuple[str, ...] = ()  # and which node each of them is ("" when none is drawn)
 
     @property
     def label(self) -> str:
@@ -105,8 +108,8 @@ class CompositionReport(Record):
         kinds = [n.kind for n in self.nodes]
         return {
             "components": kinds.count("root") + kinds.count("dependency"),
-            "plugged_imports": sum(1 for e in self.edges
-                                   if not e.problem and not e.target.startswith(HOST)),
+            "plugged_imports": sum(1 for e in self.edges if not e.problem and e.source != EXPORTS
+                                   and not e.target.startswith(HOST)),
             "host_imports": len(self.host_imports),
             "unused_dependencies": kinds.count("unused"),
             "rejected_dependencies": kinds.count("rejected"),
@@ -117,6 +120,30 @@ class CompositionReport(Record):
 
 
 HOST = "host:"
+EXPORTS = "(exports)"  # the id of the node of a composition's exports: no instance is named so
+# what a node id starts with besides the name it shows: the kind of a left-out dependency or
+# an unreadable input (said by its box, its tag or its line), a host import (said by where
+# it is drawn), a package of them
+_ID_PREFIXES = ("unused:", "rejected:", "unreadable:", HOST, "package:")
+
+
+def shown(node_id: str) -> str:
+    """A node as a reader knows it: `ops` for `rejected:ops`, `d:e/f@1.0.0` for
+    `host:d:e/f@1.0.0`; a mark of an import nobody satisfies is "nothing". Ids stay in the
+    data (JSON, the page's attributes); text shows names."""
+    if node_id.startswith("missing:"):
+        return "nothing"
+    if node_id == EXPORTS:
+        return "the composition"
+    for prefix in _ID_PREFIXES:
+        if node_id.startswith(prefix):
+            return node_id[len(prefix):]
+    return node_id
+
+
+def count(n: int, one: str, many: str | None = None) -> str:
+    """`1 problem`, `2 problems`: never `1 problem(s)`."""
+    return f"{n} {one if n == 1 else many or one + 's'}"
 
 
 def size_text(n: int) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import printable
-from .contents import CompositionReport, size_text
+from .contents import CompositionReport, count, shown, size_text
 from .picture import Box, Link, picture, why_text
 
 
@@ -32,7 +32,7 @@ def render_dot(report: CompositionReport) -> str:
     ]
     hosts = [b for b in pic.boxes if b.kind == "host"]
     for box in pic.boxes:
-        if box.kind in ("root", "dependency", "unused", "rejected", "unreadable"):
+        if box.kind in ("root", "exports", "dependency", "unused", "rejected", "unreadable"):
             out.append(f"  {q(box.id)} [{_attrs(_component(nodes[box.id]))}];")
         elif box.kind == "missing":
             out.append(f"  {q(box.id)} [{_attrs({'label': 'unsatisfied', 'shape': 'octagon', 'color': 'red', 'fontcolor': 'red', 'style': 'solid'})}];")
@@ -52,10 +52,12 @@ def render_dot(report: CompositionReport) -> str:
 
 def _component(n) -> dict[str, str]:  # type: ignore[no-untyped-def]
     attrs = {
-        "label": f"{n.id}\n{Path(n.file).name} ({size_text(n.size)})\n{len(n.exports)} exports",
+        "label": f"{shown(n.id)}\n{Path(n.file).name} ({size_text(n.size)})\n{count(len(n.exports), 'export')}",
         "tooltip": "\n".join(i.wit for i in n.exports) or "(no exports)",
     }
-    if n.kind == "root":
+    if n.kind == "exports":
+        attrs["label"] = f"exports\n{count(len(n.exports), 'export')}"
+    if n.kind in ("root", "exports"):
         attrs["penwidth"] = "2"
         attrs["fillcolor"] = "#dbe8ff"
     if n.kind in ("unused", "rejected", "unreadable"):
@@ -89,6 +91,8 @@ def _edge(link: Link) -> dict[str, str]:
         attrs["fontcolor"] = "red"
         attrs["label"] += f"\n{e.problem}"
     elif "near" in link.classes:
+        if "host" not in link.classes:  # to the dependency that came close
+            attrs["label"] = f"came close: {e.import_name}"
         attrs["color"] = "darkorange3"
         attrs["style"] = "dotted"
         attrs["tooltip"] = "\n".join(f"not from {why}" for x in link.edges for why in x.near)

@@ -14,7 +14,7 @@ from typing import Any, Callable
 
 from .compare import sides
 from .layout import FONT, layout
-from .contents import ComponentNode, CompositionReport, HostImportNode, size_text
+from .contents import ComponentNode, CompositionReport, HostImportNode, count, shown, size_text
 from .picture import Box, Link, Picture, picture, why_text
 from .svg import draw, escape
 
@@ -31,8 +31,15 @@ def render_html(report: CompositionReport) -> str:
                    for k, v in summary.items())
     problems = _problems(report, pic)
     warnings = "".join(f"<li>{escape(w)}</li>" for w in report.warnings)
-    status = "ok" if report.ok else f"{len(report.problems)} problem(s)"
+    status = "ok" if report.ok else count(len(report.problems), "problem")
     counts = _counts(summary, sum(1 for b in pic.boxes if b.kind == "host"))
+    # what stands first: the root component, or the exports of a composition of none (WAC)
+    if any(n.kind == "exports" for n in report.nodes):
+        top, top_title = "exports", "the composition's exports"
+        top_legend = '<span class="swatch root"></span>what the composition exports, each linked to what it is'
+    else:
+        top, top_title = "root", "the root component"
+        top_legend = '<span class="swatch root"></span>root component (its exports are the output\'s)'
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -45,7 +52,7 @@ def render_html(report: CompositionReport) -> str:
 <button type="button" id="zoom-in" title="zoom in (+)">+</button>
 <button type="button" id="zoom-fit" title="fit the whole graph">fit</button>
 <button type="button" id="zoom-reset" title="actual size">1:1</button>
-<button type="button" id="zoom-root" title="go to the root component">root</button>
+<button type="button" id="zoom-root" title="go to {top_title}">{top}</button>
 <input type="search" id="find" placeholder="find a component or an import…" aria-label="find a component or an import">
 <span id="found"></span><span class="hint">double-click a box to zoom to it; click a link to follow it</span>
 <button type="button" id="panel-toggle" title="show or hide the side panel">panel</button></div>
@@ -60,7 +67,7 @@ def render_html(report: CompositionReport) -> str:
 <h2>Summary</h2><table class="summary">{rows}</table>
 <h2>Legend</h2>
 <ul class="legend">
-<li><span class="swatch root"></span>root component (its exports are the output's)</li>
+<li>{top_legend}</li>
 <li><span class="swatch dependency"></span>dependency instance</li>
 <li><span class="swatch unused"></span>dependency that satisfies nothing (left out)</li>
 <li><span class="swatch rejected"></span>dependency whose export was rejected</li>
@@ -85,16 +92,13 @@ def _readable() -> float:
     return 10.1 / FONT
 
 
-def _count(n: int, one: str, many: str | None = None) -> str:
-    return f"{n} {one if n == 1 else many or one + 's'}"
-
 
 def _counts(summary: dict[str, int], packages: int) -> list[str]:
     """The summary in a line, what is zero left out."""
-    counts = [_count(summary["components"], "component"), _count(summary["plugged_imports"], "plugged import")]
+    counts = [count(summary["components"], "component"), count(summary["plugged_imports"], "plugged import")]
     if summary["host_imports"]:
-        counts.append(_count(summary["host_imports"], "host import") + " in " + _count(packages, "package"))
-    return counts + [_count(summary[f"{k}_dependencies"], f"{k} dependency", f"{k} dependencies")
+        counts.append(count(summary["host_imports"], "host import") + " in " + count(packages, "package"))
+    return counts + [count(summary[f"{k}_dependencies"], f"{k} dependency", f"{k} dependencies")
                      for k in ("rejected", "unused") if summary[f"{k}_dependencies"]]
 
 
@@ -140,34 +144,40 @@ def _host_text(h: HostImportNode) -> str:
 
 
 def _box_details(box: Box, nodes: dict[str, ComponentNode], block: Block) -> dict[str, Any]:
+    if box.kind == "exports":
+        exported = nodes[box.id].exports
+        return {"title": "what the composition exports", "text": count(len(exported), "export"),
+                "blocks": [block("exports", "\n\n".join(i.wit for i in exported) or "(nothing)")]}
     if box.kind == "missing":
         return {"title": "unsatisfied import", "text": box.hover, "blocks": []}
     if box.kind == "host":
         # what all its imports share is said once; each import's own news in its heading
         users = {h.users for h in box.members}
         common = len(users) == 1
-        text = _count(len(box.members), "import") + " left for the host"
+        text = count(len(box.members), "import") + " left for the host"
         text += f"; used by {', '.join(box.members[0].users)}" if common else ""
         blocks = [block(h.name + ("" if common else f" (used by {', '.join(h.users)})")
                         + (" (semver-merged)" if h.semver_bridged else ""), h.wit) for h in box.members]
-        return {"title": f"host: {box.lines[0]}", "text": text, "blocks": blocks}
+        return {"title": f"{box.lines[0]} (host imports)", "text": text, "blocks": blocks}
     n = nodes[box.id]
-    text = f"{n.file} ({size_text(n.size)}), {len(n.exports)} exports, {len(n.imports)} imports"
+    text = f"{n.file} ({size_text(n.size)}), {count(len(n.exports), 'export')}, {count(len(n.imports), 'import')}"
     if n.why:
         text += "\n" + why_text(n, "\n")
     blocks = [block("exports", "\n\n".join(i.wit for i in n.exports) or "(no exports)")]
     if n.imports:
         blocks.append(block("imports", "\n\n".join(i.wit for i in n.imports)))
-    return {"title": f"{n.id} ({n.kind})", "text": text, "blocks": blocks}
+    return {"title": f"{shown(n.id)} ({n.kind})", "text": text, "blocks": blocks}
 
 
 def _link_details(link: Link, nodes: dict[str, ComponentNode], wits: tuple[dict[tuple[str, str], str], ...],
                   block: Block) -> dict[str, Any]:
     """A link's imports; a failed one's expected and offered WIT side by side."""
     imported, exported = wits  # (node, name) -> WIT
-    title = f"{link.source} → {link.target.removeprefix('package:')}"
+    title = f"{shown(link.source)} → {shown(link.target)}"
     if link.count > 1:
         title += f" ({link.count} imports)"
+    if "host" in link.classes:
+        title += ", left for the host"
     out: dict[str, Any] = {"title": title, "text": link.hover}
     e = link.edges[0]
     target = nodes.get(e.target)
@@ -237,7 +247,7 @@ _JS = """
   svg.querySelectorAll('g.node').forEach(function (n) { boxes[n.getAttribute('data-id')] = n; });
   svg.querySelectorAll('g.edge').forEach(function (e) { edges.push(e); });
 
-  function show(id) {
+  function show(id, pinning) {
     var d = data.items[id];
     if (!d) return;
     details.textContent = '';
@@ -245,7 +255,9 @@ _JS = """
     var p = document.createElement('p'); p.textContent = d.text; details.appendChild(p);
     var holder = document.createElement('div');
     if (d.compare) holder.className = 'compare';
-    panel.classList.toggle('wide', !!d.compare);
+    // wider for a comparison side by side, but only when clicked: a panel that widened as
+    // the pointer passed would slide the drawing from under it
+    if (pinning) panel.classList.toggle('wide', !!d.compare);
     (d.blocks || []).forEach(function (b) {
       var fig = document.createElement('figure');
       if (b.head) { var c = document.createElement('figcaption'); c.textContent = b.head; fig.appendChild(c); }
@@ -298,7 +310,7 @@ _JS = """
   document.getElementById('zoom-out').addEventListener('click', function () { zoom(scale / 1.25); });
   document.getElementById('zoom-reset').addEventListener('click', function () { zoom(1); });
   document.getElementById('zoom-fit').addEventListener('click', function () { zoom(fitScale(), [baseW / 2, baseH / 2]); });
-  var root = svg.querySelector('g.node.root');
+  var root = svg.querySelector('g.node.root, g.node.exports');
   document.getElementById('zoom-root').addEventListener('click', function () { if (root) { zoomTo(root); flash(root); } });
   scroller.addEventListener('wheel', function (ev) {
     if (!ev.ctrlKey) return;  // the wheel scrolls; with Ctrl (or a pinch) it zooms at the pointer
@@ -354,8 +366,16 @@ _JS = """
   function pin(el) {
     if (pinned) pinned.classList.remove('selected');
     pinned = el; el.classList.add('selected');
-    show(el.getAttribute('data-id'));
+    show(el.getAttribute('data-id'), true);
     openPanel(true);
+    if (!el.classList.contains('edge')) keepInView(el);  // a link goes to its other end
+  }
+  function keepInView(el) {  // the panel opened or widened narrows the pane: what was clicked stays in it
+    var b = el.getBoundingClientRect(), s = scroller.getBoundingClientRect();
+    var right = s.left + scroller.clientWidth, bottom = s.top + scroller.clientHeight;
+    if (b.left >= s.left && b.right <= right && b.top >= s.top && b.bottom <= bottom) return;
+    scroller.scrollLeft += b.left + b.width / 2 - (s.left + right) / 2;
+    scroller.scrollTop += b.top + b.height / 2 - (s.top + bottom) / 2;
   }
   function toggleList(id) {  // one list open at a time: it covers what lies below its box
     svg.querySelectorAll('g.members').forEach(function (list) {

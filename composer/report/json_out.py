@@ -32,7 +32,7 @@ def report_dict(report: CompositionReport) -> dict[str, Any]:
             {
                 "source": e.source, "target": e.target, "import": e.import_name,
                 "export": e.export_name, "sort": e.sort, "how": e.how, "semver": e.semver,
-                "problem": e.problem, "near": list(e.near),
+                "problem": e.problem, "near": list(e.near), "near_from": list(e.near_from),
             }
             for e in report.edges
         ),

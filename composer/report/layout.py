@@ -18,12 +18,14 @@ box and label at CHAR em per character: wide enough in any of them.
 
 from __future__ import annotations
 
+import math
+import re
 import unicodedata
 from bisect import bisect_right, insort
 
 from ..errors import printable
 from ..record import Record
-from .picture import Box, Picture, member_name
+from .picture import Box, Link, Picture, member_name
 
 FONT = 12  # px, every text of the drawing
 LINE = 16  # px per line of text
@@ -37,6 +39,10 @@ COLUMN_GAP = 28  # horizontal gap between columns: where links bend
 LINK_COLUMN = 16  # the least width of a column only links pass
 MARGIN = 16
 SWEEPS = 8
+FOLD_WIDTH = 1400  # px: a drawing wider is folded in bands when that brings it nearer...
+WINDOW = (16, 10)  # ...a window's shape, width to height
+GRID_FROM = 6  # unused dependencies with no link: up to so many stand in a column, more in a grid
+GRID_WIDTH = 1200  # px, the least width of that grid's rows
 
 
 class Place(Record):
@@ -127,7 +133,90 @@ def _ranks(pic: Picture) -> dict[str, int]:
 
 
 def layout(pic: Picture) -> Layout:
+    """The layered drawing; past GRID_FROM unused dependencies no link touches, those are
+    packed in a grid below it (a column of 49 would make the drawing tall and thin, and
+    "fit" a hairline)."""
+    linked = {link.source for link in pic.links} | {link.target for link in pic.links}
+    loose = [b for b in pic.boxes if b.kind == "unused" and b.id not in linked]
+    if len(loose) <= GRID_FROM:
+        return _folded(pic)
+    drawn = _folded(pic.replace(boxes=tuple(b for b in pic.boxes if b not in loose)))
+    sizes = [box_size(b) for b in loose]
+    cell_w = max(w for w, _ in sizes) + COLUMN_GAP
+    cell_h = max(h for _, h in sizes) + GAP_BOX
+    # as wide as the drawing, or as a wide window when the drawing is narrower
+    across = max(1, int((max(drawn.width, GRID_WIDTH) - 2 * MARGIN + COLUMN_GAP) // cell_w))
+    places = dict(drawn.boxes)
+    for k, (b, (w, h)) in enumerate(zip(loose, sizes)):
+        places[b.id] = Place(MARGIN + (k % across) * cell_w, drawn.height + (k // across) * cell_h, w, h)
+    rows = -(-len(loose) // across)
+    width = max(drawn.width, MARGIN + min(across, len(loose)) * cell_w - COLUMN_GAP + MARGIN)
+    height = drawn.height + rows * cell_h - GAP_BOX + MARGIN
+    return drawn.replace(width=width, height=height, boxes=places)
+
+
+def _folded(pic: Picture) -> Layout:
+    """A drawing far wider than tall (a long chain) folded like a line of text: its columns
+    in bands, one under the other, as many as bring it near a window's shape. A link from
+    one band to another leaves its band at the right (left, going back) and enters the
+    other at the left (right): one path of two pieces."""
+    whole = _layered(pic)
+    bands = round(math.sqrt(whole.width * WINDOW[1] / (whole.height * WINDOW[0])))
+    if whole.width <= FOLD_WIDTH or bands < 2:
+        return whole
     rank = _ranks(pic)
+    per = -(-(max(rank.values()) + 1) // bands)
+    band = {b.id: rank[b.id] // per for b in pic.boxes}
+    boxes: list[list[Box]] = [[] for _ in range(bands)]
+    ranks: list[dict[str, int]] = [{} for _ in range(bands)]
+    for b in pic.boxes:
+        boxes[band[b.id]].append(b)
+        ranks[band[b.id]][b.id] = rank[b.id] % per + 1
+    links: list[list[Link]] = [[] for _ in range(bands)]
+    pieces: list[list[tuple[int, int]]] = []  # per link: (band, index of the link in it)
+    for k, link in enumerate(pic.links):
+        bs, bt = band[link.source], band[link.target]
+        if bs == bt:
+            links[bs].append(link)
+            pieces.append([(bs, len(links[bs]) - 1)])
+            continue
+        out, into = f"\0fold-out-{k}", f"\0fold-in-{k}"  # no box is named so: unseen anchors
+        forward = bt > bs
+        boxes[bs].append(Box(out, "anchor", ("",), ""))
+        ranks[bs][out] = per + 1 if forward else 0
+        boxes[bt].append(Box(into, "anchor", ("",), ""))
+        ranks[bt][into] = 0 if forward else per + 1
+        links[bs].append(link.replace(target=out, label=()))
+        links[bt].append(link.replace(source=into))
+        pieces.append([(bs, len(links[bs]) - 1), (bt, len(links[bt]) - 1)])
+    lays = [_layered(Picture(pic.title, tuple(boxes[i]), tuple(links[i])), ranks[i]) for i in range(bands)]
+    tops = [0.0]
+    for lay in lays[:-1]:
+        tops.append(tops[-1] + lay.height)
+    places, lists = {}, {}
+    for lay, top in zip(lays, tops):
+        places.update((i, p.replace(y=p.y + top)) for i, p in lay.boxes.items() if not i.startswith("\0"))
+        lists.update((i, p.replace(y=p.y + top)) for i, p in lay.lists.items())
+    routes = []
+    for parts in pieces:
+        ds, label = [], None
+        for i, j in parts:
+            route = lays[i].routes[j]
+            ds.append(_shifted(route.d, tops[i]))
+            if route.label is not None:
+                label = route.label.replace(y=route.label.y + tops[i])
+        routes.append(Route(" ".join(ds), label))
+    return Layout(max(lay.width for lay in lays), tops[-1] + lays[-1].height, places, tuple(routes),
+                  lists, sum(lay.crossings for lay in lays))
+
+
+def _shifted(d: str, dy: float) -> str:
+    """A path moved down by `dy`: every `x,y` of it."""
+    return re.sub(r"(-?[0-9.]+),(-?[0-9.]+)", lambda m: f"{m.group(1)},{float(m.group(2)) + dy:.1f}", d)
+
+
+def _layered(pic: Picture, rank: dict[str, int] | None = None) -> Layout:
+    rank = rank if rank is not None else _ranks(pic)
     slots, slot_of, chains, labelled = _slots(pic, rank)
     columns, crossings = _order(slots, max(slots.column) + 1 if slots.column else 1)
     y = _place(slots, columns)

@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 from ..errors import printable
-from .contents import CompositionReport, size_text
+from .contents import CompositionReport, shown, size_text
 from .picture import picture
 
 
@@ -35,8 +35,10 @@ def render_mermaid(report: CompositionReport) -> str:
     for box in pic.boxes:
         n = nodes.get(box.id)
         if n is not None:
-            text = f"{n.id}\n{Path(n.file).name} ({size_text(n.size)})"
-            if n.kind in ("unused", "rejected", "unreadable"):
+            text = f"{shown(n.id)}\n{Path(n.file).name} ({size_text(n.size)})"
+            if n.kind == "exports":
+                text = f"exports\n({len(n.exports)})"
+            elif n.kind in ("unused", "rejected", "unreadable"):
                 text += f"\n({n.kind})"
             out.append(f"  {ident(n.id, ids)}[{label(text)}]")
         elif box.kind == "missing":
@@ -52,13 +54,15 @@ def render_mermaid(report: CompositionReport) -> str:
         text = f"×{link.count}" if link.count > 1 else e.label
         if e.problem:
             text += f"\n{e.problem}"
+        elif "near" in link.classes and "host" not in link.classes:  # to the dependency that came close
+            text = f"came close: {e.import_name}"
         for kind, ks in styles.items():
             if kind in link.classes:
                 ks.append(k)
         arrow = "-.->" if "semver" in link.classes else "-->"
         out.append(f"  {ident(link.source, ids)} {arrow}|{label(text)}| {ident(link.target, ids)}")
     for n in report.nodes:
-        if n.kind == "root":
+        if n.kind in ("root", "exports"):
             out.append(f"  style {ident(n.id, ids)} stroke-width:3px")
         elif n.kind == "rejected":
             out.append(f"  style {ident(n.id, ids)} stroke:red,stroke-dasharray:5 3")

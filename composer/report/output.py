@@ -32,6 +32,16 @@ def format_for(path: Path | None, given: str | None) -> str:
     return fmt
 
 
+def suffix_disagrees(path: Path | None, fmt: str) -> str | None:
+    """What to warn of when the format chosen (-f) is not the one the file's suffix names
+    (`-o r.html -f json`: a browser opening r.html would show JSON as text); None when they
+    agree or the suffix names none. Written anyway: the user asked for both."""
+    named = SUFFIX_FORMATS.get(path.suffix.lower()) if path is not None and str(path) != "-" else None
+    if named is None or named == fmt:
+        return None
+    return f"writing {fmt} to {path.name} (the format -f chose; the file name says {named})"
+
+
 def report_bytes(report: Any, fmt: str) -> Iterator[bytes]:
     """The report in `fmt`, in pieces made as they are written; PNG is the DOT drawing
     rendered by Graphviz."""

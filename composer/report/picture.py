@@ -15,7 +15,7 @@ from typing import Iterable
 
 from ..model.names import package_of
 from ..record import Record
-from .contents import HOST, ComponentNode, CompositionReport, Edge, HostImportNode, size_text
+from .contents import EXPORTS, HOST, ComponentNode, CompositionReport, Edge, HostImportNode, count, shown, size_text
 
 LABELS_UP_TO = 100  # links; past that, the names on plain links are noise (hover has them)
 REASON_WIDTH = 48  # characters per line of a failure's reason on its link
@@ -77,7 +77,20 @@ def picture(report: CompositionReport) -> Picture:
     for (source, target, classes, _), edges in groups.items():
         link = Link(source, target, classes, tuple(edges), (), _link_hover(edges, target, nodes))
         links.append(link.replace(label=_label(link, context, sizes[target], labels)))
+    links += _near_links(report.edges, sizes, labels)
     return Picture(report.title, tuple(boxes), tuple(links))
+
+
+def _near_links(edges: Iterable[Edge], boxes: dict[str, int], labels: bool) -> list[Link]:
+    """A dotted link from an importer to each dependency that came close to an import it
+    leaves for the host: the near miss drawn where it happened, besides its host link."""
+    out = []
+    for e in edges:
+        for node, why in zip(e.near_from, e.near):
+            if node in boxes:
+                hover = f"{shown(e.source)} imports {e.import_name}, left for the host: not from {why}"
+                out.append(Link(e.source, node, ("near",), (e,), ("came close",) if labels else (), hover))
+    return out
 
 
 PLAIN = "plain names"  # the box of host imports that have no package
@@ -109,14 +122,16 @@ def _bundle_key(e: Edge, box_of: dict[str, str]) -> tuple:
 
 
 def _component_box(n: ComponentNode) -> Box:
+    if n.kind == "exports":
+        hover = f"what {shown(n.id)} exports\n\n" + ("\n\n".join(i.wit for i in n.exports) or "(nothing)")
+        return Box(n.id, n.kind, ("exports", count(len(n.exports), "export")), hover,
+                   search="exports", depth=n.depth)
     file = Path(n.file).name
-    # a left-out dependency's box says unused or rejected, an input in error unreadable:
-    # its id's prefix need not
-    name = n.id.removeprefix(f"{n.kind}:")
+    name = shown(n.id)  # a left-out dependency's box says unused or rejected: its id need not
     # `ops` from ops.wasm needs no file name: the size is the news
     second = size_text(n.size) if file in (name, name + ".wasm") else f"{file} · {size_text(n.size)}"
     lines = (name, second) + ((n.kind,) if n.kind in ("unused", "rejected", "unreadable") else ())
-    hover = f"{n.id}: {n.file} ({size_text(n.size)}), {len(n.exports)} exports, {len(n.imports)} imports"
+    hover = f"{shown(n.id)}: {n.file} ({size_text(n.size)}), {count(len(n.exports), 'export')}, {count(len(n.imports), 'import')}"
     if n.why:
         hover += "\n" + why_text(n, "; ")
     hover += "\n\n" + ("\n\n".join(i.wit for i in n.exports) or "(no exports)")
@@ -138,14 +153,15 @@ def _package_box(package: str, hosts: list[HostImportNode]) -> Box:
     reads as before."""
     users = sorted({u for h in hosts for u in h.users})
     listing = "\n".join(f"  {h.name}" + (" (semver-merged)" if h.semver_bridged else "") for h in hosts)
-    hover = f"host: {package}, {len(hosts)} import(s) used by {', '.join(users)}\n{listing}"
+    hover = (f"{package}: {count(len(hosts), 'import')} left for the host, used by "
+             f"{', '.join(users)}\n{listing}")
     search = " ".join([package, *(h.name for h in hosts)]).lower()
     if len(hosts) == 1:
         h = hosts[0]
         second = member_name(h) if h.name != package else h.sort
         return Box(h.id, "host", (package, second), hover + "\n\n" + h.wit, tuple(hosts), search)
-    count = f"{len(hosts)} imports" if package == PLAIN else f"{len(hosts)} interfaces"
-    return Box(f"package:{package}", "host", (package, count), hover, tuple(hosts), search)
+    many = f"{len(hosts)} imports" if package == PLAIN else f"{len(hosts)} interfaces"
+    return Box(f"package:{package}", "host", (package, many), hover, tuple(hosts), search)
 
 
 def _short(name: str) -> str:
@@ -202,12 +218,16 @@ def _label(link: Link, context: dict[str, tuple[dict[str, set[str]], ...]], memb
 
 
 def _edge_text(e: Edge, nodes: dict[str, ComponentNode]) -> str:
-    """One edge in words: what is imported, what satisfies it or why nothing does."""
-    text = f"{e.source} imports {e.import_name}\n"
+    """One edge in words: what is imported, what satisfies it or why nothing does; or what
+    the composition exports, and what it is."""
+    if e.source == EXPORTS:
+        what = f"export {e.export_name}" if e.export_name else "the instance"
+        return f"the composition exports {e.import_name}\nwhich is {shown(e.target)}'s {what}"
+    text = f"{shown(e.source)} imports {e.import_name}\n"
     if e.target.startswith(HOST):
         text += f"left for the host as {e.target[len(HOST):]}"
     elif e.target in nodes:
-        text += ("offered by " if e.problem else "satisfied by ") + e.target
+        text += ("offered by " if e.problem else "satisfied by ") + shown(e.target)
         text += f" export {e.export_name}" if e.export_name else " (the instance)"
         text += f" ({e.how})"
     if e.semver:
@@ -223,10 +243,12 @@ def _link_hover(edges: list[Edge], target: str, nodes: dict[str, ComponentNode])
     if len(edges) == 1:
         return _edge_text(edges[0], nodes)
     e = edges[0]
-    if e.target.startswith(HOST):
-        head = f"{e.source} imports {len(edges)} interfaces of {target.removeprefix('package:')}, left for the host"
+    if e.source == EXPORTS:
+        head = f"the composition exports {len(edges)} exports of {shown(target)}"
+    elif e.target.startswith(HOST):
+        head = f"{shown(e.source)} imports {len(edges)} interfaces of {shown(target)}, left for the host"
     else:
-        head = f"{e.source} imports {len(edges)} exports of {target}"
+        head = f"{shown(e.source)} imports {len(edges)} exports of {shown(target)}"
     lines = [head + ":"]
     for x in edges:
         line = f"  {x.import_name}"

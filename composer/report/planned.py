@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ComposerError
-from ..link.wiring import Plug
+from ..link.wiring import HostArgument, Plug
 from ..model import types as T
 from ..model.names import package_of, versions_differ
-from .contents import (HOST, ComponentNode, CompositionReport, Edge, HostImportNode,
+from .contents import (EXPORTS, HOST, ComponentNode, CompositionReport, Edge, HostImportNode,
                        ReportedProblem, depths, items, wit_text)
 
 
@@ -59,9 +59,11 @@ def from_plan(plan: Any, title: str | None = None) -> CompositionReport:
         if target not in merged:
             unmerged.setdefault(target, (arg.name, sort))
         users.setdefault(target, []).append(inst.name)
-        near = tuple(m.text for m in plan.near.get((inst.name, imp), ()))
+        misses = plan.near.get((inst.name, imp), ())
         edges.append(Edge(inst.name, target, imp, None, sort, "host",
-                          h is not None and h.name != arg.name, problem, near))
+                          h is not None and h.name != arg.name, problem,
+                          tuple(m.text for m in misses),
+                          tuple(node_of_file.get(m.file.name, "") for m in misses)))
     # imports that failed before they were wired: an edge to the dependency whose export was
     # rejected, or a dangling one to a "missing" target
     for (inst_name, imp), p in problem_of.items():
@@ -80,12 +82,37 @@ def from_plan(plan: Any, title: str | None = None) -> CompositionReport:
     for hid, (name, sort) in unmerged.items():
         hosts.append(HostImportNode(hid, name, sort, package_of(name),
                                     tuple(dict.fromkeys(users.get(hid, ()))), False, ""))
+    if plan.root is None and plan.exports:
+        _exports(plan, nodes, edges, {h.id for h in hosts})
     problems = tuple(ReportedProblem(p.message, p.instance, p.import_name) for p in plan.problems)
-    depth = depths([n.id for n in nodes], edges, plan.root.name if plan.root else None)
+    root = plan.root.name if plan.root else EXPORTS if plan.exports else None
+    depth = depths([n.id for n in nodes], edges, root)
     nodes = [n.replace(depth=depth[n.id]) for n in nodes]
     shown = plan.root.file.display if plan.root else Path(plan.files_read[0]).name
     return CompositionReport(title or f"composition of {shown}", "plan", tuple(nodes),
                              tuple(edges), tuple(hosts), problems, tuple(plan.warnings))
+
+
+def _exports(plan: Any, nodes: list[ComponentNode], edges: list[Edge], hosts: set[str]) -> None:
+    """A composition of no root (a WAC document's): its exports, one node where a root would
+    be drawn, with an edge to the instance (or host import) each is an export of. (A type
+    the document defines and exports is not drawn: it is no instance's.)"""
+    types: dict[str, T.Extern] = {}
+    for name, source in plan.exports.items():
+        if isinstance(source, Plug) and source.instance in plan.instances:
+            file = plan.instances[source.instance].file
+            ext = (file.exports[source.export] if source.export is not None
+                   else T.InstanceType(dict(file.exports)))
+            edges.append(Edge(EXPORTS, source.instance, name, source.export, T.sort_of(ext),
+                              source.reason.word, versions_differ(name, source.export or name)))
+            types[name] = ext
+        elif isinstance(source, HostArgument) and HOST + source.name in hosts:
+            ext = plan.declared.get(source.name) if source.member is None else None
+            edges.append(Edge(EXPORTS, HOST + source.name, name, source.member,
+                              T.sort_of(ext) if ext is not None else "instance", "host", False))
+            if ext is not None:
+                types[name] = ext
+    nodes.insert(0, ComponentNode(EXPORTS, "exports", "", 0, items("export", types), ()))
 
 
 def from_error(root: Path, error: ComposerError) -> CompositionReport:

@@ -11,7 +11,7 @@ import html
 import math
 
 from ..errors import printable
-from .layout import FONT, LABEL_PAD, LINE, PAD_X, PAD_Y, TOGGLE, Layout, Place, layout
+from .layout import FONT, LABEL_PAD, LINE, MARGIN, PAD_X, PAD_Y, TOGGLE, Layout, Place, layout, text_width
 from .contents import CompositionReport
 from .picture import Box, Link, Picture, member_name, picture
 
@@ -22,7 +22,7 @@ COLOURS = {"": "#47609a", "host": "#9aa3b2", "semver": "#d9822b", "problem": "#d
 STYLE = f"""
 text{{font-family:{MONOSPACE};font-size:{FONT}px;fill:#1d2330}}
 .node rect.box{{fill:#eef3fb;stroke:#6a7ba3;stroke-width:1.2}}
-.node.root rect.box{{fill:#cfe0ff;stroke:#24448f;stroke-width:2.5}}
+.node.root rect.box,.node.exports rect.box{{fill:#cfe0ff;stroke:#24448f;stroke-width:2.5}}
 .node.unused rect.box{{fill:#fff;stroke-dasharray:5 3}}
 .node.rejected rect.box{{fill:#fff4f4;stroke:#d22;stroke-width:1.6;stroke-dasharray:5 3}}
 .node.rejected text.tag{{fill:#b01515;font-weight:bold}}
@@ -54,9 +54,92 @@ def escape(text: str) -> str:
 
 
 def render_svg(report: CompositionReport) -> str:
-    """A standalone SVG document of the report."""
+    """A standalone SVG document of the report: the drawing under its title, over a legend of
+    what it shows (a file seen alone has no page around it to say either)."""
     pic = picture(report)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + draw(pic, layout(pic), interactive=False) + "\n"
+    lay = layout(pic)
+    legend = _legend(pic)
+    head = _HEAD if pic.title else 0
+    title_w = text_width(pic.title, _TITLE_FONT) + 2 * MARGIN
+    rows = _rows(legend, max(lay.width, title_w, 480.0) - 2 * MARGIN)
+    w = max(lay.width, title_w, *(_row_width(r) + 2 * MARGIN for r in rows))
+    h = head + lay.height + len(rows) * LINE + (MARGIN if rows else 0)
+    out = [_open(pic.title, w, h, interactive=False),
+           f'<text class="heading" x="{MARGIN}" y="{MARGIN + BASELINE + 2}" '
+           f'style="font-size:{_TITLE_FONT}px;font-weight:bold">{escape(pic.title)}</text>',
+           f'<g transform="translate(0,{head})">{_body(pic, lay, interactive=False)}</g>',
+           f'<g class="legend" transform="translate({MARGIN},{head + lay.height:.1f})">']
+    for k, row in enumerate(rows):
+        x = 0.0
+        for swatch, text in row:
+            out.append(swatch(x, k * LINE) + f'<text x="{x + _SWATCH + 6:.1f}" y="{k * LINE + BASELINE:.1f}">'
+                       f'{escape(text)}</text>')
+            x += _entry_width(text)
+    out.append("</g></svg>")
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + "".join(out) + "\n"
+
+
+_HEAD = 36  # px above the drawing: its title
+_TITLE_FONT = 16
+_SWATCH = 22  # px wide, a legend's sample of a box or a line
+_BOXES = {  # kind: fill, stroke, dashes, legend text
+    "root": ("#cfe0ff", "#24448f", "", "root component (its exports are the output's)"),
+    "exports": ("#cfe0ff", "#24448f", "", "what the composition exports"),
+    "dependency": ("#eef3fb", "#6a7ba3", "", "dependency instance"),
+    "unused": ("#fff", "#6a7ba3", "5 3", "dependency that satisfies nothing (left out)"),
+    "rejected": ("#fff4f4", "#d22", "5 3", "dependency whose export was rejected"),
+    "unreadable": ("#fff4f4", "#d22", "", "input that cannot be read"),
+    "host": ("#f3f3f3", "#999", "", "imports left for the host, one box per package"),
+    "missing": ("#fff0f0", "#d22", "", "an import nobody satisfies"),
+}
+_LINES = {  # a link's class: dashes, legend text
+    "": ("", "import satisfied by an export"),
+    "semver": ("6 4", "satisfied across semver-compatible versions"),
+    "host": ("", "imports passed to the host; ×N: N imports in one line"),
+    "near": ("2 3", "passed to the host though a dependency came close"),
+    "problem": ("", "unsatisfied or mismatched import, with the reason"),
+}
+
+
+def _legend(pic: Picture) -> list[tuple]:
+    """A sample and a line of text for each kind of box and of link the drawing has."""
+    kinds = {b.kind for b in pic.boxes}
+    classes = {next((c for c in ("problem", "near", "semver", "host") if c in link.classes), "")
+               for link in pic.links}
+
+    def box(kind: str):  # type: ignore[no-untyped-def]
+        fill, stroke, dashes, _ = _BOXES[kind]
+        dash = f' stroke-dasharray="{dashes}"' if dashes else ""
+        return lambda x, y: (f'<rect x="{x:.1f}" y="{y + 2:.1f}" width="{_SWATCH}" height="12" rx="3" '
+                             f'fill="{fill}" stroke="{stroke}"{dash}/>')
+
+    def line(cls: str):  # type: ignore[no-untyped-def]
+        dashes = _LINES[cls][0]
+        dash = f' stroke-dasharray="{dashes}"' if dashes else ""
+        return lambda x, y: (f'<path d="M{x:.1f},{y + 8:.1f} h{_SWATCH}" stroke="{COLOURS[cls]}" '
+                             f'stroke-width="2" fill="none"{dash}/>')
+
+    return ([(box(k), _BOXES[k][3]) for k in _BOXES if k in kinds]
+            + [(line(c), _LINES[c][1]) for c in _LINES if c in classes])
+
+
+def _entry_width(text: str) -> float:
+    return _SWATCH + 6 + text_width(text) + 24
+
+
+def _row_width(row: list[tuple]) -> float:
+    return sum(_entry_width(text) for _, text in row)
+
+
+def _rows(entries: list[tuple], width: float) -> list[list[tuple]]:
+    """The legend's entries in rows no wider than `width` (one at least in each)."""
+    rows: list[list[tuple]] = []
+    for entry in entries:
+        if rows and _row_width(rows[-1]) + _entry_width(entry[1]) <= width:
+            rows[-1].append(entry)
+        else:
+            rows.append([entry])
+    return rows
 
 
 def _marker(kind: str) -> str:
@@ -68,16 +151,25 @@ def _marker(kind: str) -> str:
 def draw(pic: Picture, lay: Layout, interactive: bool) -> str:
     """The <svg> element; `interactive` adds what the page's script uses (focus, the lists
     package boxes expand into)."""
-    w, h = math.ceil(lay.width), math.ceil(lay.height)
-    out = [
+    return _open(pic.title, lay.width, lay.height, interactive) + _body(pic, lay, interactive) + "</svg>"
+
+
+def _open(title: str, width: float, height: float, interactive: bool) -> str:
+    """The <svg> start tag, its style and its arrow heads."""
+    w, h = math.ceil(width), math.ceil(height)
+    return "".join([
         f'<svg id="graph" xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" '
-        f'viewBox="0 0 {w} {h}" role="img" aria-label="{escape(pic.title)}">',
+        f'viewBox="0 0 {w} {h}" role="img" aria-label="{escape(title)}">',
         # on the page the title would be the tooltip of every empty spot
-        "" if interactive else f"<title>{escape(pic.title)}</title>",
+        "" if interactive else f"<title>{escape(title)}</title>",
         f"<style>{STYLE}</style>",
         "<defs>" + "".join(_marker(k) for k in COLOURS) + "</defs>",
-        '<g class="links">',
-    ]
+    ])
+
+
+def _body(pic: Picture, lay: Layout, interactive: bool) -> str:
+    """The links, then the boxes over them, then (on the page) the lists boxes expand into."""
+    out = ['<g class="links">']
     for k, (link, route) in enumerate(zip(pic.links, lay.routes)):
         out.append(_link(k, link, route.d, route.label, interactive))
     out.append('</g><g class="boxes">')
@@ -88,7 +180,6 @@ def draw(pic: Picture, lay: Layout, interactive: bool) -> str:
         out.append('<g class="lists">')
         out += [_members(box, lay.lists[box.id]) for box in pic.boxes if box.id in lay.lists]
         out.append("</g>")
-    out.append("</svg>")
     return "".join(out)
 
 

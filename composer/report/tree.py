@@ -13,7 +13,7 @@ from typing import Iterator, TextIO
 
 from ..errors import printable
 from ..record import Record
-from .contents import HOST, CompositionReport, size_text
+from .contents import HOST, CompositionReport, count, shown, size_text
 
 _SGR = {"bold": "1", "dim": "2", "red": "31", "green": "32", "yellow": "33", "magenta": "35",
         "cyan": "36"}
@@ -33,15 +33,17 @@ def _branch(*pieces: Piece) -> Branch:
 
 
 def build_tree(report: CompositionReport) -> Branch:
-    status = ("ok", "green") if report.ok else (f"{len(report.problems)} problem(s)", "red")
+    status = ("ok", "green") if report.ok else (count(len(report.problems), "problem"), "red")
     tree = _branch((report.title, "bold"), (" — ", ""), status)
     by_source: dict[str, list] = {}
     for e in report.edges:
         by_source.setdefault(e.source, []).append(e)
     for n in sorted(report.nodes, key=lambda n: (n.depth, n.id)):
         style = {"root": "bold cyan", "dependency": "cyan", "unused": "dim", "rejected": "red",
-                 "unreadable": "red"}[n.kind]
-        head = [(n.id, style), (f"  {Path(n.file).name} ({size_text(n.size)})", "")]
+                 "unreadable": "red", "exports": "bold cyan"}[n.kind]
+        head = [(shown(n.id), style), (f"  {Path(n.file).name} ({size_text(n.size)})", "")]
+        if n.kind == "exports":  # each export's line says what it is an export of
+            head = [(f"what {shown(n.id)} exports ({len(n.exports)})", style)]
         if n.kind == "unused":
             head.append(("  unused: satisfies nothing", "yellow"))
         elif n.kind == "rejected":
@@ -94,7 +96,7 @@ def _edge(e) -> Branch:  # type: ignore[no-untyped-def]
         if e.semver:
             line.append((" semver", "yellow"))
     else:
-        line += [(" ← ", ""), (e.target, "cyan")]
+        line += [(" ← ", ""), (shown(e.target), "cyan")]
         if e.export_name and e.export_name != e.import_name:
             line += [(" export", "dim"), (f" {e.export_name}", "")]
         # a semver bridge is what `how` says; it is marked in yellow, not repeated

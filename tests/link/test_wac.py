@@ -337,7 +337,7 @@ export n.get as "b";
     result = invoke("graph", doc, "--deps-dir", deps(tmp_path), "-f", "json")
     assert result.exit_code == 0, result.stderr
     ids = sorted(n["id"] for n in json.loads(result.stdout)["nodes"])
-    assert ids == ["leaf", "leaf2", "m", "n"]
+    assert ids == ["(exports)", "leaf", "leaf2", "m", "n"]  # (exports): what it exports
 
 
 def test_a_wit_file_given_as_a_package(tmp_path):
@@ -523,9 +523,9 @@ export r.run;
     assert result.exit_code == 0, result.stderr
     report = json.loads(result.stdout)
     depth = {n["id"]: n["depth"] for n in report["nodes"]}
-    assert depth == {"r": 0, "m": 1, "leaf": 2}
+    assert depth == {"(exports)": 0, "r": 1, "m": 2, "leaf": 3}  # what it exports first
     wired = {(e["source"], e["target"]) for e in report["edges"]}
-    assert wired == {("m", "leaf"), ("r", "m")}
+    assert wired == {("m", "leaf"), ("r", "m"), ("(exports)", "r")}
 
 
 # -- refused, at the place of the mistake --------------------------------------------------------

@@ -138,7 +138,7 @@ def test_tree_lists_wiring_hosts_and_unused(chain_report):
     assert "t:a/a@1.0.0 ← a (exact name)" in text
     assert "t:c/c@1.0.0 ← c export t:c/c@1.2.0 (semver)\n" in text
     assert "t:host/h@1.0.0 → host" in text
-    assert "unused:spare  spare.wasm" in text and "unused: satisfies nothing" in text
+    assert "spare  spare.wasm" in text and "unused: satisfies nothing" in text
 
 
 def test_failed_composition_is_drawn_with_the_reason(tmp_path):
@@ -234,15 +234,15 @@ def test_an_unreadable_input_is_drawn_red_in_every_format(tmp_path):
     assert (node.id, node.kind, node.file, node.size, node.why) == (
         "unreadable:ops.wasm", "unreadable", "ops.wasm", 0, ("ops.wasm: component file not found",))
     dot = render(report, "dot")
-    assert ('"unreadable:ops.wasm" [label="unreadable:ops.wasm\\nops.wasm (0 B)\\n0 exports\\n(unreadable)", '
+    assert ('"unreadable:ops.wasm" [label="ops.wasm\\nops.wasm (0 B)\\n0 exports\\n(unreadable)", '
             'tooltip="ops.wasm: component file not found\\n\\n(no exports)", style="rounded", '
             'color="red", fontcolor="red3"];') in dot
     mermaid = render(report, "mermaid")
-    assert '["unreadable:ops.wasm<br/>ops.wasm (0 B)<br/>(unreadable)"]' in mermaid
+    assert '["ops.wasm<br/>ops.wasm (0 B)<br/>(unreadable)"]' in mermaid
     assert "  style n0_unreadable_ops_wasm stroke:red,color:red" in mermaid
     assert render(report, "tree").splitlines()[:3] == [
-        "composition of root.wasm — 1 problem(s)",
-        "├── unreadable:ops.wasm  ops.wasm (0 B)  cannot be read",
+        "composition of root.wasm — 1 problem",
+        "├── ops.wasm  ops.wasm (0 B)  cannot be read",
         "│   └── ops.wasm: component file not found"]
     coloured = render_tree(report, colour=True)
     assert "\x1b[31m  cannot be read\x1b[0m" in coloured and "\x1b[31mops.wasm: component file not found" in coloured
@@ -449,6 +449,27 @@ def failed_report(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
+def chain30_report(tmp_path_factory):
+    """root -> c1 -> ... -> c29: folded in bands, it fits a 1400 x 900 window."""
+    import report_screenshots
+
+    return report_screenshots.chain_report(tmp_path_factory.mktemp("chain30"), 30)
+
+
+@pytest.fixture(scope="module")
+def chain50_report(tmp_path_factory):
+    import report_screenshots
+
+    return report_screenshots.chain_report(tmp_path_factory.mktemp("chain50"), 50)
+
+
+@pytest.fixture(scope="module")
+def wac_report(small_fixtures):
+    """The seed pair in WAC (fixtures/wac/seed.wac): no root, its exports drawn instead."""
+    return from_plan(plan_document_of(small_fixtures))
+
+
+@pytest.fixture(scope="module")
 def cycle_report(tmp_path_factory):
     """root -> a -> b -> a: a failed composition with a link back to the left."""
     tmp = tmp_path_factory.mktemp("cycle")
@@ -541,7 +562,7 @@ GEOMETRY = """() => {
       if (a.y < b.y + b.height && b.y < a.y + a.height) overlaps.push(boxes[i][0] + ' / ' + boxes[j][0]);
     }
   const shown = t => !t.closest('g.members') || t.closest('g.members').getAttribute('display') !== 'none';
-  const texts = [...svg.querySelectorAll('text')].filter(shown);
+  const texts = [...svg.querySelectorAll('g.node text, g.label text, g.members text')].filter(shown);
   const overflow = [];
   for (const t of texts) {
     const frame = t.closest('g.members') ? t.closest('g.members').querySelector('rect.list')
@@ -556,7 +577,7 @@ GEOMETRY = """() => {
                 height: Math.min(pane.clientHeight, innerHeight - p.y)};
   const seen = el => inside(el.getBoundingClientRect(), view, 0.5);
   return {overlaps, overflow, paths_out: paths.length, smallest: Math.min(...sizes), texts: texts.length,
-          root_seen: seen(svg.querySelector('g.node.root rect.box')), all_seen: seen(svg)};
+          root_seen: seen(svg.querySelector('g.node.root rect.box, g.node.exports rect.box')), all_seen: seen(svg)};
 }"""
 
 
@@ -572,7 +593,8 @@ def open_report(browser, report, tmp_path: Path):
     return page, errors
 
 
-@pytest.mark.parametrize("which, fits", [("pair", True), ("failed", True), ("cycle", True), ("bench", False)])
+@pytest.mark.parametrize("which, fits", [("pair", True), ("failed", True), ("cycle", True), ("wac", True),
+                                         ("chain30", True), ("chain50", True), ("bench", False)])
 def test_the_page_opens_readable_with_nothing_overlapping_or_cut_off(browser, tmp_path, request, which, fits):
     report = request.getfixturevalue(f"{which}_report")
     page, errors = open_report(browser, report, tmp_path)
@@ -611,6 +633,19 @@ def test_the_standalone_svg_is_the_same_drawing_without_a_script(browser, tmp_pa
         # styled by its own <style>: the root's frame is thick, links carry no fill
         assert page.evaluate("getComputedStyle(document.querySelector('g.node.root rect.box')).strokeWidth") == "2.5px"
         assert page.evaluate("getComputedStyle(document.querySelector('path.line')).fill") == "none"
+        # alone, it says what it is and what its marks mean: a title above, a legend below
+        heading = page.locator("text.heading")
+        assert heading.text_content() == report.title and heading.evaluate(
+            "t => parseFloat(getComputedStyle(t).fontSize)") == 16
+        legend = page.locator("g.legend text").all_text_contents()
+        assert "root component (its exports are the output's)" in legend
+        assert ("dependency whose export was rejected" in legend) == (report is failed_report)
+        assert "dependency instance" not in legend or report is pair_report  # only what is drawn
+        drawing = page.evaluate("() => document.querySelector('g.boxes').getBoundingClientRect().bottom")
+        top = page.evaluate("() => Math.min(...[...document.querySelectorAll('g.legend text')].map(t => t.getBoundingClientRect().top))")
+        assert top >= drawing and page.evaluate(
+            "() => document.querySelector('text.heading').getBoundingClientRect().bottom") <= page.evaluate(
+            "() => document.querySelector('g.boxes').getBoundingClientRect().top")
         page.close()
 
 
@@ -623,7 +658,7 @@ def test_a_mismatch_shows_expected_and_offered_side_by_side(browser, tmp_path, f
     figures = page.locator("#details .compare figure").all()
     assert [f.locator("figcaption").inner_text() for f in figures] == [
         "expected: root imports `example:ops/api@0.1.0`",
-        "offered: rejected:ops exports `example:ops/api@0.1.0`"]
+        "offered: ops exports `example:ops/api@0.1.0`"]
     assert [f.locator("mark").all_inner_texts() for f in figures] == [
         ["  get: func() -> u32;\n"], ["  get: func() -> u64;\n"]]
     left, right = (f.bounding_box() for f in figures)
@@ -687,7 +722,7 @@ def test_a_large_composition_can_be_navigated(browser, tmp_path, bench_report):
     page.mouse.click(*page.evaluate(point, [link, 0.01]))  # near c3: the link leaves the window
     assert page.evaluate(visible, 'svg#graph g.node[data-id="host:t:host3/log@1.0.0"]')
     assert not page.evaluate(visible, 'svg#graph g.node[data-id="c3"]')  # far apart: it moved
-    assert page.locator("#details h3").inner_text() == "c3 → host:t:host3/log@1.0.0"
+    assert page.locator("#details h3").inner_text() == "c3 → t:host3/log@1.0.0, left for the host"
     # and back, from the other end
     page.locator('svg#graph g.node[data-id="host:t:host3/log@1.0.0"]').click()
     page.mouse.click(*page.evaluate(point, [link, 0.99]))
@@ -702,6 +737,40 @@ def test_a_large_composition_can_be_navigated(browser, tmp_path, bench_report):
     page.close()
 
 
+VISIBLE = """(sel) => { const r = document.querySelector(sel).getBoundingClientRect(),
+    p = document.getElementById('scroll'), q = p.getBoundingClientRect();
+    return r.left >= q.left && r.top >= q.top && r.right <= q.left + p.clientWidth && r.bottom <= q.top + p.clientHeight; }"""
+
+
+def test_the_panel_never_covers_what_was_clicked(browser, tmp_path, bench_report, failed_report):
+    """Opening the panel narrows the drawing's pane: a box clicked at its right edge is kept
+    in view; passing over a failed link does not widen the panel (only clicking it does)."""
+    page, errors = open_report(browser, bench_report, tmp_path)
+    assert not page.locator("#panel").is_visible()  # it opens closed: the graph takes the window
+    # a box in full view whose place the panel, opened, would take
+    right = page.evaluate("""() => { const p = document.getElementById('scroll'), q = p.getBoundingClientRect();
+        const edge = q.left + p.clientWidth;
+        const n = [...document.querySelectorAll('svg#graph g.node')].find(n => { const r = n.getBoundingClientRect();
+            return r.left > edge - 400 && r.right <= edge && r.top >= q.top && r.bottom <= q.top + p.clientHeight; });
+        return n && n.getAttribute('data-id'); }""")
+    assert right is not None
+    box = f'svg#graph g.node[data-id="{right}"]'
+    page.locator(box).click()
+    assert page.locator("#panel").is_visible()
+    assert page.evaluate(VISIBLE, box)
+    page.close()
+    page, errors = open_report(browser, failed_report, tmp_path)
+    width = "() => document.getElementById('panel').getBoundingClientRect().width"
+    assert page.evaluate(width) == 440
+    problem = page.locator("svg#graph g.edge.problem .label rect")
+    problem.hover()
+    assert page.evaluate(width) == 440 and "expected" in page.locator("#details").inner_text()
+    problem.click()
+    assert page.evaluate(width) == 680
+    assert errors == []
+    page.close()
+
+
 @pytest.mark.parametrize("suffix, start", [
     (".html", "<!DOCTYPE html>"), (".dot", "digraph composition {"), (".gv", "digraph"),
     (".mmd", "flowchart LR"), (".json", "{"), (".txt", "composition of root.wasm"),
@@ -712,6 +781,23 @@ def test_format_follows_the_output_suffix(chain, tmp_path, suffix, start):
                         "-o", out)
     assert proc.returncode == 0, proc.stderr
     assert out.read_text().startswith(start)
+
+
+@pytest.mark.parametrize("name, fmt, warned", [
+    ("r.html", "json", "warning: writing json to r.html (the format -f chose; the file name says html)\n"),
+    ("r.txt", "dot", "warning: writing dot to r.txt (the format -f chose; the file name says tree)\n"),
+    ("r.json", "json", ""), ("r.htm", "html", ""), ("report", "json", ""), ("-", "json", ""),
+])
+def test_a_format_the_file_name_contradicts_is_written_with_a_warning(chain, tmp_path, name, fmt, warned):
+    """-f wins (the user asked for it), but a file named for another format is worth a word:
+    a browser shows r.html's JSON as a page of text."""
+    out = tmp_path / name if name != "-" else name
+    proc = compose_proc("graph", chain["root"], "-d", chain["a"], "-d", chain["b"], "-d", chain["c"],
+                        "-o", out, "-f", fmt)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr == warned
+    written = proc.stdout if name == "-" else Path(out).read_text()
+    assert written.startswith("{" if fmt == "json" else "digraph" if fmt == "dot" else "<!DOCTYPE")
 
 
 def test_tree_is_the_default_on_stdout(chain):
@@ -763,7 +849,7 @@ def test_the_page_holds_the_details_of_every_box_member_and_link(tmp_path):
     y = x.replace("x@1.2.0", "y@1.0.0")
     # a package of two imports, used by different components: each says who uses it
     package = items["package:t:h"]
-    assert (package["title"], package["text"]) == ("host: t:h", "2 imports left for the host")
+    assert (package["title"], package["text"]) == ("t:h (host imports)", "2 imports left for the host")
     assert shown(package) == [("t:h/x@1.2.0 (used by root, a) (semver-merged)", x),
                               ("t:h/y@1.0.0 (used by root)", y)]
     # each member of it, as its list shows it
@@ -773,10 +859,10 @@ def test_the_page_holds_the_details_of_every_box_member_and_link(tmp_path):
     assert shown(items["host:t:h/y@1.0.0"]) == [("", y)]
     # a package of one: who uses it is said once
     one = items["host:t:m/m@1.0.0"]
-    assert (one["title"], one["text"]) == ("host: t:m", "1 import left for the host; used by root")
+    assert (one["title"], one["text"]) == ("t:m (host imports)", "1 import left for the host; used by root")
     assert [b["head"] for b in one["blocks"]] == ["t:m/m@1.0.0"]
     assert (items["root"]["title"], items["a"]["title"]) == ("root (root)", "a (dependency)")
-    assert items["a"]["text"] == f"{a} (280 B), 1 exports, 1 imports"
+    assert items["a"]["text"] == f"{a} (280 B), 1 export, 1 import"
     assert items["link-1"]["text"] == ("root imports t:h/x@1.0.0\nleft for the host as t:h/x@1.2.0\n"
                                        "semver-compatible versions bridged")
     # an import nobody could satisfy: its mark, and its problem leads to its link
@@ -1153,7 +1239,7 @@ def test_the_tree_lists_host_imports_by_package_problems_and_warnings(tmp_path):
                            "(none was given: -d DEP.wasm, or a config)"]
     rejected = render(from_plan(plan_composition(root, [write(tmp_path, "ops", counter(
         2, exports="t:a/a@1.0.0", result="u64"))])), "tree")
-    assert "├── rejected:ops  ops.wasm (171 B)  rejected: what it offers does not fit" in rejected
+    assert "├── ops  ops.wasm (171 B)  rejected: what it offers does not fit" in rejected
 
 
 def assert_back_link(d: str, s, t, bottom: float) -> None:
@@ -1197,3 +1283,173 @@ def test_a_link_to_the_plain_names_box_names_its_member(tmp_path):
         "package:plain names", ("plain names", "3 imports"), ["f", "g", "h"])
     labels = {(link.source, link.count): link.label for link in pic.links if link.target == box.id}
     assert labels == {("root", 1): ("f",), ("a", 2): ("×2",)}
+
+
+def visible_text(report, fmt: str) -> str:
+    """What a reader of `report` in `fmt` reads: a drawing's labels, titles and tooltips, the
+    page's panel texts, the JSON's messages; not ids kept as data (JSON ids, attributes)."""
+    out = render(report, fmt)
+    if fmt == "tree":
+        return out
+    if fmt == "dot":
+        labels = re.findall(r'(?:label|tooltip)="((?:[^"\\]|\\.)*)"', out)
+        return "\n".join(labels).replace("\\n", "\n")
+    if fmt == "mermaid":
+        return "\n".join(re.findall(r'"([^"]*)"', out))
+    if fmt == "json":
+        doc = json.loads(out)
+        return "\n".join([doc["title"], *doc["warnings"], *(p["message"] for p in doc["problems"]),
+                          *(w for n in doc["nodes"] for w in n["why"]),
+                          *(e["problem"] or "" for e in doc["edges"])])
+    text = re.sub(r"<(style|script)\b.*?</\1>", "", out, flags=re.S)
+    texts = re.findall(r">([^<]+)<", text)
+    if fmt == "html":
+        data = page_data(out)
+        texts += [str(v) for item in data["items"].values() for k, v in item.items() if k in ("title", "text")]
+        texts += [b["head"] for item in data["items"].values() for b in item["blocks"]]
+    return "\n".join(texts)
+
+
+INTERNAL = re.compile(r"\b(?:rejected|unused|unreadable|host|package|missing):\S|\(s\)")  # an id, a lazy plural
+
+
+def test_no_format_shows_an_internal_id(tmp_path, small_fixtures):
+    """A failed composition (a rejected, an unused dependency, a host import, an import nobody
+    satisfies) and a WAC one: every format names things as their reader knows them."""
+    root = write(tmp_path, "root", counter(1, imports=("example:ops/api@0.1.0", "d:e/f@1.0.0", "t:n/n@1.0.0")))
+    ops = write(tmp_path, "ops", counter(2, exports="example:ops/api@0.1.0", result="u64"))
+    spare = write(tmp_path, "spare", counter(3, exports="t:s/s@1.0.0"))
+    failed = from_plan(plan_composition(root, [ops, spare], no_imports=True))
+    assert {n.kind for n in failed.nodes} == {"root", "rejected", "unused"}
+    assert any(e.target.startswith("missing:") for e in failed.edges)
+    wac = from_plan(plan_document_of(small_fixtures))
+    for report in (failed, wac):
+        for fmt in ("tree", "dot", "mermaid", "json", "svg", "html"):
+            text = visible_text(report, fmt)
+            assert "ops" in text or report is wac, fmt  # the text was found (JSON: its messages)
+            assert not INTERNAL.findall(text), (fmt, INTERNAL.findall(text), text)
+    assert "3 problems" in visible_text(failed, "tree") and "1 problem," not in visible_text(failed, "html")
+
+
+def test_a_wac_composition_draws_its_exports_where_a_root_would_be(small_fixtures, tmp_path):
+    """A WAC document has no root: what it exports is one box at the left, linked to the
+    instance each export is; no format speaks of a root."""
+    import jsonschema
+
+    out = tmp_path / "wac.json"
+    proc = compose_proc("graph", ROOT / "fixtures" / "wac" / "seed.wac", "-o", out,
+                        "--dep", f"example:consumer={small_fixtures['seed-app']}",
+                        "--dep", f"example:string-operations={small_fixtures['seed-ops']}")
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(out.read_text())
+    jsonschema.validate(doc, schema())
+    exports = doc["nodes"][0]
+    assert (exports["id"], exports["kind"], exports["depth"]) == ("(exports)", "exports", 0)
+    assert [i["name"] for i in exports["exports"]] == ["wasi:cli/run@0.2.0"]
+    assert [(e["target"], e["import"], e["export"]) for e in doc["edges"] if e["source"] == "(exports)"] == [
+        ("app", "wasi:cli/run@0.2.0", "wasi:cli/run@0.2.0")]
+    assert {n["id"]: n["depth"] for n in doc["nodes"]} == {"(exports)": 0, "app": 1, "ops": 2}
+    assert doc["summary"]["plugged_imports"] == 1  # an export plugs nothing
+    report = from_plan(plan_document_of(small_fixtures))
+    assert render(report, "tree").splitlines()[1:3] == [
+        "├── what the composition exports (1)", "│   └── wasi:cli/run@0.2.0 ← app (wired)"]
+    page = render(report, "html")
+    assert re.search(r'<g class="node component exports" data-id="\(exports\)"', page)
+    assert '<button type="button" id="zoom-root" title="go to the composition\'s exports">exports</button>' in page
+    (k,) = [k for k, link in enumerate(picture(report).links) if link.source == "(exports)"]
+    link = page_data(page)["items"][f"link-{k}"]
+    assert (link["title"], link["text"]) == ("the composition → app", "the composition exports "
+                                             "wasi:cli/run@0.2.0\nwhich is app's export wasi:cli/run@0.2.0")
+    assert '"(exports)" -> "app"' in render(report, "dot")
+    for fmt in ("tree", "dot", "mermaid", "svg", "html"):
+        assert not re.search(r"\broot\b", visible_text(report, fmt)), fmt
+    # a -d composition keeps its root
+    assert "root component" in render(from_plan(plan_composition(
+        small_fixtures["seed-app"], [small_fixtures["seed-ops"]])), "html")
+
+
+def plan_document_of(small_fixtures):
+    from composer.link.compose import plan_document
+
+    return plan_document(ROOT / "fixtures" / "wac" / "seed.wac", dependencies={
+        "example:consumer": small_fixtures["seed-app"], "example:string-operations": small_fixtures["seed-ops"]})
+
+
+def test_a_near_miss_is_drawn_from_the_importer_to_the_dependency_that_came_close(browser, tmp_path):
+    """An import left for the host although a dependency came close: besides its host link,
+    a dotted link to that dependency, saying why it did not serve, in every drawing."""
+    import jsonschema
+
+    root = write(tmp_path, "root", counter(1, imports=("t:a/a@1.0.0", "t:b/b@0.1.0")))
+    a = write(tmp_path, "a", counter(10, exports="t:a/a@1.0.0", imports=("t:c/c@0.1.0",)))
+    b = write(tmp_path, "b", counter(100, exports="t:b/b@0.2.0"))
+    c = write(tmp_path, "c", counter(1000, exports="t:c/c@0.3.0"))
+    proc = compose_proc("graph", root, "-d", a, "-d", b, "-d", c, "-f", "json")
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(proc.stdout)
+    jsonschema.validate(doc, schema())
+    assert {(e["source"], e["import"], tuple(e["near_from"])) for e in doc["edges"] if e["near"]} == {
+        ("root", "t:b/b@0.1.0", ("unused:b",)), ("a", "t:c/c@0.1.0", ("unused:c",))}
+    report = from_plan(plan_composition(root, [a, b, c]))
+    near = {(x.source, x.target): x for x in picture(report).links if x.classes == ("near",)}
+    assert set(near) == {("root", "unused:b"), ("a", "unused:c")}  # a's: back to the left
+    assert near[("root", "unused:b")].label == ("came close",)
+    assert near[("root", "unused:b")].hover == ("root imports t:b/b@0.1.0, left for the host: not from "
+                                                "b.wasm exports `t:b/b@0.2.0`: @0.2.0 is not on the track "
+                                                "of @0.1.0: 0.1.x versions accept only 0.1.z")
+    assert re.search(r'"root" -> "unused:b" \[label="came close: t:b/b@0.1.0", color="darkorange3", '
+                     r'style="dotted"', render(report, "dot"))
+    assert '-->|"came close: t:c/c@0.1.0"| n' in render(report, "mermaid")
+    page, errors = open_report(browser, report, tmp_path)
+    assert page.locator('svg#graph g.edge.near[data-target="unused:b"]').count() == 1
+    g = page.evaluate(GEOMETRY)
+    assert g["overlaps"] == [] and g["overflow"] == [] and g["paths_out"] == 0
+    assert errors == []
+    page.close()
+
+
+def test_many_unused_dependencies_are_packed_in_a_grid_below_the_drawing(browser, tmp_path):
+    """20 dependencies nothing imports: rows under the drawing, not a column 20 boxes tall
+    that would make "fit" a hairline; a few stay in the column beside the root."""
+    root = write(tmp_path, "root", counter(1, imports=("t:a/a@1.0.0",)))
+    a = write(tmp_path, "a", counter(2, exports="t:a/a@1.0.0"))
+    spares = [write(tmp_path, f"spare{k}", counter(k, exports=f"t:s{k}/s@1.0.0")) for k in range(20)]
+    report = from_plan(plan_composition(root, [a, *spares]))
+    lay = layout(picture(report))
+    used = [lay.boxes[i] for i in ("root", "a")]
+    grid = [lay.boxes[f"unused:spare{k}"] for k in range(20)]
+    assert all(p.y >= max(u.y + u.h for u in used) for p in grid)  # below what is wired
+    rows = sorted({p.y for p in grid})
+    assert 1 < len(rows) <= 4 and len({p.x for p in grid}) >= 5
+    assert lay.height < 20 * 30  # a column of them is taller
+    page, errors = open_report(browser, report, tmp_path)
+    g = page.evaluate(GEOMETRY)
+    assert g["overlaps"] == [] and g["overflow"] == [] and g["all_seen"] and g["smallest"] >= 10
+    assert errors == []
+    page.close()
+    few = layout(picture(from_plan(plan_composition(root, [a, *spares[:3]]))))
+    assert len({few.boxes[f"unused:spare{k}"].x for k in range(3)}) == 1  # a column of 3
+
+
+def test_a_long_chain_is_folded_in_bands_like_a_line_of_text(chain30_report):
+    """30 columns in one row would be 4,000 px wide: bands of columns one under the other,
+    each link between two bands one path leaving the first at its right and entering the
+    second at its left."""
+    pic = picture(chain30_report)
+    lay = layout(pic)
+    assert lay.width <= 1400 and lay.height <= 900
+    rows = sorted({lay.boxes[f"c{i}"].y for i in range(1, 30)} | {lay.boxes["root"].y})
+    assert len(rows) >= 4  # bands
+    order = ["root", *(f"c{i}" for i in range(1, 30))]
+    ys = [lay.boxes[b].y for b in order]
+    assert ys == sorted(ys)  # read left to right, then down
+    across = [(link, route) for link, route in zip(pic.links, lay.routes)
+              if lay.boxes[link.source].y != lay.boxes[link.target].y]
+    assert len(across) == len(rows) - 1
+    for link, route in across:
+        assert route.d.count("M") == 2  # two pieces
+        first, second = route.d.split(" M")
+        s, t = lay.boxes[link.source], lay.boxes[link.target]
+        assert _points(first)[0][0] == pytest.approx(s.x + s.w, abs=0.1) and _points(first)[-1][0] > s.x + s.w
+        assert _points("M" + second)[0][0] < t.x and _points("M" + second)[-1][0] == pytest.approx(t.x, abs=0.1)
+        assert route.label is not None and route.label.y > s.y + s.h  # beside the target, in its band
