@@ -1,8 +1,9 @@
-"""The report as a PNG image: the DOT drawing rendered by Graphviz's `dot`.
+"""The report as a PNG image: the SVG drawing (the one the HTML page and `-f svg` show)
+rasterized by librsvg's `rsvg-convert`, so that every picture of a composition is the same.
 
 This is the one place the product runs another program, and it is a renderer, never a
-composer or validator (tests/test_product_boundaries.py holds it to that): a picture is not
-worth a rasteriser of our own.
+composer or validator (tests/e2e/test_product_boundaries.py holds it to that): a picture is
+not worth a rasterizer of our own.
 """
 
 from __future__ import annotations
@@ -11,18 +12,20 @@ import shutil
 import subprocess
 
 from ..errors import ComposerError
-from .dot import render_dot
 from .contents import CompositionReport
+from .svg import render_svg
 
-GRAPHVIZ = "dot"
+RASTERIZER = "rsvg-convert"
 
 
 def render_png(report: CompositionReport) -> bytes:
-    found = shutil.which(GRAPHVIZ)
+    found = shutil.which(RASTERIZER)
     if found is None:
-        raise ComposerError("PNG reports are drawn by Graphviz's `dot`, which is not installed "
-                            "(apt-get install graphviz, brew install graphviz); or write .svg or .html")
-    proc = subprocess.run([found, "-Tpng"], input=render_dot(report).encode(), capture_output=True)
+        raise ComposerError("PNG reports are drawn by librsvg's `rsvg-convert`, which is not "
+                            "installed (apt-get install librsvg2-bin, brew install librsvg); "
+                            "or write .svg or .html")
+    proc = subprocess.run([found, "--format", "png"], input=render_svg(report).encode(),
+                          capture_output=True)
     if proc.returncode:
-        raise ComposerError(f"Graphviz `dot` failed: {proc.stderr.decode(errors='replace').strip()}")
+        raise ComposerError(f"`rsvg-convert` failed: {proc.stderr.decode(errors='replace').strip()}")
     return proc.stdout

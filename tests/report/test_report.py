@@ -1182,16 +1182,35 @@ def test_a_link_of_several_imports_lists_them_with_their_exports_when_named_othe
     assert link.hover == "root imports 2 exports of dep:\n  t:a/a@1.0.0\n  t:b/b@1.0.0"
 
 
-def test_a_failing_graphviz_is_an_error_naming_it(chain_report, tmp_path, monkeypatch):
+def test_a_failing_rasterizer_is_an_error_naming_it(chain_report, tmp_path, monkeypatch):
     from composer.errors import ComposerError
     from composer.report.png import render_png
 
-    fake = tmp_path / "dot"
-    fake.write_text("#!/bin/sh\necho 'syntax error in line 1' >&2\nexit 1\n")
+    fake = tmp_path / "rsvg-convert"
+    fake.write_text("#!/bin/sh\necho 'Error reading SVG' >&2\nexit 1\n")
     fake.chmod(0o755)
     monkeypatch.setenv("PATH", str(tmp_path))
-    with pytest.raises(ComposerError, match="^Graphviz `dot` failed: syntax error in line 1$"):
+    with pytest.raises(ComposerError, match="^`rsvg-convert` failed: Error reading SVG$"):
         render_png(chain_report)
+
+
+def test_the_png_is_the_svg_drawing_rasterized(chain_report):
+    # one drawing for HTML, SVG and PNG: the PNG has the standalone SVG's size (not a
+    # Graphviz layout of its own), and its pixels are not blank
+    import struct
+    import zlib
+
+    from composer.report.png import render_png
+    from composer.report.svg import render_svg
+
+    png = render_png(chain_report)
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    width, height = struct.unpack(">II", png[16:24])
+    svg = render_svg(chain_report)
+    svg_width = float(re.search(r'<svg[^>]* width="([\d.]+)', svg).group(1))
+    svg_height = float(re.search(r'<svg[^>]* height="([\d.]+)', svg).group(1))
+    assert (width, height) == (pytest.approx(svg_width, abs=1), pytest.approx(svg_height, abs=1))
+    assert len(zlib.compress(png)) > 2_000
 
 
 def test_a_package_box_shows_its_expand_mark_and_its_list_rows_line_by_line(tmp_path):
