@@ -346,10 +346,19 @@ def test_compiling_shows_progress_on_a_terminal_and_ctrl_c_stops_it_at_once(comp
     import time
 
     leader, follower = pty.openpty()
+
+    def as_from_a_shell() -> None:
+        # Ctrl-C as a terminal delivers it: SIGINT with its default action and not blocked in
+        # compose, whatever the test process inherited or a library in it set (a child takes
+        # both over, and Python leaves an inherited SIG_IGN in place)
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGINT])
+
+    inherited = (signal.getsignal(signal.SIGINT), signal.pthread_sigmask(signal.SIG_BLOCK, []))
     proc = subprocess.Popen(
         [sys.executable, "-m", "composer", "run", "--no-cache", str(composed_cpy_seed)],
         stdin=subprocess.DEVNULL, stdout=follower, stderr=follower,
-        env=dict(os.environ, TERM="xterm-256color", COLUMNS="120"),
+        env=dict(os.environ, TERM="xterm-256color", COLUMNS="120"), preexec_fn=as_from_a_shell,
     )
     os.close(follower)
     seen = b""
@@ -364,7 +373,11 @@ def test_compiling_shows_progress_on_a_terminal_and_ctrl_c_stops_it_at_once(comp
         assert proc.poll() is None
         sent = time.monotonic()
         proc.send_signal(signal.SIGINT)
-        status = proc.wait(timeout=10)
+        try:
+            status = proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            raise AssertionError(f"Ctrl-C not acted on in 10 s; the test process's SIGINT "
+                                 f"handler and mask: {inherited}; seen: {seen!r}") from None
         took = time.monotonic() - sent
     finally:
         if proc.poll() is None:
