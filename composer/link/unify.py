@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import Hashable
 
 from ..model import types as T
-from ..model.subtype import Bindings, NameBindings  # noqa: F401 (NameBindings: the resolvers import it from here)
+from ..model.subtype import Bindings
 
 Ident = tuple
 

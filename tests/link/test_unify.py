@@ -4,7 +4,8 @@ output names each from."""
 from __future__ import annotations
 
 from composer.model import types as T
-from composer.link.unify import NameBindings, UnifiedBindings, Unifier, host_ident, inst_ident
+from composer.link.unify import UnifiedBindings, Unifier, host_ident, inst_ident
+from composer.model.subtype import NameBindings
 
 EXPORT_A = ("export", "a", "t:a/a@1.0.0", "r")
 EXPORT_B = ("export", "b", "t:b/b@1.0.0", "r")

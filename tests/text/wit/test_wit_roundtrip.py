@@ -18,7 +18,7 @@ from support.oracle import wasm_tools
 from composer.model import types as T
 from composer.model.elaborate import FEATURES
 from composer.model.load import load_component
-from composer.link.unify import NameBindings
+from composer.model.subtype import NameBindings
 from composer.model.subtype import check_extern
 from composer.model.targets import target_differences
 from composer.text.wit.decode import ROOT as ROOT_PACKAGE, decode_wit
