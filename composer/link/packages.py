@@ -16,8 +16,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import ComposerError
-from ..model.load import LoadedComponent
 from ..record import Record, field_
 from .wiring import ComponentFile
 
@@ -73,7 +71,7 @@ def package_path(name: str, version: str | None, deps_dir: Path,
 def load_package(name: str, version: str | None, path: Path, validate: bool) -> Package:
     """The package at `path`, its file read once. Raises ComposerError naming the file when
     it cannot be read or is neither a component nor WIT."""
-    from ..model.load import load_component
+    from ..model.load import completed, load_component
     from ..text.wit import read_wit
     from ..text.wit.decode import decode_wit, is_wit_package
 
@@ -83,25 +81,11 @@ def load_package(name: str, version: str | None, path: Path, validate: bool) -> 
     loaded = load_component(path, validate=validate, types_only=True)
     definitions: dict = {}
     if is_wit_package(loaded.scope):
-        if not loaded.scope.complete:  # its WIT is read from the whole of it
-            loaded = _elaborated(loaded, validate)
+        loaded = completed(loaded, validate)  # its WIT is read from the whole of it
         definitions = _definitions(decode_wit(loaded))
     # named by the whole key: the plan keeps one component per name
     comp = ComponentFile(package_key(name, version), path, loaded, "package")
     return Package(name, version, path, comp, definitions)
-
-
-def _elaborated(loaded: LoadedComponent, validate: bool) -> LoadedComponent:
-    """A component whose imports and exports alone came from the cache of component types,
-    elaborated whole from the bytes read already."""
-    from ..model.elaborate import elaborate
-    from ..model.features import enabled
-
-    try:
-        scope = elaborate(loaded.component, validate=validate, features=enabled())
-    except ComposerError as exc:
-        raise exc.with_file(loaded.display) from None
-    return LoadedComponent(loaded.path, loaded.data, loaded.component, scope)
 
 
 def _definitions(resolved: object) -> dict:

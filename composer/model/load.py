@@ -140,10 +140,24 @@ def load_component(path: Path | str, validate: bool = True,
             scope.tree_size, scope.complete = found.tree_size, False
             return LoadedComponent(path, data, None, scope)
     comp = decode_sections(data, display)
-    try:
-        scope = elaborate(comp, validate=validate, features=features)
-    except ComposerError as exc:
-        raise exc.with_file(display) from None
+    scope = _elaborated(comp, display, validate, features)
     if cache is not None and digest is not None:
         cache.remember(digest, features, scope, checked=validate)
     return LoadedComponent(path, data, comp, scope)
+
+
+def completed(loaded: LoadedComponent, validate: bool = True) -> LoadedComponent:
+    """`loaded` with its whole index spaces: a component whose imports and exports alone came
+    from the cache of component types (`scope.complete` False) is elaborated from the bytes
+    read already, not read again."""
+    if loaded.scope.complete:
+        return loaded
+    scope = _elaborated(loaded.component, loaded.display, validate, enabled())
+    return LoadedComponent(loaded.path, loaded.data, loaded.component, scope)
+
+
+def _elaborated(comp: Component, display: str, validate: bool, features: frozenset[str]) -> IndexSpaces:
+    try:
+        return elaborate(comp, validate=validate, features=features)
+    except ComposerError as exc:
+        raise exc.with_file(display) from None
