@@ -32,13 +32,13 @@ def check_world(world: str) -> None:
         raise click.UsageError(str(exc)) from None
 
 
-def wit_world(path: Path, name: str | None, features: frozenset[str] = frozenset()) -> World:
+def chosen_world(path: Path, name: str | None, features: frozenset[str] = frozenset()) -> World:
     """The world called `name` (or the only one) of the WIT package at `path`; when it has
     several, choosing one is the user's (a usage error)."""
-    from ..host.targeting import NoWorldChosen, wit_world as read_world
+    from ..host.targeting import NoWorldChosen, wit_world
 
     try:
-        return read_world(path, name, features)
+        return wit_world(path, name, features)
     except NoWorldChosen as exc:
         raise click.UsageError(f"{path}: choose a world with --world (it has "
                                f"{', '.join(exc.worlds) or 'none'})") from None

@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from .checks import check_world, print_verify_report, report_targets, wit_world
+from .checks import check_world, chosen_world, print_verify_report, report_targets
 from .console import COLOR_OPTION, error_line
 from .host_options import host_config, run_options
 from .running import FEATURES_OPTION, gated_features, run_command
@@ -95,7 +95,7 @@ def _verify(path: Path, world: str | None, no_cache: bool, quiet: bool) -> None:
 
     wit = wit_world_reference(world) if world is not None else None
     if wit is not None:  # a world of a WIT package: the types are the check
-        report_targets(path, wit_world(*wit))
+        report_targets(path, chosen_world(*wit))
         return
     if world is not None:
         check_world(world)

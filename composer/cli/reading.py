@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from .checks import report_targets, wit_world
+from .checks import chosen_world, report_targets
 from .console import COLOR_OPTION, print_wit
 from .running import FEATURES_OPTION, feature_names, gated_features, run_command
 
@@ -80,6 +80,6 @@ def targets_cmd(component: Path, wit: Path, world_name: str | None,
     enabled = gated_features(features, wit=True)
 
     def body() -> None:
-        report_targets(component, wit_world(wit, world_name, wit_features), enabled)
+        report_targets(component, chosen_world(wit, world_name, wit_features), enabled)
 
     run_command(body, enabled)
