@@ -597,13 +597,13 @@ def _parse_printed(path: str) -> str:
 def _targets_run(path: str, ctx: dict[str, Any], fs: str) -> dict[str, Any]:
     """`compose targets COMPONENT PATH --world NAME [--features all]`: the CLI's own reading
     of the world, then the component's differences from it, each a line it prints."""
-    from composer.cli.checks import wit_world
+    from composer.cli.checks import chosen_world
     from composer.host.targeting import target_differences_of
 
     component = ctx["component"]
 
     def body() -> list[str]:
-        world = wit_world(Path(path), ctx["world"], wit_features(fs))
+        world = chosen_world(Path(path), ctx["world"], wit_features(fs))
         return list(target_differences_of(Path(component), world, fuzz.enabled_features(fs)))
 
     run = fuzz.outcome(body)
