@@ -1,0 +1,1 @@
+"""(being written: see composer/text/wat/__init__.py)"""
