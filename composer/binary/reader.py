@@ -161,6 +161,9 @@ class Reader:
     def u64(self) -> int:
         return self._unsigned(64)
 
+    def s32(self) -> int:
+        return self._signed(32)
+
     def s33(self) -> int:
         return self._signed(33)
 
