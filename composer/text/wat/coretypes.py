@@ -104,11 +104,10 @@ def field_text(field: FieldType, names: Any = None) -> str:
 def struct_text(struct: CoreStructType, type_index: int | None = None, names: Any = None) -> str:
     """`(struct (field $x (mut i32)) (field i8))`: field names are those of `type_index`."""
     fields = names.fields.get(type_index, {}) if names is not None and type_index is not None else {}
-    define = getattr(names, "define", None)
     parts = ["(struct"]
     for i, field in enumerate(struct.fields):
         ref = fields.get(i)
-        named = f"{define(ref) if define else ref} " if ref is not None else ""
+        named = f"{ref} " if ref is not None else ""  # (a renamed field has no `(@name)`)
         parts.append(f" (field {named}{field_text(field, names)})")
     return "".join(parts) + ")"
 
@@ -169,8 +168,9 @@ def limits_text(limits: Limits) -> str:
 
 
 def table_type_text(element: CoreRefType, limits: Limits, names: Any = None) -> str:
-    """tabletype: `i64? min max? reftype`."""
-    return f"{limits_text(limits)} {ref_text(element, names)}"
+    """tabletype: `shared? i64? min max? reftype`."""
+    shared = "shared " if limits.flags & 0x02 else ""
+    return f"{shared}{limits_text(limits)} {ref_text(element, names)}"
 
 
 def memory_type_text(limits: Limits) -> str:

@@ -35,7 +35,7 @@ START, ELEMENT, CODE, DATA, DATACOUNT, TAG = 8, 9, 10, 11, 12, 13
 # Where a custom section is, said after the section before it (`(after code)`).
 _PLACES = {
     TYPE: "type", IMPORT: "import", FUNCTION: "func", TABLE: "table", MEMORY: "memory",
-    GLOBAL: "global", EXPORT: "export", START: "start", ELEMENT: "element", CODE: "code",
+    GLOBAL: "global", EXPORT: "export", START: "start", ELEMENT: "elem", CODE: "code",
     DATA: "data", TAG: "tag",
 }
 _EXPORT_KINDS = {0: "func", 1: "table", 2: "memory", 3: "global", 4: "tag"}
@@ -71,8 +71,19 @@ class _ModulePrinter:
         self.types: list[object] = []  # each type index's sub type
         self.funcs = self.tables = self.memories = self.globals = self.tags = 0
         self.func_types: list[int] = []  # the type index of each defined function
+        # what a custom section says of its place, and the line count when it was last
+        # changed: a section that prints no line leaves it as it was (as wasm-tools)
         self.place = "before first"
-        self.ctx = instructions.BodyContext(names=self.names, block_type_text=self.block_type_text)
+        self.place_line = p.line
+        self._ctx: instructions.BodyContext | None = None
+
+    @property
+    def ctx(self) -> instructions.BodyContext:
+        """What the instructions refer to (made when the first instruction is printed)."""
+        if self._ctx is None:
+            self._ctx = instructions.BodyContext(names=self.names,
+                                                 block_type_text=self.block_type_text)
+        return self._ctx
 
     # -- the whole module ----------------------------------------------------------------
 
@@ -122,12 +133,14 @@ class _ModulePrinter:
         sid = section.id
         if sid == CUSTOM:
             self.print_custom(section.name or "", r)
+            self.place_line = self.p.line
             return
-        if sid in _PLACES:
-            self.place = "after " + _PLACES[sid]
         _PRINTERS[sid](self, r)
         if sid != CODE:
             r.expect_end(f"section {sid}")
+        if sid in _PLACES and self.p.line != self.place_line:
+            self.place = "after " + _PLACES[sid]
+            self.place_line = self.p.line
 
     def block_type_text(self, index: int) -> str:
         """What follows a block's `(type N)`: the params and results of type N."""

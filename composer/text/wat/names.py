@@ -15,9 +15,11 @@ The rules are `wasm-tools print`'s:
   defined the real name follows as `(@name "<name>")`;
 - any other name is the identifier, bare when all its characters are identifier characters,
   else quoted (`$"a b"`);
-- the section is read up to its first malformed part, and what was read before it is kept: a
-  malformed name section never stops the printing;
-- a later entry for the same index replaces an earlier one, as does a later name section.
+  (a struct field is the exception: its definition has no `(@name)`);
+- the section is read up to its first fault, and what was read before it is kept (a
+  malformed name section never stops the printing). Subsection ids must increase, and so
+  must the indices of a map: the first out of order is such a fault;
+- a later name section adds to the earlier ones, replacing the names of the same indices.
 """
 
 from __future__ import annotations
@@ -93,10 +95,14 @@ def read_names(data: bytes | memoryview, start: int, end: int, base: int = 0,
     part, keeping what came before it."""
     names = into if into is not None else Names()
     r = Reader(data, start, end, base)
+    last_id = -1
     try:
         while not r.at_end():
             sub_id = r.byte()
             body = r.sub(r.u32())
+            if sub_id <= last_id:  # subsections come in increasing order of their ids
+                break
+            last_id = sub_id
             _read_subsection(names, sub_id, body)
     except BinaryError:
         pass  # wasm-tools ignores the rest of a malformed name section
@@ -111,24 +117,34 @@ def _read_subsection(names: Names, sub_id: int, r: Reader) -> None:
         names.module = names.define(names.naming(name, 0, "module", None))
     elif sub_id in _MAPS:
         attr, kind = _MAPS[sub_id]
-        _read_map(names, r, getattr(names, attr), kind)
+        _read_map(names, r, getattr(names, attr), kind, True)
     elif sub_id in _INDIRECT:
         attr, kind, checked = _INDIRECT[sub_id]
         outer = getattr(names, attr)
+        last = -1
         for _ in range(r.u32()):
             index = r.u32()
-            inner = _skip_map(r)
+            inner = _skip_map(r)  # the map's shape is checked before any of its names
+            if index <= last:
+                raise r.error("indirect name map indices out of order")
+            last = index
             _read_map(names, inner, outer.setdefault(index, {}), kind, checked)
         r.expect_end("an indirect name map")
     # other subsection ids are not names wasm-tools reads
 
 
-def _read_map(names: Names, r: Reader, into: dict[int, str], kind: str,
-              checked: bool = True) -> None:
+def _read_map(names: Names, r: Reader, into: dict[int, str], kind: str, checked: bool) -> None:
+    """A name map's names into `into`, each as it is read (what precedes a fault is kept)."""
     used: set[str] | None = set() if checked else None
+    last = -1
     for _ in range(r.u32()):
+        at = r.offset
         index = r.u32()
-        into[index] = names.naming(_string(r, None), index, kind, used)
+        name = _string(r, None)
+        if index <= last:
+            raise r.error("name map indices out of order", at)
+        last = index
+        into[index] = names.naming(name, index, kind, used)
     r.expect_end("a name map")
 
 

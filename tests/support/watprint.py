@@ -1,0 +1,60 @@
+"""The core module printer against the oracle: `wasm-tools print` of a module (built from WAT,
+or bytes made by hand) next to ours, and the bytes of sections made by hand."""
+
+from __future__ import annotations
+
+from composer.binary.writer import Writer, encode_u
+from composer.text.wat.module import print_module
+from composer.text.wat.printer import Printer
+from support.oracle import wasm_tools
+
+HEADER = b"\0asm\x01\x00\x00\x00"
+
+
+def oracle_print(data: bytes, skeleton: bool = False) -> str:
+    args = ["print", "-", *(["--skeleton"] if skeleton else [])]
+    return wasm_tools(*args, input=data).stdout.decode()
+
+
+def our_print(data: bytes, skeleton: bool = False) -> str:
+    """The whole text of a core module as the top-level file prints it."""
+    p = Printer()
+    print_module(p, data, skeleton=skeleton)
+    return p.text() + "\n"
+
+
+def section(sid: int, payload: bytes) -> bytes:
+    return bytes([sid]) + encode_u(len(payload)) + payload
+
+
+def custom(name: str, payload: bytes) -> bytes:
+    w = Writer()
+    w.name(name)
+    return section(0, w.getvalue() + payload)
+
+
+def vec(items: list[bytes]) -> bytes:
+    return encode_u(len(items)) + b"".join(items)
+
+
+def string(text: str | bytes) -> bytes:
+    raw = text.encode() if isinstance(text, str) else text
+    return encode_u(len(raw)) + raw
+
+
+def sections(data: bytes) -> list[tuple[int, bytes]]:
+    """A module's sections (after the header) as (id, whole section bytes)."""
+    out, pos = [], 8
+    while pos < len(data):
+        sid = data[pos]
+        size, shift, at = 0, 0, pos + 1
+        while True:
+            b = data[at]
+            at += 1
+            size |= (b & 0x7F) << shift
+            shift += 7
+            if not b & 0x80:
+                break
+        out.append((sid, data[pos:at + size]))
+        pos = at + size
+    return out
