@@ -58,6 +58,10 @@ def identifier(name: str) -> str:
     return "$" + name_string(name)
 
 
+# wasm-tools indents at most this many levels: deeper lines start at the same column.
+MAX_INDENT = 50
+
+
 class Printer:
     """Accumulates the text. `nesting` is the number of open groups; `line` counts the line
     breaks written so far, so a group knows whether it spans several lines."""
@@ -75,10 +79,10 @@ class Printer:
 
     def indent(self) -> str:
         """A line break and the indentation of the current nesting."""
-        return "\n" + "  " * self.nesting
+        return "\n" + "  " * min(self.nesting, MAX_INDENT)
 
     def newline(self) -> None:
-        self.parts.append("\n" + "  " * self.nesting)
+        self.parts.append("\n" + "  " * min(self.nesting, MAX_INDENT))
         self.line += 1
 
     def start_group(self, keyword: str) -> None:
