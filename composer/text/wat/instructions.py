@@ -917,9 +917,10 @@ def _print_instructions(p: Printer, r: Reader, pos: int, end: int, func_index: i
                 append(pre[op] + labels.open(depth, bt))
                 pre = _line_prefixes(level0 + depth)
             elif kind == END:
-                if depth:
-                    depth -= 1
-                    pre = _line_prefixes(level0 + depth)
+                if not depth:  # the function's own `end`, before the last byte
+                    raise BinaryError("operators remaining after end of function body", base + pos)
+                depth -= 1
+                pre = _line_prefixes(level0 + depth)
                 if label_stack:
                     label_stack.pop()
                 append(pre[op])
@@ -934,10 +935,9 @@ def _print_instructions(p: Printer, r: Reader, pos: int, end: int, func_index: i
         raise BinaryError("function body runs past its end", base + end) from None
     if pos != last:
         raise BinaryError("function body runs past its end", base + end)
+    if depth:
+        raise BinaryError("control frames remain at end of function body", base + end)
     p.line += len(parts) - first_part
-    if depth:  # an unbalanced body: wasm-tools ends it with a line break at the function's level
-        append(p.indent())
-        p.line += 1
 
 
 def _rare(op: int, kind: int, r: Reader, pos: int, depth: int, labels: _Labels,
@@ -962,8 +962,9 @@ def _rare(op: int, kind: int, r: Reader, pos: int, depth: int, labels: _Labels,
                _line_prefixes(level0)[op] + text)
         return pos, depth
     if kind == DELEGATE:
-        if depth:
-            depth -= 1
+        if not depth:
+            raise BinaryError("delegate outside of a try block", r.base + pos - 1)
+        depth -= 1
         text, pos = _operands(LABEL, arg, r, pos, ctx, labels, depth)
         append(_line_prefixes(level0 + depth)[op] + text)
         return pos, depth
