@@ -58,3 +58,26 @@ def sections(data: bytes) -> list[tuple[int, bytes]]:
         out.append((sid, data[pos:at + size]))
         pos = at + size
     return out
+
+
+def core_modules(data: bytes) -> list[bytes]:
+    """The core modules a component embeds, its nested components' included, in file order."""
+    out = []
+    for sid, whole in sections(data):
+        payload = whole[len(whole) - _payload_size(whole):]
+        if sid == 1:
+            out.append(payload)
+        elif sid == 4:
+            out.extend(core_modules(payload))
+    return out
+
+
+def _payload_size(whole: bytes) -> int:
+    size, shift, at = 0, 0, 1
+    while True:
+        b = whole[at]
+        at += 1
+        size |= (b & 0x7F) << shift
+        shift += 7
+        if not b & 0x80:
+            return size

@@ -102,6 +102,9 @@ class _ModulePrinter:
             except BinaryError as exc:
                 exc.add_context(f"core module section {section.id} at {self.base + section.start:#x}")
                 raise
+        if self.func_types and not any(s.id == CODE for s in sections):
+            raise BinaryError("function section has non-zero count but code section is absent",
+                              self.base + len(self.data))
         p.end_group()
 
     def scan(self) -> list[_Section]:
@@ -138,7 +141,9 @@ class _ModulePrinter:
         _PRINTERS[sid](self, r)
         if sid != CODE:
             r.expect_end(f"section {sid}")
-        if sid in _PLACES and self.p.line != self.place_line:
+        # (a function section with functions moves it too, though they print later)
+        moved = self.p.line != self.place_line or (sid == FUNCTION and self.func_types)
+        if sid in _PLACES and moved:
             self.place = "after " + _PLACES[sid]
             self.place_line = self.p.line
 
@@ -371,7 +376,8 @@ class _ModulePrinter:
     def print_code(self, r: Reader) -> None:
         count = r.count("code")
         if count != len(self.func_types):
-            raise BinaryError("mismatch in function and code section counts", r.offset)
+            raise BinaryError(f"the code section has {count} bodies for {len(self.func_types)} "
+                              "functions", r.offset)
         names, p, data, base = self.names, self.p, self.data, self.base
         first = self.funcs
         for i, type_index in enumerate(self.func_types):
@@ -429,52 +435,74 @@ class _ModulePrinter:
         if printer is _skip_custom:
             return
         p = self.p
-        nesting = p.nesting
+        scratch = Printer()  # printed aside first: a malformed section prints raw instead
+        scratch.nesting = p.nesting
+        start = r.pos
         try:
-            printer(self, r)
-        except BinaryError as exc:
-            # as wasm-tools: what was printed stays, its groups closed, and a comment says
-            # why the rest of the section is not
-            while p.nesting > nesting:
-                p.end_group()
-            for line in f"failed to parse custom section `{name}`: {exc.message}".splitlines():
-                p.newline()
-                p.write(";; " + line)
+            printer(scratch, r)
+        except _Malformed as exc:
             p.newline()
+            p.write(f";; failed to parse custom section `{name}`: {exc.message} (at offset {exc.offset:#x})")
+            r.pos = start
+            self.print_raw_custom(name, r)
+            return
+        p.parts.extend(scratch.parts)
+        p.line += scratch.line
 
     def print_raw_custom(self, name: str, r: Reader) -> None:
         contents = "..." if self.skeleton else bytes_string(r.rest())
         self.p.newline()
         self.p.write(f"(@custom {name_string(name)} ({self.place}) {contents})")
 
-    def print_producers(self, r: Reader) -> None:
-        p = self.p
+    @staticmethod
+    def print_producers(p: Printer, r: Reader) -> None:
         p.newline()
         p.start_group("@producers")
-        for _ in range(r.count("producers field")):
-            field = r.name()
-            for _ in range(r.count("producers value")):
-                value, version = r.name(), r.name()
-                p.newline()
-                p.write(f"({field} {name_string(value)} {name_string(version)})")
-        r.expect_end("the producers section")
+        try:
+            for _ in range(r.count("producers field")):
+                field = r.name()
+                for _ in range(r.count("producers value")):
+                    value, version = r.name(), r.name()
+                    p.newline()
+                    p.write(f"({field} {name_string(value)} {name_string(version)})")
+            r.expect_end("the producers section")
+        except BinaryError as exc:
+            raise _Malformed.of(exc) from None
         p.end_group()
 
-    def print_dylink(self, r: Reader) -> None:
-        p = self.p
+    @staticmethod
+    def print_dylink(p: Printer, r: Reader) -> None:
         p.newline()
         p.start_group("@dylink.0")
         while not r.at_end():
-            kind = r.byte()
-            sub = r.sub(r.u32())
-            if kind not in _DYLINK:
+            try:
+                kind = r.byte()
+                sub = r.sub(r.u32())
+                if kind in _DYLINK:
+                    _DYLINK[kind](p, sub)
+                    sub.expect_end("a dylink.0 subsection")
+            except BinaryError as exc:
+                raise _Malformed.of(exc) from None
+            if kind not in _DYLINK:  # not a fault of the bytes: wasm-tools fails the print
                 raise BinaryError(f"don't know how to print dylink.0 subsection id {kind}", sub.offset)
-            _DYLINK[kind](p, sub)
-            sub.expect_end("a dylink.0 subsection")
         p.end_group()
 
 
-def _skip_custom(m: _ModulePrinter, r: Reader) -> None:
+class _Malformed(BinaryError):
+    """A known custom section's bytes are malformed: it prints as raw bytes after a comment
+    saying why, in wasmparser's words where ours differ."""
+
+    @classmethod
+    def of(cls, exc: BinaryError) -> "_Malformed":
+        message = exc.message
+        if message.startswith(("unexpected end", "needed ", "size ")):
+            message = "unexpected end-of-file"
+        elif "unexpected bytes after the end" in message:
+            message = "section size mismatch: unexpected data at the end of the section"
+        return cls(message, exc.offset)
+
+
+def _skip_custom(p: Printer, r: Reader) -> None:
     """The name section (read first, as the names of everything) and branch hints (printed
     in the function bodies) are not printed as sections."""
 
@@ -541,7 +569,7 @@ _PRINTERS: dict[int, Callable[[_ModulePrinter, Reader], None]] = {
     TAG: _ModulePrinter.print_tags,
 }
 
-_CUSTOM: dict[str, Callable[[_ModulePrinter, Reader], None]] = {
+_CUSTOM: dict[str, Callable[[Printer, Reader], None]] = {
     "name": _skip_custom, "metadata.code.branch_hint": _skip_custom,
     "producers": _ModulePrinter.print_producers, "dylink.0": _ModulePrinter.print_dylink,
 }
