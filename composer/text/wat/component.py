@@ -19,7 +19,7 @@ from ...binary.sorts import CoreSortIdx
 from ...binary.sections import (
     AliasSection, CanonSection, ComponentSection, CoreInstanceSection, CoreModuleSection,
     CoreTypeSection, CustomSection, ExportSection, ImportSection, InstanceSection,
-    StartSection, TypeSection,
+    StartSection, TypeSection, ValueSection,
 )
 from ...errors import BinaryError
 from . import module
@@ -221,7 +221,11 @@ def _start(p: Printer, states: list[State], s: StartSection, _: bool) -> None:
 
 def _canons(p: Printer, states: list[State], s: CanonSection, _: bool) -> None:
     state = states[-1]
-    for canon in s.items:
+    for canon, offset in zip(s.items, s.item_offsets):
+        if getattr(canon, "cancellable", False):
+            # wasm-tools 1.262 reads the flag as a zero byte (component-model#716)
+            raise BinaryError("invalid leading byte (0x1) for zero byte: `cancellable` is "
+                              "no longer supported", offset)
         p.newline()
         if isinstance(canon, c.Lift):
             label = state.define("func")
@@ -275,8 +279,7 @@ def _builtin(state: State, canon: object) -> str:
     if isinstance(canon, (c.ContextGet, c.ContextSet)):
         return out + f" {NUM_TYPES.get(canon.valtype, hex(canon.valtype))} {canon.index}"
     if isinstance(canon, (c.WaitableSetWait, c.WaitableSetPoll)):
-        flag = " cancellable" if canon.cancellable else ""
-        return out + f"{flag} (memory {state.ref('core memory', canon.memory)})"
+        return out + f" (memory {state.ref('core memory', canon.memory)})"
     if isinstance(canon, (c.ThreadNewIndirect, c.ThreadSpawnIndirect)):
         return (out + f" {state.ref('core type', canon.type_idx)}"
                 f" {state.ref('core table', canon.table)}")
@@ -290,14 +293,18 @@ def _builtin(state: State, canon: object) -> str:
         out += _options(state, canon.options)  # type: ignore[attr-defined]
     if getattr(canon, "async_", False):
         out += " async"
-    if getattr(canon, "cancellable", False):
-        out += " cancellable"
     return out
+
+
+def _values(p: Printer, states: list[State], s: ValueSection, _: bool) -> None:
+    # wasm-tools 1.262 has no text for value definitions and refuses the section
+    raise BinaryError("found unknown section `12` (value definitions have no text form)",
+                      s.offset)
 
 
 _SECTION_PRINTERS = {
     CustomSection: _custom, CoreModuleSection: _core_module, CoreInstanceSection: _core_instances,
     CoreTypeSection: _core_types, ComponentSection: _component, InstanceSection: _instances,
     AliasSection: _aliases, TypeSection: _types, CanonSection: _canons, StartSection: _start,
-    ImportSection: _imports, ExportSection: _exports,
+    ImportSection: _imports, ExportSection: _exports, ValueSection: _values,
 }

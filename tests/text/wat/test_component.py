@@ -1,0 +1,292 @@
+"""The component printer against the oracle: components written in WAT per feature (every
+section kind, every type, alias and canon form), components made by hand through the binary
+layer (name sections, name attributes, every canon built-in), and the fixtures; each printed
+by `wasm-tools print` and by us, whole and as a skeleton."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import pytest
+
+from composer.binary import canon as c
+from composer.binary.component import Component
+from composer.binary.coretypes import CoreFuncType
+from composer.binary.nameattributes import ExternalId, Implements, NameAttributes, VersionSuffix
+from composer.binary.sections import (
+    CanonSection, ComponentSection, CoreTypeSection, ImportSection, TypeSection, ValueSection,
+)
+from composer.binary.types import ExternFunc, FuncType, ImportDecl, Stream
+from composer.binary.values import Value
+from composer.binary.writer import encode_u
+from composer.errors import BinaryError
+from composer.text.wat import print_wasm
+from support.build import wat
+from support.watprint import custom, oracle_print, string, vec
+
+FIXTURES = Path(__file__).parents[3] / "fixtures" / "build"
+
+
+def same(data: bytes) -> None:
+    assert print_wasm(data) == oracle_print(data)
+    assert print_wasm(data, skeleton=True) == oracle_print(data, skeleton=True)
+
+
+# -- per feature, in WAT --------------------------------------------------------------
+
+FEATURES = {
+    "empty": "(component)",
+    "named": "(component $c (type $t (func)) (type (func (param \"x\" $t))))",
+    "value types": """(component
+      (type $r (resource (rep i32)))
+      (type (list u8 4)) (type (map string u32)) (type error-context)
+      (type (stream)) (type (stream u8)) (type (future)) (type (future string))
+      (type (variant (case "a") (case "b" u32))) (type (flags "x" "y")) (type (enum "p" "q"))
+      (type (tuple u8 string)) (type (result)) (type (result u8)) (type (result (error u8)))
+      (type (result u8 (error string))) (type (option (own $r))) (type (borrow $r))
+      (type (record (field "a" bool) (field "b" s8) (field "c" u64) (field "d" f32)
+                    (field "e" f64) (field "f" char) (field "g" s16) (field "h" u16)))
+      (type (func async (param "a" u32) (param "b" string) (result (list u8)))))""",
+    "component and instance types": """(component $c
+      (type $t (func))
+      (type (component
+        (import "a" (func (type 0)))
+        (core type (module (import "m" "f" (func)) (export "g" (global i32))))
+        (import "m" (core module (type 0)))
+        (import "v" (value string))
+        (import "r" (type (sub resource)))
+        (import "e" (type (eq 2)))
+        (alias outer $c $t (type))
+        (type (instance (export "x" (func))))
+        (export "i" (instance (type 6)))
+        (export "c" (component))))
+      (import "i" (instance (export "f" (func (param "a" u32)))
+                            (export "t" (type (sub resource)))
+                            (export "u" (type (eq 0))))))""",
+    "core types": """(component $c
+      (core type $t (func (param i32 i64) (result f32 f64)))
+      (core type (struct (field (ref $t)) (field (ref null $t)) (field funcref) (field i8)
+                         (field (mut i16)) (field externref) (field (ref any))))
+      (core type (array (mut i8)))
+      (core type (sub (func)))
+      (core type (shared (func (param i32))))
+      (core rec (type $a (sub (func))) (type (sub final $a (func (param (ref $a))))))
+      (core type (module
+        (type (func (param i32) (result i64)))
+        (alias outer $c $t (type))
+        (import "a" "b" (func (type 0)))
+        (import "a" "c" (memory i64 1 (pagesize 1)))
+        (import "a" "d" (table 1 2 funcref))
+        (import "a" "e" (tag (type 0)))
+        (import "a" "f" (global (mut (ref null 0))))
+        (rec (type (struct)) (type (array i32)))
+        (export "g" (func (type 1))))))""",
+    "instances and aliases": """(component $top
+      (core module $m (func (export "f")) (memory (export "mem") 1)
+                      (table (export "t") 1 funcref) (global (export "g") i32 (i32.const 0))
+                      (tag (export "e")))
+      (core instance $i (instantiate $m))
+      (alias core export $i "f" (core func $f))
+      (alias core export $i "mem" (core memory $mem))
+      (alias core export $i "t" (core table $tab))
+      (alias core export $i "g" (core global $g))
+      (alias core export $i "e" (core tag $tag))
+      (core instance $j (export "f" (func $f)) (export "m" (memory $mem)) (export "e" (tag $tag))
+                        (export "t" (table $tab)) (export "g" (global $g)))
+      (core instance (instantiate $m (with "a" (instance $j)) (with "b" (instance $i))))
+      (type $t (func))
+      (component $inner
+        (import "f" (func $f (type 0)))
+        (alias outer $top $t (type $tt))
+        (alias outer $top $m (core module))
+        (export "g" (func $f)))
+      (import "f" (func $imp (type $t)))
+      (instance $a (instantiate $inner (with "f" (func $imp))))
+      (alias export $a "g" (func $g))
+      (instance (export "x" (func $g)) (export "t" (type $t)) (export "c" (component $inner))
+                (export "i" (instance $a)) (export "m" (core module $m)))
+      (export "g" (func $g))
+      (export $e "h" (func $g) (func (type $t)))
+      (export "c" (component $inner))
+      (export "m" (core module $m)))""",
+    "nested names": """(component $top
+      (component $inner
+        (component $deeper
+          (alias outer $top $t (type $tt))
+          (alias outer 2 0 (type))
+          (core type (module (alias outer $top $ct (type))))))
+      (type $t (func))
+      (core type $ct (func)))""",
+    "canon": """(component
+      (core module $m
+        (memory (export "mem") 1)
+        (func (export "realloc") (param i32 i32 i32 i32) (result i32) i32.const 0)
+        (func (export "f") (param i32 i32) (result i32) i32.const 0)
+        (func (export "post") (param i32))
+        (func (export "cb") (param i32 i32 i32) (result i32) i32.const 0)
+        (func (export "dtor") (param i32)))
+      (core instance $i (instantiate $m))
+      (alias core export $i "mem" (core memory $mem))
+      (alias core export $i "realloc" (core func $realloc))
+      (alias core export $i "f" (core func $f))
+      (alias core export $i "post" (core func $post))
+      (alias core export $i "cb" (core func $cb))
+      (alias core export $i "dtor" (core func $dtor))
+      (type $ft (func (param "s" string) (result string)))
+      (func $lifted (type $ft) (canon lift (core func $f) (memory $mem) (realloc $realloc)
+                                           string-encoding=utf16 (post-return $post)))
+      (func (type $ft) (canon lift (core func $f) (memory $mem) string-encoding=latin1+utf16))
+      (type $aft (func async (param "s" string) (result string)))
+      (func (type $aft) (canon lift (core func $f) async (callback $cb) (memory $mem)
+                                    (realloc $realloc)))
+      (core func (canon lower (func $lifted) (memory $mem) (realloc $realloc)))
+      (core func (canon lower (func $lifted) async (memory $mem) (realloc $realloc)))
+      (type $r (resource (rep i32) (dtor (core func $dtor))))
+      (type $r2 (resource (rep i32)))
+      (core func (canon resource.new $r))
+      (core func (canon resource.drop $r))
+      (core func (canon resource.rep $r))
+      (core func (canon task.return (result string) (memory $mem) string-encoding=utf8))
+      (core func (canon task.return))
+      (core func (canon context.get i32 0))
+      (core func (canon context.set i32 1)))""",
+    "start and values": """(component
+      (import "v" (value $v u32))
+      (import "f" (func $f (param "x" u32)))
+      (start $f (value $v))
+      (export "w" (value $v)))""",
+    "custom sections": """(component
+      (@producers (language "Rust" "1.2") (processed-by "a" "b") (processed-by "c" "d")
+                  (sdk "x" "y"))
+      (@custom "hello" "w\\00rld\\ff\\"\\\\")
+      (type (func))
+      (@custom "after" "")
+      (core module (@custom "inner" "x")))""",
+    "weird names": """(component $"my comp"
+      (type $"a b" (func))
+      (type $"x\\"y" (func))
+      (import "\\u{e9}" (func $"\\u{e9}" (type 0)))
+      (export "d" (func 0)))""",
+}
+
+
+@pytest.mark.parametrize("name", FEATURES)
+def test_feature_prints_as_the_oracle(name: str) -> None:
+    same(wat(FEATURES[name]))
+
+
+# -- made by hand through the binary layer ----------------------------------------------
+
+BASE = Component.decode(wat("""(component
+  (type (func)) (type (func (param "a" u32))) (type (func (param "b" u32)))
+  (type (func (param "c" u32))) (type (func (param "d" u32))) (type (func (param "e" u32)))
+  (import "f" (func (type 0))) (import "g" (func (type 0))) (import "h" (func (type 0))))"""))
+
+
+def name_map(sort: bytes, names: dict[int, str] | list[tuple[int, str]]) -> bytes:
+    pairs = names.items() if isinstance(names, dict) else names
+    return sort + vec([encode_u(i) + string(n) for i, n in pairs])
+
+
+def subsection(sub_id: int, payload: bytes) -> bytes:
+    return bytes([sub_id]) + encode_u(len(payload)) + payload
+
+
+def with_names(*sections: bytes) -> bytes:
+    return BASE.encode() + b"".join(custom("component-name", s) for s in sections)
+
+
+TYPE, FUNC = b"\x03", b"\x01"
+
+NAME_SECTIONS = {
+    "renamed": [subsection(1, name_map(TYPE, {0: "dup", 1: "dup", 2: "", 3: "#type2",
+                                              4: "a b", 5: "x\"y"}))],
+    "component name": [subsection(0, string("c"))],
+    "empty component name": [subsection(0, string(""))],
+    "indices out of order": [subsection(1, name_map(TYPE, {0: "a", 3: "b", 2: "c", 5: "d"}))
+                             + subsection(1, name_map(FUNC, {0: "f"}))],
+    "repeated index": [subsection(1, name_map(TYPE, [(0, "a"), (0, "b")]))],
+    "repeated subsection": [subsection(1, name_map(TYPE, {0: "a"}))
+                            + subsection(1, name_map(TYPE, {1: "a", 0: "z"}))],
+    "subsections in any order": [subsection(1, name_map(FUNC, {1: "g"}))
+                                 + subsection(0, string("late"))],
+    "two sections": [subsection(1, name_map(TYPE, {0: "a", 1: "b"})),
+                     subsection(1, name_map(TYPE, {1: "c"})) + subsection(0, string("n"))],
+    "malformed": [subsection(1, name_map(FUNC, {0: "f"})) + b"\x01\x7f"],
+    "unknown subsection": [subsection(7, b"abc") + subsection(1, name_map(FUNC, {2: "h"}))],
+}
+
+
+@pytest.mark.parametrize("name", NAME_SECTIONS)
+def test_names_as_the_oracle_reads_them(name: str) -> None:
+    same(with_names(*NAME_SECTIONS[name]))
+
+
+def test_name_attributes_in_the_oracles_order() -> None:
+    attrs = (ExternalId("id"), VersionSuffix("-rc1"), Implements("a:b/c"))
+    imports = ImportSection(tuple(
+        ImportDecl(NameAttributes(f"i{n}", combo, 2), ExternFunc(0))
+        for n, combo in enumerate(itertools.permutations(attrs, 2))
+    ))
+    same(Component((TypeSection((FuncType("sync", (), None),)), imports)).encode())
+
+
+def _canon_values(field: str) -> list:
+    if field in ("async_",):
+        return [False, True]
+    if field == "options":
+        return [(), (c.MemoryOpt(0),), (c.AsyncOpt(), c.ReallocOpt(1), c.Utf8())]
+    if field == "result":
+        return [None, "u32", 0]
+    if field == "valtype":
+        return [0x7F, 0x7E]
+    return [0]
+
+
+CANONS = [
+    kind(*combo)
+    for kind in (c.Lower, *c.BUILTINS)
+    for combo in itertools.product(*map(_canon_values, kind._NAMES))
+]
+
+
+@pytest.mark.parametrize("canon", CANONS, ids=lambda x: type(x).__name__)
+def test_every_canon_builtin(canon: object) -> None:
+    types = TypeSection((Stream("u8"),))
+    core_types = CoreTypeSection((CoreFuncType(("i32",), ()),))
+    same(Component((types, core_types, CanonSection((canon,)))).encode())
+
+
+# -- fixtures -----------------------------------------------------------------------------
+
+SMALL_FIXTURES = sorted(p.name for p in FIXTURES.glob("*.wasm") if p.stat().st_size < 1 << 20)
+
+
+@pytest.mark.parametrize("name", SMALL_FIXTURES)
+def test_fixture(name: str) -> None:
+    same((FIXTURES / name).read_bytes())
+
+
+# -- what the oracle refuses -------------------------------------------------------------
+
+
+def test_value_section_is_refused_at_its_offset() -> None:
+    data = Component((ValueSection((Value("u32", memoryview(b"\x05")),)),)).encode()
+    with pytest.raises(BinaryError) as err:
+        print_wasm(data)
+    assert err.value.offset == 10  # the section's payload, after its id and size
+
+
+def test_cancellable_is_refused() -> None:
+    data = Component((CanonSection((c.ThreadYield(True),)),)).encode()
+    with pytest.raises(BinaryError):
+        print_wasm(data)
+
+
+def test_malformed_nested_component_says_where() -> None:
+    inner = memoryview(wat("(component (type (func)))")[:-2])
+    data = Component((ComponentSection(inner),)).encode()
+    with pytest.raises(BinaryError) as err:
+        print_wasm(data)
+    assert err.value.offset > 10  # inside the nested component, in the file's offsets
