@@ -15,7 +15,7 @@ from ...binary.coretypes import NUM_TYPES
 from ...binary.instances import CoreInstantiate, Instantiate
 from ...binary.namesec import SECTION_NAME
 from ...binary.reader import Reader
-from ...binary.sorts import CoreSortIdx
+from ...binary.sorts import CoreSortIdx, SortIdx
 from ...binary.sections import (
     AliasSection, CanonSection, ComponentSection, CoreInstanceSection, CoreModuleSection,
     CoreTypeSection, CustomSection, ExportSection, ImportSection, InstanceSection,
@@ -116,21 +116,47 @@ def _component(p: Printer, states: list[State], s: ComponentSection, skeleton: b
 def _core_instances(p: Printer, states: list[State], s: CoreInstanceSection, _: bool) -> None:
     state = states[-1]
     for inst in s.items:
-        p.newline()
-        p.start_group("core instance " + state.define("core instance"))
+        label = state.define("core instance")
         if isinstance(inst, CoreInstantiate):
-            p.write(" ")
-            p.start_group("instantiate " + state.ref("core module", inst.module))
-            for arg in inst.args:
-                p.newline()
-                p.write(f"(with {name_string(arg.name)} "
-                        f"({arg.sort} {state.ref('core ' + arg.sort, arg.instance)}))")
-            p.end_group()
+            args = [f"(with {name_string(arg.name)} "
+                    f"({arg.sort} {state.ref('core ' + arg.sort, arg.instance)}))"
+                    for arg in inst.args]
+            _print_instance(p, "core instance " + label, state.ref("core module", inst.module),
+                            args)
         else:
-            for export in inst.exports:
-                p.newline()
-                p.write(f"(export {name_string(export.name)} {_core_item(state, export.item)})")
+            exports = [f"(export {name_string(e.name)} {_core_item(state, e.item)})"
+                       for e in inst.exports]
+            _print_instance(p, "core instance " + label, None, exports)
+
+
+def _instances(p: Printer, states: list[State], s: InstanceSection, _: bool) -> None:
+    state = states[-1]
+    for inst in s.items:
+        label = state.define("instance")
+        if isinstance(inst, Instantiate):
+            args = [f"(with {name_string(arg.name)} {_item(state, arg.item)})"
+                    for arg in inst.args]
+            _print_instance(p, "instance " + label, state.ref("component", inst.component), args)
+        else:
+            exports = [f"(export {name_text(e.nameattrs)} {_item(state, e.item)})"
+                       for e in inst.exports]
+            _print_instance(p, "instance " + label, None, exports)
+
+
+def _print_instance(p: Printer, head: str, instantiated: str | None, lines: list[str]) -> None:
+    """`(core instance $i (;0;) (instantiate $m <arg lines>))`, or an instance of inline
+    exports (`instantiated` None): each argument or export on a line of its own."""
+    p.newline()
+    p.start_group(head)
+    if instantiated is not None:
+        p.write(" ")
+        p.start_group("instantiate " + instantiated)
+    for line in lines:
+        p.newline()
+        p.write(line)
+    if instantiated is not None:
         p.end_group()
+    p.end_group()
 
 
 def _core_item(state: State, item: CoreSortIdx) -> str:
@@ -141,30 +167,9 @@ def _core_item(state: State, item: CoreSortIdx) -> str:
     return f"({sort} {index})"
 
 
-def _item(state: State, sort: str, index: int) -> str:
+def _item(state: State, item: SortIdx) -> str:
     """`(func $f)`: a reference to an item of a component-level sort."""
-    return f"({sort} {state.ref(sort, index)})"
-
-
-def _instances(p: Printer, states: list[State], s: InstanceSection, _: bool) -> None:
-    state = states[-1]
-    for inst in s.items:
-        p.newline()
-        p.start_group("instance " + state.define("instance"))
-        if isinstance(inst, Instantiate):
-            p.write(" ")
-            p.start_group("instantiate " + state.ref("component", inst.component))
-            for arg in inst.args:
-                p.newline()
-                p.write(f"(with {name_string(arg.name)} "
-                        f"{_item(state, arg.item.sort, arg.item.idx)})")
-            p.end_group()
-        else:
-            for export in inst.exports:
-                p.newline()
-                p.write(f"(export {name_text(export.nameattrs)} "
-                        f"{_item(state, export.item.sort, export.item.idx)})")
-        p.end_group()
+    return f"({item.sort} {state.ref(item.sort, item.idx)})"
 
 
 def _core_types(p: Printer, states: list[State], s: CoreTypeSection, _: bool) -> None:
@@ -195,9 +200,8 @@ def _exports(p: Printer, states: list[State], s: ExportSection, _: bool) -> None
     state = states[-1]
     for export in s.items:
         p.newline()
-        sort = export.item.sort
-        target = _item(state, sort, export.item.idx)
-        label = state.define(sort)
+        target = _item(state, export.item)
+        label = state.define(export.item.sort)
         text = f"(export {label} {name_text(export.nameattrs)} {target}"
         if export.type is not None:
             text += " " + externtype(state, export.type, None)

@@ -2,9 +2,9 @@
 and the declarations of module types (`(core type (module ...))`), as `wasm-tools print`
 writes them.
 
-The text of one core type (value, reference, func/struct/array/sub types, limits, extern
-types) is the core module printer's (coretypes.py); the functions here that write it are
-the component printer's own until coretypes.py offers them.
+The text of one core type (value, reference, func/struct/array/sub types, limits) is the
+core module printer's (coretypes.py); the names of a component's core types are kept in
+that printer's `Names`, so that both write them alike.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ def externtype_text(t: ct.CoreExternType, space: CoreTypeSpace) -> str:
     if isinstance(t, ct.CoreFuncExtern):
         return f"(func {text.tag_type_text(t.type_idx, space.types, names)})"
     if isinstance(t, ct.CoreExactFuncExtern):
-        return f"(func exact {text.tag_type_text(t.type_idx, space.types, names)})"
+        return f"(func (exact {text.tag_type_text(t.type_idx, space.types, names)}))"
     if isinstance(t, ct.CoreTagExtern):
         return f"(tag {text.tag_type_text(t.type_idx, space.types, names)})"
     if isinstance(t, ct.CoreTableExtern):

@@ -290,3 +290,10 @@ def test_malformed_nested_component_says_where() -> None:
     with pytest.raises(BinaryError) as err:
         print_wasm(data)
     assert err.value.offset > 10  # inside the nested component, in the file's offsets
+
+
+def test_outer_alias_names_a_renamed_component_as_its_definition_does() -> None:
+    nested = Component.decode(wat(FEATURES["nested names"]))
+    unnamed = tuple(s for s in nested.sections if getattr(s, "name", None) != "component-name")
+    renamed = Component(unnamed).encode() + custom("component-name", subsection(0, string("")))
+    same(renamed)
