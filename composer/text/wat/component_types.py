@@ -45,12 +45,14 @@ class State:
         return self.naming.definition(sort, index)
 
 
-def outer_state(states: list[State], count: int) -> tuple[str, State]:
+def outer_state(states: list[State], count: int, inner: int = 0) -> tuple[str, State]:
     """The state an outer alias of `count` refers to, and how the alias names it: the
-    component's name when it has one, else the count."""
-    if count >= len(states):
+    component's name when it has one, else the count. `inner` scopes of the alias (a
+    module type's) are not in `states`."""
+    depth = count - inner
+    if not 0 <= depth < len(states):
         return str(count), State()  # invalid: resolved against an empty state
-    state = states[len(states) - 1 - count]
+    state = states[len(states) - 1 - depth]
     name = state.naming.name
     return (name if name is not None else str(count)), state
 
@@ -190,7 +192,7 @@ def print_core_type(p: Printer, states: list[State], ty: object) -> None:
         p.start_group("core type " + state.define("core type"))
 
         def outer_alias(count: int) -> tuple[str, CoreTypeSpace]:
-            label, outer = outer_state(states, count - 1)
+            label, outer = outer_state(states, count, inner=1)
             return label, outer.core_types
 
         print_module_type(p, ty.decls, states, outer_alias)

@@ -118,6 +118,13 @@ FEATURES = {
           (core type (module (alias outer $top $ct (type))))))
       (type $t (func))
       (core type $ct (func)))""",
+    "outer aliases by count": """(component
+      (core type $t (func (param i32)))
+      (component
+        (alias outer 1 $t (core type $t2))
+        (core type (module (alias outer 1 $t2 (type)) (import "a" "b" (func (type 0)))))
+        (type (component (core type (module (alias outer 2 0 (type))))))
+        (type (instance (alias outer 1 0 (core type))))))""",
     "canon": """(component
       (core module $m
         (memory (export "mem") 1)
