@@ -661,8 +661,34 @@ class BodyContext:
 
 
 def _u32(r: Reader, pos: int) -> tuple[int, int]:
+    """A u32 LEB128 at `pos`: up to four bytes (always valid) read here, longer ones by the
+    Reader, which checks them."""
+    data = r.data
+    if pos + 3 < r.end:
+        value = 0
+        for shift in (0, 7, 14, 21):
+            b = data[pos + shift // 7]
+            value |= (b & 0x7F) << shift
+            if b < 0x80:
+                return value, pos + shift // 7 + 1
     r.pos = pos
     return r.u32(), r.pos
+
+
+def _s32(r: Reader, pos: int) -> tuple[int, int]:
+    """An s32 LEB128 at `pos`, as `_u32` reads a u32."""
+    data = r.data
+    if pos + 3 < r.end:
+        value = 0
+        for shift in (0, 7, 14, 21):
+            b = data[pos + shift // 7]
+            value |= (b & 0x7F) << shift
+            if b < 0x80:
+                if b & 0x40:
+                    value -= 1 << (shift + 7)
+                return value, pos + shift // 7 + 1
+    r.pos = pos
+    return r.s32(), r.pos
 
 
 def _heap_type(r: Reader) -> tuple[str | int, bool]:
@@ -816,17 +842,25 @@ def _print_locals(p: Printer, r: Reader, func_index: int, param_count: int,
     return texts
 
 
-_PREFIXES_BY_LEVEL: dict[int, list[str]] = {}
+def _prefixes_at(level: int) -> list[str]:
+    """Each single-byte opcode's mnemonic after a line break and `level` indentation."""
+    indent = "\n" + "  " * min(level, _MAX_INDENT)
+    return [indent + name if name else indent for name in _NAMES]
+
+
+# The line prefixes by nesting level; every level past the deepest indentation shares one.
+_LEVELS = [_prefixes_at(level) for level in range(_MAX_INDENT + 1)]
 
 
 def _line_prefixes(level: int) -> list[str]:
-    """Each single-byte opcode's mnemonic after a line break and `level` indentation."""
-    prefixes = _PREFIXES_BY_LEVEL.get(level)
-    if prefixes is None:
-        indent = "\n" + "  " * min(level, _MAX_INDENT)
-        prefixes = [indent + name if name else indent for name in _NAMES]
-        _PREFIXES_BY_LEVEL[level] = prefixes
-    return prefixes
+    while level >= len(_LEVELS):
+        _LEVELS.append(_LEVELS[_MAX_INDENT])
+    return _LEVELS[level]
+
+
+# " (;@N;)" and " ;; label = @N", the comments naming a block by its depth.
+_AT = [" (;@" + str(i) + ";)" for i in range(1024)]
+_LABEL_AT = [" ;; label = @" + str(i) for i in range(1024)]
 
 
 def _print_instructions(p: Printer, r: Reader, pos: int, end: int, func_index: int,
@@ -838,17 +872,25 @@ def _print_instructions(p: Printer, r: Reader, pos: int, end: int, func_index: i
     first_part = len(parts)
     level0 = p.nesting
     depth = 0
-    labels = _Labels(ctx.names.labels.get(func_index), getattr(ctx.names, "define", None))
+    label_names = ctx.names.labels.get(func_index)
+    # Without label names the label stack and numbering only matter to _rare's instructions.
+    labels = _Labels(label_names, getattr(ctx.names, "define", None))
     label_stack = labels.stack
     func_texts = ctx.index_texts("funcs")
     global_texts = ctx.index_texts("globals")
+    nfuncs = len(func_texts)
+    nglobals = len(global_texts)
     kinds = _KINDS
     args = _ARGS
     ints = _INTS
     sleb1 = _SLEB1
-    nints = len(ints)
+    at_depth = _AT
+    label_at = _LABEL_AT
+    simple_block_types = _SIMPLE_BLOCK_TYPES
     nlocals = len(local_texts)
-    pre = _line_prefixes(level0)
+    levels = _LEVELS
+    _line_prefixes(level0 + 1000)  # levels to index without a check up to 1000 deep
+    pre = levels[level0]
     last = end - 1
     if last < pos or data[last] != 0x0B:
         raise BinaryError("function body does not end with `end`", base + end)
@@ -873,9 +915,14 @@ def _print_instructions(p: Printer, r: Reader, pos: int, end: int, func_index: i
                     pos += 1
                     append(pre[op] + sleb1[b])
                 else:
-                    r.pos = pos
-                    append(pre[op] + " " + str(r.s32()))
-                    pos = r.pos
+                    c = data[pos + 1]
+                    if c < 0x80:
+                        pos += 2
+                        b = (b & 0x7F) | (c << 7)
+                        append(pre[op] + " " + str(b - 0x4000 if c & 0x40 else b))
+                    else:
+                        b, pos = _s32(r, pos)
+                        append(pre[op] + " " + str(b))
             elif kind == MEMARG:
                 a = data[pos]
                 o = data[pos + 1]
@@ -885,6 +932,10 @@ def _print_instructions(p: Printer, r: Reader, pos: int, end: int, func_index: i
                         append(pre[op] + " offset=" + str(o) if o else pre[op])
                     else:
                         append(pre[op] + (" offset=" + str(o) if o else "") + " align=" + str(1 << a))
+                elif a < 0x40 and data[pos + 2] < 0x80:  # a two-byte offset
+                    o = (o & 0x7F) | (data[pos + 2] << 7)
+                    pos += 3
+                    append(pre[op] + " offset=" + str(o) + ("" if a == args[op] else " align=" + str(1 << a)))
                 else:
                     text, pos = _memarg(r, pos, args[op], ctx)
                     append(pre[op] + text)
@@ -894,38 +945,52 @@ def _print_instructions(p: Printer, r: Reader, pos: int, end: int, func_index: i
                     pos += 1
                 else:
                     b, pos = _u32(r, pos)
-                append(pre[op] + labels.target(depth, b))
-            elif kind == FUNC:
-                b = data[pos]
-                if b < 0x80:
-                    pos += 1
-                    append(pre[op] + func_texts[b])
+                i = depth - b
+                if label_names is None and 0 < i < 1024:
+                    append(pre[op] + ints[b] + at_depth[i])
                 else:
-                    b, pos = _u32(r, pos)
-                    append(pre[op] + (func_texts[b] if b < len(func_texts) else " " + str(b)))
+                    append(pre[op] + labels.target(depth, b))
+            elif kind == END:
+                if not depth:  # the function's own `end`, before the last byte
+                    raise BinaryError("operators remaining after end of function body", base + pos)
+                depth -= 1
+                pre = levels[level0 + depth]
+                if label_stack:
+                    label_stack.pop()
+                append(pre[op])
+            elif kind == BLOCK:
+                depth += 1
+                bt = simple_block_types.get(data[pos])
+                if label_names is None and bt is not None and depth < 1000:
+                    pos += 1
+                    labels.count += 1
+                    append(pre[op] + bt + label_at[depth])
+                else:
+                    label_stack.append(labels.count)
+                    bt, pos = _block_type(r, pos, ctx)
+                    append(pre[op] + labels.open(depth, bt))
+                pre = _line_prefixes(level0 + depth) if depth >= 1000 else levels[level0 + depth]
             elif kind == GLOBAL:
                 b = data[pos]
                 if b < 0x80:
                     pos += 1
                 else:
                     b, pos = _u32(r, pos)
-                append(pre[op] + (global_texts[b] if b < len(global_texts) else " " + str(b)))
-            elif kind == BLOCK:
-                label_stack.append(labels.count)
-                depth += 1
-                bt, pos = _block_type(r, pos, ctx)
-                append(pre[op] + labels.open(depth, bt))
-                pre = _line_prefixes(level0 + depth)
-            elif kind == END:
-                if not depth:  # the function's own `end`, before the last byte
-                    raise BinaryError("operators remaining after end of function body", base + pos)
-                depth -= 1
-                pre = _line_prefixes(level0 + depth)
-                if label_stack:
-                    label_stack.pop()
-                append(pre[op])
+                append(pre[op] + (global_texts[b] if b < nglobals else " " + str(b)))
+            elif kind == FUNC:
+                b = data[pos]
+                if b < 0x80:
+                    pos += 1
+                else:
+                    c = data[pos + 1]
+                    if c < 0x80:
+                        pos += 2
+                        b = (b & 0x7F) | (c << 7)
+                    else:
+                        b, pos = _u32(r, pos)
+                append(pre[op] + (func_texts[b] if b < nfuncs else " " + str(b)))
             elif kind == ELSE or kind == CATCH_ALL:
-                append(_line_prefixes(level0 + depth - 1)[op] if depth else pre[op])
+                append(levels[level0 + depth - 1][op] if depth else pre[op])
             else:
                 pos, depth = _rare(op, kind, r, pos, depth, labels, ctx, level0, append)
                 pre = _line_prefixes(level0 + depth)
