@@ -749,17 +749,25 @@ class _Labels:
         i = depth - relative
         if i < 0:
             return " " + str(relative) + " (; INVALID ;)"
-        name = None
         if i > 0 and self.names and i - 1 < len(self.stack):
             name = self.names.get(self.stack[i - 1])
             if name is not None:
-                shadowed = any(self.names.get(other) == name for other in self.stack[i:])
-                if shadowed:
+                real = self._real_name(name)
+                if any(self._real_name(self.names.get(other)) == real for other in self.stack[i:]):
                     return " " + str(relative)
-                return " " + name
+                # wasm-tools writes a renamed label's real name at each branch too
+                return " " + (self.define(name) if self.define else name)
         if i == 0:
             return " " + str(relative)
         return " " + str(relative) + " (;@" + str(i) + ";)"
+
+    def _real_name(self, ref: str | None) -> str | None:
+        """What identifies a label's name in the name section: its reference text, or for
+        a renamed label (`$"#label3 #x"`) the real name its definition adds."""
+        if ref is None or self.define is None:
+            return ref
+        definition = self.define(ref)
+        return ref if definition == ref else definition[len(ref):]
 
     def open(self, depth: int, block_type: str, suppress_comment: bool = False) -> str:
         """What follows `block`/`loop`/`if`/`try`: the label name and the block type, or the

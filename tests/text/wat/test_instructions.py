@@ -301,3 +301,21 @@ def test_malformed_bodies_raise(body: str) -> None:
     assert wasm_tools("print", "-", input=binary, check=False).returncode != 0
     with pytest.raises(BinaryError):
         print_module(Printer(), binary)
+
+
+def test_renamed_labels_keep_their_real_name_at_each_branch() -> None:
+    body = """
+    block $"#x"
+      br $"#x"
+      block $"#x"
+        br 1
+        br 0
+      end
+    end"""
+    _compare(_module(body))
+
+
+@pytest.mark.parametrize("types", ["027f7e", "00"], ids=["two", "none"])
+def test_select_with_other_than_one_type(types: str) -> None:
+    """`select (result i32 i64)` and `select (result)`, which WAT cannot say."""
+    compare_binary(body_module(bytes.fromhex("00" + "4100" * 3 + "1c" + types + "1a0b")))
