@@ -20,6 +20,7 @@ from __future__ import annotations
 import click
 
 from .composing import compose_cmd, graph_cmd, plug_cmd
+from .composing_options import VERSION_OPTION
 from .console import COLOR_OPTION
 from .group import ComposeGroup, help_cmd
 from .hosting import run_cmd, verify_cmd
@@ -33,7 +34,7 @@ __all__ = ["cli", "main"]
     context_settings={"help_option_names": ["-h", "--help"]},
     invoke_without_command=False,
 )
-@click.version_option(None, "-V", "--version", package_name="wasm-composer", prog_name="compose")
+@VERSION_OPTION
 @COLOR_OPTION
 def cli() -> None:
     """A WebAssembly component composition linker.

@@ -21,8 +21,8 @@ from .checks import check_world, print_verify_report
 from .composing_options import (
     COMPOSED, CONFIG, DEFINITIONS, DEP, DEPFILE, DEPS_DIR, FORMAT, IMPORT_COMPONENTS,
     IMPORT_DEPENDENCIES, NO_IMPORTS, OUTPUT, PLUG, PLUGS, QUIET, REPORT, REPORT_OUTPUT, RUN,
-    SEARCH_PATH, SKIP_VALIDATION, VERBOSE, VERIFY, WORLD, ComposingOptions, composing_options,
-    report_format,
+    SEARCH_PATH, SKIP_VALIDATION, VERBOSE, VERIFY, VERSION_OPTION, WAT, WORLD, ComposingOptions,
+    composing_options, report_format,
 )
 from .console import COLOR_OPTION, error_line, note_line, stdout_is_terminal
 from .group import DefaultContext, OneFileCommand
@@ -33,9 +33,9 @@ from .running import FEATURES_OPTION, run_command
 @click.command("compose", hidden=True, cls=OneFileCommand)
 @click.argument("root", type=click.Path(dir_okay=False, path_type=Path))
 @composing_options(
-    DEFINITIONS, SEARCH_PATH, PLUG, CONFIG, OUTPUT, NO_IMPORTS, SKIP_VALIDATION,
+    DEFINITIONS, SEARCH_PATH, PLUG, CONFIG, OUTPUT, WAT, NO_IMPORTS, SKIP_VALIDATION,
     IMPORT_COMPONENTS, DEPFILE, QUIET, VERBOSE, VERIFY, WORLD, REPORT, RUN, DEPS_DIR, DEP,
-    IMPORT_DEPENDENCIES, host_options, FEATURES_OPTION, COLOR_OPTION)
+    IMPORT_DEPENDENCIES, host_options, FEATURES_OPTION, COLOR_OPTION, VERSION_OPTION)
 def compose_cmd(options: ComposingOptions, root: Path) -> None:
     """Compose ROOT with its dependencies into one component (ROOT a component, or a WAC
     document: FILE.wac)."""
@@ -74,8 +74,8 @@ compose_cmd.context_class = DefaultContext
                short_help="Plug the exports of components into a socket's imports (as wac plug).")
 @click.argument("socket", type=click.Path(dir_okay=False, path_type=Path))
 @composing_options(
-    PLUGS, OUTPUT, SKIP_VALIDATION, DEPFILE, QUIET, VERBOSE, VERIFY, REPORT, RUN, host_options,
-    FEATURES_OPTION, COLOR_OPTION, brief=True)
+    PLUGS, OUTPUT, WAT, SKIP_VALIDATION, DEPFILE, QUIET, VERBOSE, VERIFY, REPORT, RUN,
+    host_options, FEATURES_OPTION, COLOR_OPTION, brief=True)
 def plug_cmd(options: ComposingOptions, socket: Path) -> None:
     """Plug the exports of each PLUG into the imports of SOCKET of the same name (or a
     semver-compatible one), and export what SOCKET exports: `wac plug`'s command line, on the
@@ -130,15 +130,21 @@ def _deliver(make: Callable[[], Any], root: Path, options: ComposingOptions,
     check = None
     if options.verify_after or host_config is not None:
         check = partial(_check_output, options=options, host_config=host_config)
-    if options.to_stdout:
-        _write_stdout(result.data, check)
+    size = result.size
+    if options.wat:
+        size = _write_text(result.data, options, check)
+    elif options.to_stdout:
+        _check_copy(result.data, check)
+        _write_stdout(result.data)
+    else:
+        assert output is not None
+        result.write(output, check)
+    if output is None or options.to_stdout:
         return
-    assert output is not None
-    result.write(output, check)
     if options.depfile is not None:
         write_atomically(options.depfile, depfile_text(output, result.files_read).encode())
     if options.verbose:
-        note_line(f"wrote {output} ({result.size:,} bytes)")
+        note_line(f"wrote {output} ({size:,} bytes)")
 
 
 def _print_warnings(warnings: list[str], options: ComposingOptions) -> None:
@@ -191,9 +197,27 @@ def _check_output(tmp: Path, options: ComposingOptions, host_config: Any) -> Non
             sys.exit(status)
 
 
-def _write_stdout(data: bytes, check: Callable[[Path], None] | None) -> None:
-    """The composed binary to stdout (`-o -`, or no -o), after `check` passed on a
-    temporary copy: nothing reaches stdout if it fails."""
+def _write_text(data: bytes, options: ComposingOptions,
+                check: Callable[[Path], None] | None) -> int:
+    """`-t`: the composed component (checked, as the binary would be) as WebAssembly text,
+    printed whole before any of it is written: to `-o` atomically, or to stdout, a terminal
+    included. Its size in bytes."""
+    from ..files import write_atomically
+    from ..text.wat import print_wasm
+
+    _check_copy(data, check)
+    text = print_wasm(data).encode()
+    if options.to_stdout:
+        _write_stdout(text)
+    else:
+        assert options.output is not None
+        write_atomically(options.output, text)
+    return len(text)
+
+
+def _check_copy(data: bytes, check: Callable[[Path], None] | None) -> None:
+    """`check` (--verify, --run) on a temporary copy of the composed binary, for output that
+    is not that binary's file: stdout, or the text (-t)."""
     if check is not None:
         import tempfile
 
@@ -201,6 +225,10 @@ def _write_stdout(data: bytes, check: Callable[[Path], None] | None) -> None:
             copy = Path(tmp) / "composed.wasm"
             copy.write_bytes(data)
             check(copy)
+
+
+def _write_stdout(data: bytes) -> None:
+    """The output to stdout (`-o -`, or no -o), once every check has passed."""
     sys.stdout.buffer.write(data)
     sys.stdout.buffer.flush()
 

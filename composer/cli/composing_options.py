@@ -35,13 +35,14 @@ class ComposingOptions(Record):
     config: Path | None = None  # -c
     fmt: str | None = None  # graph -f
     output: Path | None = None  # -o
+    wat: bool = False  # -t: the output as WebAssembly text
     no_imports: bool = False
     skip_validation: bool = False
     import_components: bool = False
     composed: bool = False  # graph --composed
     depfile: Path | None = None
     quiet: bool = False
-    verbose: bool = False
+    verbose: int = 0  # -v, counted (-vv, -vvv: wasm-tools' more detail; the same here)
     verify_after: bool = False  # --verify
     world: str | None = None
     report_path: Path | None = None  # --report
@@ -119,10 +120,9 @@ class ComposingOptions(Record):
               or self.max_memory is not None):
             raise click.UsageError("--env, --inherit-env, --dir, --timeout and --max-memory go "
                                    "with --run")
-        if self.to_stdout and sys.stdout.isatty():
-            raise click.UsageError(
-                "refusing to write a binary component to a terminal; use -o OUT.wasm or redirect"
-            )
+        if self.to_stdout and not self.wat and sys.stdout.isatty():
+            raise click.UsageError("refusing to write a binary component to a terminal; use "
+                                   "-o OUT.wasm, redirect, or -t for the text")
         if self.depfile is not None and self.to_stdout:
             raise click.UsageError("--depfile needs -o FILE: a Make rule needs a target file")
         if self.report_path is not None:  # an unknown suffix is a usage error now
@@ -203,7 +203,13 @@ CONFIG = Shared(
     help="A composition config (the YAML format of wasm-tools compose).")
 OUTPUT = Shared(
     "-o", "--output", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
-    help="Where to write the composed component (`-` or none: stdout, never a terminal).")
+    help="Where to write the composed component (`-` or none: stdout; binary never to a "
+         "terminal).")
+WAT = Shared(
+    "-t", "--wat", is_flag=True,
+    help="Write the composed component as WebAssembly text (as `wasm-tools print` prints it) "
+         "instead of the binary.",
+    brief="Write the composed component as WebAssembly text.")
 NO_IMPORTS = Shared(
     "--no-imports", is_flag=True, help="Fail if an instance import is left for the host.")
 SKIP_VALIDATION = Shared(
@@ -218,7 +224,9 @@ QUIET = Shared(
     "-q", "--quiet", is_flag=True,
     help="Print nothing but errors: no warnings, no --verify report, no progress.",
     brief="Print nothing but errors.")
-VERBOSE = Shared("-v", "--verbose", is_flag=True, help="Explain every matching decision.")
+VERBOSE = Shared(
+    "-v", "--verbose", count=True,
+    help="Explain every matching decision (-vv, -vvv: the same, for wasm-tools' scripts).")
 VERIFY = Shared(
     "--verify", "verify_after", is_flag=True,
     help="Check the output as `compose verify` does before writing it.")
@@ -246,6 +254,9 @@ DEP = Shared(
 IMPORT_DEPENDENCIES = Shared(
     "--import-dependencies", is_flag=True,
     help="For a .wac ROOT: import the packages instead of embedding them.")
+# `compose ROOT -V`: wasm-tools compose takes -V after its command name too
+VERSION_OPTION = click.version_option(None, "-V", "--version", package_name="wasm-composer",
+                                      prog_name="compose")
 # plug's: the plugs are its dependencies
 PLUGS = Shared(
     "--plug", "dependencies", multiple=True, required=True, metavar="PLUG.wasm",

@@ -27,7 +27,9 @@ def reset_color() -> None:
 
 def _set_color(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     if value is not None:  # given before or after the command: either counts
-        _COLOR[0] = value
+        # wasm-tools' `always-ansi` (always, with ANSI escapes rather than the Windows
+        # console's calls) is `always` here: ANSI escapes are all compose writes
+        _COLOR[0] = "always" if value == "always-ansi" else value
     return value
 
 
@@ -40,9 +42,10 @@ def colour(stream: Any) -> bool:
 
 
 COLOR_OPTION = click.option(
-    "--color", type=click.Choice(["auto", "always", "never"]), expose_value=False,
+    "--color", type=click.Choice(["auto", "always", "never", "always-ansi"]), expose_value=False,
     is_eager=True, callback=_set_color,
-    help="Colour the output: auto (on a terminal, unless NO_COLOR is set), always, never.")
+    help="Colour the output: auto (on a terminal, unless NO_COLOR is set), always, never "
+         "(always-ansi: always, as wasm-tools names it).")
 
 
 def stdout_is_terminal() -> bool:

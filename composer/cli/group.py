@@ -93,7 +93,7 @@ class ComposeGroup(click.Group):
         # the other commands one line each
         command = self.commands[self.default_command]
         sub = DefaultContext(command, info_name=self.default_command, parent=ctx)
-        shared = {"color", *ctx.help_option_names}  # listed once, under Options
+        shared = {"color", "version", *ctx.help_option_names}  # listed once, under Options
         rows = [r for p in command.get_params(sub)
                 if isinstance(p, click.Option) and not shared & {p.name, *p.opts}
                 for r in [p.get_help_record(sub)] if r is not None]
