@@ -12,7 +12,7 @@ A module per part, lowest first: `console` (colour, error lines, WIT on a termin
 part in `terminal`), `running` (a command's errors as exit statuses; --features), `group`
 (the default command, `help`), the options commands share (`host_options`,
 `composing_options`, `checks`), then the commands: `composing` (compose, plug, graph),
-`hosting` (run, verify), `reading` (inspect, parse, targets). This module puts them together.
+`hosting` (run, verify), `reading` (inspect, print, parse, targets). This module puts them together.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from .composing_options import VERSION_OPTION
 from .console import COLOR_OPTION
 from .group import ComposeGroup, help_cmd
 from .hosting import run_cmd, verify_cmd
-from .reading import inspect_cmd, parse_cmd, targets_cmd
+from .reading import inspect_cmd, parse_cmd, print_cmd, targets_cmd
 
 __all__ = ["cli", "main"]
 
@@ -46,7 +46,7 @@ def cli() -> None:
 
 # in this order: `compose help`'s list of commands, and the suggestion for a misspelt one
 for _command in (inspect_cmd, parse_cmd, compose_cmd, plug_cmd, help_cmd, run_cmd, verify_cmd,
-                 targets_cmd, graph_cmd):
+                 targets_cmd, graph_cmd, print_cmd):
     cli.add_command(_command)
 
 

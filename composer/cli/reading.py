@@ -1,6 +1,7 @@
 """The commands that read a file and show or check it: `compose inspect` (a component or a WIT
-package as WIT), `compose parse` (a WAC document's syntax tree as JSON), and `compose targets`
-(does a component target a WIT world?)."""
+package as WIT), `compose print` (a component or a core module as WebAssembly text),
+`compose parse` (a WAC document's syntax tree as JSON), and `compose targets` (does a
+component target a WIT world?)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from ..errors import ComposerError
 from .checks import chosen_world, report_targets
 from .console import COLOR_OPTION, print_wit
 from .running import FEATURES_OPTION, feature_names, gated_features, run_command
@@ -45,6 +47,59 @@ def inspect_cmd(file: Path, as_json: bool, features: tuple[str, ...]) -> None:
         print_wit(inspect_text(loaded))
 
     run_command(body, frozenset() if is_wit else enabled)
+
+
+@click.command("print", short_help="Print a component or a core module as WebAssembly text.")
+@click.argument("file", type=click.Path(allow_dash=True, path_type=Path))
+@click.option("--skeleton", is_flag=True,
+              help="Leave out function bodies and the contents of data and element segments.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+              help="Write the text here (default or `-`: stdout).")
+@COLOR_OPTION
+def print_cmd(file: Path, skeleton: bool, output: Path | None) -> None:
+    """Print FILE, a component or a core module (.wasm, or .wat read and printed back), as
+    WebAssembly text, as `wasm-tools print` prints it. `-` reads standard input."""
+
+    def body() -> None:
+        from ..text.wat import print_wasm
+
+        data, shown = _wasm_of(file)
+        try:
+            text = print_wasm(data, skeleton=skeleton)
+        except ComposerError as exc:
+            raise exc.with_file(shown) from None
+        encoded = text.encode()  # (names may be any Unicode, whatever stdout's encoding)
+        if output is None or str(output) == "-":
+            sys.stdout.buffer.write(encoded)
+            sys.stdout.buffer.flush()
+        else:
+            from ..files import write_atomically
+
+            write_atomically(output, encoded)
+
+    run_command(body)
+
+
+def _wasm_of(file: Path) -> tuple[bytes, str]:
+    """The binary of the WebAssembly file (or stdin, `-`) `print` shows, and the name its
+    messages give it; a file that is neither binary nor text WebAssembly says so."""
+    from ..files import looks_like_wat, read_input, wat_to_binary
+
+    shown = "(stdin)" if str(file) == "-" else str(file)
+    try:
+        data = read_input(Path("/dev/stdin") if shown == "(stdin)" else file, "WebAssembly")
+    except FileNotFoundError:
+        raise ComposerError("no such file", file=shown) from None
+    except IsADirectoryError:
+        raise ComposerError("expected a WebAssembly file, found a directory", file=shown) from None
+    except OSError as exc:
+        raise ComposerError(f"cannot read: {exc.strerror or exc}", file=shown) from None
+    if looks_like_wat(data):
+        return wat_to_binary(data, shown), shown
+    if data[:4] != b"\0asm":
+        raise ComposerError("not WebAssembly: a binary begins with \\0asm, text with `(` "
+                            "(a module or a component)", file=shown)
+    return data, shown
 
 
 @click.command("parse", short_help="Print the syntax tree of a WAC document as JSON.")
