@@ -42,24 +42,39 @@ def compose_proc(*args: str | Path, input: str = "", cwd: Path | None = None,
 def compose_on_terminal(*args: str, timeout: float = 60) -> tuple[int, str, str]:
     """Run `compose ARGS` with a pseudo-terminal as stdout: (status, what the terminal
     showed, stderr)."""
+    return on_terminal([sys.executable, "-m", "composer", *args], timeout=timeout)
+
+
+def on_terminal(argv: list[str], cwd: Path | None = None,
+                timeout: float = 60) -> tuple[int, str, str]:
+    """Run the program `argv` with a pseudo-terminal as stdout: (status, what the terminal
+    showed, stderr). The terminal is read while the program runs: it holds only a few
+    kilobytes, and a program writing more would wait for a reader."""
     import pty
+    import threading
 
     leader, follower = pty.openpty()
     env = dict(os.environ, COLUMNS="200", TERM="xterm-256color")
     env.pop("NO_COLOR", None)
-    try:
-        proc = subprocess.run([sys.executable, "-m", "composer", *args], stdout=follower,
-                              stderr=subprocess.PIPE, env=env, timeout=timeout, text=True)
-        os.close(follower)
-        chunks = []
+    chunks: list[bytes] = []
+
+    def read() -> None:
         while True:
             try:
                 chunk = os.read(leader, 65536)
             except OSError:  # EIO: the terminal is closed and everything was read
-                break
+                return
             if not chunk:
-                break
+                return
             chunks.append(chunk)
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    try:
+        proc = subprocess.run(argv, stdout=follower, stderr=subprocess.PIPE, env=env, cwd=cwd,
+                              timeout=timeout, text=True)
+        os.close(follower)
+        reader.join(timeout)
     finally:
         os.close(leader)
     return proc.returncode, b"".join(chunks).decode().replace("\r\n", "\n"), proc.stderr
