@@ -46,6 +46,28 @@ def test_text_is_wasm_tools_print_of_the_binary(small_fixtures, tmp_path, how):
     assert invoke(*args, "-o", "-", "-t").stdout == printed(binary)
 
 
+@pytest.mark.parametrize("root,dep", [("resources-user", "resources"),
+                                      ("use-types-consumer", "use-types-provider"),
+                                      ("embed-seed-app", "embed-seed-ops"),
+                                      ("seed-app", "seed-ops-logging")])
+def test_text_of_other_pairs(small_fixtures, tmp_path, root, dep):
+    binary, text = tmp_path / "out.wasm", tmp_path / "out.wat"
+    args = (small_fixtures[root], "-d", small_fixtures[dep])
+    assert invoke(*args, "-o", binary).exit_code == 0
+    assert invoke(*args, "-t", "-o", text).exit_code == 0
+    assert text.read_text() == printed(binary)
+
+
+def test_text_of_the_componentize_py_pair(cpy_fixtures, composed_cpy_seed, tmp_path):
+    # two 18 MB components: the printer's hot loops, through the command line (the binary
+    # the suite composed of them once; compose's output is the same every time)
+    text = tmp_path / "out.wat"
+    proc = compose_proc(cpy_fixtures["cpy-seed-app"], "-d", cpy_fixtures["cpy-seed-ops"], "-t",
+                        "-o", text)
+    assert proc.returncode == 0, proc.stderr
+    assert text.read_bytes() == wasm_tools("print", str(composed_cpy_seed)).stdout
+
+
 def test_text_goes_to_a_terminal_and_binary_does_not(small_fixtures):
     args = seed_lines(small_fixtures, "-d")
     status, shown, stderr = compose_on_terminal(*args, "-t")
