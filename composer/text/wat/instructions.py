@@ -28,8 +28,12 @@ from .printer import Printer
 _MAX_INDENT = 50
 
 # -- the opcode table ---------------------------------------------------------------------
-# Immediate kinds. A line of the table: opcode, mnemonic, kind (default `none`), and for
-# memory accesses the natural alignment.
+# A line of the table: the opcode (a prefixed one as the prefix byte and the sub-opcode in
+# hex: `fd10a`), the mnemonic, the kind of its immediates (default `none`: see _KIND_NAMES),
+# and the kind's argument: a memory access's natural alignment (log2), ref.test's and
+# ref.cast's nullability. Besides the default proposals wasm-tools prints memory-control's
+# memory.discard and wide-arithmetic's instructions; not stack switching's, shared
+# everything's or custom descriptors'.
 _OPCODES = """
 00 unreachable
 01 nop
@@ -279,6 +283,11 @@ fc0e table.copy table_copy
 fc0f table.grow table
 fc10 table.size table
 fc11 table.fill table
+fc12 memory.discard memory
+fc13 i64.add128
+fc14 i64.sub128
+fc15 i64.mul_wide_s
+fc16 i64.mul_wide_u
 fd00 v128.load memarg 4
 fd01 v128.load8x8_s memarg 3
 fd02 v128.load8x8_u memarg 3
@@ -563,7 +572,7 @@ _RMW_ACCESSES = (("i32", "rmw", "", 2), ("i64", "rmw", "", 3), ("i32", "rmw8", "
 
 _PREFIXES = (0xFB, 0xFC, 0xFD, 0xFE)
 
-# Kinds, in the order the body loop tests them (the common ones first).
+# The kinds of immediates (the body loop tests the common ones first).
 (NONE, LOCAL, I32, MEMARG, LABEL, FUNC, GLOBAL, BLOCK, END, ELSE, PREFIX, I64, F32, F64,
  BR_TABLE, CALL_INDIRECT, TYPE, SELECT_T, HEAP, TABLE, MEMORY, TAG, CATCH, CATCH_ALL,
  DELEGATE, TRY_TABLE, TYPE_FIELD, TYPE_SIZE, TYPE_DATA, TYPE_ELEM, TYPE_TYPE, REF_TEST,
@@ -842,11 +851,12 @@ def _print_locals(p: Printer, r: Reader, func_index: int, param_count: int,
         p.line += 1
     if not names:
         return _INTS
-    texts = _INTS[:max(len(_INTS), index)] if index <= len(_INTS) else _INTS + [
-        " " + str(i) for i in range(len(_INTS), index)]
+    # At least the 128 indices the body loop reads without a bounds check.
+    size = max(128, index, max(names) + 1)
+    texts = _INTS[:size] if size <= len(_INTS) else _INTS + [
+        " " + str(i) for i in range(len(_INTS), size)]
     for i, ref in names.items():
-        if i < len(texts):
-            texts[i] = " " + ref
+        texts[i] = " " + ref
     return texts
 
 
