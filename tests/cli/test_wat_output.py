@@ -106,3 +106,32 @@ def test_text_of_a_run_composition_is_written_after_the_run(small_fixtures, tmp_
     assert proc.returncode == 0, proc.stderr
     assert "Reversed: ledoM tnenopmoC ylbmessAbeW olleH" in proc.stdout
     assert out.read_text().startswith("(component\n")
+
+
+def test_text_that_cannot_be_printed_is_not_written(small_fixtures, tmp_path, monkeypatch):
+    import composer.text.wat
+    from composer.errors import BinaryError
+
+    def fails(data, *, skeleton=False):
+        raise BinaryError("cannot print this", 12)
+
+    monkeypatch.setattr(composer.text.wat, "print_wasm", fails)
+    args = seed_lines(small_fixtures, "-d")
+    out = tmp_path / "out.wat"
+    out.write_text("old\n")
+    for where in (["-o", str(out)], []):
+        result = invoke(*args, "-t", *where)
+        assert (result.exit_code, result.stdout) == (1, "")
+        assert "cannot print this" in result.stderr
+    assert out.read_text() == "old\n" and list(tmp_path.glob(".out.wat.*")) == []
+
+
+def test_text_of_a_composition_failing_verify_is_not_written(small_fixtures, tmp_path):
+    # a library (no wasi:cli/run) fails --verify: nothing reaches the file or stdout
+    args = (small_fixtures["resources-user"], "-d", small_fixtures["resources"])
+    out = tmp_path / "out.wat"
+    proc = compose_proc(*args, "-t", "-o", out, "--verify")
+    assert proc.returncode == 1 and not out.exists()
+    assert "fails verification; not written" in proc.stderr
+    proc = compose_proc(*args, "-t", "--verify")
+    assert (proc.returncode, proc.stdout) == (1, "")
