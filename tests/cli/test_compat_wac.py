@@ -434,3 +434,11 @@ def test_the_table_is_read():
     rows = table_rows()
     assert len(rows) == len(set(rows)) >= 20
     assert rows[0] == "`wac -h`, `wac --help`"
+
+
+def test_graph_takes_wacs_dash_d_for_a_document(w: Setup) -> None:
+    """`-d NS:NAME=PATH` is wac's --dep wherever a document is read: graph draws it too."""
+    proc = w.run("graph", w.wac, "--deps-dir", w.dir / "nowhere", *w.deps, "-f", "json")
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout) == json.loads(
+        w.run("resolve", w.wac, "--deps-dir", w.dir / "nowhere", *w.deps).stdout)
