@@ -108,6 +108,10 @@ def help_command(w: Setup) -> None:
     assert whole.stdout == w.run("--help").stdout
     ok(one)
     assert one.stdout.startswith("Usage: compose resolve [OPTIONS] FILE")
+    for verb in ("compose", "encode"):  # composing's help, by wac's verbs
+        proc = w.run("help", verb)
+        ok(proc)
+        assert "--deps-dir" in proc.stdout and "--import-dependencies" in proc.stdout
     bad = w.run("help", "nope")
     assert bad.returncode == 2 and "no such command `nope`" in bad.stderr and bad.stdout == ""
 
