@@ -96,7 +96,8 @@ class ComposingOptions(Record):
                     "--deps": "--dep"}.get(flag, flag)
             if wac:
                 raise click.UsageError(f"{flag} is for compositions of components; a WAC "
-                                       "document names its packages (use --deps-dir or --dep)")
+                                       "document names its packages (use --deps-dir, or "
+                                       "--dep NS:NAME=PATH, which -d NS:NAME=PATH is too)")
             raise click.UsageError(f"{flag} is for WAC documents (ROOT.wac)")
 
     def package_files(self) -> dict[str, Path]:

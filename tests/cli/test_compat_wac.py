@@ -256,6 +256,8 @@ def compose_dep(w: Setup) -> None:
     out = w.out("dep.wasm")
     ok(w.run("compose", w.wac, "--deps-dir", nowhere, *w.deps, "-o", out), "")
     composes_the_seed(w, out)
+    proc = w.run("compose", w.wac, "-d", w.app, "-o", w.out("never.wasm"))  # a file: -d's
+    assert proc.returncode == 2 and "which -d NS:NAME=PATH is too" in proc.stderr
     long_out = w.out("dep-long.wasm")
     ok(w.run("compose", w.wac, "--deps-dir", nowhere, "--dep", f"example:consumer={w.app}",
              "--dep", f"example:string-operations={w.ops}", "-o", long_out))
