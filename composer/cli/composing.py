@@ -20,9 +20,9 @@ from ..errors import ComposerError
 from .checks import check_world, print_verify_report
 from .composing_options import (
     COMPOSED, CONFIG, DEFINITIONS, DEP, DEPFILE, DEPS_DIR, FORMAT, IMPORT_COMPONENTS,
-    IMPORT_DEPENDENCIES, NO_IMPORTS, OUTPUT, PLUG, PLUGS, QUIET, REPORT, REPORT_OUTPUT, RUN,
-    SEARCH_PATH, SKIP_VALIDATION, VERBOSE, VERIFY, VERSION_OPTION, WAT, WORLD, ComposingOptions,
-    composing_options, report_format,
+    IMPORT_DEPENDENCIES, NO_IMPORTS, OUTPUT, PLUG, PLUGS, QUIET, REGISTRY, REPORT, REPORT_OUTPUT,
+    RUN, SEARCH_PATH, SKIP_VALIDATION, VERBOSE, VERIFY, VERSION_OPTION, WAC_DEP,
+    WAC_SKIP_VALIDATION, WAT, WORLD, ComposingOptions, composing_options, report_format,
 )
 from .console import COLOR_OPTION, error_line, note_line, stdout_is_terminal
 from .group import DefaultContext, OneFileCommand
@@ -33,14 +33,15 @@ from .running import FEATURES_OPTION, run_command
 @click.command("compose", hidden=True, cls=OneFileCommand)
 @click.argument("root", type=click.Path(dir_okay=False, path_type=Path))
 @composing_options(
-    DEFINITIONS, SEARCH_PATH, PLUG, CONFIG, OUTPUT, WAT, NO_IMPORTS, SKIP_VALIDATION,
+    DEFINITIONS, SEARCH_PATH, PLUG, CONFIG, OUTPUT, WAT, NO_IMPORTS, WAC_SKIP_VALIDATION,
     IMPORT_COMPONENTS, DEPFILE, QUIET, VERBOSE, VERIFY, WORLD, REPORT, RUN, DEPS_DIR, DEP,
-    IMPORT_DEPENDENCIES, host_options, FEATURES_OPTION, COLOR_OPTION, VERSION_OPTION)
+    IMPORT_DEPENDENCIES, REGISTRY, host_options, FEATURES_OPTION, COLOR_OPTION, VERSION_OPTION)
 def compose_cmd(options: ComposingOptions, root: Path) -> None:
     """Compose ROOT with its dependencies into one component (ROOT a component, or a WAC
     document: FILE.wac)."""
     enabled = options.gated_features()
     wac = root.suffix == ".wac"
+    options = options.as_wac_gives_them(wac)
     options.check_wac_options(wac)
     packages = options.package_files()
     plugs = options.plug_files()
@@ -74,14 +75,16 @@ compose_cmd.context_class = DefaultContext
                short_help="Plug the exports of components into a socket's imports (as wac plug).")
 @click.argument("socket", type=click.Path(dir_okay=False, path_type=Path))
 @composing_options(
-    PLUGS, OUTPUT, WAT, SKIP_VALIDATION, DEPFILE, QUIET, VERBOSE, VERIFY, REPORT, RUN,
+    PLUGS, OUTPUT, WAT, SKIP_VALIDATION, DEPFILE, QUIET, VERBOSE, VERIFY, REPORT, RUN, REGISTRY,
     host_options, FEATURES_OPTION, COLOR_OPTION, brief=True)
 def plug_cmd(options: ComposingOptions, socket: Path) -> None:
     """Plug the exports of each PLUG into the imports of SOCKET of the same name (or a
     semver-compatible one), and export what SOCKET exports: `wac plug`'s command line, on the
     plugging of `compose SOCKET -d PLUG...`."""
     enabled = options.gated_features()
+    options = options.as_wac_gives_them(False)
     host_config = options.output_checks()
+    run_command(lambda: _refuse_registry_names([socket, *options.dependencies]))
 
     def make() -> Any:
         from ..link.compose import compose
@@ -94,6 +97,21 @@ def plug_cmd(options: ComposingOptions, socket: Path) -> None:
 
 
 plug_cmd.files_option, plug_cmd.files_are = "--plug", "plugs"  # type: ignore[attr-defined]
+
+
+def _refuse_registry_names(files: list[Path]) -> None:
+    """`wac plug ns:pkg --plug ns:other`: wac fetches a name that is no file from a registry;
+    compose reads none, and says how to give the files."""
+    from ..link.packages import NO_REGISTRY, is_package_name
+
+    names = [str(f) for f in files if is_package_name(str(f)) and not f.exists()]
+    if names:
+        listed = ", ".join(f"`{n}`" for n in names)
+        raise ComposerError(
+            f"{listed}: {'a package name' if len(names) == 1 else 'package names'} with no "
+            f"such file, and {NO_REGISTRY}: give each component's file instead (a path: "
+            "./pkg.wasm); a WAC document names its packages' files with --dep NS:PKG=PATH "
+            "or --deps-dir DIR")
 
 
 def _deliver(make: Callable[[], Any], root: Path, options: ComposingOptions,
@@ -263,6 +281,7 @@ def graph_cmd(options: ComposingOptions, root: Path) -> None:
     fmt = report_format(output, options.fmt)
     enabled = options.gated_features()
     wac = root.suffix == ".wac"
+    options = options.as_wac_gives_them(wac)
     options.check_wac_options(wac)
     packages = options.package_files()
     plugs = options.plug_files()
@@ -293,8 +312,7 @@ def graph_cmd(options: ComposingOptions, root: Path) -> None:
     def body() -> None:
         from ..model.load import LoadedComponent
         from ..report.composed import from_composed
-        from ..report.planned import from_error, from_plan
-        from ..report.output import report_bytes
+        from ..report.planned import from_error
 
         error = None
         try:
@@ -305,32 +323,77 @@ def graph_cmd(options: ComposingOptions, root: Path) -> None:
             if isinstance(read_in, LoadedComponent):
                 report = from_composed(read_in)
             else:
-                report = from_plan(read_in)
-                if options.verbose:
-                    for line in read_in.explanations:
-                        note_line(f"  {line}")
+                report = _report_of_plan(read_in, options)
             del read_in  # what the report holds is enough: a large plan's memory is freed
-        tree_shown = options.to_stdout and fmt == "tree" and stdout_is_terminal()
-        if not tree_shown:  # (the tree on a terminal lists them itself)
-            _print_warnings(list(report.warnings), options)
-        if tree_shown:
-            from ..report.tree import print_tree
+        _show_report(report, error, options, fmt)
 
-            print_tree(report)
-        elif options.to_stdout:
-            for piece in report_bytes(report, fmt):
-                sys.stdout.buffer.write(piece)
-            sys.stdout.buffer.flush()
-        else:
-            from ..link.compose import write_atomically
+    run_command(body, enabled)
 
-            assert output is not None
-            write_atomically(output, report_bytes(report, fmt))
-        if error is not None:
-            raise error
-        if not report.ok:
-            for problem in report.problems:
-                error_line(problem.message)
-            sys.exit(1)
+
+def _report_of_plan(plan: Any, options: ComposingOptions) -> Any:
+    """The report of a composition plan; with -v, its explanations on stderr."""
+    from ..report.planned import from_plan
+
+    report = from_plan(plan)
+    if options.verbose:
+        for line in plan.explanations:
+            note_line(f"  {line}")
+    return report
+
+
+def _show_report(report: Any, error: ComposerError | None, options: ComposingOptions,
+                 fmt: str) -> None:
+    """A report shown in `fmt` (to -o, or stdout: a tree on a terminal, coloured), its
+    warnings on stderr; then `error` raised, or exit 1 naming the problems when the
+    composition would fail."""
+    from ..report.output import report_bytes
+
+    output = options.output
+    tree_shown = options.to_stdout and fmt == "tree" and stdout_is_terminal()
+    if not tree_shown:  # (the tree on a terminal lists them itself)
+        _print_warnings(list(report.warnings), options)
+    if tree_shown:
+        from ..report.tree import print_tree
+
+        print_tree(report)
+    elif options.to_stdout:
+        for piece in report_bytes(report, fmt):
+            sys.stdout.buffer.write(piece)
+        sys.stdout.buffer.flush()
+    else:
+        from ..link.compose import write_atomically
+
+        assert output is not None
+        write_atomically(output, report_bytes(report, fmt))
+    if error is not None:
+        raise error
+    if not report.ok:
+        for problem in report.problems:
+            error_line(problem.message)
+        sys.exit(1)
+
+
+@click.command("resolve",
+               short_help="Print what a WAC document composes, resolved, as JSON (as wac resolve).")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@composing_options(DEPS_DIR, WAC_DEP, REGISTRY, QUIET, VERBOSE, FEATURES_OPTION, COLOR_OPTION,
+                   brief=True)
+def resolve_cmd(options: ComposingOptions, file: Path) -> None:
+    """Print the composition the WAC document FILE makes, resolved but not encoded, as the
+    composition report's JSON: its instances, what each import is given, the composition's
+    imports and exports, and warnings. An error in the document is shown at its place (exit
+    1), with nothing on stdout."""
+    if file.suffix != ".wac":
+        raise click.UsageError(f"resolve reads a WAC document (FILE.wac), not {file}; for "
+                               "components: compose graph ROOT -d DEP... -f json")
+    enabled = options.gated_features()
+    options = options.as_wac_gives_them(True)
+    packages = options.package_files()
+
+    def body() -> None:
+        from ..link.compose import plan_document
+
+        plan = plan_document(file, deps_dir=options.deps_dir, dependencies=packages)
+        _show_report(_report_of_plan(plan, options), None, options, "json")
 
     run_command(body, enabled)

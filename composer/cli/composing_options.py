@@ -12,6 +12,7 @@ reading anything are the record's methods.
 from __future__ import annotations
 
 import functools
+import re
 import sys
 from pathlib import Path
 from typing import Any, Callable
@@ -50,6 +51,7 @@ class ComposingOptions(Record):
     deps_dir: Path | None = None
     deps: tuple[str, ...] = ()  # --dep NS:NAME=PATH
     import_dependencies: bool = False
+    registry: str | None = None  # wac's --registry URL: not read
     # the embedded host's, for --run (host_options.py)
     env: tuple[str, ...] = ()
     inherit_env: bool = False
@@ -66,6 +68,23 @@ class ComposingOptions(Record):
     def gated_features(self) -> frozenset[str]:
         return gated_features(self.features)
 
+    def as_wac_gives_them(self, wac: bool) -> ComposingOptions:
+        """The options as wac means them: for a WAC document, `-d NS:NAME=PATH` is wac's `-d`,
+        its `--dep` (for components, `-d` is wasm-tools compose's dependency); `--registry`
+        said to be read no further (a warning, unless -q)."""
+        if self.registry is not None and not self.quiet:
+            from ..link.packages import NO_REGISTRY
+
+            error_line(f"--registry {self.registry}: {NO_REGISTRY}; packages come from "
+                       "--deps-dir and --dep", "warning")
+        if not wac:
+            return self
+        moved = tuple(str(d) for d in self.dependencies if _PACKAGE_FILE.match(str(d)))
+        if not moved:
+            return self
+        return self.replace(deps=self.deps + moved, dependencies=tuple(
+            d for d in self.dependencies if str(d) not in moved))
+
     def check_wac_options(self, wac: bool) -> None:
         """The options of `-d` compositions and those of WAC documents do not mix."""
         wac_only = ("deps_dir", "deps", "import_dependencies")
@@ -78,7 +97,8 @@ class ComposingOptions(Record):
                     "--deps": "--dep"}.get(flag, flag)
             if wac:
                 raise click.UsageError(f"{flag} is for compositions of components; a WAC "
-                                       "document names its packages (use --deps-dir or --dep)")
+                                       "document names its packages (use --deps-dir, or "
+                                       "--dep NS:NAME=PATH, which -d NS:NAME=PATH is too)")
             raise click.UsageError(f"{flag} is for WAC documents (ROOT.wac)")
 
     def package_files(self) -> dict[str, Path]:
@@ -143,6 +163,9 @@ def report_format(path: Path | None, given: str | None, option: str = "-o") -> s
         how = "choose one with -f" if option == "-o" else "use one of those"
         raise click.UsageError(f"{option} {path}: {exc}; {how}") from None
 
+
+# `-d NS:NAME[@VERSION]=PATH`: wac's -d, its --dep
+_PACKAGE_FILE = re.compile(r"[^=/]+:[^=/]+=.")
 
 # the options that belong to `-d` compositions or to WAC documents only, in the order a
 # command given several is told about them
@@ -252,11 +275,24 @@ DEP = Shared(
     "--dep", "deps", multiple=True, metavar="NS:NAME=PATH",
     help="For a .wac ROOT: the file of a package (repeatable).")
 IMPORT_DEPENDENCIES = Shared(
-    "--import-dependencies", is_flag=True,
+    "-i", "--import-dependencies", is_flag=True,
     help="For a .wac ROOT: import the packages instead of embedding them.")
 # `compose ROOT -V`: wasm-tools compose takes -V after its command name too
 VERSION_OPTION = click.version_option(None, "-V", "--version", package_name="wasm-composer",
                                       prog_name="compose")
+# wac's spellings: compose's --skip-validation, resolve's -d (wac's: --dep), --registry
+WAC_SKIP_VALIDATION = Shared(
+    "--skip-validation", "--no-validate", "skip_validation", is_flag=True,
+    help="Do not check the composed component (--no-validate: wac's name).",
+    brief="Do not check the composed component.")
+WAC_DEP = Shared(
+    "-d", "--dep", "deps", multiple=True, metavar="NS:NAME=PATH",
+    help="The file of a package (repeatable).")
+REGISTRY = Shared(
+    "--registry", metavar="URL",
+    help="wac's registry: accepted, not read (a warning says so); packages come from "
+         "--deps-dir and --dep.",
+    brief="wac's registry: accepted, not read.")
 # plug's: the plugs are its dependencies
 PLUGS = Shared(
     "--plug", "dependencies", multiple=True, required=True, metavar="PLUG.wasm",

@@ -213,7 +213,9 @@ def help_cmd(ctx: click.Context, command: str | None) -> None:
         return
     commands = group.command.commands  # type: ignore[attr-defined]
     target = commands.get(command)
-    if target is None or target.hidden:
+    # composing, hidden by its names (`compose`, wac's `encode`), has its help too
+    composing = commands.get(getattr(group.command, "default_command", None))
+    if target is None or (target.hidden and target is not composing):
         visible = ", ".join(n for n, c in commands.items() if not c.hidden)
         raise click.UsageError(f"no such command `{command}` (commands: {visible})", ctx)
     sub = target.context_class(target, info_name=command, parent=group)

@@ -121,16 +121,23 @@ def parse_cmd(file: Path) -> None:
 
 @click.command("targets", short_help="Check that a component targets a WIT world.")
 @click.argument("component", type=click.Path(dir_okay=False, path_type=Path))
-@click.argument("wit", type=click.Path(path_type=Path))
+@click.argument("wit", type=click.Path(path_type=Path), required=False)
+@click.option("--wit", "wit_option", type=click.Path(path_type=Path), metavar="WIT",
+              help="The WIT package, as wac targets takes it (instead of the WIT argument).")
 @click.option("--world", "world_name", metavar="NAME",
               help="The world of the WIT package (needed when it has more than one).")
 @FEATURES_OPTION
 @COLOR_OPTION
-def targets_cmd(component: Path, wit: Path, world_name: str | None,
-                features: tuple[str, ...]) -> None:
+def targets_cmd(component: Path, wit: Path | None, wit_option: Path | None,
+                world_name: str | None, features: tuple[str, ...]) -> None:
     """Check that COMPONENT targets a world of the WIT package at WIT (a .wit file, or a folder
     with its deps/): its imports are ones the world has, it exports all the world exports, and
-    every type fits. As `wac targets`."""
+    every type fits. As `wac targets` (which takes WIT as --wit WIT)."""
+    if (wit is None) == (wit_option is None):
+        raise click.UsageError("give the WIT package once: compose targets COMPONENT WIT "
+                               "(or --wit WIT, as wac takes it)")
+    wit = wit if wit is not None else wit_option
+    assert wit is not None
     wit_features = feature_names(features)  # the WIT's own, and component model ones
     enabled = gated_features(features, wit=True)
 

@@ -14,10 +14,18 @@ package, by name: what `ns:name/iface` paths reach).
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from ..record import Record, field_
 from .wiring import ComponentFile
+
+# wac reads a package it cannot find locally from a registry (`wac plug ns:pkg`, a document's
+# `new ns:pkg {}`); compose does not, and says so
+NO_REGISTRY = "compose reads no registry"
+# a registry's package name, as `wac plug` tells one from a path: `ns:name`, `ns:name@1.2.3`
+_PACKAGE_NAME = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*:[a-z][a-z0-9]*(?:-[a-z0-9]+)*"
+                           r"(?:@[0-9A-Za-z.+-]+)?")
 
 
 class Package(Record):
@@ -66,6 +74,22 @@ def package_path(name: str, version: str | None, deps_dir: Path,
         if candidate.is_file():
             return candidate
     return None
+
+
+def is_package_name(text: str) -> bool:
+    """Whether `text` reads as a registry package name (`ns:name`, `ns:name@1.2.3`) rather
+    than a file's path: what `wac plug` fetches from a registry."""
+    return _PACKAGE_NAME.fullmatch(text) is not None
+
+
+def not_found_locally(name: str, version: str | None, deps_dir: Path) -> str:
+    """What to say of package `name` (at `version`) found neither under `deps_dir` nor by
+    `--dep`: that no registry is read, and the two ways of giving its file."""
+    where = deps_dir.joinpath(*name.split(":"))
+    if version is not None:
+        where = where / version
+    return (f"not in {deps_dir}, and {NO_REGISTRY}: give its file with --dep {name}=PATH, or "
+            f"put it in the deps folder (--deps-dir DIR) as {where}.wasm")
 
 
 def load_package(name: str, version: str | None, path: Path, validate: bool) -> Package:

@@ -27,7 +27,7 @@ from ..text.wac import tree as ast
 from ..text.wac.declarations import CompositionPart as Node, Item, TypeDeclarations, err, line_of
 from .composition import CompositionGraph, Source
 from .linked import LinkedComposition
-from .packages import Package, load_package, package_key, package_path
+from .packages import Package, load_package, not_found_locally, package_key, package_path
 from .reasons import WAC
 from .wiring import DOCUMENT, ComponentFile, DeclaredImport, Instance, Problem, TypeDefinition
 
@@ -95,8 +95,8 @@ class WacResolver(TypeDeclarations):
             raise err(f"package `{name}` cannot be looked for in {self.deps_dir}: "
                       f"{exc.strerror}{limit}", span) from None
         if path is None:
-            raise err(f"unknown package `{name}` (looked in {self.deps_dir}; give its file "
-                      f"with --dep {name}=PATH)", span)
+            raise err(f"unknown package `{name}`: "
+                      f"{not_found_locally(name, version, self.deps_dir)}", span)
         try:
             pkg = load_package(name, version, path, self.validate)
         except ComposerError as exc:
