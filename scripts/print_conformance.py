@@ -428,8 +428,9 @@ def kinds(verdicts: list[Verdict]) -> list[dict]:
 def report(verdicts: list[Verdict], sets: list[str], seconds: float, command: str) -> dict:
     return {
         "command": command,
-        "commit": subprocess.run(["git", "-C", str(ROOT), "log", "-1", "--format=%h %s"],
-                                 capture_output=True, text=True).stdout.strip(),
+        # the printer's own last commit, not the checkout's
+        "commit": subprocess.run(["git", "-C", str(ROOT), "log", "-1", "--format=%h %ci %<(80,trunc)%s",
+                                  "--", "composer/text/wat"], capture_output=True, text=True).stdout.strip(),
         "oracle": oracle("--version").stdout.decode().strip(),
         "seconds": round(seconds, 1),
         "total": tally(verdicts),
@@ -474,11 +475,35 @@ def as_text(r: dict) -> str:
     for k in r["kinds"]:
         e, (_, left, right) = k["example"], WHAT[k["what"]]
         lines.append(f"{k['count']:5}  [{k['what']}] {k['kind']}")
+        if reason(k["kind"]):
+            lines.append(f"       why: {reason(k['kind'])}")
         lines.append(f"       e.g. {where(e)}")
         if left:
             lines.append(f"         {left}: {e['expected'][:200]}")
         lines.append(f"         {right}: {e['got'][:300]}")
     return "\n".join(lines)
+
+
+# The reasons found for kinds of difference (a pattern searched in the kind), shown beside them.
+REASONS = {
+    r"outer component `[^`]*` not found \[wasm-tools' own":
+        "wasm-tools print names an outer alias's component by that component's own name (its "
+        "component-name section) while the component is printed with the label its parent's names "
+        "give it: the text has no such label. To read back, the printer must write the reference "
+        "otherwise (by count, or by the label printed), unlike wasm-tools",
+    r"^\(@producers  ⇒":
+        "wasm-tools parse writes the producers section where it places annotations, not where the "
+        "original had it: no text brings the original's order back",
+    r"^\(alias outer N (\$id|N) \(type \(;N;\)\)\)  ⇒  \(alias outer \$id":
+        "the nested component has no name of its own (wasm-tools prints the alias by count); "
+        "wasm-tools parse gives it its $label as its own name, so the alias prints by that name "
+        "after the round trip",
+    r"item nesting too deep": CANNOT_PARSE_BACK["item nesting too deep"],
+}
+
+
+def reason(kind: str) -> str:
+    return next((why for pattern, why in REASONS.items() if re.search(pattern, kind)), "")
 
 
 def where(example: dict) -> str:
@@ -516,11 +541,12 @@ def as_markdown(r: dict) -> str:
         if not group:
             continue
         out += [f"### {title} ({sum(k['count'] for k in group)} in {len(group)} kinds)", "",
-                f"| count | kind | example | {left or '-'} | {right} |", "| ---: | --- | --- | --- | --- |"]
+                f"| count | kind | example | {left or '-'} | {right} | why |",
+                "| ---: | --- | --- | --- | --- | --- |"]
         for k in group:
             e = k["example"]
             out.append(f"| {k['count']} | {md_cell(k['kind'])} | {where(e)} "
-                       f"| {md_cell(e['expected'].strip())} | {md_cell(e['got'].strip())} |")
+                       f"| {md_cell(e['expected'].strip())} | {md_cell(e['got'].strip())} | {reason(k['kind'])} |")
         out.append("")
     return "\n".join(out) + "\n"
 
