@@ -58,3 +58,23 @@ def composed_cpy_seed(tmp_path_factory, cpy_fixtures) -> Path:
     out = tmp_path_factory.mktemp("cpy-seed") / "composed.wasm"
     out.write_bytes(compose(cpy_fixtures["cpy-seed-app"], [cpy_fixtures["cpy-seed-ops"]]).data)
     return out
+
+
+def pytest_sessionfinish(session):
+    """A whole run fails when fewer than 95% of the components it validated print as
+    `wasm-tools print` does (support/oracle.py; each must also read back, or its test fails)."""
+    from support.oracle import PRINTING
+
+    if PRINTING.below_bar():
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter):
+    from support.oracle import PRINTING
+
+    if PRINTING.whole or PRINTING.skeletons:
+        terminalreporter.write_line(PRINTING.summary())
+        if PRINTING.below_bar():
+            terminalreporter.write_line("FAILED: under 95% identical; the differences:", red=True)
+            for line in sorted(set(PRINTING.differences)):
+                terminalreporter.write_line(f"  {line}")

@@ -9,6 +9,8 @@ embedded modules and components stay slices of the input until printed.
 
 from __future__ import annotations
 
+import sys
+
 from ...binary import canon as c
 from ...binary.component import Component
 from ...binary.coretypes import NUM_TYPES
@@ -31,6 +33,10 @@ from .component_types import (
 from .printer import Printer, bytes_string, name_string
 
 
+# Python frames allowed while printing a component (a few per level of nesting).
+_RECURSION_LIMIT = 100_000
+
+
 def print_component(
     p: Printer, data: bytes | memoryview, *, label: str | None = None,
     skeleton: bool = False, base: int = 0, outer: list[State] | None = None,
@@ -38,9 +44,18 @@ def print_component(
     """`(component ...)`: `label` is the text after the keyword the enclosing component
     chose (`$name (;N;)`); None at the top level, where the component's own name is used.
     `outer` is the stack of enclosing components, for outer aliases."""
+    if outer is None:
+        # each nested component costs a few frames, and wasm-tools prints components
+        # nested thousands deep
+        limit = sys.getrecursionlimit()
+        sys.setrecursionlimit(max(limit, _RECURSION_LIMIT))
+        try:
+            return print_component(p, data, label=label, skeleton=skeleton, base=base, outer=[])
+        finally:
+            sys.setrecursionlimit(limit)
     component = Component.decode(data, base)
     naming = _naming(component)
-    states = [*(outer or ()), State(naming)]
+    states = [*outer, State(naming)]
     if label is None:
         label = naming.name
     p.start_group("component" + (" " + label if label else ""))

@@ -9,6 +9,8 @@ that printer's `Names`, so that both write them alike.
 
 from __future__ import annotations
 
+from typing import Callable
+
 from ...binary import coretypes as ct
 from . import coretypes as text
 from .names import Names
@@ -80,10 +82,12 @@ def _print_one(p: Printer, space: CoreTypeSpace, t: object, keyword: str) -> Non
     space.types.append(t)
 
 
-def print_module_type(p: Printer, decls: tuple, outer: list, outer_alias) -> None:  # type: ignore[no-untyped-def]
-    """`(module ...)` of a module type: its own core type index space, unnamed. `outer`
-    is the stack of enclosing states; `outer_alias(count)` the text naming an outer one and
-    that state's core type space."""
+def print_module_type(p: Printer, decls: tuple,
+                      outer_alias: Callable[[int], tuple[str, str, CoreTypeSpace]]) -> None:
+    """`(module ...)` of a module type: its own core type index space, unnamed.
+    `outer_alias(count)` is the comment wasm-tools writes
+    before an alias of an invalid count, the text naming the outer state and its core type
+    space."""
     space = CoreTypeSpace()
     p.newline()
     p.start_group("module")
@@ -94,8 +98,9 @@ def print_module_type(p: Printer, decls: tuple, outer: list, outer_alias) -> Non
         elif isinstance(decl, ct.ModuleAliasDecl):
             a = decl.alias
             # count 0 is the module type itself, which has no name
-            label, outer_space = ("0", space) if a.count == 0 else outer_alias(a.count)
-            p.write(f"(alias outer {label} {outer_space.ref(a.index)} "
+            comment, label, outer_space = (
+                ("", "0", space) if a.count == 0 else outer_alias(a.count))
+            p.write(f"{comment}(alias outer {label} {outer_space.ref(a.index)} "
                     f"(type {space.define()}))")
         elif isinstance(decl, ct.ModuleImportDecl):
             i = decl.import_

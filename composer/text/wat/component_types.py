@@ -51,10 +51,19 @@ def outer_state(states: list[State], count: int, inner: int = 0) -> tuple[str, S
     module type's) are not in `states`."""
     depth = count - inner
     if not 0 <= depth < len(states):
-        return str(count), State()  # invalid: resolved against an empty state
+        # wasm-tools says so in a comment before the alias, resolving against an empty state
+        return str(count), State()
     state = states[len(states) - 1 - depth]
     name = state.naming.name
     return (name if name is not None else str(count)), state
+
+
+def invalid_count(states: list[State], count: int, inner: int = 0) -> str:
+    """The comment wasm-tools writes before an outer alias of a count that reaches past
+    the outermost component, else nothing."""
+    if 0 <= count - inner < len(states):
+        return ""
+    return f"(; invalid outer alias count {count} ;) "
 
 
 # -- value types ------------------------------------------------------------------------
@@ -179,7 +188,7 @@ def alias_text(states: list[State], alias: Alias) -> str:
                 f"{name_string(target.name)} ({alias.sort} {state.define(alias.sort)}))")
     label, outer = outer_state(states, target.count)
     target_ref = outer.ref(alias.sort, target.index)
-    return f"(alias outer {label} {target_ref} ({alias.sort} {state.define(alias.sort)}))"
+    return f"{invalid_count(states, target.count)}(alias outer {label} {target_ref} ({alias.sort} {state.define(alias.sort)}))"
 
 
 # -- type definitions -------------------------------------------------------------------
@@ -191,11 +200,11 @@ def print_core_type(p: Printer, states: list[State], ty: object) -> None:
     if isinstance(ty, ModuleType):
         p.start_group("core type " + state.define("core type"))
 
-        def outer_alias(count: int) -> tuple[str, CoreTypeSpace]:
+        def outer_alias(count: int) -> tuple[str, str, CoreTypeSpace]:
             label, outer = outer_state(states, count, inner=1)
-            return label, outer.core_types
+            return invalid_count(states, count, inner=1), label, outer.core_types
 
-        print_module_type(p, ty.decls, states, outer_alias)
+        print_module_type(p, ty.decls, outer_alias)
         p.end_group()
     else:
         print_rec(p, state.core_types, ty, "core type", "core rec")

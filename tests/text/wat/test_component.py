@@ -304,3 +304,17 @@ def test_outer_alias_names_a_renamed_component_as_its_definition_does() -> None:
     unnamed = tuple(s for s in nested.sections if getattr(s, "name", None) != "component-name")
     renamed = Component(unnamed).encode() + custom("component-name", subsection(0, string("")))
     same(renamed)
+
+
+def test_outer_alias_past_the_outermost_component_is_a_comment() -> None:
+    aliases = vec([b"\x03\x02" + encode_u(5) + b"\x00"])  # (alias outer 5 0 (type))
+    module_type = vec([b"\x50" + vec([b"\x02\x10\x01" + encode_u(3) + b"\x00"])])
+    same(wat("(component)") + b"\x06" + encode_u(len(aliases)) + aliases
+         + b"\x03" + encode_u(len(module_type)) + module_type)
+
+
+def test_components_nested_a_thousand_deep() -> None:
+    data = wat("(component)")
+    for _ in range(1000):
+        data = Component((ComponentSection(memoryview(data)),)).encode()
+    same(data)
