@@ -527,6 +527,10 @@ REASONS = {
         "where wasm-tools names an outer alias's component by a name its text does not define (its "
         "own text is refused: `outer component ... not found`), ours names it by the label printed, "
         "and reads back",
+    r"^\(alias outer \$id \$id \(type \(;N;\)\)\)  ⇒  \(alias outer N \$id":
+        "wasm-tools names the outer component by a name an inner component of the same name "
+        "shadows in the text (its own text is refused: `failed to find name`); ours writes the "
+        "count, and reads back",
     r"^\(@producers  ⇒":
         "wasm-tools parse writes the producers section where it places annotations, not where the "
         "original had it: no text brings the original's order back",
