@@ -105,7 +105,7 @@ def test_other_names_fail_the_bar_where_wasm_tools_reads_its_own_text(monkeypatc
 
 
 def test_a_difference_is_found_on_its_line(monkeypatch, small_fixtures):
-    verdict = judged_with(monkeypatch, small_fixtures, lambda text: text.replace("i32.const", "i32.const  ", 1))
+    verdict = judged_with(monkeypatch, small_fixtures, lambda t: t.replace("i32.const", "i32.const  ", 1))
     text = next(d for d in verdict.differences if d.what == "text")
     expected = conformance.oracle_text(str(small_fixtures["seed-app"])).splitlines()
     assert expected[text.line - 1] == text.expected and "i32.const" in text.expected
