@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from support import ROOT
+import print_conformance as conformance  # scripts/, on the path by support/__init__.py
 
 
 def find_wasm_tools() -> str:
@@ -86,8 +86,6 @@ def _keep(blob: bytes) -> None:
 # the cpy-seed fixtures' own, judged whole by test_oracle.py, and print_conformance.py's
 # `outputs` set judges them whole.
 PRINT_WHOLE_UP_TO = 4 << 20
-CORPUS = next((p / "shared" / "corpus" for p in (ROOT.parent, ROOT.parent.parent)
-               if (p / "shared" / "corpus").exists()), ROOT.parent / "shared" / "corpus")
 
 
 @dataclass
@@ -119,7 +117,7 @@ PRINTING = Printing()
 def prints_back(where: str, blob: bytes) -> None:
     """Fails the test unless the text printer's text of `blob` reads back (judged once per
     content in a session)."""
-    in_corpus = where != "-" and Path(where).resolve().is_relative_to(CORPUS.resolve())
+    in_corpus = where != "-" and Path(where).resolve().is_relative_to(conformance.CORPUS.resolve())
     if not blob.startswith(b"\0asm") or in_corpus:
         return  # WAT a test validated, or a corpus component (test_oracle.py's)
     digest = hashlib.sha256(blob).hexdigest()
@@ -131,8 +129,6 @@ def prints_back(where: str, blob: bytes) -> None:
 
 
 def _judge_printing(blob: bytes, digest: str) -> str:
-    import print_conformance as conformance
-
     test = os.environ.get("PYTEST_CURRENT_TEST", "?").rsplit(" (", 1)[0]
     whole = len(blob) <= PRINT_WHOLE_UP_TO
     verdict = conformance.judge_data(conformance.Verdict("suite", test, len(blob)), blob, timeout=300,

@@ -40,24 +40,28 @@ _RECURSION_LIMIT = 100_000
 def print_component(
     p: Printer, data: bytes | memoryview, *, label: str | None = None,
     skeleton: bool = False, base: int = 0, outer: list[State] | None = None,
+    ident: str | None = None,
 ) -> None:
     """`(component ...)`: `label` is the text after the keyword the enclosing component
-    chose (`$name (;N;)`); None at the top level, where the component's own name is used.
-    `outer` is the stack of enclosing components, for outer aliases."""
+    chose (`$name (;N;)`, `ident` being its identifier `$name`); None at the top level,
+    where the component's own name is used. `outer` is the stack of enclosing components,
+    for outer aliases."""
     if outer is None:
         # each nested component costs a few frames, and wasm-tools prints components
         # nested thousands deep
         limit = sys.getrecursionlimit()
         sys.setrecursionlimit(max(limit, _RECURSION_LIMIT))
         try:
-            return print_component(p, data, label=label, skeleton=skeleton, base=base, outer=[])
+            return print_component(p, data, label=label, skeleton=skeleton, base=base, outer=[],
+                                   ident=ident)
         finally:
             sys.setrecursionlimit(limit)
     component = Component.decode(data, base)
     naming = _naming(component)
     states = [*outer, State(naming)]
     if label is None:
-        label = naming.name
+        label, ident = naming.name, naming.ident
+    states[-1].ident = ident
     p.start_group("component" + (" " + label if label else ""))
     for section in component.sections:
         _SECTION_PRINTERS[type(section)](p, states, section, skeleton)
@@ -124,8 +128,11 @@ def _core_module(p: Printer, states: list[State], s: CoreModuleSection, skeleton
 
 def _component(p: Printer, states: list[State], s: ComponentSection, skeleton: bool) -> None:
     p.newline()
-    label = states[-1].define("component")
-    print_component(p, s.data, label=label, skeleton=skeleton, base=s.offset, outer=states)
+    parent = states[-1]
+    ident = parent.naming.of("component").get(parent.counts["component"])
+    label = parent.define("component")
+    print_component(p, s.data, label=label, skeleton=skeleton, base=s.offset, outer=states,
+                    ident=ident)
 
 
 def _core_instances(p: Printer, states: list[State], s: CoreInstanceSection, _: bool) -> None:

@@ -26,6 +26,7 @@ class ComponentNaming:
     def __init__(self) -> None:
         self.names = Names()
         self.name: str | None = None
+        self.ident: str | None = None  # the reference text of that name: `$name`
         self.sorts: dict[str, NameMap] = {}
 
     def of(self, sort: str) -> NameMap:
@@ -52,7 +53,8 @@ class ComponentNaming:
                 body = r.sub(r.u32())
                 if sub_id == COMPONENT_NAME_ID:
                     name = body.name()
-                    self.name = self.names.define(self.names.naming(name, 0, "component", None))
+                    self.ident = self.names.naming(name, 0, "component", None)
+                    self.name = self.names.define(self.ident)
                 elif sub_id == SORT_NAMES_ID:
                     self._read_map(body)
         except BinaryError:

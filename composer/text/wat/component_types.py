@@ -30,6 +30,9 @@ class State:
         names = self.naming.names
         names.types = self.naming.sorts.setdefault("core type", {})
         self.core_types = CoreTypeSpace(names)
+        # the identifier a component's header printed (`$name`), None if none or not a
+        # component: how a text reader names it in an outer alias
+        self.ident: str | None = None
 
     def ref(self, sort: str, index: int) -> str:
         if sort == "core type":
@@ -46,16 +49,35 @@ class State:
 
 
 def outer_state(states: list[State], count: int, inner: int = 0) -> tuple[str, State]:
-    """The state an outer alias of `count` refers to, and how the alias names it: the
-    component's name when it has one, else the count. `inner` scopes of the alias (a
-    module type's) are not in `states`."""
+    """The state an outer alias of `count` refers to, and how the alias names it (see
+    `_outer_label`). `inner` scopes of the alias (a module type's) are not in `states`."""
     depth = count - inner
     if not 0 <= depth < len(states):
         # wasm-tools says so in a comment before the alias, resolving against an empty state
         return str(count), State()
-    state = states[len(states) - 1 - depth]
-    name = state.naming.name
-    return (name if name is not None else str(count)), state
+    at = len(states) - 1 - depth
+    return _outer_label(states, at, count), states[at]
+
+
+def _outer_label(states: list[State], at: int, count: int) -> str:
+    """How an outer alias of `count` names the component `states[at]`.
+
+    wasm-tools writes the component's own name (its own component-name section's, with
+    `(@name "...")` when renamed) or, when it has none, the count. But `wasm-tools parse`
+    resolves that identifier against the components' headers, and a nested component's
+    header carries the name its parent's component-name section gives it: when the two
+    differ (a composition's nested `$seed-app.wasm` calling itself `seed-app`), when the
+    parent names it not at all, when the name was renamed (the `(@name)` is no index), or
+    when a nearer component's header has the same identifier (the nearest one is found),
+    wasm-tools' own text does not parse back to the same binary. We deviate from it there
+    only: the identifier the header printed, else the count."""
+    state = states[at]
+    if state.naming.name is None:
+        return str(count)  # as wasm-tools
+    ident = state.ident
+    if ident is None or any(nearer.ident == ident for nearer in states[at + 1:]):
+        return str(count)
+    return ident
 
 
 def invalid_count(states: list[State], count: int, inner: int = 0) -> str:

@@ -193,21 +193,43 @@ class _ModulePrinter:
         self.types.append(sub)
 
     def print_imports(self, r: Reader) -> None:
+        """Each import, or each group of imports of one module name in a compact encoding
+        (an empty item name then 0x7F or 0x7E), printed as a group the way wasm-tools does."""
         for _ in range(r.count("import", 3)):
             module, name = r.name(), r.name()
             marker = r.data[r.pos] if r.pos < r.end else None
-            if name == "" and marker == 0x7F:  # compact imports: (name, type) pairs
+            if name == "" and marker in (0x7F, 0x7E):
                 r.pos += 1
-                for _ in range(r.count("import", 2)):
-                    field = r.name()
-                    self.print_import(module, field, self.import_desc(r))
-            elif name == "" and marker == 0x7E:  # compact imports: names of one type
-                r.pos += 1
-                desc = self.import_desc(r)
-                for _ in range(r.count("import", 1)):
-                    self.print_import(module, r.name(), desc)
+                self.item(f"import {name_string(module)}")
+                if marker == 0x7F:
+                    self.print_compact_items(r)
+                else:
+                    self.print_compact_names(r)
             else:
-                self.print_import(module, name, self.import_desc(r))
+                self.item(f"import {name_string(module)} {name_string(name)} ")
+                self.p.write(self.import_type_text(self.import_desc(r)))
+            self.p.end_group()
+
+    def print_compact_items(self, r: Reader) -> None:
+        """0x7F: `(item "name" (func $f (;0;) ...))` for each (name, type) pair."""
+        for _ in range(r.count("import", 2)):
+            name = r.name()
+            self.item(f"item {name_string(name)} ")
+            self.p.write(self.import_type_text(self.import_desc(r)))
+            self.p.end_group()
+
+    def print_compact_names(self, r: Reader) -> None:
+        """0x7E: one type, then the names that import it: `(item "name")` each, then the
+        type alone on a line, with no name or index. wasm-tools prints it after counting
+        the items, so a function type's params take the local names of the function just
+        after the group (index + count): we do the same."""
+        desc = self.import_desc(r)
+        for _ in range(r.count("import", 1)):
+            self.item(f"item {name_string(r.name())}")
+            self.p.end_group()
+            self.count_import(desc)
+        self.p.newline()
+        self.p.write(self.import_type_text(desc, indexed=False))
 
     def import_desc(self, r: Reader) -> object:
         if r.pos < r.end and r.data[r.pos] == 0x00:
@@ -215,25 +237,42 @@ class _ModulePrinter:
             return CoreFuncExtern(r.u32())
         return CORE_EXTERNTYPE.read(r)
 
-    def print_import(self, module: str, name: str, desc: object) -> None:
-        p = self.p
-        self.item(f"import {name_string(module)} {name_string(name)} ")
-        if isinstance(desc, CoreFuncExtern):
-            p.write(self.func_text(self.funcs, desc.type_idx))
-            self.funcs += 1
-        elif isinstance(desc, CoreExactFuncExtern):
-            p.write("(func " + self.names.definition(self.names.funcs, self.funcs)
-                    + f" (exact {self.func_sig(self.funcs, desc.type_idx)}))")
+    def count_import(self, desc: object) -> None:
+        """One more item in the index space `desc` imports into."""
+        if isinstance(desc, (CoreFuncExtern, CoreExactFuncExtern)):
             self.funcs += 1
         elif isinstance(desc, CoreTableExtern):
-            p.write(self.table_text(desc.element, desc.limits) + ")")
+            self.tables += 1
         elif isinstance(desc, CoreMemoryExtern):
-            p.write(self.memory_text(desc.limits) + ")")
+            self.memories += 1
         elif isinstance(desc, CoreGlobalExtern):
-            p.write(self.global_text(desc.type, desc.mutability) + ")")
+            self.globals += 1
         elif isinstance(desc, CoreTagExtern):
-            p.write(self.tag_text(desc.type_idx) + ")")
-        p.end_group()
+            self.tags += 1
+
+    def import_type_text(self, desc: object, indexed: bool = True) -> str:
+        """`(func $f (;0;) (type 0))`: what an import imports; `indexed`: the item's name
+        and index printed (and counted), otherwise only its type (a compact group's)."""
+        if isinstance(desc, CoreFuncExtern):
+            if not indexed:
+                return f"(func {self.func_sig(self.funcs, desc.type_idx)})"
+            text = self.func_text(self.funcs, desc.type_idx)
+        elif isinstance(desc, CoreExactFuncExtern):
+            label = self.names.definition(self.names.funcs, self.funcs) + " " if indexed else ""
+            text = f"(func {label}(exact {self.func_sig(self.funcs, desc.type_idx)}))"
+        elif isinstance(desc, CoreTableExtern):
+            return self.table_text(desc.element, desc.limits, indexed) + ")"
+        elif isinstance(desc, CoreMemoryExtern):
+            return self.memory_text(desc.limits, indexed) + ")"
+        elif isinstance(desc, CoreGlobalExtern):
+            return self.global_text(desc.type, desc.mutability, indexed) + ")"
+        elif isinstance(desc, CoreTagExtern):
+            return self.tag_text(desc.type_idx, indexed) + ")"
+        else:
+            raise AssertionError(f"unexpected import type {desc!r}")
+        if indexed:
+            self.funcs += 1
+        return text
 
     def func_sig(self, func_index: int, type_index: int) -> str:
         """`(type $t) (param $x i32) (result i32)`: a function's type and, when it is a
@@ -249,27 +288,33 @@ class _ModulePrinter:
         return ("(func " + self.names.definition(self.names.funcs, func_index) + " "
                 + self.func_sig(func_index, type_index) + ")")
 
-    def table_text(self, element: CoreRefType, limits: Limits) -> str:
-        text = (f"(table {self.names.definition(self.names.tables, self.tables)} "
+    def label(self, space: dict[int, str], index: int, indexed: bool) -> str:
+        """`$name (;3;) ` where an item is defined; nothing for a compact import group's
+        shared type."""
+        return self.names.definition(space, index) + " " if indexed else ""
+
+    def table_text(self, element: CoreRefType, limits: Limits, indexed: bool = True) -> str:
+        text = (f"(table {self.label(self.names.tables, self.tables, indexed)}"
                 + table_type_text(element, limits, self.names))
-        self.tables += 1
+        self.tables += indexed
         return text
 
-    def memory_text(self, limits: Limits) -> str:
-        text = f"(memory {self.names.definition(self.names.memories, self.memories)} {memory_type_text(limits)}"
-        self.memories += 1
+    def memory_text(self, limits: Limits, indexed: bool = True) -> str:
+        text = (f"(memory {self.label(self.names.memories, self.memories, indexed)}"
+                + memory_type_text(limits))
+        self.memories += indexed
         return text
 
-    def global_text(self, value: object, mutability: int) -> str:
-        text = (f"(global {self.names.definition(self.names.globals, self.globals)} "
+    def global_text(self, value: object, mutability: int, indexed: bool = True) -> str:
+        text = (f"(global {self.label(self.names.globals, self.globals, indexed)}"
                 + global_type_text(value, mutability, self.names))  # type: ignore[arg-type]
-        self.globals += 1
+        self.globals += indexed
         return text
 
-    def tag_text(self, type_index: int) -> str:
-        text = (f"(tag {self.names.definition(self.names.tags, self.tags)} "
+    def tag_text(self, type_index: int, indexed: bool = True) -> str:
+        text = (f"(tag {self.label(self.names.tags, self.tags, indexed)}"
                 + tag_type_text(type_index, self.types, self.names))
-        self.tags += 1
+        self.tags += indexed
         return text
 
     def print_functions(self, r: Reader) -> None:

@@ -11,8 +11,9 @@ from composer.errors import BinaryError
 from composer.text.wat.module import print_module
 from composer.text.wat.printer import Printer
 from support.build import wat
+from support.oracle import wasm_tools
 from support.watprint import (
-    HEADER, core_modules, custom, oracle_print, our_print, section, sections,
+    HEADER, core_modules, custom, oracle_print, our_print, section, sections, string, vec,
 )
 
 EVERY_SECTION = """
@@ -132,3 +133,54 @@ def test_not_a_module():
         print_module(Printer(), b"\0asm\x0d\x00\x01\x00")
     with pytest.raises(BinaryError):
         print_module(Printer(), HEADER + section(3, b"\x01\x00"))  # a function with no body
+
+
+# The import section's compact encodings: an empty item name then 0x7F (one module name,
+# (name, type) pairs) or 0x7E (one module name and type, then names). Every kind of import
+# in each, named and unnamed items, exact function types, and a function type whose params
+# print the local names of the function after the group (wasm-tools' rule).
+COMPACT_IMPORTS = """
+(module $m
+  (type $t (func (param i32) (result i64)))
+  (type $u (func (param i32)))
+  (import "m" (item "a" (func $fa (type $t))) (item "b" (global $g i32))
+    (item "t" (table $tt 1 funcref)) (item "mm" (memory $mem 1)) (item "tg" (tag $tg (type $u)))
+    (item "x" (func $x (exact (type $u)))) (item "y" (func (param $p i32))))
+  (import "n" (item "c") (item "d") (func (type $t)))
+  (import "n2" (item "c") (item "d") (global (mut i32)))
+  (import "n3" (item "c") (item "d") (memory 1 2))
+  (import "n4" (item "\\u{2603}") (item "d") (table 1 funcref))
+  (import "n5" (item "c") (tag (type $u)))
+  (import "n6" (item "c") (item "d") (func (exact (type $u))))
+  (import "o" "e" (func $fe (type $t)))
+  (import "n7" (item "c") (func (type $u)))
+  (func (param $q i32) (result i64) i64.const 0)
+  (export "t" (table $tt))
+)"""
+
+
+@pytest.mark.parametrize("skeleton", [False, True])
+def test_compact_imports(skeleton: bool):
+    data = wat(COMPACT_IMPORTS)
+    assert b"\x00\x7f" in data and b"\x00\x7e" in data  # the compact encodings were made
+    assert our_print(data, skeleton) == oracle_print(data, skeleton)
+
+
+def test_compact_imports_of_no_items():
+    """Groups of no item (valid): `(import "e" (func (type 0)))` and `(import "f")`."""
+    imports = vec([string("e") + string("") + b"\x7e\x00\x00" + vec([]),
+                   string("f") + string("") + b"\x7f" + vec([]),
+                   string("g") + string("") + b"\x7e\x03\x7f\x00" + vec([string("h")])])
+    data = HEADER + section(1, b"\x01\x60\x00\x00") + section(2, imports)
+    wasm_tools("validate", "-", input=data)
+    assert our_print(data) == oracle_print(data)
+
+
+def test_compact_imports_read_back():
+    """The text of compact groups parses back to the same print (when no function type of a
+    0x7E group shows local names: wasm-tools' own text of those does not read back, its
+    params being the names of the function after the group)."""
+    data = wat(COMPACT_IMPORTS.replace("(param $p i32)", "(param i32)"))
+    text = our_print(data)
+    back = wasm_tools("parse", "-", input=text.encode()).stdout
+    assert oracle_print(back) == text

@@ -76,3 +76,37 @@ def test_the_seed_prints_whole(verdicts):
     # the componentize-py seed (two 18 MB components) is printed, not refused or timed out
     seed = [v for v in verdicts if v.name.startswith("cpy-seed-")]
     assert len(seed) == 2 and all(v.wat2wasm != "no text" for v in seed), told(seed, {"error"})
+
+
+# The measurement itself: a printer that is wrong is caught (the printer is replaced in this
+# process; judge_data runs here).
+
+def judged_with(monkeypatch, small_fixtures, change) -> conformance.Verdict:
+    import composer.text.wat as wat
+
+    real = wat.print_wasm
+    monkeypatch.setattr(wat, "print_wasm", lambda data, skeleton=False: change(real(data, skeleton=skeleton)))
+    data = small_fixtures["seed-app"].read_bytes()
+    return conformance.judge_data(conformance.Verdict("test", "seed-app", len(data)), data, 60, True)
+
+
+def test_a_text_that_does_not_parse_fails_the_bar(monkeypatch, small_fixtures):
+    verdict = judged_with(monkeypatch, small_fixtures, lambda text: text.replace("(export", "(exporte", 1))
+    assert not verdict.identical and not verdict.parses_back and conformance.failing(verdict)
+    assert {d.what for d in verdict.differences} == {"text", "skeleton", "parse", "wat2wasm"}
+
+
+def test_other_names_fail_the_bar_where_wasm_tools_reads_its_own_text(monkeypatch, small_fixtures):
+    # names-only is accepted only where wasm-tools refuses its own text
+    verdict = judged_with(monkeypatch, small_fixtures, lambda text: text.replace("$heap", "$heap2"))
+    assert verdict.oracle_round_trip == "same" and conformance.failing(verdict)
+    difference = next(d for d in verdict.differences if d.what == "roundtrip")
+    assert difference.kind.endswith("other names") and "$heap2" in difference.got
+
+
+def test_a_difference_is_found_on_its_line(monkeypatch, small_fixtures):
+    verdict = judged_with(monkeypatch, small_fixtures, lambda t: t.replace("i32.const", "i32.const  ", 1))
+    text = next(d for d in verdict.differences if d.what == "text")
+    expected = conformance.oracle_text(str(small_fixtures["seed-app"])).splitlines()
+    assert expected[text.line - 1] == text.expected and "i32.const" in text.expected
+    assert verdict.parses_back and not conformance.failing(verdict)  # a space is no fault
