@@ -50,6 +50,8 @@ def compose_cmd(options: ComposingOptions, root: Path) -> None:
             raise click.UsageError("--world goes with --verify")
         check_world(options.world)
     host_config = options.output_checks()
+    if not wac:
+        run_command(lambda: _refuse_registry_names([root, *options.dependencies]))
 
     def make() -> Any:
         from ..link.compose import compose, compose_document

@@ -423,3 +423,19 @@ def test_a_binary_wit_package_given_as_a_dependency(small_fixtures, tmp_path):
     code, err = compose_cli(app, "-d", package, "-d", ops, "-o", tmp_path / "out.wasm")
     assert code == 0
     assert err == f"warning: dependency `{package}` satisfies no import; it is left out: {why}\n"
+
+
+def test_registry_package_names_as_root_or_dependency_say_no_registry_is_read(tmp_path, monkeypatch):
+    """`compose ns:pkg -d ns:dep@1.0.0` (wac's registry references, not files): refused with
+    the reason and the way to give files, exit 1, nothing written; wasm-tools compose refuses
+    them too (as missing files)."""
+    monkeypatch.chdir(tmp_path)
+    out = tmp_path / "out.wasm"
+    proc = compose_proc("my-ns:app", "-d", "ns:dep@1.0.0", "-o", out)
+    assert proc.returncode == 1 and proc.stdout == "" and not out.exists()
+    assert proc.stderr == (
+        "error: `my-ns:app`, `ns:dep@1.0.0`: package names with no such file, and compose reads "
+        "no registry: give each component's file instead (a path: ./pkg.wasm); a WAC document "
+        "names its packages' files with --dep NS:PKG=PATH or --deps-dir DIR\n")
+    peer = wasm_tools("compose", "my-ns:app", "-d", "ns:dep@1.0.0", "-o", str(out), check=False)
+    assert peer.returncode != 0 and not out.exists()

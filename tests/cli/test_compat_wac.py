@@ -14,6 +14,7 @@ import pytest
 
 from support import ROOT
 from support.cli import compose_on_terminal, compose_proc
+from support.watprint import assert_prints_as_wasm_tools
 from support.oracle import top_imports, valid, wasm_tools
 
 SEED_WAC = ROOT / "fixtures" / "wac" / "seed.wac"
@@ -284,11 +285,10 @@ def compose_no_validate(w: Setup) -> None:
 def text_is_printed(w: Setup, args: tuple, binary_args: tuple) -> None:
     binary = w.out("for-text.wasm")
     ok(w.run(*binary_args, "-o", binary))
-    printed = wasm_tools("print", str(binary)).stdout.decode()
     for flag in ("-t", "--wat"):
         proc = w.run(*args, flag)
         ok(proc)
-        assert proc.stdout == printed
+        assert_prints_as_wasm_tools(proc.stdout, binary.read_bytes())
 
 
 def compose_wat(w: Setup) -> None:
