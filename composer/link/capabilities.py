@@ -72,8 +72,11 @@ class ComponentCapabilities(Record):
 
     @property
     def label(self) -> str:
-        """`ops (ops.wasm)`, or `ops.wasm` when the instance is named as its file."""
-        return self.file if self.file == self.instance else f"{self.instance} ({self.file})"
+        """`ops (ops.wasm)`, or `ops.wasm` when the instance is named as its file (and
+        `(app.wasm)`, the outer component of a composition read back)."""
+        if self.instance in (self.file, f"({self.file})"):
+            return self.instance
+        return f"{self.instance} ({self.file})"
 
 
 class Capabilities(Record):

@@ -14,18 +14,8 @@ from composer.link.capabilities import Held, Reached, check_policy, of_component
 from composer.link.compose import compose, plan_composition
 from composer.link.policy import PatternError, Policy, Verdict, parse_pattern, parse_rule, policy_of
 
-from support.components import counter, write
+from support.components import capability_chain as chain3, counter, write
 from support.oracle import wasm_tools
-
-
-def chain3(tmp: Path) -> tuple[Path, Path, Path]:
-    """app -> ops -> net: each holds one WASI interface of its own."""
-    app = write(tmp, "app", counter(1, imports=("example:ops/api@1.0.0", "wasi:cli/environment@0.2.0")))
-    ops = write(tmp, "ops", counter(2, exports="example:ops/api@1.0.0",
-                                    imports=("example:net/api@1.0.0", "wasi:filesystem/preopens@0.2.3")))
-    net = write(tmp, "net", counter(3, exports="example:net/api@1.0.0",
-                                    imports=("wasi:sockets/tcp@0.2.0",)))
-    return app, ops, net
 
 
 def sha(path: Path) -> str:
