@@ -19,7 +19,7 @@ import click
 from ..errors import ComposerError
 from .checks import check_world, print_verify_report
 from .composing_options import (
-    COMPOSED, CONFIG, DEFINITIONS, DEP, DEPFILE, DEPS_DIR, FORMAT, IMPORT_COMPONENTS,
+    ALLOW, COMPOSED, CONFIG, DEFINITIONS, DENY, DEP, DEPFILE, DEPS_DIR, FORMAT, IMPORT_COMPONENTS,
     IMPORT_DEPENDENCIES, NO_IMPORTS, OUTPUT, PLUG, PLUGS, QUIET, REGISTRY, REPORT, REPORT_OUTPUT,
     RUN, SEARCH_PATH, SKIP_VALIDATION, VERBOSE, VERIFY, VERSION_OPTION, WAC_DEP,
     WAC_SKIP_VALIDATION, WAT, WORLD, ComposingOptions, composing_options, report_format,
@@ -34,17 +34,14 @@ from .running import FEATURES_OPTION, run_command
 @click.argument("root", type=click.Path(dir_okay=False, path_type=Path))
 @composing_options(
     DEFINITIONS, SEARCH_PATH, PLUG, CONFIG, OUTPUT, WAT, NO_IMPORTS, WAC_SKIP_VALIDATION,
-    IMPORT_COMPONENTS, DEPFILE, QUIET, VERBOSE, VERIFY, WORLD, REPORT, RUN, DEPS_DIR, DEP,
-    IMPORT_DEPENDENCIES, REGISTRY, host_options, FEATURES_OPTION, COLOR_OPTION, VERSION_OPTION)
+    IMPORT_COMPONENTS, DEPFILE, QUIET, VERBOSE, VERIFY, WORLD, REPORT, RUN, DENY, ALLOW,
+    DEPS_DIR, DEP, IMPORT_DEPENDENCIES, REGISTRY, host_options, FEATURES_OPTION, COLOR_OPTION, VERSION_OPTION)
 def compose_cmd(options: ComposingOptions, root: Path) -> None:
     """Compose ROOT with its dependencies into one component (ROOT a component, or a WAC
     document: FILE.wac)."""
     enabled = options.gated_features()
-    wac = root.suffix == ".wac"
-    options = options.as_wac_gives_them(wac)
-    options.check_wac_options(wac)
-    packages = options.package_files()
-    plugs = options.plug_files()
+    options, wac, packages, plugs = options.for_root(root)
+    policy = options.policy()
     if options.world is not None:
         if not options.verify_after:
             raise click.UsageError("--world goes with --verify")
@@ -60,12 +57,12 @@ def compose_cmd(options: ComposingOptions, root: Path) -> None:
             return compose_document(root, deps_dir=options.deps_dir, dependencies=packages,
                                     skip_validation=options.skip_validation,
                                     import_dependencies=options.import_dependencies,
-                                    check_when_written=True)
+                                    check_when_written=True, policy=policy)
         return compose(root, list(options.dependencies), search_paths=list(options.search_paths),
                        config=options.config, no_imports=options.no_imports,
                        skip_validation=options.skip_validation,
                        import_components=options.import_components, plugs=plugs,
-                       check_when_written=True)
+                       check_when_written=True, policy=policy)
 
     run_command(lambda: _deliver(make, root, options, host_config), enabled)
 
@@ -77,14 +74,15 @@ compose_cmd.context_class = DefaultContext
                short_help="Plug the exports of components into a socket's imports (as wac plug).")
 @click.argument("socket", type=click.Path(dir_okay=False, path_type=Path))
 @composing_options(
-    PLUGS, OUTPUT, WAT, SKIP_VALIDATION, DEPFILE, QUIET, VERBOSE, VERIFY, REPORT, RUN, REGISTRY,
-    host_options, FEATURES_OPTION, COLOR_OPTION, brief=True)
+    PLUGS, OUTPUT, WAT, SKIP_VALIDATION, DEPFILE, QUIET, VERBOSE, VERIFY, REPORT, RUN, DENY,
+    ALLOW, REGISTRY, host_options, FEATURES_OPTION, COLOR_OPTION, brief=True)
 def plug_cmd(options: ComposingOptions, socket: Path) -> None:
     """Plug the exports of each PLUG into the imports of SOCKET of the same name (or a
     semver-compatible one), and export what SOCKET exports: `wac plug`'s command line, on the
     plugging of `compose SOCKET -d PLUG...`."""
     enabled = options.gated_features()
     options = options.as_wac_gives_them(False)
+    policy = options.policy()
     host_config = options.output_checks()
     run_command(lambda: _refuse_registry_names([socket, *options.dependencies]))
 
@@ -93,7 +91,8 @@ def plug_cmd(options: ComposingOptions, socket: Path) -> None:
 
         # (a plug that satisfies nothing is refused by compose: an unused dependency)
         return compose(socket, list(options.dependencies),
-                       skip_validation=options.skip_validation, check_when_written=True)
+                       skip_validation=options.skip_validation, check_when_written=True,
+                       policy=policy)
 
     run_command(lambda: _deliver(make, socket, options, host_config), enabled)
 
@@ -282,18 +281,14 @@ def graph_cmd(options: ComposingOptions, root: Path) -> None:
     output = options.output
     fmt = report_format(output, options.fmt)
     enabled = options.gated_features()
-    wac = root.suffix == ".wac"
-    options = options.as_wac_gives_them(wac)
-    options.check_wac_options(wac)
-    packages = options.package_files()
-    plugs = options.plug_files()
+    options, wac, packages, plugs = options.for_root(root)
     if options.to_stdout and fmt == "png" and sys.stdout.isatty():
         raise click.UsageError("refusing to write a PNG image to a terminal; use -o FILE.png")
 
     def read() -> Any:
         """The plan to draw, or the composed component to read the wiring back from."""
         from ..model.load import load_component, read_component
-        from ..report.composed import instantiates_components, may_instantiate_components
+        from ..link.readback import instantiates_components, may_instantiate_components
 
         if wac:
             from ..link.compose import plan_document

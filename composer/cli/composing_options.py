@@ -60,6 +60,9 @@ class ComposingOptions(Record):
     max_memory: str | None = None
     no_cache: bool = False
     features: tuple[str, ...] = ()
+    deny: tuple[str, ...] = ()  # --deny PATTERN
+    allow: tuple[str, ...] = ()  # --allow PATTERN
+    json_out: bool = False  # audit --json
 
     @property
     def to_stdout(self) -> bool:
@@ -101,6 +104,16 @@ class ComposingOptions(Record):
                                        "--dep NS:NAME=PATH, which -d NS:NAME=PATH is too)")
             raise click.UsageError(f"{flag} is for WAC documents (ROOT.wac)")
 
+    def for_root(self, root: Path) -> tuple[ComposingOptions, bool, dict[str, Path],
+                                              dict[str, Path]]:
+        """The options as a command composing (or planning) `root` takes them: as wac means
+        them for a WAC document, checked not to mix; whether `root` is a WAC document; its
+        `--dep` package files; its `--plug` files."""
+        wac = root.suffix == ".wac"
+        options = self.as_wac_gives_them(wac)
+        options.check_wac_options(wac)
+        return options, wac, options.package_files(), options.plug_files()
+
     def package_files(self) -> dict[str, Path]:
         """`--dep ns:name=PATH` options as {package: file}."""
         out: dict[str, Path] = {}
@@ -111,6 +124,16 @@ class ComposingOptions(Record):
                                        "(e.g. --dep example:greeter=greeter.wasm)")
             out[name] = Path(path)
         return out
+
+    def policy(self) -> Any:
+        """`--deny` and `--allow` as a `link.policy.Policy`; a pattern that does not parse is a
+        usage error naming the option."""
+        from ..link.policy import PatternError, policy_of
+
+        try:
+            return policy_of(self.deny, self.allow)
+        except PatternError as exc:
+            raise click.UsageError(str(exc)) from None
 
     def plug_files(self) -> dict[str, Path]:
         """`--plug IMPORT=DEP.wasm` options as {import: file}."""
@@ -293,6 +316,17 @@ REGISTRY = Shared(
     help="wac's registry: accepted, not read (a warning says so); packages come from "
          "--deps-dir and --dep.",
     brief="wac's registry: accepted, not read.")
+# capability rules (link/policy.py; docs/capabilities.md)
+DENY = Shared(
+    "--deny", multiple=True, metavar="PATTERN",
+    help="Fail if an import matching PATTERN ([SCOPE=]NAME: `wasi:sockets/*`, "
+         "`wasi:http/outgoing-handler@0.2`, `*`, `ops.wasm=wasi:filesystem/*`) is left "
+         "reachable (repeatable).",
+    brief="Deny imports matching PATTERN (repeatable).")
+ALLOW = Shared(
+    "--allow", multiple=True, metavar="PATTERN",
+    help="Allow imports matching PATTERN, overriding a wider --deny (repeatable).",
+    brief="Allow imports matching PATTERN, over a wider --deny (repeatable).")
 # plug's: the plugs are its dependencies
 PLUGS = Shared(
     "--plug", "dependencies", multiple=True, required=True, metavar="PLUG.wasm",

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
+from rich import box
 from rich.console import Console
+from rich.table import Table
 from rich.text import Text
 
 _KEYWORDS = re.compile(
@@ -29,3 +32,28 @@ def print_coloured_wit(text: str) -> None:
             styled.highlight_regex(_PRIMS, "cyan")
             styled.highlight_regex(r"(?<=(import|export) )\S+(?=:)", "bold green")
         console.print(styled, soft_wrap=True)
+
+
+def print_audit_table(caps: Any, judgement: Any, policy: Any) -> None:
+    """`compose audit`'s table (report/audit.py's rows) for a terminal (or --color always):
+    a denied import red, a virtualized one yellow."""
+    from ..errors import printable
+    from ..report.audit import header, rows
+
+    console = Console(highlight=False, force_terminal=True, no_color=False, soft_wrap=False)
+    console.print(Text(f"{printable(caps.title)} ({caps.kind})", style="bold"))
+    for line in header(caps):
+        console.print(Text(line, style="dim"))
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False)
+    table.add_column("component", style="bold")
+    table.add_column("import", style="green")
+    table.add_column("how")
+    if policy:
+        table.add_column("policy")
+    for row in rows(caps, judgement, policy):
+        cells = [Text(printable(x)) for x in (row.component, row.name, row.how)]
+        if policy:
+            style = {"deny": "bold red", "virtualize": "yellow"}.get(row.verdict.split(" ")[0], "")
+            cells.append(Text(printable(row.verdict), style=style))
+        table.add_row(*cells)
+    console.print(table)

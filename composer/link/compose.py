@@ -28,11 +28,12 @@ from ..files import write_atomically
 from .config import Config, load_config
 from .encoded import Composition, CompositionFailed, size_problem, validate_output
 from .linked import LinkedComposition
+from .policy import Policy
 from .resolve import resolve
 
-__all__ = ["Composition", "CompositionFailed", "LinkedComposition", "compose", "compose_document",
-           "depfile_text", "plan_composition", "plan_document", "size_problem", "validate_output",
-           "write_atomically"]
+__all__ = ["Composition", "CompositionFailed", "LinkedComposition", "Policy", "compose",
+           "compose_document", "depfile_text", "enforce", "plan_composition", "plan_document",
+           "size_problem", "validate_output", "write_atomically"]
 
 
 def plan_composition(
@@ -66,8 +67,11 @@ def compose(
     import_components: bool = False,
     plugs: Mapping[str, Path | str] | None = None,
     check_when_written: bool = False,
+    policy: Policy | None = None,
 ) -> Composition:
     """Compose `root` with `dependencies`; raises CompositionFailed naming every problem.
+    `policy`: capability rules (`--deny`, `--allow`), with the config's; an import they deny
+    left reachable is a problem (`enforce`).
 
     The output is checked before this returns, unless `check_when_written`: then the check
     is made by `Composition.write` on the file it writes (or when `data` is first asked for),
@@ -78,6 +82,7 @@ def compose(
     skip = skip_validation or cfg.skip_validation
     linked = plan_composition(root, dependencies, search_paths=search_paths, config=config,
                               no_imports=no_imports, validate=not skip, plugs=plugs)
+    linked = enforce(linked, cfg.policy + (policy or Policy()))
     return linked.encode(import_components=import_components or cfg.import_components,
                          validate=not skip, check_when_written=check_when_written)
 
@@ -109,15 +114,31 @@ def compose_document(
     skip_validation: bool = False,
     import_dependencies: bool = False,
     check_when_written: bool = False,
+    policy: Policy | None = None,
 ) -> Composition:
     """Compose what the WAC document at `path` says: packages from `deps_dir` (default
     `deps` in the working directory, as wac) or `dependencies` (`ns:name[@version]` ->
-    file). Raises a TextError at the first error in the document. `check_when_written`:
-    as for `compose`."""
+    file). Raises a TextError at the first error in the document. `check_when_written`,
+    `policy`: as for `compose`."""
     linked = plan_document(path, deps_dir=deps_dir, dependencies=dependencies,
                            validate=not skip_validation, import_dependencies=import_dependencies)
+    linked = enforce(linked, policy or Policy())
     return linked.encode(import_components=import_dependencies, validate=not skip_validation,
                          check_when_written=check_when_written)
+
+
+def enforce(linked: LinkedComposition, policy: Policy) -> LinkedComposition:
+    """The linked composition with a problem for each import `policy` denies that is left
+    reachable (`capabilities.check_policy`: each problem's `detail` is the violation); as it
+    is without a policy, or when it has problems already (what it reaches is not known)."""
+    if not policy or linked.problems:
+        return linked
+    from .capabilities import check_policy, of_linked
+    from .wiring import Problem
+
+    for v in check_policy(of_linked(linked), policy).violations:
+        linked = linked.with_problem(Problem(v.text, v.holder.instance, v.name, detail=v))
+    return linked
 
 
 def depfile_text(target: Path | str, inputs: Sequence[Path]) -> str:

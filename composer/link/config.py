@@ -15,6 +15,9 @@
           other-import: {instance: name, export: x}      # pass one of its exports
       b1:
         dependency: b                 # defaults to the instantiation's own name
+    policy:                           # compose's own: capability rules (policy.py), as
+      deny: [wasi:sockets/*]          #   --deny and --allow give them
+      allow: [ops.wasm=wasi:sockets/ip-name-lookup]
 
 Paths are relative to the config file's directory. Unknown keys are errors, as in wasm-tools.
 """
@@ -26,6 +29,7 @@ from typing import Any
 
 from ..errors import ComposerError
 from ..record import Record, field_
+from .policy import PatternError, Policy, Verdict, parse_rule
 
 
 class ConfigError(ComposerError):
@@ -62,6 +66,7 @@ class Config(Record):
     definitions: tuple[Path, ...] = ()
     dependencies: dict[str, Dependency] = field_(factory=dict)
     instantiations: dict[str, Instantiation] = field_(factory=dict)
+    policy: Policy = Policy()  # `policy:`, rules kept in the order written
     # the line each entry starts on, by its keys: ("dependencies", "a"),
     # ("instantiations", "root", "arguments", "x:y/z"), ...
     lines: dict[tuple[str, ...], int] = field_(factory=dict)
@@ -78,8 +83,9 @@ class Config(Record):
 
 _TOP_KEYS = {
     "search-paths", "skip-validation", "import-components", "disallow-imports",
-    "definitions", "dependencies", "instantiations",
+    "definitions", "dependencies", "instantiations", "policy",
 }
+_POLICY_KEYS = {"deny", "allow"}
 
 
 def load_config(path: Path | str) -> Config:
@@ -107,6 +113,9 @@ def load_config(path: Path | str) -> Config:
     except ConfigError as exc:
         raise exc.with_file(str(path)) from None
     config = config.replace(lines=_lines(yaml.compose(text)))
+    if config.policy:  # each rule's origin: where its list is
+        config = config.replace(policy=Policy(tuple(
+            r.replace(origin=config.where("policy", r.verdict.value)) for r in config.policy.rules)))
     _check_files(config)
     return config
 
@@ -157,7 +166,27 @@ def parse_config(data: Any, path: Path) -> Config:
         definitions=tuple(base / _str(p, "definitions entry") for p in _list(top, "definitions")),
         dependencies=deps,
         instantiations=insts,
+        policy=_policy(top.get("policy")),
     )
+
+
+def _policy(value: Any) -> Policy:
+    """`policy: {deny: [PATTERN, ...], allow: [...]}`."""
+    if value is None:
+        return Policy()
+    m = _mapping(value, "`policy`")
+    _known_keys(m, _POLICY_KEYS, "`policy`")
+    rules = []
+    for verdict in (Verdict.DENY, Verdict.ALLOW):
+        key = verdict.value
+        for text in _list(m, key, f"policy.{key}"):
+            where = f"`policy.{key}` entry"
+            text = _str(text, where)
+            try:
+                rules.append(parse_rule(verdict, text, ""))
+            except PatternError as exc:
+                raise ConfigError(f"{where} `{text}`: {exc}") from None
+    return Policy(tuple(rules))
 
 
 def _dependency(name: str, value: Any, base: Path) -> Dependency:
@@ -209,12 +238,12 @@ def _known_keys(m: dict, known: set[str], where: str) -> None:
             raise ConfigError(f"unknown key `{key}` in {where} (known keys: {hint})")
 
 
-def _list(top: dict, key: str) -> list:
+def _list(top: dict, key: str, shown: str | None = None) -> list:
     value = top.get(key, [])
     if value is None:
         return []
     if not isinstance(value, list):
-        raise ConfigError(f"`{key}` must be a list")
+        raise ConfigError(f"`{shown or key}` must be a list")
     return value
 
 

@@ -116,6 +116,8 @@ class Problem(Record):
     provider: str | None = None
     export: str | None = None
     hint: str | None = None
+    # the record the message was made from, when there is one (capabilities.Violation)
+    detail: Any = None
 
 
 # The context of the types a composition declares itself (a WAC document's imports and type

@@ -2,9 +2,7 @@
 them and what each instantiation argument is (another instance's export, or an import of the
 composed component, which the host provides).
 
-The elaborator already records where every instance and function of the outer component
-comes from (`indexspaces.Origin`) and which section or import each component index is; this
-module only follows those origins through aliases and re-exports. The `component-name`
+Where each argument comes from is read back by link/readback.py. The `component-name`
 section the composer writes names the components and instances; without one (another
 tool's output) they are named by index.
 """
@@ -15,64 +13,12 @@ from pathlib import Path
 
 from ..model import types as T
 from ..binary import sections as S
-from ..binary.namesec import SECTION_NAME, ComponentNames
-from ..model.indexspaces import IndexSpaces
 from ..errors import ComposerError
+from ..link.readback import names_section, source_of
 from ..model.load import LoadedComponent, load_component
 from ..model.names import package_of, versions_differ
 from .contents import (HOST, ComponentNode, CompositionReport, Edge, HostImportNode, depths, items,
                        wit_text)
-
-# what an argument is: ("host", import name), ("instance", n, export name or None: the
-# whole instance n), or ("local",) for what the composed component defines itself
-Source = tuple
-
-
-def source_of(scope: IndexSpaces, sort: str, idx: int) -> Source:
-    """Follow aliases and re-exports back to an instantiation or an import."""
-    origins = {"instance": scope.instance_origins, "func": scope.func_origins}.get(sort)
-    if origins is None or idx >= len(origins):
-        return ("local",)
-    origin = origins[idx]
-    if origin.kind == "import":
-        return ("host", origin.name)
-    if origin.kind == "instantiate":
-        return ("instance", idx, None)
-    if origin.kind == "export" and origin.index is not None:
-        return source_of(scope, sort, origin.index)
-    if origin.kind == "alias" and origin.instance is not None:
-        base = source_of(scope, "instance", origin.instance)
-        if base[0] == "instance" and base[2] is None:
-            return ("instance", base[1], origin.name)
-        return base if base[0] == "host" else ("local",)
-    return ("local",)
-
-
-def may_instantiate_components(data: bytes) -> bool:
-    """Whether a component's bytes have an instance section, read from the section headers
-    alone: without one it makes no instance of a component, and need not be read whole to
-    know that it is no composition (of 100,000 imports, reading it costs a second)."""
-    from ..binary.component import Framing
-    from ..binary.sections import INSTANCE_ID
-
-    framing = Framing()
-    framing.stops(data)  # type: ignore[arg-type]
-    return INSTANCE_ID in framing.ids or framing.at < len(data)  # (unsound: read it to say why)
-
-
-def instantiates_components(loaded: LoadedComponent) -> bool:
-    """Whether the component makes instances of components: a composition."""
-    return any(o.kind == "instantiate" for o in loaded.scope.instance_origins)
-
-
-def _names(loaded: LoadedComponent) -> ComponentNames:
-    for section in loaded.component.sections:
-        if isinstance(section, S.CustomSection) and section.name == SECTION_NAME:
-            try:
-                return ComponentNames.decode(section.data)
-            except ComposerError:  # a damaged name section only costs the names
-                return ComponentNames()
-    return ComponentNames()
 
 
 def from_composed(source: Path | str | LoadedComponent) -> CompositionReport:
@@ -82,7 +28,7 @@ def from_composed(source: Path | str | LoadedComponent) -> CompositionReport:
     made = [(n, o) for n, o in enumerate(scope.instance_origins) if o.kind == "instantiate"]
     if not made:
         raise ComposerError("not a composition: it instantiates no component", file=str(loaded.path))
-    names = _names(loaded)
+    names = names_section(loaded)
     component_names = names.names_of("component")
     instance_names = names.names_of("instance")
 

@@ -16,7 +16,7 @@ BAD_CONFIGS = {
     "not a mapping": ("- a.wasm\n", "the config must be a mapping, found list"),
     "unknown key": ("definition: [a.wasm]\n", "unknown key `definition` in the config (known "
                     "keys: definitions, dependencies, disallow-imports, import-components, "
-                    "instantiations, search-paths, skip-validation)"),
+                    "instantiations, policy, search-paths, skip-validation)"),
     "search paths not a list": ("search-paths: lib\n", "`search-paths` must be a list"),
     "flag not a bool": ("skip-validation: yes please\n", "`skip-validation` must be true or false"),
     "definition not a string": ("definitions: [1]\n", "definitions entry must be a string"),

@@ -319,7 +319,7 @@ def test_a_host_import_merged_across_versions_is_semver_bridged_when_read_back(t
 
 def test_only_a_component_with_an_instance_section_is_read_whole_to_tell_a_composition(
         tmp_path, composed_seed, small_fixtures):
-    from composer.report.composed import may_instantiate_components
+    from composer.link.readback import may_instantiate_components
 
     assert may_instantiate_components(composed_seed.read_bytes())
     assert may_instantiate_components(small_fixtures["seed-ops"].read_bytes())  # exports an instance

@@ -126,3 +126,15 @@ def chain(directory: Path, n: int) -> tuple[Path, list[Path]]:
                               imports=(f"test:chain/link{i + 1}",) if i < n else ()))
              for i in range(1, n + 1)]
     return root, links
+
+
+def capability_chain(tmp: Path) -> tuple[Path, Path, Path]:
+    """`app.wasm` -> `ops.wasm` -> `net.wasm`, each holding one WASI interface of its own
+    (`wasi:cli/environment@0.2.0`, `wasi:filesystem/preopens@0.2.3`, `wasi:sockets/tcp@0.2.0`):
+    for what a component holds and what it reaches through others (capabilities, policies)."""
+    app = write(tmp, "app", counter(1, imports=("example:ops/api@1.0.0", "wasi:cli/environment@0.2.0")))
+    ops = write(tmp, "ops", counter(2, exports="example:ops/api@1.0.0",
+                                    imports=("example:net/api@1.0.0", "wasi:filesystem/preopens@0.2.3")))
+    net = write(tmp, "net", counter(3, exports="example:net/api@1.0.0",
+                                    imports=("wasi:sockets/tcp@0.2.0",)))
+    return app, ops, net

@@ -1,0 +1,155 @@
+"""`--deny` and `--allow` on the composing commands, and the config's `policy:`: a composition
+leaving a denied import reachable fails (exit 1, nothing written), each violation one line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from support.cli import invoke
+from support.components import capability_chain
+
+
+@pytest.fixture
+def chain(tmp_path: Path) -> tuple[Path, Path, Path]:
+    return capability_chain(tmp_path)
+
+
+def composing(chain, tmp_path, *policy: str) -> tuple[int, str, Path]:
+    app, ops, net = chain
+    out = tmp_path / "out.wasm"
+    result = invoke(app, "-d", ops, "-d", net, "-o", out, *policy)
+    return result.exit_code, result.stderr, out
+
+
+def test_a_denied_direct_import_fails_naming_the_component(chain, tmp_path):
+    status, err, out = composing(chain, tmp_path, "--deny", "wasi:cli/*")
+    assert (status, err) == (1, "error: `wasi:cli/environment@0.2.0` is denied by --deny "
+                                "wasi:cli/*: root (app.wasm) imports it\n")
+    assert not out.exists()
+
+
+def test_an_import_reached_through_a_dependency_names_the_chain(chain, tmp_path):
+    status, err, out = composing(chain, tmp_path, "--deny", "wasi:sockets/*@0.2")
+    assert (status, err) == (1, "error: `wasi:sockets/tcp@0.2.0` is denied by --deny "
+                                "wasi:sockets/*@0.2: net (net.wasm) imports it, reached through "
+                                "root -> ops -> net\n")
+    assert not out.exists()
+
+
+def test_a_rule_scoped_to_one_dependency(chain, tmp_path):
+    status, err, out = composing(chain, tmp_path, "--deny", "ops.wasm=wasi:filesystem/*",
+                                 "--deny", "ops=wasi:sockets/tcp")
+    assert (status, err) == (1, "error: `wasi:filesystem/preopens@0.2.3` is denied to ops "
+                                "(ops.wasm) by --deny ops.wasm=wasi:filesystem/*: ops (ops.wasm) "
+                                "imports it, reached through root -> ops\n"
+                                "error: `wasi:sockets/tcp@0.2.0` is denied to ops (ops.wasm) by "
+                                "--deny ops=wasi:sockets/tcp: net (net.wasm) imports it, reached "
+                                "through ops -> net\n")
+    assert not out.exists()
+    # scoped to net, the same patterns leave ops' own filesystem alone
+    status, err, out = composing(chain, tmp_path, "--deny", "net.wasm=wasi:filesystem/*")
+    assert (status, err) == (0, "") and out.exists()
+
+
+def test_allow_overrides_a_wider_deny(chain, tmp_path):
+    status, err, out = composing(chain, tmp_path, "--deny", "wasi:*", "--allow", "wasi:cli/*",
+                                 "--allow", "wasi:filesystem/preopens@0.2")
+    assert (status, err) == (1, "error: `wasi:sockets/tcp@0.2.0` is denied by --deny wasi:*: "
+                                "net (net.wasm) imports it, reached through root -> ops -> net\n")
+    assert not out.exists()
+    status, err, out = composing(chain, tmp_path, "--deny", "wasi:*", "--allow", "wasi:cli/*",
+                                 "--allow", "wasi:filesystem/preopens@0.2",
+                                 "--allow", "net.wasm=wasi:sockets/*")
+    assert (status, err) == (0, "") and out.exists()
+
+
+def test_a_narrower_deny_overrides_a_wider_allow(chain, tmp_path):
+    status, err, out = composing(chain, tmp_path, "--allow", "*", "--deny", "wasi:cli/environment")
+    assert status == 1 and err.startswith("error: `wasi:cli/environment@0.2.0` is denied by --deny "
+                                          "wasi:cli/environment: root (app.wasm)")
+    assert not out.exists()
+
+
+def test_the_config_policy(chain, tmp_path):
+    app, ops, net = chain
+    config = tmp_path / "compose.yml"
+    config.write_text("policy:\n  allow:\n    - wasi:cli/*\n  deny:\n    - \"*\"\n")
+    out = tmp_path / "out.wasm"
+    result = invoke(app, "-d", ops, "-d", net, "-c", config, "-o", out)
+    assert (result.exit_code, result.stderr) == (1, (
+        f"error: `wasi:filesystem/preopens@0.2.3` is denied by policy `deny: *` ({config}:4): ops "
+        "(ops.wasm) imports it, reached through root -> ops\n"
+        f"error: `wasi:sockets/tcp@0.2.0` is denied by policy `deny: *` ({config}:4): net "
+        "(net.wasm) imports it, reached through root -> ops -> net\n"))
+    assert not out.exists()
+    # the options' rules are weighed with the config's
+    result = invoke(app, "-d", ops, "-d", net, "-c", config, "-o", out, "--allow", "wasi:sockets/*",
+                    "--allow", "ops=wasi:filesystem/*")
+    assert (result.exit_code, result.stderr) == (0, "") and out.exists()
+
+
+@pytest.mark.parametrize("text,message", [
+    ("policy: [x]\n", "`policy` must be a mapping, found list"),
+    ("policy:\n  refuse: [x]\n", "unknown key `refuse` in `policy` (known keys: allow, deny)"),
+    ("policy:\n  deny: wasi:x/*\n", "`policy.deny` must be a list"),
+    ("policy:\n  deny: [wasi:x]\n", "`policy.deny` entry `wasi:x`: `wasi:x` is no pattern: "
+                                    "expected `wasi:PKG/*` or `wasi:PKG/INTERFACE` after the namespace"),
+    ("policy:\n  allow: [3]\n", "`policy.allow` entry must be a string"),
+])
+def test_a_bad_config_policy_is_one_line_naming_the_key(chain, tmp_path, text, message):
+    app, ops, net = chain
+    config = tmp_path / "compose.yml"
+    config.write_text(text)
+    result = invoke(app, "-d", ops, "-c", config, "-o", tmp_path / "out.wasm")
+    assert (result.exit_code, result.stderr) == (1, f"error: {config}: {message}\n")
+
+
+@pytest.mark.parametrize("option,value,message", [
+    ("--deny", "wasi:sockets", "--deny wasi:sockets: `wasi:sockets` is no pattern: expected "
+                               "`wasi:PKG/*` or `wasi:PKG/INTERFACE` after the namespace"),
+    ("--allow", "wasi:x/y@latest", "--allow wasi:x/y@latest: `latest` is no version (expected "
+                                   "MAJOR[.MINOR[.PATCH]], e.g. `@0.2` or `@0.2.3`)"),
+])
+def test_a_bad_pattern_is_a_usage_error_naming_the_option(chain, tmp_path, option, value, message):
+    status, err, out = composing(chain, tmp_path, option, value)
+    assert status == 2 and err.splitlines()[-1] == f"Error: {message}"
+    assert not out.exists()
+
+
+def test_a_scope_naming_no_component(chain, tmp_path):
+    status, err, out = composing(chain, tmp_path, "--deny", "opz.wasm=*")
+    assert (status, err) == (1, "error: --deny opz.wasm=*: no component of the composition is "
+                                "called `opz.wasm` (a SCOPE is a component's file or instance "
+                                "name: root (app.wasm), ops (ops.wasm), net (net.wasm))\n")
+    assert not out.exists()
+
+
+def test_plug_and_a_wac_document_take_the_policy(small_fixtures, tmp_path):
+    from support import ROOT
+
+    app, ops = small_fixtures["seed-app"], small_fixtures["seed-ops"]
+    out = tmp_path / "out.wasm"
+    expected = "error: `wasi:cli/stdout@0.2.0` is denied by --deny wasi:cli/stdout: {} imports it\n"
+    result = invoke("plug", app, "--plug", ops, "-o", out, "--deny", "wasi:cli/stdout")
+    assert (result.exit_code, result.stderr) == (1, expected.format("root (seed-app.wasm)"))
+    result = invoke(ROOT / "fixtures" / "wac" / "seed.wac", "--dep", f"example:consumer={app}",
+                    "--dep", f"example:string-operations={ops}", "-o", out,
+                    "--deny", "wasi:cli/stdout")
+    assert (result.exit_code, result.stderr) == (1, expected.format("app (example:consumer)"))
+    assert not out.exists()
+    result = invoke("plug", app, "--plug", ops, "-o", out, "--deny", "wasi:sockets/*")
+    assert result.exit_code == 0 and out.exists()
+
+
+def test_a_report_of_a_refused_composition_draws_the_violation(chain, tmp_path):
+    import json
+
+    report = tmp_path / "report.json"
+    status, _, out = composing(chain, tmp_path, "--deny", "wasi:sockets/*", "--report", report)
+    assert status == 1 and not out.exists()
+    doc = json.loads(report.read_text())
+    assert [p["message"] for p in doc["problems"]] == [
+        "`wasi:sockets/tcp@0.2.0` is denied by --deny wasi:sockets/*: net (net.wasm) imports it, "
+        "reached through root -> ops -> net"]
