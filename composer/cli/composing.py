@@ -21,7 +21,7 @@ from .checks import check_world, print_verify_report
 from .composing_options import (
     ALLOW, COMPOSED, CONFIG, DEFINITIONS, DENY, DEP, DEPFILE, DEPS_DIR, FORMAT, IMPORT_COMPONENTS,
     IMPORT_DEPENDENCIES, NO_IMPORTS, OUTPUT, PLUG, PLUGS, QUIET, REGISTRY, REPORT, REPORT_OUTPUT,
-    RUN, SEARCH_PATH, SKIP_VALIDATION, VERBOSE, VERIFY, VERSION_OPTION, WAC_DEP,
+    RUN, SEARCH_PATH, SKIP_VALIDATION, VERBOSE, VERIFY, VERSION_OPTION, VIRTUALIZE, WAC_DEP,
     WAC_SKIP_VALIDATION, WAT, WORLD, ComposingOptions, composing_options, report_format,
 )
 from .console import COLOR_OPTION, error_line, note_line, stdout_is_terminal
@@ -33,9 +33,10 @@ from .running import FEATURES_OPTION, run_command
 @click.command("compose", hidden=True, cls=OneFileCommand)
 @click.argument("root", type=click.Path(dir_okay=False, path_type=Path))
 @composing_options(
-    DEFINITIONS, SEARCH_PATH, PLUG, CONFIG, OUTPUT, WAT, NO_IMPORTS, WAC_SKIP_VALIDATION,
-    IMPORT_COMPONENTS, DEPFILE, QUIET, VERBOSE, VERIFY, WORLD, REPORT, RUN, DENY, ALLOW,
-    DEPS_DIR, DEP, IMPORT_DEPENDENCIES, REGISTRY, host_options, FEATURES_OPTION, COLOR_OPTION, VERSION_OPTION)
+    DEFINITIONS, SEARCH_PATH, PLUG, VIRTUALIZE, CONFIG, OUTPUT, WAT, NO_IMPORTS,
+    WAC_SKIP_VALIDATION, IMPORT_COMPONENTS, DEPFILE, QUIET, VERBOSE, VERIFY, WORLD, REPORT, RUN,
+    DENY, ALLOW, DEPS_DIR, DEP, IMPORT_DEPENDENCIES, REGISTRY, host_options, FEATURES_OPTION,
+    COLOR_OPTION, VERSION_OPTION)
 def compose_cmd(options: ComposingOptions, root: Path) -> None:
     """Compose ROOT with its dependencies into one component (ROOT a component, or a WAC
     document: FILE.wac)."""
@@ -62,7 +63,7 @@ def compose_cmd(options: ComposingOptions, root: Path) -> None:
                        config=options.config, no_imports=options.no_imports,
                        skip_validation=options.skip_validation,
                        import_components=options.import_components, plugs=plugs,
-                       check_when_written=True, policy=policy)
+                       check_when_written=True, policy=policy, virtualize=options.virtualize)
 
     run_command(lambda: _deliver(make, root, options, host_config), enabled)
 
@@ -74,8 +75,8 @@ compose_cmd.context_class = DefaultContext
                short_help="Plug the exports of components into a socket's imports (as wac plug).")
 @click.argument("socket", type=click.Path(dir_okay=False, path_type=Path))
 @composing_options(
-    PLUGS, OUTPUT, WAT, SKIP_VALIDATION, DEPFILE, QUIET, VERBOSE, VERIFY, REPORT, RUN, DENY,
-    ALLOW, REGISTRY, host_options, FEATURES_OPTION, COLOR_OPTION, brief=True)
+    PLUGS, VIRTUALIZE, OUTPUT, WAT, SKIP_VALIDATION, DEPFILE, QUIET, VERBOSE, VERIFY, REPORT, RUN,
+    DENY, ALLOW, REGISTRY, host_options, FEATURES_OPTION, COLOR_OPTION, brief=True)
 def plug_cmd(options: ComposingOptions, socket: Path) -> None:
     """Plug the exports of each PLUG into the imports of SOCKET of the same name (or a
     semver-compatible one), and export what SOCKET exports: `wac plug`'s command line, on the
@@ -92,7 +93,7 @@ def plug_cmd(options: ComposingOptions, socket: Path) -> None:
         # (a plug that satisfies nothing is refused by compose: an unused dependency)
         return compose(socket, list(options.dependencies),
                        skip_validation=options.skip_validation, check_when_written=True,
-                       policy=policy)
+                       policy=policy, virtualize=options.virtualize)
 
     run_command(lambda: _deliver(make, socket, options, host_config), enabled)
 

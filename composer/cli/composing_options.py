@@ -33,6 +33,7 @@ class ComposingOptions(Record):
     dependencies: tuple[Path, ...] = ()  # -d (plug: its --plug PLUG.wasm)
     search_paths: tuple[Path, ...] = ()  # -p
     plugs: tuple[str, ...] = ()  # --plug IMPORT=DEP.wasm
+    virtualize: tuple[str, ...] = ()  # --virtualize PATTERN
     config: Path | None = None  # -c
     fmt: str | None = None  # graph -f
     output: Path | None = None  # -o
@@ -126,12 +127,12 @@ class ComposingOptions(Record):
         return out
 
     def policy(self) -> Any:
-        """`--deny` and `--allow` as a `link.policy.Policy`; a pattern that does not parse is a
-        usage error naming the option."""
+        """`--deny`, `--allow` and `--virtualize` as a `link.policy.Policy`; a pattern that
+        does not parse is a usage error naming the option."""
         from ..link.policy import PatternError, policy_of
 
         try:
-            return policy_of(self.deny, self.allow)
+            return policy_of(self.deny, self.allow, self.virtualize)
         except PatternError as exc:
             raise click.UsageError(str(exc)) from None
 
@@ -192,7 +193,7 @@ _PACKAGE_FILE = re.compile(r"[^=/]+:[^=/]+=.")
 
 # the options that belong to `-d` compositions or to WAC documents only, in the order a
 # command given several is told about them
-_MIXED = ("dependencies", "search_paths", "config", "plugs", "no_imports", "import_components",
+_MIXED = ("dependencies", "search_paths", "config", "plugs", "virtualize", "no_imports", "import_components",
           "composed", "deps_dir", "deps", "import_dependencies")
 
 
@@ -244,6 +245,14 @@ PLUG = Shared(
     "--plug", "plugs", multiple=True, metavar="IMPORT=DEP.wasm",
     help="Satisfy IMPORT with DEP.wasm's export of it (or of a semver-compatible version), "
          "whatever else offers it; DEP.wasm is a dependency (repeatable).")
+VIRTUALIZE = Shared(
+    "--virtualize", multiple=True, metavar="PATTERN",
+    help="Plug each import left for the host that PATTERN matches (wasi:sockets/*, "
+         "wasi:http/outgoing-handler@0.2, *) with a generated deny adapter: its functions "
+         "return the interface's access-denied error, an empty list or none, or trap "
+         "(repeatable; wildcards skip pass-through interfaces such as wasi:io/*; see "
+         "docs/capabilities.md).",
+    brief="Plug the host imports PATTERN matches with a generated deny adapter (repeatable).")
 CONFIG = Shared(
     "-c", "--config", type=click.Path(dir_okay=False, path_type=Path),
     help="A composition config (the YAML format of wasm-tools compose).")

@@ -45,14 +45,16 @@ def plan_composition(
     no_imports: bool = False,
     validate: bool = True,
     plugs: Mapping[str, Path | str] | None = None,
+    virtualize: Sequence[str] = (),
 ) -> LinkedComposition:
     """Resolve and link without encoding: the linked composition, problems included (for
     reports). `plugs` maps an import name to the dependency file that must satisfy it
-    (`--plug`)."""
+    (`--plug`); `virtualize`: patterns of the imports left for the host to plug a deny
+    adapter into instead (`--virtualize`)."""
     if config is not None and not isinstance(config, Config):
         config = load_config(config)
     graph = resolve(root, list(dependencies), list(search_paths), config, no_imports, validate,
-                    plugs)
+                    plugs, tuple(virtualize))
     return graph.link()
 
 
@@ -68,6 +70,7 @@ def compose(
     plugs: Mapping[str, Path | str] | None = None,
     check_when_written: bool = False,
     policy: Policy | None = None,
+    virtualize: Sequence[str] = (),
 ) -> Composition:
     """Compose `root` with `dependencies`; raises CompositionFailed naming every problem.
     `policy`: capability rules (`--deny`, `--allow`), with the config's; an import they deny
@@ -81,7 +84,8 @@ def compose(
     cfg = config or Config()
     skip = skip_validation or cfg.skip_validation
     linked = plan_composition(root, dependencies, search_paths=search_paths, config=config,
-                              no_imports=no_imports, validate=not skip, plugs=plugs)
+                              no_imports=no_imports, validate=not skip, plugs=plugs,
+                              virtualize=virtualize)
     linked = enforce(linked, cfg.policy + (policy or Policy()))
     return linked.encode(import_components=import_components or cfg.import_components,
                          validate=not skip, check_when_written=check_when_written)

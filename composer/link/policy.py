@@ -210,11 +210,13 @@ class Policy(Record):
         return ALLOWED if chosen is None else Decision(chosen.verdict, chosen)
 
 
-def policy_of(deny: tuple[str, ...] = (), allow: tuple[str, ...] = ()) -> Policy:
-    """The policy of `--deny` and `--allow` options; PatternError (its message starting with
-    the option and its value) for one that does not parse."""
+def policy_of(deny: tuple[str, ...] = (), allow: tuple[str, ...] = (),
+              virtualize: tuple[str, ...] = ()) -> Policy:
+    """The policy of `--deny`, `--allow` and `--virtualize` options; PatternError (its message
+    starting with the option and its value) for one that does not parse."""
     rules = []
-    for verdict, texts in ((Verdict.DENY, deny), (Verdict.ALLOW, allow)):
+    for verdict, texts in ((Verdict.DENY, deny), (Verdict.ALLOW, allow),
+                           (Verdict.VIRTUALIZE, virtualize)):
         for text in texts:
             try:
                 rules.append(parse_rule(verdict, text))

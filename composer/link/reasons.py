@@ -22,13 +22,14 @@ class Rule(Enum):
     CONFIG = "config"  # a config `instantiations` argument
     WAC = "wac"  # a WAC document's argument or export
     API = "api"  # set through the builder API, by a program
+    VIRTUALIZE = "--virtualize"  # a deny adapter generated for an import `--virtualize` names
 
 
 # The report schema's word for each rule (`how` of an edge); a WAC document's and a
 # program's wiring is "wired", as for a composed component read back.
 _REPORT_WORDS = {Rule.EXACT_NAME: "exact name", Rule.BY_NAME: "by name", Rule.SEMVER: "semver",
                  Rule.PLUG: "--plug", Rule.CONFIG: "config", Rule.WAC: "wired",
-                 Rule.API: "wired"}
+                 Rule.API: "wired", Rule.VIRTUALIZE: "--virtualize"}
 
 
 class Reason(Record):
@@ -60,6 +61,7 @@ PLUG = Reason(Rule.PLUG)
 CONFIG = Reason(Rule.CONFIG)
 WAC = Reason(Rule.WAC)
 API = Reason(Rule.API)
+VIRTUALIZE = Reason(Rule.VIRTUALIZE)
 
 
 class NearMiss(Record):

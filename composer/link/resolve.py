@@ -14,7 +14,10 @@ Starting from the root, every import of every instance is resolved, in this orde
    fits, is passed;
 4. an export of a dependency on a semver-compatible track (`@0.2.0` ~ `@0.2.12`, `@1.0.0` ~
    `@1.4.1`), the highest version offered;
-5. otherwise the import is left for the host.
+5. an import `--virtualize PATTERN` names (`adapters.entrypoints.virtualizing`): a deny
+   adapter generated for it (`adapters.deny_adapter`), plugged as a dependency would be
+   (its own imports, the interfaces whose types it uses, resolved in turn);
+6. otherwise the import is left for the host.
 
 Dependencies satisfy the imports of the root and of each other, whatever order they were
 given in; each dependency component is instantiated once and shared by every import it
@@ -38,7 +41,7 @@ from ..model.names import compatibility_key, newest, semver_compatible
 from .composition import CompositionGraph
 from .config import Argument, Config
 from .locate import ComponentFiles
-from .reasons import BY_NAME, CONFIG, EXACT_NAME, PLUG, NearMiss, Reason, Rule, Unused
+from .reasons import BY_NAME, CONFIG, EXACT_NAME, PLUG, VIRTUALIZE, NearMiss, Reason, Rule, Unused
 from .wiring import ComponentFile, Instance, Plug, Problem
 
 
@@ -57,8 +60,11 @@ class Resolver:
         disallow_imports: bool,
         validate: bool = True,
         plugs: dict[str, Path] | None = None,
+        virtualize: tuple[str, ...] = (),
     ) -> None:
         self.root_path = Path(root)
+        self.virtualize = tuple(virtualize)
+        self.adapters: dict[str, ComponentFile] = {}  # interface name -> its deny adapter
         self.plugs = dict(plugs or {})  # import name -> the file that must satisfy it
         self.plugs_used: set[str] = set()
         self.dep_paths = [_path(p) for p in dependencies]
@@ -272,6 +278,8 @@ class Resolver:
             f, export = compatible[0]
             self._plug_export(inst, name, expected, f, export, Reason(Rule.SEMVER, export))
             return
+        if sort == "instance" and self.virtualize and self._virtualized(inst, name, expected):
+            return
         if sort == "instance" and self.disallow:
             self._problem(inst, name, f"a dependency named `{name}` could not be found and "
                                       "instance imports are not allowed")
@@ -279,6 +287,33 @@ class Resolver:
         self.graph.leave_to_host(inst, name)
         self._explain(inst, name, "no dependency offers it: left for the host")
         self._near_misses(inst, name, expected)
+
+    def _virtualized(self, inst: Instance, name: str, expected: T.Extern) -> bool:
+        """Plug a deny adapter into `name` if a `--virtualize` pattern names it (True)."""
+        from .adapters import deny_adapter
+        from .adapters.entrypoints import virtualizing
+
+        chosen = virtualizing(self.virtualize, name)
+        if chosen is None:
+            return False
+        f = self.adapters.get(name)
+        if f is None:
+            from ..errors import ComposerError
+            from ..model.load import load_bytes
+
+            try:
+                adapter = deny_adapter(name, expected, inst.file.imports)  # type: ignore[arg-type]
+                loaded = load_bytes(adapter.data, f"<deny adapter of {name}>")
+            except ComposerError as exc:
+                self._problem(inst, name, f"--virtualize {chosen}: no deny adapter for "
+                                          f"`{name}`: {exc}")
+                return True
+            f = self.adapters[name] = self.graph.add_component(
+                loaded, "deny-" + name.split("/")[-1].split("@")[0], origin="virtualized")
+            self.files.key_of[id(f)] = f"<virtualized {name}>"
+        self._plug_export(inst, name, expected, f, name, VIRTUALIZE)
+        self._explain(inst, name, f"  a deny adapter, as --virtualize {chosen} asks")
+        return True
 
     def _first_given(self, inst: Instance, name: str, offers: list[tuple[ComponentFile, str]]) -> None:
         """Several dependencies offer `name`: the first given serves, as with wasm-tools
@@ -451,6 +486,7 @@ def resolve(
     disallow_imports: bool,
     validate: bool = True,
     plugs: Mapping[str, Path | str] | None = None,
+    virtualize: tuple[str, ...] = (),
 ) -> CompositionGraph:
     """Decide the wiring (see the module docstring): the composition graph, problems
     included, to link. Every component read is validated first, unless `validate` is False."""
@@ -462,5 +498,6 @@ def resolve(
         disallow_imports,
         validate,
         {name: Path(path) for name, path in (plugs or {}).items()},
+        tuple(virtualize),
     )
     return resolver.resolve()

@@ -22,7 +22,8 @@ class ComponentFile(Record):
     name: str  # unique short name: "root", a file stem, a config name, a WAC package's key
     path: Path
     loaded: LoadedComponent
-    origin: str  # "root", "dependency" (-d / definitions), "by name", "package" (WAC)
+    origin: str  # "root", "dependency" (-d / definitions), "by name", "package" (WAC),
+    # "virtualized" (a deny adapter generated for --virtualize)
 
     @property
     def imports(self) -> dict[str, T.Extern]:

@@ -168,3 +168,95 @@ def contains_list_or_string(t: object, seen: set[int] | None = None) -> bool:
         elif isinstance(x, T.ResultType):
             stack.extend((x.ok, x.err))
     return False
+
+
+# -- layout in memory (CanonicalABI.md, Alignment and Element Size) ---------------------------
+
+
+def discriminant_size(cases: int) -> int:
+    """`discriminant_type`'s size in bytes: u8, u16 or u32 by the number of cases."""
+    return 1 if cases <= 1 << 8 else 2 if cases <= 1 << 16 else 4
+
+
+def cases(t: object) -> list | None:
+    """The payloads of a variant-like type (variant, enum, option, result), else None."""
+    if isinstance(t, T.VariantType):
+        return [v for _, v in t.cases]
+    if isinstance(t, T.EnumType):
+        return [None] * len(t.names)
+    if isinstance(t, T.OptionType):
+        return [None, t.type]
+    if isinstance(t, T.ResultType):
+        return [t.ok, t.err]
+    return None
+
+
+def alignment(t: object, ptr_size: int = 4) -> int:
+    """`alignment(t)` under 32-bit memory (`ptr_size` 8 for 64-bit)."""
+    t = T.unwrap(t)  # type: ignore[arg-type]
+    if isinstance(t, T.PrimType):
+        return _PRIM_SIZE.get(t.name, ptr_size)
+    if isinstance(t, (T.ListType, T.MapType)):
+        if isinstance(t, T.ListType) and t.length is not None:
+            return alignment(t.element, ptr_size)
+        return ptr_size
+    if isinstance(t, T.RecordType):
+        return max((alignment(v, ptr_size) for _, v in t.fields), default=1)
+    if isinstance(t, T.TupleType):
+        return max((alignment(v, ptr_size) for v in t.types), default=1)
+    cs = cases(t)
+    if cs is not None:
+        payload = max((alignment(c, ptr_size) for c in cs if c is not None), default=1)
+        return max(discriminant_size(len(cs)), payload)
+    if isinstance(t, T.FlagsType):
+        return _flags_size(len(t.names)) if t.names else 1
+    return 4  # own, borrow, stream, future
+
+
+def elem_size(t: object, ptr_size: int = 4) -> int:
+    """`elem_size(t)`: the bytes a value of `t` takes in memory."""
+    t = T.unwrap(t)  # type: ignore[arg-type]
+    if isinstance(t, T.PrimType):
+        return _PRIM_SIZE.get(t.name, 2 * ptr_size)
+    if isinstance(t, T.ListType) and t.length is not None:
+        return t.length * elem_size(t.element, ptr_size)
+    if isinstance(t, (T.ListType, T.MapType)):
+        return 2 * ptr_size
+    if isinstance(t, (T.RecordType, T.TupleType)):
+        parts = [v for _, v in t.fields] if isinstance(t, T.RecordType) else list(t.types)
+        s = 0
+        for p in parts:
+            s = align_to(s, alignment(p, ptr_size)) + elem_size(p, ptr_size)
+        return align_to(s, alignment(t, ptr_size))
+    cs = cases(t)
+    if cs is not None:
+        s = payload_offset(t, ptr_size)
+        s += max((elem_size(c, ptr_size) for c in cs if c is not None), default=0)
+        return align_to(s, alignment(t, ptr_size))
+    if isinstance(t, T.FlagsType):
+        n = len(t.names)
+        return 0 if n == 0 else _flags_size(n) if n <= 16 else 4 * ((n + 31) // 32)
+    return 4
+
+
+def payload_offset(t: object, ptr_size: int = 4) -> int:
+    """Where a variant-like value's payload starts: after its discriminant, aligned to the
+    largest alignment of its cases."""
+    t = T.unwrap(t)  # type: ignore[arg-type]
+    cs = cases(t) or []
+    payload = max((alignment(c, ptr_size) for c in cs if c is not None), default=1)
+    return align_to(discriminant_size(len(cs)), payload)
+
+
+def align_to(offset: int, align: int) -> int:
+    return -(-offset // align) * align
+
+
+def _flags_size(n: int) -> int:
+    return 1 if n <= 8 else 2 if n <= 16 else 4
+
+
+_PRIM_SIZE = {
+    "bool": 1, "s8": 1, "u8": 1, "s16": 2, "u16": 2, "s32": 4, "u32": 4, "s64": 8, "u64": 8,
+    "f32": 4, "f64": 8, "char": 4, "error-context": 4,
+}

@@ -146,6 +146,14 @@ def load_component(path: Path | str, validate: bool = True,
     return LoadedComponent(path, data, comp, scope)
 
 
+def load_bytes(data: bytes, display: str, validate: bool = True) -> LoadedComponent:
+    """A component made in memory (a synthesized adapter), decoded and elaborated as a
+    file is; `display` names it in messages."""
+    comp = decode_sections(data, display)
+    return LoadedComponent(Path(display), data, comp,
+                           _elaborated(comp, display, validate, enabled()))
+
+
 def completed(loaded: LoadedComponent, validate: bool = True) -> LoadedComponent:
     """`loaded` with its whole index spaces: a component whose imports and exports alone came
     from the cache of component types (`scope.complete` False) is elaborated from the bytes

@@ -454,6 +454,35 @@ def _collect_fresh(
             _collect_fresh(v, f"{owner}/{name}", mapping, placeholders)
 
 
+def parts(x: object) -> list[object]:
+    """The types `x` is made of, one level down (None for a missing result or case type)."""
+    if isinstance(x, InstanceType):
+        return list(x.exports.values())
+    if isinstance(x, ComponentType):
+        return [*x.imports.values(), *x.exports.values()]
+    if isinstance(x, FuncType):
+        return [t for _, t in x.params] + [x.result]
+    if isinstance(x, ValueExtern):
+        return [x.type]
+    if isinstance(x, RecordType):
+        return [t for _, t in x.fields]
+    if isinstance(x, VariantType):
+        return [t for _, t in x.cases]
+    if isinstance(x, TupleType):
+        return list(x.types)
+    if isinstance(x, (ListType, StreamType, FutureType)):
+        return [x.element]
+    if isinstance(x, OptionType):
+        return [x.type]
+    if isinstance(x, ResultType):
+        return [x.ok, x.err]
+    if isinstance(x, MapType):
+        return [x.key, x.value]
+    if isinstance(x, (OwnType, BorrowType)):
+        return [x.resource]
+    return []
+
+
 def walk(t: object, seen: set[int] | None = None) -> "Iterator[object]":
     """Every type node reachable from `t` (names and their targets included), each once.
     Walks over several types that share parts (a chain of aliases, each exported) share

@@ -77,7 +77,7 @@ def visibility_problem(ext: object, declared: dict[int, object], named: set[int]
                     declared = {**declared, **declared_names(x.type)}
                 stack.append(x.type)
                 seen.add(id(x.type))
-                stack.extend(_parts(x.type))
+                stack.extend(T.parts(x.type))
                 if id(x.type) in handles and id(x.type.resource) not in definitions:  # type: ignore[attr-defined]
                     raw_resource = raw_resource or x.type.resource.name  # type: ignore[attr-defined]
             elif id(x) not in named:
@@ -103,7 +103,7 @@ def visibility_problem(ext: object, declared: dict[int, object], named: set[int]
             kind = type(x).__name__.removesuffix("Type").lower()
             return (f"it uses the {kind} `{type_text(x)}` without a name (import or export "
                     f"it as a type, and use that)")
-        stack.extend(_parts(x))
+        stack.extend(T.parts(x))
     if raw_resource is not None:  # (what is not exported at all is said above)
         return (f"it uses the resource `{raw_resource}` by the type index that defines it, "
                 "not by the one its export gives it")
@@ -183,7 +183,7 @@ def value_parts(t: object) -> list[object]:
             continue
         seen.add(id(x))
         out.append(x)
-        stack.extend(_parts(x))
+        stack.extend(T.parts(x))
     return out
 
 
@@ -193,32 +193,3 @@ def plain_func(x: object) -> bool:
     a large component, answered without a walk)."""
     return (isinstance(x, T.FuncType) and (x.result is None or isinstance(x.result, (T.PrimType, str)))
             and all(isinstance(t, (T.PrimType, str)) for _, t in x.params))
-
-
-def _parts(x: object) -> list[object]:
-    """The types `x` is made of, one level down (None for a missing result or case type)."""
-    if isinstance(x, T.InstanceType):
-        return list(x.exports.values())
-    if isinstance(x, T.ComponentType):
-        return [*x.imports.values(), *x.exports.values()]
-    if isinstance(x, T.FuncType):
-        return [t for _, t in x.params] + [x.result]
-    if isinstance(x, T.ValueExtern):
-        return [x.type]
-    if isinstance(x, T.RecordType):
-        return [t for _, t in x.fields]
-    if isinstance(x, T.VariantType):
-        return [t for _, t in x.cases]
-    if isinstance(x, T.TupleType):
-        return list(x.types)
-    if isinstance(x, (T.ListType, T.StreamType, T.FutureType)):
-        return [x.element]
-    if isinstance(x, T.OptionType):
-        return [x.type]
-    if isinstance(x, T.ResultType):
-        return [x.ok, x.err]
-    if isinstance(x, T.MapType):
-        return [x.key, x.value]
-    if isinstance(x, (T.OwnType, T.BorrowType)):
-        return [x.resource]
-    return []

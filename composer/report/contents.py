@@ -47,7 +47,7 @@ class Edge(Record):
     import_name: str
     export_name: str | None  # None: the target instance itself, or the host import
     sort: str
-    how: str  # "exact name", "semver", "by name", "config", "host", "wired"
+    how: str  # "exact name", "semver", "by name", "config", "--plug", "--virtualize", "host", "wired"
     semver: bool  # the names differ in version: bridged by semver compatibility
     problem: str | None = None
     near: tuple[str, ...] = ()  # left for the host: why the dependencies that came close did not serve

@@ -1,0 +1,67 @@
+"""Which WASI 0.2.x interfaces are capability entry points, which pass through, and so which
+imports a `--virtualize` pattern replaces with a deny adapter (docs/capabilities.md,
+Virtualize).
+
+* Entry points: the interfaces through which a component reaches a capability it is not
+  handed otherwise: a socket, a name lookup, the network, a preopened directory, an
+  outgoing HTTP request, the environment. Denying these denies the capability.
+* Pass-through: interfaces of types and ambient services every program uses (streams,
+  pollables, clocks, randomness, stdio, exit, the types of wasi:http). A wildcard pattern
+  leaves them with the host: `--virtualize '*'` must not make `println` trap. Named without
+  a wildcard (`--virtualize wasi:cli/stdout`), one is virtualized all the same.
+* Every other interface a pattern matches is virtualized: those whose resources only an
+  entry point hands out (wasi:sockets/tcp, udp, network, wasi:filesystem/types), whose
+  functions then trap or deny, and any interface that is not WASI's.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from ..policy import Pattern, parse_pattern
+
+ENTRY_POINTS = (
+    "wasi:sockets/tcp-create-socket",
+    "wasi:sockets/udp-create-socket",
+    "wasi:sockets/ip-name-lookup",
+    "wasi:sockets/instance-network",
+    "wasi:filesystem/preopens",
+    "wasi:http/outgoing-handler",
+    "wasi:cli/environment",
+)
+
+PASS_THROUGH = (
+    "wasi:io/*",
+    "wasi:clocks/*",
+    "wasi:random/*",
+    "wasi:cli/stdin", "wasi:cli/stdout", "wasi:cli/stderr", "wasi:cli/exit", "wasi:cli/run",
+    "wasi:cli/terminal-input", "wasi:cli/terminal-output",
+    "wasi:cli/terminal-stdin", "wasi:cli/terminal-stdout", "wasi:cli/terminal-stderr",
+    "wasi:http/types",
+    "wasi:http/incoming-handler",
+)
+
+
+@lru_cache(maxsize=256)
+def pattern(text: str) -> Pattern:
+    """A pattern of the policy's grammar (`link.policy`: `--deny`, `--allow` and
+    `--virtualize` take the same), parsed once."""
+    return parse_pattern(text)
+
+
+def is_entry_point(name: str) -> bool:
+    return any(pattern(p).matches(name) for p in ENTRY_POINTS)
+
+
+def passes_through(name: str) -> bool:
+    return any(pattern(p).matches(name) for p in PASS_THROUGH)
+
+
+def virtualizing(patterns: list[str] | tuple[str, ...], name: str) -> str | None:
+    """The pattern that virtualizes import `name`, or None: the first that matches it, where
+    a pass-through interface is matched only by a pattern without a wildcard."""
+    through = passes_through(name)
+    for p in patterns:
+        if (not through or "*" not in p) and pattern(p).matches(name):
+            return p
+    return None

@@ -1,0 +1,64 @@
+"""`--virtualize PATTERN`: host imports the pattern matches are plugged with generated deny
+adapters (docs/capabilities.md, Virtualize)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from support.oracle import wasm_tools
+
+COMPOSE = [sys.executable, "-m", "composer"]
+
+
+def test_the_seed_without_network_and_preopens_still_runs(tmp_path, cpy_fixtures):
+    out = tmp_path / "out.wasm"
+    made = subprocess.run(
+        [*COMPOSE, str(cpy_fixtures["cpy-seed-app"]), "-d", str(cpy_fixtures["cpy-seed-ops"]),
+         "--virtualize", "wasi:sockets/*", "--virtualize", "wasi:filesystem/preopens",
+         "-o", str(out)], capture_output=True, text=True)
+    assert made.returncode == 0, made.stderr
+    wasm_tools("validate", str(out))
+    wit = wasm_tools("component", "wit", str(out)).stdout.decode()
+    imports = [line.split()[1] for line in wit.splitlines() if line.strip().startswith("import ")]
+    assert imports and not [i for i in imports if i.startswith("wasi:sockets/")
+                            or i.startswith("wasi:filesystem/preopens")]
+    assert "wasi:filesystem/types@" in wit  # what the preopens adapter uses is the host's
+    ran = subprocess.run([*COMPOSE, "run", str(out)], capture_output=True, text=True)
+    plain = subprocess.run([*COMPOSE, "run", str(_composed(tmp_path, cpy_fixtures))],
+                           capture_output=True, text=True)
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stdout == plain.stdout and "Reversed:" in ran.stdout
+
+
+def _composed(tmp_path: Path, cpy: dict[str, Path]) -> Path:
+    out = tmp_path / "plain.wasm"
+    subprocess.run([*COMPOSE, str(cpy["cpy-seed-app"]), "-d", str(cpy["cpy-seed-ops"]),
+                    "-o", str(out)], check=True, capture_output=True)
+    return out
+
+
+def test_virtualize_is_explained_and_a_wildcard_keeps_stdio(tmp_path, cpy_fixtures):
+    out = tmp_path / "out.wasm"
+    made = subprocess.run(
+        [*COMPOSE, str(cpy_fixtures["cpy-seed-app"]), "-d", str(cpy_fixtures["cpy-seed-ops"]),
+         "--virtualize", "*", "-v", "-o", str(out)], capture_output=True, text=True)
+    assert made.returncode == 0, made.stderr
+    assert "a deny adapter, as --virtualize * asks" in made.stdout + made.stderr
+    wit = wasm_tools("component", "wit", str(out)).stdout.decode()
+    assert "wasi:cli/stdout@" in wit and "wasi:cli/environment@" not in wit
+    ran = subprocess.run([*COMPOSE, "run", str(out)], capture_output=True, text=True)
+    assert ran.returncode == 0 and "Reversed:" in ran.stdout, ran.stderr
+
+
+def test_a_bad_pattern_is_refused(tmp_path, cpy_fixtures):
+    made = subprocess.run(
+        [*COMPOSE, str(cpy_fixtures["cpy-seed-app"]), "-d", str(cpy_fixtures["cpy-seed-ops"]),
+         "--virtualize", "wasi:sockets/*@x", "-o", str(tmp_path / "o.wasm")],
+        capture_output=True, text=True)
+    # a usage error naming the option, as for --deny and --allow (the same grammar)
+    assert made.returncode == 2 and not (tmp_path / "o.wasm").exists()
+    assert made.stderr.splitlines()[-1] == (
+        "Error: --virtualize wasi:sockets/*@x: `x` is no version (expected "
+        "MAJOR[.MINOR[.PATCH]], e.g. `@0.2` or `@0.2.3`)")
