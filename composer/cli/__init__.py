@@ -11,9 +11,9 @@ errors.
 A module per part, lowest first: `console` (colour, error lines, WIT on a terminal; rich's
 part in `terminal`), `running` (a command's errors as exit statuses; --features), `group`
 (the default command, `help`), the options commands share (`host_options`,
-`composing_options`, `checks`), then the commands: `composing` (compose, plug, graph, resolve), `auditing` (audit),
-`hosting` (run, verify), `reading` (inspect, print, parse, targets). This module puts them
-together.
+`composing_options`, `checks`), then the commands: `composing` (compose, plug, graph,
+resolve), `auditing` (audit), `stubbing` (stub), `hosting` (run, verify), `reading` (inspect,
+print, parse, targets). This module puts them together.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from .console import COLOR_OPTION
 from .group import ComposeGroup, help_cmd
 from .hosting import run_cmd, verify_cmd
 from .reading import inspect_cmd, parse_cmd, print_cmd, targets_cmd
+from .stubbing import stub_cmd
 
 __all__ = ["cli", "main"]
 
@@ -48,7 +49,7 @@ def cli() -> None:
 
 # in this order: `compose help`'s list of commands, and the suggestion for a misspelt one
 for _command in (inspect_cmd, parse_cmd, resolve_cmd, compose_cmd, plug_cmd, help_cmd, run_cmd,
-                 verify_cmd, targets_cmd, graph_cmd, print_cmd, audit_cmd):
+                 verify_cmd, targets_cmd, graph_cmd, print_cmd, audit_cmd, stub_cmd):
     cli.add_command(_command)
 # wac's verbs: `wac compose FILE.wac` is `compose compose FILE.wac` (the default command, by
 # its name) and `wac encode`, its former name, the same

@@ -1,9 +1,9 @@
 """Synthesized adapters: components generated in Python that export an interface and deny
 every call (`component.deny_adapter`), for `--virtualize` and `compose stub`."""
 
-from .component import DenyAdapter, deny_adapter
+from .component import DenyAdapter, deny_adapter, deny_adapters
 
-__all__ = ["DenyAdapter", "deny_adapter", "wit_interfaces"]
+__all__ = ["DenyAdapter", "deny_adapter", "deny_adapters", "wit_interfaces"]
 
 
 def wit_interfaces(resolved: object) -> dict[str, object]:

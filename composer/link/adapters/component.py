@@ -52,6 +52,18 @@ class DenyAdapter(Record):
     answers: dict[str, str]
 
 
+def deny_adapters(itypes: Mapping[str, T.InstanceType],
+                  context: Mapping[str, T.Extern] = {}) -> tuple[DenyAdapter, ...]:
+    """One component exporting every interface of `itypes` (by name), each denied as
+    `deny_adapter` denies it (`compose stub --world`): the adapters' `data` is that one
+    component's, each with its own answers. What the interfaces use is imported from
+    `context` once, even when an interface it comes from is among those exported (the
+    types stay the host's, as for an adapter plugged alone)."""
+    generators = [_Generator(n, t, context) for n, t in itypes.items()]
+    data, imports, answers = _outer(generators)
+    return tuple(DenyAdapter(g.name, data, imports, answers[g.name]) for g in generators)
+
+
 def deny_adapter(name: str, itype: T.InstanceType,
                  context: Mapping[str, T.Extern] = {}) -> DenyAdapter:
     """The deny adapter exporting interface `name` of type `itype`. `context`: the other
@@ -160,14 +172,8 @@ class _Generator:
         The inner component exports the interface's members at its top level: a resource
         it defines is named by its export there, and only so may `[method]` functions be
         exported (a bag of exports gives a local resource no name)."""
-        imports = self.used()
-        inner, answers = self.inner(imports)
-        out = _Builder()
-        args = [(iname, "instance", idx)
-                for iname, idx in self.import_all(out, TypeEncoder(_key), imports).items()]
-        component = out.component(inner)
-        out.export(self.name, "instance", out.instantiate(component, args))
-        return DenyAdapter(self.name, out.bytes(), tuple(imports), answers)
+        data, imports, answers = _outer([self])
+        return DenyAdapter(self.name, data, imports, answers[self.name])
 
     def import_all(self, out: "_Builder", types: TypeEncoder,
                    imports: dict[str, dict[str, object]]) -> dict[str, int]:
@@ -329,6 +335,25 @@ class _Plan(Record, mutable=True):
     address: int = 0
     drops: list = field_(factory=list)  # the flat parameters that are handles to drop
     drop_resources: list = field_(factory=list)  # and their resources
+
+
+def _outer(generators: list[_Generator]) -> tuple[bytes, tuple[str, ...], dict[str, dict[str, str]]]:
+    """The outer component importing what each generator's interface uses (each interface
+    once, with every member any of them needs) and instantiating each inner component with
+    those imports, exporting its instance; its bytes, its imports, the answers by interface."""
+    used = [g.used() for g in generators]
+    merged: dict[str, dict[str, object]] = {}
+    for needed in used:
+        for iname, members in needed.items():
+            merged.setdefault(iname, {}).update(members)
+    out = _Builder()
+    indices = generators[0].import_all(out, TypeEncoder(_key), _providers_first(merged))
+    answers = {}
+    for g, needed in zip(generators, used):
+        inner, answers[g.name] = g.inner(needed)
+        args = [(iname, "instance", indices[iname]) for iname in needed]
+        out.export(g.name, "instance", out.instantiate(out.component(inner), args))
+    return out.bytes(), tuple(indices), answers
 
 
 def _alias(out: _Builder, instance: int, member: str) -> Callable[[], int]:
