@@ -501,6 +501,19 @@ FIXTURES: list[Fixture] = [
         host=("wasip2",),
     ),
     Fixture(
+        name="net-probe",
+        recipe="embed",
+        covers=(
+            "a command trying capability entry points: create-tcp-socket and get-directories",
+            "what --virtualize denies, run in the embedded host (tests/cli/test_virtualize.py)",
+        ),
+        world="command",
+        wit_deps=JCO_WASI_0212,
+        runnable="command",
+        expected_stdout="socket: access-denied\npreopens: 0\n",  # wasmtime-py grants no network
+        host=("wasip2",),
+    ),
+    Fixture(
         name="adapter-hello",
         recipe="adapter",
         covers=(

@@ -62,3 +62,26 @@ def test_a_bad_pattern_is_refused(tmp_path, cpy_fixtures):
     assert made.stderr.splitlines()[-1] == (
         "Error: --virtualize wasi:sockets/*@x: `x` is no version (expected "
         "MAJOR[.MINOR[.PATCH]], e.g. `@0.2` or `@0.2.3`)")
+
+
+def test_a_program_opening_a_socket_and_listing_preopens_is_denied(tmp_path, small_fixtures):
+    probe = small_fixtures["net-probe"]
+    granted = tmp_path / "data"
+    granted.mkdir()
+    out = tmp_path / "denied.wasm"
+    made = subprocess.run(
+        [*COMPOSE, str(probe), "--virtualize", "wasi:sockets/*",
+         "--virtualize", "wasi:filesystem/preopens", "-o", str(out)], capture_output=True, text=True)
+    assert made.returncode == 0, made.stderr
+    wit = wasm_tools("component", "wit", str(out)).stdout.decode()
+    assert "import wasi:sockets/tcp-create-socket" not in wit
+    assert "import wasi:filesystem/preopens" not in wit
+    run = [*COMPOSE, "run", "--dir", f"{granted}::/data"]
+    denied = subprocess.run([*run, str(out)], capture_output=True, text=True)
+    assert denied.returncode == 0, denied.stderr
+    assert denied.stdout == "socket: access-denied\npreopens: 0\n"
+    # without --virtualize the host answers: the directory granted; wasmtime-py's WASI grants
+    # no network, so its own answer to the socket is access-denied too
+    host = subprocess.run([*run, str(probe)], capture_output=True, text=True)
+    assert host.returncode == 0, host.stderr
+    assert host.stdout == "socket: access-denied\npreopens: 1\n"
