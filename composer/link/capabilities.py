@@ -164,25 +164,24 @@ def of_component(source: Path | str | LoadedComponent) -> Capabilities:
 
 def _close(title: str, kind: str, nodes: list[_Node]) -> Capabilities:
     """The records of the instances `nodes`, with the transitive closure of what each calls."""
-    import networkx as nx
-
-    g = nx.DiGraph()
-    for name, *_ in nodes:
-        g.add_node(name)
+    # the instance graph, by hand: importing networkx would cost every report a fifth of a
+    # second, and this needs only breadth-first search
+    calls_of: dict[str, dict[str, None]] = {name: {} for name, *_ in nodes}
     direct: dict[str, tuple[Held, ...]] = {}
     for name, _f, _p, _d, args in nodes:
         direct[name] = tuple(Held(imp, src[1], sort) for imp, src, sort in args
                              if src[0] == "host")
         for _imp, src, _sort in args:
             if src[0] == "instance" and src[1] != name:
-                g.add_edge(name, src[1])
+                calls_of.setdefault(src[1], {})
+                calls_of[name][src[1]] = None
     out = []
     for name, file, path, data, args in nodes:
-        chains = nx.single_source_shortest_path(g, name)
+        chains = _shortest_chains(calls_of, name)
         reached = tuple(
-            Reached(h.name, h.host, h.sort, holder, tuple(chains[holder]))
-            for holder in g.nodes if holder != name and holder in chains
-            for h in direct[holder]
+            Reached(h.name, h.host, h.sort, holder, chains[holder])
+            for holder in calls_of if holder != name and holder in chains
+            for h in direct.get(holder, ())
         )
         calls = tuple(dict.fromkeys(src[1] for _i, src, _s in args if src[0] == "instance"))
         digest = hashlib.sha256(data).hexdigest() if data is not None else None
@@ -190,6 +189,23 @@ def _close(title: str, kind: str, nodes: list[_Node]) -> Capabilities:
                                          len(data) if data is not None else 0, direct[name],
                                          reached, calls))
     return Capabilities(title, kind, tuple(out))
+
+
+def _shortest_chains(calls_of: dict[str, dict[str, None]], start: str
+                     ) -> dict[str, tuple[str, ...]]:
+    """A shortest chain of instances from `start` to each instance it reaches (breadth first,
+    each instance's calls in the order it imports them)."""
+    chains = {start: (start,)}
+    frontier = [start]
+    while frontier:
+        following = []
+        for n in frontier:
+            for m in calls_of[n]:
+                if m not in chains:
+                    chains[m] = chains[n] + (m,)
+                    following.append(m)
+        frontier = following
+    return chains
 
 
 # -- a policy checked -------------------------------------------------------------------------

@@ -134,8 +134,12 @@ def compose_document(
 def enforce(linked: LinkedComposition, policy: Policy) -> LinkedComposition:
     """The linked composition with a problem for each import `policy` denies that is left
     reachable (`capabilities.check_policy`: each problem's `detail` is the violation); as it
-    is without a policy, or when it has problems already (what it reaches is not known)."""
-    if not policy or linked.problems:
+    is without a policy, or when it has problems already (what it reaches is not known).
+    The policy is recorded (`linked.policy`): the report shows its verdicts."""
+    if not policy:
+        return linked
+    linked = linked.with_policy(policy)
+    if linked.problems:
         return linked
     from .capabilities import check_policy, of_linked
     from .wiring import Problem

@@ -27,12 +27,12 @@ class LinkedComposition:
     (`root`, `instances`, `files`, ...)."""
 
     __slots__ = ("composition", "problems", "order", "host_imports", "host_of", "unifier",
-                 "import_order", "import_cycle", "_networkx")
+                 "import_order", "import_cycle", "policy", "_networkx")
 
     def __init__(self, composition: Any, problems: Iterable[Any], order: Iterable[str] = (),
                  host_imports: Iterable[Any] = (), host_of: dict | None = None,
                  unifier: Any = None, import_order: Iterable[Any] = (),
-                 import_cycle: Iterable[str] = ()) -> None:
+                 import_cycle: Iterable[str] = (), policy: Any = None) -> None:
         setter = object.__setattr__
         setter(self, "composition", composition)
         setter(self, "problems", tuple(problems))  # the graph's, then linking's
@@ -46,6 +46,8 @@ class LinkedComposition:
         # imports that use each other's types (closed: a, b, a), when they do
         setter(self, "import_cycle", tuple(import_cycle))
         setter(self, "unifier", unifier)  # unify.Unifier: which resources are one
+        # the capability policy it was checked against (link.policy.Policy; None: none)
+        setter(self, "policy", policy)
         setter(self, "_networkx", None)
 
     def __setattr__(self, name: str, value: object) -> None:
@@ -98,7 +100,14 @@ class LinkedComposition:
         """This composition with one more problem (found when it was to be encoded)."""
         return LinkedComposition(self.composition, (*self.problems, problem), self.order,
                                  self.host_imports, self.host_of, self.unifier,
-                                 self.import_order, self.import_cycle)
+                                 self.import_order, self.import_cycle, self.policy)
+
+    def with_policy(self, policy: Any) -> "LinkedComposition":
+        """This composition, checked against the capability policy `policy` (which the
+        report shows the verdicts of)."""
+        return LinkedComposition(self.composition, self.problems, self.order,
+                                 self.host_imports, self.host_of, self.unifier,
+                                 self.import_order, self.import_cycle, policy)
 
     def encode(self, *, import_components: bool = False, validate: bool = True,
                check_when_written: bool = False) -> Any:

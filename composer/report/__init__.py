@@ -5,7 +5,9 @@ one `CompositionReport` (`contents.py`); each output format renders it: `json_ou
 documented schema in `schema.json`), `tree.py`, and the drawings. The drawings share what they
 show (`picture.py`: host imports one box per package, alike edges bundled): `dot.py`,
 `mermaid.py`, and `svg.py` (laid out by `layout.py`), which `html.py` wraps in a page with
-a details panel (`compare.py`: a type mismatch side by side).
+a details panel (`compare.py`: a type mismatch side by side). `capabilities.py` puts what each
+component holds and reaches, and a policy's verdicts, into the report (the page's matrix,
+the JSON's `capabilities`: `audit.py`'s document, which `compose audit` prints).
 """
 
 from __future__ import annotations

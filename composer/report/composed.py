@@ -14,15 +14,20 @@ from pathlib import Path
 from ..model import types as T
 from ..binary import sections as S
 from ..errors import ComposerError
+from ..link.capabilities import of_component
+from ..link.policy import Policy
 from ..link.readback import names_section, source_of
 from ..model.load import LoadedComponent, load_component
 from ..model.names import package_of, versions_differ
 from .contents import (HOST, ComponentNode, CompositionReport, Edge, HostImportNode, depths, items,
                        wit_text)
+from .capabilities import judged
 
 
-def from_composed(source: Path | str | LoadedComponent) -> CompositionReport:
-    """The report of a composed component (a path, or the component already loaded)."""
+def from_composed(source: Path | str | LoadedComponent, policy: Policy | None = None
+                  ) -> CompositionReport:
+    """The report of a composed component (a path, or the component already loaded), with
+    what each component it embeds can reach and the verdicts of `policy`."""
     loaded = source if isinstance(source, LoadedComponent) else load_component(source)
     scope = loaded.scope
     made = [(n, o) for n, o in enumerate(scope.instance_origins) if o.kind == "instantiate"]
@@ -86,5 +91,6 @@ def from_composed(source: Path | str | LoadedComponent) -> CompositionReport:
                                 wit_text("import", name, ext)))
     depth = depths([n.id for n in nodes], edges, node_id(root_n))
     nodes = [n.replace(depth=depth[n.id]) for n in nodes]
-    return CompositionReport(f"{loaded.path.name} (composed)", "composed", tuple(nodes), tuple(edges),
-                  tuple(hosts))
+    report = CompositionReport(f"{loaded.path.name} (composed)", "composed", tuple(nodes),
+                               tuple(edges), tuple(hosts))
+    return judged(report, of_component(loaded), policy)

@@ -5,7 +5,7 @@ every format renders it, so they all show the same thing."""
 
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Any, Iterable
 
 from ..model import types as T
 from ..record import Record, field_
@@ -52,6 +52,10 @@ class Edge(Record):
     problem: str | None = None
     near: tuple[str, ...] = ()  # left for the host: why the dependencies that came close did not serve
     near_from: tuple[str, ...] = ()  # and which node each of them is ("" when none is drawn)
+    # a host import a capability rule decided: its verdict ("deny": refused, "virtualize":
+    # plugged by a synthesized adapter) and the rule, as given (`--deny wasi:sockets/*`)
+    policy: str | None = None
+    rule: str | None = None
 
     @property
     def label(self) -> str:
@@ -85,6 +89,12 @@ class CompositionReport(Record):
     host_imports: tuple[HostImportNode, ...]
     problems: tuple[ReportedProblem, ...] = ()
     warnings: tuple[str, ...] = field_(default=())
+    # what each component holds and reaches (link.capabilities.Capabilities), the policy
+    # given (link.policy.Policy) and its verdicts (link.capabilities.Judgement); None: not
+    # known (an input that cannot be read), no policy (capabilities.py puts them in)
+    capabilities: Any = None
+    policy: Any = None
+    judgement: Any = None
 
     @property
     def ok(self) -> bool:

@@ -90,12 +90,18 @@ def _edge(link: Link) -> dict[str, str]:
         attrs["color"] = "red"
         attrs["fontcolor"] = "red"
         attrs["label"] += f"\n{e.problem}"
+    elif "denied" in link.classes or "virtualized" in link.classes:
+        attrs["label"] = "\n".join(link.label) or attrs["label"]
     elif "near" in link.classes:
         if "host" not in link.classes:  # to the dependency that came close
             attrs["label"] = f"came close: {e.import_name}"
         attrs["color"] = "darkorange3"
         attrs["style"] = "dotted"
         attrs["tooltip"] = "\n".join(f"not from {why}" for x in link.edges for why in x.near)
+    if "denied" in link.classes:  # refused by the capability policy
+        attrs.update(color="red", fontcolor="red", style="bold,dashed")
+    elif "virtualized" in link.classes:  # plugged by a synthesized adapter
+        attrs.update(color="purple", fontcolor="purple4", style="dashed")
     return attrs
 
 

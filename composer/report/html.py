@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any, Callable
 
+from .capabilities import Cell, cells, violations_of
 from .compare import sides
 from .layout import FONT, layout
 from .contents import ComponentNode, CompositionReport, HostImportNode, count, shown, size_text
@@ -64,6 +65,7 @@ def render_html(report: CompositionReport) -> str:
 <div id="details"><p class="hint">Hover over a box or a link; click to keep it here.</p></div>
 {f'<h2>Problems</h2><ul class="problems">{problems}</ul>' if problems else ''}
 {f'<h2>Warnings</h2><ul class="warnings">{warnings}</ul>' if warnings else ''}
+{_capabilities(report)}
 <h2>Summary</h2><table class="summary">{rows}</table>
 <h2>Legend</h2>
 <ul class="legend">
@@ -78,6 +80,8 @@ def render_html(report: CompositionReport) -> str:
 <li><span class="line host"></span>imports passed to the host; ×N: N imports in one line</li>
 <li><span class="line near"></span>passed to the host though a dependency came close (see why)</li>
 <li><span class="line problem"></span>unsatisfied or mismatched import, with the reason</li>
+<li><span class="line denied"></span>import refused by the capability policy, with the rule</li>
+<li><span class="line virtualized"></span>import plugged by a synthesized adapter (virtualized)</li>
 </ul>
 </aside>
 </main>
@@ -85,6 +89,52 @@ def render_html(report: CompositionReport) -> str:
 <script>{_JS.replace("READABLE", f"{_readable():.4f}")}</script>
 </body></html>
 """
+
+
+def _capabilities(report: CompositionReport) -> str:
+    """The capabilities view: a matrix of the components (rows) by the packages of host
+    imports (columns), each cell listing the imports of that package the component holds
+    directly (●) or reaches through the components it calls (○, the chain in its title),
+    those the policy denies marked refused and those it virtualizes marked plugged by a
+    synthesized adapter, each with the rule that decided; then the policy's violations."""
+    table = cells(report)
+    if report.capabilities is None:
+        return ""
+    packages = sorted({c.package for c in table})
+    by_cell: dict[tuple[str, str], list[Cell]] = {}
+    for c in table:
+        by_cell.setdefault((c.component, c.package), []).append(c)
+    head = "".join(f'<th data-package="{escape(p)}">{escape(p)}</th>' for p in packages)
+    rows = []
+    for comp in report.capabilities.components:
+        tds = []
+        for p in packages:
+            marks = []
+            for c in sorted(by_cell.get((comp.instance, p), ()), key=lambda c: c.host):
+                mark = "●" if c.how == "direct" else "○"
+                what = {"deny": " refused", "virtualize": " virtualized"}.get(c.verdict, "")
+                short = c.host[len(p) + 1:] if c.host.startswith(p + "/") else c.host
+                marks.append(
+                    f'<span class="cap {c.how}{" " + c.verdict if c.verdict else ""}" '
+                    f'data-import="{escape(c.host)}" data-name="{escape(c.name)}" data-how="{c.how}" '
+                    f'data-verdict="{c.verdict}" data-rule="{escape(c.rule or "")}" '
+                    f'title="{escape(c.title)}">{mark} {escape(short)}{what}</span>')
+            tds.append(f'<td data-package="{escape(p)}">{"".join(marks)}</td>')
+        rows.append(f'<tr data-component="{escape(comp.instance)}"><th title="'
+                    f'{escape(comp.path or comp.file)}, sha256 {comp.sha256 or "(not embedded)"}">'
+                    f'{escape(comp.label)}</th>{"".join(tds)}</tr>')
+    rules = report.policy.rules if report.policy else ()
+    policy = (f'<p class="policy">policy: {escape("; ".join(r.given for r in rules))}</p>'
+              if rules else "")
+    refused = "".join(
+        f'<li data-holder="{escape(v.holder.instance)}" data-import="{escape(v.name)}" '
+        f'data-rule="{escape(v.rule.given)}" data-chain="{escape(" -> ".join(v.chain))}">'
+        f'{escape(v.text)}</li>' for v in violations_of(report))
+    return (f'<h2>Capabilities</h2><div class="caps-scroll"><table class="capabilities">'
+            f'<thead><tr><th></th>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>'
+            f'<p class="hint">● held directly · ○ reached through the components it calls '
+            f'(hover: the chain)</p>{policy}'
+            + (f'<ul class="violations">{refused}</ul>' if refused else ""))
 
 
 def _readable() -> float:
@@ -218,6 +268,12 @@ ul{padding-left:18px;margin:4px 0}.problems li{color:#a31515}.problems li[data-g
 .swatch.root{background:#cfe0ff;border-width:2px}.swatch.dependency{background:#eef3fb}.swatch.unused{background:#fff;border-style:dashed}
 .swatch.rejected{background:#fff4f4;border:1px dashed #d22}.swatch.unreadable{background:#fff4f4;border:1px solid #d22}.swatch.hostimport{background:#f3f3f3;border-color:#999;border-radius:8px}
 .line{display:inline-block;width:26px;height:0;border-top:2px solid #47609a;margin-right:6px;vertical-align:middle}
+.line.denied{border-top:3px double #d22}.line.virtualized{border-top:2px dashed #7a4fb5}
+.caps-scroll{overflow-x:auto}table.capabilities{border-collapse:collapse;font-size:12px}
+table.capabilities th,table.capabilities td{border:1px solid #e1e6ee;padding:2px 5px;vertical-align:top;text-align:left}
+table.capabilities thead th{background:#f5f7fa;white-space:nowrap}
+.cap{display:block;white-space:nowrap;cursor:help}.cap.direct{font-weight:600}.cap.reachable{color:#555}
+.cap.deny{color:#a31515;text-decoration:line-through}.cap.virtualize{color:#6b3fa0}.violations li{color:#a31515}
 .line.semver{border-top:2px dashed #d9822b}.line.host{border-top-color:#9aa3b2}.line.problem{border-top-color:#d22}.line.near{border-top:2px dotted #c77700}
 #details p{white-space:pre-wrap;overflow-wrap:anywhere}
 #details figure{margin:8px 0}#details figcaption{font-size:12px;color:#555;margin-bottom:2px;overflow-wrap:anywhere}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any, Callable, Iterator
 
+from .capabilities import capabilities_dict
 from .contents import CompositionReport
 
 SCHEMA_ID = "composer-report/2"
@@ -47,6 +48,7 @@ def report_dict(report: CompositionReport) -> dict[str, Any]:
             {"message": p.message, "node": p.node, "import": p.import_name} for p in report.problems
         ),
         "warnings": list(report.warnings),
+        "capabilities": capabilities_dict(report),
     }
 
 

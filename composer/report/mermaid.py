@@ -48,12 +48,15 @@ def render_mermaid(report: CompositionReport) -> str:
         out.append(f"  subgraph host[{label('host imports')}]")
         out += [f"    {ident(b.id, ids)}([{label(chr(10).join(b.lines))}])" for b in hosts]
         out.append("  end")
-    styles: dict[str, list[int]] = {"problem": [], "semver": [], "near": []}
+    styles: dict[str, list[int]] = {"problem": [], "semver": [], "near": [], "denied": [],
+                                    "virtualized": []}
     for k, link in enumerate(pic.links):
         e = link.edges[0]
         text = f"×{link.count}" if link.count > 1 else e.label
         if e.problem:
             text += f"\n{e.problem}"
+        elif "denied" in link.classes or "virtualized" in link.classes:
+            text = "\n".join(link.label)  # the import, refused or virtualized by the rule
         elif "near" in link.classes and "host" not in link.classes:  # to the dependency that came close
             text = f"came close: {e.import_name}"
         for kind, ks in styles.items():
@@ -69,7 +72,9 @@ def render_mermaid(report: CompositionReport) -> str:
         elif n.kind == "unreadable":
             out.append(f"  style {ident(n.id, ids)} stroke:red,color:red")
     looks = {"problem": "stroke:red,color:red", "semver": "stroke:darkorange",
-             "near": "stroke:#c77700,stroke-dasharray:2 3"}  # near: left for the host though a dependency came close
+             "near": "stroke:#c77700,stroke-dasharray:2 3",  # left for the host though a dependency came close
+             "denied": "stroke:red,color:red,stroke-width:3px,stroke-dasharray:2 4",
+             "virtualized": "stroke:#7a4fb5,color:#5b3591,stroke-dasharray:6 3"}
     for kind, ks in styles.items():
         if ks:
             out.append(f"  linkStyle {','.join(map(str, ks))} {looks[kind]}")

@@ -17,6 +17,7 @@ from ..model.names import package_of
 from ..record import Record
 from .contents import EXPORTS, HOST, ComponentNode, CompositionReport, Edge, HostImportNode, count, shown, size_text
 
+VIRTUALIZED = "--virtualize"  # how an import plugged by a synthesized adapter is satisfied
 LABELS_UP_TO = 100  # links; past that, the names on plain links are noise (hover has them)
 REASON_WIDTH = 48  # characters per line of a failure's reason on its link
 REASON_LINES = 4
@@ -39,7 +40,9 @@ class Link(Record):
 
     source: str
     target: str
-    classes: tuple[str, ...]  # of "host", "semver", "problem", "near"
+    # of "host", "denied", "virtualized" (the capability policy's verdicts), "semver",
+    # "problem", "near"
+    classes: tuple[str, ...]
     edges: tuple[Edge, ...]
     label: tuple[str, ...]  # drawn lines; () for none
     hover: str
@@ -112,13 +115,18 @@ def _bundle_key(e: Edge, box_of: dict[str, str]) -> tuple:
     classes = []
     if e.target.startswith(HOST):
         classes.append("host")
+    if e.policy == "deny":  # refused by the capability policy: the rule on its own link
+        classes.append("denied")
+    elif e.policy == "virtualize" or e.how == VIRTUALIZED:  # plugged by a synthesized adapter
+        classes.append("virtualized")
     if e.semver:
         classes.append("semver")
     if e.problem:
         classes.append("problem")
     elif e.near:  # left for the host although a dependency came close: worth a look
         classes.append("near")
-    return (e.source, box_of.get(e.target, e.target), tuple(classes), e.import_name if e.problem else "")
+    alone = e.problem or e.policy
+    return (e.source, box_of.get(e.target, e.target), tuple(classes), e.import_name if alone else "")
 
 
 def _component_box(n: ComponentNode) -> Box:
@@ -207,6 +215,9 @@ def _label(link: Link, context: dict[str, tuple[dict[str, set[str]], ...]], memb
         if len(lines) > REASON_LINES:
             lines = lines[:REASON_LINES - 1] + [lines[REASON_LINES - 1] + " …"]
         return (name, *lines)
+    if e.policy is not None:  # a verdict of the policy, with the rule that decided
+        word = "refused" if e.policy == "deny" else "virtualized"
+        return (name, f"{word} by {e.rule}")
     if not labels:
         return ()
     if "host" in link.classes:
@@ -230,6 +241,10 @@ def _edge_text(e: Edge, nodes: dict[str, ComponentNode]) -> str:
         text += ("offered by " if e.problem else "satisfied by ") + shown(e.target)
         text += f" export {e.export_name}" if e.export_name else " (the instance)"
         text += f" ({e.how})"
+    if e.policy == "deny":
+        text += f"\nREFUSED: denied by {e.rule}"
+    elif e.policy == "virtualize":
+        text += f"\nplugged by a synthesized adapter: virtualized by {e.rule}"
     if e.semver:
         text += "\nsemver-compatible versions bridged"
     if e.problem:

@@ -8,15 +8,21 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ComposerError
+from ..link.capabilities import of_linked
+from ..link.policy import Policy
 from ..link.wiring import HostArgument, Plug
 from ..model import types as T
 from ..model.names import package_of, versions_differ
 from .contents import (EXPORTS, HOST, ComponentNode, CompositionReport, Edge, HostImportNode,
                        ReportedProblem, depths, items, wit_text)
+from .capabilities import judged
 
 
-def from_plan(plan: Any, title: str | None = None) -> CompositionReport:
-    """The report of a linked composition (`linked.LinkedComposition`), failed or not."""
+def from_plan(plan: Any, title: str | None = None, policy: Policy | None = None
+              ) -> CompositionReport:
+    """The report of a linked composition (`linked.LinkedComposition`), failed or not, with
+    what each component can reach and the verdicts of `policy` (default: the policy the
+    composition was checked against, `compose.enforce`)."""
     nodes: list[ComponentNode] = []
     node_of_file = {i.file.name: i.name for i in plan.instances.values()}
     for inst in plan.instances.values():  # in the order of instantiation
@@ -89,8 +95,9 @@ def from_plan(plan: Any, title: str | None = None) -> CompositionReport:
     depth = depths([n.id for n in nodes], edges, root)
     nodes = [n.replace(depth=depth[n.id]) for n in nodes]
     shown = plan.root.file.display if plan.root else Path(plan.files_read[0]).name
-    return CompositionReport(title or f"composition of {shown}", "plan", tuple(nodes),
-                             tuple(edges), tuple(hosts), problems, tuple(plan.warnings))
+    report = CompositionReport(title or f"composition of {shown}", "plan", tuple(nodes),
+                               tuple(edges), tuple(hosts), problems, tuple(plan.warnings))
+    return judged(report, of_linked(plan), policy if policy is not None else plan.policy)
 
 
 def _exports(plan: Any, nodes: list[ComponentNode], edges: list[Edge], hosts: set[str]) -> None:

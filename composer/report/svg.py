@@ -17,7 +17,10 @@ from .picture import Box, Link, Picture, member_name, picture
 
 BASELINE = 12  # px from the top of a line of text to its baseline
 MONOSPACE = "ui-monospace,'SF Mono',Menlo,Consolas,'DejaVu Sans Mono','Liberation Mono',monospace"
-COLOURS = {"": "#47609a", "host": "#9aa3b2", "semver": "#d9822b", "problem": "#d22", "near": "#c77700"}
+COLOURS = {"": "#47609a", "host": "#9aa3b2", "semver": "#d9822b", "problem": "#d22", "near": "#c77700",
+           "denied": "#d22", "virtualized": "#7a4fb5"}
+# which class of a link says how it is drawn (its arrow head, its line in the legend)
+_FIRST = ("denied", "virtualized", "problem", "near", "semver", "host")
 
 STYLE = f"""
 text{{font-family:{MONOSPACE};font-size:{FONT}px;fill:#1d2330}}
@@ -38,6 +41,10 @@ text{{font-family:{MONOSPACE};font-size:{FONT}px;fill:#1d2330}}
 .edge.semver path.line{{stroke:{COLOURS['semver']};stroke-dasharray:6 4}}
 .edge.problem path.line{{stroke:{COLOURS['problem']};stroke-width:2}}
 .edge.near path.line{{stroke:{COLOURS['near']};stroke-width:2;stroke-dasharray:2 3}}
+.edge.denied path.line{{stroke:{COLOURS['denied']};stroke-width:2.5;stroke-dasharray:1 3 8 3}}
+.edge.virtualized path.line{{stroke:{COLOURS['virtualized']};stroke-width:2;stroke-dasharray:6 3}}
+.edge.denied .label rect{{fill:#fff7f7;stroke:#d22}}.edge.denied .label text{{fill:#b01515}}
+.edge.virtualized .label rect{{fill:#f6f1fc;stroke:#b9a0dc}}.edge.virtualized .label text{{fill:#5b3591}}
 .edge path.hit{{fill:none;stroke:transparent;stroke-width:10}}
 .edge .label rect{{fill:#fff;stroke:#d5dae3}}.edge .label text{{fill:#3b4f80}}
 .edge.problem .label rect{{fill:#fff7f7;stroke:#f0b4b4}}.edge.problem .label text{{fill:#b01515}}
@@ -98,13 +105,15 @@ _LINES = {  # a link's class: dashes, legend text
     "host": ("", "imports passed to the host; ×N: N imports in one line"),
     "near": ("2 3", "passed to the host though a dependency came close"),
     "problem": ("", "unsatisfied or mismatched import, with the reason"),
+    "denied": ("1 3 8 3", "import refused by the capability policy, with the rule"),
+    "virtualized": ("6 3", "import plugged by a synthesized adapter (virtualized)"),
 }
 
 
 def _legend(pic: Picture) -> list[tuple]:
     """A sample and a line of text for each kind of box and of link the drawing has."""
     kinds = {b.kind for b in pic.boxes}
-    classes = {next((c for c in ("problem", "near", "semver", "host") if c in link.classes), "")
+    classes = {next((c for c in _FIRST if c in link.classes), "")
                for link in pic.links}
 
     def box(kind: str):  # type: ignore[no-untyped-def]
@@ -184,7 +193,7 @@ def _body(pic: Picture, lay: Layout, interactive: bool) -> str:
 
 
 def _link(k: int, link: Link, d: str, label: Place | None, interactive: bool) -> str:
-    marker = "arrow" + next((f"-{c}" for c in ("problem", "near", "semver", "host") if c in link.classes), "")
+    marker = "arrow" + next((f"-{c}" for c in _FIRST if c in link.classes), "")
     classes = " ".join(("edge", *link.classes))
     focus = ' tabindex="0"' if interactive else ""
     parts = [

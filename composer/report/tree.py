@@ -38,6 +38,7 @@ def build_tree(report: CompositionReport) -> Branch:
     by_source: dict[str, list] = {}
     for e in report.edges:
         by_source.setdefault(e.source, []).append(e)
+    reach = _reach(report)
     for n in sorted(report.nodes, key=lambda n: (n.depth, n.id)):
         style = {"root": "bold cyan", "dependency": "cyan", "unused": "dim", "rejected": "red",
                  "unreadable": "red", "exports": "bold cyan"}[n.kind]
@@ -55,6 +56,8 @@ def build_tree(report: CompositionReport) -> Branch:
         branch.children += [_branch((why, "yellow" if n.kind == "unused" else "red")) for why in n.why]
         for e in by_source.get(n.id, []):
             branch.children.append(_edge(e))
+        if n.id in reach:
+            branch.children.append(_branch((reach[n.id], "dim")))
         if n.kind in ("root", "dependency"):
             exports = _branch((f"exports ({len(n.exports)})", "dim"))
             exports.children += [_branch((i.name, "green"), (" ", ""), (i.sort, "dim"))
@@ -83,6 +86,21 @@ def build_tree(report: CompositionReport) -> Branch:
     return tree
 
 
+def _reach(report: CompositionReport) -> dict[str, str]:
+    """A line per component that calls others: how many host imports it holds and reaches
+    (docs/capabilities.md)."""
+    caps = report.capabilities
+    if caps is None:
+        return {}
+    out = {}
+    for c in caps.components:
+        if c.calls:
+            reached = {r.host for r in c.reachable} - {h.host for h in c.direct}
+            out[c.instance] = (f"capabilities: {count(len(c.direct), 'host import')} held, "
+                               f"{len(reached)} more reached through {', '.join(c.calls)}")
+    return out
+
+
 def _edge(e) -> Branch:  # type: ignore[no-untyped-def]
     """An import: what satisfies it, or why nothing does."""
     if e.problem:
@@ -95,6 +113,10 @@ def _edge(e) -> Branch:  # type: ignore[no-untyped-def]
             line.append((f" as {target}", "dim"))
         if e.semver:
             line.append((" semver", "yellow"))
+        if e.policy == "deny":
+            line.append((f" refused by {e.rule}", "red"))
+        elif e.policy == "virtualize":
+            line.append((f" virtualized by {e.rule}", "magenta"))
     else:
         line += [(" ← ", ""), (shown(e.target), "cyan")]
         if e.export_name and e.export_name != e.import_name:
