@@ -37,6 +37,10 @@ class ComponentFile(Record):
     def display(self) -> str:
         # a WAC document's package by its key: versions of one package are files of one
         # name (`test/other/1.0.0.wat`, `test/other/2.0.0.wat`)
+        # a synthesized adapter by what it stands for (`<deny adapter of wasi:sockets/tcp@0.2.0>`,
+        # whose path is one only in form)
+        if self.origin == "virtualized":
+            return str(self.path)
         return self.name if self.origin == "package" else self.path.name
 
 

@@ -85,3 +85,26 @@ def test_a_program_opening_a_socket_and_listing_preopens_is_denied(tmp_path, sma
     host = subprocess.run([*run, str(probe)], capture_output=True, text=True)
     assert host.returncode == 0, host.stderr
     assert host.stdout == "socket: access-denied\npreopens: 1\n"
+
+
+def test_denied_then_virtualized_the_seed_passes_and_audit_names_the_adapters(tmp_path, cpy_fixtures):
+    """docs/capabilities.md's worked example: denied, the seed fails (nothing written);
+    denied and virtualized, nothing denied reaches the host, and the audit of the output names
+    each adapter by the interface it stands for."""
+    app, ops = str(cpy_fixtures["cpy-seed-app"]), str(cpy_fixtures["cpy-seed-ops"])
+    out = tmp_path / "out.wasm"
+    deny = ["--deny", "wasi:sockets/*", "--deny", "wasi:filesystem/preopens"]
+    refused = subprocess.run([*COMPOSE, app, "-d", ops, *deny, "-o", str(out)],
+                             capture_output=True, text=True)
+    assert refused.returncode == 1 and not out.exists()
+    assert ("error: `wasi:filesystem/preopens@0.2.9` is denied by --deny "
+            "wasi:filesystem/preopens: root (cpy-seed-app.wasm) imports it\n") in refused.stderr
+    made = subprocess.run([*COMPOSE, app, "-d", ops, *deny, "--virtualize", "wasi:sockets/*",
+                           "--virtualize", "wasi:filesystem/preopens", "-o", str(out)],
+                          capture_output=True, text=True)
+    assert made.returncode == 0, made.stderr
+    wasm_tools("validate", str(out))
+    audit = subprocess.run([*COMPOSE, "audit", str(out), *deny], capture_output=True, text=True)
+    assert audit.returncode == 0, audit.stderr
+    assert ("deny-preopens (<deny adapter of wasi:filesystem/preopens@0.2.9>)"
+            in audit.stdout)
