@@ -99,6 +99,12 @@ class ComposingOptions(Record):
             flag = "--" + name.replace("_", "-")
             flag = {"--dependencies": "-d", "--search-paths": "-p", "--plugs": "--plug",
                     "--deps": "--dep"}.get(flag, flag)
+            if wac and name == "virtualize":
+                # a document says which component each import gets: an adapter is one of them
+                raise click.UsageError(
+                    "--virtualize is for compositions of components; in a WAC document, "
+                    "write the deny adapter with `compose stub WIT --interface NAME -o FILE` "
+                    "and give it as a package (--dep NS:NAME=FILE) instantiated with `new`")
             if wac:
                 raise click.UsageError(f"{flag} is for compositions of components; a WAC "
                                        "document names its packages (use --deps-dir, or "

@@ -108,3 +108,14 @@ def test_denied_then_virtualized_the_seed_passes_and_audit_names_the_adapters(tm
     assert audit.returncode == 0, audit.stderr
     assert ("deny-preopens (<deny adapter of wasi:filesystem/preopens@0.2.9>)"
             in audit.stdout)
+
+
+def test_a_wac_document_refuses_virtualize_and_says_how_to_plug_an_adapter(tmp_path):
+    out = tmp_path / "out.wasm"
+    proc = subprocess.run([*COMPOSE, "app.wac", "--virtualize", "wasi:sockets/*", "-o", str(out)],
+                          capture_output=True, text=True, cwd=tmp_path)
+    assert proc.returncode == 2 and not out.exists()
+    assert proc.stderr.splitlines()[-1] == (
+        "Error: --virtualize is for compositions of components; in a WAC document, write the "
+        "deny adapter with `compose stub WIT --interface NAME -o FILE` and give it as a package "
+        "(--dep NS:NAME=FILE) instantiated with `new`")
