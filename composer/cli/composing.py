@@ -272,7 +272,7 @@ def _write_report(report: Any, path: Path) -> None:
 @click.argument("root", type=click.Path(dir_okay=False, path_type=Path))
 @composing_options(
     DEFINITIONS, SEARCH_PATH, PLUG, CONFIG, FORMAT, REPORT_OUTPUT, COMPOSED, QUIET, VERBOSE,
-    DEPS_DIR, DEP, FEATURES_OPTION, COLOR_OPTION, brief=True)
+    DENY, ALLOW, DEPS_DIR, DEP, FEATURES_OPTION, COLOR_OPTION, brief=True)
 def graph_cmd(options: ComposingOptions, root: Path) -> None:
     """Draw what a composition wires to what (before, instead of, or after composing).
 
@@ -283,6 +283,7 @@ def graph_cmd(options: ComposingOptions, root: Path) -> None:
     fmt = report_format(output, options.fmt)
     enabled = options.gated_features()
     options, wac, packages, plugs = options.for_root(root)
+    policy = options.policy()
     if options.to_stdout and fmt == "png" and sys.stdout.isatty():
         raise click.UsageError("refusing to write a PNG image to a terminal; use -o FILE.png")
 
@@ -291,10 +292,13 @@ def graph_cmd(options: ComposingOptions, root: Path) -> None:
         from ..model.load import load_component, read_component
         from ..link.readback import instantiates_components, may_instantiate_components
 
+        from ..link.compose import enforce
+
         if wac:
             from ..link.compose import plan_document
 
-            return plan_document(root, deps_dir=options.deps_dir, dependencies=packages)
+            return enforce(plan_document(root, deps_dir=options.deps_dir, dependencies=packages),
+                           policy)
         alone = not (options.dependencies or options.search_paths or options.config or plugs)
         composed = options.composed
         if composed or (alone and may_instantiate_components(read_component(root, mapped=True))):
@@ -302,10 +306,14 @@ def graph_cmd(options: ComposingOptions, root: Path) -> None:
             if composed or instantiates_components(loaded):
                 return loaded
         from ..link.compose import plan_composition
+        from ..link.config import Config, load_config
 
-        return plan_composition(root, list(options.dependencies),
-                                search_paths=list(options.search_paths),
-                                config=options.config, plugs=plugs)
+        # the policy the composition would be held to: the config's, then the options'
+        config = load_config(options.config) if options.config else Config()
+        plan = plan_composition(root, list(options.dependencies),
+                                search_paths=list(options.search_paths), config=config,
+                                plugs=plugs)
+        return enforce(plan, config.policy + policy)
 
     def body() -> None:
         from ..model.load import LoadedComponent
@@ -319,7 +327,7 @@ def graph_cmd(options: ComposingOptions, root: Path) -> None:
             error, report = exc, from_error(root, exc)
         else:
             if isinstance(read_in, LoadedComponent):
-                report = from_composed(read_in)
+                report = from_composed(read_in, policy=policy or None)
             else:
                 report = _report_of_plan(read_in, options)
             del read_in  # what the report holds is enough: a large plan's memory is freed

@@ -153,3 +153,26 @@ def test_a_report_of_a_refused_composition_draws_the_violation(chain, tmp_path):
     assert [p["message"] for p in doc["problems"]] == [
         "`wasi:sockets/tcp@0.2.0` is denied by --deny wasi:sockets/*: net (net.wasm) imports it, "
         "reached through root -> ops -> net"]
+
+
+def test_graph_draws_the_plan_or_a_composed_component_against_the_policy(chain, tmp_path):
+    """`compose graph --deny/--allow`: what composing would refuse is a problem of the drawing
+    (exit 1, the violation among the report's problems), of a plan and of a composed
+    component read back alike; an `--allow` overriding the `--deny` draws it clean."""
+    import json
+
+    app, ops, net = chain
+    composed = tmp_path / "composed.wasm"
+    assert invoke(app, "-d", ops, "-d", net, "-o", composed).exit_code == 0
+    message = ("`wasi:sockets/tcp@0.2.0` is denied by --deny wasi:sockets/*: net (net.wasm) "
+               "imports it, reached through root -> ops -> net")
+    for drawn in ((app, "-d", ops, "-d", net), (composed,)):
+        report = tmp_path / "report.json"
+        result = invoke("graph", *drawn, "--deny", "wasi:sockets/*", "-o", report)
+        assert result.exit_code == 1
+        problems = [p["message"] for p in json.loads(report.read_text())["problems"]]
+        assert message in problems
+        allowed = invoke("graph", *drawn, "--deny", "wasi:sockets/*", "--allow",
+                         "wasi:sockets/tcp", "-o", report)
+        assert allowed.exit_code == 0, allowed.stderr
+        assert not json.loads(report.read_text())["problems"]
