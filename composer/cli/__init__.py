@@ -58,6 +58,14 @@ cli.add_command(compose_cmd, "encode")
 
 def main() -> None:
     import gc
+    import sys
+
+    args = sys.argv[1:]
+    if "--persistent_worker" in args:  # Bazel's: what comes before it is start-up arguments
+        from .worker import serve
+
+        serve(cli, args[:args.index("--persistent_worker")])
+        return
 
     # One command, then exit: the cyclic collector's passes over the many small records a
     # large composition makes cost a third of its time and free next to nothing (the model

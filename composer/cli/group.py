@@ -38,6 +38,7 @@ class ComposeGroup(click.Group):
 
     def _parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         reset_color()
+        args = expand_flagfiles(ctx, args)
         # the group's own options (--color) may come first, and --features, which is the
         # command's (moved after it); the first other word is a command, or else the root
         # component of the default command
@@ -134,6 +135,30 @@ class OneFileCommand(click.Command):
         named = [given[p.name] for p in self.params
                  if isinstance(p, click.Argument) and given.get(p.name) is not None]
         return [*named, *extra]
+
+
+def expand_flagfiles(ctx: click.Context, args: list[str]) -> list[str]:
+    """`@FILE` replaced by the arguments FILE holds, one a line, as Bazel writes a param
+    file (no quoting: a line is one argument, spaces and all); not recursive. `--` ends
+    them: an `@` after it is a file's name."""
+    out: list[str] = []
+    for i, arg in enumerate(args):
+        if arg == "--":
+            return out + args[i:]
+        if not arg.startswith("@") or len(arg) == 1:
+            out.append(arg)
+            continue
+        try:
+            with open(arg[1:], encoding="utf-8", errors="surrogateescape", newline="") as f:
+                text = f.read()
+        except OSError as exc:
+            raise click.UsageError(f"cannot read the flag file `{arg[1:]}`: "
+                                   f"{exc.strerror or exc}", ctx) from None
+        lines = text.split("\n")
+        if lines and lines[-1] == "":
+            lines.pop()
+        out.extend(line[:-1] if line.endswith("\r") else line for line in lines)
+    return out
 
 
 @contextmanager

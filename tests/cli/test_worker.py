@@ -1,0 +1,146 @@
+"""`compose --persistent_worker` (Bazel's persistent worker, both protocols) and `@flagfile`
+in one-shot mode. The requests are encoded here by a small encoder of the test's own."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from support.oracle import wasm_tools
+
+
+def varint(n: int) -> bytes:
+    out = bytearray()
+    while True:
+        b, n = n & 0x7F, n >> 7
+        out.append(b | (0x80 if n else 0))
+        if not n:
+            return bytes(out)
+
+
+def proto_request(args: list[str], request_id: int = 0, cancel: bool = False) -> bytes:
+    body = b"".join(b"\x0a" + varint(len(a.encode())) + a.encode() for a in args)
+    # an input with its digest, as Bazel sends them
+    body += b"\x12" + varint(9) + b"\x0a\x01x" + b"\x12\x04abcd"
+    if request_id:
+        body += b"\x18" + varint(request_id)
+    if cancel:
+        body += b"\x20\x01"
+    return varint(len(body)) + body
+
+
+def read_varint(next_byte) -> int:
+    n = shift = 0
+    while (b := next_byte()) & 0x80:
+        n |= (b & 0x7F) << shift
+        shift += 7
+    return n | (b << shift)
+
+
+def read_proto_response(stream) -> dict:
+    data = stream.read(read_varint(lambda: stream.read(1)[0]))
+    out = {"exit_code": 0, "output": "", "request_id": 0, "was_cancelled": False}
+    rest = iter(data)
+    for key in rest:
+        n = read_varint(lambda: next(rest))
+        if key == 0x12:
+            out["output"] = bytes(next(rest) for _ in range(n)).decode()
+        else:
+            out[{0x08: "exit_code", 0x18: "request_id", 0x20: "was_cancelled"}[key]] = n
+    return out
+
+
+def start_worker(*startup: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "composer", *startup, "--persistent_worker"],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def one_shot(args: list[str]) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "composer", *args], capture_output=True, text=True)
+
+
+def test_proto_worker_composes_as_one_shot_does(small_fixtures, tmp_path):
+    app, ops = str(small_fixtures["seed-app"]), str(small_fixtures["seed-ops"])
+    expected = tmp_path / "one-shot.wasm"
+    assert one_shot([app, "-d", ops, "-o", str(expected)]).returncode == 0
+    worker = start_worker()
+    try:
+        outs = [tmp_path / f"worker{i}.wasm" for i in range(2)]
+        missing = str(tmp_path / "missing.wasm")
+        worker.stdin.write(proto_request([app, "-d", ops, "-o", str(outs[0])], 1))
+        worker.stdin.write(proto_request([missing, "-d", ops, "-o", str(outs[1])], 2))
+        worker.stdin.write(proto_request([app, "-d", ops, "-o", str(outs[1])], 3))
+        worker.stdin.flush()
+        first, failed, second = (read_proto_response(worker.stdout) for _ in range(3))
+        assert first["exit_code"] == 0 and first["request_id"] == 1
+        wanted = one_shot([missing, "-d", ops, "-o", str(outs[1])])
+        assert failed == {"exit_code": 1, "output": wanted.stdout + wanted.stderr,
+                          "request_id": 2, "was_cancelled": False}
+        assert second["exit_code"] == 0 and second["request_id"] == 3
+        for out in outs:
+            assert out.read_bytes() == expected.read_bytes()
+        wasm_tools("validate", str(outs[0]))
+        # a request and its cancel, read together: answered cancelled, nothing written
+        cancelled = tmp_path / "cancelled.wasm"
+        worker.stdin.write(proto_request([app, "-d", ops, "-o", str(cancelled)], 4)
+                           + proto_request([], 4, cancel=True))
+        worker.stdin.write(proto_request([], 1, cancel=True))  # one answered: ignored
+        worker.stdin.write(proto_request(["--version"], 5))
+        worker.stdin.flush()
+        answer = read_proto_response(worker.stdout)
+        assert answer["request_id"] == 4 and answer["was_cancelled"]
+        assert not cancelled.exists()
+        version = read_proto_response(worker.stdout)
+        assert version["request_id"] == 5 and version["exit_code"] == 0 and version["output"]
+        worker.stdin.close()
+        assert worker.wait(timeout=30) == 0
+        assert worker.stdout.read() == b""  # nothing but the responses
+    finally:
+        worker.kill()
+        worker.wait()
+
+
+def test_json_worker_reads_requests_without_newlines(small_fixtures, tmp_path):
+    app, ops = str(small_fixtures["seed-app"]), str(small_fixtures["seed-ops"])
+    expected = tmp_path / "one-shot.wasm"
+    assert one_shot([app, "-d", ops, "-o", str(expected)]).returncode == 0
+    for startup in ((), ("--worker_protocol=json",)):
+        worker = start_worker(*startup)
+        try:
+            out = tmp_path / "worker.wasm"
+            # Bazel's JSON: compact, no newline after a request, requestId left out when 0
+            requests = [{"arguments": [app, "-d", ops, "-o", str(out)],
+                         "inputs": [{"path": app, "digest": "abcd"}]},
+                        {"arguments": [str(tmp_path / "missing.wasm")], "requestId": 7},
+                        {"arguments": ["inspect", app], "requestId": 8}]
+            worker.stdin.write(b"".join(json.dumps(r, separators=(",", ":")).encode()
+                                        for r in requests))
+            worker.stdin.flush()
+            answers = [json.loads(worker.stdout.readline()) for _ in requests]
+            assert [a["requestId"] for a in answers] == [0, 7, 8]
+            assert [a["exitCode"] for a in answers] == [0, 1, 0]
+            assert "not found" in answers[1]["output"]
+            assert answers[2]["output"] == one_shot(["inspect", app]).stdout
+            assert out.read_bytes() == expected.read_bytes()
+            worker.stdin.close()
+            assert worker.wait(timeout=30) == 0
+            assert worker.stdout.read() == b""
+        finally:
+            worker.kill()
+            worker.wait()
+
+
+def test_flagfile_in_one_shot_mode(small_fixtures, tmp_path):
+    app, ops = str(small_fixtures["seed-app"]), str(small_fixtures["seed-ops"])
+    out, direct = tmp_path / "out put.wasm", tmp_path / "direct.wasm"
+    params = tmp_path / "params"
+    params.write_text(f"-d\n{ops}\n-o\n{out}\n")  # Bazel's param file: a line an argument
+    assert one_shot([app, f"@{params}"]).returncode == 0
+    assert one_shot([app, "-d", ops, "-o", str(direct)]).returncode == 0
+    assert out.read_bytes() == direct.read_bytes()
+    (tmp_path / "inspect").write_text(f"inspect\n{app}\n")
+    assert one_shot([f"@{tmp_path / 'inspect'}"]).stdout == one_shot(["inspect", app]).stdout
+    missing = one_shot([app, f"@{tmp_path / 'nope'}"])
+    assert missing.returncode == 2
+    assert "cannot read the flag file" in missing.stderr
