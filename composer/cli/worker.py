@@ -23,6 +23,11 @@ the response's output; its exit status is the response's exit code, and an error
 escape (a bug of ours) is exit 1 with one line, never the worker's end. The worker's own
 stdout carries nothing but responses: file descriptor 1 is pointed at stderr while it runs.
 
+The inputs a request declares, each a path and Bazel's digest of it, key what the worker
+remembers of the components it has loaded (`model.loadcache`): an input loaded before with
+the same digest is neither read nor hashed again. What is kept is bounded by the bytes held
+(`COMPOSE_WORKER_CACHE_BYTES`, default 512 MB), the least recently used let go first.
+
 A cancel request for a request not started yet answers it `was_cancelled`; one for a
 request running or answered is ignored (requests run one at a time, in order).
 """
@@ -296,5 +301,11 @@ def serve(cli: click.Command, startup: list[str]) -> None:
         if was_cancelled:
             responses.write(write(0, "", request.request_id, True))
             continue
-        code, output = run_request(cli, request.arguments)
+        from ..model.loadcache import CACHE
+
+        CACHE.declare(dict(request.inputs))
+        try:
+            code, output = run_request(cli, request.arguments)
+        finally:
+            CACHE.withdraw()
         responses.write(write(code, output, request.request_id))

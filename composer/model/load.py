@@ -11,6 +11,7 @@ from .elaborate import elaborate
 from .corevalidate import content_digest
 from .features import enabled
 from .indexspaces import IndexSpaces
+from .loadcache import CACHE as _KEPT
 from .typecache import TypeCache, opened
 from ..errors import ComposerError
 from ..files import looks_like_wat, read_wasm
@@ -119,11 +120,32 @@ def load_component(path: Path | str, validate: bool = True,
     a file with the same bytes was read before: its scope is then not `complete`. `cache`
     is that cache (`typecache.opened()`, None for none), looked up on each call if not given:
     a caller reading thousands of components looks it up once.
+
+    In a persistent worker, an input whose digest the request declared is taken from what
+    the worker remembers (`loadcache`) when it was loaded before with that digest: the file
+    is then neither read nor hashed.
     """
     if not isinstance(path, Path):
         path = Path(path)
     if features is None:
         features = enabled()
+    display = str(path)
+    declared = _KEPT.digest(display)  # a worker's request declared this input's digest
+    if declared is not None:
+        key = (os.path.abspath(display), declared, validate, features)
+        kept = _KEPT.recall(key)
+        if kept is not None and (types_only or kept.scope.complete):
+            return LoadedComponent(path, kept.data, kept.decoded, kept.scope)
+        loaded = _load(path, validate, features, types_only, cache)
+        if not isinstance(loaded.data, bytes):  # a mapping: the file may change under it
+            loaded = LoadedComponent(path, bytes(loaded.data), loaded.decoded, loaded.scope)
+        _KEPT.keep(key, loaded, len(loaded.data))
+        return loaded
+    return _load(path, validate, features, types_only, cache)
+
+
+def _load(path: Path, validate: bool, features: frozenset[str], types_only: bool,
+          cache: TypeCache | None) -> LoadedComponent:
     display = str(path)
     data = read_component(path, mapped=types_only)
     digest = None

@@ -144,3 +144,87 @@ def test_flagfile_in_one_shot_mode(small_fixtures, tmp_path):
     missing = one_shot([app, f"@{tmp_path / 'nope'}"])
     assert missing.returncode == 2
     assert "cannot read the flag file" in missing.stderr
+
+
+def proto_request_with_inputs(args: list[str], inputs: dict[str, bytes], request_id: int) -> bytes:
+    body = b"".join(b"\x0a" + varint(len(a.encode())) + a.encode() for a in args)
+    for path, digest in inputs.items():
+        entry = b"\x0a" + varint(len(path.encode())) + path.encode()
+        entry += b"\x12" + varint(len(digest)) + digest
+        body += b"\x12" + varint(len(entry)) + entry
+    body += b"\x18" + varint(request_id)
+    return varint(len(body)) + body
+
+
+def run_with_inputs(worker, args, inputs, request_id) -> dict:
+    worker.stdin.write(proto_request_with_inputs(args, inputs, request_id))
+    worker.stdin.flush()
+    return read_proto_response(worker.stdout)
+
+
+def test_worker_remembers_inputs_by_declared_digest(small_fixtures, tmp_path):
+    """An input loaded before under the digest a request declares is not read again: the
+    file replaced by garbage, the same digest still composes; a new digest reads the new
+    bytes and fails as a one-shot run does."""
+    app, ops = tmp_path / "app.wasm", tmp_path / "ops.wasm"
+    app.write_bytes(small_fixtures["seed-app"].read_bytes())
+    ops.write_bytes(small_fixtures["seed-ops"].read_bytes())
+    expected = tmp_path / "one-shot.wasm"
+    assert one_shot([str(app), "-d", str(ops), "-o", str(expected)]).returncode == 0
+    worker = start_worker()
+    try:
+        digests = {str(app): b"app-1", str(ops): b"ops-1"}
+        outs = [tmp_path / f"out{i}.wasm" for i in range(3)]
+        first = run_with_inputs(worker, [str(app), "-d", str(ops), "-o", str(outs[0])], digests, 1)
+        assert first["exit_code"] == 0, first
+        ops.write_bytes(b"\0asm garbage")
+        second = run_with_inputs(worker, [str(app), "-d", str(ops), "-o", str(outs[1])], digests, 2)
+        assert second["exit_code"] == 0, second
+        assert outs[1].read_bytes() == expected.read_bytes()
+        changed = {**digests, str(ops): b"ops-2"}
+        third = run_with_inputs(worker, [str(app), "-d", str(ops), "-o", str(outs[2])], changed, 3)
+        wanted = one_shot([str(app), "-d", str(ops), "-o", str(outs[2])])
+        assert wanted.returncode != 0
+        assert third["exit_code"] == wanted.returncode
+        assert third["output"] == wanted.stdout + wanted.stderr
+    finally:
+        worker.kill()
+        worker.wait()
+
+
+def test_worker_cache_limit_lets_inputs_go(small_fixtures, tmp_path, monkeypatch):
+    """With a limit smaller than any input (`COMPOSE_WORKER_CACHE_BYTES`), nothing is kept:
+    the garbage that replaced an input is read again under the same digest."""
+    app, ops = tmp_path / "app.wasm", tmp_path / "ops.wasm"
+    app.write_bytes(small_fixtures["seed-app"].read_bytes())
+    ops.write_bytes(small_fixtures["seed-ops"].read_bytes())
+    monkeypatch.setenv("COMPOSE_WORKER_CACHE_BYTES", "16")
+    worker = start_worker()
+    try:
+        digests = {str(app): b"app-1", str(ops): b"ops-1"}
+        args = [str(app), "-d", str(ops), "-o", str(tmp_path / "out.wasm")]
+        assert run_with_inputs(worker, args, digests, 1)["exit_code"] == 0
+        ops.write_bytes(b"\0asm garbage")
+        assert run_with_inputs(worker, args, digests, 2)["exit_code"] == 1
+    finally:
+        worker.kill()
+        worker.wait()
+
+
+def test_load_cache_evicts_least_recently_used():
+    from composer.model.loadcache import LoadCache
+
+    cache = LoadCache(limit=10)
+    cache.keep("a", "A", 4)
+    cache.keep("b", "B", 4)
+    assert cache.recall("a") == "A"  # now b is the least recently used
+    cache.keep("c", "C", 4)
+    assert cache.recall("b") is None and cache.recall("a") == "A" and cache.recall("c") == "C"
+    assert cache.held == 8
+    cache.keep("big", "X", 11)  # larger than the limit: not kept
+    assert cache.recall("big") is None and len(cache) == 2
+    assert cache.digest("x") is None  # nothing declared: a one-shot run
+    cache.declare({"x": b"d", "y": b""})
+    assert cache.digest("x") == b"d" and cache.digest("y") is None
+    cache.withdraw()
+    assert cache.digest("x") is None

@@ -1,0 +1,78 @@
+"""What a long-lived process (`compose --persistent_worker`) remembers of the components it
+has read, keyed by the digests its build system declares for them, so an input unchanged
+since an earlier request is neither read nor hashed again.
+
+The worker declares, for the request it is running, each input's path and the digest Bazel
+sent for it (`declared`), and withdraws them after (`withdrawn`). While a path has a digest,
+`load_component` looks it up here under (path, digest, how it was loaded) before reading the
+file, and keeps what it loaded. Without declared digests (every one-shot run) nothing is
+looked up or kept.
+
+What is kept is bounded by the bytes of the components held: `COMPOSE_WORKER_CACHE_BYTES`
+(default 512 MB); past it, the least recently used are let go. A component larger than the
+limit is not kept.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import OrderedDict
+from typing import Any, Hashable
+
+DEFAULT_LIMIT = 512 << 20
+
+
+def _limit() -> int:
+    value = os.environ.get("COMPOSE_WORKER_CACHE_BYTES", "")
+    try:
+        return max(0, int(value)) if value else DEFAULT_LIMIT
+    except ValueError:
+        return DEFAULT_LIMIT
+
+
+class LoadCache:
+    """A least-recently-used map bounded by the total size given with each entry."""
+
+    def __init__(self, limit: int | None = None) -> None:
+        self.limit = _limit() if limit is None else limit
+        self.held = 0
+        self._entries: OrderedDict[Hashable, tuple[Any, int]] = OrderedDict()
+        self._digests: dict[str, bytes] = {}
+
+    def declare(self, inputs: dict[str, bytes]) -> None:
+        """The digests of the inputs of the request about to run (paths as the request
+        names them, relative to the working directory or absolute)."""
+        self._digests = {os.path.abspath(path): digest for path, digest in inputs.items() if digest}
+
+    def withdraw(self) -> None:
+        self._digests = {}
+
+    def digest(self, path: str) -> bytes | None:
+        """The declared digest of `path`, None when none is (always, in a one-shot run)."""
+        return self._digests.get(os.path.abspath(path)) if self._digests else None
+
+    def recall(self, key: Hashable) -> Any:
+        got = self._entries.get(key)
+        if got is None:
+            return None
+        self._entries.move_to_end(key)
+        return got[0]
+
+    def keep(self, key: Hashable, value: Any, size: int) -> None:
+        old = self._entries.pop(key, None)
+        if old is not None:
+            self.held -= old[1]
+        if size > self.limit:
+            return
+        self._entries[key] = (value, size)
+        self.held += size
+        while self.held > self.limit:
+            _, (_, dropped) = self._entries.popitem(last=False)
+            self.held -= dropped
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+# The process's one cache (a worker's requests run one at a time).
+CACHE = LoadCache()
