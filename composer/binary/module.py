@@ -16,7 +16,7 @@ from __future__ import annotations
 from ..errors import BinaryError
 from ..record import Record
 from .coretypes import (
-    _MUT, CORE_EXTERNTYPE, CORE_VALTYPE, CoreArrayType, CoreExactFuncExtern, CoreExternType, CoreFuncExtern,
+    _MUT, CORE_EXTERNTYPE, CORE_REFTYPE, CORE_VALTYPE, CoreArrayType, CoreExactFuncExtern, CoreExternType, CoreFuncExtern,
     CoreFuncType, CoreGlobalExtern, CoreMemoryExtern, CoreStructType, CoreTableExtern, CoreTagExtern, Limits,
     RecGroup, SUB_TYPE, SharedCompType, SubFinalType, SubType,
 )
@@ -206,16 +206,21 @@ def _read_functions(s: ModulePrefix, r: Reader) -> None:
         funcs.append(idx)
 
 
+def read_table_head(r: Reader) -> tuple[object, Limits, bool]:
+    """A table section entry up to its initializer (`table ::= tt:tabletype | 0x40 0x00
+    tt:tabletype e:expr`): its element type, its limits, and whether an `expr` follows."""
+    start = r.offset
+    with_init = r.peek() == 0x40
+    if with_init:
+        r.byte()
+        if r.byte() != 0x00:
+            raise BinaryError("invalid table type prefix", start)
+    return CORE_REFTYPE.read(r), Limits.read(r), with_init
+
+
 def _read_tables(s: ModulePrefix, r: Reader) -> None:
     for _ in range(r.count("table")):
-        start = r.offset
-        with_init = r.peek() == 0x40
-        if with_init:
-            r.byte()
-            if r.byte() != 0x00:
-                raise BinaryError("invalid table type prefix", start)
-        element = CORE_VALTYPE.read(r)
-        limits = Limits.read(r)
+        element, limits, with_init = read_table_head(r)
         s.tables.append(CoreTableExtern(element, limits))
         if with_init and not _skip_const_expr(r):
             return  # what follows cannot be found: later tables stay unknown

@@ -19,6 +19,7 @@ from ...binary.coretypes import (
     CoreGlobalExtern, CoreMemoryExtern, CoreRefType, CoreTableExtern, CoreTagExtern, Limits,
     RecGroup,
 )
+from ...binary.module import read_table_head
 from ...binary.reader import Reader
 from ...errors import BinaryError
 from . import instructions
@@ -322,14 +323,7 @@ class _ModulePrinter:
 
     def print_tables(self, r: Reader) -> None:
         for _ in range(r.count("table")):
-            at = r.offset
-            with_init = r.peek() == 0x40
-            if with_init:
-                r.byte()
-                if r.byte() != 0x00:
-                    raise BinaryError("invalid table encoding", at)
-            element = CORE_REFTYPE.read(r)
-            limits = Limits.read(r)
+            element, limits, with_init = read_table_head(r)
             self.p.newline()
             self.p.write(self.table_text(element, limits))  # type: ignore[arg-type]
             if with_init:
