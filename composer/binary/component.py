@@ -158,6 +158,17 @@ class Component(Record):
         return (s for s in self.sections if isinstance(s, kind))
 
 
+def section_sizes(data: bytes | memoryview) -> Iterator[tuple[int, int]]:
+    """(id, payload size) of each section of a component that decodes, its payloads skipped:
+    enough to size a component without decoding it."""
+    r = Reader(data, 8)
+    while not r.at_end():
+        sid = r.byte()
+        size = r.u32()
+        r.bytes(size)
+        yield sid, size
+
+
 def is_component(data: bytes | memoryview) -> bool:
     head = bytes(data[:8])
     return (

@@ -208,35 +208,60 @@ def sniff_protocol(head: bytes) -> str | None:
 
 def run_request(cli: click.Command, arguments: list[str]) -> tuple[int, str]:
     """The exit status and what a one-shot `compose ARGUMENTS` would write, stdout and
-    stderr together, run in this process."""
-    captured = io.BytesIO()
-    out = io.TextIOWrapper(captured, encoding="utf-8", errors="replace", write_through=True)
-    err = io.TextIOWrapper(captured, encoding="utf-8", errors="replace", write_through=True)
-    saved = sys.stdout, sys.stderr
-    sys.stdout, sys.stderr = out, err
-    try:
+    stderr together, run in this process.
+
+    Captured at the file descriptors, not only sys.stdout/sys.stderr: a component that
+    `compose run`, `--run` or `verify` runs writes through the host's inherited file
+    descriptors 1 and 2 (wasmtime's WASI), never through Python's streams, and its output is
+    as much the request's as our messages are. Both descriptors and both Python streams go
+    to one unbuffered file for the request, so what is written keeps its order."""
+    import tempfile
+
+    with tempfile.TemporaryFile() as sink:
+        for stream in (sys.stdout, sys.stderr):
+            _flush(stream)
+        saved_fds = os.dup(1), os.dup(2)
+        saved_streams = sys.stdout, sys.stderr
+        os.dup2(sink.fileno(), 1)
+        os.dup2(sink.fileno(), 2)
+        out, err = (io.TextIOWrapper(io.FileIO(fd, "w", closefd=False), encoding="utf-8",
+                                     errors="replace", write_through=True) for fd in (1, 2))
+        sys.stdout, sys.stderr = out, err
         try:
-            cli.main(args=list(arguments), prog_name="compose", standalone_mode=True)
-            code = 0
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-            if isinstance(exc.code, str):
-                err.write(exc.code + "\n")
-        except BaseException as exc:  # never the worker's end
-            if isinstance(exc, KeyboardInterrupt):
-                raise
-            err.write(f"error: {type(exc).__name__}: {exc}\n")
-            code = 1
-        for stream in (out, err):
-            try:
-                stream.flush()
-            except ValueError:
-                pass
-        return code, captured.getvalue().decode("utf-8", "replace")
-    finally:
-        sys.stdout, sys.stderr = saved
-        for stream in (out, err):
-            stream.detach() if not stream.closed else None
+            code = _run(cli, arguments, err)
+        finally:
+            for stream in (out, err):
+                _flush(stream)
+            sys.stdout, sys.stderr = saved_streams
+            os.dup2(saved_fds[0], 1)
+            os.dup2(saved_fds[1], 2)
+            for fd in saved_fds:
+                os.close(fd)
+        sink.seek(0)
+        return code, sink.read().decode("utf-8", "replace")
+
+
+def _run(cli: click.Command, arguments: list[str], err: io.TextIOBase) -> int:
+    """Run one command line as `compose` would; its exit status."""
+    try:
+        cli.main(args=list(arguments), prog_name="compose", standalone_mode=True)
+        return 0
+    except SystemExit as exc:
+        if isinstance(exc.code, str):
+            err.write(exc.code + "\n")
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    except KeyboardInterrupt:
+        raise
+    except BaseException as exc:  # never the worker's end
+        err.write(f"error: {type(exc).__name__}: {exc}\n")
+        return 1
+
+
+def _flush(stream: Any) -> None:
+    try:
+        stream.flush()
+    except (ValueError, OSError):
+        pass
 
 
 def serve(cli: click.Command, startup: list[str]) -> None:
@@ -250,6 +275,9 @@ def serve(cli: click.Command, startup: list[str]) -> None:
     # stdout is for responses only: anything else written to fd 1 goes to stderr
     sys.stdout.flush()
     responses = os.fdopen(os.dup(1), "wb", buffering=0)
+    # the worker's own complaints, from the reading thread while a request may have fds 1
+    # and 2 (run_request): to the stderr Bazel gave it (its worker log)
+    log = os.fdopen(os.dup(2), "w", buffering=1)
     os.dup2(2, 1)
     sys.stdout = sys.stderr
     stdin = sys.stdin.fileno()
@@ -275,7 +303,7 @@ def serve(cli: click.Command, startup: list[str]) -> None:
             try:
                 batch = list(split(buffer))
             except (ValueError, AttributeError) as exc:
-                print(f"compose worker: unreadable request: {exc}", file=sys.stderr)
+                print(f"compose worker: unreadable request: {exc}", file=log)
                 break
             with lock:  # a request and its cancel in one read: the cancel wins
                 for request in batch:

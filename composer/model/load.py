@@ -12,6 +12,7 @@ from .corevalidate import content_digest
 from .features import enabled
 from .indexspaces import IndexSpaces
 from .loadcache import CACHE as _KEPT
+from .loadcache import held_estimate
 from .typecache import TypeCache, opened
 from ..errors import ComposerError
 from ..files import looks_like_wat, read_wasm
@@ -139,7 +140,7 @@ def load_component(path: Path | str, validate: bool = True,
         loaded = _load(path, validate, features, types_only, cache)
         if not isinstance(loaded.data, bytes):  # a mapping: the file may change under it
             loaded = LoadedComponent(path, bytes(loaded.data), loaded.decoded, loaded.scope)
-        _KEPT.keep(key, loaded, len(loaded.data))
+        _KEPT.keep(key, loaded, held_estimate(loaded.data))
         return loaded
     return _load(path, validate, features, types_only, cache)
 

@@ -56,6 +56,13 @@ def start_worker(*startup: str) -> subprocess.Popen:
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
+def ends_cleanly(worker: subprocess.Popen) -> None:
+    """Its input closed, the worker exits 0, having written nothing but the responses."""
+    worker.stdin.close()
+    assert worker.wait(timeout=30) == 0
+    assert worker.stdout.read() == b""
+
+
 def one_shot(args: list[str]) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "composer", *args], capture_output=True, text=True)
 
@@ -93,9 +100,7 @@ def test_proto_worker_composes_as_one_shot_does(small_fixtures, tmp_path):
         assert not cancelled.exists()
         version = read_proto_response(worker.stdout)
         assert version["request_id"] == 5 and version["exit_code"] == 0 and version["output"]
-        worker.stdin.close()
-        assert worker.wait(timeout=30) == 0
-        assert worker.stdout.read() == b""  # nothing but the responses
+        ends_cleanly(worker)
     finally:
         worker.kill()
         worker.wait()
@@ -123,9 +128,7 @@ def test_json_worker_reads_requests_without_newlines(small_fixtures, tmp_path):
             assert "not found" in answers[1]["output"]
             assert answers[2]["output"] == one_shot(["inspect", app]).stdout
             assert out.read_bytes() == expected.read_bytes()
-            worker.stdin.close()
-            assert worker.wait(timeout=30) == 0
-            assert worker.stdout.read() == b""
+            ends_cleanly(worker)
         finally:
             worker.kill()
             worker.wait()
@@ -228,3 +231,57 @@ def test_load_cache_evicts_least_recently_used():
     assert cache.digest("x") == b"d" and cache.digest("y") is None
     cache.withdraw()
     assert cache.digest("x") is None
+
+
+def one_shot_merged(args: list[str]) -> tuple[int, str]:
+    """A one-shot run's exit status and its stdout and stderr as one stream, in the order
+    written (unbuffered, as a worker's response holds them)."""
+    import os
+
+    env = dict(os.environ, PYTHONUNBUFFERED="1")
+    run = subprocess.run([sys.executable, "-m", "composer", *args], stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT, env=env)
+    return run.returncode, run.stdout.decode("utf-8", "replace")
+
+
+def test_worker_requests_answer_as_one_shot_runs_whatever_ran_before(small_fixtures, tmp_path):
+    """Settings one request makes (verbosity, colour, a policy, a failure, a component run
+    through the host's own file descriptors) do not reach the next: a sequence of different
+    commands, in one order then the reverse, each answered as a one-shot run prints it."""
+    app, ops = str(small_fixtures["seed-app"]), str(small_fixtures["seed-ops"])
+    composed = str(tmp_path / "composed.wasm")
+    assert one_shot([app, "-d", ops, "-o", composed]).returncode == 0
+    verbose_out = tmp_path / "verbose.wasm"
+    commands = [
+        [app, "-d", ops, "-o", str(verbose_out), "-vv"],
+        ["--color", "always", "graph", app, "-d", ops],
+        ["graph", app, "-d", ops],
+        ["run", composed],  # the guest writes through fd 1, not sys.stdout
+        ["audit", composed, "--deny", "wasi:cli/*"],
+        ["audit", composed],
+        ["verify", composed],
+        ["inspect", ops, "--json"],
+        [str(tmp_path / "missing.wasm"), "-d", ops],
+    ]
+    expected = {}
+    for args in commands:
+        expected[tuple(args)] = one_shot_merged(args)
+    one_shot_bytes = verbose_out.read_bytes()
+    assert expected[("run", composed)][1].startswith("Original: Hello")
+    assert "\x1b[" in expected[tuple(commands[1])][1] and "\x1b[" not in expected[tuple(commands[2])][1]
+    assert {code for code, _ in expected.values()} == {0, 1}
+    worker = start_worker()
+    try:
+        sequence = commands + commands[::-1]
+        for i, args in enumerate(sequence, 1):
+            worker.stdin.write(proto_request(args, i))
+        worker.stdin.flush()
+        for i, args in enumerate(sequence, 1):
+            answer = read_proto_response(worker.stdout)
+            assert answer["request_id"] == i
+            assert (answer["exit_code"], answer["output"]) == expected[tuple(args)], args
+        assert verbose_out.read_bytes() == one_shot_bytes
+        ends_cleanly(worker)
+    finally:
+        worker.kill()
+        worker.wait()
