@@ -28,16 +28,20 @@ remembers of the components it has loaded (`model.loadcache`): an input loaded b
 the same digest is neither read nor hashed again. What is kept is bounded by the bytes held
 (`COMPOSE_WORKER_CACHE_BYTES`, default 512 MB), the least recently used let go first.
 
-A cancel request for a request not started yet answers it `was_cancelled`; one for a
-request running or answered is ignored (requests run one at a time, in order).
+A cancel request for a request not started yet answers it `was_cancelled`; one for the
+request running interrupts it as Ctrl-C would (a composition stops and writes nothing, a
+component run stops at its next epoch check) and answers it `was_cancelled`; one for a
+request answered already is ignored (requests run one at a time, in order).
 """
 
 from __future__ import annotations
 
+import _thread
 import io
 import json
 import os
 import queue
+import signal
 import sys
 import threading
 from dataclasses import dataclass, field
@@ -286,7 +290,18 @@ def serve(cli: click.Command, startup: list[str]) -> None:
     lock = threading.Lock()
     pending: set[int] = set()
     cancelled: set[int] = set()
-    state = {"protocol": protocol}
+    state: dict[str, Any] = {"protocol": protocol, "running": None}
+    # a cancel for the request running interrupts it as Ctrl-C would (our commands stop then:
+    # a run's epoch ends, nothing is written, see run_command); set while that is wanted, so
+    # that a late interrupt meets no other request and a real Ctrl-C still ends the worker
+    stopping = threading.Event()
+
+    def on_interrupt(signum: int, frame: Any) -> None:
+        if stopping.is_set() and state["running"] is None:
+            return  # the cancelled request ended before the interrupt arrived
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, on_interrupt)
 
     def read() -> None:
         buffer = bytearray()
@@ -310,6 +325,9 @@ def serve(cli: click.Command, startup: list[str]) -> None:
                     if request.cancel:
                         if request.request_id in pending:
                             cancelled.add(request.request_id)
+                        elif request.request_id == state["running"] and not stopping.is_set():
+                            stopping.set()
+                            _thread.interrupt_main(signal.SIGINT)
                     else:
                         pending.add(request.request_id)
                         work.put(request)
@@ -332,8 +350,20 @@ def serve(cli: click.Command, startup: list[str]) -> None:
         from ..model.loadcache import CACHE
 
         CACHE.declare(dict(request.inputs))
+        with lock:
+            state["running"] = request.request_id
+            stopping.clear()
         try:
             code, output = run_request(cli, request.arguments)
+        except KeyboardInterrupt:
+            if not stopping.is_set():
+                raise  # Ctrl-C of whoever started the worker by hand
+            code, output = 130, ""
         finally:
+            with lock:
+                state["running"] = None
             CACHE.withdraw()
-        responses.write(write(code, output, request.request_id))
+        if stopping.is_set():
+            responses.write(write(0, "", request.request_id, True))
+        else:
+            responses.write(write(code, output, request.request_id))

@@ -285,3 +285,31 @@ def test_worker_requests_answer_as_one_shot_runs_whatever_ran_before(small_fixtu
     finally:
         worker.kill()
         worker.wait()
+
+
+def test_cancel_stops_the_request_running(small_fixtures, tmp_path):
+    """A cancel for the request running (a component looping for ever, so that it runs
+    until stopped) stops it and answers it cancelled; the worker serves the next one."""
+    import threading
+    import time
+
+    worker = start_worker()
+    guard = threading.Timer(60, worker.kill)  # not stopped: fail, do not hang
+    guard.start()
+    try:
+        worker.stdin.write(proto_request(["run", str(small_fixtures["loop-forever"])], 1))
+        worker.stdin.flush()
+        time.sleep(1.5)  # compiled and looping
+        worker.stdin.write(proto_request([], 1, cancel=True))
+        worker.stdin.write(proto_request(["--version"], 2))
+        worker.stdin.flush()
+        answer = read_proto_response(worker.stdout)
+        assert answer["request_id"] == 1 and answer["was_cancelled"]
+        version = read_proto_response(worker.stdout)
+        assert version["request_id"] == 2 and version["exit_code"] == 0
+        assert version["output"] == one_shot(["--version"]).stdout
+        ends_cleanly(worker)
+    finally:
+        guard.cancel()
+        worker.kill()
+        worker.wait()
