@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 from support.oracle import wasm_tools
 
@@ -252,6 +253,7 @@ def test_worker_requests_answer_as_one_shot_runs_whatever_ran_before(small_fixtu
     composed = str(tmp_path / "composed.wasm")
     assert one_shot([app, "-d", ops, "-o", composed]).returncode == 0
     verbose_out = tmp_path / "verbose.wasm"
+    wac = str(Path(__file__).resolve().parents[2] / "fixtures" / "wac" / "seed.wac")
     commands = [
         [app, "-d", ops, "-o", str(verbose_out), "-vv"],
         ["--color", "always", "graph", app, "-d", ops],
@@ -262,11 +264,16 @@ def test_worker_requests_answer_as_one_shot_runs_whatever_ran_before(small_fixtu
         ["verify", composed],
         ["inspect", ops, "--json"],
         [str(tmp_path / "missing.wasm"), "-d", ops],
+        ["plug", app, "--plug", ops, "-o", str(tmp_path / "plugged.wasm"), "--report",
+         str(tmp_path / "plugged.json")],
+        [wac, "--dep", f"example:consumer={app}", "--dep", f"example:string-operations={ops}",
+         "-o", str(tmp_path / "wac.wasm"), "-v"],
     ]
     expected = {}
     for args in commands:
         expected[tuple(args)] = one_shot_merged(args)
-    one_shot_bytes = verbose_out.read_bytes()
+    written = {f.name: f.read_bytes() for f in tmp_path.iterdir() if f.name != "composed.wasm"}
+    assert set(written) == {"verbose.wasm", "plugged.wasm", "plugged.json", "wac.wasm"}
     assert expected[("run", composed)][1].startswith("Original: Hello")
     assert "\x1b[" in expected[tuple(commands[1])][1] and "\x1b[" not in expected[tuple(commands[2])][1]
     assert {code for code, _ in expected.values()} == {0, 1}
@@ -280,7 +287,10 @@ def test_worker_requests_answer_as_one_shot_runs_whatever_ran_before(small_fixtu
             answer = read_proto_response(worker.stdout)
             assert answer["request_id"] == i
             assert (answer["exit_code"], answer["output"]) == expected[tuple(args)], args
-        assert verbose_out.read_bytes() == one_shot_bytes
+        assert {f: (tmp_path / f).read_bytes() for f in written} == written
+        for f in written:
+            if f.endswith(".wasm"):
+                wasm_tools("validate", str(tmp_path / f))
         ends_cleanly(worker)
     finally:
         worker.kill()
