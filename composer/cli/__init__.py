@@ -64,7 +64,10 @@ def main() -> None:
     if "--persistent_worker" in args:  # Bazel's: what comes before it is start-up arguments
         from .worker import serve
 
-        serve(cli, args[:args.index("--persistent_worker")])
+        try:
+            serve(cli, args[:args.index("--persistent_worker")])
+        except KeyboardInterrupt:  # Ctrl-C of a worker started by hand: end, quietly
+            sys.exit(130)
         return
 
     # One command, then exit: the cyclic collector's passes over the many small records a

@@ -323,3 +323,22 @@ def test_cancel_stops_the_request_running(small_fixtures, tmp_path):
         guard.cancel()
         worker.kill()
         worker.wait()
+
+
+def test_ctrl_c_ends_an_idle_worker_quietly():
+    """A worker started by hand and interrupted while waiting: exit 130, no traceback."""
+    import signal
+    import time
+
+    worker = start_worker()
+    try:
+        worker.stdin.write(proto_request(["--version"], 1))
+        worker.stdin.flush()
+        assert read_proto_response(worker.stdout)["exit_code"] == 0  # up and waiting
+        time.sleep(0.2)
+        worker.send_signal(signal.SIGINT)
+        assert worker.wait(timeout=30) == 130
+        assert worker.stderr.read() == b""
+    finally:
+        worker.kill()
+        worker.wait()
