@@ -3,6 +3,7 @@
     load("@wasm_composer//:repositories.bzl", "compose_tool")
     compose_tool(name = "compose")                                   # found on PATH
     compose_tool(name = "compose", path = "/opt/composer/.venv/bin/compose")
+    compose_tool(name = "compose", env = {"COMPOSE_WORKER_CACHE_BYTES": "268435456"})
 
 It writes a repository with one package, `bin`, holding
 - `compose`: an executable wrapper that runs the installed `compose` (a tool at a repository's
@@ -37,8 +38,17 @@ def _compose_tool_impl(repository_ctx):
         fail("compose_tool: `%s --version` failed (exit %d): %s" %
              (tool, version.return_code, version.stderr))
     repository_ctx.file("WORKSPACE", "workspace(name = %r)\n" % repository_ctx.name)
-    repository_ctx.file("bin/compose", "#!/bin/sh\nexec %s \"$@\"\n" % shell_word(str(tool)),
-                        executable = True)
+    # Bazel starts actions and workers with no environment of the user's: what `env` sets
+    # (COMPOSE_WORKER_CACHE_BYTES, say) is set here
+    exports = "".join([
+        "export %s=%s\n" % (name, shell_word(value))
+        for name, value in sorted(repository_ctx.attr.env.items())
+    ])
+    repository_ctx.file(
+        "bin/compose",
+        "#!/bin/sh\n%sexec %s \"$@\"\n" % (exports, shell_word(str(tool))),
+        executable = True,
+    )
     repository_ctx.file("bin/version.txt", version.stdout)
     repository_ctx.file("bin/BUILD.bazel", "\n".join([
         "# Made by compose_tool (@wasm_composer//:repositories.bzl) for %s" % tool,
@@ -51,6 +61,11 @@ compose_tool = repository_rule(
     attrs = {
         "path": attr.string(
             doc = "The absolute path of the `compose` command; found on PATH when empty.",
+        ),
+        "env": attr.string_dict(
+            doc = "Environment variables for compose, such as COMPOSE_WORKER_CACHE_BYTES " +
+                  "(the worker's memory bound), set by the wrapper (an input of every " +
+                  "action, so changing them misses the caches).",
         ),
     },
     environ = ["PATH"],

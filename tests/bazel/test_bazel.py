@@ -183,6 +183,9 @@ def test_the_worker_is_reused_across_builds(workspace):
     [entry] = composing(workspace.build("//:seed"))
     assert entry["runner"] == "worker"
     assert workspace.workers() == before
+    # the example's compose_tool(env = ...) reaches the worker
+    for pid in before:
+        assert b"COMPOSE_WORKER_CACHE_BYTES=268435456\0" in Path(f"/proc/{pid}/environ").read_bytes()
 
 
 def test_bazel_test_of_the_verify_target_passes(workspace):
