@@ -161,6 +161,16 @@ def test_actions_run_in_a_persistent_worker_with_a_param_file(workspace):
     assert {SEED_APP, SEED_OPS, "external/compose/bin/version.txt"} <= inputs
 
 
+def test_one_shot_actions_read_the_param_file(workspace):
+    # without the worker, compose runs once per action and expands the @flagfile itself
+    workspace.build("//:seed")
+    worker_made = workspace.output("seed.wasm").read_bytes()
+    touch_seed_ops(workspace, "one-shot")
+    [entry] = composing(workspace.build("--strategy=WasmCompose=sandboxed", "//:seed"))
+    assert entry["runner"] != "worker", entry
+    assert workspace.output("seed.wasm").read_bytes() == worker_made
+
+
 def test_a_no_op_rebuild_runs_no_action(workspace):
     workspace.build("//...")
     assert workspace.build("//...") == []
