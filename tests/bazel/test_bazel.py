@@ -204,10 +204,16 @@ def test_bazel_test_of_the_verify_target_passes(workspace):
 
 
 @contextlib.contextmanager
-def package(ws: Workspace, name: str, build: str):
-    """A package of the workspace, there while the block runs."""
+def package(ws: Workspace, name: str, build: str, files: dict[str, str | Path] = {}):
+    """A package of the workspace, there while the block runs, with `files` (a name to its
+    text, or to a file to copy)."""
     folder = ws.path / name
     folder.mkdir()
+    for file, content in files.items():
+        if isinstance(content, Path):
+            shutil.copy(content, folder / file)
+        else:
+            (folder / file).write_text(content)
     (folder / "BUILD.bazel").write_text(
         'load("@wasm_composer//:defs.bzl", "wasm_compose", "wasm_compose_test")\n' + build)
     try:
@@ -233,6 +239,22 @@ def test_a_denied_import_fails_the_build(workspace):
         assert proc.returncode == 1, proc.stderr
         assert "wasi:cli/stdout@0.2.0" in proc.stderr and "wasi:cli/*" in proc.stderr, proc.stderr
         assert not workspace.output("denied/seed.wasm").exists()
+
+
+def test_an_undeclared_input_is_not_read(workspace):
+    # the config names ops.wat, which is not in `data`: the worker's request does not see it
+    wat = ROOT / "fixtures" / "wat"
+    files = {"app.wat": wat / "seed-app.wat", "ops.wat": wat / "seed-ops.wat",
+             "compose.yml": "definitions: [ops.wat]\n"}
+    build = 'wasm_compose(name = "seed", root = "app.wat", config = "compose.yml"{})\n'
+    with package(workspace, "undeclared", build.format(""), files):
+        proc = workspace.bazel("build", "//undeclared:seed", check=False)
+        assert proc.returncode == 1, proc.stderr
+        assert "`definitions` names undeclared/ops.wat, which does not exist" in proc.stderr, proc.stderr
+    with package(workspace, "declared", build.format(', data = ["ops.wat"]'), files):
+        [entry] = composing(workspace.build("//declared:seed"))
+        assert entry["runner"] == "worker"
+        valid(workspace.output("declared/seed.wasm"))
 
 
 def test_a_disk_cache_serves_a_clean_rebuild(workspace):
