@@ -232,13 +232,19 @@ def test_bazel_test_fails_for_a_component_a_host_cannot_run(workspace):
         assert "example:stringoperations" in log, log
 
 
-def test_a_denied_import_fails_the_build(workspace):
+def test_a_denied_import_fails_the_build_and_not_the_worker(workspace):
+    workspace.build("//:seed")
+    workers = workspace.workers()
     with package(workspace, "denied", 'wasm_compose(name = "seed", deny = ["wasi:cli/*"], '
                                       'root = "@fixtures//:wat/seed-app.wat", deps = ["@fixtures//:wat/seed-ops.wat"])\n'):
         proc = workspace.bazel("build", "//denied:seed", check=False)
         assert proc.returncode == 1, proc.stderr
         assert "wasi:cli/stdout@0.2.0" in proc.stderr and "wasi:cli/*" in proc.stderr, proc.stderr
         assert not workspace.output("denied/seed.wasm").exists()
+    # the worker that refused it composes the next one
+    touch_seed_ops(workspace, "after a failure")
+    assert [e["runner"] for e in composing(workspace.build("//:seed"))] == ["worker"]
+    assert workspace.workers() == workers
 
 
 def test_an_undeclared_input_is_not_read(workspace):
