@@ -144,12 +144,18 @@ def test_composed_output_is_the_bytes_compose_writes(workspace, tmp_path):
         valid(built)
 
 
-def test_report_is_the_report_compose_graph_writes(workspace, tmp_path):
-    expected = tmp_path / "seed_report.html"
-    proc = compose_proc("graph", SEED_APP, "-d", SEED_OPS, "-f", "html", "-o", expected,
-                        cwd=workspace.execution_root())
-    assert proc.returncode == 0, proc.stderr
-    assert workspace.output("seed_report.html").read_bytes() == expected.read_bytes()
+def test_reports_are_the_reports_compose_graph_writes(workspace, tmp_path):
+    cases = {
+        "seed_report.html": [SEED_APP, "-d", SEED_OPS, "-f", "html"],
+        "seed_wac_report.json": ["external/fixtures/wac/seed.wac", "--dep", f"example:consumer={SEED_APP}",
+                                 "--dep", f"example:string-operations={SEED_OPS}", "-f", "json"],
+    }
+    for name, args in cases.items():
+        expected = tmp_path / name
+        proc = compose_proc("graph", *args, "-o", expected, cwd=workspace.execution_root())
+        assert proc.returncode == 0, proc.stderr
+        assert workspace.output(name).read_bytes() == expected.read_bytes(), name
+    assert json.loads(workspace.output("seed_wac_report.json").read_text())["ok"] is True
 
 
 def test_actions_run_in_a_persistent_worker_with_a_param_file(workspace):
