@@ -70,5 +70,6 @@ compose_tool = repository_rule(
     },
     environ = ["PATH"],
     local = True,
+    configure = True,  # `bazel sync --configure` makes it again
     doc = "Makes the installed `compose` command the tool of the rules in defs.bzl.",
 )
