@@ -62,8 +62,12 @@ class Workspace:
     def output(self, name: str) -> Path:
         return self.path / "bazel-bin" / name
 
-    def execution_root(self) -> Path:
-        return Path(self.bazel("info", "execution_root").stdout.strip())
+    def inputs_elsewhere(self, folder: Path) -> Path:
+        """`folder`, holding the seed's sources at the paths Bazel's actions name them by
+        (external/fixtures/...): where `compose` is run by hand on the same inputs."""
+        execroot = Path(self.bazel("info", "execution_root").stdout.strip())
+        shutil.copytree(execroot / "external" / "fixtures", folder / "external" / "fixtures")
+        return folder
 
     def processes(self) -> list[str]:
         """The processes of this module's Bazel: its server (which names the output user
@@ -127,7 +131,7 @@ def touch_seed_ops(ws: Workspace, note: str) -> None:
 
 
 def test_composed_output_is_the_bytes_compose_writes(workspace, tmp_path):
-    execroot = workspace.execution_root()
+    elsewhere = workspace.inputs_elsewhere(tmp_path / "by-hand")
     cases = {
         "seed.wasm": [SEED_APP, "-d", SEED_OPS],
         "seed_policy.wasm": [SEED_APP, "--plug", f"example:stringoperations/operations@0.1.0={SEED_OPS}",
@@ -137,7 +141,7 @@ def test_composed_output_is_the_bytes_compose_writes(workspace, tmp_path):
     }
     for name, args in cases.items():
         expected = tmp_path / name
-        proc = compose_proc(*args, "-o", expected, cwd=execroot)
+        proc = compose_proc(*args, "-o", expected, cwd=elsewhere)
         assert proc.returncode == 0, proc.stderr
         built = workspace.output(name)
         assert built.read_bytes() == expected.read_bytes(), name
@@ -150,9 +154,10 @@ def test_reports_are_the_reports_compose_graph_writes(workspace, tmp_path):
         "seed_wac_report.json": ["external/fixtures/wac/seed.wac", "--dep", f"example:consumer={SEED_APP}",
                                  "--dep", f"example:string-operations={SEED_OPS}", "-f", "json"],
     }
+    elsewhere = workspace.inputs_elsewhere(tmp_path / "by-hand")
     for name, args in cases.items():
         expected = tmp_path / name
-        proc = compose_proc("graph", *args, "-o", expected, cwd=workspace.execution_root())
+        proc = compose_proc("graph", *args, "-o", expected, cwd=elsewhere)
         assert proc.returncode == 0, proc.stderr
         assert workspace.output(name).read_bytes() == expected.read_bytes(), name
     assert json.loads(workspace.output("seed_wac_report.json").read_text())["ok"] is True
