@@ -64,7 +64,9 @@ class Workspace:
 
     def inputs_elsewhere(self, folder: Path) -> Path:
         """`folder`, holding the seed's sources at the paths Bazel's actions name them by
-        (external/fixtures/...): where `compose` is run by hand on the same inputs."""
+        (external/fixtures/...): where `compose` is run by hand on the same inputs as the
+        example's outputs, built now."""
+        self.bazel("build", "//...")
         execroot = Path(self.bazel("info", "execution_root").stdout.strip())
         shutil.copytree(execroot / "external" / "fixtures", folder / "external" / "fixtures")
         return folder
