@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Set up a fresh machine for composer: a virtualenv in .venv with the package and its test
 # tools (wasm-tools, componentize-py). With --test, also what the report tests need: Debian's
-# chromium, graphviz and librsvg2-bin (apt-get) and the mermaid parser (npm, pinned). Safe to run again; it
+# chromium, graphviz and librsvg2-bin (apt-get) and the mermaid parser (npm, pinned), and what
+# the Bazel rules' tests need: Debian's bazel-bootstrap (Bazel 4, offline). Safe to run again; it
 # only installs what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,6 +23,7 @@ if [ "${1:-}" = "--test" ]; then
   command -v chromium >/dev/null || need+=(chromium)
   command -v dot >/dev/null || need+=(graphviz)
   command -v rsvg-convert >/dev/null || need+=(librsvg2-bin)
+  command -v bazel >/dev/null || need+=(bazel-bootstrap)
   if [ ${#need[@]} -gt 0 ]; then
     sudo=""
     [ "$(id -u)" = 0 ] || sudo=sudo
