@@ -19,8 +19,8 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import threading
 from pathlib import Path
-from typing import Sequence
 
 from ..errors import BinaryError
 from ..record import Record
@@ -132,32 +132,79 @@ def _cache_dir(composer: str | None, xdg: str | None, home: str | None) -> Path 
     return Path(base) / "composer"
 
 
-def validate_modules(modules: Sequence[CoreModule], features: frozenset[str] = frozenset()) -> None:
-    """Raise a BinaryError for the first module (in file order) wasmtime refuses, with the
-    gated core `features` (wasm-tools' names, `features.CORE`) enabled."""
-    if not modules:
-        return
-    root = cache_dir()
-    # what is valid depends on the features: each set has its own record
-    folder = "+".join([f"valid-modules-{_CACHE_VERSION}", *sorted(features)])
-    known = root / folder if root is not None else None
-    pending: list[tuple[CoreModule, str]] = []
-    for m in modules:
-        if known is None or not (known / m.digest).exists():
-            pending.append((m, m.digest))
-    if not pending:
-        return
-    if len(pending) == 1:
-        failures = [_validate(_engine(features), pending[0][0])]
-    else:
-        engine = _engine(features)
-        with _thread_pool()(min(len(pending), os.cpu_count() or 2)) as pool:
-            failures = list(pool.map(lambda p: _validate(engine, p[0]), pending))
-    for (m, digest), failure in zip(pending, failures):
-        if failure is not None:
-            raise failure
-        if known is not None:
-            _remember(known, digest)
+class Validation:
+    """The core modules of one component, validated while it is read: each module whose
+    validity is not remembered goes to background threads when the elaborator meets it
+    (wasmtime's validator runs outside the GIL, so they run beside the elaborator's Python
+    and beside one another), and `finish` waits for them all and raises the failure of the
+    first module in file order, whichever finished first. `close` lets the threads go
+    (after `finish`, or instead of it when the reading failed otherwise)."""
+
+    def __init__(self, features: frozenset[str]) -> None:
+        self.features = features
+        root = cache_dir()
+        # what is valid depends on the features: each set has its own record
+        folder = "+".join([f"valid-modules-{_CACHE_VERSION}", *sorted(features)])
+        self.known = root / folder if root is not None else None
+        self.jobs: list[_Job] = []
+        self.by_digest: dict[str, _Job] = {}  # a module met twice is validated once
+        self.queue: object = None
+        self.threads: list[object] = []
+
+    def submit(self, m: CoreModule) -> None:
+        job = self.by_digest.get(m.digest)
+        if job is None:
+            if self.known is not None and (self.known / m.digest).exists():
+                return
+            job = self.by_digest[m.digest] = _Job(m)
+            self._start(job)
+        self.jobs.append(job)
+
+    def _start(self, job: "_Job") -> None:
+        import threading
+        from queue import SimpleQueue
+
+        if self.queue is None:
+            self.queue = SimpleQueue()
+        pending = sum(1 for j in self.by_digest.values() if not j.done.is_set())
+        if len(self.threads) < min(pending, os.cpu_count() or 2):
+            thread = threading.Thread(target=self._serve, daemon=True)
+            thread.start()
+            self.threads.append(thread)
+        self.queue.put(job)  # type: ignore[attr-defined]
+
+    def _serve(self) -> None:
+        while True:
+            job = self.queue.get()  # type: ignore[attr-defined]
+            if job is None:
+                return
+            try:
+                job.failure = _validate(_engine(self.features), job.module)
+            except BaseException as exc:  # noqa: BLE001 - raised where it is waited for
+                job.failure = exc  # type: ignore[assignment]
+            job.done.set()
+
+    def finish(self) -> None:
+        for job in self.jobs:
+            job.done.wait()
+            if job.failure is not None:
+                raise job.failure
+            if self.known is not None:
+                _remember(self.known, job.module.digest)
+
+    def close(self) -> None:
+        for _ in self.threads:
+            self.queue.put(None)  # type: ignore[attr-defined]
+        self.threads = []
+
+
+class _Job:
+    def __init__(self, module: CoreModule) -> None:
+        import threading
+
+        self.module = module
+        self.failure: BaseException | None = None
+        self.done = threading.Event()
 
 
 # What wasmtime says of a proposal it cannot enable, and the feature's name (features.py).
@@ -211,29 +258,28 @@ def _remember(known: Path, digest: str) -> None:
 
 
 _ENGINES: dict[frozenset[str], object] = {}
+_ENGINES_LOCK = threading.Lock()  # validating threads ask for the engine at once
 
 
 def _engine(features: frozenset[str] = frozenset()) -> object:
     """wasmtime's engine, configured as wasm-tools validates: its default proposals on,
     the gated ones (`custom-page-sizes`, `wide-arithmetic`, `stack-switching`) as given."""
     engine = _ENGINES.get(features)
-    if engine is None:
-        from wasmtime import Config, Engine
+    if engine is not None:
+        return engine
+    with _ENGINES_LOCK:
+        return _ENGINES.get(features) or _new_engine(features)
 
-        config = Config()
-        for feature in ("threads", "tail_call", "reference_types", "simd", "bulk_memory",
-                        "multi_value", "multi_memory", "memory64", "relaxed_simd", "exceptions",
-                        "function_references", "gc"):
-            setattr(config, f"wasm_{feature}", True)
-        for feature in ("wide-arithmetic", "custom-page-sizes", "stack-switching"):
-            setattr(config, f"wasm_{feature.replace('-', '_')}", feature in features)
-        engine = _ENGINES[features] = Engine(config)
+
+def _new_engine(features: frozenset[str]) -> object:
+    from wasmtime import Config, Engine
+
+    config = Config()
+    for feature in ("threads", "tail_call", "reference_types", "simd", "bulk_memory",
+                    "multi_value", "multi_memory", "memory64", "relaxed_simd", "exceptions",
+                    "function_references", "gc"):
+        setattr(config, f"wasm_{feature}", True)
+    for feature in ("wide-arithmetic", "custom-page-sizes", "stack-switching"):
+        setattr(config, f"wasm_{feature.replace('-', '_')}", feature in features)
+    engine = _ENGINES[features] = Engine(config)
     return engine
-
-
-def _thread_pool() -> type:
-    # imported when modules need wasmtime's validator: with every module's digest
-    # remembered, a compose run never does, and the import costs ~10 ms of its start
-    from concurrent.futures import ThreadPoolExecutor
-
-    return ThreadPoolExecutor

@@ -35,7 +35,7 @@ from ..errors import ValidationError
 from .canondefs import CanonDefinitions
 from .corematch import core_mismatch
 from .coremodule import core_extern, module_interface
-from .corevalidate import CoreModule, cache_dir, cached_interface, content_digest, remember_interface
+from .corevalidate import CoreModule, Validation, cache_dir, cached_interface, content_digest, remember_interface
 from .features import ALL, CORE, enabled
 from .indexspaces import CORE_ITEM_SORTS, IndexSpaces, Origin, indexed
 from .limits import MAX_INSTANTIATION_ARGS, MAX_MODULES_AND_COMPONENTS, TreeLimits, check_counts, count_instance
@@ -68,7 +68,8 @@ class Elaborator(CanonDefinitions):
         self.validate = validate
         self.caching = cache_dir() is not None
         self.digests: dict[int, str] = {}  # a core module's offset -> its SHA-256
-        self.modules: list[CoreModule] = []
+        # with `validate`, validated in the background from when they are met
+        self.validation = Validation(features & CORE) if validate else None
         self.limits = TreeLimits()
         # The composer embeds components it has already elaborated; `known` gives their
         # types back so that checking the output does not decode them a second time.
@@ -131,7 +132,7 @@ class Elaborator(CanonDefinitions):
             digest = self.digests[section.offset] = content_digest(section.data)
         if self.validate:
             path = (*scope.path, f"core module[{len(scope.core_modules)}]")
-            self.modules.append(CoreModule(section.data, section.offset, path, digest))
+            self.validation.submit(CoreModule(section.data, section.offset, path, digest))  # type: ignore[union-attr]
         scope.core_modules.append(section)
         if self.validate:
             # its imports are read where it is defined, as wasmparser does: one that is
@@ -845,17 +846,20 @@ def elaborate(
     # Python frames a level
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 8 * MAX_MODULES_AND_COMPONENTS))
     elaborator = Elaborator(validate, known, features)
-    from .corevalidate import validate_modules
-
+    validation = elaborator.validation
     try:
-        scope = elaborator.component(comp)
-    except ValidationError:
-        if validate:
-            # a module that is itself invalid (with a proposal not enabled, say) is the
-            # first thing to fix: report it rather than how it is used
-            validate_modules(elaborator.modules, features & CORE)
-        raise
-    scope.tree_size = elaborator.limits.modules_and_components
-    if validate:
-        validate_modules(elaborator.modules, features & CORE)
+        try:
+            scope = elaborator.component(comp)
+        except ValidationError:
+            if validation is not None:
+                # a module that is itself invalid (with a proposal not enabled, say) is the
+                # first thing to fix: report it rather than how it is used
+                validation.finish()
+            raise
+        scope.tree_size = elaborator.limits.modules_and_components
+        if validation is not None:
+            validation.finish()
+    finally:
+        if validation is not None:
+            validation.close()
     return scope

@@ -204,6 +204,38 @@ def test_validated_modules_are_remembered(tmp_path, small_fixtures, monkeypatch)
     assert calls  # no cache: validated every time
 
 
+def test_modules_validated_together_report_the_first_invalid_in_file_order(tmp_path, monkeypatch):
+    # validated by several threads at once, the first module finishes last here (held back),
+    # and its failure is the one reported, as when they were validated one after another;
+    # a module met twice is validated once
+    import os
+    import time
+
+    from composer.model import corevalidate
+
+    monkeypatch.setenv("COMPOSER_CACHE_DIR", "")
+    monkeypatch.setattr(os, "cpu_count", lambda: 4)
+    calls = []
+    real = corevalidate._validate
+
+    def held_back(engine, m):
+        calls.append(m.path[-1])
+        if m.path[-1] == "core module[0]":
+            time.sleep(0.3)
+        return real(engine, m)
+
+    monkeypatch.setattr(corevalidate, "_validate", held_back)
+    path = tmp_path / "two-invalid.wasm"
+    path.write_bytes(wat('(component (core module (func (result i32) (i64.const 0)))'
+                         ' (core module (func (result f32) (i32.const 0)))'
+                         ' (core module (func (result f32) (i32.const 0))))'))
+    assert wasm_tools("validate", str(path), check=False).returncode != 0
+    proc = invoke("inspect", path)
+    assert proc.exit_code == 1
+    assert "core module[0]: invalid core module: type mismatch: expected i32, found i64" in proc.output
+    assert sorted(calls) == ["core module[0]", "core module[1]"]
+
+
 def test_module_interfaces_are_remembered_exactly(tmp_path, small_fixtures, monkeypatch):
     # the second reading takes every module's imports and exports from the cache: the same
     # component model as reading the modules, and a damaged cache entry is read around
