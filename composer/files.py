@@ -217,12 +217,11 @@ def write_atomically(path: Path | str, data: bytes | Iterable[bytes | memoryview
             os.umask(umask)
             mode = 0o666 & ~umask
         os.fchmod(fd, mode)
+        parts = [data] if isinstance(data, (bytes, bytearray, memoryview)) else list(data)
+        _allocate(fd, sum(len(p) for p in parts))
         with os.fdopen(fd, "wb") as out:
-            if isinstance(data, (bytes, bytearray, memoryview)):
-                out.write(data)
-            else:
-                for part in data:
-                    out.write(part)
+            for part in parts:
+                out.write(part)
         if check is not None:
             check(Path(tmp))
         os.replace(tmp, path)
@@ -234,6 +233,23 @@ def write_atomically(path: Path | str, data: bytes | Iterable[bytes | memoryview
         if isinstance(exc, OSError):
             raise ComposerError(f"cannot write output: {exc.strerror}", file=str(path)) from None
         raise
+
+
+# Outputs at least this large have their blocks allocated before they are written.
+_ALLOCATED_FROM = 1 << 20
+
+
+def _allocate(fd: int, size: int) -> None:
+    """Allocate a large output's blocks up front. ext4 (by default, `auto_da_alloc`) allocates
+    the blocks of a file renamed over another, and starts writing them out, in the rename
+    itself: ~20 ms of a 36 MB composition. A file whose blocks are allocated already has
+    nothing left to allocate then. Where the file system cannot allocate, nothing is lost."""
+    if size < _ALLOCATED_FROM or not hasattr(os, "posix_fallocate"):
+        return
+    try:
+        os.posix_fallocate(fd, 0, size)
+    except OSError:
+        pass  # not supported here, or no room: the writes say so
 
 
 def _temporary(directory: Path, name: str) -> tuple[int, str]:

@@ -806,3 +806,15 @@ def test_pieces_of_the_output_are_written_in_order(tmp_path):
     out = tmp_path / "out.bin"
     write_atomically(out, [b"ab", memoryview(b"cde")[1:], bytearray(b"f")])
     assert out.read_bytes() == b"abdef"
+
+
+def test_a_large_output_is_written_exactly_over_a_larger_one(tmp_path):
+    # an output from 1 MiB on has its blocks allocated before it is written (files.py): the
+    # file is the bytes written, nothing more, whatever file it replaces
+    from composer.link.compose import write_atomically
+
+    out = tmp_path / "out.bin"
+    out.write_bytes(b"\xff" * (3 << 20))
+    pieces = [b"\0asm" * (1 << 18), memoryview(bytes(range(256)) * 4096)[3:], b"end"]
+    write_atomically(out, pieces)
+    assert out.read_bytes() == b"".join(pieces)
