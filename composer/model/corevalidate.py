@@ -81,8 +81,9 @@ def remember_interface(digest: str, iface: object) -> None:
     where = _interfaces_dir()
     if where is None:
         return
-    imports = [(m, n, _freeze(x)) for (m, n), x in iface.imports.items()]  # type: ignore[attr-defined]
-    exports = [(n, _freeze(x)) for n, x in iface.exports.items()]  # type: ignore[attr-defined]
+    memo: dict[int, object] = {}
+    imports = [(m, n, _freeze(x, memo)) for (m, n), x in iface.imports.items()]  # type: ignore[attr-defined]
+    exports = [(n, _freeze(x, memo)) for n, x in iface.exports.items()]  # type: ignore[attr-defined]
     try:
         where.mkdir(parents=True, exist_ok=True)
         tmp = where / f".{digest}.{os.getpid()}"
@@ -92,13 +93,19 @@ def remember_interface(digest: str, iface: object) -> None:
         pass  # a cache that cannot be written only costs time
 
 
-def _freeze(x: object) -> object:
-    """A core extern as plain values marshal can store: records as (class name, fields)."""
+def _freeze(x: object, memo: dict[int, object]) -> object:
+    """A core extern as plain values marshal can store: records as (class name, fields).
+    `memo`, by identity: a module's thousands of functions share a few hundred types."""
     if x is None or isinstance(x, (str, int, bool)):
         return x
-    if isinstance(x, tuple):
-        return ("()", tuple(_freeze(v) for v in x))
-    return (type(x).__name__, tuple(_freeze(getattr(x, n)) for n in x._NAMES))  # type: ignore[attr-defined]
+    found = memo.get(id(x))  # the objects outlive the call: their ids stay theirs
+    if found is None:
+        if isinstance(x, tuple):
+            found = ("()", tuple(_freeze(v, memo) for v in x))
+        else:
+            found = (type(x).__name__, tuple(_freeze(getattr(x, n), memo) for n in x._NAMES))  # type: ignore[attr-defined]
+        memo[id(x)] = found
+    return found
 
 
 def _thaw(x: object, memo: dict) -> object:
