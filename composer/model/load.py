@@ -93,17 +93,30 @@ def decode_sections(data: bytes, display: str) -> Component:
         raise exc.with_file(display) from None
 
 
-def _digest(path: Path, data: bytes, cache: TypeCache) -> str:
+def _digest(path: Path, data: bytes, cache: TypeCache) -> tuple[str, Component | None]:
     """The SHA-256 of a component's bytes; a large file's is taken from the cache's
-    index of file states when the file has not changed since it was hashed (`typecache`)."""
+    index of file states when the file has not changed since it was hashed (`typecache`).
+    A large file hashed is decoded meanwhile (hashlib lets go of the GIL while it hashes
+    megabytes): its sections are returned too, None when not decoded."""
     if isinstance(data, bytes):  # not mapped: small, text turned into binary, or not mappable
-        return content_digest(data)
+        return content_digest(data), None
     st = os.stat(path)
     digest = cache.digest_by_state(st)
-    if digest is None:
-        digest = content_digest(data)
-        cache.note_state(st, digest)
-    return digest
+    if digest is not None:
+        return digest, None
+    import threading
+
+    hashed: list[str] = []
+    hashing = threading.Thread(target=lambda: hashed.append(content_digest(data)))
+    hashing.start()
+    try:
+        # needed unless the cache knows these bytes under another file state (a copy, a
+        # checkout), when decoding was a few milliseconds spent while waiting anyway
+        comp = decode_sections(data, str(path))
+    finally:
+        hashing.join()
+    cache.note_state(st, hashed[0])
+    return hashed[0], comp
 
 
 _LOOK_UP: Any = object()
@@ -149,20 +162,21 @@ def _load(path: Path, validate: bool, features: frozenset[str], types_only: bool
           cache: TypeCache | None) -> LoadedComponent:
     display = str(path)
     data = read_component(path, mapped=types_only)
-    digest = None
+    digest = comp = None
     if not types_only:
         cache = None
     elif cache is _LOOK_UP:
         cache = opened()
     if cache is not None:
-        digest = _digest(path, data, cache)
+        digest, comp = _digest(path, data, cache)
         found = cache.recall(digest, features, checked=validate)
         if found is not None:
             scope = IndexSpaces("component")
             scope.imports, scope.exports = found.imports, found.exports
             scope.tree_size, scope.complete = found.tree_size, False
-            return LoadedComponent(path, data, None, scope)
-    comp = decode_sections(data, display)
+            return LoadedComponent(path, data, comp, scope)
+    if comp is None:
+        comp = decode_sections(data, display)
     scope = _elaborated(comp, display, validate, features)
     if cache is not None and digest is not None:
         cache.remember(digest, features, scope, checked=validate)

@@ -221,6 +221,22 @@ def test_a_large_file_unchanged_is_not_hashed_again(tmp_path, cache, hashes, mon
     assert "test:big/apj" in third.scope.exports
 
 
+def test_a_copy_of_a_large_file_is_known_by_its_bytes(tmp_path, cache, hashes, monkeypatch):
+    # a new file state (a copy, a checkout): hashed, while it is decoded meanwhile, and
+    # found in the cache by the digest
+    import shutil
+
+    monkeypatch.setattr(typecache, "_SETTLED", -60.0)
+    path = padded(tmp_path, "big")
+    first = load_component(path, types_only=True)
+    copy = tmp_path / "copy.wasm"
+    shutil.copyfile(path, copy)
+    second = load_component(copy, types_only=True)
+    assert hashes == [len(first.data)] * 2
+    assert not second.scope.complete and list(second.scope.exports) == ["test:big/api"]
+    assert second.component.sections == first.component.sections
+
+
 def test_small_files_are_hashed_each_time(tmp_path, cache, hashes, monkeypatch):
     monkeypatch.setattr(typecache, "_SETTLED", -60.0)
     path = write(tmp_path, "c", counter(1))
