@@ -1,5 +1,6 @@
-"""Core modules checked by wasmtime's own validator (`wasmtime.Module.validate`): the project
-writes no core WebAssembly validator of its own.
+"""Core modules checked by wasmtime's own validator (`wasmtime_module_validate`, called through
+wasmtime's C API in the library wasmtime-py ships, or through wasmtime-py where that library
+is not found): the project writes no core WebAssembly validator of its own.
 
 The features are those `wasm-tools validate` enables by default (GC, exceptions, threads,
 memory64, ... on; custom page sizes, wide arithmetic, stack switching off), so a module is
@@ -19,8 +20,10 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import sys
 import threading
 from pathlib import Path
+from typing import Any
 
 from ..errors import BinaryError
 from ..record import Record
@@ -220,22 +223,19 @@ _BEYOND_WASMTIME = (("shared-everything-threads", "shared-everything-threads"),
                     ("custom descriptors", "custom-descriptors"))
 
 
-def _validate(engine: object, m: CoreModule) -> BinaryError | None:
-    from wasmtime import Module, WasmtimeError
-
-    try:
-        Module.validate(engine, m.data.tobytes())  # type: ignore[arg-type]
-    except WasmtimeError as exc:
-        error = _error(m, str(exc))
-        for said, feature in _BEYOND_WASMTIME:
-            if said in str(exc):
-                # enabled or not, wasmtime's validator cannot take this proposal (it has no
-                # switch for it), and the project runs no other core validator: say so
-                error.message += (" (core modules are checked by wasmtime's validator, which "
-                                  f"cannot enable {feature})")
-                break
-        return error
-    return None
+def _validate(engine: "_Engine", m: CoreModule) -> BinaryError | None:
+    said = engine.refusal(m.data.tobytes())
+    if said is None:
+        return None
+    error = _error(m, said)
+    for wasmtime_says, feature in _BEYOND_WASMTIME:
+        if wasmtime_says in said:
+            # enabled or not, wasmtime's validator cannot take this proposal (it has no
+            # switch for it), and the project runs no other core validator: say so
+            error.message += (" (core modules are checked by wasmtime's validator, which "
+                              f"cannot enable {feature})")
+            break
+    return error
 
 
 def _error(m: CoreModule, text: str) -> BinaryError:
@@ -264,29 +264,133 @@ def _remember(known: Path, digest: str) -> None:
         pass  # a cache that cannot be written only costs time
 
 
-_ENGINES: dict[frozenset[str], object] = {}
+class _Engine:
+    """wasmtime's validator, configured once: `refusal(module)` is wasmtime's message for a
+    module it refuses, None for a valid one."""
+
+    def refusal(self, data: bytes) -> str | None:
+        raise NotImplementedError
+
+
+_ENGINES: dict[frozenset[str], _Engine] = {}
 _ENGINES_LOCK = threading.Lock()  # validating threads ask for the engine at once
 
+# The proposals wasm-tools validates with by default (all on), and the gated ones it leaves
+# off unless asked, by wasmtime's names (`wasmtime_config_wasm_NAME_set`).
+_ON = ("threads", "tail_call", "reference_types", "simd", "bulk_memory", "multi_value",
+       "multi_memory", "memory64", "relaxed_simd", "exceptions", "function_references", "gc")
+_GATED = ("wide-arithmetic", "custom-page-sizes", "stack-switching")
 
-def _engine(features: frozenset[str] = frozenset()) -> object:
+
+def _engine(features: frozenset[str] = frozenset()) -> _Engine:
     """wasmtime's engine, configured as wasm-tools validates: its default proposals on,
     the gated ones (`custom-page-sizes`, `wide-arithmetic`, `stack-switching`) as given."""
     engine = _ENGINES.get(features)
     if engine is not None:
         return engine
     with _ENGINES_LOCK:
-        return _ENGINES.get(features) or _new_engine(features)
+        engine = _ENGINES.get(features)
+        if engine is None:
+            switches = {**{f: True for f in _ON},
+                        **{f.replace("-", "_"): f in features for f in _GATED}}
+            engine = _ENGINES[features] = _CEngine.made(switches) or _PyEngine(switches)
+        return engine
 
 
-def _new_engine(features: frozenset[str]) -> object:
-    from wasmtime import Config, Engine
+class _CEngine(_Engine):
+    """The engine through wasmtime's C API, in the library wasmtime-py ships: the same
+    validator as `wasmtime.Module.validate`, without importing wasmtime-py's thousand
+    bindings (~20 ms of every run that validates a module), and without copying each
+    module into a ctypes buffer first. The C call lets go of the GIL, as wasmtime-py's do."""
 
-    config = Config()
-    for feature in ("threads", "tail_call", "reference_types", "simd", "bulk_memory",
-                    "multi_value", "multi_memory", "memory64", "relaxed_simd", "exceptions",
-                    "function_references", "gc"):
-        setattr(config, f"wasm_{feature}", True)
-    for feature in ("wide-arithmetic", "custom-page-sizes", "stack-switching"):
-        setattr(config, f"wasm_{feature.replace('-', '_')}", feature in features)
-    engine = _ENGINES[features] = Engine(config)
-    return engine
+    def __init__(self, dll: object, engine: int) -> None:
+        self.dll, self.engine = dll, engine
+
+    @staticmethod
+    def made(switches: dict[str, bool]) -> "_CEngine | None":
+        """The engine, None where the library is not where wasmtime-py keeps it on Linux
+        (elsewhere, wasmtime-py finds it)."""
+        import ctypes
+        from importlib.util import find_spec
+
+        spec = find_spec("wasmtime") if sys.platform == "linux" else None
+        if spec is None or not spec.submodule_search_locations:
+            return None
+        machine = {"arm64": "aarch64"}.get(os.uname().machine, os.uname().machine)
+        library = os.path.join(spec.submodule_search_locations[0], f"linux-{machine}",
+                               "_libwasmtime.so")
+        try:
+            dll = ctypes.CDLL(library)
+        except OSError:
+            return None
+        dll.wasm_config_new.restype = ctypes.c_void_p
+        dll.wasm_config_new.argtypes = []
+        config = dll.wasm_config_new()
+        for name, on in switches.items():
+            setter = getattr(dll, f"wasmtime_config_wasm_{name}_set")
+            setter.restype, setter.argtypes = None, [ctypes.c_void_p, ctypes.c_bool]
+            setter(config, on)
+        dll.wasm_engine_new_with_config.restype = ctypes.c_void_p
+        dll.wasm_engine_new_with_config.argtypes = [ctypes.c_void_p]  # takes the config
+        dll.wasmtime_module_validate.restype = ctypes.c_void_p
+        dll.wasmtime_module_validate.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_size_t]
+        dll.wasmtime_error_message.restype = None
+        dll.wasmtime_error_message.argtypes = [ctypes.c_void_p, ctypes.POINTER(_ByteVec.type())]
+        dll.wasm_byte_vec_delete.restype = None
+        dll.wasm_byte_vec_delete.argtypes = [ctypes.POINTER(_ByteVec.type())]
+        dll.wasmtime_error_delete.restype = None
+        dll.wasmtime_error_delete.argtypes = [ctypes.c_void_p]
+        return _CEngine(dll, dll.wasm_engine_new_with_config(config))
+
+    def refusal(self, data: bytes) -> str | None:
+        import ctypes
+
+        dll: Any = self.dll
+        error = dll.wasmtime_module_validate(self.engine, data, len(data))
+        if not error:
+            return None
+        message = _ByteVec.type()()
+        dll.wasmtime_error_message(error, ctypes.byref(message))
+        text = ctypes.string_at(message.data, message.size).decode("utf-8", "replace")
+        dll.wasm_byte_vec_delete(ctypes.byref(message))
+        dll.wasmtime_error_delete(error)
+        return text
+
+
+class _ByteVec:
+    """`wasm_byte_vec_t`: a size and a pointer (made when first needed: ctypes is imported
+    only by runs that validate)."""
+
+    made: Any = None
+
+    @classmethod
+    def type(cls) -> Any:
+        if cls.made is None:
+            import ctypes
+
+            class wasm_byte_vec_t(ctypes.Structure):
+                _fields_ = [("size", ctypes.c_size_t), ("data", ctypes.POINTER(ctypes.c_ubyte))]
+
+            cls.made = wasm_byte_vec_t
+        return cls.made
+
+
+class _PyEngine(_Engine):
+    """The engine through wasmtime-py."""
+
+    def __init__(self, switches: dict[str, bool]) -> None:
+        from wasmtime import Config, Engine
+
+        config = Config()
+        for name, on in switches.items():
+            setattr(config, f"wasm_{name}", on)
+        self.engine = Engine(config)
+
+    def refusal(self, data: bytes) -> str | None:
+        from wasmtime import Module, WasmtimeError
+
+        try:
+            Module.validate(self.engine, data)
+        except WasmtimeError as exc:
+            return str(exc)
+        return None

@@ -236,6 +236,30 @@ def test_modules_validated_together_report_the_first_invalid_in_file_order(tmp_p
     assert sorted(calls) == ["core module[0]", "core module[1]"]
 
 
+def test_wasmtime_called_directly_judges_modules_as_wasmtime_py_does():
+    # core modules go to wasmtime's C API without wasmtime-py (corevalidate._CEngine), set
+    # up with the same proposals: the same modules accepted, the same words for the others
+    from composer.model import corevalidate
+
+    modules = [wat("(module (func (result i32) (i64.const 0)))"),
+               wat("(module (memory 1 (pagesize 1)))"),  # custom-page-sizes, gated
+               wat("(module (func (param i64 i64 i64 i64) (result i64 i64)"
+                   " (i64.add128 (local.get 0) (local.get 1) (local.get 2) (local.get 3))))"),
+               wat("(module (type (struct (field i32))) (tag) (memory i64 1)"
+                   " (func (return_call 0)))"),  # gc, exceptions, memory64, tail calls: on
+               b"\0asm\x01\0\0\0\x01"]
+    for features in (frozenset(), frozenset({"custom-page-sizes", "wide-arithmetic"})):
+        switches = {**{f: True for f in corevalidate._ON},
+                    **{f.replace("-", "_"): f in features for f in corevalidate._GATED}}
+        direct = corevalidate._CEngine.made(switches)
+        assert direct is not None
+        by_wasmtime_py = corevalidate._PyEngine(switches)
+        said = [direct.refusal(m) for m in modules]
+        assert said == [by_wasmtime_py.refusal(m) for m in modules]
+        assert (said[1] is None) == (said[2] is None) == bool(features)
+        assert said[0] is not None and said[3] is None and said[4] is not None
+
+
 def test_module_interfaces_are_remembered_exactly(tmp_path, small_fixtures, monkeypatch):
     # the second reading takes every module's imports and exports from the cache: the same
     # component model as reading the modules, and a damaged cache entry is read around
