@@ -87,13 +87,7 @@ def remember_interface(digest: str, iface: object) -> None:
     memo: dict[int, object] = {}
     imports = [(m, n, _freeze(x, memo)) for (m, n), x in iface.imports.items()]  # type: ignore[attr-defined]
     exports = [(n, _freeze(x, memo)) for n, x in iface.exports.items()]  # type: ignore[attr-defined]
-    try:
-        where.mkdir(parents=True, exist_ok=True)
-        tmp = where / f".{digest}.{os.getpid()}"
-        tmp.write_bytes(marshal.dumps((imports, exports)))
-        os.replace(tmp, where / digest)
-    except OSError:
-        pass  # a cache that cannot be written only costs time
+    _put(where, digest, marshal.dumps((imports, exports)))
 
 
 def _freeze(x: object, memo: dict[int, object]) -> object:
@@ -257,11 +251,33 @@ def _error(m: CoreModule, text: str) -> BinaryError:
 
 
 def _remember(known: Path, digest: str) -> None:
-    try:
-        known.mkdir(parents=True, exist_ok=True)
-        (known / digest).touch()
-    except OSError:
-        pass  # a cache that cannot be written only costs time
+    _put(known, digest, None)
+
+
+def _put(folder: Path, name: str, data: bytes | None) -> None:
+    """A cache entry put in place whole (written aside, then renamed), or, with no `data`,
+    an empty one made. The folder is made when missing, not asked for first: a run puts
+    dozens of entries in a few folders."""
+    where = os.path.join(folder, name)
+    for attempt in (1, 2):
+        try:
+            if data is None:
+                os.close(os.open(where, os.O_WRONLY | os.O_CREAT, 0o666))
+            else:
+                tmp = os.path.join(folder, f".{name}.{os.getpid()}.{threading.get_ident()}")
+                with open(tmp, "wb") as f:
+                    f.write(data)
+                os.replace(tmp, where)
+            return
+        except FileNotFoundError:
+            if attempt == 2:
+                return
+            try:
+                os.makedirs(folder, exist_ok=True)
+            except OSError:
+                return
+        except OSError:
+            return  # a cache that cannot be written only costs time
 
 
 class _Engine:
