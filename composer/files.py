@@ -25,7 +25,7 @@ import re
 import stat
 import time
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Any, Callable, Iterable
 
 from .diagnostics import Source, TextError
 from .errors import ComposerError
@@ -72,10 +72,8 @@ def read_input(path: Path, what: str, *, mapped_from: int | None = None,
                 raise ComposerError(too_large(f"the {what} file ({st.st_size:,} bytes)"),
                                     file=str(path))
             if mapped_from is not None and st.st_size >= mapped_from:
-                import mmap
-
                 try:
-                    return mmap.mmap(fd, 0, access=mmap.ACCESS_READ)  # type: ignore[return-value]
+                    return _mapped(fd, path, st)  # type: ignore[return-value]
                 except (OSError, ValueError):
                     pass  # a file system that cannot map: read it
             return _read_to_end(fd, st.st_size + 1, path, what, None)
@@ -87,6 +85,23 @@ def read_input(path: Path, what: str, *, mapped_from: int | None = None,
         return _read_to_end(fd, _CHUNK, path, what, stops, first)
     finally:
         os.close(fd)
+
+
+_MAPPED_TYPE: Any = None
+
+
+def _mapped(fd: int, path: Path, st: os.stat_result) -> Any:
+    """A read-only memory map of the file, which knows the file it maps (`source`: its
+    path, and its device, inode, size and modification time when mapped), so that
+    `write_atomically` can have the kernel copy it (`_copy_mapped`)."""
+    global _MAPPED_TYPE
+    import mmap
+
+    if _MAPPED_TYPE is None:
+        _MAPPED_TYPE = type("MappedFile", (mmap.mmap,), {})
+    mapped = _MAPPED_TYPE(fd, 0, access=mmap.ACCESS_READ)
+    mapped.source = (os.path.abspath(path), (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns))
+    return mapped
 
 
 def _wait_for_writer(fd: int, path: Path) -> bytes:
@@ -218,10 +233,12 @@ def write_atomically(path: Path | str, data: bytes | Iterable[bytes | memoryview
             mode = 0o666 & ~umask
         os.fchmod(fd, mode)
         parts = [data] if isinstance(data, (bytes, bytearray, memoryview)) else list(data)
-        _allocate(fd, sum(len(p) for p in parts))
-        with os.fdopen(fd, "wb") as out:
+        try:
+            _allocate(fd, sum(len(p) for p in parts))
             for part in parts:
-                out.write(part)
+                _write_all(fd, memoryview(part)[_copy_mapped(part, fd):])
+        finally:
+            os.close(fd)
         if check is not None:
             check(Path(tmp))
         os.replace(tmp, path)
@@ -233,6 +250,42 @@ def write_atomically(path: Path | str, data: bytes | Iterable[bytes | memoryview
         if isinstance(exc, OSError):
             raise ComposerError(f"cannot write output: {exc.strerror}", file=str(path)) from None
         raise
+
+
+def _write_all(fd: int, data: memoryview) -> None:
+    while data:
+        data = data[os.write(fd, data):]
+
+
+def _copy_mapped(part: Any, fd: int) -> int:
+    """How many bytes of `part` the kernel copied to `fd` from the file it maps, when it is
+    a whole file mapped by `read_input` (an input embedded as it is) and that file has not
+    changed since: copy_file_range moves them from the page cache to the output's without
+    passing through this process (~10 ms less for 36 MB than writing them from the map).
+    The rest is for the caller to write."""
+    source = getattr(part, "source", None)
+    if source is None or not hasattr(os, "copy_file_range"):
+        return 0
+    path, state = source
+    done = 0
+    try:
+        src = os.open(path, os.O_RDONLY)
+    except OSError:
+        return 0
+    try:
+        st = os.fstat(src)
+        if (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns) != state:
+            return 0  # replaced or changed since it was read: write what was read
+        while done < len(part):
+            copied = os.copy_file_range(src, fd, len(part) - done, done)
+            if not copied:
+                break
+            done += copied
+    except OSError:
+        pass  # not between these file systems, say: the caller writes the rest
+    finally:
+        os.close(src)
+    return done
 
 
 # Outputs at least this large have their blocks allocated before they are written.

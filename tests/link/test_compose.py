@@ -818,3 +818,29 @@ def test_a_large_output_is_written_exactly_over_a_larger_one(tmp_path):
     pieces = [b"\0asm" * (1 << 18), memoryview(bytes(range(256)) * 4096)[3:], b"end"]
     write_atomically(out, pieces)
     assert out.read_bytes() == b"".join(pieces)
+
+
+def test_an_input_mapped_is_written_as_it_was_read(tmp_path, monkeypatch):
+    # a large input embedded whole is copied by the kernel from its file (files.py), unless
+    # the file changed since it was read: then what was read is written
+    from composer.files import read_input
+    from composer.link.compose import write_atomically
+
+    copied = []
+    if hasattr(os, "copy_file_range"):
+        real = os.copy_file_range
+        monkeypatch.setattr(os, "copy_file_range", lambda *a: copied.append(a[2]) or real(*a))
+    path = tmp_path / "big.wasm"
+    first = bytes(range(256)) * 8192  # 2 MiB: mapped
+    path.write_bytes(first)
+    mapped = read_input(path, "component", mapped_from=1 << 20)
+    out = tmp_path / "out.bin"
+    write_atomically(out, [b"head", mapped, b"tail"])
+    assert out.read_bytes() == b"head" + first + b"tail"
+    assert copied == ([len(first)] if hasattr(os, "copy_file_range") else [])
+    copied.clear()
+    replaced = tmp_path / "new.wasm"
+    replaced.write_bytes(first[::-1])
+    replaced.replace(path)  # another file under the same name
+    write_atomically(out, [mapped])
+    assert out.read_bytes() == first and copied == []
