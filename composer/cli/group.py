@@ -215,10 +215,10 @@ def refuse_misspelt_command(ctx: click.Context, word: str,
                             commands: dict[str, click.Command]) -> None:
     """`compose inpsect x.wasm`: a word that is no file and reads like a command's name is a
     misspelt command, not a root component."""
-    import difflib
-
     if word.startswith("-") or "." in word or "/" in word or os.path.exists(word):
         return
+    import difflib  # here, not before: a root component's path returns above (~1.5 ms)
+
     visible = [name for name, c in commands.items() if not c.hidden]
     close = difflib.get_close_matches(word, visible, n=1, cutoff=0.6)
     if close:

@@ -9,8 +9,6 @@ names the export and the rule.
 
 from __future__ import annotations
 
-import difflib
-
 from ..model import types as T
 from ..model.names import InterfaceName, Version
 
@@ -85,6 +83,10 @@ def near_misses(name: str, expected: T.Extern, exports: dict[str, T.Extern]) -> 
             spelled.append(export)
     # a misspelling differs in a few characters: compare only names of about the same length
     spelled = [e for e in spelled if abs(len(e) - len(name)) <= _spelling_distance(name)]
+    if not spelled:
+        return out
+    import difflib  # ~1.5 ms of start-up, for compositions that leave imports to the host
+
     for close in difflib.get_close_matches(name, spelled, n=2, cutoff=_CLOSE):
         out.append(f"exports `{close}`, close to `{name}`: a misspelling?")
     return out
