@@ -337,15 +337,21 @@ class _CEngine(_Engine):
                                "_libwasmtime.so")
         try:
             dll = ctypes.CDLL(library)
-        except OSError:
+            return _CEngine._configured(dll, switches)
+        except (OSError, AttributeError):  # not there, or a library without these functions
             return None
+
+    @staticmethod
+    def _configured(dll: Any, switches: dict[str, bool]) -> "_CEngine":
+        import ctypes
+
+        setters = {name: getattr(dll, f"wasmtime_config_wasm_{name}_set") for name in switches}
         dll.wasm_config_new.restype = ctypes.c_void_p
         dll.wasm_config_new.argtypes = []
         config = dll.wasm_config_new()
         for name, on in switches.items():
-            setter = getattr(dll, f"wasmtime_config_wasm_{name}_set")
-            setter.restype, setter.argtypes = None, [ctypes.c_void_p, ctypes.c_bool]
-            setter(config, on)
+            setters[name].restype, setters[name].argtypes = None, [ctypes.c_void_p, ctypes.c_bool]
+            setters[name](config, on)
         dll.wasm_engine_new_with_config.restype = ctypes.c_void_p
         dll.wasm_engine_new_with_config.argtypes = [ctypes.c_void_p]  # takes the config
         dll.wasmtime_module_validate.restype = ctypes.c_void_p

@@ -260,6 +260,21 @@ def test_wasmtime_called_directly_judges_modules_as_wasmtime_py_does():
         assert said[0] is not None and said[3] is None and said[4] is not None
 
 
+def test_without_wasmtimes_library_modules_go_to_wasmtime_py(tmp_path, monkeypatch):
+    from importlib.machinery import ModuleSpec
+
+    from composer.model import corevalidate
+
+    spec = ModuleSpec("wasmtime", None, is_package=True)
+    spec.submodule_search_locations = [str(tmp_path)]  # no library in it
+    monkeypatch.setattr("importlib.util.find_spec", lambda name: spec)
+    assert corevalidate._CEngine.made({"gc": True}) is None
+    monkeypatch.setattr(corevalidate, "_ENGINES", {})
+    engine = corevalidate._engine()
+    assert isinstance(engine, corevalidate._PyEngine)
+    assert "type mismatch" in engine.refusal(wat("(module (func (result i32) (i64.const 0)))"))
+
+
 def test_module_interfaces_are_remembered_exactly(tmp_path, small_fixtures, monkeypatch):
     # the second reading takes every module's imports and exports from the cache: the same
     # component model as reading the modules, and a damaged cache entry is read around
