@@ -259,11 +259,13 @@ def _write_all(fd: int, data: memoryview) -> None:
 
 def _copy_mapped(part: Any, fd: int) -> int:
     """How many bytes of `part` the kernel copied to `fd` from the file it maps, when it is
-    a whole file mapped by `read_input` (an input embedded as it is) and that file has not
+    (a view of) a whole file mapped by `read_input` (an input embedded as it is) and that file has not
     changed since: copy_file_range moves them from the page cache to the output's without
     passing through this process (~10 ms less for 36 MB than writing them from the map).
     The rest is for the caller to write."""
     source = getattr(part, "source", None)
+    if source is None and isinstance(part, memoryview) and part.nbytes == len(part.obj):  # type: ignore[arg-type]
+        source = getattr(part.obj, "source", None)  # a view of all of it
     if source is None or not hasattr(os, "copy_file_range"):
         return 0
     path, state = source
