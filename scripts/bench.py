@@ -68,6 +68,10 @@ def measure(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
     must exit 0 (its output, wasm-tools' deprecation notice included, is not shown)."""
     from measured import run_measured
 
+    # what the run before wrote goes to disk first, not during this run: a 36 MB output
+    # written back by the kernel while the other tool runs slows it, and neither tool waits
+    # for its own output to reach the disk
+    os.sync()
     run = run_measured(cmd, env=env)
     if run.status != 0:
         raise SystemExit(f"failed ({run.status}): {' '.join(cmd[:6])} ...")
@@ -123,6 +127,7 @@ class Worker:
         declared = [{"path": str(p), "digest": self._digest(p)} for p in inputs]
         message = json.dumps({"arguments": args, "inputs": declared, "requestId": self.ids},
                              separators=(",", ":")).encode()
+        os.sync()  # as `measure` does
         started = time.perf_counter()
         self.proc.stdin.write(message)
         self.proc.stdin.flush()
