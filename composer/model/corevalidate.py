@@ -170,8 +170,7 @@ class Validation:
 
         if self.queue is None:
             self.queue = SimpleQueue()
-        pending = sum(1 for j in self.by_digest.values() if not j.done.is_set())
-        if len(self.threads) < min(pending, os.cpu_count() or 2):
+        if len(self.threads) < min(len(self.by_digest), os.cpu_count() or 2):
             thread = threading.Thread(target=self._serve, daemon=True)
             thread.start()
             self.threads.append(thread)
