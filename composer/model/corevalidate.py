@@ -138,11 +138,10 @@ def _cache_dir(composer: str | None, xdg: str | None, home: str | None) -> Path 
 
 class Validation:
     """The core modules of one component, validated while it is read: each module whose
-    validity is not remembered goes to background threads when the elaborator meets it
-    (wasmtime's validator runs outside the GIL, so they run beside the elaborator's Python
-    and beside one another), and `finish` waits for them all and raises the failure of the
-    first module in file order, whichever finished first. `close` lets the threads go
-    (after `finish`, or instead of it when the reading failed otherwise)."""
+    validity is not remembered goes to the background threads (`_validating`) when the
+    elaborator meets it (wasmtime's validator runs outside the GIL, so they run beside the
+    elaborator's Python and beside one another), and `finish` waits for them all and raises
+    the failure of the first module in file order, whichever finished first."""
 
     def __init__(self, features: frozenset[str]) -> None:
         self.features = features
@@ -152,40 +151,15 @@ class Validation:
         self.known = root / folder if root is not None else None
         self.jobs: list[_Job] = []
         self.by_digest: dict[str, _Job] = {}  # a module met twice is validated once
-        self.queue: object = None
-        self.threads: list[object] = []
 
     def submit(self, m: CoreModule) -> None:
         job = self.by_digest.get(m.digest)
         if job is None:
             if self.known is not None and (self.known / m.digest).exists():
                 return
-            job = self.by_digest[m.digest] = _Job(m)
-            self._start(job)
+            job = self.by_digest[m.digest] = _Job(m, self.features)
+            _validating(job)
         self.jobs.append(job)
-
-    def _start(self, job: "_Job") -> None:
-        import threading
-        from queue import SimpleQueue
-
-        if self.queue is None:
-            self.queue = SimpleQueue()
-        if len(self.threads) < min(len(self.by_digest), os.cpu_count() or 2):
-            thread = threading.Thread(target=self._serve, daemon=True)
-            thread.start()
-            self.threads.append(thread)
-        self.queue.put(job)  # type: ignore[attr-defined]
-
-    def _serve(self) -> None:
-        while True:
-            job = self.queue.get()  # type: ignore[attr-defined]
-            if job is None:
-                return
-            try:
-                job.failure = _validate(_engine(self.features), job.module)
-            except BaseException as exc:  # noqa: BLE001 - raised where it is waited for
-                job.failure = exc  # type: ignore[assignment]
-            job.done.set()
 
     def finish(self) -> None:
         for job in self.jobs:
@@ -195,19 +169,44 @@ class Validation:
             if self.known is not None:
                 _remember(self.known, job.module.digest)
 
-    def close(self) -> None:
-        for _ in self.threads:
-            self.queue.put(None)  # type: ignore[attr-defined]
-        self.threads = []
-
 
 class _Job:
-    def __init__(self, module: CoreModule) -> None:
-        import threading
-
-        self.module = module
+    def __init__(self, module: CoreModule, features: frozenset[str]) -> None:
+        self.module, self.features = module, features
         self.failure: BaseException | None = None
         self.done = threading.Event()
+
+
+# The process's validating threads, one a core at most, started as modules come and then
+# kept (idle, they wait on the queue): a composition of hundreds of components, each with a
+# module, does not start hundreds of threads, and a worker starts them once.
+_QUEUE: Any = None
+_THREADS: list[threading.Thread] = []
+_THREADS_LOCK = threading.Lock()
+
+
+def _validating(job: _Job) -> None:
+    global _QUEUE
+    with _THREADS_LOCK:
+        if _QUEUE is None:
+            from queue import SimpleQueue
+
+            _QUEUE = SimpleQueue()
+        if len(_THREADS) < (os.cpu_count() or 2):
+            thread = threading.Thread(target=_serve, args=(_QUEUE,), daemon=True)
+            thread.start()
+            _THREADS.append(thread)
+    _QUEUE.put(job)
+
+
+def _serve(jobs: Any) -> None:
+    while True:
+        job = jobs.get()
+        try:
+            job.failure = _validate(_engine(job.features), job.module)
+        except BaseException as exc:  # noqa: BLE001 - raised where it is waited for
+            job.failure = exc
+        job.done.set()
 
 
 # What wasmtime says of a proposal it cannot enable, and the feature's name (features.py).

@@ -848,18 +848,14 @@ def elaborate(
     elaborator = Elaborator(validate, known, features)
     validation = elaborator.validation
     try:
-        try:
-            scope = elaborator.component(comp)
-        except ValidationError:
-            if validation is not None:
-                # a module that is itself invalid (with a proposal not enabled, say) is the
-                # first thing to fix: report it rather than how it is used
-                validation.finish()
-            raise
-        scope.tree_size = elaborator.limits.modules_and_components
+        scope = elaborator.component(comp)
+    except ValidationError:
         if validation is not None:
+            # a module that is itself invalid (with a proposal not enabled, say) is the
+            # first thing to fix: report it rather than how it is used
             validation.finish()
-    finally:
-        if validation is not None:
-            validation.close()
+        raise
+    scope.tree_size = elaborator.limits.modules_and_components
+    if validation is not None:
+        validation.finish()
     return scope
