@@ -846,3 +846,14 @@ def test_an_input_mapped_is_written_as_it_was_read(tmp_path, monkeypatch):
     replaced.replace(path)  # another file under the same name
     write_atomically(out, [mapped])
     assert out.read_bytes() == first and copied == []
+
+
+def test_many_small_pieces_are_written_in_order(tmp_path):
+    # small pieces are gathered into writes of about 1 MiB (files.py); around a large one
+    from composer.link.compose import write_atomically
+
+    pieces = [bytes([i % 251]) * (700 + i % 13) for i in range(4000)]
+    pieces.insert(1500, b"L" * (3 << 20))
+    out = tmp_path / "out.bin"
+    write_atomically(out, pieces)
+    assert out.read_bytes() == b"".join(pieces)
