@@ -146,7 +146,8 @@ def load_component(path: Path | str, validate: bool = True,
     display = str(path)
     declared = _KEPT.digest(display)  # a worker's request declared this input's digest
     if declared is not None:
-        key = (os.path.abspath(display), declared, validate, features)
+        # by content (Bazel's digests are of the bytes): the same file under two names is one
+        key = (declared, validate, features)
         kept = _KEPT.recall(key)
         if kept is not None and (types_only or kept.scope.complete):
             return LoadedComponent(path, kept.data, kept.decoded, kept.scope)

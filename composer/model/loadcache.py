@@ -3,9 +3,10 @@ has read, keyed by the digests its build system declares for them, so an input u
 since an earlier request is neither read nor hashed again.
 
 The worker declares, for the request it is running, each input's path and the digest Bazel
-sent for it (`declared`), and withdraws them after (`withdrawn`). While a path has a digest,
-`load_component` looks it up here under (path, digest, how it was loaded) before reading the
-file, and keeps what it loaded. Without declared digests (every one-shot run) nothing is
+sent for it (`declare`), and withdraws them after (`withdraw`). While a path has a digest,
+`load_component` looks it up here under (digest, how it was loaded) before reading the file,
+and keeps what it loaded: by content, as Bazel's digests are of the bytes, so one file under
+two paths is one entry. Without declared digests (every one-shot run) nothing is
 looked up or kept.
 
 What is kept is bounded by the memory the components held take (`held_estimate`):
@@ -56,18 +57,31 @@ class LoadCache:
         self.held = 0
         self._entries: OrderedDict[Hashable, tuple[Any, int]] = OrderedDict()
         self._digests: dict[str, bytes] = {}
+        self._absolute: dict[str, bytes] | None = None
 
     def declare(self, inputs: dict[str, bytes]) -> None:
         """The digests of the inputs of the request about to run (paths as the request
         names them, relative to the working directory or absolute)."""
-        self._digests = {os.path.abspath(path): digest for path, digest in inputs.items() if digest}
+        self._digests = {path: digest for path, digest in inputs.items() if digest}
+        self._absolute: dict[str, bytes] | None = None
 
     def withdraw(self) -> None:
         self._digests = {}
+        self._absolute = None
 
     def digest(self, path: str) -> bytes | None:
-        """The declared digest of `path`, None when none is (always, in a one-shot run)."""
-        return self._digests.get(os.path.abspath(path)) if self._digests else None
+        """The declared digest of `path`, None when none is (always, in a one-shot run).
+        Looked up as written first: Bazel names an input in the arguments as in the inputs,
+        and a request of a thousand inputs should not ask for the working directory a
+        thousand times; then as an absolute path."""
+        if not self._digests:
+            return None
+        found = self._digests.get(path)
+        if found is None:
+            if self._absolute is None:
+                self._absolute = {os.path.abspath(p): d for p, d in self._digests.items()}
+            found = self._absolute.get(os.path.abspath(path))
+        return found
 
     def recall(self, key: Hashable) -> Any:
         got = self._entries.get(key)
