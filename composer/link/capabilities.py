@@ -222,13 +222,20 @@ class Violation(Record):
     rule: Rule
     scope: ComponentCapabilities | None
     chain: tuple[str, ...]
+    # a `virtualize` rule that matched it and yet left it with the host (a wildcard, and
+    # an interface that passes through): said, since the user asked for it to be virtualized
+    passed_over: Rule | None = None
 
     @property
     def text(self) -> str:
         to = f" to {self.scope.label}" if self.scope is not None else ""
         through = f", reached through {' -> '.join(self.chain)}" if len(self.chain) > 1 else ""
+        over = ""
+        if self.passed_over is not None:
+            over = (f" ({self.passed_over.given} leaves it with the host: a wildcard does not "
+                    "virtualize interfaces that pass through; allow it, or name it to virtualize it)")
         return (f"`{self.name}` is denied{to} by {self.rule.given}: {self.holder.label} imports "
-                f"it{through}")
+                f"it{through}{over}")
 
 
 class Judgement(Record):
@@ -256,32 +263,51 @@ def check_policy(caps: Capabilities, policy: Policy) -> Judgement:
     a component reaches through others is decided again by the rules scoped to it (an
     unscoped rule is for the holder: `--deny '*' --allow ops.wasm='wasi:sockets/*'` lets the
     root call `ops`, which uses sockets). A verdict `deny` is a violation; `virtualize` is not
-    (the import is served by a synthesized adapter). A rule scoped to no component of the
-    composition is an error."""
+    (the import is served by a synthesized adapter). A pass-through interface (such as
+    wasi:cli/stdout) that a wildcard `virtualize` rule decides is not plugged by one (see
+    `adapters.entrypoints`), so the other rules decide it: `--deny '*' --virtualize '*'`
+    refuses stdout reaching the host rather than show it virtualized. A rule scoped to no
+    component of the composition is an error."""
     by_instance = {c.instance: c for c in caps.components}
     _check_scopes(caps, policy)
     tops = _tops(caps)
     held: dict[tuple[str, str], Decision] = {}
     reached: dict[tuple[str, str, str], Decision] = {}
     violations: list[Violation] = []
+    # here, not at the top: a run without a policy has no need of the adapters' package
+    from .adapters.entrypoints import passes_through
+
+    unvirtualized = policy.without(Verdict.VIRTUALIZE)
+
+    def decide(name: str, names: tuple[str, ...], scoped_only: bool = False
+               ) -> tuple[Decision, Rule | None]:
+        """The decision, and the virtualize rule passed over for it (if any)."""
+        decision = policy.decide(name, names, scoped_only=scoped_only)
+        rule = decision.rule
+        if (decision.verdict is Verdict.VIRTUALIZE and rule is not None
+                and "*" in rule.pattern.text and passes_through(name)):
+            # as `virtualizing` has it: no wildcard plugs it, so the host keeps it
+            return unvirtualized.decide(name, names, scoped_only=scoped_only), rule
+        return decision, None
+
     for c in caps.components:
         for h in c.direct:
-            decision = policy.decide(h.name, c.names)
+            decision, over = decide(h.name, c.names)
             held[(c.instance, h.name)] = decision
             if decision.verdict is Verdict.DENY:
                 assert decision.rule is not None
                 scope = c if decision.rule.scope is not None else None
                 violations.append(Violation(h.name, c, decision.rule, scope,
-                                            _chain_to(c.instance, tops)))
+                                            _chain_to(c.instance, tops), over))
     for c in caps.components:
         for r in c.reachable:
-            decision = policy.decide(r.name, c.names, scoped_only=True)
+            decision, over = decide(r.name, c.names, scoped_only=True)
             if decision.rule is None:
                 continue
             reached[(c.instance, r.holder, r.name)] = decision
             if decision.verdict is Verdict.DENY:
                 violations.append(Violation(r.name, by_instance[r.holder], decision.rule, c,
-                                            r.chain))
+                                            r.chain, over))
     return Judgement(held, reached, tuple(violations))
 
 

@@ -185,6 +185,10 @@ class Policy(Record):
     def __add__(self, other: "Policy") -> "Policy":
         return Policy(self.rules + other.rules)
 
+    def without(self, verdict: Verdict) -> "Policy":
+        """The policy without its rules of `verdict`."""
+        return Policy(tuple(r for r in self.rules if r.verdict is not verdict))
+
     @property
     def scopes(self) -> set[str]:
         return {r.scope for r in self.rules if r.scope is not None}

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from support.cli import invoke
+from support.cli import compose_cli, invoke
 from support.components import capability_chain
 
 
@@ -176,3 +176,31 @@ def test_graph_draws_the_plan_or_a_composed_component_against_the_policy(chain, 
                          "wasi:sockets/tcp", "-o", report)
         assert allowed.exit_code == 0, allowed.stderr
         assert not json.loads(report.read_text())["problems"]
+
+
+def test_a_wildcard_virtualize_leaves_pass_through_imports_to_the_other_rules(small_fixtures, tmp_path):
+    """`--deny '*' --virtualize '*'`: the entry points are plugged with deny adapters, and
+    stdio, which a wildcard leaves with the host, is denied (not shown virtualized while it
+    reaches the host), saying why; allowed, the composition validates and stdout is the
+    host's."""
+    import json
+
+    from support.oracle import valid, wasm_tools
+
+    probe = str(small_fixtures["net-probe"])
+    out = tmp_path / "out.wasm"
+    code, text = compose_cli(probe, "--deny", "*", "--virtualize", "*", "-o", out)
+    assert code == 1 and not out.exists()
+    assert ("`wasi:cli/stdout@0.2.12` is denied by --deny *: root (net-probe.wasm) imports it "
+            "(--virtualize * leaves it with the host") in text
+    report = tmp_path / "report.json"
+    code, text = compose_cli(probe, "--deny", "*", "--virtualize", "*", "--allow", "wasi:io/*",
+                             "--allow", "wasi:cli/stdout", "-o", out, "--report", report)
+    assert code == 0, text
+    valid(out)
+    world = wasm_tools("component", "wit", str(out)).stdout.decode()
+    assert "import wasi:cli/stdout@0.2.12;" in world and "wasi:sockets" not in world
+    root = next(c for c in json.loads(report.read_text())["capabilities"]["components"]
+                if c["instance"] == "root")
+    verdicts = {h["name"]: h["policy"]["verdict"] for h in root["direct"]}
+    assert verdicts["wasi:cli/stdout@0.2.12"] == "allow"
