@@ -18,7 +18,6 @@ import argparse
 import gc
 import os
 import statistics
-import subprocess
 import sys
 import tracemalloc
 from pathlib import Path
@@ -75,7 +74,7 @@ def rss_kib(pid: int) -> int:
 
 
 def worker_rounds(rounds: int, limit: int) -> None:
-    from cli.test_worker import proto_request_with_inputs, read_proto_response
+    from support.worker import ask, proto_request, worker_process
 
     import build_fixtures
 
@@ -83,20 +82,13 @@ def worker_rounds(rounds: int, limit: int) -> None:
     app, ops = str(small["seed-app"]), str(small["seed-ops"])
     out = str(ROOT / "build" / "worker-memory.wasm")
     env = dict(os.environ, COMPOSE_WORKER_CACHE_BYTES=str(limit))
-    worker = subprocess.Popen([sys.executable, "-m", "composer", "--persistent_worker"],
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
     samples = []
-    try:
+    with worker_process(env=env, limit=3600) as worker:
         for i in range(1, rounds + 1):
             digests = {app: f"app-{i}".encode(), ops: f"ops-{i}".encode()}
-            worker.stdin.write(proto_request_with_inputs(
-                [app, "-d", ops, "-o", out], digests, i))
-            worker.stdin.flush()
-            assert read_proto_response(worker.stdout)["exit_code"] == 0
+            answer = ask(worker, proto_request([app, "-d", ops, "-o", out], i, inputs=digests))
+            assert answer["exit_code"] == 0, answer
             samples.append(rss_kib(worker.pid))
-    finally:
-        worker.stdin.close()
-        worker.wait(timeout=60)
     tenth = max(1, rounds // 10)
     print(f"worker: {rounds} requests with new digests, limit {limit:,} B: resident "
           f"{samples[0] / 1024:.1f} MiB after the first, {samples[tenth - 1] / 1024:.1f} MiB "

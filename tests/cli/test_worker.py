@@ -1,79 +1,39 @@
 """`compose --persistent_worker` (Bazel's persistent worker, both protocols) and `@flagfile`
-in one-shot mode. The requests are encoded here by a small encoder of the test's own."""
+in one-shot mode. The requests are encoded by the tests' own encoder (support.worker)."""
 
 from __future__ import annotations
 
 import json
+import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
-from support.oracle import wasm_tools
-
-
-def varint(n: int) -> bytes:
-    out = bytearray()
-    while True:
-        b, n = n & 0x7F, n >> 7
-        out.append(b | (0x80 if n else 0))
-        if not n:
-            return bytes(out)
-
-
-def proto_request(args: list[str], request_id: int = 0, cancel: bool = False) -> bytes:
-    body = b"".join(b"\x0a" + varint(len(a.encode())) + a.encode() for a in args)
-    # an input with its digest, as Bazel sends them
-    body += b"\x12" + varint(9) + b"\x0a\x01x" + b"\x12\x04abcd"
-    if request_id:
-        body += b"\x18" + varint(request_id)
-    if cancel:
-        body += b"\x20\x01"
-    return varint(len(body)) + body
-
-
-def read_varint(next_byte) -> int:
-    n = shift = 0
-    while (b := next_byte()) & 0x80:
-        n |= (b & 0x7F) << shift
-        shift += 7
-    return n | (b << shift)
-
-
-def read_proto_response(stream) -> dict:
-    data = stream.read(read_varint(lambda: stream.read(1)[0]))
-    out = {"exit_code": 0, "output": "", "request_id": 0, "was_cancelled": False}
-    rest = iter(data)
-    for key in rest:
-        n = read_varint(lambda: next(rest))
-        if key == 0x12:
-            out["output"] = bytes(next(rest) for _ in range(n)).decode()
-        else:
-            out[{0x08: "exit_code", 0x18: "request_id", 0x20: "was_cancelled"}[key]] = n
-    return out
-
-
-def start_worker(*startup: str) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "composer", *startup, "--persistent_worker"],
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-
-
-def ends_cleanly(worker: subprocess.Popen) -> None:
-    """Its input closed, the worker exits 0, having written nothing but the responses."""
-    worker.stdin.close()
-    assert worker.wait(timeout=30) == 0
-    assert worker.stdout.read() == b""
+from support.oracle import valid
+from support.worker import ask, ends_cleanly, proto_request, read_proto_response, worker_process
 
 
 def one_shot(args: list[str]) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "composer", *args], capture_output=True, text=True)
 
 
+def one_shot_merged(args: list[str]) -> tuple[int, str]:
+    """A one-shot run's exit status and its stdout and stderr as one stream, in the order
+    written (unbuffered, as a worker's response holds them)."""
+    env = dict(os.environ, PYTHONUNBUFFERED="1")
+    run = subprocess.run([sys.executable, "-m", "composer", *args], stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT, env=env)
+    return run.returncode, run.stdout.decode("utf-8", "replace")
+
+
 def test_proto_worker_composes_as_one_shot_does(small_fixtures, tmp_path):
     app, ops = str(small_fixtures["seed-app"]), str(small_fixtures["seed-ops"])
     expected = tmp_path / "one-shot.wasm"
     assert one_shot([app, "-d", ops, "-o", str(expected)]).returncode == 0
-    worker = start_worker()
-    try:
+    valid(expected)
+    with worker_process() as worker:
         outs = [tmp_path / f"worker{i}.wasm" for i in range(2)]
         missing = str(tmp_path / "missing.wasm")
         worker.stdin.write(proto_request([app, "-d", ops, "-o", str(outs[0])], 1))
@@ -88,7 +48,6 @@ def test_proto_worker_composes_as_one_shot_does(small_fixtures, tmp_path):
         assert second["exit_code"] == 0 and second["request_id"] == 3
         for out in outs:
             assert out.read_bytes() == expected.read_bytes()
-        wasm_tools("validate", str(outs[0]))
         # a request and its cancel, read together: answered cancelled, nothing written
         cancelled = tmp_path / "cancelled.wasm"
         worker.stdin.write(proto_request([app, "-d", ops, "-o", str(cancelled)], 4)
@@ -102,18 +61,16 @@ def test_proto_worker_composes_as_one_shot_does(small_fixtures, tmp_path):
         version = read_proto_response(worker.stdout)
         assert version["request_id"] == 5 and version["exit_code"] == 0 and version["output"]
         ends_cleanly(worker)
-    finally:
-        worker.kill()
-        worker.wait()
 
 
 def test_json_worker_reads_requests_without_newlines(small_fixtures, tmp_path):
     app, ops = str(small_fixtures["seed-app"]), str(small_fixtures["seed-ops"])
     expected = tmp_path / "one-shot.wasm"
     assert one_shot([app, "-d", ops, "-o", str(expected)]).returncode == 0
+    valid(expected)
+    missing = one_shot([str(tmp_path / "missing.wasm")])
     for startup in ((), ("--worker_protocol=json",)):
-        worker = start_worker(*startup)
-        try:
+        with worker_process(*startup) as worker:
             out = tmp_path / "worker.wasm"
             # Bazel's JSON: compact, no newline after a request, requestId left out when 0
             requests = [{"arguments": [app, "-d", ops, "-o", str(out)],
@@ -125,14 +82,12 @@ def test_json_worker_reads_requests_without_newlines(small_fixtures, tmp_path):
             worker.stdin.flush()
             answers = [json.loads(worker.stdout.readline()) for _ in requests]
             assert [a["requestId"] for a in answers] == [0, 7, 8]
-            assert [a["exitCode"] for a in answers] == [0, 1, 0]
+            assert [a["exitCode"] for a in answers] == [0, missing.returncode, 0]
+            assert answers[1]["output"] == missing.stdout + missing.stderr
             assert "not found" in answers[1]["output"]
             assert answers[2]["output"] == one_shot(["inspect", app]).stdout
             assert out.read_bytes() == expected.read_bytes()
             ends_cleanly(worker)
-        finally:
-            worker.kill()
-            worker.wait()
 
 
 def test_flagfile_in_one_shot_mode(small_fixtures, tmp_path):
@@ -143,6 +98,7 @@ def test_flagfile_in_one_shot_mode(small_fixtures, tmp_path):
     assert one_shot([app, f"@{params}"]).returncode == 0
     assert one_shot([app, "-d", ops, "-o", str(direct)]).returncode == 0
     assert out.read_bytes() == direct.read_bytes()
+    valid(out)
     (tmp_path / "inspect").write_text(f"inspect\n{app}\n")
     assert one_shot([f"@{tmp_path / 'inspect'}"]).stdout == one_shot(["inspect", app]).stdout
     missing = one_shot([app, f"@{tmp_path / 'nope'}"])
@@ -150,69 +106,52 @@ def test_flagfile_in_one_shot_mode(small_fixtures, tmp_path):
     assert "cannot read the flag file" in missing.stderr
 
 
-def proto_request_with_inputs(args: list[str], inputs: dict[str, bytes], request_id: int) -> bytes:
-    body = b"".join(b"\x0a" + varint(len(a.encode())) + a.encode() for a in args)
-    for path, digest in inputs.items():
-        entry = b"\x0a" + varint(len(path.encode())) + path.encode()
-        entry += b"\x12" + varint(len(digest)) + digest
-        body += b"\x12" + varint(len(entry)) + entry
-    body += b"\x18" + varint(request_id)
-    return varint(len(body)) + body
-
-
-def run_with_inputs(worker, args, inputs, request_id) -> dict:
-    worker.stdin.write(proto_request_with_inputs(args, inputs, request_id))
-    worker.stdin.flush()
-    return read_proto_response(worker.stdout)
+def copied_seed(small_fixtures, tmp_path: Path) -> tuple[Path, Path]:
+    """The seed pair copied, so that a test may replace a file under a digest."""
+    app, ops = tmp_path / "app.wasm", tmp_path / "ops.wasm"
+    app.write_bytes(small_fixtures["seed-app"].read_bytes())
+    ops.write_bytes(small_fixtures["seed-ops"].read_bytes())
+    return app, ops
 
 
 def test_worker_remembers_inputs_by_declared_digest(small_fixtures, tmp_path):
     """An input loaded before under the digest a request declares is not read again: the
     file replaced by garbage, the same digest still composes; a new digest reads the new
     bytes and fails as a one-shot run does."""
-    app, ops = tmp_path / "app.wasm", tmp_path / "ops.wasm"
-    app.write_bytes(small_fixtures["seed-app"].read_bytes())
-    ops.write_bytes(small_fixtures["seed-ops"].read_bytes())
+    app, ops = copied_seed(small_fixtures, tmp_path)
     expected = tmp_path / "one-shot.wasm"
     assert one_shot([str(app), "-d", str(ops), "-o", str(expected)]).returncode == 0
-    worker = start_worker()
-    try:
+    valid(expected)
+    with worker_process() as worker:
         digests = {str(app): b"app-1", str(ops): b"ops-1"}
         outs = [tmp_path / f"out{i}.wasm" for i in range(3)]
-        first = run_with_inputs(worker, [str(app), "-d", str(ops), "-o", str(outs[0])], digests, 1)
+        first = ask(worker, proto_request([str(app), "-d", str(ops), "-o", str(outs[0])], 1,
+                                          inputs=digests))
         assert first["exit_code"] == 0, first
         ops.write_bytes(b"\0asm garbage")
-        second = run_with_inputs(worker, [str(app), "-d", str(ops), "-o", str(outs[1])], digests, 2)
+        second = ask(worker, proto_request([str(app), "-d", str(ops), "-o", str(outs[1])], 2,
+                                           inputs=digests))
         assert second["exit_code"] == 0, second
         assert outs[1].read_bytes() == expected.read_bytes()
         changed = {**digests, str(ops): b"ops-2"}
-        third = run_with_inputs(worker, [str(app), "-d", str(ops), "-o", str(outs[2])], changed, 3)
+        third = ask(worker, proto_request([str(app), "-d", str(ops), "-o", str(outs[2])], 3,
+                                          inputs=changed))
         wanted = one_shot([str(app), "-d", str(ops), "-o", str(outs[2])])
         assert wanted.returncode != 0
         assert third["exit_code"] == wanted.returncode
         assert third["output"] == wanted.stdout + wanted.stderr
-    finally:
-        worker.kill()
-        worker.wait()
 
 
-def test_worker_cache_limit_lets_inputs_go(small_fixtures, tmp_path, monkeypatch):
+def test_worker_cache_limit_lets_inputs_go(small_fixtures, tmp_path):
     """With a limit smaller than any input (`COMPOSE_WORKER_CACHE_BYTES`), nothing is kept:
     the garbage that replaced an input is read again under the same digest."""
-    app, ops = tmp_path / "app.wasm", tmp_path / "ops.wasm"
-    app.write_bytes(small_fixtures["seed-app"].read_bytes())
-    ops.write_bytes(small_fixtures["seed-ops"].read_bytes())
-    monkeypatch.setenv("COMPOSE_WORKER_CACHE_BYTES", "16")
-    worker = start_worker()
-    try:
+    app, ops = copied_seed(small_fixtures, tmp_path)
+    with worker_process(env=dict(os.environ, COMPOSE_WORKER_CACHE_BYTES="16")) as worker:
         digests = {str(app): b"app-1", str(ops): b"ops-1"}
         args = [str(app), "-d", str(ops), "-o", str(tmp_path / "out.wasm")]
-        assert run_with_inputs(worker, args, digests, 1)["exit_code"] == 0
+        assert ask(worker, proto_request(args, 1, inputs=digests))["exit_code"] == 0
         ops.write_bytes(b"\0asm garbage")
-        assert run_with_inputs(worker, args, digests, 2)["exit_code"] == 1
-    finally:
-        worker.kill()
-        worker.wait()
+        assert ask(worker, proto_request(args, 2, inputs=digests))["exit_code"] == 1
 
 
 def test_load_cache_evicts_least_recently_used():
@@ -232,17 +171,6 @@ def test_load_cache_evicts_least_recently_used():
     assert cache.digest("x") == b"d" and cache.digest("y") is None
     cache.withdraw()
     assert cache.digest("x") is None
-
-
-def one_shot_merged(args: list[str]) -> tuple[int, str]:
-    """A one-shot run's exit status and its stdout and stderr as one stream, in the order
-    written (unbuffered, as a worker's response holds them)."""
-    import os
-
-    env = dict(os.environ, PYTHONUNBUFFERED="1")
-    run = subprocess.run([sys.executable, "-m", "composer", *args], stdout=subprocess.PIPE,
-                         stderr=subprocess.STDOUT, env=env)
-    return run.returncode, run.stdout.decode("utf-8", "replace")
 
 
 def test_worker_requests_answer_as_one_shot_runs_whatever_ran_before(small_fixtures, tmp_path):
@@ -269,16 +197,13 @@ def test_worker_requests_answer_as_one_shot_runs_whatever_ran_before(small_fixtu
         [wac, "--dep", f"example:consumer={app}", "--dep", f"example:string-operations={ops}",
          "-o", str(tmp_path / "wac.wasm"), "-v"],
     ]
-    expected = {}
-    for args in commands:
-        expected[tuple(args)] = one_shot_merged(args)
+    expected = {tuple(args): one_shot_merged(args) for args in commands}
     written = {f.name: f.read_bytes() for f in tmp_path.iterdir() if f.name != "composed.wasm"}
     assert set(written) == {"verbose.wasm", "plugged.wasm", "plugged.json", "wac.wasm"}
     assert expected[("run", composed)][1].startswith("Original: Hello")
     assert "\x1b[" in expected[tuple(commands[1])][1] and "\x1b[" not in expected[tuple(commands[2])][1]
     assert {code for code, _ in expected.values()} == {0, 1}
-    worker = start_worker()
-    try:
+    with worker_process() as worker:
         sequence = commands + commands[::-1]
         for i, args in enumerate(sequence, 1):
             worker.stdin.write(proto_request(args, i))
@@ -290,23 +215,14 @@ def test_worker_requests_answer_as_one_shot_runs_whatever_ran_before(small_fixtu
         assert {f: (tmp_path / f).read_bytes() for f in written} == written
         for f in written:
             if f.endswith(".wasm"):
-                wasm_tools("validate", str(tmp_path / f))
+                valid(tmp_path / f)
         ends_cleanly(worker)
-    finally:
-        worker.kill()
-        worker.wait()
 
 
-def test_cancel_stops_the_request_running(small_fixtures, tmp_path):
+def test_cancel_stops_the_request_running(small_fixtures):
     """A cancel for the request running (a component looping for ever, so that it runs
     until stopped) stops it and answers it cancelled; the worker serves the next one."""
-    import threading
-    import time
-
-    worker = start_worker()
-    guard = threading.Timer(60, worker.kill)  # not stopped: fail, do not hang
-    guard.start()
-    try:
+    with worker_process(limit=60) as worker:  # not stopped: killed, and the test fails
         worker.stdin.write(proto_request(["run", str(small_fixtures["loop-forever"])], 1))
         worker.stdin.flush()
         time.sleep(1.5)  # compiled and looping
@@ -319,26 +235,13 @@ def test_cancel_stops_the_request_running(small_fixtures, tmp_path):
         assert version["request_id"] == 2 and version["exit_code"] == 0
         assert version["output"] == one_shot(["--version"]).stdout
         ends_cleanly(worker)
-    finally:
-        guard.cancel()
-        worker.kill()
-        worker.wait()
 
 
 def test_ctrl_c_ends_an_idle_worker_quietly():
     """A worker started by hand and interrupted while waiting: exit 130, no traceback."""
-    import signal
-    import time
-
-    worker = start_worker()
-    try:
-        worker.stdin.write(proto_request(["--version"], 1))
-        worker.stdin.flush()
-        assert read_proto_response(worker.stdout)["exit_code"] == 0  # up and waiting
+    with worker_process() as worker:
+        assert ask(worker, proto_request(["--version"], 1))["exit_code"] == 0  # up and waiting
         time.sleep(0.2)
         worker.send_signal(signal.SIGINT)
         assert worker.wait(timeout=30) == 130
         assert worker.stderr.read() == b""
-    finally:
-        worker.kill()
-        worker.wait()
