@@ -65,10 +65,9 @@ def main() -> None:
         from .worker import serve
 
         try:
-            serve(cli, args[:args.index("--persistent_worker")])
+            sys.exit(serve(cli, args[:args.index("--persistent_worker")]))
         except KeyboardInterrupt:  # Ctrl-C of a worker started by hand: end, quietly
             sys.exit(130)
-        return
 
     # One command, then exit: the cyclic collector's passes over the many small records a
     # large composition makes cost a third of its time and free next to nothing (the model

@@ -268,14 +268,18 @@ def _flush(stream: Any) -> None:
         pass
 
 
-def serve(cli: click.Command, startup: list[str]) -> None:
-    """Serve WorkRequests on stdin until it ends."""
+def serve(cli: click.Command, startup: list[str]) -> int:
+    """Serve WorkRequests on stdin until it ends; the worker's exit status (0, or 1 after a
+    request it could not read, 2 for start-up arguments it does not know)."""
     protocol: str | None = None
     for i, arg in enumerate(startup):
         if arg.startswith("--worker_protocol="):
             protocol = arg.split("=", 1)[1]
         elif arg == "--worker_protocol" and i + 1 < len(startup):
             protocol = startup[i + 1]
+    if protocol not in (None, "json", "proto"):
+        print(f"compose: --worker_protocol {protocol}: expected json or proto", file=sys.stderr)
+        return 2
     # stdout is for responses only: anything else written to fd 1 goes to stderr
     sys.stdout.flush()
     responses = os.fdopen(os.dup(1), "wb", buffering=0)
@@ -290,7 +294,7 @@ def serve(cli: click.Command, startup: list[str]) -> None:
     lock = threading.Lock()
     pending: set[int] = set()
     cancelled: set[int] = set()
-    state: dict[str, Any] = {"protocol": protocol, "running": None}
+    state: dict[str, Any] = {"protocol": protocol, "running": None, "unreadable": False}
     # a cancel for the request running interrupts it as Ctrl-C would (our commands stop then:
     # a run's epoch ends, nothing is written, see run_command); set while that is wanted, so
     # that a late interrupt meets no other request and a real Ctrl-C still ends the worker
@@ -319,6 +323,7 @@ def serve(cli: click.Command, startup: list[str]) -> None:
                 batch = list(split(buffer))
             except (ValueError, AttributeError) as exc:
                 print(f"compose worker: unreadable request: {exc}", file=log)
+                state["unreadable"] = True
                 break
             with lock:  # a request and its cancel in one read: the cancel wins
                 for request in batch:
@@ -333,12 +338,14 @@ def serve(cli: click.Command, startup: list[str]) -> None:
                         work.put(request)
         work.put(None)
 
+    from ..model.loadcache import CACHE
+
     threading.Thread(target=read, daemon=True).start()
     write: Callable[..., bytes]
     while True:
         request = work.get()
         if request is None:
-            break
+            return 1 if state["unreadable"] else 0
         write = encode_json_response if state["protocol"] == "json" else encode_proto_response
         with lock:
             pending.discard(request.request_id)
@@ -347,8 +354,6 @@ def serve(cli: click.Command, startup: list[str]) -> None:
         if was_cancelled:
             responses.write(write(0, "", request.request_id, True))
             continue
-        from ..model.loadcache import CACHE
-
         CACHE.declare(dict(request.inputs))
         with lock:
             state["running"] = request.request_id

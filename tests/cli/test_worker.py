@@ -245,3 +245,19 @@ def test_ctrl_c_ends_an_idle_worker_quietly():
         worker.send_signal(signal.SIGINT)
         assert worker.wait(timeout=30) == 130
         assert worker.stderr.read() == b""
+
+
+def test_a_worker_refuses_an_unknown_protocol_and_ends_on_an_unreadable_request():
+    """`--worker_protocol` other than json or proto: a usage error (exit 2), one line, no
+    traceback; a request that cannot be decoded ends the worker with status 1, saying so."""
+    with worker_process("--worker_protocol=xml") as worker:
+        assert worker.wait(timeout=30) == 2
+        assert worker.stderr.read().decode() == (
+            "compose: --worker_protocol xml: expected json or proto\n")
+    with worker_process("--worker_protocol=proto") as worker:
+        # a request of 3 bytes whose field claims 9: truncated
+        worker.stdin.write(b"\x03\x0a\x09a")
+        worker.stdin.close()
+        assert worker.wait(timeout=30) == 1
+        assert worker.stdout.read() == b""
+        assert worker.stderr.read().decode().startswith("compose worker: unreadable request:")
