@@ -5,9 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from rich import box
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 
 _KEYWORDS = re.compile(
@@ -37,6 +35,9 @@ def print_coloured_wit(text: str) -> None:
 def print_audit_table(caps: Any, judgement: Any, policy: Any) -> None:
     """`compose audit`'s table (report/audit.py's rows) for a terminal (or --color always):
     a denied import red, a virtualized one yellow."""
+    from rich import box  # here: coloured WIT, this module's other use, needs no table
+    from rich.table import Table
+
     from ..errors import printable
     from ..report.audit import header, rows
 

@@ -305,10 +305,14 @@ def _engine(features: frozenset[str] = frozenset()) -> _Engine:
     with _ENGINES_LOCK:
         engine = _ENGINES.get(features)
         if engine is None:
-            switches = {**{f: True for f in _ON},
-                        **{f.replace("-", "_"): f in features for f in _GATED}}
+            switches = _switches(features)
             engine = _ENGINES[features] = _CEngine.made(switches) or _PyEngine(switches)
         return engine
+
+
+def _switches(features: frozenset[str]) -> dict[str, bool]:
+    """wasmtime's proposal switches, by its names, for the gated core `features` given."""
+    return {**{f: True for f in _ON}, **{f.replace("-", "_"): f in features for f in _GATED}}
 
 
 class _CEngine(_Engine):

@@ -64,7 +64,7 @@ class Elaborator(CanonDefinitions):
     ) -> None:
         # gated features (names as wasm-tools spells them) this walk accepts
         self.features = features
-        # with `validate`, the core modules met are collected for wasmtime's validator
+        # with `validate`, everything is checked, the core modules by wasmtime's validator
         self.validate = validate
         self.caching = cache_dir() is not None
         self.digests: dict[int, str] = {}  # a core module's offset -> its SHA-256
@@ -130,9 +130,9 @@ class Elaborator(CanonDefinitions):
         digest = None
         if self.validate or self.caching:  # the digest names it in the cache
             digest = self.digests[section.offset] = content_digest(section.data)
-        if self.validate:
+        if self.validation is not None:
             path = (*scope.path, f"core module[{len(scope.core_modules)}]")
-            self.validation.submit(CoreModule(section.data, section.offset, path, digest))  # type: ignore[union-attr]
+            self.validation.submit(CoreModule(section.data, section.offset, path, digest))
         scope.core_modules.append(section)
         if self.validate:
             # its imports are read where it is defined, as wasmparser does: one that is

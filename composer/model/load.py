@@ -151,18 +151,18 @@ def load_component(path: Path | str, validate: bool = True,
         kept = _KEPT.recall(key)
         if kept is not None and (types_only or kept.scope.complete):
             return LoadedComponent(path, kept.data, kept.decoded, kept.scope)
-        loaded = _load(path, validate, features, types_only, cache)
-        if not isinstance(loaded.data, bytes):  # a mapping: the file may change under it
-            loaded = LoadedComponent(path, bytes(loaded.data), loaded.decoded, loaded.scope)
+        # read, never mapped: what is kept outlives the request, and a file changed in
+        # place would change a map, and every section decoded from it, under it
+        loaded = _load(path, validate, features, types_only, cache, mapped=False)
         _KEPT.keep(key, loaded, held_estimate(loaded.data))
         return loaded
-    return _load(path, validate, features, types_only, cache)
+    return _load(path, validate, features, types_only, cache, mapped=types_only)
 
 
 def _load(path: Path, validate: bool, features: frozenset[str], types_only: bool,
-          cache: TypeCache | None) -> LoadedComponent:
+          cache: TypeCache | None, mapped: bool) -> LoadedComponent:
     display = str(path)
-    data = read_component(path, mapped=types_only)
+    data = read_component(path, mapped=mapped)
     digest = comp = None
     if not types_only:
         cache = None

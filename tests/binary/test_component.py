@@ -80,3 +80,25 @@ def test_start_section():
     assert (start.start.func, start.start.args, start.start.results) == (0, (0,), 1)
     assert comp.encode() == data
     assert elaborate(comp, features=FEATURES).exports["r"] == T.ValueExtern(T.PRIMS["u32"])
+
+
+@pytest.mark.parametrize("name", ["nested", "seed-app", "all-sections"])
+def test_section_sizes_are_the_sizes_wasm_tools_objdump_gives(small_fixtures, name):
+    # section_sizes sizes a component without decoding it (the worker's load cache charges
+    # what a kept component holds by it): the payload sizes of its top-level core modules
+    # and components are those wasm-tools objdump prints, and the sections tile the file
+    import re
+
+    from composer.binary.component import section_sizes
+    from support.oracle import wasm_tools
+
+    data = small_fixtures[name].read_bytes()
+    sizes = list(section_sizes(data))
+    assert 8 + sum(1 + len(encode_u(size)) + size for _, size in sizes) == len(data)
+    dumped = wasm_tools("objdump", str(small_fixtures[name])).stdout.decode()
+    top = [m.groups() for m in re.finditer(r"^  (module|component)\s+\|.*\|\s+(\d+) bytes",
+                                          dumped, re.M)]
+    assert top  # every one of these fixtures embeds some
+    ours = [("module" if sid == S.CORE_MODULE else "component", str(size))
+            for sid, size in sizes if sid in (S.CORE_MODULE, S.COMPONENT)]
+    assert ours == top

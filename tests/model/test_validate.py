@@ -249,8 +249,7 @@ def test_wasmtime_called_directly_judges_modules_as_wasmtime_py_does():
                    " (func (return_call 0)))"),  # gc, exceptions, memory64, tail calls: on
                b"\0asm\x01\0\0\0\x01"]
     for features in (frozenset(), frozenset({"custom-page-sizes", "wide-arithmetic"})):
-        switches = {**{f: True for f in corevalidate._ON},
-                    **{f.replace("-", "_"): f in features for f in corevalidate._GATED}}
+        switches = corevalidate._switches(features)
         direct = corevalidate._CEngine.made(switches)
         assert direct is not None
         by_wasmtime_py = corevalidate._PyEngine(switches)
