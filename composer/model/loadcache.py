@@ -57,13 +57,13 @@ class LoadCache:
         self.held = 0
         self._entries: OrderedDict[Hashable, tuple[Any, int]] = OrderedDict()
         self._digests: dict[str, bytes] = {}
-        self._absolute: dict[str, bytes] | None = None
+        self._absolute = None
 
     def declare(self, inputs: dict[str, bytes]) -> None:
         """The digests of the inputs of the request about to run (paths as the request
         names them, relative to the working directory or absolute)."""
         self._digests = {path: digest for path, digest in inputs.items() if digest}
-        self._absolute: dict[str, bytes] | None = None
+        self._absolute = None
 
     def withdraw(self) -> None:
         self._digests = {}

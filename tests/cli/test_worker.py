@@ -104,6 +104,15 @@ def test_flagfile_in_one_shot_mode(small_fixtures, tmp_path):
     missing = one_shot([app, f"@{tmp_path / 'nope'}"])
     assert missing.returncode == 2
     assert "cannot read the flag file" in missing.stderr
+    # after `--`, `@NAME` is a file's name, not a flag file
+    (tmp_path / "@app.wasm").write_bytes(Path(app).read_bytes())
+    after = subprocess.run([sys.executable, "-m", "composer", "-d", ops, "-o", "after.wasm",
+                            "--", "@app.wasm"], cwd=tmp_path, capture_output=True, text=True)
+    assert after.returncode == 0, after.stderr
+    named = tmp_path / "named.wasm"  # the same file named by its absolute path
+    assert one_shot([str(tmp_path / "@app.wasm"), "-d", ops, "-o", str(named)]).returncode == 0
+    assert (tmp_path / "after.wasm").read_bytes() == named.read_bytes()
+    valid(named)
 
 
 def copied_seed(small_fixtures, tmp_path: Path) -> tuple[Path, Path]:
