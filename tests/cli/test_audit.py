@@ -128,6 +128,12 @@ def test_audit_of_a_plan_takes_the_configs_policy(chain, tmp_path):
                    f"`deny: app.wasm=wasi:sockets/*` ({config}:2): ops (ops.wasm) imports it, "
                    "reached through root -> ops\n")
     assert doc["violations"][0]["scope"] == "root"
+    # `compose graph` plans the same composition, held to the same policy (the config's)
+    report = tmp_path / "report.json"
+    drawn = invoke("graph", app, "-d", ops, "-c", config, "-o", report)
+    assert drawn.exit_code == 1
+    assert [p["message"] for p in json.loads(report.read_text())["problems"]] == [
+        v["message"] for v in doc["violations"]]
 
 
 def test_audit_of_a_wac_document(small_fixtures):
