@@ -209,6 +209,12 @@ def test_a_virtualized_import_is_drawn_plugged_by_a_synthesized_adapter(tmp_path
     assert "plugged by a synthesized adapter" in mark["title"]
     assert re.search(r'<g class="edge host virtualized', render(r, "svg"))
     assert "virtualized by --virtualize wasi:sockets/*" in render(r, "dot")
+    # composed so, the import goes to the deny adapter, drawn as the synthesized plug it is
+    plugged = from_plan(plan_composition(app, [ops], virtualize=("wasi:sockets/*",)))
+    (edge,) = [e for e in plugged.edges if e.source == "ops"]
+    assert (edge.import_name, edge.target) == ("wasi:sockets/tcp@0.2.0", "deny-tcp")
+    assert re.search(r'<g class="edge virtualized"[^>]* data-source="ops" data-target="deny-tcp"',
+                     render(plugged, "svg"))
 
 
 def test_a_composed_component_read_back_shows_its_capabilities_and_violations(tmp_path):
