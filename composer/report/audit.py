@@ -12,7 +12,7 @@ from typing import Any
 
 from ..errors import printable
 from ..link.capabilities import Capabilities, Held, Judgement, Reached
-from ..link.policy import Decision, Policy, Verdict
+from ..link.policy import Decision, Policy
 from ..record import Record
 
 SCHEMA_ID = "composer-capabilities/1"
@@ -144,5 +144,5 @@ def schema() -> dict[str, Any]:
     return json.loads(files(__package__).joinpath("capabilities.schema.json").read_text())  # type: ignore[arg-type]
 
 
-__all__ = ["Row", "SCHEMA_ID", "Verdict", "audit_dict", "audit_json", "decision_on", "header",
+__all__ = ["Row", "SCHEMA_ID", "audit_dict", "audit_json", "decision_on", "header",
            "plain_text", "rows", "schema"]

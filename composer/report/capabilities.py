@@ -18,7 +18,7 @@ from ..link.capabilities import Capabilities, Judgement, check_policy
 from ..link.policy import Decision, Policy, Verdict
 from ..model.names import package_of
 from ..record import Record
-from .audit import decision_on
+from .audit import audit_dict, decision_on
 from .contents import HOST, CompositionReport, ReportedProblem
 
 
@@ -120,8 +120,6 @@ def capabilities_dict(report: CompositionReport) -> dict[str, Any] | None:
     read)."""
     if report.capabilities is None:
         return None
-    from .audit import audit_dict
-
     return audit_dict(report.capabilities, report.judgement, report.policy or Policy())
 
 
