@@ -16,6 +16,7 @@ from composer.report.audit import schema
 from support import ROOT
 from support.cli import compose_on_terminal, invoke
 from support.components import counter, write
+from support.oracle import valid
 
 
 @pytest.fixture
@@ -98,6 +99,7 @@ def test_audit_deny_checks_an_existing_component_for_ci(chain, tmp_path):
     app, ops = chain
     out = tmp_path / "out.wasm"
     assert invoke(app, "-d", ops, "-o", out).exit_code == 0
+    valid(out)
     status, doc, err = audit_json(out, "--deny", "wasi:sockets/*", "--allow", "root=*")
     assert status == 1 and doc["ok"] is False
     message = ("`wasi:sockets/tcp@0.2.0` is denied by --deny wasi:sockets/*: ops (ops.wasm) "

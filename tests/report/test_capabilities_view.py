@@ -24,7 +24,7 @@ from composer.report.planned import from_plan
 
 from support.cli import invoke
 from support.components import counter, write
-from support.oracle import wasm_tools
+from support.oracle import valid, wasm_tools
 
 
 class Cells(HTMLParser):
@@ -221,6 +221,7 @@ def test_a_composed_component_read_back_shows_its_capabilities_and_violations(tm
     app, ops = chain(tmp_path)
     out = tmp_path / "out.wasm"
     assert invoke(app, "-d", ops, "-o", out).exit_code == 0
+    valid(out)
     r = from_composed(out, policy_of(deny=("wasi:sockets/*",)))
     assert not r.ok and [p.message for p in r.problems] == [VIOLATION]
     page = matrix(render(r, "html"))
