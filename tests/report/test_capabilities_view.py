@@ -209,6 +209,11 @@ def test_a_virtualized_import_is_drawn_plugged_by_a_synthesized_adapter(tmp_path
     assert "plugged by a synthesized adapter" in mark["title"]
     assert re.search(r'<g class="edge host virtualized', render(r, "svg"))
     assert "virtualized by --virtualize wasi:sockets/*" in render(r, "dot")
+    mermaid = render(r, "mermaid")
+    assert "virtualized by --virtualize wasi:sockets/*" in mermaid
+    assert "stroke:#7a4fb5" in mermaid  # its link's style, as the page's legend draws it
+    assert ("wasi:sockets/tcp@0.2.0 → host virtualized by --virtualize wasi:sockets/*"
+            in render(r, "tree"))
     # composed so, the import goes to the deny adapter, drawn as the synthesized plug it is
     plugged = from_plan(plan_composition(app, [ops], virtualize=("wasi:sockets/*",)))
     (edge,) = [e for e in plugged.edges if e.source == "ops"]
