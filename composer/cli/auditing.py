@@ -34,28 +34,17 @@ def audit_cmd(options: ComposingOptions, root: Path) -> None:
     the composition is planned, not written. With --deny/--allow (or a config's `policy:`),
     exit 1 when a denied import is reachable."""
     enabled = options.gated_features()
-    options, wac, packages, plugs = options.for_root(root)
+    options, wac, _, _ = options.for_root(root)
     policy = options.policy()
 
     def body() -> None:
         from ..link.capabilities import check_policy, of_component
 
-        if wac:
-            from ..link.compose import plan_document
-
-            caps = _planned(plan_document(root, deps_dir=options.deps_dir, dependencies=packages))
-            given = policy
-        elif options.dependencies or options.search_paths or options.config or plugs:
-            from ..link.compose import plan_composition
-            from ..link.config import load_config
-
-            config = load_config(options.config) if options.config else None
-            caps = _planned(plan_composition(root, list(options.dependencies),
-                                             search_paths=list(options.search_paths),
-                                             config=config, plugs=plugs))
-            given = (config.policy + policy) if config is not None else policy
-        else:
+        if options.reads_root_alone and not wac:
             caps, given = of_component(root), policy
+        else:
+            plan, given = options.planned(root, policy)
+            caps = _planned(plan)
         judgement = check_policy(caps, given) if given else None
         _show(caps, judgement, given, options)
         if judgement is not None and judgement.violations:

@@ -282,38 +282,24 @@ def graph_cmd(options: ComposingOptions, root: Path) -> None:
     output = options.output
     fmt = report_format(output, options.fmt)
     enabled = options.gated_features()
-    options, wac, packages, plugs = options.for_root(root)
+    options, wac, _, _ = options.for_root(root)
     policy = options.policy()
     if options.to_stdout and fmt == "png" and sys.stdout.isatty():
         raise click.UsageError("refusing to write a PNG image to a terminal; use -o FILE.png")
 
     def read() -> Any:
         """The plan to draw, or the composed component to read the wiring back from."""
-        from ..model.load import load_component, read_component
-        from ..link.readback import instantiates_components, may_instantiate_components
-
         from ..link.compose import enforce
+        from ..link.readback import instantiates_components, may_instantiate_components
+        from ..model.load import load_component, read_component
 
-        if wac:
-            from ..link.compose import plan_document
-
-            return enforce(plan_document(root, deps_dir=options.deps_dir, dependencies=packages),
-                           policy)
-        alone = not (options.dependencies or options.search_paths or options.config or plugs)
-        composed = options.composed
-        if composed or (alone and may_instantiate_components(read_component(root, mapped=True))):
+        if not wac and (options.composed or (
+                options.reads_root_alone
+                and may_instantiate_components(read_component(root, mapped=True)))):
             loaded = load_component(root)
-            if composed or instantiates_components(loaded):
+            if options.composed or instantiates_components(loaded):
                 return loaded
-        from ..link.compose import plan_composition
-        from ..link.config import Config, load_config
-
-        # the policy the composition would be held to: the config's, then the options'
-        config = load_config(options.config) if options.config else Config()
-        plan = plan_composition(root, list(options.dependencies),
-                                search_paths=list(options.search_paths), config=config,
-                                plugs=plugs)
-        return enforce(plan, config.policy + policy)
+        return enforce(*options.planned(root, policy))
 
     def body() -> None:
         from ..model.load import LoadedComponent

@@ -6,7 +6,7 @@ the order its `--help` lists them, and calls it with their values as a `Composin
 arguments passed on as they are). An option several commands have is written once, with
 `compose`'s help, and a shorter one for the commands that list it briefly (`plug`, `graph`,
 whose help points to compose's). The usage checks every composing command makes before
-reading anything are the record's methods.
+reading anything are the record's methods; so is the composition they plan (`planned`).
 """
 
 from __future__ import annotations
@@ -68,6 +68,12 @@ class ComposingOptions(Record):
     @property
     def to_stdout(self) -> bool:
         return self.output is None or str(self.output) == "-"
+
+    @property
+    def reads_root_alone(self) -> bool:
+        """No dependency, search path, config or plug: ROOT is read as it is (a composed
+        component read back, or any component), not composed."""
+        return not (self.dependencies or self.search_paths or self.config or self.plugs)
 
     def gated_features(self) -> frozenset[str]:
         return gated_features(self.features)
@@ -131,6 +137,24 @@ class ComposingOptions(Record):
                                        "(e.g. --dep example:greeter=greeter.wasm)")
             out[name] = Path(path)
         return out
+
+    def planned(self, root: Path, policy: Any) -> tuple[Any, Any]:
+        """The composition of `root` (a WAC document with its --dep packages, or a component
+        with the dependencies, search paths, config and --plug files) planned, not written,
+        and the policy it is held to: the config's rules, then `policy` (the options')."""
+        if root.suffix == ".wac":
+            from ..link.compose import plan_document
+
+            return (plan_document(root, deps_dir=self.deps_dir, dependencies=self.package_files()),
+                    policy)
+        from ..link.compose import plan_composition
+        from ..link.config import Config, load_config
+
+        config = load_config(self.config) if self.config else Config()
+        return (plan_composition(root, list(self.dependencies),
+                                 search_paths=list(self.search_paths), config=config,
+                                 plugs=self.plug_files()),
+                config.policy + policy)
 
     def policy(self) -> Any:
         """`--deny`, `--allow` and `--virtualize` as a `link.policy.Policy`; a pattern that

@@ -59,12 +59,16 @@ def stub_cmd(wit: Path, interface: str | None, world_name: str | None, output: P
     run_command(body)
 
 
+def _exists(wit: Path) -> Path:
+    if not wit.exists():
+        raise ComposerError("no such WIT file or folder", file=str(wit))
+    return wit
+
+
 def _read(wit: Path, features: frozenset[str]) -> Any:
     from ..text.wit import read_wit
 
-    if not wit.exists():
-        raise ComposerError("no such WIT file or folder", file=str(wit))
-    return read_wit(wit, features)
+    return read_wit(_exists(wit), features)
 
 
 def _interface(wit: Path, wanted: str, features: frozenset[str]) -> tuple[str, Any, dict]:
@@ -97,8 +101,7 @@ def _world(wit: Path, name: str, features: frozenset[str]) -> tuple[dict, dict]:
     from ..model import types as T
     from .checks import chosen_world
 
-    _read(wit, features)  # (a bad file is reported as such before a world is looked for)
-    world = chosen_world(wit, name, features)
+    world = chosen_world(_exists(wit), name, features)
     imports = world.component_type.imports if world.component_type else {}
     chosen = {}
     for iname, ext in imports.items():

@@ -11,8 +11,8 @@ from importlib.resources import files
 from typing import Any
 
 from ..errors import printable
-from ..link.capabilities import Capabilities, Judgement
-from ..link.policy import Decision, Policy, Verdict
+from ..link.capabilities import Capabilities, Held, Judgement, Reached
+from ..link.policy import Decision, Policy
 from ..record import Record
 
 SCHEMA_ID = "composer-capabilities/1"
@@ -29,6 +29,16 @@ class Row(Record):
     verdict: str
 
 
+def decision_on(judgement: Judgement | None, instance: str, item: Held | Reached
+                ) -> Decision | None:
+    """The decision shown on an import `instance` holds (`Held`) or reaches (`Reached`,
+    through its holder); None without a judgement."""
+    if judgement is None:
+        return None
+    return judgement.decision(instance, item.name,
+                              item.holder if isinstance(item, Reached) else None)
+
+
 def _verdict(decision: Decision, policy: Policy) -> str:
     if not policy:
         return ""
@@ -42,11 +52,11 @@ def rows(caps: Capabilities, judgement: Judgement | None, policy: Policy) -> lis
     for c in caps.components:
         label = c.label
         for h in c.direct:
-            decision = judgement.decision(c.instance, h.name) if judgement else None
+            decision = decision_on(judgement, c.instance, h)
             out.append(Row(label, h.name, "direct", _verdict(decision, policy) if decision else ""))
             label = ""
         for r in c.reachable:
-            decision = judgement.decision(c.instance, r.name, r.holder) if judgement else None
+            decision = decision_on(judgement, c.instance, r)
             out.append(Row(label, r.name, "through " + " -> ".join(r.chain),
                            _verdict(decision, policy) if decision else ""))
             label = ""
@@ -100,13 +110,12 @@ def audit_dict(caps: Capabilities, judgement: Judgement | None, policy: Policy) 
                 "size": c.size, "calls": list(c.calls),
                 "direct": [
                     {"name": h.name, "host": h.host, "sort": h.sort,
-                     "policy": decided(judgement.decision(c.instance, h.name) if judgement else None)}
+                     "policy": decided(decision_on(judgement, c.instance, h))}
                     for h in c.direct],
                 "reachable": [
                     {"name": r.name, "host": r.host, "sort": r.sort, "holder": r.holder,
                      "chain": list(r.chain),
-                     "policy": decided(judgement.decision(c.instance, r.name, r.holder)
-                                       if judgement else None)}
+                     "policy": decided(decision_on(judgement, c.instance, r))}
                     for r in c.reachable],
             }
             for c in caps.components
@@ -135,5 +144,5 @@ def schema() -> dict[str, Any]:
     return json.loads(files(__package__).joinpath("capabilities.schema.json").read_text())  # type: ignore[arg-type]
 
 
-__all__ = ["Row", "SCHEMA_ID", "Verdict", "audit_dict", "audit_json", "header", "plain_text",
-           "rows", "schema"]
+__all__ = ["Row", "SCHEMA_ID", "audit_dict", "audit_json", "decision_on", "header",
+           "plain_text", "rows", "schema"]

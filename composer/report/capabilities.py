@@ -18,6 +18,7 @@ from ..link.capabilities import Capabilities, Judgement, check_policy
 from ..link.policy import Decision, Policy, Verdict
 from ..model.names import package_of
 from ..record import Record
+from .audit import audit_dict, decision_on
 from .contents import HOST, CompositionReport, ReportedProblem
 
 
@@ -100,15 +101,14 @@ def cells(report: CompositionReport) -> list[Cell]:
         seen = set()
         for h in c.direct:
             seen.add(h.host)
-            v, rule = _verdict(judgement.decision(c.instance, h.name) if judgement else None)
+            v, rule = _verdict(decision_on(judgement, c.instance, h))
             out.append(Cell(c.instance, h.host, package_of(h.host), h.name, "direct",
                             (c.instance,), v, rule))
         for r in c.reachable:
             if r.host in seen:
                 continue
             seen.add(r.host)
-            v, rule = _verdict(judgement.decision(c.instance, r.name, r.holder)
-                               if judgement else None)
+            v, rule = _verdict(decision_on(judgement, c.instance, r))
             out.append(Cell(c.instance, r.host, package_of(r.host), r.name, "reachable",
                             r.chain, v, rule))
     return out
@@ -120,8 +120,6 @@ def capabilities_dict(report: CompositionReport) -> dict[str, Any] | None:
     read)."""
     if report.capabilities is None:
         return None
-    from .audit import audit_dict
-
     return audit_dict(report.capabilities, report.judgement, report.policy or Policy())
 
 

@@ -13,11 +13,11 @@ import textwrap
 from pathlib import Path
 from typing import Iterable
 
+from ..link.reasons import VIRTUALIZE
 from ..model.names import package_of
 from ..record import Record
 from .contents import EXPORTS, HOST, ComponentNode, CompositionReport, Edge, HostImportNode, count, shown, size_text
 
-VIRTUALIZED = "--virtualize"  # how an import plugged by a synthesized adapter is satisfied
 LABELS_UP_TO = 100  # links; past that, the names on plain links are noise (hover has them)
 REASON_WIDTH = 48  # characters per line of a failure's reason on its link
 REASON_LINES = 4
@@ -117,7 +117,7 @@ def _bundle_key(e: Edge, box_of: dict[str, str]) -> tuple:
         classes.append("host")
     if e.policy == "deny":  # refused by the capability policy: the rule on its own link
         classes.append("denied")
-    elif e.policy == "virtualize" or e.how == VIRTUALIZED:  # plugged by a synthesized adapter
+    elif e.policy == "virtualize" or e.how == VIRTUALIZE.word:  # plugged by a synthesized adapter
         classes.append("virtualized")
     if e.semver:
         classes.append("semver")

@@ -16,6 +16,7 @@ from composer.report.audit import schema
 from support import ROOT
 from support.cli import compose_on_terminal, invoke
 from support.components import counter, write
+from support.oracle import valid
 
 
 @pytest.fixture
@@ -98,6 +99,7 @@ def test_audit_deny_checks_an_existing_component_for_ci(chain, tmp_path):
     app, ops = chain
     out = tmp_path / "out.wasm"
     assert invoke(app, "-d", ops, "-o", out).exit_code == 0
+    valid(out)
     status, doc, err = audit_json(out, "--deny", "wasi:sockets/*", "--allow", "root=*")
     assert status == 1 and doc["ok"] is False
     message = ("`wasi:sockets/tcp@0.2.0` is denied by --deny wasi:sockets/*: ops (ops.wasm) "
@@ -128,6 +130,12 @@ def test_audit_of_a_plan_takes_the_configs_policy(chain, tmp_path):
                    f"`deny: app.wasm=wasi:sockets/*` ({config}:2): ops (ops.wasm) imports it, "
                    "reached through root -> ops\n")
     assert doc["violations"][0]["scope"] == "root"
+    # `compose graph` plans the same composition, held to the same policy (the config's)
+    report = tmp_path / "report.json"
+    drawn = invoke("graph", app, "-d", ops, "-c", config, "-o", report)
+    assert drawn.exit_code == 1
+    assert [p["message"] for p in json.loads(report.read_text())["problems"]] == [
+        v["message"] for v in doc["violations"]]
 
 
 def test_audit_of_a_wac_document(small_fixtures):

@@ -372,6 +372,8 @@ def targets(w: Setup) -> None:
     proc = w.run("targets", w.app, "--wit", w.wit, "--world", "ops")
     assert proc.returncode == 1 and proc.stdout == ""
     assert proc.stderr.startswith("error: ")
+    assert (f"error: {w.app}: export `example:stringoperations/operations@0.1.0` of world `ops` "
+            "is missing") in proc.stderr.splitlines()
     for how in ((), (w.wit, "--wit", w.wit)):
         proc = w.run("targets", w.ops, *how)
         assert proc.returncode == 2 and "give the WIT package once" in proc.stderr
@@ -382,6 +384,7 @@ def targets_world(w: Setup) -> None:
     ok(proc, "")
     proc = w.run("targets", w.ops, "--wit", w.wit, "--world", "other")
     assert proc.returncode == 1 and "run" in proc.stderr
+    assert proc.stderr == f"error: {w.ops}: export `run` of world `other` is missing\n"
     proc = w.run("targets", w.ops, "--wit", w.wit)  # two worlds: which?
     assert proc.returncode == 2 and "--world" in proc.stderr
 

@@ -24,7 +24,7 @@ from composer.report.planned import from_plan
 
 from support.cli import invoke
 from support.components import counter, write
-from support.oracle import wasm_tools
+from support.oracle import valid, wasm_tools
 
 
 class Cells(HTMLParser):
@@ -209,12 +209,24 @@ def test_a_virtualized_import_is_drawn_plugged_by_a_synthesized_adapter(tmp_path
     assert "plugged by a synthesized adapter" in mark["title"]
     assert re.search(r'<g class="edge host virtualized', render(r, "svg"))
     assert "virtualized by --virtualize wasi:sockets/*" in render(r, "dot")
+    mermaid = render(r, "mermaid")
+    assert "virtualized by --virtualize wasi:sockets/*" in mermaid
+    assert "stroke:#7a4fb5" in mermaid  # its link's style, as the page's legend draws it
+    assert ("wasi:sockets/tcp@0.2.0 → host virtualized by --virtualize wasi:sockets/*"
+            in render(r, "tree"))
+    # composed so, the import goes to the deny adapter, drawn as the synthesized plug it is
+    plugged = from_plan(plan_composition(app, [ops], virtualize=("wasi:sockets/*",)))
+    (edge,) = [e for e in plugged.edges if e.source == "ops"]
+    assert (edge.import_name, edge.target) == ("wasi:sockets/tcp@0.2.0", "deny-tcp")
+    assert re.search(r'<g class="edge virtualized"[^>]* data-source="ops" data-target="deny-tcp"',
+                     render(plugged, "svg"))
 
 
 def test_a_composed_component_read_back_shows_its_capabilities_and_violations(tmp_path):
     app, ops = chain(tmp_path)
     out = tmp_path / "out.wasm"
     assert invoke(app, "-d", ops, "-o", out).exit_code == 0
+    valid(out)
     r = from_composed(out, policy_of(deny=("wasi:sockets/*",)))
     assert not r.ok and [p.message for p in r.problems] == [VIOLATION]
     page = matrix(render(r, "html"))

@@ -259,7 +259,7 @@ class _ModulePrinter:
                 return f"(func {self.func_sig(self.funcs, desc.type_idx)})"
             text = self.func_text(self.funcs, desc.type_idx)
         elif isinstance(desc, CoreExactFuncExtern):
-            label = self.names.definition(self.names.funcs, self.funcs) + " " if indexed else ""
+            label = self.label(self.names.funcs, self.funcs, indexed)
             text = f"(func {label}(exact {self.func_sig(self.funcs, desc.type_idx)}))"
         elif isinstance(desc, CoreTableExtern):
             return self.table_text(desc.element, desc.limits, indexed) + ")"
