@@ -54,7 +54,8 @@ def print_audit_table(caps: Any, judgement: Any, policy: Any) -> None:
     for row in rows(caps, judgement, policy):
         cells = [Text(printable(x)) for x in (row.component, row.name, row.how)]
         if policy:
-            style = {"deny": "bold red", "virtualize": "yellow"}.get(row.verdict.split(" ")[0], "")
+            verdict = row.decision.verdict.value if row.decision else ""
+            style = {"deny": "bold red", "virtualize": "yellow"}.get(verdict, "")
             cells.append(Text(printable(row.verdict), style=style))
         table.add_row(*cells)
     console.print(table)

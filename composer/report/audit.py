@@ -21,12 +21,13 @@ SCHEMA_ID = "composer-capabilities/1"
 class Row(Record):
     """One line of the table: a component (its label on its first row only), an import it
     holds (`how` "direct") or reaches (`how` "through A -> B"), and the policy's verdict
-    (empty without a policy)."""
+    (`verdict`, as shown: empty without a policy; `decision`, the policy's record of it)."""
 
     component: str
     name: str
     how: str
     verdict: str
+    decision: Decision | None = None
 
 
 def decision_on(judgement: Judgement | None, instance: str, item: Held | Reached
@@ -53,12 +54,13 @@ def rows(caps: Capabilities, judgement: Judgement | None, policy: Policy) -> lis
         label = c.label
         for h in c.direct:
             decision = decision_on(judgement, c.instance, h)
-            out.append(Row(label, h.name, "direct", _verdict(decision, policy) if decision else ""))
+            out.append(Row(label, h.name, "direct", _verdict(decision, policy) if decision else "",
+                           decision))
             label = ""
         for r in c.reachable:
             decision = decision_on(judgement, c.instance, r)
             out.append(Row(label, r.name, "through " + " -> ".join(r.chain),
-                           _verdict(decision, policy) if decision else ""))
+                           _verdict(decision, policy) if decision else "", decision))
             label = ""
         if label:  # a component that reaches nothing
             out.append(Row(label, "(nothing)", "", ""))

@@ -84,6 +84,9 @@ def test_the_table_on_a_terminal_is_drawn_and_coloured(chain):
     assert status == 1
     assert "\x1b[" in shown and "─" in shown
     assert "deny (--deny wasi:sockets/*)" in shown and "allow (no rule)" in shown
+    # a denied import in bold red, an allowed one plain
+    assert "\x1b[1;31mdeny (--deny wasi:sockets/*)" in shown
+    assert "\x1b[1;31mallow" not in shown
 
 
 def test_a_component_alone_holds_its_imports(chain):
