@@ -57,11 +57,16 @@ def passes_through(name: str) -> bool:
     return any(pattern(p).matches(name) for p in PASS_THROUGH)
 
 
+def leaves_with_host(p: Pattern, name: str) -> bool:
+    """Whether pattern `p`, though it matches `name`, leaves it with the host: a wildcard
+    does not virtualize a pass-through interface."""
+    return "*" in p.text and passes_through(name)
+
+
 def virtualizing(patterns: list[str] | tuple[str, ...], name: str) -> str | None:
     """The pattern that virtualizes import `name`, or None: the first that matches it, where
     a pass-through interface is matched only by a pattern without a wildcard."""
-    through = passes_through(name)
     for p in patterns:
-        if (not through or "*" not in p) and pattern(p).matches(name):
+        if pattern(p).matches(name) and not leaves_with_host(pattern(p), name):
             return p
     return None
