@@ -110,3 +110,30 @@ def test_a_wac_document_refuses_virtualize_and_says_how_to_plug_an_adapter(tmp_p
         "Error: --virtualize is for compositions of components; in a WAC document, write the "
         "deny adapter with `compose stub WIT --interface NAME -o FILE` and give it as a package "
         "(--dep NS:NAME=FILE) instantiated with `new`")
+
+
+def test_a_scoped_pattern_virtualizes_that_components_imports_alone(tmp_path, cpy_fixtures):
+    """`--virtualize SCOPE=PATTERN`, as `--deny` takes it: the scoped component's imports get
+    deny adapters (and so do the adapters' own imports of what it virtualizes, which share its
+    types), another component's imports of the same interfaces stay with the host; a scope
+    naming no component is one line, nothing written."""
+    app, ops = cpy_fixtures["cpy-seed-app"], cpy_fixtures["cpy-seed-ops"]
+    out = tmp_path / "out.wasm"
+    made = compose_proc(app, "-d", ops, "--virtualize", "cpy-seed-ops.wasm=wasi:sockets/*",
+                        "--virtualize", "root=wasi:filesystem/preopens", "-o", out)
+    assert made.returncode == 0, made.stderr
+    valid(out)
+    wit = wasm_tools("component", "wit", str(out)).stdout.decode()
+    # the app's sockets and the ops' preopens are the host's
+    assert "import wasi:sockets/tcp@0.2.9;" in wit and "import wasi:filesystem/preopens@0.2.9;" in wit
+    audit = compose_proc("audit", out)
+    assert audit.returncode == 0, audit.stderr
+    assert "deny-tcp (<deny adapter of wasi:sockets/tcp@0.2.9>)" in audit.stdout
+    assert "deny-preopens (<deny adapter of wasi:filesystem/preopens@0.2.9>)" in audit.stdout
+    out.unlink()
+    refused = compose_proc(app, "-d", ops, "--virtualize", "nope.wasm=wasi:sockets/*", "-o", out)
+    assert refused.returncode == 1 and not out.exists()
+    assert refused.stderr == (
+        "error: --virtualize nope.wasm=wasi:sockets/*: no component of the composition is called "
+        "`nope.wasm` (a SCOPE is a component's file or instance name: root (cpy-seed-app.wasm), "
+        "cpy-seed-ops (cpy-seed-ops.wasm))\n")

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from ..policy import Pattern, parse_pattern
+from ..policy import Pattern, Rule, Verdict, parse_pattern, parse_rule
 
 ENTRY_POINTS = (
     "wasi:sockets/tcp-create-socket",
@@ -57,16 +57,26 @@ def passes_through(name: str) -> bool:
     return any(pattern(p).matches(name) for p in PASS_THROUGH)
 
 
+@lru_cache(maxsize=256)
+def _rule(text: str) -> Rule:
+    return parse_rule(Verdict.VIRTUALIZE, text)
+
+
 def leaves_with_host(p: Pattern, name: str) -> bool:
     """Whether pattern `p`, though it matches `name`, leaves it with the host: a wildcard
     does not virtualize a pass-through interface."""
     return "*" in p.text and passes_through(name)
 
 
-def virtualizing(patterns: list[str] | tuple[str, ...], name: str) -> str | None:
-    """The pattern that virtualizes import `name`, or None: the first that matches it, where
-    a pass-through interface is matched only by a pattern without a wildcard."""
+def virtualizing(patterns: list[str] | tuple[str, ...], name: str,
+                 names: tuple[str, ...] = ()) -> str | None:
+    """The `--virtualize` pattern (`[SCOPE=]NAME`, as `--deny` takes) that virtualizes import
+    `name` of the component known by `names` (its file and instance names), or None: the
+    first whose scope, if it has one, is among `names` and which matches `name`, a
+    pass-through interface matched only by a pattern without a wildcard."""
     for p in patterns:
-        if pattern(p).matches(name) and not leaves_with_host(pattern(p), name):
+        rule = _rule(p)
+        if ((rule.scope is None or rule.scope in names) and rule.pattern.matches(name)
+                and not leaves_with_host(rule.pattern, name)):
             return p
     return None
