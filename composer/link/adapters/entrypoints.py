@@ -4,7 +4,10 @@ Virtualize).
 
 * Entry points: the interfaces through which a component reaches a capability it is not
   handed otherwise: a socket, a name lookup, the network, a preopened directory, an
-  outgoing HTTP request, the environment. Denying these denies the capability.
+  outgoing HTTP request, the environment (wasi:sockets/tcp-create-socket, udp-create-socket,
+  ip-name-lookup, instance-network, wasi:filesystem/preopens, wasi:http/outgoing-handler,
+  wasi:cli/environment). Denying these denies the capability. No code needs their list:
+  like every interface that does not pass through, one a pattern matches is virtualized.
 * Pass-through: interfaces of types and ambient services every program uses (streams,
   pollables, clocks, randomness, stdio, exit, the types of wasi:http). A wildcard pattern
   leaves them with the host: `--virtualize '*'` must not make `println` trap. Named without
@@ -19,16 +22,6 @@ from __future__ import annotations
 from functools import lru_cache
 
 from ..policy import Pattern, Rule, Verdict, parse_pattern, parse_rule
-
-ENTRY_POINTS = (
-    "wasi:sockets/tcp-create-socket",
-    "wasi:sockets/udp-create-socket",
-    "wasi:sockets/ip-name-lookup",
-    "wasi:sockets/instance-network",
-    "wasi:filesystem/preopens",
-    "wasi:http/outgoing-handler",
-    "wasi:cli/environment",
-)
 
 PASS_THROUGH = (
     "wasi:io/*",
@@ -47,10 +40,6 @@ def pattern(text: str) -> Pattern:
     """A pattern of the policy's grammar (`link.policy`: `--deny`, `--allow` and
     `--virtualize` take the same), parsed once."""
     return parse_pattern(text)
-
-
-def is_entry_point(name: str) -> bool:
-    return any(pattern(p).matches(name) for p in ENTRY_POINTS)
 
 
 def passes_through(name: str) -> bool:
