@@ -88,9 +88,6 @@ class Capabilities(Record):
     kind: str
     components: tuple[ComponentCapabilities, ...]
 
-    def component(self, instance: str) -> ComponentCapabilities:
-        return next(c for c in self.components if c.instance == instance)
-
 
 # -- the front ends ---------------------------------------------------------------------------
 
