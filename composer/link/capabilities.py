@@ -88,9 +88,6 @@ class Capabilities(Record):
     kind: str
     components: tuple[ComponentCapabilities, ...]
 
-    def component(self, instance: str) -> ComponentCapabilities:
-        return next(c for c in self.components if c.instance == instance)
-
 
 # -- the front ends ---------------------------------------------------------------------------
 
@@ -275,7 +272,7 @@ def check_policy(caps: Capabilities, policy: Policy) -> Judgement:
     reached: dict[tuple[str, str, str], Decision] = {}
     violations: list[Violation] = []
     # here, not at the top: a run without a policy has no need of the adapters' package
-    from .adapters.entrypoints import passes_through
+    from .adapters.entrypoints import leaves_with_host
 
     unvirtualized = policy.without(Verdict.VIRTUALIZE)
 
@@ -285,7 +282,7 @@ def check_policy(caps: Capabilities, policy: Policy) -> Judgement:
         decision = policy.decide(name, names, scoped_only=scoped_only)
         rule = decision.rule
         if (decision.verdict is Verdict.VIRTUALIZE and rule is not None
-                and "*" in rule.pattern.text and passes_through(name)):
+                and leaves_with_host(rule.pattern, name)):
             # as `virtualizing` has it: no wildcard plugs it, so the host keeps it
             return unvirtualized.decide(name, names, scoped_only=scoped_only), rule
         return decision, None

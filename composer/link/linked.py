@@ -98,16 +98,17 @@ class LinkedComposition:
 
     def with_problem(self, problem: Any) -> "LinkedComposition":
         """This composition with one more problem (found when it was to be encoded)."""
-        return LinkedComposition(self.composition, (*self.problems, problem), self.order,
-                                 self.host_imports, self.host_of, self.unifier,
-                                 self.import_order, self.import_cycle, self.policy)
+        return self._with(problems=(*self.problems, problem))
 
     def with_policy(self, policy: Any) -> "LinkedComposition":
         """This composition, checked against the capability policy `policy` (which the
         report shows the verdicts of)."""
-        return LinkedComposition(self.composition, self.problems, self.order,
-                                 self.host_imports, self.host_of, self.unifier,
-                                 self.import_order, self.import_cycle, policy)
+        return self._with(policy=policy)
+
+    def _with(self, **changes: Any) -> "LinkedComposition":
+        """A copy with `changes` (the constructor's parameters, which are its slots)."""
+        kept = {name: getattr(self, name) for name in self.__slots__ if name != "_networkx"}
+        return LinkedComposition(**(kept | changes))
 
     def encode(self, *, import_components: bool = False, validate: bool = True,
                check_when_written: bool = False) -> Any:

@@ -189,10 +189,6 @@ class Policy(Record):
         """The policy without its rules of `verdict`."""
         return Policy(tuple(r for r in self.rules if r.verdict is not verdict))
 
-    @property
-    def scopes(self) -> set[str]:
-        return {r.scope for r in self.rules if r.scope is not None}
-
     def decide(self, name: str, names: tuple[str, ...] = (), *, scoped_only: bool = False
                ) -> Decision:
         """The verdict on the import `name` of the component known by `names` (its file

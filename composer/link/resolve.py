@@ -65,6 +65,10 @@ class Resolver:
         self.root_path = Path(root)
         self.virtualize = tuple(virtualize)
         self.adapters: dict[str, ComponentFile] = {}  # interface name -> its deny adapter
+        # an adapter's name -> the names of the component it was made for: a scoped pattern
+        # (`--virtualize app.wasm=wasi:sockets/*`) virtualizes its imports too, so that the
+        # types they share with that component's are the same adapter's
+        self.made_for: dict[str, tuple[str, ...]] = {}
         self.plugs = dict(plugs or {})  # import name -> the file that must satisfy it
         self.plugs_used: set[str] = set()
         self.dep_paths = [_path(p) for p in dependencies]
@@ -293,7 +297,9 @@ class Resolver:
         from .adapters import deny_adapter
         from .adapters.entrypoints import virtualizing
 
-        chosen = virtualizing(self.virtualize, name)
+        names = self.made_for.get(inst.file.name,
+                                  (inst.name, inst.file.display, inst.file.path.name))
+        chosen = virtualizing(self.virtualize, name, names)
         if chosen is None:
             return False
         f = self.adapters.get(name)
@@ -310,6 +316,7 @@ class Resolver:
                 return True
             f = self.adapters[name] = self.graph.add_component(
                 loaded, "deny-" + name.split("/")[-1].split("@")[0], origin="virtualized")
+            self.made_for[f.name] = names
             self.files.key_of[id(f)] = f"<virtualized {name}>"
         self._plug_export(inst, name, expected, f, name, VIRTUALIZE)
         self._explain(inst, name, f"  a deny adapter, as --virtualize {chosen} asks")

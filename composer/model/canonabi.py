@@ -98,14 +98,9 @@ class Flattener:
             return self.types([v for _, v in t.fields])
         if isinstance(t, T.TupleType):
             return self.types(list(t.types))
-        if isinstance(t, T.VariantType):
-            return self._variant([v for _, v in t.cases])
-        if isinstance(t, T.EnumType):
-            return self._variant([None] * len(t.names))
-        if isinstance(t, T.OptionType):
-            return self._variant([None, t.type])
-        if isinstance(t, T.ResultType):
-            return self._variant([t.ok, t.err])
+        payloads = cases(t)
+        if payloads is not None:
+            return self._variant(payloads)
         if isinstance(t, T.MapType):
             return (ptr, ptr)
         # flags, own, borrow, stream, future, error-context

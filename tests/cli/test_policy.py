@@ -9,6 +9,7 @@ import pytest
 
 from support.cli import compose_cli, invoke
 from support.components import capability_chain
+from support.oracle import valid
 
 
 @pytest.fixture
@@ -23,53 +24,56 @@ def composing(chain, tmp_path, *policy: str) -> tuple[int, str, Path]:
     return result.exit_code, result.stderr, out
 
 
+def refused(chain, tmp_path, *policy: str) -> str:
+    """What composing the chain under `policy` says: it must fail (exit 1), writing nothing."""
+    status, err, out = composing(chain, tmp_path, *policy)
+    assert status == 1 and not out.exists(), (status, err)
+    return err
+
+
+def accepted(chain, tmp_path, *policy: str) -> None:
+    """Composing the chain under `policy` succeeds silently; wasm-tools validates the output."""
+    status, err, out = composing(chain, tmp_path, *policy)
+    assert (status, err) == (0, "")
+    valid(out)
+
+
 def test_a_denied_direct_import_fails_naming_the_component(chain, tmp_path):
-    status, err, out = composing(chain, tmp_path, "--deny", "wasi:cli/*")
-    assert (status, err) == (1, "error: `wasi:cli/environment@0.2.0` is denied by --deny "
-                                "wasi:cli/*: root (app.wasm) imports it\n")
-    assert not out.exists()
+    assert refused(chain, tmp_path, "--deny", "wasi:cli/*") == (
+        "error: `wasi:cli/environment@0.2.0` is denied by --deny wasi:cli/*: root (app.wasm) "
+        "imports it\n")
 
 
 def test_an_import_reached_through_a_dependency_names_the_chain(chain, tmp_path):
-    status, err, out = composing(chain, tmp_path, "--deny", "wasi:sockets/*@0.2")
-    assert (status, err) == (1, "error: `wasi:sockets/tcp@0.2.0` is denied by --deny "
-                                "wasi:sockets/*@0.2: net (net.wasm) imports it, reached through "
-                                "root -> ops -> net\n")
-    assert not out.exists()
+    assert refused(chain, tmp_path, "--deny", "wasi:sockets/*@0.2") == (
+        "error: `wasi:sockets/tcp@0.2.0` is denied by --deny wasi:sockets/*@0.2: net (net.wasm) "
+        "imports it, reached through root -> ops -> net\n")
 
 
 def test_a_rule_scoped_to_one_dependency(chain, tmp_path):
-    status, err, out = composing(chain, tmp_path, "--deny", "ops.wasm=wasi:filesystem/*",
-                                 "--deny", "ops=wasi:sockets/tcp")
-    assert (status, err) == (1, "error: `wasi:filesystem/preopens@0.2.3` is denied to ops "
-                                "(ops.wasm) by --deny ops.wasm=wasi:filesystem/*: ops (ops.wasm) "
-                                "imports it, reached through root -> ops\n"
-                                "error: `wasi:sockets/tcp@0.2.0` is denied to ops (ops.wasm) by "
-                                "--deny ops=wasi:sockets/tcp: net (net.wasm) imports it, reached "
-                                "through ops -> net\n")
-    assert not out.exists()
+    assert refused(chain, tmp_path, "--deny", "ops.wasm=wasi:filesystem/*",
+                   "--deny", "ops=wasi:sockets/tcp") == (
+        "error: `wasi:filesystem/preopens@0.2.3` is denied to ops (ops.wasm) by --deny "
+        "ops.wasm=wasi:filesystem/*: ops (ops.wasm) imports it, reached through root -> ops\n"
+        "error: `wasi:sockets/tcp@0.2.0` is denied to ops (ops.wasm) by --deny "
+        "ops=wasi:sockets/tcp: net (net.wasm) imports it, reached through ops -> net\n")
     # scoped to net, the same patterns leave ops' own filesystem alone
-    status, err, out = composing(chain, tmp_path, "--deny", "net.wasm=wasi:filesystem/*")
-    assert (status, err) == (0, "") and out.exists()
+    accepted(chain, tmp_path, "--deny", "net.wasm=wasi:filesystem/*")
 
 
 def test_allow_overrides_a_wider_deny(chain, tmp_path):
-    status, err, out = composing(chain, tmp_path, "--deny", "wasi:*", "--allow", "wasi:cli/*",
-                                 "--allow", "wasi:filesystem/preopens@0.2")
-    assert (status, err) == (1, "error: `wasi:sockets/tcp@0.2.0` is denied by --deny wasi:*: "
-                                "net (net.wasm) imports it, reached through root -> ops -> net\n")
-    assert not out.exists()
-    status, err, out = composing(chain, tmp_path, "--deny", "wasi:*", "--allow", "wasi:cli/*",
-                                 "--allow", "wasi:filesystem/preopens@0.2",
-                                 "--allow", "net.wasm=wasi:sockets/*")
-    assert (status, err) == (0, "") and out.exists()
+    assert refused(chain, tmp_path, "--deny", "wasi:*", "--allow", "wasi:cli/*",
+                   "--allow", "wasi:filesystem/preopens@0.2") == (
+        "error: `wasi:sockets/tcp@0.2.0` is denied by --deny wasi:*: net (net.wasm) imports it, "
+        "reached through root -> ops -> net\n")
+    accepted(chain, tmp_path, "--deny", "wasi:*", "--allow", "wasi:cli/*",
+             "--allow", "wasi:filesystem/preopens@0.2", "--allow", "net.wasm=wasi:sockets/*")
 
 
 def test_a_narrower_deny_overrides_a_wider_allow(chain, tmp_path):
-    status, err, out = composing(chain, tmp_path, "--allow", "*", "--deny", "wasi:cli/environment")
-    assert status == 1 and err.startswith("error: `wasi:cli/environment@0.2.0` is denied by --deny "
-                                          "wasi:cli/environment: root (app.wasm)")
-    assert not out.exists()
+    err = refused(chain, tmp_path, "--allow", "*", "--deny", "wasi:cli/environment")
+    assert err.startswith("error: `wasi:cli/environment@0.2.0` is denied by --deny "
+                          "wasi:cli/environment: root (app.wasm)")
 
 
 def test_the_config_policy(chain, tmp_path):
@@ -87,7 +91,8 @@ def test_the_config_policy(chain, tmp_path):
     # the options' rules are weighed with the config's
     result = invoke(app, "-d", ops, "-d", net, "-c", config, "-o", out, "--allow", "wasi:sockets/*",
                     "--allow", "ops=wasi:filesystem/*")
-    assert (result.exit_code, result.stderr) == (0, "") and out.exists()
+    assert (result.exit_code, result.stderr) == (0, "")
+    valid(out)
 
 
 @pytest.mark.parametrize("text,message", [
@@ -119,11 +124,10 @@ def test_a_bad_pattern_is_a_usage_error_naming_the_option(chain, tmp_path, optio
 
 
 def test_a_scope_naming_no_component(chain, tmp_path):
-    status, err, out = composing(chain, tmp_path, "--deny", "opz.wasm=*")
-    assert (status, err) == (1, "error: --deny opz.wasm=*: no component of the composition is "
-                                "called `opz.wasm` (a SCOPE is a component's file or instance "
-                                "name: root (app.wasm), ops (ops.wasm), net (net.wasm))\n")
-    assert not out.exists()
+    assert refused(chain, tmp_path, "--deny", "opz.wasm=*") == (
+        "error: --deny opz.wasm=*: no component of the composition is called `opz.wasm` (a "
+        "SCOPE is a component's file or instance name: root (app.wasm), ops (ops.wasm), net "
+        "(net.wasm))\n")
 
 
 def test_plug_and_a_wac_document_take_the_policy(small_fixtures, tmp_path):
@@ -140,7 +144,8 @@ def test_plug_and_a_wac_document_take_the_policy(small_fixtures, tmp_path):
     assert (result.exit_code, result.stderr) == (1, expected.format("app (example:consumer)"))
     assert not out.exists()
     result = invoke("plug", app, "--plug", ops, "-o", out, "--deny", "wasi:sockets/*")
-    assert result.exit_code == 0 and out.exists()
+    assert result.exit_code == 0
+    valid(out)
 
 
 def test_a_report_of_a_refused_composition_draws_the_violation(chain, tmp_path):

@@ -4,14 +4,13 @@ for every interface a world imports; it validates, and exports what was asked.""
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from support import ROOT
+from support.cli import compose_proc
 from support.oracle import wasm_tools
-
-COMPOSE = [sys.executable, "-m", "composer"]
 
 NET_WIT = """\
 package test:net@0.1.0;
@@ -46,7 +45,7 @@ def net_wit(tmp_path: Path) -> Path:
 
 
 def _stub(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([*COMPOSE, "stub", *args], capture_output=True, text=True)
+    return compose_proc("stub", *args)
 
 
 def _exports(path: Path) -> list[str]:
@@ -76,8 +75,7 @@ def test_a_world_exports_every_interface_it_imports(tmp_path, net_wit):
 def test_a_wasi_world(tmp_path):
     import build_fixtures
 
-    root = Path(__file__).resolve().parents[2]
-    jco = build_fixtures.ensure_jco(root / "fixtures" / "build") / "wit" / "builtin" / "0.2.12"
+    jco = build_fixtures.ensure_jco(ROOT / "fixtures" / "build") / "wit" / "builtin" / "0.2.12"
     (tmp_path / "wit" / "deps").mkdir(parents=True)
     for p in sorted(jco.iterdir()):
         (tmp_path / "wit" / "deps" / p.name).symlink_to(p.resolve())

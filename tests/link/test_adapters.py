@@ -12,9 +12,8 @@ from composer.link.adapters.entrypoints import virtualizing
 from composer.model.load import load_component
 from composer.text.wit import read_wit
 
+from support import ROOT
 from support.oracle import wasm_tools
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def _wit_with_deps(tmp: Path, packages: Path) -> dict[str, object]:
@@ -27,20 +26,16 @@ def _wit_with_deps(tmp: Path, packages: Path) -> dict[str, object]:
     return wit_interfaces(read_wit(tmp))
 
 
-def _all_wasi(tmp_path: Path, small_fixtures: dict[str, Path],
-              cpy: dict[str, Path] | None = None) -> dict[str, tuple[object, dict]]:
+def _all_wasi(tmp_path: Path, small_fixtures: dict[str, Path]) -> dict[str, tuple[object, dict]]:
     import build_fixtures
 
-    sources: dict[str, tuple[object, dict]] = {}
     jco = build_fixtures.ensure_jco(ROOT / "fixtures" / "build") / "wit" / "builtin" / "0.2.12"
     found = _wit_with_deps(tmp_path / "0.2.12", jco)
     for version in ("0.2.0", "0.2.9"):
         found.update(_wit_with_deps(tmp_path / version, ROOT / "fixtures" / "wit" / f"wasi-{version}"))
     sources = {n: (t, found) for n, t in found.items()}
     # components importing WASI: their imports, with the types they use
-    components = [small_fixtures[n] for n in ("wasi-0.2.0", "wasi-0.2.9", "wasi-0.2.12")]
-    components += [cpy["cpy-seed-app"]] if cpy else []
-    for c in components:
+    for c in (small_fixtures[n] for n in ("wasi-0.2.0", "wasi-0.2.9", "wasi-0.2.12")):
         imports = load_component(c).scope.imports
         for n, t in imports.items():
             if n.startswith("wasi:"):

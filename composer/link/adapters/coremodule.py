@@ -66,8 +66,7 @@ class CoreModule(Record, mutable=True):
     exports: list[tuple[str, int, int]] = field_(factory=list)  # name, kind, index
     memory_pages: int | None = None
     heap_global: int | None = None  # the initial value of the one global, if any
-    data: bytes = b""
-    data_offset: int = 0
+    data: bytes = b""  # an active segment at address 0
 
     def import_func(self, module: str, name: str, params: tuple[str, ...],
                     results: tuple[str, ...] = ()) -> int:
@@ -107,7 +106,7 @@ class CoreModule(Record, mutable=True):
         section(7, [_name(n) + bytes((k,)) + encode_u(i) for n, k, i in self.exports])
         section(10, [_body(f) for f in self.functions])
         if self.data:
-            offset = Code().const("i32", self.data_offset).buf + b"\x0b"
+            offset = Code().const("i32", 0).buf + b"\x0b"
             section(11, [b"\x00" + offset + encode_u(len(self.data)) + self.data])
         return bytes(out)
 

@@ -4,7 +4,10 @@ Virtualize).
 
 * Entry points: the interfaces through which a component reaches a capability it is not
   handed otherwise: a socket, a name lookup, the network, a preopened directory, an
-  outgoing HTTP request, the environment. Denying these denies the capability.
+  outgoing HTTP request, the environment (wasi:sockets/tcp-create-socket, udp-create-socket,
+  ip-name-lookup, instance-network, wasi:filesystem/preopens, wasi:http/outgoing-handler,
+  wasi:cli/environment). Denying these denies the capability. No code needs their list:
+  like every interface that does not pass through, one a pattern matches is virtualized.
 * Pass-through: interfaces of types and ambient services every program uses (streams,
   pollables, clocks, randomness, stdio, exit, the types of wasi:http). A wildcard pattern
   leaves them with the host: `--virtualize '*'` must not make `println` trap. Named without
@@ -18,17 +21,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from ..policy import Pattern, parse_pattern
-
-ENTRY_POINTS = (
-    "wasi:sockets/tcp-create-socket",
-    "wasi:sockets/udp-create-socket",
-    "wasi:sockets/ip-name-lookup",
-    "wasi:sockets/instance-network",
-    "wasi:filesystem/preopens",
-    "wasi:http/outgoing-handler",
-    "wasi:cli/environment",
-)
+from ..policy import Pattern, Rule, Verdict, parse_pattern, parse_rule
 
 PASS_THROUGH = (
     "wasi:io/*",
@@ -49,19 +42,30 @@ def pattern(text: str) -> Pattern:
     return parse_pattern(text)
 
 
-def is_entry_point(name: str) -> bool:
-    return any(pattern(p).matches(name) for p in ENTRY_POINTS)
-
-
 def passes_through(name: str) -> bool:
     return any(pattern(p).matches(name) for p in PASS_THROUGH)
 
 
-def virtualizing(patterns: list[str] | tuple[str, ...], name: str) -> str | None:
-    """The pattern that virtualizes import `name`, or None: the first that matches it, where
-    a pass-through interface is matched only by a pattern without a wildcard."""
-    through = passes_through(name)
+@lru_cache(maxsize=256)
+def _rule(text: str) -> Rule:
+    return parse_rule(Verdict.VIRTUALIZE, text)
+
+
+def leaves_with_host(p: Pattern, name: str) -> bool:
+    """Whether pattern `p`, though it matches `name`, leaves it with the host: a wildcard
+    does not virtualize a pass-through interface."""
+    return "*" in p.text and passes_through(name)
+
+
+def virtualizing(patterns: list[str] | tuple[str, ...], name: str,
+                 names: tuple[str, ...] = ()) -> str | None:
+    """The `--virtualize` pattern (`[SCOPE=]NAME`, as `--deny` takes) that virtualizes import
+    `name` of the component known by `names` (its file and instance names), or None: the
+    first whose scope, if it has one, is among `names` and which matches `name`, a
+    pass-through interface matched only by a pattern without a wildcard."""
     for p in patterns:
-        if (not through or "*" not in p) and pattern(p).matches(name):
+        rule = _rule(p)
+        if ((rule.scope is None or rule.scope in names) and rule.pattern.matches(name)
+                and not leaves_with_host(rule.pattern, name)):
             return p
     return None
