@@ -46,15 +46,18 @@ def plan_composition(
     validate: bool = True,
     plugs: Mapping[str, Path | str] | None = None,
     virtualize: Sequence[str] = (),
+    policy: Policy | None = None,
 ) -> LinkedComposition:
     """Resolve and link without encoding: the linked composition, problems included (for
     reports). `plugs` maps an import name to the dependency file that must satisfy it
     (`--plug`); `virtualize`: patterns of the imports left for the host to plug a deny
-    adapter into instead (`--virtualize`)."""
+    adapter into instead (`--virtualize`), weighed with the rules of `policy` (`--deny`,
+    `--allow`) and the config's: the most specific rule decides."""
     if config is not None and not isinstance(config, Config):
         config = load_config(config)
+    rules = (config.policy if config is not None else Policy()) + (policy or Policy())
     graph = resolve(root, list(dependencies), list(search_paths), config, no_imports, validate,
-                    plugs, tuple(virtualize))
+                    plugs, tuple(virtualize), rules)
     return graph.link()
 
 
@@ -85,7 +88,7 @@ def compose(
     skip = skip_validation or cfg.skip_validation
     linked = plan_composition(root, dependencies, search_paths=search_paths, config=config,
                               no_imports=no_imports, validate=not skip, plugs=plugs,
-                              virtualize=virtualize)
+                              virtualize=virtualize, policy=policy)
     linked = enforce(linked, cfg.policy + (policy or Policy()))
     return linked.encode(import_components=import_components or cfg.import_components,
                          validate=not skip, check_when_written=check_when_written)

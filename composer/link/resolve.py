@@ -14,7 +14,8 @@ Starting from the root, every import of every instance is resolved, in this orde
    fits, is passed;
 4. an export of a dependency on a semver-compatible track (`@0.2.0` ~ `@0.2.12`, `@1.0.0` ~
    `@1.4.1`), the highest version offered;
-5. an import `--virtualize PATTERN` names (`adapters.entrypoints.virtualizing`): a deny
+5. an import `--virtualize PATTERN` names, weighed with the policy's other rules
+   (`adapters.entrypoints.virtualizing`): a deny
    adapter generated for it (`adapters.deny_adapter`), plugged as a dependency would be
    (its own imports, the interfaces whose types it uses, resolved in turn);
 6. otherwise the import is left for the host.
@@ -41,6 +42,7 @@ from ..model.names import compatibility_key, newest, semver_compatible
 from .composition import CompositionGraph
 from .config import Argument, Config
 from .locate import ComponentFiles
+from .policy import Policy, policy_of
 from .reasons import BY_NAME, CONFIG, EXACT_NAME, PLUG, VIRTUALIZE, NearMiss, Reason, Rule, Unused
 from .wiring import ComponentFile, Instance, Plug, Problem
 
@@ -61,9 +63,13 @@ class Resolver:
         validate: bool = True,
         plugs: dict[str, Path] | None = None,
         virtualize: tuple[str, ...] = (),
+        policy: Policy | None = None,
     ) -> None:
         self.root_path = Path(root)
-        self.virtualize = tuple(virtualize)
+        # the --virtualize patterns weighed with the rest of the policy (a more specific
+        # --allow or --deny keeps an import from its adapter), None without patterns
+        self.virtualize = ((policy or Policy()) + policy_of(virtualize=tuple(virtualize))
+                           if virtualize else None)
         self.adapters: dict[str, ComponentFile] = {}  # interface name -> its deny adapter
         # an adapter's name -> the names of the component it was made for: a scoped pattern
         # (`--virtualize app.wasm=wasi:sockets/*`) virtualizes its imports too, so that the
@@ -282,7 +288,7 @@ class Resolver:
             f, export = compatible[0]
             self._plug_export(inst, name, expected, f, export, Reason(Rule.SEMVER, export))
             return
-        if sort == "instance" and self.virtualize and self._virtualized(inst, name, expected):
+        if sort == "instance" and self.virtualize is not None and self._virtualized(inst, name, expected):
             return
         if sort == "instance" and self.disallow:
             self._problem(inst, name, f"a dependency named `{name}` could not be found and "
@@ -299,9 +305,11 @@ class Resolver:
 
         names = self.made_for.get(inst.file.name,
                                   (inst.name, inst.file.display, inst.file.path.name))
-        chosen = virtualizing(self.virtualize, name, names)
-        if chosen is None:
+        assert self.virtualize is not None
+        rule = virtualizing(self.virtualize, name, names)
+        if rule is None:
             return False
+        chosen = rule.text
         f = self.adapters.get(name)
         if f is None:
             from ..errors import ComposerError
@@ -494,6 +502,7 @@ def resolve(
     validate: bool = True,
     plugs: Mapping[str, Path | str] | None = None,
     virtualize: tuple[str, ...] = (),
+    policy: Policy | None = None,
 ) -> CompositionGraph:
     """Decide the wiring (see the module docstring): the composition graph, problems
     included, to link. Every component read is validated first, unless `validate` is False."""
@@ -506,5 +515,6 @@ def resolve(
         validate,
         {name: Path(path) for name, path in (plugs or {}).items()},
         tuple(virtualize),
+        policy,
     )
     return resolver.resolve()

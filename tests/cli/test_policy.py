@@ -209,3 +209,31 @@ def test_a_wildcard_virtualize_leaves_pass_through_imports_to_the_other_rules(sm
                 if c["instance"] == "root")
     verdicts = {h["name"]: h["policy"]["verdict"] for h in root["direct"]}
     assert verdicts["wasi:cli/stdout@0.2.12"] == "allow"
+
+
+def test_virtualize_is_weighed_with_allow_and_deny(small_fixtures, tmp_path):
+    """A `--virtualize` pattern decides, as every rule, only where no more specific rule
+    does: a narrower --allow keeps its import with the host (no adapter), a narrower --deny
+    refuses it rather than plug an adapter the user did not ask for there."""
+    from support.oracle import valid, wasm_tools
+
+    probe = str(small_fixtures["net-probe"])
+    out = tmp_path / "out.wasm"
+    code, text = compose_cli(probe, "--virtualize", "*", "--allow", "wasi:filesystem/*",
+                             "-o", out)
+    assert code == 0, text
+    valid(out)
+    world = wasm_tools("component", "wit", str(out)).stdout.decode()
+    assert "import wasi:filesystem/preopens@0.2.12;" in world  # allowed: the host's
+    assert "wasi:sockets" not in world  # still virtualized
+    # allowing an interface whose resources a virtualized one defines cannot be: said
+    code, text = compose_cli(probe, "--virtualize", "wasi:sockets/*",
+                             "--allow", "wasi:sockets/tcp-create-socket", "-o", out)
+    assert code == 1
+    assert ("`wasi:sockets/tcp-create-socket@0.2.12` cannot be left for the host: it uses the "
+            "resource `tcp-socket`") in text
+    code, text = compose_cli(probe, "--virtualize", "*", "--deny", "wasi:filesystem/*",
+                             "-o", tmp_path / "no.wasm")
+    assert code == 1 and not (tmp_path / "no.wasm").exists()
+    assert ("`wasi:filesystem/preopens@0.2.12` is denied by --deny wasi:filesystem/*: root "
+            "(net-probe.wasm) imports it") in text

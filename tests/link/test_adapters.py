@@ -9,6 +9,7 @@ import pytest
 
 from composer.link.adapters import deny_adapter, wit_interfaces
 from composer.link.adapters.entrypoints import virtualizing
+from composer.link.policy import policy_of
 from composer.model.load import load_component
 from composer.text.wit import read_wit
 
@@ -91,5 +92,6 @@ def test_the_adapter_imports_only_what_the_interface_uses(tmp_path, small_fixtur
     ("wasi:http/types@0.2.0", False),
 ])
 def test_a_wildcard_leaves_pass_through_interfaces_alone(name, virtualized):
-    assert (virtualizing(["*"], name) is not None) is virtualized
-    assert virtualizing([name.partition("@")[0]], name) is not None  # named: virtualized
+    assert (virtualizing(policy_of(virtualize=("*",)), name) is not None) is virtualized
+    named = policy_of(virtualize=(name.partition("@")[0],))
+    assert virtualizing(named, name) is not None  # named: virtualized

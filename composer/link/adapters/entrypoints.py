@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from ..policy import Pattern, Rule, Verdict, parse_pattern, parse_rule
+from ..policy import Pattern, Policy, Rule, Verdict, parse_pattern
 
 PASS_THROUGH = (
     "wasi:io/*",
@@ -46,26 +46,20 @@ def passes_through(name: str) -> bool:
     return any(pattern(p).matches(name) for p in PASS_THROUGH)
 
 
-@lru_cache(maxsize=256)
-def _rule(text: str) -> Rule:
-    return parse_rule(Verdict.VIRTUALIZE, text)
-
-
 def leaves_with_host(p: Pattern, name: str) -> bool:
     """Whether pattern `p`, though it matches `name`, leaves it with the host: a wildcard
     does not virtualize a pass-through interface."""
     return "*" in p.text and passes_through(name)
 
 
-def virtualizing(patterns: list[str] | tuple[str, ...], name: str,
-                 names: tuple[str, ...] = ()) -> str | None:
-    """The `--virtualize` pattern (`[SCOPE=]NAME`, as `--deny` takes) that virtualizes import
-    `name` of the component known by `names` (its file and instance names), or None: the
-    first whose scope, if it has one, is among `names` and which matches `name`, a
-    pass-through interface matched only by a pattern without a wildcard."""
-    for p in patterns:
-        rule = _rule(p)
-        if ((rule.scope is None or rule.scope in names) and rule.pattern.matches(name)
-                and not leaves_with_host(rule.pattern, name)):
-            return p
+def virtualizing(policy: Policy, name: str, names: tuple[str, ...] = ()) -> Rule | None:
+    """The `--virtualize` rule that virtualizes import `name` of the component known by
+    `names` (its file and instance names), or None: the policy's decision on it, weighed
+    with `--deny` and `--allow` as every rule is (the most specific wins), when that is to
+    virtualize and the rule does not leave it with the host (`leaves_with_host`)."""
+    decision = policy.decide(name, names)
+    rule = decision.rule
+    if (decision.verdict is Verdict.VIRTUALIZE and rule is not None
+            and not leaves_with_host(rule.pattern, name)):
+        return rule
     return None
